@@ -1,0 +1,21 @@
+package io.emporium.catalog;
+
+import io.emporium.catalog.grpc.CatalogRpcs;
+import io.emporium.catalog.store.ProductStore;
+import io.emporium.common.ServiceVerticle;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.vertx.grpc.server.GrpcServer;
+
+/** The catalog service: owns the {@code catalog} schema and serves {@code emporium.catalog.v1} over gRPC. */
+public final class CatalogVerticle extends ServiceVerticle {
+
+  public CatalogVerticle(EmporiumConfig config) {
+    super(config, "catalog", EmporiumConfig.Service.CATALOG, CatalogGrpcService.SERVICE_NAME);
+  }
+
+  @Override
+  protected void bind(GrpcServer server) {
+    new CatalogRpcs(new ProductStore(pool)).bind(server);
+  }
+}

@@ -1,0 +1,63 @@
+package io.emporium.common;
+
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.db.Database;
+import io.emporium.common.grpc.GrpcServers;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * What every service verticle does the same way: migrate its own schema, open its pool, start its
+ * background parts, then serve its gRPC contract (with health) on its own port. Stop is the reverse.
+ */
+public abstract class ServiceVerticle extends VerticleBase {
+  protected final EmporiumConfig config;
+  private final String schema;
+  private final EmporiumConfig.Service service;
+  private final ServiceName serviceName;
+  protected Pool pool;
+  private HttpServer server;
+
+  protected ServiceVerticle(EmporiumConfig config, String schema, EmporiumConfig.Service service, ServiceName serviceName) {
+    this.config = config;
+    this.schema = schema;
+    this.service = service;
+    this.serviceName = serviceName;
+  }
+
+  /** Binds this service's RPCs; the pool is open. */
+  protected abstract void bind(GrpcServer server);
+
+  /** Starts consumers, relays and timers; the pool is open, the gRPC port not yet. */
+  protected Future<?> startBackground() {
+    return Future.succeededFuture();
+  }
+
+  protected Future<?> stopBackground() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public final Future<?> start() {
+    return Database.migrate(vertx, config, schema)
+        .compose(v -> {
+          pool = Database.pool(vertx, config, schema, 8);
+          return startBackground();
+        })
+        .compose(v -> GrpcServers.serve(vertx, config.grpc.get(service).port(), serviceName,
+            () -> pool.query("SELECT 1").execute().map(true), this::bind))
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public final Future<?> stop() {
+    Future<?> closing = server == null ? Future.succeededFuture() : server.shutdown();
+    return closing
+        .eventually(this::stopBackground)
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

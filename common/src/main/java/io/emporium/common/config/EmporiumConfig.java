@@ -1,0 +1,119 @@
+package io.emporium.common.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one typed configuration of the platform, read from environment-style settings
+ * (environment variables over an optional {@code .env}-style file). Every field has a documented
+ * default in the README; a bad or missing value fails with one line naming the variable.
+ */
+public final class EmporiumConfig {
+
+  /** Shortest JWT secret accepted, in bytes (HS256 wants at least 256 bits). */
+  public static final int MIN_JWT_SECRET_BYTES = 32;
+
+  public enum Service { EDGE, CATALOG, ORDERING, PAYMENT, REALTIME }
+
+  public record Database(String host, int port, String user, String password, String name) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+  }
+
+  public record Smtp(String host, int port, String user, String password, String from) {}
+
+  public record GrpcPeer(int port, String host, int peerPort) {}
+
+  public record LoginLimits(int failuresPerAccount, Duration accountWindow, int attemptsPerAddress, Duration addressWindow) {}
+
+  public final Database database;
+  public final String jwtSecret;
+  public final Duration jwtExpiry;
+  public final Duration refreshTokenTtl;
+  public final String redisUrl;
+  public final String kafkaBootstrapServers;
+  public final Smtp smtp;
+  public final String stripeSecretKey;
+  public final String stripeWebhookSecret;
+  public final String stripeApiBase;
+  public final int appPort;
+  /** Where the storefront lives; links in emails point there. */
+  public final String storefrontUrl;
+  public final String adminEmail;
+  public final String adminPassword;
+  public final Path dataDir;
+  public final Map<Service, GrpcPeer> grpc;
+  public final Duration grpcDeadline;
+  public final long maxBodyBytes;
+  public final Set<String> corsAllowedOrigins;
+  public final int passwordHashCost;
+  public final LoginLimits loginLimits;
+  public final int edgeInstances;
+  /** True when mail goes to the embedded SMTP sink; only then do {@code /dev/*} routes exist. */
+  public final boolean devMailbox;
+
+  private EmporiumConfig(Settings s) {
+    this.database = new Database(
+        s.required("DB_HOST"), s.port("DB_PORT", 5432), s.required("DB_USER"), s.optional("DB_PASS", ""),
+        s.optional("DB_NAME", "emporium"));
+    this.jwtSecret = s.required("JWT_SECRET");
+    if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+      throw new ConfigException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES + " bytes long");
+    }
+    this.jwtExpiry = s.duration("JWT_EXPIRY", Duration.ofMinutes(15));
+    this.refreshTokenTtl = s.duration("REFRESH_TOKEN_TTL", Duration.ofDays(30));
+    this.redisUrl = s.url("REDIS_URL", "redis", null);
+    this.kafkaBootstrapServers = s.required("KAFKA_BOOTSTRAP_SERVERS");
+    String smtpHost = s.required("SMTP_HOST");
+    this.smtp = new Smtp(smtpHost, s.port("SMTP_PORT", 587), s.optional("SMTP_USER", null),
+        s.optional("SMTP_PASS", null), s.optional("MAIL_FROM", "Emporium <no-reply@emporium.local>"));
+    this.stripeSecretKey = s.optional("STRIPE_SECRET_KEY", null);
+    this.stripeWebhookSecret = s.optional("STRIPE_WEBHOOK_SECRET", null);
+    this.stripeApiBase = s.optional("STRIPE_API_BASE", "https://api.stripe.com");
+    this.appPort = s.port("APP_PORT", 8080);
+    this.storefrontUrl = s.url("STOREFRONT_URL", "http", "http://localhost:3000");
+    this.adminEmail = s.optional("ADMIN_EMAIL", null);
+    this.adminPassword = s.optional("ADMIN_PASSWORD", null);
+    if ((adminEmail == null) != (adminPassword == null)) {
+      throw new ConfigException((adminEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
+          + " is required when " + (adminEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL") + " is set");
+    }
+    this.dataDir = Path.of(s.optional("DATA_DIR", "./.emporium"));
+    this.grpc = Map.of(
+        Service.CATALOG, peer(s, "CATALOG", 9101),
+        Service.ORDERING, peer(s, "ORDERING", 9102),
+        Service.PAYMENT, peer(s, "PAYMENT", 9103),
+        Service.REALTIME, peer(s, "REALTIME", 9104));
+    this.grpcDeadline = s.duration("GRPC_DEADLINE", Duration.ofSeconds(5));
+    this.maxBodyBytes = s.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE);
+    this.corsAllowedOrigins = s.list("CORS_ALLOWED_ORIGINS");
+    this.passwordHashCost = s.integer("PASSWORD_HASH_COST", 10, 10, 16);
+    this.loginLimits = new LoginLimits(
+        s.integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, 1, 10_000),
+        s.duration("LOGIN_ACCOUNT_WINDOW", Duration.ofMinutes(15)),
+        s.integer("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 30, 1, 1_000_000),
+        s.duration("LOGIN_ADDRESS_WINDOW", Duration.ofMinutes(1)));
+    this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
+    this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
+  }
+
+  private static GrpcPeer peer(Settings s, String name, int defaultPort) {
+    int port = s.port(name + "_GRPC_PORT", defaultPort);
+    String address = s.optional(name + "_GRPC_ADDRESS", "localhost:" + port);
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new ConfigException(name + "_GRPC_ADDRESS must be host:port, got '" + address + "'");
+    }
+    int peerPort = Settings.parsePort(name + "_GRPC_ADDRESS", address.substring(colon + 1));
+    return new GrpcPeer(port, address.substring(0, colon), peerPort);
+  }
+
+  /** Reads and validates settings; throws {@link ConfigException} naming the first bad variable. */
+  public static EmporiumConfig from(Map<String, String> settings) {
+    return new EmporiumConfig(new Settings(settings));
+  }
+}

@@ -1,0 +1,39 @@
+package io.emporium.common.db;
+
+import io.emporium.common.config.EmporiumConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+/** A service's PostgreSQL pool and its Flyway migrations, one schema per service. */
+public final class Database {
+  private Database() {}
+
+  public static Pool pool(Vertx vertx, EmporiumConfig config, String poolName, int maxSize) {
+    EmporiumConfig.Database db = config.database;
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(db.host()).setPort(db.port()).setUser(db.user()).setPassword(db.password())
+        .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16);
+    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(poolName).setShared(true);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /** Applies the shared {@code db/common} and the service's {@code db/<schema>} migrations to that schema, on a worker thread (Flyway is JDBC). */
+  public static Future<Void> migrate(Vertx vertx, EmporiumConfig config, String schema) {
+    EmporiumConfig.Database db = config.database;
+    return vertx.executeBlocking(() -> {
+      Flyway.configure(Database.class.getClassLoader())
+          .dataSource(db.jdbcUrl(), db.user(), db.password())
+          .schemas(schema)
+          .createSchemas(true)
+          .locations("classpath:db/common", "classpath:db/" + schema)
+          .load()
+          .migrate();
+      return null;
+    }, false);
+  }
+}

@@ -1,0 +1,137 @@
+package io.emporium.common.events;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one Kafka topic at least once and applies each event id at most once: the handler runs
+ * in a transaction that also records the event id in the schema's {@code processed_events} table,
+ * and offsets are committed only after that transaction. A failing event is retried with backoff.
+ */
+public final class EventConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final long MAX_BACKOFF_MS = 30_000;
+  private static final long CLOSE_TIMEOUT_SECONDS = 5;
+
+  /** Applies one event; runs inside the transaction that records it as processed. */
+  @FunctionalInterface
+  public interface Handler {
+    Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value);
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String name;
+  private final String topic;
+  private final Handler handler;
+  private final KafkaConsumer<String, Buffer> consumer;
+  private final String recordProcessed;
+  private volatile boolean running;
+  private long backoffMs = 250;
+  private Future<Void> loop = Future.succeededFuture();
+
+  public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic, Handler handler) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.name = name;
+    this.topic = topic;
+    this.handler = handler;
+    this.consumer = KafkaConsumer.create(vertx, Map.of(
+        "bootstrap.servers", bootstrapServers,
+        "group.id", name,
+        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+        "value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer",
+        "enable.auto.commit", "false",
+        "auto.offset.reset", "earliest",
+        "max.poll.records", "100",
+        // a member that died without leaving holds its partitions until this expires
+        "session.timeout.ms", "10000",
+        "heartbeat.interval.ms", "3000"));
+    this.recordProcessed = """
+        INSERT INTO %s.processed_events (consumer, event_id) VALUES ($1, $2)
+        ON CONFLICT DO NOTHING""".formatted(schema);
+  }
+
+  public Future<Void> start() {
+    running = true;
+    return consumer.subscribe(topic).onSuccess(v -> pollLoop());
+  }
+
+  private void pollLoop() {
+    if (!running) {
+      return;
+    }
+    loop = consumer.poll(POLL)
+        .compose(this::applyAll)
+        .compose(v -> consumer.commit())
+        .onSuccess(v -> {
+          backoffMs = 250;
+          vertx.runOnContext(x -> pollLoop());
+        })
+        .onFailure(e -> {
+          LOG.warn("consumer {} on {} failed, retrying in {} ms: {}", name, topic, backoffMs, e.toString());
+          long delay = backoffMs;
+          backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+          vertx.setTimer(delay, t -> pollLoop());
+        });
+  }
+
+  private Future<Void> applyAll(KafkaConsumerRecords<String, Buffer> records) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+      chain = chain.compose(v -> applyOne(record)
+          .recover(e -> consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset())
+              .transform(ignored -> Future.failedFuture(e))));
+    }
+    return chain;
+  }
+
+  private Future<Void> applyOne(KafkaConsumerRecord<String, Buffer> record) {
+    String id = header(record, "event-id");
+    if (id == null) {
+      LOG.error("consumer {} skipped a record without event-id at {}-{}@{}", name, record.topic(), record.partition(), record.offset());
+      return Future.succeededFuture();
+    }
+    UUID eventId = UUID.fromString(id);
+    return pool.withTransaction(tx -> tx.preparedQuery(recordProcessed).execute(Tuple.of(name, eventId))
+        .compose(inserted -> inserted.rowCount() == 0
+            ? Future.succeededFuture()
+            : handler.apply(tx, eventId, header(record, "event-type"), record.key(), record.value())));
+  }
+
+  private static String header(KafkaConsumerRecord<String, Buffer> record, String key) {
+    for (KafkaHeader h : record.headers()) {
+      if (h.key().equals(key)) {
+        return h.value().toString();
+      }
+    }
+    return null;
+  }
+
+  /** Stops polling and leaves the group; never waits more than a few seconds for the broker. */
+  public Future<Void> stop() {
+    running = false;
+    return loop.transform(ar -> consumer.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .recover(e -> {
+          LOG.warn("consumer {} did not close within {} s: {}", name, CLOSE_TIMEOUT_SECONDS, e.toString());
+          return Future.succeededFuture();
+        });
+  }
+}

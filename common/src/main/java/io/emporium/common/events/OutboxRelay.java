@@ -1,0 +1,113 @@
+package io.emporium.common.events;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one outbox relay: publishes a schema's unpublished outbox rows to Kafka in id order, then
+ * marks them published. At least once (a crash after the send re-sends; consumers de-duplicate by
+ * event id) and in order per key: an advisory lock lets one relay per schema work at a time.
+ */
+public final class OutboxRelay {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int BATCH = 200;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String schema;
+  private final KafkaProducer<String, Buffer> producer;
+  private final String select;
+  private final String markPublished;
+  private long timer = -1;
+  private boolean draining;
+  private Future<Void> inFlight = Future.succeededFuture();
+
+  public OutboxRelay(Vertx vertx, Pool pool, String schema, String bootstrapServers) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.schema = schema;
+    this.producer = KafkaProducer.create(vertx, Map.of(
+        "bootstrap.servers", bootstrapServers,
+        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
+        "value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer",
+        "acks", "all",
+        "enable.idempotence", "true",
+        "max.in.flight.requests.per.connection", "5",
+        "delivery.timeout.ms", "30000",
+        "request.timeout.ms", "10000",
+        "max.block.ms", "10000",
+        "client.id", "emporium-outbox-" + schema));
+    this.select = """
+        SELECT id, event_id, topic, event_key, event_type, payload FROM %s.outbox
+        WHERE published_at IS NULL ORDER BY id LIMIT %d""".formatted(schema, BATCH);
+    this.markPublished = "UPDATE %s.outbox SET published_at = now() WHERE id = ANY($1)".formatted(schema);
+  }
+
+  public OutboxRelay start(long pollMillis) {
+    timer = vertx.setPeriodic(pollMillis, id -> drain());
+    return this;
+  }
+
+  /** Publishes what is pending now; safe to call at any time (a running drain is not doubled). */
+  public void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    inFlight = pool.withTransaction(this::publishBatch)
+        .onFailure(e -> LOG.warn("outbox relay for {} will retry: {}", schema, e.toString()))
+        .andThen(ar -> draining = false)
+        .onSuccess(published -> {
+          if (published == BATCH) {
+            vertx.runOnContext(v -> drain());
+          }
+        })
+        .mapEmpty();
+  }
+
+  private Future<Integer> publishBatch(SqlConnection tx) {
+    return tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1))").execute(Tuple.of("outbox." + schema))
+        .compose(locked -> locked.iterator().next().getBoolean(0)
+            ? tx.query(select).execute().compose(rows -> publish(tx, rows))
+            : Future.succeededFuture(0));
+  }
+
+  private Future<Integer> publish(SqlConnection tx, RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Future.succeededFuture(0);
+    }
+    List<Future<?>> sends = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    for (Row row : rows) {
+      ids.add(row.getLong("id"));
+      KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord
+          .create(row.getString("topic"), row.getString("event_key"), row.getBuffer("payload"))
+          .addHeader("event-id", row.getUUID("event_id").toString())
+          .addHeader("event-type", row.getString("event_type"));
+      sends.add(producer.send(record));
+    }
+    return Future.all(sends)
+        .compose(sent -> tx.preparedQuery(markPublished).execute(Tuple.of(ids.toArray(Long[]::new))))
+        .map(ids.size());
+  }
+
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return inFlight.transform(ar -> producer.close(5_000));
+  }
+}

@@ -1,0 +1,65 @@
+package io.emporium.common.grpc;
+
+import io.emporium.common.problem.ApiProblem;
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Unary calls to one peer service through a generated client method: every call carries a deadline,
+ * the request id and the caller's identity; a failed call comes back as an {@link ApiProblem}.
+ */
+public final class GrpcCalls {
+  private final GrpcClient client;
+  private final SocketAddress peer;
+  private final String peerName;
+  private final Duration deadline;
+
+  public GrpcCalls(GrpcClient client, SocketAddress peer, String peerName, Duration deadline) {
+    this.client = client;
+    this.peer = peer;
+    this.peerName = peerName;
+    this.deadline = deadline;
+  }
+
+  public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, CallContext caller) {
+    return client.request(peer, method)
+        .compose(call -> {
+          call.timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+          caller.writeTo(call.headers());
+          return call.send(request);
+        })
+        .compose(response -> response.last().transform(result -> {
+          if (result.succeeded() && response.status() == GrpcStatus.OK) {
+            return Future.succeededFuture(result.result());
+          }
+          ApiProblem problem = ProblemStatus.read(response.trailers());
+          if (problem != null) {
+            return Future.failedFuture(problem);
+          }
+          return Future.failedFuture(unexpected(response.status()));
+        }), failure -> Future.failedFuture(failure instanceof ApiProblem ? failure : unreachable(failure)));
+  }
+
+  private ApiProblem unexpected(GrpcStatus status) {
+    if (status == GrpcStatus.DEADLINE_EXCEEDED) {
+      return ApiProblem.of(504, "The " + peerName + " service did not answer in time.");
+    }
+    if (status == GrpcStatus.UNAVAILABLE) {
+      return ApiProblem.unavailable("The " + peerName + " service is unavailable.");
+    }
+    return ApiProblem.of(502, "The " + peerName + " service failed (" + status + ").");
+  }
+
+  private ApiProblem unreachable(Throwable failure) {
+    String message = String.valueOf(failure.getMessage()).toLowerCase();
+    if (message.contains("timeout") || message.contains("deadline")) {
+      return ApiProblem.of(504, "The " + peerName + " service did not answer in time.");
+    }
+    return ApiProblem.unavailable("The " + peerName + " service is unavailable.");
+  }
+}

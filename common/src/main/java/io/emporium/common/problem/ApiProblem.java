@@ -1,0 +1,110 @@
+package io.emporium.common.problem;
+
+import java.util.List;
+
+/**
+ * The one error type of the platform. Services throw it (it crosses gRPC as status + trailers) and
+ * the edge renders it as an RFC 9457 problem document.
+ */
+public final class ApiProblem extends RuntimeException {
+
+  public record FieldError(String field, String message) {}
+
+  private final int status;
+  private final String title;
+  private final List<FieldError> errors;
+  private final Long retryAfterSeconds;
+
+  public ApiProblem(int status, String title, String detail, List<FieldError> errors, Long retryAfterSeconds) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.title = title;
+    this.errors = errors == null ? List.of() : List.copyOf(errors);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public static ApiProblem of(int status, String detail) {
+    return new ApiProblem(status, titleFor(status), detail, List.of(), null);
+  }
+
+  public static ApiProblem badRequest(String detail) {
+    return of(400, detail);
+  }
+
+  public static ApiProblem unauthorized(String detail) {
+    return of(401, detail);
+  }
+
+  public static ApiProblem forbidden(String detail) {
+    return of(403, detail);
+  }
+
+  public static ApiProblem notFound(String detail) {
+    return of(404, detail);
+  }
+
+  public static ApiProblem conflict(String detail) {
+    return of(409, detail);
+  }
+
+  public static ApiProblem invalid(List<FieldError> errors) {
+    return new ApiProblem(422, titleFor(422), "The request has invalid fields.", errors, null);
+  }
+
+  public static ApiProblem invalid(String field, String message) {
+    return invalid(List.of(new FieldError(field, message)));
+  }
+
+  public static ApiProblem tooManyRequests(long retryAfterSeconds) {
+    return new ApiProblem(429, titleFor(429), "Too many requests; retry after " + retryAfterSeconds + " s.",
+        List.of(), Math.max(1, retryAfterSeconds));
+  }
+
+  public static ApiProblem unavailable(String detail) {
+    return of(503, detail);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  public Long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** A short, stable slug for the problem {@code type} URI. */
+  public String typeSlug() {
+    return title.toLowerCase().replace(' ', '-');
+  }
+
+  public static String titleFor(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 422 -> "Unprocessable Content";
+      case 429 -> "Too Many Requests";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> status >= 500 ? "Internal Server Error" : "Error";
+    };
+  }
+}

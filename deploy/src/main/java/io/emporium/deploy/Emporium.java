@@ -1,0 +1,201 @@
+package io.emporium.deploy;
+
+import io.emporium.common.config.ConfigException;
+import io.emporium.common.config.ConfigSources;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.config.EmporiumConfig.Service;
+import io.emporium.deploy.embedded.EmbeddedServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The launcher: reads the configuration, starts an embedded server for each backing service left
+ * unconfigured, deploys the chosen verticles and stops all of it in order on SIGTERM or SIGINT.
+ */
+public final class Emporium implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Emporium.class);
+
+  private final EmporiumConfig config;
+  private final EmbeddedServices embedded;
+  private final Platform platform;
+  private final Path ephemeralDir;
+
+  private Emporium(EmporiumConfig config, EmbeddedServices embedded, Platform platform, Path ephemeralDir) {
+    this.config = config;
+    this.embedded = embedded;
+    this.platform = platform;
+    this.ephemeralDir = ephemeralDir;
+  }
+
+  public static void main(String[] args) {
+    long started = System.nanoTime();
+    Shutdown shutdown = new Shutdown();
+    Signal.handle(new Signal("TERM"), shutdown);
+    Signal.handle(new Signal("INT"), shutdown);
+    Emporium running;
+    try {
+      running = launch(LaunchOptions.parse(args), System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("emporium: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("start-up failed", e);
+      System.err.println("emporium: start-up failed: " + rootMessage(e));
+      System.exit(1);
+      return;
+    }
+    System.out.println(running.describe(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+    shutdown.arm(running);
+  }
+
+  /** SIGTERM and SIGINT: stop in order and exit 0; a signal during start-up stops right after it. */
+  private static final class Shutdown implements sun.misc.SignalHandler {
+    private Emporium running;
+    private boolean requested;
+
+    @Override
+    public synchronized void handle(Signal signal) {
+      requested = true;
+      if (running != null) {
+        stopAndExit(running);
+      }
+    }
+
+    synchronized void arm(Emporium started) {
+      running = started;
+      if (requested) {
+        stopAndExit(started);
+      }
+    }
+
+    private boolean stopping;
+
+    private void stopAndExit(Emporium running) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      new Thread(() -> {
+        LOG.info("stopping: draining requests, closing clients, stopping embedded services");
+        running.close();
+        System.exit(0);
+      }, "emporium-shutdown").start();
+    }
+  }
+
+  /** Starts everything the options ask for; the caller owns the result and must close it. */
+  public static Emporium launch(LaunchOptions options, Map<String, String> environment) {
+    Map<String, String> settings = new HashMap<>(ConfigSources.merge(options.configFile(), environment));
+    Path ephemeralDir = null;
+    if (options.ephemeral()) {
+      try {
+        ephemeralDir = Files.createTempDirectory("emporium-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      settings.put("DATA_DIR", ephemeralDir.toString());
+    }
+    Path dataDir = Path.of(settings.getOrDefault("DATA_DIR", "./.emporium")).toAbsolutePath().normalize();
+    settings.put("DATA_DIR", dataDir.toString());
+    boolean embeddedDatabase = settings.getOrDefault("DB_HOST", "").isBlank();
+    if (embeddedDatabase) {
+      for (String name : Secrets.fillDevelopmentSecrets(settings, dataDir)) {
+        LOG.warn("{} is not set: using a generated development value kept in {} (embedded mode only)", name, dataDir);
+      }
+    }
+    validateBeforeStarting(settings);
+    EmbeddedServices embedded = EmbeddedServices.startMissing(settings, dataDir);
+    try {
+      settings.putAll(embedded.settings());
+      EmporiumConfig config = EmporiumConfig.from(settings);
+      Platform platform = Platform.start(config, options.services(), embedded.smtpSink()).await(120, TimeUnit.SECONDS);
+      return new Emporium(config, embedded, platform, ephemeralDir);
+    } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+      embedded.close();
+      deleteRecursively(ephemeralDir);
+      if (e instanceof RuntimeException re && rootCause(re) instanceof ConfigException ce) {
+        throw ce;
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    }
+  }
+
+  /** Fails fast on bad settings before any embedded server starts (their own values are stand-ins here). */
+  private static void validateBeforeStarting(Map<String, String> settings) {
+    Map<String, String> probe = new HashMap<>(settings);
+    probe.putIfAbsent("DB_HOST", "localhost");
+    probe.putIfAbsent("DB_USER", "postgres");
+    probe.putIfAbsent("REDIS_URL", "redis://localhost:6379");
+    probe.putIfAbsent("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    probe.putIfAbsent("SMTP_HOST", "localhost");
+    EmporiumConfig.from(probe);
+  }
+
+  public EmporiumConfig config() {
+    return config;
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  String describe(long startMillis) {
+    StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
+    out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");
+    out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
+    for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
+      out.append("  gRPC     ").append(s.name().toLowerCase()).append(" on port ").append(config.grpc.get(s).port()).append('\n');
+    }
+    if (config.devMailbox) {
+      out.append("  mailbox  http://localhost:").append(config.appPort).append("/dev/mailbox?to=<email>\n");
+    }
+    out.append("  data     ").append(config.dataDir);
+    return out.toString();
+  }
+
+  @Override
+  public void close() {
+    try {
+      platform.stop(Duration.ofSeconds(20));
+    } catch (Exception e) {
+      LOG.warn("stopping the platform: {}", e.toString());
+    }
+    embedded.close();
+    deleteRecursively(ephemeralDir);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String rootMessage(Throwable t) {
+    return String.valueOf(rootCause(t).getMessage());
+  }
+}

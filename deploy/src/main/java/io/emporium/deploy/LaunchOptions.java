@@ -1,0 +1,58 @@
+package io.emporium.deploy;
+
+import io.emporium.common.config.ConfigException;
+import io.emporium.common.config.EmporiumConfig.Service;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** Command-line options of the launcher. */
+public record LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile) {
+
+  static final String USAGE = """
+      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime] [--ephemeral] [--config=FILE]
+        --services   run only these services; the others are reached at their *_GRPC_ADDRESS (default: all)
+        --ephemeral  keep embedded data in a temporary directory that is deleted on exit
+        --config     a .env-style file of settings (KEY=VALUE); environment variables win over it""";
+
+  public static LaunchOptions all() {
+    return new LaunchOptions(EnumSet.allOf(Service.class), false, null);
+  }
+
+  public static LaunchOptions parse(String... args) {
+    Set<Service> services = EnumSet.allOf(Service.class);
+    boolean ephemeral = false;
+    Path config = null;
+    for (String arg : args) {
+      if (arg.startsWith("--services=")) {
+        services = EnumSet.noneOf(Service.class);
+        for (String name : arg.substring("--services=".length()).split(",")) {
+          services.add(service(name.strip()));
+        }
+      } else if (arg.equals("--ephemeral")) {
+        ephemeral = true;
+      } else if (arg.startsWith("--config=")) {
+        config = Path.of(arg.substring("--config=".length()));
+      } else {
+        throw new ConfigException("unknown argument '" + arg + "'\n" + USAGE);
+      }
+    }
+    return new LaunchOptions(services, ephemeral, config);
+  }
+
+  private static Service service(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "edge" -> Service.EDGE;
+      case "catalog" -> Service.CATALOG;
+      case "ordering", "order" -> Service.ORDERING;
+      case "payment" -> Service.PAYMENT;
+      case "realtime" -> Service.REALTIME;
+      default -> throw new ConfigException("--services: unknown service '" + name + "' (edge, catalog, ordering, payment, realtime)");
+    };
+  }
+
+  public LaunchOptions ephemeral(boolean on) {
+    return new LaunchOptions(services, on, configFile);
+  }
+}

@@ -1,0 +1,83 @@
+package io.emporium.deploy;
+
+import io.emporium.catalog.CatalogVerticle;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.config.EmporiumConfig.Service;
+import io.emporium.edge.EdgeVerticle;
+import io.emporium.ordering.OrderVerticle;
+import io.emporium.payment.PaymentVerticle;
+import io.emporium.realtime.RealtimeVerticle;
+import io.emporium.realtime.mail.DevMailbox;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** One Vert.x instance running the chosen verticles; services first, the edge last, stopped in reverse. */
+public final class Platform {
+  private final Vertx vertx;
+  private final List<String> serviceDeployments = new ArrayList<>();
+  private String edgeDeployment;
+
+  private Platform(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Deploys the services, then the edge; fails (and closes Vert.x) when any start fails. */
+  public static Future<Platform> start(EmporiumConfig config, Set<Service> services, DevMailbox devMailbox) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true).setJvmMetricsEnabled(true).setNettyMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    Platform platform = new Platform(vertx);
+    List<Future<String>> deployments = new ArrayList<>();
+    if (services.contains(Service.CATALOG)) {
+      deployments.add(vertx.deployVerticle(new CatalogVerticle(config)));
+    }
+    if (services.contains(Service.ORDERING)) {
+      deployments.add(vertx.deployVerticle(new OrderVerticle(config)));
+    }
+    if (services.contains(Service.PAYMENT)) {
+      deployments.add(vertx.deployVerticle(new PaymentVerticle(config)));
+    }
+    if (services.contains(Service.REALTIME)) {
+      deployments.add(vertx.deployVerticle(new RealtimeVerticle(config, devMailbox)));
+    }
+    return Future.all(deployments)
+        .onSuccess(all -> deployments.forEach(d -> platform.serviceDeployments.add(d.result())))
+        .compose(v -> services.contains(Service.EDGE)
+            ? vertx.deployVerticle(() -> new EdgeVerticle(config, registry), new DeploymentOptions().setInstances(config.edgeInstances))
+                .onSuccess(id -> platform.edgeDeployment = id)
+            : Future.succeededFuture())
+        .map(platform)
+        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Stops accepting requests and drains in-flight work at the edge, stops the services, then closes
+   * Vert.x. Blocks; call it from a thread that is not Vert.x's own.
+   */
+  public void stop(Duration timeout) throws TimeoutException {
+    if (edgeDeployment != null) {
+      vertx.undeploy(edgeDeployment).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    vertx.close().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

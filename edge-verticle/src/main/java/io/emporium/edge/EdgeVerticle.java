@@ -1,0 +1,170 @@
+package io.emporium.edge;
+
+import io.emporium.common.config.ConfigException;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.config.EmporiumConfig.Service;
+import io.emporium.common.db.Database;
+import io.emporium.common.events.OutboxRelay;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.http.AccountRoutes;
+import io.emporium.edge.http.AdminUserRoutes;
+import io.emporium.edge.http.AuthRoutes;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.HealthRoutes;
+import io.emporium.edge.http.Problems;
+import io.emporium.edge.http.RequestIds;
+import io.emporium.edge.http.ServiceRoutes;
+import io.emporium.edge.identity.AccessTokens;
+import io.emporium.edge.identity.AddressStore;
+import io.emporium.edge.identity.EmailAddresses;
+import io.emporium.edge.identity.IdentityEvents;
+import io.emporium.edge.identity.IdentityService;
+import io.emporium.edge.identity.LoginThrottle;
+import io.emporium.edge.identity.PasswordPolicy;
+import io.emporium.edge.identity.Passwords;
+import io.emporium.edge.identity.SessionStore;
+import io.emporium.edge.identity.UserStore;
+import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.emporium.proto.ordering.v1.OrderingGrpcService;
+import io.emporium.proto.payment.v1.PaymentGrpcService;
+import io.emporium.proto.realtime.v1.RealtimeGrpcService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP edge: REST {@code /api/v1}, identity, health, metrics; other services reached over gRPC. */
+public final class EdgeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
+  private static final Duration DRAIN = Duration.ofSeconds(10);
+
+  private final EmporiumConfig config;
+  private final PrometheusMeterRegistry registry;
+  private Pool pool;
+  private Redis redis;
+  private KafkaAdminClient kafkaAdmin;
+  private GrpcClient grpc;
+  private OutboxRelay relay;
+  private HttpServer server;
+
+  public EdgeVerticle(EmporiumConfig config, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (config.adminEmail != null) {
+      if (!EmailAddresses.isValid(config.adminEmail)) {
+        return Future.failedFuture(new ConfigException("ADMIN_EMAIL is not a valid email address"));
+      }
+      var weak = PasswordPolicy.check(config.adminPassword, config.adminEmail, null);
+      if (weak.isPresent()) {
+        return Future.failedFuture(new ConfigException("ADMIN_PASSWORD " + weak.get()));
+      }
+    }
+    return Database.migrate(vertx, config, "identity")
+        .compose(v -> Passwords.create(vertx, config.passwordHashCost))
+        .compose(passwords -> {
+          pool = Database.pool(vertx, config, "identity", 16);
+          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setMaxPoolSize(16)
+              .setMaxPoolWaiting(256));
+          kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
+              "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
+          grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+          relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
+
+          UserStore users = new UserStore(pool);
+          IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
+              new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new LoginThrottle(redis, config.loginLimits),
+              config.refreshTokenTtl);
+          Router router = router(identity, users);
+          Future<Boolean> admin = config.adminEmail == null
+              ? Future.succeededFuture(false)
+              : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
+          return admin.compose(created -> {
+            if (created) {
+              LOG.info("created the bootstrap admin {}", config.adminEmail);
+            }
+            return vertx.createHttpServer(new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true))
+                .requestHandler(router).listen();
+          });
+        })
+        .onSuccess(s -> server = s);
+  }
+
+  private Router router(IdentityService identity, UserStore users) {
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds::handle);
+    if (!config.corsAllowedOrigins.isEmpty()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(config.corsAllowedOrigins.stream().toList())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key", "X-Cart-Token"))
+          .exposedHeaders(Set.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"))
+          .maxAgeSeconds(600));
+    }
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
+
+    ServiceRoutes services = new ServiceRoutes(peer(Service.CATALOG, "catalog"), peer(Service.ORDERING, "ordering"),
+        peer(Service.PAYMENT, "payment"), peer(Service.REALTIME, "realtime"));
+    new HealthRoutes(vertx, pool, redis, kafkaAdmin, Map.of(
+        "catalog", new HealthRoutes.Peer(peer(Service.CATALOG, "catalog"), CatalogGrpcService.SERVICE_NAME),
+        "ordering", new HealthRoutes.Peer(peer(Service.ORDERING, "ordering"), OrderingGrpcService.SERVICE_NAME),
+        "payment", new HealthRoutes.Peer(peer(Service.PAYMENT, "payment"), PaymentGrpcService.SERVICE_NAME),
+        "realtime", new HealthRoutes.Peer(peer(Service.REALTIME, "realtime"), RealtimeGrpcService.SERVICE_NAME)))
+        .mount(router);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    if (config.devMailbox) {
+      services.mountDevMailbox(router);
+    }
+
+    Router api = Router.router(vertx);
+    api.route().handler(new Authn(identity)::handle);
+    new AuthRoutes(identity).mount(api);
+    new AccountRoutes(users, new AddressStore(pool)).mount(api);
+    new AdminUserRoutes(identity, users).mount(api);
+    services.mount(api);
+    router.route("/api/v1/*").subRouter(api);
+
+    router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(404, ctx -> Problems.send(ctx, Problems.fromStatus(404, null)));
+    router.errorHandler(405, ctx -> Problems.send(ctx, Problems.fromStatus(405, null)));
+    router.errorHandler(500, Problems::handleFailure);
+    return router;
+  }
+
+  private GrpcCalls peer(Service service, String name) {
+    EmporiumConfig.GrpcPeer peer = config.grpc.get(service);
+    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return draining
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
+        .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,138 @@
+package io.emporium.edge.http;
+
+import io.emporium.common.Ids;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.identity.AddressStore;
+import io.emporium.edge.identity.Caller;
+import io.emporium.edge.identity.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code /users/me}: the caller's profile and saved addresses. */
+public final class AccountRoutes {
+  private static final Map<String, Integer> ADDRESS_LIMITS = Map.of(
+      "name", 100, "line1", 200, "line2", 200, "city", 100, "region", 100, "postalCode", 20, "country", 2, "phone", 30);
+
+  private final UserStore users;
+  private final AddressStore addresses;
+
+  public AccountRoutes(UserStore users, AddressStore addresses) {
+    this.users = users;
+    this.addresses = addresses;
+  }
+
+  public void mount(Router api) {
+    api.get("/users/me").handler(Endpoint.of(this::me));
+    api.patch("/users/me").handler(Endpoint.of(this::updateMe));
+    api.get("/users/me/addresses").handler(Endpoint.of(this::listAddresses));
+    api.post("/users/me/addresses").handler(Endpoint.of(this::addAddress));
+    api.get("/users/me/addresses/:id").handler(Endpoint.of(this::getAddress));
+    api.patch("/users/me/addresses/:id").handler(Endpoint.of(this::updateAddress));
+    api.delete("/users/me/addresses/:id").handler(Endpoint.of(this::deleteAddress));
+  }
+
+  Future<Reply> me(RoutingContext ctx) {
+    return Future.succeededFuture(Reply.ok(Authn.caller(ctx).user().toJson()));
+  }
+
+  Future<Reply> updateMe(RoutingContext ctx) {
+    Caller caller = Authn.caller(ctx);
+    Fields f = new Fields(JsonBodies.object(ctx));
+    String fullName = f.optional("fullName", 100);
+    for (String readOnly : new String[] {"email", "role", "emailVerified", "id", "createdAt"}) {
+      f.forbid(readOnly, "is read-only here");
+    }
+    f.throwIfInvalid();
+    if (fullName == null) {
+      return Future.succeededFuture(Reply.ok(caller.user().toJson()));
+    }
+    return users.setName(caller.userId(), fullName).map(user -> Reply.ok(user.toJson()));
+  }
+
+  Future<Reply> listAddresses(RoutingContext ctx) {
+    Caller caller = Authn.caller(ctx);
+    return addresses.list(caller.userId())
+        .map(list -> Reply.ok(new JsonObject().put("items", new JsonArray(list)).putNull("nextCursor")));
+  }
+
+  Future<Reply> getAddress(RoutingContext ctx) {
+    Caller caller = Authn.caller(ctx);
+    return addresses.find(caller.userId(), addressId(ctx)).map(found -> Reply.ok(found.orElseThrow(AccountRoutes::noAddress)));
+  }
+
+  Future<Reply> addAddress(RoutingContext ctx) {
+    Caller caller = Authn.caller(ctx);
+    JsonObject address = address(JsonBodies.object(ctx), new JsonObject());
+    return addresses.add(caller.userId(), address).map(saved -> Reply.created(saved.orElseThrow(() ->
+        ApiProblem.conflict("You already have " + AddressStore.MAX_PER_USER + " addresses; delete one first."))));
+  }
+
+  Future<Reply> updateAddress(RoutingContext ctx) {
+    Caller caller = Authn.caller(ctx);
+    UUID id = addressId(ctx);
+    JsonObject patch = JsonBodies.object(ctx);
+    return addresses.find(caller.userId(), id).compose(found -> {
+      JsonObject merged = address(patch, found.orElseThrow(AccountRoutes::noAddress));
+      return addresses.replace(caller.userId(), id, merged);
+    }).map(saved -> Reply.ok(saved.orElseThrow(AccountRoutes::noAddress)));
+  }
+
+  Future<Reply> deleteAddress(RoutingContext ctx) {
+    Caller caller = Authn.caller(ctx);
+    return addresses.delete(caller.userId(), addressId(ctx)).map(deleted -> {
+      if (!deleted) {
+        throw noAddress();
+      }
+      return Reply.noContent();
+    });
+  }
+
+  /** Validates an address body over {@code base} (empty for a new one, the stored one for a PATCH). */
+  static JsonObject address(JsonObject body, JsonObject base) {
+    Fields f = new Fields(body);
+    JsonObject merged = base.copy();
+    for (String field : AddressStore.FIELDS) {
+      if (body.containsKey(field)) {
+        String value = f.optional(field, ADDRESS_LIMITS.get(field));
+        merged.put(field, value);
+      }
+    }
+    f.forbid("id", "is read-only");
+    for (String required : new String[] {"name", "line1", "city", "postalCode", "country"}) {
+      if (merged.getString(required) == null && f.valid()) {
+        f.error(required, "is required");
+      }
+    }
+    String country = merged.getString("country");
+    if (country != null) {
+      country = country.toUpperCase(Locale.ROOT);
+      f.check("country", country.matches("[A-Z]{2}"), "must be an ISO 3166-1 alpha-2 code such as US or DE");
+      merged.put("country", country);
+    }
+    String phone = merged.getString("phone");
+    if (phone != null) {
+      f.check("phone", phone.matches("\\+?[0-9 ()./-]{4,30}"), "must be a phone number");
+    }
+    f.throwIfInvalid();
+    merged.remove("id");
+    return merged;
+  }
+
+  private static UUID addressId(RoutingContext ctx) {
+    UUID id = Ids.parse(ctx.pathParam("id"));
+    if (id == null) {
+      throw noAddress();
+    }
+    return id;
+  }
+
+  private static ApiProblem noAddress() {
+    return ApiProblem.notFound("You have no address with this id.");
+  }
+}

@@ -1,0 +1,28 @@
+package io.emporium.edge.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** What an endpoint answers: a status and an optional JSON body. */
+public record Reply(int status, Object body) {
+
+  public static Reply ok(JsonObject body) {
+    return new Reply(200, body);
+  }
+
+  public static Reply ok(JsonArray body) {
+    return new Reply(200, body);
+  }
+
+  public static Reply created(JsonObject body) {
+    return new Reply(201, body);
+  }
+
+  public static Reply accepted() {
+    return new Reply(202, null);
+  }
+
+  public static Reply noContent() {
+    return new Reply(204, null);
+  }
+}

@@ -1,0 +1,122 @@
+package io.emporium.edge.http;
+
+import com.google.protobuf.ByteString;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.GetProductRequest;
+import io.emporium.proto.catalog.v1.Product;
+import io.emporium.proto.ordering.v1.Cart;
+import io.emporium.proto.ordering.v1.GetCartRequest;
+import io.emporium.proto.ordering.v1.OrderingGrpcClient;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.WebhookDelivery;
+import io.emporium.proto.realtime.v1.ListDevMailRequest;
+import io.emporium.proto.realtime.v1.RealtimeGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * The REST rows served by the other services, each one gRPC call through the generated client
+ * method: catalog products, the ordering cart, the payment webhook and the development mailbox.
+ */
+public final class ServiceRoutes {
+  private final GrpcCalls catalog;
+  private final GrpcCalls ordering;
+  private final GrpcCalls payment;
+  private final GrpcCalls realtime;
+
+  public ServiceRoutes(GrpcCalls catalog, GrpcCalls ordering, GrpcCalls payment, GrpcCalls realtime) {
+    this.catalog = catalog;
+    this.ordering = ordering;
+    this.payment = payment;
+    this.realtime = realtime;
+  }
+
+  public void mount(Router api) {
+    api.get("/products/:id").handler(Endpoint.of(this::product));
+    api.get("/cart").handler(Endpoint.of(this::cart));
+    api.post("/payments/webhook").handler(Endpoint.of(this::webhook));
+  }
+
+  /** {@code GET /dev/mailbox}: exists only when mail goes to the embedded sink. */
+  public void mountDevMailbox(Router router) {
+    router.get("/dev/mailbox").handler(Endpoint.of(this::devMailbox));
+  }
+
+  Future<Reply> product(RoutingContext ctx) {
+    GetProductRequest request = GetProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build();
+    return catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(productJson(p)));
+  }
+
+  Future<Reply> cart(RoutingContext ctx) {
+    return ordering.call(OrderingGrpcClient.GetCart, GetCartRequest.getDefaultInstance(), Authn.callContext(ctx))
+        .map(c -> Reply.ok(cartJson(c)));
+  }
+
+  Future<Reply> webhook(RoutingContext ctx) {
+    WebhookDelivery delivery = WebhookDelivery.newBuilder()
+        .setPayload(ByteString.copyFrom(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
+        .setSignature(ctx.request().getHeader("Stripe-Signature") == null ? "" : ctx.request().getHeader("Stripe-Signature"))
+        .build();
+    return payment.call(PaymentGrpcClient.AcceptWebhook, delivery, Authn.callContext(ctx))
+        .map(receipt -> Reply.ok(new JsonObject().put("received", true).put("eventId", receipt.getEventId())
+            .put("duplicate", receipt.getDuplicate())));
+  }
+
+  Future<Reply> devMailbox(RoutingContext ctx) {
+    var params = Paging.params(ctx, Set.of("to"));
+    String to = params.get("to");
+    if (to == null || to.isBlank()) {
+      throw ApiProblem.invalid("to", "is required");
+    }
+    return realtime.call(RealtimeGrpcClient.ListDevMail, ListDevMailRequest.newBuilder().setTo(to).build(), Authn.callContext(ctx))
+        .map(list -> {
+          JsonArray mails = new JsonArray();
+          list.getMailsList().forEach(m -> mails.add(new JsonObject().put("to", m.getTo()).put("subject", m.getSubject())
+              .put("text", m.getText()).put("html", m.getHtml()).put("sentAt", m.getSentAt())));
+          return Reply.ok(mails);
+        });
+  }
+
+  static JsonObject productJson(Product p) {
+    JsonArray variants = new JsonArray();
+    p.getVariantsList().forEach(v -> variants.add(new JsonObject()
+        .put("sku", v.getSku())
+        .put("attributes", new JsonObject(new java.util.TreeMap<>(v.getAttributesMap())))
+        .put("price", v.getPrice())
+        .put("available", v.getAvailable())));
+    return new JsonObject()
+        .put("id", p.getId())
+        .put("sellerId", p.getSellerId())
+        .put("name", p.getName())
+        .put("description", p.getDescription())
+        .put("categoryId", p.getCategoryId().isEmpty() ? null : p.getCategoryId())
+        .put("price", p.getPrice())
+        .put("currency", p.getCurrency())
+        .put("status", p.getStatus())
+        .put("variants", variants)
+        .put("createdAt", p.getCreatedAt());
+  }
+
+  static JsonObject cartJson(Cart c) {
+    JsonArray items = new JsonArray();
+    c.getItemsList().forEach(i -> items.add(new JsonObject()
+        .put("id", i.getId()).put("productId", i.getProductId()).put("sku", i.getSku()).put("name", i.getName())
+        .put("unitPrice", i.getUnitPrice()).put("quantity", i.getQuantity()).put("lineTotal", i.getLineTotal())
+        .put("available", i.getAvailable())));
+    return new JsonObject()
+        .put("id", c.getId().isEmpty() ? null : c.getId())
+        .put("items", items)
+        .put("subtotal", c.getSubtotal())
+        .put("discount", c.getDiscount())
+        .put("total", c.getTotal())
+        .put("currency", c.getCurrency())
+        .put("discountCode", c.getDiscountCode().isEmpty() ? null : c.getDiscountCode())
+        .put("warnings", new JsonArray(c.getWarningsList()));
+  }
+}

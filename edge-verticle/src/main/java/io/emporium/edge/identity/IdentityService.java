@@ -1,0 +1,241 @@
+package io.emporium.edge.identity;
+
+import io.emporium.common.problem.ApiProblem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account flows: registration and email verification, login with refresh-token rotation,
+ * logout, password reset, and the checks that turn an access token into a caller.
+ */
+public final class IdentityService {
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityService.class);
+  public static final Duration CODE_TTL = Duration.ofMinutes(15);
+  public static final int CODE_ATTEMPTS = 5;
+  public static final Duration RESET_TTL = Duration.ofMinutes(30);
+  private static final String BAD_LOGIN = "The email or password is wrong.";
+  private static final String BAD_REFRESH = "The refresh token is invalid, expired or already used.";
+
+  /** A successful login or refresh. */
+  public record TokenPair(String accessToken, String refreshToken, long expiresIn, User user) {
+    public JsonObject toJson() {
+      return new JsonObject().put("accessToken", accessToken).put("refreshToken", refreshToken)
+          .put("expiresIn", expiresIn).put("tokenType", "Bearer").put("user", user.toJson());
+    }
+  }
+
+  private final Pool pool;
+  private final UserStore users;
+  private final SessionStore sessions;
+  private final IdentityEvents events;
+  private final Passwords passwords;
+  private final AccessTokens accessTokens;
+  private final LoginThrottle throttle;
+  private final Duration refreshTtl;
+
+  public IdentityService(Pool pool, UserStore users, SessionStore sessions, IdentityEvents events, Passwords passwords,
+                         AccessTokens accessTokens, LoginThrottle throttle, Duration refreshTtl) {
+    this.pool = pool;
+    this.users = users;
+    this.sessions = sessions;
+    this.events = events;
+    this.passwords = passwords;
+    this.accessTokens = accessTokens;
+    this.throttle = throttle;
+    this.refreshTtl = refreshTtl;
+  }
+
+  public Future<User> register(String email, String password, String fullName, String role) {
+    return passwords.hash(password).compose(hash -> pool.withTransaction(tx ->
+        users.insert(tx, email, hash, fullName, role).compose(user -> {
+          String code = Secrets.newSixDigitCode();
+          OffsetDateTime expires = now().plus(CODE_TTL);
+          return users.saveCode(tx, user.id(), Secrets.sha256(user.id().toString(), code), expires)
+              .compose(v -> events.registered(tx, user))
+              .compose(v -> events.verificationRequested(tx, user, code, expires))
+              .map(user);
+        })));
+  }
+
+  /** Checks a code; a wrong one counts as an attempt even though the request fails. */
+  public Future<User> verifyEmail(String email, String code) {
+    return pool.withTransaction(tx -> users.lockPendingCode(tx, email).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<User>empty());
+      }
+      UserStore.PendingCode pending = found.get();
+      if (pending.attempts() >= CODE_ATTEMPTS || pending.expiresAt().isBefore(now())) {
+        return Future.succeededFuture(Optional.<User>empty());
+      }
+      if (!Secrets.sameHash(pending.codeHash(), Secrets.sha256(pending.user().id().toString(), code))) {
+        return users.countAttempt(tx, pending.user().id()).map(Optional.<User>empty());
+      }
+      return users.markVerified(tx, pending.user().id()).map(Optional::of);
+    })).map(verified -> verified.orElseThrow(() -> ApiProblem.badRequest(
+        "The code is wrong or has expired, or too many attempts were made; request a new code.")));
+  }
+
+  /** Sends a fresh code to an unverified account; says nothing about whether the account exists. */
+  public Future<Void> resendVerification(String email) {
+    return users.credentials(email).compose(found -> {
+      if (found.isEmpty() || found.get().user().emailVerified() || !found.get().user().active()) {
+        return Future.succeededFuture();
+      }
+      User user = found.get().user();
+      String code = Secrets.newSixDigitCode();
+      OffsetDateTime expires = now().plus(CODE_TTL);
+      return pool.withTransaction(tx -> users.saveCode(tx, user.id(), Secrets.sha256(user.id().toString(), code), expires)
+          .compose(v -> events.verificationRequested(tx, user, code, expires)));
+    });
+  }
+
+  public Future<TokenPair> login(String email, String password, String clientAddress) {
+    return throttle.admit(email, clientAddress)
+        .compose(v -> users.credentials(email))
+        .compose(found -> passwords.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(null))
+            .compose(ok -> {
+              if (!ok) {
+                return throttle.recordFailure(email).transform(x -> Future.failedFuture(ApiProblem.unauthorized(BAD_LOGIN)));
+              }
+              User user = found.get().user();
+              if (!user.active()) {
+                return Future.failedFuture(ApiProblem.forbidden("This account is deactivated."));
+              }
+              return throttle.recordSuccess(email).compose(x -> openSession(user));
+            }));
+  }
+
+  private Future<TokenPair> openSession(User user) {
+    UUID sessionId = UUID.randomUUID();
+    String refresh = Secrets.newToken();
+    return pool.withTransaction(tx -> sessions.open(tx, sessionId, user.id())
+            .compose(v -> sessions.addRefreshToken(tx, sessionId, Secrets.sha256(refresh), now().plus(refreshTtl))))
+        .map(v -> pair(user, sessionId, refresh));
+  }
+
+  /**
+   * Rotates a refresh token. A token that comes back after it was used means it leaked: the whole
+   * session (every token rotated from the same login) is revoked.
+   */
+  public Future<TokenPair> refresh(String refreshToken) {
+    byte[] hash = Secrets.sha256(refreshToken);
+    String next = Secrets.newToken();
+    return pool.withTransaction(tx -> sessions.lockRefreshToken(tx, hash).compose(found -> {
+      if (found.isEmpty() || found.get().sessionRevoked() || found.get().expiresAt().isBefore(now())) {
+        return Future.succeededFuture(Optional.<TokenPair>empty());
+      }
+      SessionStore.StoredRefresh stored = found.get();
+      if (stored.used()) {
+        LOG.atWarn().addKeyValue("sessionId", stored.sessionId()).log("refresh token reused: revoking its session");
+        return sessions.revoke(tx, stored.sessionId(), "refresh token reused").map(Optional.<TokenPair>empty());
+      }
+      return users.byId(tx, stored.userId()).compose(user -> {
+        if (user.isEmpty() || !user.get().active()) {
+          return Future.succeededFuture(Optional.<TokenPair>empty());
+        }
+        return sessions.markUsed(tx, hash)
+            .compose(v -> sessions.addRefreshToken(tx, stored.sessionId(), Secrets.sha256(next), now().plus(refreshTtl)))
+            .map(v -> Optional.of(pair(user.get(), stored.sessionId(), next)));
+      });
+    })).map(pair -> pair.orElseThrow(() -> ApiProblem.unauthorized(BAD_REFRESH)));
+  }
+
+  /** Ends the caller's session, and the session of the given refresh token when it is also theirs. */
+  public Future<Void> logout(Caller caller, String refreshToken) {
+    return pool.withTransaction(tx -> sessions.revoke(tx, caller.sessionId(), "logout").compose(v -> {
+      if (refreshToken == null) {
+        return Future.succeededFuture();
+      }
+      return sessions.lockRefreshToken(tx, Secrets.sha256(refreshToken)).compose(found -> found
+          .filter(t -> t.userId().equals(caller.userId()))
+          .map(t -> sessions.revoke(tx, t.sessionId(), "logout"))
+          .orElse(Future.succeededFuture()));
+    }));
+  }
+
+  /** Mails a single-use reset token to an active account; says nothing about whether the account exists. */
+  public Future<Void> forgotPassword(String email) {
+    return users.credentials(email).compose(found -> {
+      if (found.isEmpty() || !found.get().user().active()) {
+        return Future.succeededFuture();
+      }
+      User user = found.get().user();
+      String token = Secrets.newToken();
+      OffsetDateTime expires = now().plus(RESET_TTL);
+      return pool.withTransaction(tx -> users.saveResetToken(tx, user.id(), Secrets.sha256(token), expires)
+          .compose(v -> events.passwordResetRequested(tx, user, token, expires)));
+    });
+  }
+
+  /** Uses a reset token once, sets the new password and revokes every session of the account. */
+  public Future<Void> resetPassword(String token, String newPassword) {
+    return passwords.hash(newPassword).compose(hash -> pool.withTransaction(tx ->
+        users.useResetToken(tx, Secrets.sha256(token)).compose(userId -> {
+          if (userId.isEmpty()) {
+            return Future.succeededFuture(false);
+          }
+          return users.setPassword(tx, userId.get(), hash).compose(updated -> updated
+              ? sessions.revokeAllOf(tx, userId.get(), "password reset").map(true)
+              : Future.succeededFuture(false));
+        }))).compose(done -> done
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ApiProblem.badRequest("The reset token is invalid, expired or already used.")));
+  }
+
+  /** The caller behind an access token: signature, claims, a live session and an active account. */
+  public Future<Caller> authenticate(String accessToken) {
+    return accessTokens.verify(accessToken).compose(claims -> users.inLiveSession(claims.userId(), claims.sessionId())
+        .map(user -> new Caller(user.orElseThrow(() -> ApiProblem.unauthorized("The session has ended; sign in again.")),
+            claims.sessionId())));
+  }
+
+  /** An admin changes another account's role or active flag; deactivation ends its sessions at once. */
+  public Future<User> changeAccount(Caller admin, UUID userId, String newRole, Boolean newActive) {
+    if (admin.userId().equals(userId) && (newRole != null && !newRole.equals("admin") || Boolean.FALSE.equals(newActive))) {
+      return Future.failedFuture(ApiProblem.conflict("Admins cannot demote or deactivate themselves; ask another admin."));
+    }
+    return pool.withTransaction(tx -> users.lockById(tx, userId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiProblem.notFound("No user " + userId + "."));
+      }
+      User before = found.get();
+      String role = newRole == null ? before.role() : newRole;
+      boolean active = newActive == null ? before.active() : newActive;
+      return users.setRoleAndActive(tx, userId, role, active).compose(after -> {
+        Future<Void> done = Future.succeededFuture();
+        if (!role.equals(before.role())) {
+          done = done.compose(v -> events.roleChanged(tx, after, before.role(), admin.userId()));
+        }
+        if (before.active() && !active) {
+          done = done.compose(v -> sessions.revokeAllOf(tx, userId, "deactivated"))
+              .compose(v -> events.deactivated(tx, after, admin.userId()));
+        }
+        return done.map(after);
+      });
+    }));
+  }
+
+  /** Creates the bootstrap admin when no account with that email exists yet. */
+  public Future<Boolean> bootstrapAdmin(String email, String password) {
+    return users.credentials(email).compose(existing -> existing.isPresent()
+        ? Future.succeededFuture(false)
+        : passwords.hash(password).compose(hash -> users.insertAdminIfAbsent(email, hash, "Administrator")));
+  }
+
+  private TokenPair pair(User user, UUID sessionId, String refreshToken) {
+    return new TokenPair(accessTokens.issue(user.id(), sessionId, user.role()), refreshToken,
+        accessTokens.expiresInSeconds(), user);
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,37 @@
+package io.emporium.edge.identity;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+
+/** bcrypt hashing and checking, always on a worker thread (each call costs tens of milliseconds). */
+public final class Passwords {
+  private final Vertx vertx;
+  private final int cost;
+  /** Checked against when the account does not exist, so unknown emails take as long as wrong passwords. */
+  private final String decoyHash;
+
+  private Passwords(Vertx vertx, int cost, String decoyHash) {
+    this.vertx = vertx;
+    this.cost = cost;
+    this.decoyHash = decoyHash;
+  }
+
+  public static Future<Passwords> create(Vertx vertx, int cost) {
+    return vertx.executeBlocking(() -> new Passwords(vertx, cost,
+        BCrypt.withDefaults().hashToString(cost, Secrets.newToken().toCharArray())), false);
+  }
+
+  public Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> BCrypt.withDefaults().hashToString(cost, password.toCharArray()), false);
+  }
+
+  /** Checks a password against a stored hash, or against a decoy when there is no account. */
+  public Future<Boolean> matches(String password, String storedHash) {
+    String hash = storedHash == null ? decoyHash : storedHash;
+    return vertx.executeBlocking(() -> BCrypt.verifyer()
+        .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)).verified
+        && storedHash != null, false);
+  }
+}

@@ -1,0 +1,21 @@
+package io.emporium.ordering;
+
+import io.emporium.common.ServiceVerticle;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.ordering.grpc.OrderingRpcs;
+import io.emporium.ordering.store.CartStore;
+import io.emporium.proto.ordering.v1.OrderingGrpcService;
+import io.vertx.grpc.server.GrpcServer;
+
+/** The ordering service: owns the {@code ordering} schema and serves {@code emporium.ordering.v1} over gRPC. */
+public final class OrderVerticle extends ServiceVerticle {
+
+  public OrderVerticle(EmporiumConfig config) {
+    super(config, "ordering", EmporiumConfig.Service.ORDERING, OrderingGrpcService.SERVICE_NAME);
+  }
+
+  @Override
+  protected void bind(GrpcServer server) {
+    new OrderingRpcs(new CartStore(pool)).bind(server);
+  }
+}

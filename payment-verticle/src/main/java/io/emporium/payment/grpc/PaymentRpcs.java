@@ -1,0 +1,56 @@
+package io.emporium.payment.grpc;
+
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.model.Event;
+import com.stripe.net.Webhook;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.store.WebhookInbox;
+import io.emporium.proto.payment.v1.PaymentGrpcService;
+import io.emporium.proto.payment.v1.WebhookDelivery;
+import io.emporium.proto.payment.v1.WebhookReceipt;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServer;
+import java.nio.charset.StandardCharsets;
+
+/** The {@code emporium.payment.v1.Payment} service. */
+public final class PaymentRpcs {
+  private final Vertx vertx;
+  private final WebhookInbox inbox;
+  private final String webhookSecret;
+
+  public PaymentRpcs(Vertx vertx, WebhookInbox inbox, String webhookSecret) {
+    this.vertx = vertx;
+    this.inbox = inbox;
+    this.webhookSecret = webhookSecret;
+  }
+
+  public void bind(GrpcServer server) {
+    GrpcEndpoints.unary(server, PaymentGrpcService.AcceptWebhook, this::acceptWebhook);
+  }
+
+  Future<WebhookReceipt> acceptWebhook(CallContext caller, WebhookDelivery delivery) {
+    String payload = delivery.getPayload().toString(StandardCharsets.UTF_8);
+    // stripe-java runs on a worker thread, never on the event loop
+    return vertx.executeBlocking(() -> verify(payload, delivery.getSignature()), false)
+        .compose(event -> inbox.record(event.getId(), event.getType(), new JsonObject(payload))
+            .map(isNew -> WebhookReceipt.newBuilder()
+                .setEventId(event.getId()).setEventType(event.getType()).setDuplicate(!isNew).build()));
+  }
+
+  private Event verify(String payload, String signature) {
+    if (signature == null || signature.isBlank()) {
+      throw ApiProblem.badRequest("Missing Stripe-Signature header.");
+    }
+    try {
+      return Webhook.constructEvent(payload, signature, webhookSecret);
+    } catch (SignatureVerificationException e) {
+      throw ApiProblem.badRequest("Invalid Stripe signature: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw ApiProblem.badRequest("The webhook payload is not a Stripe event.");
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.emporium.realtime;
+
+import io.emporium.common.ServiceVerticle;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.EventConsumer;
+import io.emporium.proto.realtime.v1.RealtimeGrpcService;
+import io.emporium.realtime.events.IdentityEventsConsumer;
+import io.emporium.realtime.grpc.RealtimeRpcs;
+import io.emporium.realtime.mail.DevMailbox;
+import io.emporium.realtime.mail.IdentityMails;
+import io.emporium.realtime.mail.Mailer;
+import io.vertx.core.Future;
+import io.vertx.grpc.server.GrpcServer;
+
+/** The realtime service: consumes domain events and sends the mail and pushes they call for. */
+public final class RealtimeVerticle extends ServiceVerticle {
+  private final DevMailbox devMailbox;
+  private Mailer mailer;
+  private EventConsumer identityEvents;
+
+  /** {@code devMailbox} is the embedded SMTP sink, or null when a real SMTP server is configured. */
+  public RealtimeVerticle(EmporiumConfig config, DevMailbox devMailbox) {
+    super(config, "realtime", EmporiumConfig.Service.REALTIME, RealtimeGrpcService.SERVICE_NAME);
+    this.devMailbox = devMailbox;
+  }
+
+  @Override
+  protected Future<?> startBackground() {
+    mailer = new Mailer(vertx, config.smtp, devMailbox != null);
+    IdentityEventsConsumer identity = new IdentityEventsConsumer(mailer, new IdentityMails(config.storefrontUrl));
+    identityEvents = new EventConsumer(vertx, pool, "realtime", "realtime-identity-mail", config.kafkaBootstrapServers,
+        IdentityEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> identity.apply(value));
+    return identityEvents.start();
+  }
+
+  @Override
+  protected Future<?> stopBackground() {
+    return identityEvents.stop().eventually(mailer::close);
+  }
+
+  @Override
+  protected void bind(GrpcServer server) {
+    new RealtimeRpcs(vertx, devMailbox).bind(server);
+  }
+}

@@ -1,0 +1,43 @@
+package io.emporium.realtime.mail;
+
+import io.emporium.common.config.EmporiumConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.StartTLSOptions;
+
+/** Sends mail through vertx-mail-client to the configured SMTP server. */
+public final class Mailer {
+  private final MailClient client;
+  private final String from;
+
+  public Mailer(Vertx vertx, EmporiumConfig.Smtp smtp, boolean embeddedSink) {
+    MailConfig mailConfig = new MailConfig()
+        .setHostname(smtp.host())
+        .setPort(smtp.port())
+        .setStarttls(embeddedSink ? StartTLSOptions.DISABLED : StartTLSOptions.OPTIONAL)
+        .setLogin(smtp.user() == null ? LoginOption.DISABLED : LoginOption.REQUIRED)
+        .setUsername(smtp.user())
+        .setPassword(smtp.password())
+        .setKeepAlive(true);
+    this.client = MailClient.createShared(vertx, mailConfig, "emporium-mail");
+    this.from = smtp.from();
+  }
+
+  public Future<Void> send(Mail mail) {
+    MailMessage message = new MailMessage()
+        .setFrom(from)
+        .setTo(mail.to())
+        .setSubject(mail.subject())
+        .setText(mail.text())
+        .setHtml(mail.html());
+    return client.sendMail(message).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}
