@@ -74,6 +74,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // the log cleaner preallocates this on the heap (128 MiB by default); a dev broker needs little
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
     // a restart re-registers node 1: a short session lets the controller drop the old incarnation quickly
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "1500");

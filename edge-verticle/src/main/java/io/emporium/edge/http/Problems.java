@@ -24,7 +24,7 @@ public final class Problems {
       problem = p;
     } else if (failure instanceof HttpException http) {
       problem = fromStatus(http.getStatusCode(), http.getPayload());
-    } else if (failure == null) {
+    } else if (failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       problem = fromStatus(ctx.statusCode() <= 0 ? 500 : ctx.statusCode(), null);
     } else {
       LOG.atError().addKeyValue("requestId", RequestIds.of(ctx)).setCause(failure)
@@ -40,6 +40,7 @@ public final class Problems {
       case 400 -> "The request could not be read.";
       case 404 -> "There is nothing at this path.";
       case 405 -> "This path does not support that method.";
+      case 403 -> "This origin or caller may not do that.";
       case 413 -> "The request body is larger than this server accepts.";
       case 415 -> "Send the body as application/json.";
       default -> status >= 500 ? "Something went wrong on our side; the request id identifies it in our logs." : ApiProblem.titleFor(status);

@@ -53,7 +53,8 @@ public final class AccessTokens {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(ApiProblem.unauthorized("The access token is invalid or expired.")))
         .compose(user -> {
-          JsonObject p = user.principal();
+          // vertx-auth-jwt keeps the verified claims in the user's attributes
+          JsonObject p = user.attributes().getJsonObject("accessToken", new JsonObject());
           UUID userId = Ids.parse(p.getString("sub"));
           UUID sessionId = Ids.parse(p.getString("sid"));
           if (!TYPE.equals(p.getString("typ")) || userId == null || sessionId == null || !p.containsKey("exp")) {

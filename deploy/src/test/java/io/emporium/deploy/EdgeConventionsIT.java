@@ -1,0 +1,116 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestPlatform.class)
+class EdgeConventionsIT {
+
+  private static void assertProblem(Api.Response r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+    JsonObject p = r.json();
+    assertThat(p.getInteger("status")).isEqualTo(status);
+    assertThat(p.getString("type")).startsWith("https://");
+    assertThat(p.getString("title")).isNotBlank();
+    assertThat(p.getString("detail")).isNotBlank();
+    assertThat(p.getString("requestId")).isEqualTo(r.header("X-Request-Id"));
+    assertThat(p.getString("instance")).startsWith("/");
+  }
+
+  @Test
+  void unknownRoutesAnswer404Problems(Api api) {
+    assertProblem(api.get("/api/v1/no-such-thing"), 404);
+    assertProblem(api.get("/nowhere"), 404);
+  }
+
+  @Test
+  void wrongMethodAnswers405Problem(Api api) {
+    assertProblem(api.send(HttpMethod.DELETE, "/api/v1/auth/login", null, null, Map.of()), 405);
+  }
+
+  @Test
+  void malformedJsonIs400AndNotJsonIs415(Api api) {
+    Api.Response malformed = api.raw(HttpMethod.POST, "/api/v1/auth/login", null, Buffer.buffer("{\"email\": "),
+        Map.of("Content-Type", "application/json"));
+    assertProblem(malformed, 400);
+    assertThat(malformed.json().getString("detail")).contains("not valid JSON");
+    Api.Response array = api.raw(HttpMethod.POST, "/api/v1/auth/login", null, Buffer.buffer("[1,2]"),
+        Map.of("Content-Type", "application/json"));
+    assertProblem(array, 400);
+    assertProblem(api.raw(HttpMethod.POST, "/api/v1/auth/login", null, Buffer.buffer("email=a&password=b"),
+        Map.of("Content-Type", "application/x-www-form-urlencoded")), 415);
+  }
+
+  @Test
+  void bodiesOverTheLimitAre413(Api api) {
+    String big = "x".repeat(70 * 1024);
+    Api.Response r = api.raw(HttpMethod.POST, "/api/v1/auth/register", null,
+        Buffer.buffer(new JsonObject().put("email", big).encode()), Map.of("Content-Type", "application/json"));
+    assertProblem(r, 413);
+  }
+
+  @Test
+  void validationFailuresAre422WithEveryFieldNamed(Api api) {
+    Api.Response r = api.post("/api/v1/auth/register", new JsonObject().put("email", "not-an-email").put("password", 12));
+    assertProblem(r, 422);
+    assertThat(r.json().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")))
+        .contains("email", "password", "fullName");
+  }
+
+  @Test
+  void requestIdsAreEchoedOrGenerated(Api api) {
+    Api.Response echoed = api.raw(HttpMethod.GET, "/health/live", null, null, Map.of("X-Request-Id", "client-req-42"));
+    assertThat(echoed.header("X-Request-Id")).isEqualTo("client-req-42");
+    Api.Response generated = api.get("/health/live");
+    assertThat(generated.header("X-Request-Id")).matches("[0-9a-f-]{36}");
+    Api.Response hostile = api.raw(HttpMethod.GET, "/health/live", null, null, Map.of("X-Request-Id", "a b<script>"));
+    assertThat(hostile.header("X-Request-Id")).matches("[0-9a-f-]{36}");
+  }
+
+  @Test
+  void everyResponseCarriesSecurityHeadersAndNoServerBanner(Api api) {
+    for (Api.Response r : new Api.Response[] {api.get("/health/live"), api.get("/api/v1/nope")}) {
+      assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+      assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+      assertThat(r.header("Server")).isNull();
+    }
+  }
+
+  @Test
+  void corsAllowsTheConfiguredOriginOnly(Api api) {
+    Api.Response allowed = api.raw(HttpMethod.OPTIONS, "/api/v1/auth/login", null, null, Map.of(
+        "Origin", TestPlatform.CORS_ORIGIN, "Access-Control-Request-Method", "POST",
+        "Access-Control-Request-Headers", "content-type"));
+    assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo(TestPlatform.CORS_ORIGIN);
+    Api.Response foreign = api.raw(HttpMethod.OPTIONS, "/api/v1/auth/login", null, null, Map.of(
+        "Origin", "https://evil.example", "Access-Control-Request-Method", "POST"));
+    assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
+  }
+
+  @Test
+  void healthReportsEveryDependency(Api api) {
+    assertThat(api.get("/health/live").status()).isEqualTo(200);
+    Api.Response ready = api.get("/health/ready");
+    assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+    assertThat(ready.json().getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
+        .containsExactlyInAnyOrder("postgresql", "redis", "kafka", "grpc-catalog", "grpc-ordering", "grpc-payment",
+            "grpc-realtime");
+  }
+
+  @Test
+  void metricsArePrometheusTextWithHttpPoolAndJvmSeries(Api api) {
+    api.get("/health/live");
+    Api.Response metrics = api.get("/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    String text = metrics.body().toString();
+    assertThat(text).contains("vertx_http_server_requests_total", "vertx_pool_", "jvm_memory_used_bytes",
+        "vertx_http_client_");
+  }
+}

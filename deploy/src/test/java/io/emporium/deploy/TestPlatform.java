@@ -1,0 +1,114 @@
+package io.emporium.deploy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.emporium.common.config.EmporiumConfig;
+import io.vertx.core.internal.threadchecker.BlockedThreadChecker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one test harness: starts the whole platform once per test run (all five verticles on
+ * embedded PostgreSQL, Redis, Kafka and SMTP, with ephemeral data), hands tests an {@link Api}
+ * client, and fails any test class during which Vert.x reported a blocked event loop.
+ */
+public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  public static final String JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+  public static final String WEBHOOK_SECRET = "whsec_test_0123456789abcdef";
+  public static final String ADMIN_EMAIL = "admin@emporium.test";
+  public static final String ADMIN_PASSWORD = "Root-Keeper-Tests-2026!";
+  public static final String CORS_ORIGIN = "https://shop.example";
+
+  /** Blocked-thread warnings from Vert.x, for the whole run. */
+  public static final List<String> BLOCKED = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
+  private static Emporium platform;
+
+  /** Settings of the test platform: every port free, small limits where tests probe them. */
+  static Map<String, String> settings() {
+    Map<String, String> env = new HashMap<>();
+    env.put("APP_PORT", Integer.toString(freePort()));
+    for (String service : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME")) {
+      env.put(service + "_GRPC_PORT", Integer.toString(freePort()));
+    }
+    env.put("JWT_SECRET", JWT_SECRET);
+    env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.put("ADMIN_EMAIL", ADMIN_EMAIL);
+    env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN);
+    env.put("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "25");
+    env.put("MAX_BODY_BYTES", "65536");
+    env.put("EDGE_INSTANCES", "2");
+    return env;
+  }
+
+  static synchronized Emporium platform() {
+    if (platform == null) {
+      watchBlockedThreads();
+      platform = Emporium.launch(LaunchOptions.all().ephemeral(true), settings());
+      Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
+    }
+    return platform;
+  }
+
+  public static EmporiumConfig config() {
+    return platform().config();
+  }
+
+  private static void watchBlockedThreads() {
+    Logger logger = (Logger) LoggerFactory.getLogger(BlockedThreadChecker.LOGGER_NAME);
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        BLOCKED.add(event.getFormattedMessage());
+      }
+    };
+    appender.setContext(logger.getLoggerContext());
+    appender.start();
+    logger.addAppender(appender);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    platform();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (!BLOCKED.isEmpty()) {
+      throw new AssertionError("Vert.x reported a blocked event loop: " + BLOCKED);
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
+    return parameter.getParameter().getType() == Api.class;
+  }
+
+  /** Each test gets a client on its own loopback address, so per-address limits never couple tests. */
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+    int n = CLIENTS.incrementAndGet();
+    return Api.connect(platform().config().appPort, "127.0." + (1 + n / 250) + "." + (2 + n % 250));
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
