@@ -105,7 +105,7 @@ public final class AccountRoutes {
     }
     f.forbid("id", "is read-only");
     for (String required : new String[] {"name", "line1", "city", "postalCode", "country"}) {
-      if (merged.getString(required) == null && f.valid()) {
+      if (merged.getString(required) == null && !body.containsKey(required)) {
         f.error(required, "is required");
       }
     }
