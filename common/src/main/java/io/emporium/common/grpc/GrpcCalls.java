@@ -37,7 +37,11 @@ public final class GrpcCalls {
           if (result.succeeded() && response.status() == GrpcStatus.OK) {
             return Future.succeededFuture(result.result());
           }
+          // an error without a message comes back trailers-only: its trailers arrive as headers
           ApiProblem problem = ProblemStatus.read(response.trailers());
+          if (problem == null) {
+            problem = ProblemStatus.read(response.headers());
+          }
           if (problem != null) {
             return Future.failedFuture(problem);
           }

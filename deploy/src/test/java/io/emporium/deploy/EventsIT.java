@@ -1,0 +1,70 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.common.db.Database;
+import io.emporium.proto.events.v1.EmailVerificationRequested;
+import io.emporium.proto.events.v1.IdentityEvent;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The outbox relay and the idempotent consumers, seen through Kafka, PostgreSQL and the SMTP sink. */
+@ExtendWith(TestPlatform.class)
+class EventsIT {
+
+  @Test
+  void committedEventsArePublishedAndMarked(Api api) {
+    String email = Accounts.uniqueEmail("outbox");
+    api.post("/api/v1/auth/register", Accounts.registration(email, null));
+    Accounts.mails(api, email, 1);
+    Vertx vertx = Vertx.vertx();
+    Pool db = Database.pool(vertx, TestPlatform.config(), "events-it", 1);
+    try {
+      var rows = db.preparedQuery("SELECT event_type, published_at IS NOT NULL AS published FROM identity.outbox "
+          + "WHERE event_key = (SELECT id::text FROM identity.users WHERE email = $1) ORDER BY id").execute(Tuple.of(email)).await();
+      assertThat(rows.size()).isEqualTo(2);
+      rows.forEach(r -> assertThat(r.getBoolean("published")).as(r.getString("event_type")).isTrue());
+    } finally {
+      db.close().await();
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void anEventDeliveredTwiceIsMailedOnce(Api api) throws Exception {
+    String email = Accounts.uniqueEmail("twice");
+    String eventId = UUID.randomUUID().toString();
+    byte[] event = IdentityEvent.newBuilder().setEventId(eventId).setUserId(UUID.randomUUID().toString())
+        .setOccurredAt(Instant.now().toString())
+        .setEmailVerificationRequested(EmailVerificationRequested.newBuilder().setEmail(email).setFullName("Twice")
+            .setCode("424242").setExpiresAt(Instant.now().plusSeconds(900).toString()))
+        .build().toByteArray();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 2; i++) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>("identity.events", "twice", event);
+        record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", "EmailVerificationRequested".getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+      }
+    }
+    Accounts.mails(api, email, 1);
+    String marker = Accounts.uniqueEmail("marker");
+    api.post("/api/v1/auth/register", Accounts.registration(marker, null));
+    Accounts.mails(api, marker, 1);
+    Thread.sleep(Duration.ofMillis(500).toMillis());
+    assertThat(api.get("/dev/mailbox?to=" + email).jsonArray()).as("the repeat was recognised and skipped").hasSize(1);
+  }
+}

@@ -1,0 +1,150 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.common.db.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The REST rows the edge serves through the other services' gRPC contracts. */
+@ExtendWith(TestPlatform.class)
+class ServicesIT {
+  private static Vertx vertx;
+  private static Pool db;
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    db = Database.pool(vertx, TestPlatform.config(), "services-it", 2);
+  }
+
+  @AfterAll
+  static void close() {
+    db.close().await();
+    vertx.close().await();
+  }
+
+  /** Seeds a product straight into the catalog schema (the REST rows that create products come later). */
+  private static UUID product(String status, int stock, int reserved) {
+    UUID id = UUID.randomUUID();
+    db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, description, price, currency, status) "
+        + "VALUES ($1, $2, 'Linen shirt', 'Cool and crisp', 4500, 'usd', $3)")
+        .execute(Tuple.of(id, UUID.randomUUID(), status)).await();
+    db.preparedQuery("INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, reserved, position) "
+        + "VALUES ($1, $2, '{\"size\":\"M\",\"color\":\"white\"}'::jsonb, NULL, $3, $4, 0), ($5, $2, '{\"size\":\"L\"}'::jsonb, 4900, 5, 0, 1)")
+        .execute(Tuple.of("SKU-" + id, id, stock, reserved, "SKU-L-" + id)).await();
+    return id;
+  }
+
+  @Test
+  void anActiveProductComesFromTheCatalogWithAvailableStock(Api api) {
+    UUID id = product("active", 10, 3);
+    Api.Response r = api.get("/api/v1/products/" + id);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    JsonObject p = r.json();
+    assertThat(p.getString("id")).isEqualTo(id.toString());
+    assertThat(p.getLong("price")).isEqualTo(4500L);
+    assertThat(p.getString("currency")).isEqualTo("usd");
+    JsonObject medium = p.getJsonArray("variants").getJsonObject(0);
+    assertThat(medium.getInteger("available")).isEqualTo(7);
+    assertThat(medium.getLong("price")).as("a variant without its own price has the product's").isEqualTo(4500L);
+    assertThat(medium.getJsonObject("attributes").getString("color")).isEqualTo("white");
+    assertThat(p.getJsonArray("variants").getJsonObject(1).getLong("price")).isEqualTo(4900L);
+  }
+
+  @Test
+  void draftUnknownAndMalformedProductsAre404(Api api) {
+    assertThat(api.get("/api/v1/products/" + product("draft", 1, 0)).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/products/" + UUID.randomUUID()).status()).isEqualTo(404);
+    Api.Response malformed = api.get("/api/v1/products/not-a-uuid");
+    assertThat(malformed.status()).isEqualTo(404);
+    assertThat(malformed.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void theCartBelongsToTheCallerNamedInGrpcMetadata(Api api) {
+    Accounts.Account buyer = Accounts.signedIn(api, null);
+    Accounts.Account other = Accounts.signedIn(api, null);
+    UUID cart = UUID.randomUUID();
+    db.preparedQuery("INSERT INTO ordering.carts (id, user_id) VALUES ($1, $2)").execute(Tuple.of(cart, UUID.fromString(buyer.id())))
+        .await();
+    db.preparedQuery("INSERT INTO ordering.cart_items (id, cart_id, product_id, sku, name, unit_price, quantity) "
+        + "VALUES ($1, $2, $3, 'SKU-1', 'Mug', 1250, 2), ($4, $2, $3, 'SKU-2', 'Plate', 800, 1)")
+        .execute(Tuple.of(UUID.randomUUID(), cart, UUID.randomUUID(), UUID.randomUUID())).await();
+
+    Api.Response mine = api.get("/api/v1/cart", buyer.accessToken());
+    assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+    assertThat(mine.json().getString("id")).isEqualTo(cart.toString());
+    assertThat(mine.json().getJsonArray("items")).hasSize(2);
+    assertThat(mine.json().getLong("subtotal")).isEqualTo(3300L);
+
+    Api.Response theirs = api.get("/api/v1/cart", other.accessToken());
+    assertThat(theirs.json().getJsonArray("items")).isEmpty();
+    assertThat(theirs.json().getString("id")).isNull();
+    assertThat(api.get("/api/v1/cart").json().getJsonArray("items")).as("a guest without a cart token").isEmpty();
+  }
+
+  private static String event(String id) {
+    return new JsonObject().put("id", id).put("object", "event").put("type", "checkout.session.completed")
+        .put("api_version", com.stripe.Stripe.API_VERSION).put("created", System.currentTimeMillis() / 1000)
+        .put("data", new JsonObject().put("object", new JsonObject().put("id", "cs_test_1").put("object", "checkout.session")))
+        .encode();
+  }
+
+  static String signature(String payload, long timestamp, String secret) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String v1 = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
+    return "t=" + timestamp + ",v1=" + v1;
+  }
+
+  private static Api.Response deliver(Api api, String payload, String signature) {
+    Map<String, String> headers = signature == null
+        ? Map.of("Content-Type", "application/json")
+        : Map.of("Content-Type", "application/json", "Stripe-Signature", signature);
+    return api.raw(HttpMethod.POST, "/api/v1/payments/webhook", null, Buffer.buffer(payload), headers);
+  }
+
+  @Test
+  void webhooksNeedAValidFreshSignatureAndCountOncePerEventId(Api api) throws Exception {
+    String id = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    String payload = event(id);
+    long now = System.currentTimeMillis() / 1000;
+    assertThat(deliver(api, payload, null).status()).isEqualTo(400);
+    assertThat(deliver(api, payload, signature(payload, now, "whsec_wrong")).status()).isEqualTo(400);
+    assertThat(deliver(api, payload, signature(payload, now - 3600, TestPlatform.WEBHOOK_SECRET)).status()).isEqualTo(400);
+    assertThat(deliver(api, payload.replace("cs_test_1", "cs_test_2"), signature(payload, now, TestPlatform.WEBHOOK_SECRET)).status())
+        .as("a body changed after signing").isEqualTo(400);
+    assertThat(db.preparedQuery("SELECT 1 FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await().size())
+        .as("refused deliveries change nothing").isZero();
+
+    Api.Response first = deliver(api, payload, signature(payload, now, TestPlatform.WEBHOOK_SECRET));
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(first.json().getBoolean("duplicate")).isFalse();
+    Api.Response again = deliver(api, payload, signature(payload, now, TestPlatform.WEBHOOK_SECRET));
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().getBoolean("duplicate")).isTrue();
+    assertThat(db.preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await()
+        .iterator().next().getLong(0)).isEqualTo(1L);
+  }
+
+  @Test
+  void theDevMailboxNeedsARecipient(Api api) {
+    assertThat(api.get("/dev/mailbox").status()).isEqualTo(422);
+    assertThat(api.get("/dev/mailbox?to=nobody-" + UUID.randomUUID() + "@example.com").jsonArray()).isEmpty();
+  }
+}
