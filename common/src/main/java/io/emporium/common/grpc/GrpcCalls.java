@@ -27,6 +27,7 @@ public final class GrpcCalls {
   }
 
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, CallContext caller) {
+    long started = System.nanoTime();
     return client.request(peer, method)
         .compose(call -> {
           call.timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -45,25 +46,27 @@ public final class GrpcCalls {
           if (problem != null) {
             return Future.failedFuture(problem);
           }
-          return Future.failedFuture(unexpected(response.status()));
-        }), failure -> Future.failedFuture(failure instanceof ApiProblem ? failure : unreachable(failure)));
+          return Future.failedFuture(pastDeadline(started) ? late() : unexpected(response.status()));
+        }), failure -> Future.failedFuture(failure instanceof ApiProblem ? failure
+            : pastDeadline(started) ? late() : ApiProblem.unavailable("The " + peerName + " service is unavailable.")));
+  }
+
+  /** A call cut off by its deadline fails as a reset stream or a cancelled call, whichever comes first. */
+  private boolean pastDeadline(long started) {
+    return System.nanoTime() - started >= deadline.toNanos();
+  }
+
+  private ApiProblem late() {
+    return ApiProblem.of(504, "The " + peerName + " service did not answer in time.");
   }
 
   private ApiProblem unexpected(GrpcStatus status) {
     if (status == GrpcStatus.DEADLINE_EXCEEDED) {
-      return ApiProblem.of(504, "The " + peerName + " service did not answer in time.");
+      return late();
     }
     if (status == GrpcStatus.UNAVAILABLE) {
       return ApiProblem.unavailable("The " + peerName + " service is unavailable.");
     }
     return ApiProblem.of(502, "The " + peerName + " service failed (" + status + ").");
-  }
-
-  private ApiProblem unreachable(Throwable failure) {
-    String message = String.valueOf(failure.getMessage()).toLowerCase();
-    if (message.contains("timeout") || message.contains("deadline")) {
-      return ApiProblem.of(504, "The " + peerName + " service did not answer in time.");
-    }
-    return ApiProblem.unavailable("The " + peerName + " service is unavailable.");
   }
 }

@@ -1,0 +1,88 @@
+package io.emporium.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmporiumConfigTest {
+
+  private static Map<String, String> minimal() {
+    Map<String, String> s = new HashMap<>();
+    s.put("DB_HOST", "db");
+    s.put("DB_USER", "shop");
+    s.put("JWT_SECRET", "x".repeat(32));
+    s.put("REDIS_URL", "redis://cache:6379");
+    s.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    s.put("SMTP_HOST", "mail");
+    return s;
+  }
+
+  private static Map<String, String> with(String key, String value) {
+    Map<String, String> s = minimal();
+    s.put(key, value);
+    return s;
+  }
+
+  @Test
+  void defaultsApplyWhenOnlyTheRequiredSettingsAreGiven() {
+    EmporiumConfig c = EmporiumConfig.from(minimal());
+    assertThat(c.appPort).isEqualTo(8080);
+    assertThat(c.database.port()).isEqualTo(5432);
+    assertThat(c.database.name()).isEqualTo("emporium");
+    assertThat(c.jwtExpiry).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.maxBodyBytes).isEqualTo(1024 * 1024);
+    assertThat(c.grpc.get(EmporiumConfig.Service.CATALOG).peerPort()).isEqualTo(9101);
+    assertThat(c.stripeApiBase).isEqualTo("https://api.stripe.com");
+    assertThat(c.devMailbox).isFalse();
+  }
+
+  @Test
+  void everyFailureNamesTheVariable() {
+    assertThatThrownBy(() -> EmporiumConfig.from(with("APP_PORT", "80a"))).hasMessageStartingWith("APP_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("DB_PORT", "70000"))).hasMessageStartingWith("DB_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("JWT_EXPIRY", "0"))).hasMessageStartingWith("JWT_EXPIRY ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("REDIS_URL", "localhost:6379"))).hasMessageStartingWith("REDIS_URL ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CATALOG_GRPC_ADDRESS", "catalog"))).hasMessageStartingWith("CATALOG_GRPC_ADDRESS ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("PASSWORD_HASH_COST", "4"))).hasMessageStartingWith("PASSWORD_HASH_COST ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("ADMIN_EMAIL", "a@example.com"))).hasMessage("ADMIN_PASSWORD is required when ADMIN_EMAIL is set");
+    Map<String, String> noKafka = minimal();
+    noKafka.remove("KAFKA_BOOTSTRAP_SERVERS");
+    assertThatThrownBy(() -> EmporiumConfig.from(noKafka)).isInstanceOf(ConfigException.class).hasMessage("KAFKA_BOOTSTRAP_SERVERS is required");
+  }
+
+  @Test
+  void aMissingOrShortJwtSecretIsFatal() {
+    Map<String, String> none = minimal();
+    none.remove("JWT_SECRET");
+    assertThatThrownBy(() -> EmporiumConfig.from(none)).hasMessage("JWT_SECRET is required");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("JWT_SECRET", "x".repeat(31)))).hasMessageStartingWith("JWT_SECRET must be at least 32");
+  }
+
+  @Test
+  void durationsTakeUnits() {
+    assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "900")).jwtExpiry).isEqualTo(Duration.ofSeconds(900));
+    assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "2h")).jwtExpiry).isEqualTo(Duration.ofHours(2));
+    assertThat(EmporiumConfig.from(with("GRPC_DEADLINE", "250ms")).grpcDeadline).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void theEnvironmentWinsOverTheConfigFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("emporium.env");
+    Files.writeString(file, "# settings\nAPP_PORT=9000\nDB_NAME=\"shop\"\n\nMAIL_FROM='Shop <shop@example.com>'\n");
+    Map<String, String> env = minimal();
+    env.put("APP_PORT", "9500");
+    EmporiumConfig c = EmporiumConfig.from(ConfigSources.merge(file, env));
+    assertThat(c.appPort).isEqualTo(9500);
+    assertThat(c.database.name()).isEqualTo("shop");
+    assertThat(c.smtp.from()).isEqualTo("Shop <shop@example.com>");
+    Files.writeString(file, "NOT A SETTING\n");
+    assertThatThrownBy(() -> ConfigSources.merge(file, env)).hasMessageContaining("expected KEY=VALUE");
+  }
+}

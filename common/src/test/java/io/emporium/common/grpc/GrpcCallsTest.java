@@ -1,0 +1,119 @@
+package io.emporium.common.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.emporium.proto.catalog.v1.GetProductRequest;
+import io.emporium.proto.catalog.v1.Product;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.junit5.VertxExtension;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A real gRPC server and client on loopback: metadata in, problems and deadlines out. */
+@ExtendWith(VertxExtension.class)
+class GrpcCallsTest {
+  private final AtomicReference<CallContext> seen = new AtomicReference<>();
+  private HttpServer server;
+  private GrpcClient client;
+  private int port;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    server = GrpcServers.serve(vertx, port, CatalogGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true),
+        grpc -> GrpcEndpoints.unary(grpc, CatalogGrpcService.GetProduct, (caller, request) -> {
+          seen.set(caller);
+          return switch (request.getProductId()) {
+            case "ok" -> Future.succeededFuture(Product.newBuilder().setId("ok").setName("Mug").build());
+            case "invalid" -> Future.failedFuture(ApiProblem.invalid(List.of(
+                new ApiProblem.FieldError("price", "must not be negative"), new ApiProblem.FieldError("name", "ünïcode é"))));
+            case "slow" -> Promise.<Product>promise().future();
+            default -> throw new IllegalStateException("boom");
+          };
+        })).await();
+    client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+  }
+
+  @AfterEach
+  void stop() {
+    client.close().await();
+    server.close().await();
+  }
+
+  private GrpcCalls calls(int peerPort, Duration deadline) {
+    return new GrpcCalls(client, SocketAddress.inetSocketAddress(peerPort, "127.0.0.1"), "catalog", deadline);
+  }
+
+  private static Throwable failure(Future<?> f) {
+    try {
+      f.await();
+      throw new AssertionError("expected a failure");
+    } catch (Throwable t) {
+      return t;
+    }
+  }
+
+  @Test
+  void theRequestIdAndCallerTravelInMetadata() {
+    Product p = calls(port, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("ok").build(), new CallContext("req-7", "user-1", "seller")).await();
+    assertThat(p.getName()).isEqualTo("Mug");
+    assertThat(seen.get()).isEqualTo(new CallContext("req-7", "user-1", "seller"));
+  }
+
+  @Test
+  void aProblemComesBackWhole() {
+    Throwable t = failure(calls(port, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("invalid").build(), CallContext.anonymous("r")));
+    assertThat(t).isInstanceOf(ApiProblem.class);
+    ApiProblem problem = (ApiProblem) t;
+    assertThat(problem.status()).isEqualTo(422);
+    assertThat(problem.errors()).containsExactly(new ApiProblem.FieldError("price", "must not be negative"),
+        new ApiProblem.FieldError("name", "ünïcode é"));
+  }
+
+  @Test
+  void anUnexpectedServerFailureIs502WithoutItsInternals() {
+    ApiProblem problem = (ApiProblem) failure(calls(port, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("crash").build(), CallContext.anonymous("r")));
+    assertThat(problem.status()).isEqualTo(502);
+    assertThat(problem.detail()).doesNotContain("boom");
+  }
+
+  @Test
+  void everyCallHasADeadline() {
+    long start = System.nanoTime();
+    ApiProblem problem = (ApiProblem) failure(calls(port, Duration.ofMillis(300)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("slow").build(), CallContext.anonymous("r")));
+    assertThat(problem.status()).isEqualTo(504);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void anUnreachablePeerIs503() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    ApiProblem problem = (ApiProblem) failure(calls(closed, Duration.ofSeconds(2)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("ok").build(), CallContext.anonymous("r")));
+    assertThat(problem.status()).isEqualTo(503);
+  }
+}

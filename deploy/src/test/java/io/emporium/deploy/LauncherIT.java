@@ -1,0 +1,149 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.common.config.EmporiumConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher as operators use it: a process with environment variables, signals and a data directory. */
+@ExtendWith(TestPlatform.class)
+class LauncherIT {
+
+  private static ProcessBuilder launcher(Map<String, String> env, Path log, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-cp", System.getProperty("java.class.path"), Emporium.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false)
+        .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SMTP_") || k.equals("REDIS_URL")
+        || k.equals("KAFKA_BOOTSTRAP_SERVERS") || k.equals("JWT_SECRET"));
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  private static String runToExit(Map<String, String> env, Path dir) throws Exception {
+    Path log = dir.resolve("launcher.log");
+    Process p = launcher(env, log).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    return Files.readString(log).strip();
+  }
+
+  @Test
+  void aBadOrMissingSettingStopsStartUpWithOneLineNamingIt(@TempDir Path dir) throws Exception {
+    assertThat(runToExit(Map.of("APP_PORT", "eighty"), dir)).isEqualTo("emporium: APP_PORT must be a port number 0-65535, got 'eighty'");
+    assertThat(runToExit(Map.of("DB_HOST", "db.internal", "DB_USER", "shop"), dir)).isEqualTo("emporium: JWT_SECRET is required");
+    assertThat(runToExit(Map.of("DB_HOST", "db.internal", "DB_USER", "shop", "JWT_SECRET", "too-short"), dir))
+        .isEqualTo("emporium: JWT_SECRET must be at least 32 bytes long");
+    assertThat(runToExit(Map.of("JWT_EXPIRY", "soon"), dir)).startsWith("emporium: JWT_EXPIRY must be a positive duration");
+  }
+
+  private static Map<String, String> ports() {
+    Map<String, String> env = new HashMap<>();
+    env.put("APP_PORT", Integer.toString(TestPlatform.freePort()));
+    for (String s : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME")) {
+      env.put(s + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
+    }
+    return env;
+  }
+
+  private static Process startAndAwaitReady(Map<String, String> env, Path log) throws Exception {
+    Process p = launcher(env, log).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("Emporium ready in")) {
+        return p;
+      }
+      assertThat(p.isAlive()).as("launcher died: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
+      Thread.sleep(200);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("not ready in 90 s");
+  }
+
+  private static void terminate(Process p) throws Exception {
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops within 60 s of SIGTERM").isTrue();
+    assertThat(p.exitValue()).as("exit status after SIGTERM").isZero();
+  }
+
+  @Test
+  void embeddedDataSurvivesARestartAndSigtermExitsCleanly(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Api api = Api.connect(Integer.parseInt(env.get("APP_PORT")), "127.0.0.1");
+
+    Process first = startAndAwaitReady(env, dir.resolve("first.log"));
+    String email = Accounts.uniqueEmail("durable");
+    assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
+    Accounts.Account account = Accounts.login(api, email, Accounts.PASSWORD);
+    terminate(first);
+
+    Process second = startAndAwaitReady(env, dir.resolve("second.log"));
+    try {
+      assertThat(api.get("/api/v1/users/me", account.accessToken()).json().getString("email"))
+          .as("the account and the generated development JWT secret both persisted").isEqualTo(email);
+      Accounts.login(api, email, Accounts.PASSWORD);
+    } finally {
+      terminate(second);
+    }
+  }
+
+  @Test
+  void theEdgeCanRunApartFromTheServices(Api api) throws IOException {
+    EmporiumConfig shared = TestPlatform.config();
+    Map<String, String> services = ports();
+    services.put("JWT_SECRET", TestPlatform.JWT_SECRET);
+    services.put("STRIPE_WEBHOOK_SECRET", TestPlatform.WEBHOOK_SECRET);
+    backingServices(shared, services);
+    Emporium backend = Emporium.launch(new LaunchOptions(EnumSet.of(EmporiumConfig.Service.CATALOG,
+        EmporiumConfig.Service.ORDERING, EmporiumConfig.Service.PAYMENT, EmporiumConfig.Service.REALTIME), false, null), services);
+    try {
+      Map<String, String> edge = new HashMap<>(services);
+      edge.put("APP_PORT", Integer.toString(TestPlatform.freePort()));
+      for (String s : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME")) {
+        edge.put(s + "_GRPC_ADDRESS", "127.0.0.1:" + services.get(s + "_GRPC_PORT"));
+        edge.put(s + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
+      }
+      Emporium front = Emporium.launch(new LaunchOptions(EnumSet.of(EmporiumConfig.Service.EDGE), false, null), edge);
+      try {
+        Api remote = Api.connect(front.config().appPort, "127.0.0.1");
+        Api.Response ready = remote.get("/health/ready");
+        assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+        Api.Response product = remote.get("/api/v1/products/" + java.util.UUID.randomUUID());
+        assertThat(product.status()).as("answered by the catalog in the other launcher").isEqualTo(404);
+        assertThat(product.json().getString("detail")).startsWith("No product");
+        assertThat(remote.get("/dev/mailbox?to=x@example.com").status()).as("no dev routes with a real SMTP server").isEqualTo(404);
+      } finally {
+        front.close();
+      }
+    } finally {
+      backend.close();
+    }
+  }
+
+  private static void backingServices(EmporiumConfig c, Map<String, String> env) {
+    env.put("DB_HOST", c.database.host());
+    env.put("DB_PORT", Integer.toString(c.database.port()));
+    env.put("DB_USER", c.database.user());
+    env.put("DB_NAME", c.database.name());
+    env.put("REDIS_URL", c.redisUrl);
+    env.put("KAFKA_BOOTSTRAP_SERVERS", c.kafkaBootstrapServers);
+    env.put("SMTP_HOST", c.smtp.host());
+    env.put("SMTP_PORT", Integer.toString(c.smtp.port()));
+  }
+}
