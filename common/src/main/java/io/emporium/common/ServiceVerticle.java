@@ -9,12 +9,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every service verticle does the same way: migrate its own schema, open its pool, start its
  * background parts, then serve its gRPC contract (with health) on its own port. Stop is the reverse.
  */
 public abstract class ServiceVerticle extends VerticleBase {
+  private static final long DRAIN_SECONDS = 10;
   protected final EmporiumConfig config;
   private final String schema;
   private final EmporiumConfig.Service service;
@@ -48,14 +50,14 @@ public abstract class ServiceVerticle extends VerticleBase {
           pool = Database.pool(vertx, config, schema, 8);
           return startBackground();
         })
-        .compose(v -> GrpcServers.serve(vertx, config.grpc.get(service).port(), serviceName,
+        .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
             () -> pool.query("SELECT 1").execute().map(true), this::bind))
         .onSuccess(s -> server = s);
   }
 
   @Override
   public final Future<?> stop() {
-    Future<?> closing = server == null ? Future.succeededFuture() : server.shutdown();
+    Future<?> closing = server == null ? Future.succeededFuture() : server.shutdown(DRAIN_SECONDS, TimeUnit.SECONDS);
     return closing
         .eventually(this::stopBackground)
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());

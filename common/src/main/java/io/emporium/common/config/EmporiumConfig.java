@@ -47,6 +47,8 @@ public final class EmporiumConfig {
   public final String adminPassword;
   public final Path dataDir;
   public final Map<Service, GrpcPeer> grpc;
+  /** Interface the gRPC servers bind to; they trust the caller identity in metadata, so loopback by default. */
+  public final String grpcBindHost;
   public final Duration grpcDeadline;
   public final long maxBodyBytes;
   public final Set<String> corsAllowedOrigins;
@@ -88,6 +90,7 @@ public final class EmporiumConfig {
         Service.ORDERING, peer(s, "ORDERING", 9102),
         Service.PAYMENT, peer(s, "PAYMENT", 9103),
         Service.REALTIME, peer(s, "REALTIME", 9104));
+    this.grpcBindHost = s.optional("GRPC_BIND_HOST", "127.0.0.1");
     this.grpcDeadline = s.duration("GRPC_DEADLINE", Duration.ofSeconds(5));
     this.maxBodyBytes = s.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE);
     this.corsAllowedOrigins = s.list("CORS_ALLOWED_ORIGINS");

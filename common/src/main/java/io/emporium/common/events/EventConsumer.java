@@ -60,9 +60,8 @@ public final class EventConsumer {
         "enable.auto.commit", "false",
         "auto.offset.reset", "earliest",
         "max.poll.records", "100",
-        // a member that died without leaving holds its partitions until this expires
-        "session.timeout.ms", "10000",
-        "heartbeat.interval.ms", "3000"));
+        // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
+        "group.protocol", "consumer"));
     this.recordProcessed = """
         INSERT INTO %s.processed_events (consumer, event_id) VALUES ($1, $2)
         ON CONFLICT DO NOTHING""".formatted(schema);

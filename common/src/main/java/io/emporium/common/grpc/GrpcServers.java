@@ -18,13 +18,13 @@ public final class GrpcServers {
 
   private GrpcServers() {}
 
-  public static Future<HttpServer> serve(Vertx vertx, int port, ServiceName service, Supplier<Future<Boolean>> healthy,
+  public static Future<HttpServer> serve(Vertx vertx, String host, int port, ServiceName service, Supplier<Future<Boolean>> healthy,
                                          Consumer<GrpcServer> bindRpcs) {
     GrpcServer grpc = GrpcServer.server(vertx);
     bindRpcs.accept(grpc);
     grpc.addService(HealthService.create(vertx).register(service, healthy));
     HttpServerOptions options = new HttpServerOptions()
-        .setHost("0.0.0.0")
+        .setHost(host)
         .setPort(port)
         .setHttp2ConnectionWindowSize(WINDOW)
         .setInitialSettings(new Http2Settings().setInitialWindowSize(WINDOW));

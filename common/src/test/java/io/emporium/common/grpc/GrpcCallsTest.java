@@ -37,7 +37,7 @@ class GrpcCallsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    server = GrpcServers.serve(vertx, port, CatalogGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true),
+    server = GrpcServers.serve(vertx, "127.0.0.1", port, CatalogGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true),
         grpc -> GrpcEndpoints.unary(grpc, CatalogGrpcService.GetProduct, (caller, request) -> {
           seen.set(caller);
           return switch (request.getProductId()) {

@@ -1,0 +1,10 @@
+-- wrk script: POST /api/v1/auth/login with the benchmark account's credentials.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"email":"' .. os.getenv("BENCH_EMAIL") .. '","password":"' .. os.getenv("BENCH_PASSWORD") .. '"}'
+
+done = function(summary, latency, requests)
+  io.write(string.format("p50=%.1fms p99=%.1fms non2xx_or_errors=%d\n",
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
