@@ -19,7 +19,7 @@ trap cleanup EXIT
 start=$(date +%s%N)
 # Login limits are for attackers; the benchmark is one client address hammering one account on purpose.
 APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 \
-  DATA_DIR="$DATA/data" LOGIN_MAX_ATTEMPTS_PER_ADDRESS=100000000 EMPORIUM_ACCESS_LOG=WARN \
+  DATA_DIR="$DATA/data" LOGIN_MAX_ATTEMPTS_PER_ADDRESS=1000000 EMPORIUM_ACCESS_LOG=WARN \
   java -jar deploy/target/emporium.jar > "$LOG" 2>&1 &
 PID=$!
 until curl -sf "http://localhost:$PORT/health/ready" > /dev/null; do
@@ -28,16 +28,19 @@ until curl -sf "http://localhost:$PORT/health/ready" > /dev/null; do
 done
 ready=$(( ($(date +%s%N) - start) / 1000000 ))
 rss_kb=$(ps -o rss= -p "$PID" | tr -d ' ')
+tree_kb() { local total=$(ps -o rss= -p "$1" | tr -d ' '); for c in $(pgrep -P "$1"); do total=$((total + $(tree_kb "$c"))); done; echo "$total"; }
+all_kb=$(tree_kb "$PID")
+for pg in $(pgrep -f "$DATA/data/postgres"); do all_kb=$((all_kb + $(ps -o rss= -p "$pg" | tr -d ' '))); done  # pg_ctl detaches PostgreSQL
 
 API="http://localhost:$PORT/api/v1"
 curl -sf -X POST "$API/auth/register" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\",\"fullName\":\"Bench Mark\"}" > /dev/null
+  -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\",\"fullName\":\"Load Tester\"}" > /dev/null
 export BENCH_TOKEN=$(curl -sf -X POST "$API/auth/login" -H 'Content-Type: application/json' \
   -d "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
 
 run() { # name, wrk args...
   local name=$1; shift
-  wrk -t2 -c64 -d"${DURATION}s" --latency "$@" > "$DATA/$name.txt"
+  wrk -t2 -c64 -d"${DURATION}s" --timeout 10s --latency "$@" > "$DATA/$name.txt"
   local rps stats
   rps=$(awk '/Requests\/sec/ {print $2}' "$DATA/$name.txt")
   stats=$(grep -E '^p50=' "$DATA/$name.txt" || true)
@@ -46,7 +49,7 @@ run() { # name, wrk args...
 }
 
 echo "cold start to ready: ${ready} ms (JVM start to /health/ready 200, embedded PostgreSQL, Redis, Kafka, SMTP)"
-echo "resident memory after start: $((rss_kb / 1024)) MiB (launcher JVM; embedded PostgreSQL and Redis run as their own processes)"
+echo "resident memory after start: $((rss_kb / 1024)) MiB launcher JVM (Vert.x, in-JVM Kafka and SMTP), $((all_kb / 1024)) MiB with the embedded PostgreSQL and Redis processes"
 echo "wrk: 2 threads, 64 connections, ${DURATION}s each, $(nproc) cores"
 wrk -t2 -c64 -d3s "http://localhost:$PORT/health/live" > /dev/null  # warm-up
 wrk -t2 -c64 -d3s -s "$BENCH_DIR/me.lua" "$API/users/me" > /dev/null
