@@ -15,7 +15,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.core.spi.observability.HttpRequest;
+import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +43,9 @@ public final class Platform {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true).setJvmMetricsEnabled(true).setNettyMetricsEnabled(true)))
+            .setEnabled(true).setJvmMetricsEnabled(true).setNettyMetricsEnabled(true)
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
+            .setClientRequestTagsProvider(Platform::rpcTag)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     Platform platform = new Platform(vertx);
@@ -63,6 +70,12 @@ public final class Platform {
             : Future.succeededFuture())
         .map(platform)
         .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** gRPC calls are HTTP/2 requests: tag them with the RPC's path (a fixed set), anything else as other. */
+  private static Iterable<Tag> rpcTag(HttpRequest request) {
+    String uri = request.uri();
+    return Tags.of("rpc", uri.startsWith("/emporium.") || uri.startsWith("/grpc.health.") ? uri : "other");
   }
 
   public Vertx vertx() {

@@ -105,12 +105,14 @@ class EdgeConventionsIT {
   }
 
   @Test
-  void metricsArePrometheusTextWithHttpPoolAndJvmSeries(Api api) {
+  void metricsArePrometheusTextWithHttpGrpcPoolEventLoopAndJvmSeries(Api api) {
     api.get("/health/live");
+    api.get("/api/v1/products/" + java.util.UUID.randomUUID());
     Api.Response metrics = api.get("/metrics");
     assertThat(metrics.status()).isEqualTo(200);
     String text = metrics.body().toString();
-    assertThat(text).contains("vertx_http_server_requests_total", "vertx_pool_", "jvm_memory_used_bytes",
-        "vertx_http_client_");
+    assertThat(text).contains("vertx_http_server_requests_total", "/products/:id", "vertx_pool_in_use",
+        "netty_eventexecutor_tasks_pending", "jvm_memory_used_bytes",
+        "vertx_http_client_requests_total{method=\"POST\",rpc=\"/emporium.catalog.v1.Catalog/GetProduct\"}");
   }
 }
