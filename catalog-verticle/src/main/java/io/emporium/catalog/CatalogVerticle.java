@@ -1,6 +1,7 @@
 package io.emporium.catalog;
 
 import io.emporium.catalog.grpc.CatalogRpcs;
+import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
@@ -16,6 +17,6 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcServer server) {
-    new CatalogRpcs(new ProductStore(pool)).bind(server);
+    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool)).bind(server);
   }
 }

@@ -143,6 +143,32 @@ class ServicesIT {
   }
 
   @Test
+  void followedSellersComeFromTheCatalogNewestFirstWithTheirNames(Api api) {
+    Accounts.Account fan = Accounts.signedIn(api, null);
+    Accounts.Account stranger = Accounts.signedIn(api, null);
+    java.util.List<String> sellers = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String email = Accounts.uniqueEmail("shop");
+      Api.Response r = api.post("/api/v1/auth/register", Accounts.registration(email, "seller").put("fullName", "Shop " + i));
+      sellers.add(r.json().getJsonObject("user").getString("id"));
+      db.preparedQuery("INSERT INTO catalog.follows (follower_id, seller_id, created_at) VALUES ($1, $2, now() - make_interval(mins => $3))")
+          .execute(Tuple.of(UUID.fromString(fan.id()), UUID.fromString(sellers.get(i)), 10 - i)).await();
+    }
+    Api.Response first = api.get("/api/v1/users/me/following?limit=2", fan.accessToken());
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(first.json().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("displayName")))
+        .containsExactly("Shop 2", "Shop 1");
+    Api.Response second = api.get("/api/v1/users/me/following?limit=2&cursor=" + first.json().getString("nextCursor"),
+        fan.accessToken());
+    assertThat(second.json().getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(sellers.get(0));
+    assertThat(second.json().getString("nextCursor")).isNull();
+
+    assertThat(api.get("/api/v1/users/me/following", stranger.accessToken()).json().getJsonArray("items")).isEmpty();
+    assertThat(api.get("/api/v1/users/me/following").status()).isEqualTo(401);
+    assertThat(api.get("/api/v1/users/me/following?cursor=bm9wZQ", fan.accessToken()).status()).isEqualTo(422);
+  }
+
+  @Test
   void theDevMailboxNeedsARecipient(Api api) {
     assertThat(api.get("/dev/mailbox").status()).isEqualTo(422);
     assertThat(api.get("/dev/mailbox?to=nobody-" + UUID.randomUUID() + "@example.com").jsonArray()).isEmpty();

@@ -140,7 +140,7 @@ public final class EdgeVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     api.route().handler(new Authn(identity)::handle);
     new AuthRoutes(identity).mount(api);
-    new AccountRoutes(users, new AddressStore(pool)).mount(api);
+    new AccountRoutes(users, new AddressStore(pool), peer(Service.CATALOG, "catalog")).mount(api);
     new AdminUserRoutes(identity, users).mount(api);
     services.mount(api);
     router.route("/api/v1/*").subRouter(api);

@@ -1,6 +1,12 @@
 package io.emporium.edge.http;
 
 import io.emporium.common.Ids;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ListFollowingRequest;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Set;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.edge.identity.AddressStore;
 import io.emporium.edge.identity.Caller;
@@ -21,10 +27,12 @@ public final class AccountRoutes {
 
   private final UserStore users;
   private final AddressStore addresses;
+  private final GrpcCalls catalog;
 
-  public AccountRoutes(UserStore users, AddressStore addresses) {
+  public AccountRoutes(UserStore users, AddressStore addresses, GrpcCalls catalog) {
     this.users = users;
     this.addresses = addresses;
+    this.catalog = catalog;
   }
 
   public void mount(Router api) {
@@ -35,6 +43,29 @@ public final class AccountRoutes {
     api.get("/users/me/addresses/:id").handler(Endpoint.of(this::getAddress));
     api.patch("/users/me/addresses/:id").handler(Endpoint.of(this::updateAddress));
     api.delete("/users/me/addresses/:id").handler(Endpoint.of(this::deleteAddress));
+    api.get("/users/me/following").handler(Endpoint.of(this::following));
+  }
+
+  /** The sellers the caller follows (kept by the catalog), with their display names (kept here). */
+  Future<Reply> following(RoutingContext ctx) {
+    Authn.caller(ctx);
+    MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
+    ListFollowingRequest request = ListFollowingRequest.newBuilder()
+        .setLimit(Paging.limit(params))
+        .setCursor(params.get("cursor") == null ? "" : params.get("cursor"))
+        .build();
+    return catalog.call(CatalogGrpcClient.ListFollowing, request, Authn.callContext(ctx)).compose(page -> {
+      List<UUID> ids = page.getSellersList().stream().map(s -> UUID.fromString(s.getSellerId())).toList();
+      return users.names(ids).map(names -> {
+        JsonArray items = new JsonArray();
+        page.getSellersList().forEach(s -> items.add(new JsonObject()
+            .put("id", s.getSellerId())
+            .put("displayName", names.get(UUID.fromString(s.getSellerId())))
+            .put("followedAt", s.getFollowedAt())));
+        return Reply.ok(new JsonObject().put("items", items)
+            .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
+      });
+    });
   }
 
   Future<Reply> me(RoutingContext ctx) {

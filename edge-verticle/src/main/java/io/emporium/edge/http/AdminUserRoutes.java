@@ -1,5 +1,6 @@
 package io.emporium.edge.http;
 
+import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.edge.identity.Caller;
@@ -38,7 +39,7 @@ public final class AdminUserRoutes {
     Authn.requireRole(ctx, "admin");
     MultiMap params = Paging.params(ctx, LIST_PARAMS);
     int limit = Paging.limit(params);
-    Paging.Cursor after = Paging.cursor(params);
+    Cursor after = Paging.cursor(params);
     String q = params.get("q");
     if (q != null && (q.isBlank() || q.length() > 100)) {
       throw ApiProblem.invalid("q", "must be 1 to 100 characters");
@@ -52,12 +53,12 @@ public final class AdminUserRoutes {
       throw ApiProblem.invalid("active", "must be true or false");
     }
     return users.search(q == null ? null : q.strip(), role, active == null ? null : Boolean.valueOf(active),
-        after == null ? null : after.createdAt(), after == null ? null : after.id(), limit).map(page -> {
+        after == null ? null : after.at(), after == null ? null : after.id(), limit).map(page -> {
           JsonArray items = new JsonArray();
           page.users().forEach(u -> items.add(u.toAdminJson()));
           User last = page.users().isEmpty() ? null : page.users().get(page.users().size() - 1);
           return Reply.ok(new JsonObject().put("items", items)
-              .put("nextCursor", page.more() ? new Paging.Cursor(last.createdAt(), last.id()).encode() : null));
+              .put("nextCursor", page.more() ? new Cursor(last.createdAt(), last.id()).encode() : null));
         });
   }
 

@@ -1,29 +1,15 @@
 package io.emporium.edge.http;
 
+import io.emporium.common.Cursor;
 import io.emporium.common.problem.ApiProblem;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.Set;
-import java.util.UUID;
 
 /** Query parameters of list routes: only known names, {@code limit} 1..100, opaque keyset cursors. */
 public final class Paging {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
-
-  /** A position in a newest-first listing: the last item's creation time and id. */
-  public record Cursor(OffsetDateTime createdAt, UUID id) {
-    public String encode() {
-      Instant t = createdAt.toInstant();
-      String raw = t.getEpochSecond() + ":" + t.getNano() + ":" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-  }
 
   private Paging() {}
 
@@ -59,12 +45,6 @@ public final class Paging {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
-    try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8).split(":", 3);
-      Instant t = Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-      return new Cursor(OffsetDateTime.ofInstant(t, ZoneOffset.UTC), UUID.fromString(parts[2]));
-    } catch (RuntimeException e) {
-      throw ApiProblem.invalid("cursor", "is not a cursor this API issued");
-    }
+    return Cursor.decode(raw).orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
   }
 }

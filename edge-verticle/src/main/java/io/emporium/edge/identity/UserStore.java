@@ -9,7 +9,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -63,6 +65,7 @@ public final class UserStore {
   private static final String SET_ROLE_AND_ACTIVE = """
       UPDATE identity.users SET role = $2, active = $3, updated_at = now() WHERE id = $1 RETURNING""" + " " + User.COLUMNS;
   private static final String LOCK_USER = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = $1 FOR UPDATE";
+  private static final String NAMES = "SELECT id, full_name FROM identity.users WHERE id = ANY($1)";
   private static final String SEARCH = """
       SELECT id, email, full_name, role, email_verified, active, created_at FROM identity.users
       WHERE ($1::text IS NULL OR email LIKE '%' || $1 || '%' OR lower(full_name) LIKE '%' || $1 || '%')
@@ -174,6 +177,18 @@ public final class UserStore {
       rows.forEach(row -> users.add(User.from(row)));
       boolean more = users.size() > limit;
       return new UserPage(more ? users.subList(0, limit) : users, more);
+    });
+  }
+
+  /** Full names of the given accounts, for showing sellers; unknown ids are left out. */
+  public Future<Map<UUID, String>> names(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery(NAMES).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+      Map<UUID, String> names = new HashMap<>();
+      rows.forEach(r -> names.put(r.getUUID("id"), r.getString("full_name")));
+      return names;
     });
   }
 
