@@ -1,5 +1,6 @@
--- Every service schema gets the same event plumbing: the outbox the relay publishes from, and
--- the record of consumed event ids that makes consumers idempotent.
+-- Every service schema gets the same event plumbing: the outbox the relay publishes from (a row
+-- lives only until Kafka has it, so secrets in events do not rest here), and the record of
+-- consumed event ids that makes consumers idempotent.
 CREATE TABLE ${flyway:defaultSchema}.outbox (
   id           bigserial PRIMARY KEY,
   event_id     uuid        NOT NULL UNIQUE,
@@ -7,10 +8,8 @@ CREATE TABLE ${flyway:defaultSchema}.outbox (
   event_key    text        NOT NULL,
   event_type   text        NOT NULL,
   payload      bytea       NOT NULL,
-  created_at   timestamptz NOT NULL DEFAULT now(),
-  published_at timestamptz
+  created_at   timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX outbox_unpublished ON ${flyway:defaultSchema}.outbox (id) WHERE published_at IS NULL;
 
 CREATE TABLE ${flyway:defaultSchema}.processed_events (
   consumer     text        NOT NULL,

@@ -1,12 +1,12 @@
 package io.emporium.catalog;
 
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.catalog.grpc.CatalogRpcs;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
-import io.vertx.grpc.server.GrpcServer;
 
 /** The catalog service: owns the {@code catalog} schema and serves {@code emporium.catalog.v1} over gRPC. */
 public final class CatalogVerticle extends ServiceVerticle {
@@ -16,7 +16,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   }
 
   @Override
-  protected void bind(GrpcServer server) {
-    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool)).bind(server);
+  protected void bind(GrpcEndpoints endpoints) {
+    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool)).bind(endpoints);
   }
 }

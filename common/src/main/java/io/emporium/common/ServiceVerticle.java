@@ -2,12 +2,14 @@ package io.emporium.common;
 
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.db.Database;
+import io.emporium.common.grpc.CallerSignature;
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.grpc.GrpcServers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.grpc.common.ServiceName;
-import io.vertx.grpc.server.GrpcServer;
+
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +34,7 @@ public abstract class ServiceVerticle extends VerticleBase {
   }
 
   /** Binds this service's RPCs; the pool is open. */
-  protected abstract void bind(GrpcServer server);
+  protected abstract void bind(GrpcEndpoints endpoints);
 
   /** Starts consumers, relays and timers; the pool is open, the gRPC port not yet. */
   protected Future<?> startBackground() {
@@ -51,7 +53,7 @@ public abstract class ServiceVerticle extends VerticleBase {
           return startBackground();
         })
         .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
-            () -> pool.query("SELECT 1").execute().map(true), this::bind))
+            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), this::bind))
         .onSuccess(s -> server = s);
   }
 

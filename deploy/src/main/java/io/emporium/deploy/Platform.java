@@ -87,10 +87,29 @@ public final class Platform {
    * Vert.x. Blocks; call it from a thread that is not Vert.x's own.
    */
   public void stop(Duration timeout) throws TimeoutException {
-    if (edgeDeployment != null) {
-      vertx.undeploy(edgeDeployment).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    TimeoutException late = null;
+    try {
+      if (edgeDeployment != null) {
+        vertx.undeploy(edgeDeployment).await(remaining(deadline), TimeUnit.NANOSECONDS);
+      }
+    } catch (TimeoutException e) {
+      late = e;
+    } finally {
+      try {
+        Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()).await(remaining(deadline), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        late = e;
+      } finally {
+        vertx.close().await(Math.max(remaining(deadline), TimeUnit.SECONDS.toNanos(2)), TimeUnit.NANOSECONDS);
+      }
     }
-    Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    vertx.close().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (late != null) {
+      throw late;
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(1, deadline - System.nanoTime());
   }
 }

@@ -38,13 +38,15 @@ final class Secrets {
           | fill(settings, stored, "STRIPE_WEBHOOK_SECRET", () -> "whsec_" + HexFormat.of().formatHex(bytes(24)), filled);
       if (generated) {
         Files.createDirectories(dataDir);
+        if (!Files.exists(file)) {
+          try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+          }
+        }
         try (var out = Files.newBufferedWriter(file)) {
           stored.store(out, "Generated for development mode only; never used when DB_HOST is set.");
-        }
-        try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
         }
       }
       return filled;

@@ -64,6 +64,9 @@ class AccountIT {
     Api.Response missing = api.post("/api/v1/users/me/addresses", account.accessToken(), new JsonObject().put("name", "X"));
     assertThat(missing.status()).isEqualTo(422);
     assertThat(missing.json().getJsonArray("errors").encode()).contains("line1", "city", "postalCode", "country");
+    Api.Response nulls = api.post("/api/v1/users/me/addresses", account.accessToken(), home().putNull("country").putNull("name"));
+    assertThat(nulls.status()).as(nulls.toString()).isEqualTo(422);
+    assertThat(nulls.json().getJsonArray("errors").encode()).contains("country", "name");
     Api.Response badCountry = api.post("/api/v1/users/me/addresses", account.accessToken(), home().put("country", "USA"));
     assertThat(badCountry.status()).isEqualTo(422);
     assertThat(api.get("/api/v1/users/me/addresses", account.accessToken()).json().getJsonArray("items")).isEmpty();

@@ -25,17 +25,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EventsIT {
 
   @Test
-  void committedEventsArePublishedAndMarked(Api api) {
+  void publishedEventsLeaveTheOutbox(Api api) throws Exception {
     String email = Accounts.uniqueEmail("outbox");
     api.post("/api/v1/auth/register", Accounts.registration(email, null));
     Accounts.mails(api, email, 1);
     Vertx vertx = Vertx.vertx();
     Pool db = Database.pool(vertx, TestPlatform.config(), "events-it", 1);
     try {
-      var rows = db.preparedQuery("SELECT event_type, published_at IS NOT NULL AS published FROM identity.outbox "
-          + "WHERE event_key = (SELECT id::text FROM identity.users WHERE email = $1) ORDER BY id").execute(Tuple.of(email)).await();
-      assertThat(rows.size()).isEqualTo(2);
-      rows.forEach(r -> assertThat(r.getBoolean("published")).as(r.getString("event_type")).isTrue());
+      long left = -1;
+      for (int i = 0; i < 50 && left != 0; i++) {
+        left = db.preparedQuery("SELECT count(*) FROM identity.outbox "
+            + "WHERE event_key = (SELECT id::text FROM identity.users WHERE email = $1)").execute(Tuple.of(email)).await()
+            .iterator().next().getLong(0);
+        Thread.sleep(100);
+      }
+      assertThat(left).as("the code mailed from it must not rest in the database").isZero();
     } finally {
       db.close().await();
       vertx.close().await();

@@ -69,6 +69,34 @@ class LoginIT {
   }
 
   @Test
+  void parallelGuessesCannotSlipPastTheAccountLimit(Api api) throws Exception {
+    Accounts.Account account = Accounts.signedIn(api, null);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> tries = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        int n = i;
+        tries.add(pool.submit(() -> api.post("/api/v1/auth/login", credentials(account.email(), "Wrong-Guess-" + n)).status()));
+      }
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (var t : tries) {
+        statuses.add(t.get());
+      }
+      assertThat(statuses).filteredOn(s -> s == 401).as(statuses.toString()).hasSize(5);
+      assertThat(statuses).filteredOn(s -> s == 429).hasSize(5);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void anOverlongPasswordIsJustAWrongPassword(Api api) {
+    Accounts.Account account = Accounts.signedIn(api, null);
+    Api.Response r = api.post("/api/v1/auth/login", credentials(account.email(), "é".repeat(100)));
+    assertThat(r.status()).as(r.toString()).isEqualTo(401);
+  }
+
+  @Test
   void oneClientAddressCannotTryMoreThanItsLimit(Api api) {
     int limited = 0;
     for (int i = 0; i < 30; i++) {

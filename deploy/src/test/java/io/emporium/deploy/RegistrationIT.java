@@ -68,6 +68,18 @@ class RegistrationIT {
   }
 
   @Test
+  void mailRequestsPerAccountAreLimitedWhetherOrNotTheAccountExists(Api api) {
+    for (String email : new String[] {Accounts.uniqueEmail("flood"), Accounts.uniqueEmail("ghost")}) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email)).status()).isEqualTo(202);
+      }
+      Api.Response sixth = api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email));
+      assertThat(sixth.status()).isEqualTo(429);
+      assertThat(sixth.header("Retry-After")).isNotNull();
+    }
+  }
+
+  @Test
   void aCodeForAnUnknownEmailIs400AndAMalformedCodeIs422(Api api) {
     Api.Response unknown = api.post("/api/v1/auth/verify-email",
         new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("code", "123456"));

@@ -5,6 +5,7 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.db.Database;
 import io.emporium.common.events.OutboxRelay;
+import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
@@ -19,7 +20,7 @@ import io.emporium.edge.identity.AddressStore;
 import io.emporium.edge.identity.EmailAddresses;
 import io.emporium.edge.identity.IdentityEvents;
 import io.emporium.edge.identity.IdentityService;
-import io.emporium.edge.identity.LoginThrottle;
+import io.emporium.edge.identity.AuthThrottle;
 import io.emporium.edge.identity.PasswordPolicy;
 import io.emporium.edge.identity.Passwords;
 import io.emporium.edge.identity.SessionStore;
@@ -62,6 +63,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Redis redis;
   private KafkaAdminClient kafkaAdmin;
   private GrpcClient grpc;
+  private CallerSignature callerSignature;
   private OutboxRelay relay;
   private HttpServer server;
 
@@ -90,11 +92,12 @@ public final class EdgeVerticle extends VerticleBase {
           kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
               "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
           grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+          callerSignature = new CallerSignature(config.jwtSecret);
           relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
 
           UserStore users = new UserStore(pool);
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
-              new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new LoginThrottle(redis, config.loginLimits),
+              new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new AuthThrottle(redis, config.loginLimits),
               config.refreshTokenTtl);
           Router router = router(identity, users);
           Future<Boolean> admin = config.adminEmail == null
@@ -154,7 +157,8 @@ public final class EdgeVerticle extends VerticleBase {
 
   private GrpcCalls peer(Service service, String name) {
     EmporiumConfig.GrpcPeer peer = config.grpc.get(service);
-    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline);
+    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
+        callerSignature);
   }
 
   @Override

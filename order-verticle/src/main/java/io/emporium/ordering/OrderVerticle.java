@@ -1,11 +1,11 @@
 package io.emporium.ordering;
 
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
-import io.vertx.grpc.server.GrpcServer;
 
 /** The ordering service: owns the {@code ordering} schema and serves {@code emporium.ordering.v1} over gRPC. */
 public final class OrderVerticle extends ServiceVerticle {
@@ -15,7 +15,7 @@ public final class OrderVerticle extends ServiceVerticle {
   }
 
   @Override
-  protected void bind(GrpcServer server) {
-    new OrderingRpcs(new CartStore(pool)).bind(server);
+  protected void bind(GrpcEndpoints endpoints) {
+    new OrderingRpcs(new CartStore(pool)).bind(endpoints);
   }
 }

@@ -1,5 +1,6 @@
 package io.emporium.payment;
 
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig;
@@ -7,7 +8,6 @@ import io.emporium.payment.grpc.PaymentRpcs;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 
 /** The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over gRPC. */
 public final class PaymentVerticle extends ServiceVerticle {
@@ -25,7 +25,7 @@ public final class PaymentVerticle extends ServiceVerticle {
   }
 
   @Override
-  protected void bind(GrpcServer server) {
-    new PaymentRpcs(vertx, new WebhookInbox(pool), config.stripeWebhookSecret).bind(server);
+  protected void bind(GrpcEndpoints endpoints) {
+    new PaymentRpcs(vertx, new WebhookInbox(pool), config.stripeWebhookSecret).bind(endpoints);
   }
 }

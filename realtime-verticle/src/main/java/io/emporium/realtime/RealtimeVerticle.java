@@ -1,5 +1,6 @@
 package io.emporium.realtime;
 
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.EventConsumer;
@@ -10,7 +11,6 @@ import io.emporium.realtime.mail.DevMailbox;
 import io.emporium.realtime.mail.IdentityMails;
 import io.emporium.realtime.mail.Mailer;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 
 /** The realtime service: consumes domain events and sends the mail and pushes they call for. */
 public final class RealtimeVerticle extends ServiceVerticle {
@@ -39,7 +39,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
   }
 
   @Override
-  protected void bind(GrpcServer server) {
-    new RealtimeRpcs(vertx, devMailbox).bind(server);
+  protected void bind(GrpcEndpoints endpoints) {
+    new RealtimeRpcs(vertx, devMailbox).bind(endpoints);
   }
 }

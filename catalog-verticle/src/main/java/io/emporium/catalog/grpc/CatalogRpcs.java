@@ -13,7 +13,6 @@ import io.emporium.proto.catalog.v1.ListFollowingRequest;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.Product;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.UUID;
 
 /** The {@code emporium.catalog.v1.Catalog} service. */
@@ -28,9 +27,9 @@ public final class CatalogRpcs {
     this.follows = follows;
   }
 
-  public void bind(GrpcServer server) {
-    GrpcEndpoints.unary(server, CatalogGrpcService.GetProduct, this::getProduct);
-    GrpcEndpoints.unary(server, CatalogGrpcService.ListFollowing, this::listFollowing);
+  public void bind(GrpcEndpoints endpoints) {
+    endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
+    endpoints.unary(CatalogGrpcService.ListFollowing, this::listFollowing);
   }
 
   Future<FollowingPage> listFollowing(CallContext caller, ListFollowingRequest request) {

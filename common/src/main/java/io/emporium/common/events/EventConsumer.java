@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -91,15 +92,28 @@ public final class EventConsumer {
         });
   }
 
+  /** Applies the batch in order; on a failure every partition is rewound to its first record not applied. */
   private Future<Void> applyAll(KafkaConsumerRecords<String, Buffer> records) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < records.size(); i++) {
-      KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
-      chain = chain.compose(v -> applyOne(record)
-          .recover(e -> consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset())
-              .transform(ignored -> Future.failedFuture(e))));
+      int index = i;
+      chain = chain.compose(v -> applyOne(records.recordAt(index))
+          .recover(e -> rewind(records, index).transform(ignored -> Future.failedFuture(e))));
     }
     return chain;
+  }
+
+  private Future<Void> rewind(KafkaConsumerRecords<String, Buffer> records, int firstUnapplied) {
+    Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+    for (int i = firstUnapplied; i < records.size(); i++) {
+      KafkaConsumerRecord<String, Buffer> r = records.recordAt(i);
+      positions.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    }
+    Future<Void> seeks = Future.succeededFuture();
+    for (Map.Entry<TopicPartition, Long> p : positions.entrySet()) {
+      seeks = seeks.compose(v -> consumer.seek(p.getKey(), p.getValue()));
+    }
+    return seeks;
   }
 
   private Future<Void> applyOne(KafkaConsumerRecord<String, Buffer> record) {

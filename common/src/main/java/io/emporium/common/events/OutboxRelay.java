@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one outbox relay: publishes a schema's unpublished outbox rows to Kafka in id order, then
- * marks them published. At least once (a crash after the send re-sends; consumers de-duplicate by
+ * The one outbox relay: publishes a schema's outbox rows to Kafka in id order, then deletes them
+ * in the same transaction. At least once (a crash after the send re-sends; consumers de-duplicate by
  * event id) and in order per key: an advisory lock lets one relay per schema work at a time.
  */
 public final class OutboxRelay {
@@ -30,7 +30,7 @@ public final class OutboxRelay {
   private final String schema;
   private final KafkaProducer<String, Buffer> producer;
   private final String select;
-  private final String markPublished;
+  private final String deletePublished;
   private long timer = -1;
   private boolean draining;
   private Future<Void> inFlight = Future.succeededFuture();
@@ -52,8 +52,8 @@ public final class OutboxRelay {
         "client.id", "emporium-outbox-" + schema));
     this.select = """
         SELECT id, event_id, topic, event_key, event_type, payload FROM %s.outbox
-        WHERE published_at IS NULL ORDER BY id LIMIT %d""".formatted(schema, BATCH);
-    this.markPublished = "UPDATE %s.outbox SET published_at = now() WHERE id = ANY($1)".formatted(schema);
+        ORDER BY id LIMIT %d""".formatted(schema, BATCH);
+    this.deletePublished = "DELETE FROM %s.outbox WHERE id = ANY($1)".formatted(schema);
   }
 
   public OutboxRelay start(long pollMillis) {
@@ -100,7 +100,7 @@ public final class OutboxRelay {
       sends.add(producer.send(record));
     }
     return Future.all(sends)
-        .compose(sent -> tx.preparedQuery(markPublished).execute(Tuple.of(ids.toArray(Long[]::new))))
+        .compose(sent -> tx.preparedQuery(deletePublished).execute(Tuple.of(ids.toArray(Long[]::new))))
         .map(ids.size());
   }
 

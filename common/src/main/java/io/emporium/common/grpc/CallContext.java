@@ -3,14 +3,15 @@ package io.emporium.common.grpc;
 import io.vertx.core.MultiMap;
 
 /**
- * Who is calling and for which request, carried in gRPC metadata from the edge to a service.
- * The gRPC ports are internal: services trust what the edge put here.
+ * Who is calling and for which request, carried in gRPC metadata from the edge to a service; a
+ * signed-in caller's identity travels with a {@link CallerSignature} the service checks.
  */
 public record CallContext(String requestId, String userId, String role) {
 
   static final String REQUEST_ID = "x-request-id";
   static final String CALLER_ID = "x-caller-id";
   static final String CALLER_ROLE = "x-caller-role";
+  static final String CALLER_SIGNATURE = "x-caller-signature";
 
   public static CallContext anonymous(String requestId) {
     return new CallContext(requestId, null, null);
@@ -24,17 +25,23 @@ public record CallContext(String requestId, String userId, String role) {
     return "admin".equals(role);
   }
 
-  void writeTo(MultiMap metadata) {
+  void writeTo(MultiMap metadata, CallerSignature signature) {
     if (requestId != null) {
       metadata.set(REQUEST_ID, requestId);
     }
     if (userId != null) {
       metadata.set(CALLER_ID, userId);
       metadata.set(CALLER_ROLE, role);
+      metadata.set(CALLER_SIGNATURE, signature.sign(this));
     }
   }
 
-  static CallContext readFrom(MultiMap metadata) {
-    return new CallContext(metadata.get(REQUEST_ID), metadata.get(CALLER_ID), metadata.get(CALLER_ROLE));
+  /** The caller the metadata names; null when it names one without a valid signature. */
+  static CallContext readFrom(MultiMap metadata, CallerSignature signature) {
+    CallContext caller = new CallContext(metadata.get(REQUEST_ID), metadata.get(CALLER_ID), metadata.get(CALLER_ROLE));
+    if (caller.userId == null) {
+      return caller.role == null ? caller : null;
+    }
+    return signature.verify(caller, metadata.get(CALLER_SIGNATURE)) ? caller : null;
   }
 }

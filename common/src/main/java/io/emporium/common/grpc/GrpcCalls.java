@@ -18,12 +18,14 @@ public final class GrpcCalls {
   private final SocketAddress peer;
   private final String peerName;
   private final Duration deadline;
+  private final CallerSignature signature;
 
-  public GrpcCalls(GrpcClient client, SocketAddress peer, String peerName, Duration deadline) {
+  public GrpcCalls(GrpcClient client, SocketAddress peer, String peerName, Duration deadline, CallerSignature signature) {
     this.client = client;
     this.peer = peer;
     this.peerName = peerName;
     this.deadline = deadline;
+    this.signature = signature;
   }
 
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, CallContext caller) {
@@ -31,7 +33,7 @@ public final class GrpcCalls {
     return client.request(peer, method)
         .compose(call -> {
           call.timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
-          caller.writeTo(call.headers());
+          caller.writeTo(call.headers(), signature);
           return call.send(request);
         })
         .compose(response -> response.last().transform(result -> {

@@ -9,7 +9,10 @@ import io.vertx.grpc.server.GrpcServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds unary RPC implementations to a gRPC server, with the caller's context and problem mapping. */
+/**
+ * Binds unary RPC implementations to a gRPC server: the caller's context (refused when its
+ * signature is missing or wrong), and failures mapped to status plus problem trailers.
+ */
 public final class GrpcEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcEndpoints.class);
 
@@ -18,11 +21,22 @@ public final class GrpcEndpoints {
     Future<Resp> handle(CallContext caller, Req request);
   }
 
-  private GrpcEndpoints() {}
+  private final GrpcServer server;
+  private final CallerSignature signature;
 
-  public static <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, Unary<Req, Resp> implementation) {
+  public GrpcEndpoints(GrpcServer server, CallerSignature signature) {
+    this.server = server;
+    this.signature = signature;
+  }
+
+  public <Req, Resp> void unary(ServiceMethod<Req, Resp> method, Unary<Req, Resp> implementation) {
     server.callHandler(method, call -> {
-      CallContext caller = CallContext.readFrom(call.headers());
+      CallContext caller = CallContext.readFrom(call.headers(), signature);
+      if (caller == null) {
+        fail(call.response(), CallContext.anonymous(call.headers().get(CallContext.REQUEST_ID)), method,
+            ApiProblem.unauthorized("The caller identity is not signed by the edge."));
+        return;
+      }
       call.last()
           .compose(request -> {
             try {

@@ -19,9 +19,9 @@ public final class GrpcServers {
   private GrpcServers() {}
 
   public static Future<HttpServer> serve(Vertx vertx, String host, int port, ServiceName service, Supplier<Future<Boolean>> healthy,
-                                         Consumer<GrpcServer> bindRpcs) {
+                                         CallerSignature signature, Consumer<GrpcEndpoints> bindRpcs) {
     GrpcServer grpc = GrpcServer.server(vertx);
-    bindRpcs.accept(grpc);
+    bindRpcs.accept(new GrpcEndpoints(grpc, signature));
     grpc.addService(HealthService.create(vertx).register(service, healthy));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)

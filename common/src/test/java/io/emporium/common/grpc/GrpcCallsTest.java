@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** A real gRPC server and client on loopback: metadata in, problems and deadlines out. */
 @ExtendWith(VertxExtension.class)
 class GrpcCallsTest {
+  private static final CallerSignature SIGNATURE = new CallerSignature("platform-secret-0123456789-abcdefghijkl");
   private final AtomicReference<CallContext> seen = new AtomicReference<>();
   private HttpServer server;
   private GrpcClient client;
@@ -38,7 +39,7 @@ class GrpcCallsTest {
       port = s.getLocalPort();
     }
     server = GrpcServers.serve(vertx, "127.0.0.1", port, CatalogGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true),
-        grpc -> GrpcEndpoints.unary(grpc, CatalogGrpcService.GetProduct, (caller, request) -> {
+        SIGNATURE, endpoints -> endpoints.unary(CatalogGrpcService.GetProduct, (caller, request) -> {
           seen.set(caller);
           return switch (request.getProductId()) {
             case "ok" -> Future.succeededFuture(Product.newBuilder().setId("ok").setName("Mug").build());
@@ -58,7 +59,11 @@ class GrpcCallsTest {
   }
 
   private GrpcCalls calls(int peerPort, Duration deadline) {
-    return new GrpcCalls(client, SocketAddress.inetSocketAddress(peerPort, "127.0.0.1"), "catalog", deadline);
+    return calls(peerPort, deadline, SIGNATURE);
+  }
+
+  private GrpcCalls calls(int peerPort, Duration deadline, CallerSignature signature) {
+    return new GrpcCalls(client, SocketAddress.inetSocketAddress(peerPort, "127.0.0.1"), "catalog", deadline, signature);
   }
 
   private static Throwable failure(Future<?> f) {
@@ -76,6 +81,18 @@ class GrpcCallsTest {
         GetProductRequest.newBuilder().setProductId("ok").build(), new CallContext("req-7", "user-1", "seller")).await();
     assertThat(p.getName()).isEqualTo("Mug");
     assertThat(seen.get()).isEqualTo(new CallContext("req-7", "user-1", "seller"));
+  }
+
+  @Test
+  void aCallerIdentityNotSignedByTheEdgeIsRefused() {
+    CallerSignature forger = new CallerSignature("some-other-secret-0123456789-abcdefghij");
+    Throwable t = failure(calls(port, Duration.ofSeconds(5), forger).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("ok").build(), new CallContext("req-8", "user-1", "admin")));
+    assertThat(((ApiProblem) t).status()).isEqualTo(401);
+    assertThat(seen.get()).as("the implementation never ran").isNull();
+    Product anonymous = calls(port, Duration.ofSeconds(5), forger).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("ok").build(), CallContext.anonymous("req-9")).await();
+    assertThat(anonymous.getId()).isEqualTo("ok");
   }
 
   @Test

@@ -136,7 +136,7 @@ public final class AccountRoutes {
     }
     f.forbid("id", "is read-only");
     for (String required : new String[] {"name", "line1", "city", "postalCode", "country"}) {
-      if (merged.getString(required) == null && !body.containsKey(required)) {
+      if (merged.getString(required) == null && !f.hasError(required)) {
         f.error(required, "is required");
       }
     }

@@ -41,7 +41,7 @@ public final class AuthRoutes {
       PasswordPolicy.check(password, email, fullName).ifPresent(why -> f.error("password", why));
     }
     f.throwIfInvalid();
-    return identity.register(email, password, fullName, role)
+    return identity.register(email, password, fullName, role, address(ctx))
         .map(user -> Reply.created(new JsonObject().put("user", user.toJson())));
   }
 
@@ -53,14 +53,14 @@ public final class AuthRoutes {
       f.check("code", code.matches("\\d{6}"), "must be 6 digits");
     }
     f.throwIfInvalid();
-    return identity.verifyEmail(email, code).map(user -> Reply.ok(new JsonObject().put("user", user.toJson())));
+    return identity.verifyEmail(email, code, address(ctx)).map(user -> Reply.ok(new JsonObject().put("user", user.toJson())));
   }
 
   Future<Reply> resendVerification(RoutingContext ctx) {
     Fields f = new Fields(JsonBodies.object(ctx));
     String email = email(f);
     f.throwIfInvalid();
-    return identity.resendVerification(email).map(Reply.accepted());
+    return identity.resendVerification(email, address(ctx)).map(Reply.accepted());
   }
 
   Future<Reply> login(RoutingContext ctx) {
@@ -68,7 +68,7 @@ public final class AuthRoutes {
     String email = f.required("email", 254);
     String password = f.secret("password");
     f.throwIfInvalid();
-    return identity.login(EmailAddresses.normalize(email), password, ctx.request().remoteAddress().hostAddress())
+    return identity.login(EmailAddresses.normalize(email), password, address(ctx))
         .map(pair -> Reply.ok(pair.toJson()));
   }
 
@@ -91,7 +91,7 @@ public final class AuthRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     String email = email(f);
     f.throwIfInvalid();
-    return identity.forgotPassword(email).map(Reply.accepted());
+    return identity.forgotPassword(email, address(ctx)).map(Reply.accepted());
   }
 
   Future<Reply> resetPassword(RoutingContext ctx) {
@@ -102,7 +102,11 @@ public final class AuthRoutes {
       PasswordPolicy.check(password, null, null).ifPresent(why -> f.error("newPassword", why));
     }
     f.throwIfInvalid();
-    return identity.resetPassword(token, password).map(Reply.noContent());
+    return identity.resetPassword(token, password, address(ctx)).map(Reply.noContent());
+  }
+
+  private static String address(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
   }
 
   private static String email(Fields f) {

@@ -104,6 +104,10 @@ public final class Fields {
     }
   }
 
+  public boolean hasError(String field) {
+    return errors.stream().anyMatch(e -> e.field().equals(field));
+  }
+
   public boolean valid() {
     return errors.isEmpty();
   }

@@ -38,11 +38,11 @@ public final class IdentityService {
   private final IdentityEvents events;
   private final Passwords passwords;
   private final AccessTokens accessTokens;
-  private final LoginThrottle throttle;
+  private final AuthThrottle throttle;
   private final Duration refreshTtl;
 
   public IdentityService(Pool pool, UserStore users, SessionStore sessions, IdentityEvents events, Passwords passwords,
-                         AccessTokens accessTokens, LoginThrottle throttle, Duration refreshTtl) {
+                         AccessTokens accessTokens, AuthThrottle throttle, Duration refreshTtl) {
     this.pool = pool;
     this.users = users;
     this.sessions = sessions;
@@ -53,8 +53,8 @@ public final class IdentityService {
     this.refreshTtl = refreshTtl;
   }
 
-  public Future<User> register(String email, String password, String fullName, String role) {
-    return passwords.hash(password).compose(hash -> pool.withTransaction(tx ->
+  public Future<User> register(String email, String password, String fullName, String role, String clientAddress) {
+    return throttle.admitAddress(clientAddress).compose(v -> passwords.hash(password)).compose(hash -> pool.withTransaction(tx ->
         users.insert(tx, email, hash, fullName, role).compose(user -> {
           String code = Secrets.newSixDigitCode();
           OffsetDateTime expires = now().plus(CODE_TTL);
@@ -66,8 +66,8 @@ public final class IdentityService {
   }
 
   /** Checks a code; a wrong one counts as an attempt even though the request fails. */
-  public Future<User> verifyEmail(String email, String code) {
-    return pool.withTransaction(tx -> users.lockPendingCode(tx, email).compose(found -> {
+  public Future<User> verifyEmail(String email, String code, String clientAddress) {
+    return throttle.admitAddress(clientAddress).compose(ignored -> pool.withTransaction(tx -> users.lockPendingCode(tx, email).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.<User>empty());
       }
@@ -79,12 +79,20 @@ public final class IdentityService {
         return users.countAttempt(tx, pending.user().id()).map(Optional.<User>empty());
       }
       return users.markVerified(tx, pending.user().id()).map(Optional::of);
-    })).map(verified -> verified.orElseThrow(() -> ApiProblem.badRequest(
+    }))).map(verified -> verified.orElseThrow(() -> ApiProblem.badRequest(
         "The code is wrong or has expired, or too many attempts were made; request a new code.")));
   }
 
-  /** Sends a fresh code to an unverified account; says nothing about whether the account exists. */
-  public Future<Void> resendVerification(String email) {
+  /**
+   * Sends a fresh code to an unverified account. The answer never depends on whether the account
+   * exists: past the limits the mail is sent in the background.
+   */
+  public Future<Void> resendVerification(String email, String clientAddress) {
+    return throttle.admitMail("verification", email, clientAddress)
+        .onSuccess(v -> sendFreshCode(email).onFailure(e -> LOG.warn("resending a verification code failed: {}", e.toString())));
+  }
+
+  private Future<Void> sendFreshCode(String email) {
     return users.credentials(email).compose(found -> {
       if (found.isEmpty() || found.get().user().emailVerified() || !found.get().user().active()) {
         return Future.succeededFuture();
@@ -98,18 +106,18 @@ public final class IdentityService {
   }
 
   public Future<TokenPair> login(String email, String password, String clientAddress) {
-    return throttle.admit(email, clientAddress)
+    return throttle.admitLogin(email, clientAddress)
         .compose(v -> users.credentials(email))
         .compose(found -> passwords.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(null))
             .compose(ok -> {
               if (!ok) {
-                return throttle.recordFailure(email).transform(x -> Future.failedFuture(ApiProblem.unauthorized(BAD_LOGIN)));
+                return Future.failedFuture(ApiProblem.unauthorized(BAD_LOGIN));
               }
               User user = found.get().user();
               if (!user.active()) {
                 return Future.failedFuture(ApiProblem.forbidden("This account is deactivated."));
               }
-              return throttle.recordSuccess(email).compose(x -> openSession(user));
+              return throttle.loginSucceeded(email).compose(x -> openSession(user));
             }));
   }
 
@@ -161,8 +169,16 @@ public final class IdentityService {
     }));
   }
 
-  /** Mails a single-use reset token to an active account; says nothing about whether the account exists. */
-  public Future<Void> forgotPassword(String email) {
+  /**
+   * Mails a single-use reset token to an active account. The answer never depends on whether the
+   * account exists: past the limits the work happens in the background.
+   */
+  public Future<Void> forgotPassword(String email, String clientAddress) {
+    return throttle.admitMail("reset", email, clientAddress)
+        .onSuccess(v -> sendResetToken(email).onFailure(e -> LOG.warn("issuing a reset token failed: {}", e.toString())));
+  }
+
+  private Future<Void> sendResetToken(String email) {
     return users.credentials(email).compose(found -> {
       if (found.isEmpty() || !found.get().user().active()) {
         return Future.succeededFuture();
@@ -170,24 +186,29 @@ public final class IdentityService {
       User user = found.get().user();
       String token = Secrets.newToken();
       OffsetDateTime expires = now().plus(RESET_TTL);
-      return pool.withTransaction(tx -> users.saveResetToken(tx, user.id(), Secrets.sha256(token), expires)
+      return pool.withTransaction(tx -> users.lockById(tx, user.id())
+          .compose(locked -> users.saveResetToken(tx, user.id(), Secrets.sha256(token), expires))
           .compose(v -> events.passwordResetRequested(tx, user, token, expires)));
     });
   }
 
-  /** Uses a reset token once, sets the new password and revokes every session of the account. */
-  public Future<Void> resetPassword(String token, String newPassword) {
-    return passwords.hash(newPassword).compose(hash -> pool.withTransaction(tx ->
-        users.useResetToken(tx, Secrets.sha256(token)).compose(userId -> {
+  /** Uses a reset token once, sets the new password, retires every other open token and ends every session. */
+  public Future<Void> resetPassword(String token, String newPassword, String clientAddress) {
+    byte[] tokenHash = Secrets.sha256(token);
+    ApiProblem invalid = ApiProblem.badRequest("The reset token is invalid, expired or already used.");
+    return throttle.admitAddress(clientAddress)
+        .compose(v -> users.resetTokenIsLive(tokenHash))
+        .compose(live -> live ? passwords.hash(newPassword) : Future.<String>failedFuture(invalid))
+        .compose(hash -> pool.withTransaction(tx -> users.useResetToken(tx, tokenHash).compose(userId -> {
           if (userId.isEmpty()) {
             return Future.succeededFuture(false);
           }
           return users.setPassword(tx, userId.get(), hash).compose(updated -> updated
-              ? sessions.revokeAllOf(tx, userId.get(), "password reset").map(true)
+              ? users.retireOpenResets(tx, userId.get())
+                  .compose(v -> sessions.revokeAllOf(tx, userId.get(), "password reset")).map(true)
               : Future.succeededFuture(false));
-        }))).compose(done -> done
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ApiProblem.badRequest("The reset token is invalid, expired or already used.")));
+        })))
+        .compose(done -> done ? Future.<Void>succeededFuture() : Future.failedFuture(invalid));
   }
 
   /** The caller behind an access token: signature, claims, a live session and an active account. */
@@ -209,7 +230,12 @@ public final class IdentityService {
       User before = found.get();
       String role = newRole == null ? before.role() : newRole;
       boolean active = newActive == null ? before.active() : newActive;
-      return users.setRoleAndActive(tx, userId, role, active).compose(after -> {
+      boolean losesAdmin = before.isAdmin() && before.active() && (!"admin".equals(role) || !active);
+      Future<Void> guard = losesAdmin
+          ? users.otherActiveAdmins(tx, userId).compose(others -> others > 0 ? Future.<Void>succeededFuture()
+              : Future.failedFuture(ApiProblem.conflict("This is the last active admin; promote another one first.")))
+          : Future.succeededFuture();
+      return guard.compose(ok -> users.setRoleAndActive(tx, userId, role, active)).compose(after -> {
         Future<Void> done = Future.succeededFuture();
         if (!role.equals(before.role())) {
           done = done.compose(v -> events.roleChanged(tx, after, before.role(), admin.userId()));

@@ -29,9 +29,12 @@ public final class Passwords {
 
   /** Checks a password against a stored hash, or against a decoy when there is no account. */
   public Future<Boolean> matches(String password, String storedHash) {
-    String hash = storedHash == null ? decoyHash : storedHash;
-    return vertx.executeBlocking(() -> BCrypt.verifyer()
-        .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)).verified
-        && storedHash != null, false);
+    byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+    // bcrypt refuses over 72 bytes; no stored password is that long, so check the decoy to keep the timing
+    boolean fits = bytes.length <= PasswordPolicy.MAX_BYTES;
+    String hash = storedHash == null || !fits ? decoyHash : storedHash;
+    byte[] checked = fits ? bytes : "x".getBytes(StandardCharsets.UTF_8);
+    return vertx.executeBlocking(() -> BCrypt.verifyer().verify(checked, hash.getBytes(StandardCharsets.UTF_8)).verified
+        && storedHash != null && fits, false);
   }
 }

@@ -58,6 +58,11 @@ public final class UserStore {
       UPDATE identity.password_resets SET used_at = now()
       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
       RETURNING user_id""";
+  private static final String LIVE_RESET = """
+      SELECT 1 FROM identity.password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()""";
+  private static final String LOCK_ADMINS = "SELECT pg_advisory_xact_lock(hashtext('identity.admins'))";
+  private static final String OTHER_ADMINS = """
+      SELECT count(*) FROM identity.users WHERE role = 'admin' AND active AND id <> $1""";
   private static final String SET_PASSWORD = """
       UPDATE identity.users SET password_hash = $2, email_verified = true, updated_at = now() WHERE id = $1 AND active""";
   private static final String SET_NAME = """
@@ -146,6 +151,21 @@ public final class UserStore {
     return tx.preparedQuery(EXPIRE_OPEN_RESETS).execute(Tuple.of(userId))
         .compose(v -> tx.preparedQuery(INSERT_RESET).execute(Tuple.of(tokenHash, userId, expiresAt)))
         .mapEmpty();
+  }
+
+  public Future<Boolean> resetTokenIsLive(byte[] tokenHash) {
+    return pool.preparedQuery(LIVE_RESET).execute(Tuple.of(tokenHash)).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Void> retireOpenResets(SqlClient tx, UUID userId) {
+    return tx.preparedQuery(EXPIRE_OPEN_RESETS).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  /** Active admins other than this account, counted under a lock that serialises admin changes. */
+  public Future<Long> otherActiveAdmins(SqlClient tx, UUID userId) {
+    return tx.query(LOCK_ADMINS).execute()
+        .compose(v -> tx.preparedQuery(OTHER_ADMINS).execute(Tuple.of(userId)))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Consumes a live reset token; the user it was for, or empty when it is unknown, used or expired. */

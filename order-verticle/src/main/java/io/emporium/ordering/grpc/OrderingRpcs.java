@@ -9,7 +9,6 @@ import io.emporium.proto.ordering.v1.Cart;
 import io.emporium.proto.ordering.v1.GetCartRequest;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 
 /** The {@code emporium.ordering.v1.Ordering} service. */
 public final class OrderingRpcs {
@@ -19,8 +18,8 @@ public final class OrderingRpcs {
     this.carts = carts;
   }
 
-  public void bind(GrpcServer server) {
-    GrpcEndpoints.unary(server, OrderingGrpcService.GetCart, this::getCart);
+  public void bind(GrpcEndpoints endpoints) {
+    endpoints.unary(OrderingGrpcService.GetCart, this::getCart);
   }
 
   Future<Cart> getCart(CallContext caller, GetCartRequest request) {

@@ -13,7 +13,6 @@ import io.emporium.proto.payment.v1.WebhookReceipt;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.grpc.server.GrpcServer;
 import java.nio.charset.StandardCharsets;
 
 /** The {@code emporium.payment.v1.Payment} service. */
@@ -28,8 +27,8 @@ public final class PaymentRpcs {
     this.webhookSecret = webhookSecret;
   }
 
-  public void bind(GrpcServer server) {
-    GrpcEndpoints.unary(server, PaymentGrpcService.AcceptWebhook, this::acceptWebhook);
+  public void bind(GrpcEndpoints endpoints) {
+    endpoints.unary(PaymentGrpcService.AcceptWebhook, this::acceptWebhook);
   }
 
   Future<WebhookReceipt> acceptWebhook(CallContext caller, WebhookDelivery delivery) {

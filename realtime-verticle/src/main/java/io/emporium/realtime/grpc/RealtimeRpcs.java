@@ -9,7 +9,6 @@ import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.emporium.realtime.mail.DevMailbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.server.GrpcServer;
 
 /** The {@code emporium.realtime.v1.Realtime} service. */
 public final class RealtimeRpcs {
@@ -21,8 +20,8 @@ public final class RealtimeRpcs {
     this.mailbox = mailbox;
   }
 
-  public void bind(GrpcServer server) {
-    GrpcEndpoints.unary(server, RealtimeGrpcService.ListDevMail, this::listDevMail);
+  public void bind(GrpcEndpoints endpoints) {
+    endpoints.unary(RealtimeGrpcService.ListDevMail, this::listDevMail);
   }
 
   Future<DevMailList> listDevMail(CallContext caller, ListDevMailRequest request) {
