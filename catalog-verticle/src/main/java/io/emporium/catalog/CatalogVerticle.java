@@ -2,6 +2,7 @@ package io.emporium.catalog;
 
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.catalog.grpc.CatalogRpcs;
+import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.common.ServiceVerticle;
@@ -17,6 +18,6 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool)).bind(endpoints);
+    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool), new CategoryStore(pool)).bind(endpoints);
   }
 }

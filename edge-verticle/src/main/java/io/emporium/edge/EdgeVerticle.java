@@ -10,6 +10,7 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
 import io.emporium.edge.http.AuthRoutes;
+import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.Problems;
@@ -146,6 +147,7 @@ public final class EdgeVerticle extends VerticleBase {
     new AccountRoutes(users, new AddressStore(pool), peer(Service.CATALOG, "catalog")).mount(api);
     new AdminUserRoutes(identity, users).mount(api);
     services.mount(api);
+    new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);

@@ -1,5 +1,7 @@
 package io.emporium.catalog.grpc;
 
+import io.emporium.catalog.domain.CategoryRules;
+import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.common.Cursor;
@@ -8,11 +10,20 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.emporium.proto.catalog.v1.Category;
+import io.emporium.proto.catalog.v1.CategoryList;
+import io.emporium.proto.catalog.v1.DeleteCategoryRequest;
+import io.emporium.proto.catalog.v1.DeleteCategoryResult;
+import io.emporium.proto.catalog.v1.GetCategoryRequest;
+import io.emporium.proto.catalog.v1.SaveCategoryRequest;
 import io.emporium.proto.catalog.v1.FollowingPage;
 import io.emporium.proto.catalog.v1.ListFollowingRequest;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.Product;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The {@code emporium.catalog.v1.Catalog} service. */
@@ -21,15 +32,66 @@ public final class CatalogRpcs {
 
   private final ProductStore products;
   private final FollowStore follows;
+  private final CategoryStore categories;
 
-  public CatalogRpcs(ProductStore products, FollowStore follows) {
+  public CatalogRpcs(ProductStore products, FollowStore follows, CategoryStore categories) {
     this.products = products;
     this.follows = follows;
+    this.categories = categories;
   }
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
     endpoints.unary(CatalogGrpcService.ListFollowing, this::listFollowing);
+    endpoints.unary(CatalogGrpcService.ListCategories, (caller, request) ->
+        categories.all().map(all -> CategoryList.newBuilder().addAllCategories(all).build()));
+    endpoints.unary(CatalogGrpcService.GetCategory, this::getCategory);
+    endpoints.unary(CatalogGrpcService.SaveCategory, this::saveCategory);
+    endpoints.unary(CatalogGrpcService.DeleteCategory, this::deleteCategory);
+  }
+
+  Future<Category> getCategory(CallContext caller, GetCategoryRequest request) {
+    UUID id = Ids.parse(request.getCategoryId());
+    return (id == null ? Future.succeededFuture(Optional.<Category>empty()) : categories.find(id))
+        .map(found -> found.orElseThrow(() -> ApiProblem.notFound("No category " + request.getCategoryId() + ".")));
+  }
+
+  Future<Category> saveCategory(CallContext caller, SaveCategoryRequest request) {
+    requireAdmin(caller);
+    UUID id = null;
+    if (!request.getId().isEmpty()) {
+      id = Ids.parse(request.getId());
+      if (id == null) {
+        return Future.failedFuture(ApiProblem.notFound("No category " + request.getId() + "."));
+      }
+    }
+    List<ApiProblem.FieldError> errors = new ArrayList<>(CategoryRules.validate(request.getName(), request.getSlug()));
+    UUID parent = request.getParentId().isEmpty() ? null : Ids.parse(request.getParentId());
+    if (!request.getParentId().isEmpty() && parent == null) {
+      errors.add(new ApiProblem.FieldError("parentId", "is not a category"));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(ApiProblem.invalid(errors));
+    }
+    return categories.save(id, request.getName().strip(), request.getSlug(), parent);
+  }
+
+  Future<DeleteCategoryResult> deleteCategory(CallContext caller, DeleteCategoryRequest request) {
+    requireAdmin(caller);
+    UUID id = Ids.parse(request.getCategoryId());
+    if (id == null) {
+      return Future.failedFuture(ApiProblem.notFound("No category " + request.getCategoryId() + "."));
+    }
+    return categories.delete(id).map(DeleteCategoryResult.getDefaultInstance());
+  }
+
+  private static void requireAdmin(CallContext caller) {
+    if (!caller.authenticated()) {
+      throw ApiProblem.unauthorized("Sign in as an admin to change categories.");
+    }
+    if (!caller.isAdmin()) {
+      throw ApiProblem.forbidden("Only admins change categories.");
+    }
   }
 
   Future<FollowingPage> listFollowing(CallContext caller, ListFollowingRequest request) {

@@ -1,0 +1,115 @@
+package io.emporium.catalog.store;
+
+import io.emporium.catalog.domain.CategoryRules;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.Category;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The category tree in the {@code catalog} schema; every change holds one lock so no two moves make a cycle. */
+public final class CategoryStore {
+  private static final String ALL = "SELECT id, name, slug, parent_id FROM catalog.categories ORDER BY name, id";
+  private static final String ONE = "SELECT id, name, slug, parent_id FROM catalog.categories WHERE id = $1";
+  private static final String LOCK_TREE = "SELECT pg_advisory_xact_lock(hashtext('catalog.categories'))";
+  private static final String PARENTS = "SELECT id, parent_id FROM catalog.categories";
+  private static final String INSERT = """
+      INSERT INTO catalog.categories (id, name, slug, parent_id) VALUES ($1, $2, $3, $4)
+      RETURNING id, name, slug, parent_id""";
+  private static final String UPDATE = """
+      UPDATE catalog.categories SET name = $2, slug = $3, parent_id = $4 WHERE id = $1
+      RETURNING id, name, slug, parent_id""";
+  private static final String USAGE = """
+      SELECT (SELECT count(*) FROM catalog.categories WHERE parent_id = $1) AS children,
+             (SELECT count(*) FROM catalog.products WHERE category_id = $1 AND deleted_at IS NULL) AS products""";
+  private static final String FORGET_DELETED_PRODUCTS = """
+      UPDATE catalog.products SET category_id = NULL WHERE category_id = $1 AND deleted_at IS NOT NULL""";
+  private static final String DELETE = "DELETE FROM catalog.categories WHERE id = $1";
+
+  private final Pool pool;
+
+  public CategoryStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Category>> all() {
+    return pool.query(ALL).execute().map(rows -> {
+      List<Category> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toCategory(r)));
+      return out;
+    });
+  }
+
+  public Future<Optional<Category>> find(UUID id) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCategory(rows.iterator().next())));
+  }
+
+  /** Creates ({@code id} null) or replaces a category, refusing unknown parents and cycles. */
+  public Future<Category> save(UUID id, String name, String slug, UUID parentId) {
+    return pool.withTransaction(tx -> tx.query(LOCK_TREE).execute()
+        .compose(locked -> parents(tx))
+        .compose(parentOf -> {
+          if (id != null && !parentOf.containsKey(id)) {
+            return Future.failedFuture(ApiProblem.notFound("No category " + id + "."));
+          }
+          if (parentId != null && !parentOf.containsKey(parentId)) {
+            return Future.failedFuture(ApiProblem.invalid("parentId", "is not a category"));
+          }
+          Optional<String> cycle = CategoryRules.checkParent(id == null ? UUID.randomUUID() : id, parentId, parentOf);
+          if (cycle.isPresent()) {
+            return Future.failedFuture(ApiProblem.invalid("parentId", cycle.get()));
+          }
+          Tuple args = Tuple.of(id == null ? UUID.randomUUID() : id, name, slug, parentId);
+          return tx.preparedQuery(id == null ? INSERT : UPDATE).execute(args)
+              .map(rows -> toCategory(rows.iterator().next()));
+        }))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? ApiProblem.conflict("Another category already has the slug '" + slug + "'.")
+            : e));
+  }
+
+  /** Deletes an empty category; 409 while it has subcategories or products. */
+  public Future<Void> delete(UUID id) {
+    return pool.withTransaction(tx -> tx.query(LOCK_TREE).execute()
+        .compose(locked -> tx.preparedQuery(ONE).execute(Tuple.of(id)))
+        .compose(found -> found.size() == 0
+            ? Future.failedFuture(ApiProblem.notFound("No category " + id + "."))
+            : tx.preparedQuery(USAGE).execute(Tuple.of(id)))
+        .compose(usage -> {
+          Row u = usage.iterator().next();
+          if (u.getLong("children") > 0 || u.getLong("products") > 0) {
+            return Future.failedFuture(ApiProblem.conflict("The category still has " + u.getLong("children")
+                + " subcategories and " + u.getLong("products") + " products; move or delete them first."));
+          }
+          return tx.preparedQuery(FORGET_DELETED_PRODUCTS).execute(Tuple.of(id))
+              .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(id))).mapEmpty();
+        }));
+  }
+
+  private static Future<Map<UUID, UUID>> parents(SqlConnection tx) {
+    return tx.query(PARENTS).execute().map(rows -> {
+      Map<UUID, UUID> parentOf = new HashMap<>();
+      rows.forEach(r -> parentOf.put(r.getUUID("id"), r.getUUID("parent_id")));
+      return parentOf;
+    });
+  }
+
+  private static Category toCategory(Row r) {
+    return Category.newBuilder()
+        .setId(r.getUUID("id").toString())
+        .setName(r.getString("name"))
+        .setSlug(r.getString("slug"))
+        .setParentId(r.getUUID("parent_id") == null ? "" : r.getUUID("parent_id").toString())
+        .build();
+  }
+}
