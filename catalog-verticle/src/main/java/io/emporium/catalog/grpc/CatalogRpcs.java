@@ -14,6 +14,10 @@ import io.emporium.proto.catalog.v1.Category;
 import io.emporium.proto.catalog.v1.CategoryList;
 import io.emporium.proto.catalog.v1.DeleteCategoryRequest;
 import io.emporium.proto.catalog.v1.DeleteCategoryResult;
+import io.emporium.proto.catalog.v1.FollowRequest;
+import io.emporium.proto.catalog.v1.FollowState;
+import io.emporium.proto.catalog.v1.GetStorefrontRequest;
+import io.emporium.proto.catalog.v1.Storefront;
 import io.emporium.proto.catalog.v1.GetCategoryRequest;
 import io.emporium.proto.catalog.v1.SaveCategoryRequest;
 import io.emporium.proto.catalog.v1.FollowingPage;
@@ -46,8 +50,34 @@ public final class CatalogRpcs {
     endpoints.unary(CatalogGrpcService.ListCategories, (caller, request) ->
         categories.all().map(all -> CategoryList.newBuilder().addAllCategories(all).build()));
     endpoints.unary(CatalogGrpcService.GetCategory, this::getCategory);
+    endpoints.unary(CatalogGrpcService.Follow, (caller, request) -> follow(caller, request, true));
+    endpoints.unary(CatalogGrpcService.Unfollow, (caller, request) -> follow(caller, request, false));
+    endpoints.unary(CatalogGrpcService.GetStorefront, this::storefront);
     endpoints.unary(CatalogGrpcService.SaveCategory, this::saveCategory);
     endpoints.unary(CatalogGrpcService.DeleteCategory, this::deleteCategory);
+  }
+
+  /** The edge has checked that the seller exists; here only customers may follow. */
+  Future<FollowState> follow(CallContext caller, FollowRequest request, boolean on) {
+    if (!caller.authenticated()) {
+      return Future.failedFuture(ApiProblem.unauthorized("Sign in to follow sellers."));
+    }
+    if (!"customer".equals(caller.role())) {
+      return Future.failedFuture(ApiProblem.forbidden("Only customers follow sellers."));
+    }
+    UUID seller = Ids.parse(request.getSellerId());
+    if (seller == null) {
+      return Future.failedFuture(ApiProblem.notFound("No seller " + request.getSellerId() + "."));
+    }
+    return follows.follow(Ids.parse(caller.userId()), seller, on);
+  }
+
+  Future<Storefront> storefront(CallContext caller, GetStorefrontRequest request) {
+    UUID seller = Ids.parse(request.getSellerId());
+    if (seller == null) {
+      return Future.failedFuture(ApiProblem.notFound("No seller " + request.getSellerId() + "."));
+    }
+    return follows.storefront(seller);
   }
 
   Future<Category> getCategory(CallContext caller, GetCategoryRequest request) {

@@ -2,7 +2,10 @@ package io.emporium.catalog.store;
 
 import io.emporium.common.Cursor;
 import io.emporium.proto.catalog.v1.FollowedSeller;
+import io.emporium.proto.catalog.v1.FollowState;
 import io.emporium.proto.catalog.v1.FollowingPage;
+import io.emporium.proto.catalog.v1.ProductSummary;
+import io.emporium.proto.catalog.v1.Storefront;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -21,10 +24,46 @@ public final class FollowStore {
       ORDER BY created_at DESC, seller_id DESC
       LIMIT $4""";
 
+  private static final String FOLLOW = """
+      INSERT INTO catalog.follows (follower_id, seller_id) VALUES ($1, $2) ON CONFLICT DO NOTHING""";
+  private static final String UNFOLLOW = "DELETE FROM catalog.follows WHERE follower_id = $1 AND seller_id = $2";
+  private static final String STATE = """
+      SELECT count(*) AS followers, bool_or(follower_id = $2) AS following FROM catalog.follows WHERE seller_id = $1""";
+  private static final String FOLLOWERS = "SELECT count(*) FROM catalog.follows WHERE seller_id = $1";
+  private static final String STOREFRONT_PRODUCTS = """
+      SELECT id, name, price, currency FROM catalog.products
+      WHERE seller_id = $1 AND status = 'active' AND deleted_at IS NULL
+      ORDER BY created_at DESC, id DESC LIMIT 20""";
+
   private final Pool pool;
 
   public FollowStore(Pool pool) {
     this.pool = pool;
+  }
+
+  public Future<FollowState> follow(UUID followerId, UUID sellerId, boolean on) {
+    return pool.preparedQuery(on ? FOLLOW : UNFOLLOW).execute(Tuple.of(followerId, sellerId))
+        .compose(v -> state(followerId, sellerId));
+  }
+
+  public Future<FollowState> state(UUID followerId, UUID sellerId) {
+    return pool.preparedQuery(STATE).execute(Tuple.of(sellerId, followerId)).map(rows -> {
+      Row r = rows.iterator().next();
+      return FollowState.newBuilder().setSellerId(sellerId.toString()).setFollowers(r.getLong("followers"))
+          .setFollowing(Boolean.TRUE.equals(r.getBoolean("following"))).build();
+    });
+  }
+
+  /** The storefront of a seller: followers and the newest active products. */
+  public Future<Storefront> storefront(UUID sellerId) {
+    return pool.preparedQuery(FOLLOWERS).execute(Tuple.of(sellerId)).map(rows -> rows.iterator().next().getLong(0))
+        .compose(followers -> pool.preparedQuery(STOREFRONT_PRODUCTS).execute(Tuple.of(sellerId))
+        .map(rows -> {
+          Storefront.Builder front = Storefront.newBuilder().setSellerId(sellerId.toString()).setFollowers(followers);
+          rows.forEach(r -> front.addProducts(ProductSummary.newBuilder().setId(r.getUUID("id").toString())
+              .setName(r.getString("name")).setPrice(r.getLong("price")).setCurrency(r.getString("currency"))));
+          return front.build();
+        }));
   }
 
   public Future<FollowingPage> following(UUID followerId, Cursor after, int limit) {
