@@ -5,6 +5,7 @@ import io.emporium.catalog.grpc.CatalogRpcs;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
+import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
@@ -18,6 +19,7 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool), new CategoryStore(pool)).bind(endpoints);
+    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool), new CategoryStore(pool), new WishlistStore(pool))
+        .bind(endpoints);
   }
 }

@@ -16,6 +16,7 @@ import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.RequestIds;
 import io.emporium.edge.http.SellerRoutes;
+import io.emporium.edge.http.WishlistRoutes;
 import io.emporium.edge.http.ServiceRoutes;
 import io.emporium.edge.identity.AccessTokens;
 import io.emporium.edge.identity.AddressStore;
@@ -150,6 +151,7 @@ public final class EdgeVerticle extends VerticleBase {
     services.mount(api);
     new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
+    new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);

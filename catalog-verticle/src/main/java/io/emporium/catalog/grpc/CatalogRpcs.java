@@ -4,6 +4,7 @@ import io.emporium.catalog.domain.CategoryRules;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
+import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
@@ -18,6 +19,8 @@ import io.emporium.proto.catalog.v1.FollowRequest;
 import io.emporium.proto.catalog.v1.FollowState;
 import io.emporium.proto.catalog.v1.GetStorefrontRequest;
 import io.emporium.proto.catalog.v1.Storefront;
+import io.emporium.proto.catalog.v1.Wishlist;
+import io.emporium.proto.catalog.v1.WishlistChange;
 import io.emporium.proto.catalog.v1.GetCategoryRequest;
 import io.emporium.proto.catalog.v1.SaveCategoryRequest;
 import io.emporium.proto.catalog.v1.FollowingPage;
@@ -37,11 +40,13 @@ public final class CatalogRpcs {
   private final ProductStore products;
   private final FollowStore follows;
   private final CategoryStore categories;
+  private final WishlistStore wishlists;
 
-  public CatalogRpcs(ProductStore products, FollowStore follows, CategoryStore categories) {
+  public CatalogRpcs(ProductStore products, FollowStore follows, CategoryStore categories, WishlistStore wishlists) {
     this.products = products;
     this.follows = follows;
     this.categories = categories;
+    this.wishlists = wishlists;
   }
 
   public void bind(GrpcEndpoints endpoints) {
@@ -53,6 +58,13 @@ public final class CatalogRpcs {
     endpoints.unary(CatalogGrpcService.Follow, (caller, request) -> follow(caller, request, true));
     endpoints.unary(CatalogGrpcService.Unfollow, (caller, request) -> follow(caller, request, false));
     endpoints.unary(CatalogGrpcService.GetStorefront, this::storefront);
+    endpoints.unary(CatalogGrpcService.ListWishlist, (caller, request) -> wishlists.of(customer(caller)));
+    endpoints.unary(CatalogGrpcService.AddToWishlist, this::addToWishlist);
+    endpoints.unary(CatalogGrpcService.RemoveFromWishlist, (caller, change) -> {
+      UUID user = customer(caller);
+      UUID product = Ids.parse(change.getProductId());
+      return (product == null ? Future.<Void>succeededFuture() : wishlists.remove(user, product)).compose(v -> wishlists.of(user));
+    });
     endpoints.unary(CatalogGrpcService.SaveCategory, this::saveCategory);
     endpoints.unary(CatalogGrpcService.DeleteCategory, this::deleteCategory);
   }
@@ -70,6 +82,30 @@ public final class CatalogRpcs {
       return Future.failedFuture(ApiProblem.notFound("No seller " + request.getSellerId() + "."));
     }
     return follows.follow(Ids.parse(caller.userId()), seller, on);
+  }
+
+  Future<Wishlist> addToWishlist(CallContext caller, WishlistChange change) {
+    UUID user = customer(caller);
+    UUID product = Ids.parse(change.getProductId());
+    ApiProblem missing = ApiProblem.notFound("No product " + change.getProductId() + " to wish for.");
+    if (product == null) {
+      return Future.failedFuture(missing);
+    }
+    return wishlists.add(user, product).compose(added -> added
+        ? wishlists.of(user)
+        : Future.failedFuture(ApiProblem.notFound("No active product " + product + ", or the wishlist already holds "
+            + WishlistStore.MAX_ITEMS + " products.")));
+  }
+
+  /** The signed-in customer's id; 401 for anonymous callers, 403 for other roles. */
+  private static UUID customer(CallContext caller) {
+    if (!caller.authenticated()) {
+      throw ApiProblem.unauthorized("Sign in to use a wishlist.");
+    }
+    if (!"customer".equals(caller.role())) {
+      throw ApiProblem.forbidden("Wishlists are for customers.");
+    }
+    return Ids.parse(caller.userId());
   }
 
   Future<Storefront> storefront(CallContext caller, GetStorefrontRequest request) {
