@@ -5,6 +5,7 @@ import io.emporium.catalog.grpc.CatalogRpcs;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
+import io.emporium.catalog.store.SettingsStore;
 import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
@@ -19,7 +20,8 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool), new CategoryStore(pool), new WishlistStore(pool))
+    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool), new CategoryStore(pool), new WishlistStore(pool),
+        new SettingsStore(pool))
         .bind(endpoints);
   }
 }

@@ -8,6 +8,7 @@ import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.http.AccountRoutes;
+import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
 import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.CategoryRoutes;
@@ -152,6 +153,7 @@ public final class EdgeVerticle extends VerticleBase {
     new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);

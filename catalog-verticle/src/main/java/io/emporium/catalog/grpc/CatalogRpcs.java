@@ -4,6 +4,7 @@ import io.emporium.catalog.domain.CategoryRules;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
+import io.emporium.catalog.store.SettingsStore;
 import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
@@ -36,17 +37,21 @@ import java.util.UUID;
 /** The {@code emporium.catalog.v1.Catalog} service. */
 public final class CatalogRpcs {
   private static final int MAX_PAGE = 100;
+  private static final int MAX_THRESHOLD = 1_000_000;
 
   private final ProductStore products;
   private final FollowStore follows;
   private final CategoryStore categories;
   private final WishlistStore wishlists;
+  private final SettingsStore settings;
 
-  public CatalogRpcs(ProductStore products, FollowStore follows, CategoryStore categories, WishlistStore wishlists) {
+  public CatalogRpcs(ProductStore products, FollowStore follows, CategoryStore categories, WishlistStore wishlists,
+                     SettingsStore settings) {
     this.products = products;
     this.follows = follows;
     this.categories = categories;
     this.wishlists = wishlists;
+    this.settings = settings;
   }
 
   public void bind(GrpcEndpoints endpoints) {
@@ -58,6 +63,17 @@ public final class CatalogRpcs {
     endpoints.unary(CatalogGrpcService.Follow, (caller, request) -> follow(caller, request, true));
     endpoints.unary(CatalogGrpcService.Unfollow, (caller, request) -> follow(caller, request, false));
     endpoints.unary(CatalogGrpcService.GetStorefront, this::storefront);
+    endpoints.unary(CatalogGrpcService.GetSettings, (caller, request) -> {
+      requireAdmin(caller);
+      return settings.get();
+    });
+    endpoints.unary(CatalogGrpcService.PutSettings, (caller, changed) -> {
+      requireAdmin(caller);
+      if (changed.getLowStockThreshold() < 0 || changed.getLowStockThreshold() > MAX_THRESHOLD) {
+        return Future.failedFuture(ApiProblem.invalid("lowStockThreshold", "must be an integer from 0 to " + MAX_THRESHOLD));
+      }
+      return settings.put(changed);
+    });
     endpoints.unary(CatalogGrpcService.ListWishlist, (caller, request) -> wishlists.of(customer(caller)));
     endpoints.unary(CatalogGrpcService.AddToWishlist, this::addToWishlist);
     endpoints.unary(CatalogGrpcService.RemoveFromWishlist, (caller, change) -> {
@@ -153,10 +169,10 @@ public final class CatalogRpcs {
 
   private static void requireAdmin(CallContext caller) {
     if (!caller.authenticated()) {
-      throw ApiProblem.unauthorized("Sign in as an admin to change categories.");
+      throw ApiProblem.unauthorized("Sign in as an admin.");
     }
     if (!caller.isAdmin()) {
-      throw ApiProblem.forbidden("Only admins change categories.");
+      throw ApiProblem.forbidden("Only admins may do this.");
     }
   }
 

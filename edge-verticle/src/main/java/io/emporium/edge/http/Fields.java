@@ -71,6 +71,19 @@ public final class Fields {
     return value;
   }
 
+  /** A whole number in range; fractions, strings and out-of-range values are errors. Null when absent. */
+  public Integer integer(String name, int min, int max) {
+    Object v = body.getValue(name);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+      error(name, "must be a whole number from " + min + " to " + max);
+      return null;
+    }
+    return n.intValue();
+  }
+
   public Boolean optionalBoolean(String name) {
     Object v = body.getValue(name);
     if (v == null) {

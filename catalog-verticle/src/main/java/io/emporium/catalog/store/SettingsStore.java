@@ -1,0 +1,37 @@
+package io.emporium.catalog.store;
+
+import io.emporium.proto.catalog.v1.CatalogSettings;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+/** The store-wide catalog settings: one row. */
+public final class SettingsStore {
+  private static final String GET = "SELECT product_approval_required, low_stock_threshold FROM catalog.settings";
+  private static final String PUT = """
+      UPDATE catalog.settings SET product_approval_required = $1, low_stock_threshold = $2, updated_at = now()
+      RETURNING product_approval_required, low_stock_threshold""";
+
+  private final Pool pool;
+
+  public SettingsStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<CatalogSettings> get() {
+    return pool.query(GET).execute().map(SettingsStore::settings);
+  }
+
+  public Future<CatalogSettings> put(CatalogSettings s) {
+    return pool.preparedQuery(PUT).execute(Tuple.of(s.getProductApprovalRequired(), s.getLowStockThreshold()))
+        .map(SettingsStore::settings);
+  }
+
+  private static CatalogSettings settings(RowSet<Row> rows) {
+    Row r = rows.iterator().next();
+    return CatalogSettings.newBuilder().setProductApprovalRequired(r.getBoolean("product_approval_required"))
+        .setLowStockThreshold(r.getInteger("low_stock_threshold")).build();
+  }
+}
