@@ -1,7 +1,10 @@
 package io.emporium.catalog;
 
-import io.emporium.common.grpc.GrpcEndpoints;
-import io.emporium.catalog.grpc.CatalogRpcs;
+import io.emporium.catalog.grpc.CategoryRpcs;
+import io.emporium.catalog.grpc.FollowRpcs;
+import io.emporium.catalog.grpc.ProductRpcs;
+import io.emporium.catalog.grpc.SettingsRpcs;
+import io.emporium.catalog.grpc.WishlistRpcs;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ProductStore;
@@ -9,6 +12,7 @@ import io.emporium.catalog.store.SettingsStore;
 import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
 
 /** The catalog service: owns the {@code catalog} schema and serves {@code emporium.catalog.v1} over gRPC. */
@@ -20,8 +24,10 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new CatalogRpcs(new ProductStore(pool), new FollowStore(pool), new CategoryStore(pool), new WishlistStore(pool),
-        new SettingsStore(pool))
-        .bind(endpoints);
+    new ProductRpcs(new ProductStore(pool)).bind(endpoints);
+    new CategoryRpcs(new CategoryStore(pool)).bind(endpoints);
+    new FollowRpcs(new FollowStore(pool)).bind(endpoints);
+    new WishlistRpcs(new WishlistStore(pool)).bind(endpoints);
+    new SettingsRpcs(new SettingsStore(pool)).bind(endpoints);
   }
 }

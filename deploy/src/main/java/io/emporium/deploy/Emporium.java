@@ -2,8 +2,8 @@ package io.emporium.deploy;
 
 import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.ConfigSources;
-import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.config.EmporiumConfig.Service;
+import io.emporium.common.config.EmporiumConfig;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;

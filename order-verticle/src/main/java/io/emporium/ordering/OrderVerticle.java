@@ -1,8 +1,8 @@
 package io.emporium.ordering;
 
-import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;

@@ -1,9 +1,9 @@
 package io.emporium.payment;
 
-import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.payment.grpc.PaymentRpcs;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;

@@ -1,9 +1,9 @@
 package io.emporium.realtime;
 
-import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.EventConsumer;
+import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.emporium.realtime.events.IdentityEventsConsumer;
 import io.emporium.realtime.grpc.RealtimeRpcs;

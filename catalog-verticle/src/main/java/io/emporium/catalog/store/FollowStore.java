@@ -1,8 +1,8 @@
 package io.emporium.catalog.store;
 
 import io.emporium.common.Cursor;
-import io.emporium.proto.catalog.v1.FollowedSeller;
 import io.emporium.proto.catalog.v1.FollowState;
+import io.emporium.proto.catalog.v1.FollowedSeller;
 import io.emporium.proto.catalog.v1.FollowingPage;
 import io.emporium.proto.catalog.v1.ProductSummary;
 import io.emporium.proto.catalog.v1.Storefront;

@@ -1,6 +1,10 @@
 package io.emporium.common.grpc;
 
+import io.emporium.common.Ids;
+import io.emporium.common.problem.ApiProblem;
 import io.vertx.core.MultiMap;
+import java.util.Arrays;
+import java.util.UUID;
 
 /**
  * Who is calling and for which request, carried in gRPC metadata from the edge to a service; a
@@ -23,6 +27,18 @@ public record CallContext(String requestId, String userId, String role) {
 
   public boolean isAdmin() {
     return "admin".equals(role);
+  }
+
+  /** The caller's user id when they hold one of the roles: 401 when anonymous, 403 with another role. */
+  public UUID requireRole(String... roles) {
+    UUID id = Ids.parse(userId);
+    if (id == null) {
+      throw ApiProblem.unauthorized("Sign in to do this.");
+    }
+    if (Arrays.stream(roles).noneMatch(r -> r.equals(role))) {
+      throw ApiProblem.forbidden("This is for " + String.join(" or ", roles) + " accounts.");
+    }
+    return id;
   }
 
   void writeTo(MultiMap metadata, CallerSignature signature) {

@@ -2,22 +2,22 @@ package io.emporium.edge.http;
 
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
-import io.emporium.proto.catalog.v1.CatalogGrpcClient;
-import io.emporium.proto.catalog.v1.ListFollowingRequest;
-import io.vertx.core.MultiMap;
-import java.util.List;
-import java.util.Set;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.edge.identity.AddressStore;
 import io.emporium.edge.identity.Caller;
 import io.emporium.edge.identity.UserStore;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ListFollowingRequest;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@code /users/me}: the caller's profile and saved addresses. */

@@ -1,7 +1,7 @@
 package io.emporium.edge.http;
 
-import io.emporium.common.problem.ApiProblem;
 import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.common.problem.ApiProblem;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
