@@ -24,7 +24,7 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new ProductRpcs(new ProductStore(pool)).bind(endpoints);
+    new ProductRpcs(new ProductStore(pool), new SettingsStore(pool)).bind(endpoints);
     new CategoryRpcs(new CategoryStore(pool)).bind(endpoints);
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);
     new WishlistRpcs(new WishlistStore(pool)).bind(endpoints);

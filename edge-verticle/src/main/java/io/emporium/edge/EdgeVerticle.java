@@ -15,6 +15,7 @@ import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.Problems;
+import io.emporium.edge.http.ProductRoutes;
 import io.emporium.edge.http.RequestIds;
 import io.emporium.edge.http.SellerRoutes;
 import io.emporium.edge.http.ServiceRoutes;
@@ -131,7 +132,7 @@ public final class EdgeVerticle extends VerticleBase {
     }
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 
-    ServiceRoutes services = new ServiceRoutes(peer(Service.CATALOG, "catalog"), peer(Service.ORDERING, "ordering"),
+    ServiceRoutes services = new ServiceRoutes(peer(Service.ORDERING, "ordering"),
         peer(Service.PAYMENT, "payment"), peer(Service.REALTIME, "realtime"));
     new HealthRoutes(vertx, pool, redis, kafkaAdmin, Map.of(
         "catalog", new HealthRoutes.Peer(peer(Service.CATALOG, "catalog"), CatalogGrpcService.SERVICE_NAME),
@@ -150,6 +151,7 @@ public final class EdgeVerticle extends VerticleBase {
     new AccountRoutes(users, new AddressStore(pool), peer(Service.CATALOG, "catalog")).mount(api);
     new AdminUserRoutes(identity, users).mount(api);
     services.mount(api);
+    new ProductRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);

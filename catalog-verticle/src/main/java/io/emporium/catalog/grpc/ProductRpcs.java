@@ -1,34 +1,75 @@
 package io.emporium.catalog.grpc;
 
+import io.emporium.catalog.domain.ProductRules;
 import io.emporium.catalog.store.ProductStore;
+import io.emporium.catalog.store.SettingsStore;
+import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
 import io.emporium.proto.catalog.v1.GetProductRequest;
+import io.emporium.proto.catalog.v1.ListMyProductsRequest;
 import io.emporium.proto.catalog.v1.Product;
+import io.emporium.proto.catalog.v1.ProductDraft;
+import io.emporium.proto.catalog.v1.ProductPage;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
-/** Products of {@code emporium.catalog.v1.Catalog}. */
+/** Products of {@code emporium.catalog.v1.Catalog}: only active ones are public; owners and admins see the rest. */
 public final class ProductRpcs {
+  private static final int MAX_PAGE = 100;
   private final ProductStore products;
+  private final SettingsStore settings;
 
-  public ProductRpcs(ProductStore products) {
+  public ProductRpcs(ProductStore products, SettingsStore settings) {
     this.products = products;
+    this.settings = settings;
   }
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
+    endpoints.unary(CatalogGrpcService.CreateProduct, this::createProduct);
+    endpoints.unary(CatalogGrpcService.ListMyProducts, this::listMine);
   }
 
   Future<Product> getProduct(CallContext caller, GetProductRequest request) {
     UUID id = Ids.parse(request.getProductId());
+    ApiProblem missing = ApiProblem.notFound("No product " + request.getProductId() + ".");
     if (id == null) {
-      return Future.failedFuture(ApiProblem.notFound("No product " + request.getProductId() + "."));
+      return Future.failedFuture(missing);
     }
-    return products.findPublic(id).map(found -> found.orElseThrow(
-        () -> ApiProblem.notFound("No product " + request.getProductId() + ".")));
+    return products.find(id).map(found -> found
+        .filter(p -> p.getStatus().equals("active") || caller.isAdmin() || p.getSellerId().equals(caller.userId()))
+        .orElseThrow(() -> missing));
+  }
+
+  Future<Product> createProduct(CallContext caller, ProductDraft draft) {
+    UUID seller = caller.requireRole("seller", "admin");
+    List<ApiProblem.FieldError> errors = new ArrayList<>(ProductRules.validate(draft));
+    if (!draft.getCategoryId().isEmpty() && Ids.parse(draft.getCategoryId()) == null) {
+      errors.add(new ApiProblem.FieldError("categoryId", "is not a category"));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(ApiProblem.invalid(errors));
+    }
+    return settings.get().compose(s -> products.create(seller,
+        ProductRules.initialStatus(draft.getStatus(), caller.isAdmin(), s.getProductApprovalRequired()), draft));
+  }
+
+  Future<ProductPage> listMine(CallContext caller, ListMyProductsRequest request) {
+    UUID seller = caller.requireRole("seller", "admin");
+    if (request.getLimit() < 1 || request.getLimit() > MAX_PAGE) {
+      return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
+    }
+    Cursor after = null;
+    if (!request.getCursor().isEmpty()) {
+      after = Cursor.decode(request.getCursor())
+          .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
+    }
+    return products.mine(seller, after, request.getLimit());
   }
 }

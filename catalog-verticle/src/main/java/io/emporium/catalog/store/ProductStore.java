@@ -1,26 +1,48 @@
 package io.emporium.catalog.store;
 
+import io.emporium.common.Cursor;
+import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Product;
+import io.emporium.proto.catalog.v1.ProductDraft;
+import io.emporium.proto.catalog.v1.ProductPage;
 import io.emporium.proto.catalog.v1.Variant;
+import io.emporium.proto.catalog.v1.VariantDraft;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Products and their variants in the {@code catalog} schema. */
 public final class ProductStore {
-  private static final String PUBLIC_PRODUCT = """
-      SELECT p.id, p.seller_id, p.name, p.description, p.category_id, p.price, p.currency, p.status, p.created_at,
-             v.sku, v.attributes, v.price AS variant_price, v.stock, v.stock - v.reserved AS available
-      FROM catalog.products p
-      LEFT JOIN catalog.variants v ON v.product_id = p.id
-      WHERE p.id = $1 AND p.status = 'active' AND p.deleted_at IS NULL
-      ORDER BY v.position, v.sku""";
+  private static final String PRODUCTS = """
+      SELECT id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold,
+             created_at, updated_at
+      FROM catalog.products WHERE id = ANY($1) AND deleted_at IS NULL""";
+  private static final String VARIANTS = """
+      SELECT product_id, sku, attributes, price, stock, stock - reserved AS available
+      FROM catalog.variants WHERE product_id = ANY($1) ORDER BY position, sku""";
+  private static final String MINE = """
+      SELECT id, created_at FROM catalog.products
+      WHERE seller_id = $1 AND deleted_at IS NULL AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+      ORDER BY created_at DESC, id DESC LIMIT $4""";
+  private static final String INSERT_PRODUCT = """
+      INSERT INTO catalog.products (id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+  private static final String INSERT_VARIANT = """
+      INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, position) VALUES ($1, $2, $3, $4, $5, $6)""";
 
   private final Pool pool;
 
@@ -28,35 +50,129 @@ public final class ProductStore {
     this.pool = pool;
   }
 
-  /** A publicly visible product (active, not deleted), with its variants. */
-  public Future<Optional<Product>> findPublic(UUID id) {
-    return pool.preparedQuery(PUBLIC_PRODUCT).execute(Tuple.of(id)).map(rows -> {
-      Product.Builder product = null;
-      for (Row row : rows) {
-        if (product == null) {
-          product = Product.newBuilder()
-              .setId(row.getUUID("id").toString())
-              .setSellerId(row.getUUID("seller_id").toString())
-              .setName(row.getString("name"))
-              .setDescription(row.getString("description"))
-              .setCategoryId(row.getUUID("category_id") == null ? "" : row.getUUID("category_id").toString())
-              .setPrice(row.getLong("price"))
-              .setCurrency(row.getString("currency"))
-              .setStatus(row.getString("status"))
-              .setCreatedAt(DateTimeFormatter.ISO_INSTANT.format(row.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC)));
+  /** A product that is not deleted, in any status, with its variants. */
+  public Future<Optional<Product>> find(UUID id) {
+    return load(pool, List.of(id)).map(found -> found.stream().findFirst());
+  }
+
+  /** Saves a new product and its variants (or one default variant) in one transaction. */
+  public Future<Product> create(UUID sellerId, String status, ProductDraft d) {
+    UUID id = UUID.randomUUID();
+    List<VariantDraft> variants = d.getVariantsCount() > 0 ? d.getVariantsList()
+        : List.of(VariantDraft.newBuilder().setSku(defaultSku(id)).setStock(d.hasStock() ? d.getStock() : 0).build());
+    return pool.withTransaction(tx -> tx.preparedQuery(INSERT_PRODUCT)
+            .execute(Tuple.of(id, sellerId, d.getName().strip(), d.getDescription(),
+                d.getCategoryId().isEmpty() ? null : UUID.fromString(d.getCategoryId()), d.getPrice())
+                .addValue(d.getCurrency()).addValue(status).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null))
+            .compose(inserted -> {
+              List<Tuple> rows = new ArrayList<>();
+              for (int i = 0; i < variants.size(); i++) {
+                VariantDraft v = variants.get(i);
+                rows.add(Tuple.of(v.getSku(), id, new JsonObject(new LinkedHashMap<>(v.getAttributesMap())),
+                    v.hasPrice() ? v.getPrice() : null, v.getStock(), i));
+              }
+              return tx.preparedQuery(INSERT_VARIANT).executeBatch(rows);
+            })
+            .compose(inserted -> load(tx, List.of(id)))
+            .map(created -> created.get(0)))
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /** The seller's products, newest first, a keyset page at a time. */
+  public Future<ProductPage> mine(UUID sellerId, Cursor after, int limit) {
+    Tuple args = Tuple.of(sellerId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    return pool.preparedQuery(MINE).execute(args).compose(rows -> {
+      List<UUID> ids = new ArrayList<>();
+      List<OffsetDateTime> times = new ArrayList<>();
+      rows.forEach(r -> {
+        ids.add(r.getUUID("id"));
+        times.add(r.getOffsetDateTime("created_at"));
+      });
+      boolean more = ids.size() > limit;
+      List<UUID> page = more ? ids.subList(0, limit) : ids;
+      return load(pool, page).map(products -> {
+        ProductPage.Builder out = ProductPage.newBuilder().addAllProducts(products);
+        if (more) {
+          out.setNextCursor(new Cursor(times.get(limit - 1), ids.get(limit - 1)).encode());
         }
-        if (row.getString("sku") != null) {
-          Variant.Builder variant = Variant.newBuilder()
-              .setSku(row.getString("sku"))
-              .setPrice(row.getLong("variant_price") == null ? row.getLong("price") : row.getLong("variant_price"))
-              .setStock(row.getInteger("stock"))
-              .setAvailable(row.getInteger("available"));
-          JsonObject attributes = (JsonObject) row.getValue("attributes");
-          attributes.forEach(e -> variant.putAttributes(e.getKey(), String.valueOf(e.getValue())));
-          product.addVariants(variant);
-        }
-      }
-      return Optional.ofNullable(product).map(Product.Builder::build);
+        return out.build();
+      });
     });
+  }
+
+  /** Products with their variants, in the order of {@code ids}; deleted ones are left out. */
+  private static Future<List<Product>> load(SqlClient client, List<UUID> ids) {
+    UUID[] array = ids.toArray(UUID[]::new);
+    return client.preparedQuery(PRODUCTS).execute(Tuple.of(array)).compose(productRows ->
+        client.preparedQuery(VARIANTS).execute(Tuple.of(array)).map(variantRows -> {
+          Map<UUID, Product.Builder> byId = new LinkedHashMap<>();
+          Map<UUID, Long> prices = new LinkedHashMap<>();
+          for (Row row : productRows) {
+            byId.put(row.getUUID("id"), product(row));
+            prices.put(row.getUUID("id"), row.getLong("price"));
+          }
+          for (Row row : variantRows) {
+            Product.Builder p = byId.get(row.getUUID("product_id"));
+            if (p != null) {
+              p.addVariants(variant(row, prices.get(row.getUUID("product_id"))));
+            }
+          }
+          List<Product> ordered = new ArrayList<>();
+          ids.forEach(id -> {
+            if (byId.containsKey(id)) {
+              ordered.add(byId.get(id).build());
+            }
+          });
+          return ordered;
+        }));
+  }
+
+  private static Product.Builder product(Row row) {
+    Product.Builder p = Product.newBuilder()
+        .setId(row.getUUID("id").toString())
+        .setSellerId(row.getUUID("seller_id").toString())
+        .setName(row.getString("name"))
+        .setDescription(row.getString("description"))
+        .setCategoryId(row.getUUID("category_id") == null ? "" : row.getUUID("category_id").toString())
+        .setPrice(row.getLong("price"))
+        .setCurrency(row.getString("currency"))
+        .setStatus(row.getString("status"))
+        .setCreatedAt(rfc3339(row.getOffsetDateTime("created_at")))
+        .setUpdatedAt(rfc3339(row.getOffsetDateTime("updated_at")));
+    if (row.getInteger("low_stock_threshold") != null) {
+      p.setLowStockThreshold(row.getInteger("low_stock_threshold"));
+    }
+    return p;
+  }
+
+  private static Variant variant(Row row, long productPrice) {
+    Variant.Builder v = Variant.newBuilder()
+        .setSku(row.getString("sku"))
+        .setPrice(row.getLong("price") == null ? productPrice : row.getLong("price"))
+        .setStock(row.getInteger("stock"))
+        .setAvailable(row.getInteger("available"));
+    JsonObject attributes = (JsonObject) row.getValue("attributes");
+    attributes.forEach(e -> v.putAttributes(e.getKey(), String.valueOf(e.getValue())));
+    return v.build();
+  }
+
+  static String defaultSku(UUID productId) {
+    return "P-" + productId.toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT);
+  }
+
+  private static Throwable translate(Throwable e) {
+    if (e instanceof PgException pg) {
+      if ("23505".equals(pg.getSqlState())) {
+        return ApiProblem.conflict("A variant sku is already used by another product: " + pg.getDetail());
+      }
+      if ("23503".equals(pg.getSqlState())) {
+        return ApiProblem.invalid("categoryId", "is not a category");
+      }
+    }
+    return e;
+  }
+
+  private static String rfc3339(OffsetDateTime t) {
+    return DateTimeFormatter.ISO_INSTANT.format(t.withOffsetSameInstant(ZoneOffset.UTC));
   }
 }

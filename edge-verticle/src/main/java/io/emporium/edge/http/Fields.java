@@ -73,15 +73,27 @@ public final class Fields {
 
   /** A whole number in range; fractions, strings and out-of-range values are errors. Null when absent. */
   public Integer integer(String name, int min, int max) {
-    Object v = body.getValue(name);
+    Long value = wholeNumber(name, min, max);
+    return value == null ? null : value.intValue();
+  }
+
+  /** A whole number in range, as a long (money in minor units). Null when absent. */
+  public Long wholeNumber(String name, long min, long max) {
+    return wholeNumber(name, body.getValue(name), min, max);
+  }
+
+  /** The same check for a value found elsewhere in the body, reported under {@code name}. */
+  public Long wholeNumber(String name, Object v, long min, long max) {
     if (v == null) {
       return null;
     }
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+    boolean whole = v instanceof Integer || v instanceof Long
+        || v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15;
+    if (!whole || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
       error(name, "must be a whole number from " + min + " to " + max);
       return null;
     }
-    return n.intValue();
+    return ((Number) v).longValue();
   }
 
   public Boolean optionalBoolean(String name) {

@@ -3,9 +3,6 @@ package io.emporium.edge.http;
 import com.google.protobuf.ByteString;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.proto.catalog.v1.CatalogGrpcClient;
-import io.emporium.proto.catalog.v1.GetProductRequest;
-import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.ordering.v1.Cart;
 import io.emporium.proto.ordering.v1.GetCartRequest;
 import io.emporium.proto.ordering.v1.OrderingGrpcClient;
@@ -22,23 +19,20 @@ import java.util.Set;
 
 /**
  * The REST rows served by the other services, each one gRPC call through the generated client
- * method: catalog products, the ordering cart, the payment webhook and the development mailbox.
+ * method: the ordering cart, the payment webhook and the development mailbox.
  */
 public final class ServiceRoutes {
-  private final GrpcCalls catalog;
   private final GrpcCalls ordering;
   private final GrpcCalls payment;
   private final GrpcCalls realtime;
 
-  public ServiceRoutes(GrpcCalls catalog, GrpcCalls ordering, GrpcCalls payment, GrpcCalls realtime) {
-    this.catalog = catalog;
+  public ServiceRoutes(GrpcCalls ordering, GrpcCalls payment, GrpcCalls realtime) {
     this.ordering = ordering;
     this.payment = payment;
     this.realtime = realtime;
   }
 
   public void mount(Router api) {
-    api.get("/products/:id").handler(Endpoint.of(this::product));
     api.get("/cart").handler(Endpoint.of(this::cart));
     api.post("/payments/webhook").handler(Endpoint.of(this::webhook));
   }
@@ -46,11 +40,6 @@ public final class ServiceRoutes {
   /** {@code GET /dev/mailbox}: exists only when mail goes to the embedded sink. */
   public void mountDevMailbox(Router router) {
     router.get("/dev/mailbox").handler(Endpoint.of(this::devMailbox));
-  }
-
-  Future<Reply> product(RoutingContext ctx) {
-    GetProductRequest request = GetProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build();
-    return catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(productJson(p)));
   }
 
   Future<Reply> cart(RoutingContext ctx) {
@@ -81,26 +70,6 @@ public final class ServiceRoutes {
               .put("text", m.getText()).put("html", m.getHtml()).put("sentAt", m.getSentAt())));
           return Reply.ok(mails);
         });
-  }
-
-  static JsonObject productJson(Product p) {
-    JsonArray variants = new JsonArray();
-    p.getVariantsList().forEach(v -> variants.add(new JsonObject()
-        .put("sku", v.getSku())
-        .put("attributes", new JsonObject(new java.util.TreeMap<>(v.getAttributesMap())))
-        .put("price", v.getPrice())
-        .put("available", v.getAvailable())));
-    return new JsonObject()
-        .put("id", p.getId())
-        .put("sellerId", p.getSellerId())
-        .put("name", p.getName())
-        .put("description", p.getDescription())
-        .put("categoryId", p.getCategoryId().isEmpty() ? null : p.getCategoryId())
-        .put("price", p.getPrice())
-        .put("currency", p.getCurrency())
-        .put("status", p.getStatus())
-        .put("variants", variants)
-        .put("createdAt", p.getCreatedAt());
   }
 
   static JsonObject cartJson(Cart c) {

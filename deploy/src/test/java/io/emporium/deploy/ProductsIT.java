@@ -1,0 +1,144 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestPlatform.class)
+class ProductsIT {
+
+  private static JsonObject shirt(String tag) {
+    return new JsonObject().put("name", "Linen shirt").put("description", "Cool and crisp").put("price", 4500)
+        .put("currency", "usd").put("variants", new JsonArray()
+            .add(new JsonObject().put("sku", "SHIRT-M-" + tag).put("attributes", new JsonObject().put("size", "M")).put("stock", 7))
+            .add(new JsonObject().put("sku", "SHIRT-L-" + tag).put("attributes", new JsonObject().put("size", "L"))
+                .put("price", 4900).put("stock", 2)));
+  }
+
+  private static String tag() {
+    return UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+  }
+
+  private static java.util.List<String> fields(Api.Response r) {
+    return r.json().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList();
+  }
+
+  @Test
+  void aSellerListsAProductWithVariantsThatAnyoneCanRead(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    Api.Response created = api.post("/api/v1/products", seller.accessToken(), shirt(tag()));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    JsonObject p = created.json();
+    assertThat(p.getString("status")).isEqualTo("active");
+    assertThat(p.getString("sellerId")).isEqualTo(seller.id());
+    assertThat(p.getJsonArray("variants")).hasSize(2);
+    assertThat(p.getJsonArray("variants").getJsonObject(0).getInteger("available")).isEqualTo(7);
+    assertThat(p.getJsonArray("variants").getJsonObject(0).getLong("price")).isEqualTo(4500L);
+    assertThat(p.getJsonArray("variants").getJsonObject(1).getLong("price")).isEqualTo(4900L);
+    Api.Response read = api.get("/api/v1/products/" + p.getString("id"));
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.json().getString("name")).isEqualTo("Linen shirt");
+  }
+
+  @Test
+  void aProductWithoutVariantsGetsADefaultOne(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    Api.Response created = api.post("/api/v1/products", seller.accessToken(),
+        new JsonObject().put("name", "Mug").put("price", 1200).put("currency", "eur").put("stock", 30));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    JsonObject variant = created.json().getJsonArray("variants").getJsonObject(0);
+    assertThat(variant.getString("sku")).matches("P-[0-9A-F]{12}");
+    assertThat(variant.getInteger("stock")).isEqualTo(30);
+  }
+
+  @Test
+  void customersAndAnonymousCannotListProducts(Api api) {
+    Accounts.Account customer = Accounts.signedIn(api, null);
+    assertThat(api.post("/api/v1/products", customer.accessToken(), shirt(tag())).status()).isEqualTo(403);
+    assertThat(api.post("/api/v1/products", null, shirt(tag())).status()).isEqualTo(401);
+    assertThat(api.get("/api/v1/products/mine", customer.accessToken()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void badProductsAre422WithEveryFieldNamed(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    Api.Response money = api.post("/api/v1/products", seller.accessToken(),
+        new JsonObject().put("name", "").put("price", 12.5).put("currency", "usd"));
+    assertThat(money.status()).isEqualTo(422);
+    assertThat(fields(money)).contains("name", "price");
+    Api.Response domain = api.post("/api/v1/products", seller.accessToken(),
+        new JsonObject().put("name", "x".repeat(201)).put("price", -1).put("currency", "USD"));
+    assertThat(domain.status()).isEqualTo(422);
+    assertThat(fields(domain)).contains("name", "price", "currency");
+    String t = tag();
+    JsonObject twins = shirt(t);
+    twins.getJsonArray("variants").getJsonObject(1).put("sku", "SHIRT-M-" + t);
+    Api.Response dup = api.post("/api/v1/products", seller.accessToken(), twins);
+    assertThat(dup.status()).isEqualTo(422);
+    assertThat(fields(dup)).contains("variants[1].sku");
+    Api.Response category = api.post("/api/v1/products", seller.accessToken(), shirt(tag()).put("categoryId", UUID.randomUUID().toString()));
+    assertThat(category.status()).isEqualTo(422);
+    assertThat(fields(category)).contains("categoryId");
+    assertThat(api.get("/api/v1/products/mine", seller.accessToken()).json().getJsonArray("items")).as("nothing was saved").isEmpty();
+  }
+
+  @Test
+  void aSkuBelongsToOneProduct(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String t = tag();
+    assertThat(api.post("/api/v1/products", seller.accessToken(), shirt(t)).status()).isEqualTo(201);
+    Api.Response again = api.post("/api/v1/products", seller.accessToken(), shirt(t));
+    assertThat(again.status()).as(again.toString()).isEqualTo(409);
+    assertThat(api.get("/api/v1/products/mine", seller.accessToken()).json().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  void draftsAreSeenOnlyByTheirSellerAndAdmins(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    Accounts.Account other = Accounts.signedIn(api, "seller");
+    String id = api.post("/api/v1/products", seller.accessToken(), shirt(tag()).put("status", "draft")).json().getString("id");
+    assertThat(api.get("/api/v1/products/" + id, seller.accessToken()).json().getString("status")).isEqualTo("draft");
+    assertThat(api.get("/api/v1/products/" + id, other.accessToken()).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/products/" + id).status()).isEqualTo(404);
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    assertThat(api.get("/api/v1/products/" + id, admin).status()).isEqualTo(200);
+  }
+
+  @Test
+  void withApprovalOnASellersNewProductWaitsForReview(Api api) {
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    JsonObject before = api.get("/api/v1/admin/settings", admin).json();
+    try {
+      api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before.copy().put("productApprovalRequired", true), Map.of());
+      Api.Response waiting = api.post("/api/v1/products", seller.accessToken(), shirt(tag()));
+      assertThat(waiting.json().getString("status")).isEqualTo("pending_review");
+      assertThat(api.get("/api/v1/products/" + waiting.json().getString("id")).status()).as("not public yet").isEqualTo(404);
+      assertThat(api.post("/api/v1/products", admin, shirt(tag())).json().getString("status")).isEqualTo("active");
+    } finally {
+      api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before, Map.of());
+    }
+  }
+
+  @Test
+  void sellersPageThroughTheirOwnProducts(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    Accounts.Account other = Accounts.signedIn(api, "seller");
+    for (int i = 0; i < 3; i++) {
+      api.post("/api/v1/products", seller.accessToken(), shirt(tag()).put("name", "Shirt " + i).put("status", i == 0 ? "draft" : "active"));
+    }
+    api.post("/api/v1/products", other.accessToken(), shirt(tag()));
+    Api.Response first = api.get("/api/v1/products/mine?limit=2", seller.accessToken());
+    assertThat(first.json().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("name")))
+        .containsExactly("Shirt 2", "Shirt 1");
+    Api.Response second = api.get("/api/v1/products/mine?limit=2&cursor=" + first.json().getString("nextCursor"), seller.accessToken());
+    assertThat(second.json().getJsonArray("items").getJsonObject(0).getString("status")).isEqualTo("draft");
+    assertThat(second.json().getString("nextCursor")).isNull();
+  }
+}

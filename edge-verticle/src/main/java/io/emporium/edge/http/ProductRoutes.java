@@ -1,0 +1,155 @@
+package io.emporium.edge.http;
+
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.GetProductRequest;
+import io.emporium.proto.catalog.v1.ListMyProductsRequest;
+import io.emporium.proto.catalog.v1.Product;
+import io.emporium.proto.catalog.v1.ProductDraft;
+import io.emporium.proto.catalog.v1.VariantDraft;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code /products}: the edge checks JSON types and shapes; the catalog owns the product rules
+ * (names, prices, currencies, skus, statuses) and answers their 422s.
+ */
+public final class ProductRoutes {
+  private static final long MAX_MONEY = 100_000_000_00L;
+  private static final int MAX_COUNT = 1_000_000;
+
+  private final GrpcCalls catalog;
+
+  public ProductRoutes(GrpcCalls catalog) {
+    this.catalog = catalog;
+  }
+
+  public void mount(Router api) {
+    api.get("/products/mine").handler(Endpoint.of(this::mine));
+    api.get("/products/:id").handler(Endpoint.of(this::get));
+    api.post("/products").handler(Endpoint.of(this::create));
+  }
+
+  Future<Reply> get(RoutingContext ctx) {
+    GetProductRequest request = GetProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build();
+    return catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(json(p)));
+  }
+
+  Future<Reply> create(RoutingContext ctx) {
+    Authn.requireRole(ctx, "seller", "admin");
+    JsonObject body = JsonBodies.object(ctx);
+    Fields f = new Fields(body);
+    ProductDraft.Builder draft = ProductDraft.newBuilder();
+    draft.setName(orEmpty(f.required("name", 1000)));
+    draft.setDescription(orEmpty(f.optional("description", 20_000)));
+    draft.setCategoryId(orEmpty(f.optional("categoryId", 64)));
+    Long price = f.wholeNumber("price", -MAX_MONEY, MAX_MONEY);
+    f.check("price", price != null || f.hasError("price"), "is required");
+    draft.setPrice(price == null ? 0 : price);
+    draft.setCurrency(orEmpty(f.required("currency", 10)));
+    Integer stock = f.integer("stock", -MAX_COUNT, MAX_COUNT);
+    if (stock != null) {
+      draft.setStock(stock);
+    }
+    Integer threshold = f.integer("lowStockThreshold", -MAX_COUNT, MAX_COUNT);
+    if (threshold != null) {
+      draft.setLowStockThreshold(threshold);
+    }
+    draft.setStatus(orEmpty(f.optional("status", 20)));
+    variants(body, f, draft);
+    f.forbid("sellerId", "is the caller");
+    f.forbid("id", "is assigned by the catalog");
+    f.throwIfInvalid();
+    return catalog.call(CatalogGrpcClient.CreateProduct, draft.build(), Authn.callContext(ctx)).map(p -> Reply.created(json(p)));
+  }
+
+  private static void variants(JsonObject body, Fields f, ProductDraft.Builder draft) {
+    Object raw = body.getValue("variants");
+    if (raw == null) {
+      return;
+    }
+    if (!(raw instanceof JsonArray list)) {
+      f.error("variants", "must be an array");
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String at = "variants[" + i + "].";
+      if (!(list.getValue(i) instanceof JsonObject v)) {
+        f.error("variants[" + i + "]", "must be an object");
+        continue;
+      }
+      VariantDraft.Builder variant = VariantDraft.newBuilder();
+      if (v.getValue("sku") instanceof String sku) {
+        variant.setSku(sku.strip());
+      } else {
+        f.error(at + "sku", "is required");
+      }
+      Long price = f.wholeNumber(at + "price", v.getValue("price"), -MAX_MONEY, MAX_MONEY);
+      if (price != null) {
+        variant.setPrice(price);
+      }
+      Long stock = f.wholeNumber(at + "stock", v.getValue("stock"), -MAX_COUNT, MAX_COUNT);
+      f.check(at + "stock", stock != null || f.hasError(at + "stock"), "is required");
+      variant.setStock(stock == null ? 0 : stock.intValue());
+      Object attributes = v.getValue("attributes");
+      if (attributes instanceof JsonObject a) {
+        a.forEach(e -> {
+          if (e.getValue() instanceof String || e.getValue() instanceof Number || e.getValue() instanceof Boolean) {
+            variant.putAttributes(e.getKey(), String.valueOf(e.getValue()));
+          } else {
+            f.error(at + "attributes." + e.getKey(), "must be a string, number or boolean");
+          }
+        });
+      } else if (attributes != null) {
+        f.error(at + "attributes", "must be an object");
+      }
+      draft.addVariants(variant);
+    }
+  }
+
+  Future<Reply> mine(RoutingContext ctx) {
+    Authn.requireRole(ctx, "seller", "admin");
+    MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
+    ListMyProductsRequest request = ListMyProductsRequest.newBuilder().setLimit(Paging.limit(params))
+        .setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
+    return catalog.call(CatalogGrpcClient.ListMyProducts, request, Authn.callContext(ctx)).map(page -> {
+      JsonArray items = new JsonArray();
+      page.getProductsList().forEach(p -> items.add(json(p)));
+      return Reply.ok(new JsonObject().put("items", items)
+          .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
+    });
+  }
+
+  static JsonObject json(Product p) {
+    JsonArray variants = new JsonArray();
+    p.getVariantsList().forEach(v -> variants.add(new JsonObject()
+        .put("sku", v.getSku())
+        .put("attributes", new JsonObject(new TreeMap<>(v.getAttributesMap())))
+        .put("price", v.getPrice())
+        .put("stock", v.getStock())
+        .put("available", v.getAvailable())));
+    return new JsonObject()
+        .put("id", p.getId())
+        .put("sellerId", p.getSellerId())
+        .put("name", p.getName())
+        .put("description", p.getDescription())
+        .put("categoryId", p.getCategoryId().isEmpty() ? null : p.getCategoryId())
+        .put("price", p.getPrice())
+        .put("currency", p.getCurrency())
+        .put("status", p.getStatus())
+        .put("lowStockThreshold", p.hasLowStockThreshold() ? p.getLowStockThreshold() : null)
+        .put("variants", variants)
+        .put("createdAt", p.getCreatedAt())
+        .put("updatedAt", p.getUpdatedAt());
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}
