@@ -141,4 +141,83 @@ class ProductsIT {
     assertThat(second.json().getJsonArray("items").getJsonObject(0).getString("status")).isEqualTo("draft");
     assertThat(second.json().getString("nextCursor")).isNull();
   }
+
+  private static Api.Response send(Api api, HttpMethod method, String id, String token, JsonObject body) {
+    return api.send(method, "/api/v1/products/" + id, token, body, Map.of());
+  }
+
+  @Test
+  void theSellerChangesTheirProductWithPutAndPatch(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    JsonObject created = api.post("/api/v1/products", seller.accessToken(), shirt(tag()).put("lowStockThreshold", 4)).json();
+    String id = created.getString("id");
+    Api.Response patched = send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("price", 3900));
+    assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+    assertThat(patched.json().getLong("price")).isEqualTo(3900L);
+    assertThat(patched.json().getString("name")).isEqualTo("Linen shirt");
+    assertThat(patched.json().getInteger("lowStockThreshold")).isEqualTo(4);
+    assertThat(patched.json().getJsonArray("variants")).as("variants are untouched").hasSize(2);
+
+    Api.Response replaced = send(api, HttpMethod.PUT, id, seller.accessToken(),
+        new JsonObject().put("name", "Hemp shirt").put("price", 5100).put("currency", "eur"));
+    assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+    assertThat(replaced.json().getString("name")).isEqualTo("Hemp shirt");
+    assertThat(replaced.json().getString("description")).as("PUT clears what it does not name").isEmpty();
+    assertThat(replaced.json().getValue("lowStockThreshold")).isNull();
+
+    Api.Response archived = send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("status", "archived"));
+    assertThat(archived.json().getString("status")).isEqualTo("archived");
+    assertThat(api.get("/api/v1/products/" + id).status()).isEqualTo(404);
+  }
+
+  @Test
+  void onlyTheOwnerOrAnAdminChangesAProductAndBadChangesChangeNothing(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    Accounts.Account rival = Accounts.signedIn(api, "seller");
+    Accounts.Account customer = Accounts.signedIn(api, null);
+    String id = api.post("/api/v1/products", seller.accessToken(), shirt(tag())).json().getString("id");
+    assertThat(send(api, HttpMethod.PATCH, id, rival.accessToken(), new JsonObject().put("price", 1)).status()).isEqualTo(403);
+    assertThat(send(api, HttpMethod.PATCH, id, customer.accessToken(), new JsonObject().put("price", 1)).status()).isEqualTo(403);
+    assertThat(send(api, HttpMethod.DELETE, id, rival.accessToken(), null).status()).isEqualTo(403);
+    for (JsonObject bad : new JsonObject[] {new JsonObject().put("price", -5), new JsonObject().put("currency", "dollars"),
+        new JsonObject().put("name", ""), new JsonObject().put("status", "pending_review"),
+        new JsonObject().put("variants", new JsonArray())}) {
+      assertThat(send(api, HttpMethod.PATCH, id, seller.accessToken(), bad).status()).as(bad.encode()).isEqualTo(422);
+    }
+    JsonObject unchanged = api.get("/api/v1/products/" + id).json();
+    assertThat(unchanged.getLong("price")).isEqualTo(4500L);
+    assertThat(unchanged.getString("status")).isEqualTo("active");
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    assertThat(send(api, HttpMethod.PATCH, id, admin, new JsonObject().put("price", 4000)).json().getLong("price")).isEqualTo(4000L);
+    assertThat(send(api, HttpMethod.PATCH, UUID.randomUUID().toString(), seller.accessToken(), new JsonObject().put("price", 1)).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void deletingIsSoftAndFinal(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String id = api.post("/api/v1/products", seller.accessToken(), shirt(tag())).json().getString("id");
+    assertThat(send(api, HttpMethod.DELETE, id, seller.accessToken(), null).status()).isEqualTo(204);
+    assertThat(api.get("/api/v1/products/" + id, seller.accessToken()).status()).isEqualTo(404);
+    assertThat(send(api, HttpMethod.DELETE, id, seller.accessToken(), null).status()).isEqualTo(404);
+    assertThat(send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("price", 1)).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/products/mine", seller.accessToken()).json().getJsonArray("items")).isEmpty();
+  }
+
+  @Test
+  void withApprovalOnGoingLiveAgainWaitsForReview(Api api) {
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String id = api.post("/api/v1/products", seller.accessToken(), shirt(tag()).put("status", "draft")).json().getString("id");
+    JsonObject before = api.get("/api/v1/admin/settings", admin).json();
+    try {
+      api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before.copy().put("productApprovalRequired", true), Map.of());
+      Api.Response live = send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("status", "active"));
+      assertThat(live.json().getString("status")).isEqualTo("pending_review");
+      Api.Response edited = send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("price", 4700));
+      assertThat(edited.json().getString("status")).as("an edit does not approve").isEqualTo("pending_review");
+    } finally {
+      api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before, Map.of());
+    }
+  }
 }

@@ -22,6 +22,7 @@ public final class ProductRules {
   public static final int MAX_ATTRIBUTES = 20;
   private static final Pattern SKU = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> CURRENCIES = currencies();
+  private static final Set<String> STATUSES = Set.of("draft", "active", "archived");
 
   private ProductRules() {}
 
@@ -45,8 +46,8 @@ public final class ProductRules {
     if (d.hasLowStockThreshold() && (d.getLowStockThreshold() < 0 || d.getLowStockThreshold() > MAX_STOCK)) {
       errors.add(new FieldError("lowStockThreshold", "must be from 0 to " + MAX_STOCK));
     }
-    if (!d.getStatus().isEmpty() && !d.getStatus().equals("draft") && !d.getStatus().equals("active")) {
-      errors.add(new FieldError("status", "must be draft or active"));
+    if (!d.getStatus().isEmpty() && !STATUSES.contains(d.getStatus())) {
+      errors.add(new FieldError("status", "must be draft, active or archived"));
     }
     if (d.getVariantsCount() > MAX_VARIANTS) {
       errors.add(new FieldError("variants", "must be at most " + MAX_VARIANTS));
@@ -84,10 +85,24 @@ public final class ProductRules {
 
   /** A new product's status: drafts stay drafts; a seller's product waits for review when approval is on. */
   public static String initialStatus(String requested, boolean byAdmin, boolean approvalRequired) {
-    if ("draft".equals(requested)) {
-      return "draft";
+    if ("draft".equals(requested) || "archived".equals(requested)) {
+      return requested;
     }
     return approvalRequired && !byAdmin ? "pending_review" : "active";
+  }
+
+  /**
+   * The status a change asks for, as it may be granted: a seller's request to go live waits for
+   * review when approval is on (and a product under review stays there); nobody asks for review directly.
+   */
+  public static String changedStatus(String current, String requested, boolean byAdmin, boolean approvalRequired) {
+    if (!requested.equals("active") || byAdmin) {
+      return requested;
+    }
+    if (current.equals("active")) {
+      return "active";
+    }
+    return approvalRequired ? "pending_review" : "active";
   }
 
   private static void price(String field, long price, List<FieldError> errors) {

@@ -9,11 +9,14 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.emporium.proto.catalog.v1.DeleteProductRequest;
+import io.emporium.proto.catalog.v1.DeleteProductResult;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.ListMyProductsRequest;
 import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
 import io.emporium.proto.catalog.v1.ProductPage;
+import io.emporium.proto.catalog.v1.ProductUpdate;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,86 @@ public final class ProductRpcs {
     endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
     endpoints.unary(CatalogGrpcService.CreateProduct, this::createProduct);
     endpoints.unary(CatalogGrpcService.ListMyProducts, this::listMine);
+    endpoints.unary(CatalogGrpcService.UpdateProduct, this::updateProduct);
+    endpoints.unary(CatalogGrpcService.DeleteProduct, this::deleteProduct);
+  }
+
+  Future<Product> updateProduct(CallContext caller, ProductUpdate change) {
+    caller.requireRole("seller", "admin");
+    return owned(caller, change.getProductId()).compose(current -> {
+      ProductDraft merged = merge(current, change);
+      List<ApiProblem.FieldError> errors = new ArrayList<>(ProductRules.validate(merged));
+      if (!merged.getCategoryId().isEmpty() && Ids.parse(merged.getCategoryId()) == null) {
+        errors.add(new ApiProblem.FieldError("categoryId", "is not a category"));
+      }
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(ApiProblem.invalid(errors));
+      }
+      return settings.get().compose(s -> products.update(UUID.fromString(current.getId()),
+              change.getFieldsList().contains("status")
+                  ? ProductRules.changedStatus(current.getStatus(), merged.getStatus(), caller.isAdmin(), s.getProductApprovalRequired())
+                  : current.getStatus(),
+              merged))
+          .map(updated -> updated.orElseThrow(() -> ApiProblem.notFound("No product " + current.getId() + ".")));
+    });
+  }
+
+  Future<DeleteProductResult> deleteProduct(CallContext caller, DeleteProductRequest request) {
+    caller.requireRole("seller", "admin");
+    return owned(caller, request.getProductId())
+        .compose(p -> products.softDelete(UUID.fromString(p.getId())))
+        .map(deleted -> {
+          if (!deleted) {
+            throw ApiProblem.notFound("No product " + request.getProductId() + ".");
+          }
+          return DeleteProductResult.getDefaultInstance();
+        });
+  }
+
+  /** The product when the caller may change it: 404 when there is none, 403 when it is another seller's. */
+  private Future<Product> owned(CallContext caller, String productId) {
+    UUID id = Ids.parse(productId);
+    ApiProblem missing = ApiProblem.notFound("No product " + productId + ".");
+    if (id == null) {
+      return Future.failedFuture(missing);
+    }
+    return products.find(id).map(found -> {
+      Product p = found.orElseThrow(() -> missing);
+      if (!caller.isAdmin() && !p.getSellerId().equals(caller.userId())) {
+        throw ApiProblem.forbidden("This product belongs to another seller.");
+      }
+      return p;
+    });
+  }
+
+  /** The product's current fields overlaid with the changed ones. */
+  private static ProductDraft merge(Product current, ProductUpdate change) {
+    ProductDraft v = change.getValues();
+    ProductDraft.Builder d = ProductDraft.newBuilder().setName(current.getName()).setDescription(current.getDescription())
+        .setCategoryId(current.getCategoryId()).setPrice(current.getPrice()).setCurrency(current.getCurrency())
+        .setStatus(current.getStatus().equals("pending_review") ? "active" : current.getStatus());
+    if (current.hasLowStockThreshold()) {
+      d.setLowStockThreshold(current.getLowStockThreshold());
+    }
+    for (String field : change.getFieldsList()) {
+      switch (field) {
+        case "name" -> d.setName(v.getName());
+        case "description" -> d.setDescription(v.getDescription());
+        case "categoryId" -> d.setCategoryId(v.getCategoryId());
+        case "price" -> d.setPrice(v.getPrice());
+        case "currency" -> d.setCurrency(v.getCurrency());
+        case "lowStockThreshold" -> {
+          if (v.hasLowStockThreshold()) {
+            d.setLowStockThreshold(v.getLowStockThreshold());
+          } else {
+            d.clearLowStockThreshold();
+          }
+        }
+        case "status" -> d.setStatus(v.getStatus());
+        default -> throw ApiProblem.invalid(field, "cannot be changed here");
+      }
+    }
+    return d.build();
   }
 
   Future<Product> getProduct(CallContext caller, GetProductRequest request) {

@@ -44,6 +44,14 @@ public final class ProductStore {
   private static final String INSERT_VARIANT = """
       INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, position) VALUES ($1, $2, $3, $4, $5, $6)""";
 
+  private static final String UPDATE = """
+      UPDATE catalog.products SET name = $2, description = $3, category_id = $4, price = $5, currency = $6,
+             low_stock_threshold = $7, status = $8, updated_at = now()
+      WHERE id = $1 AND deleted_at IS NULL""";
+  private static final String SOFT_DELETE = """
+      UPDATE catalog.products SET deleted_at = now(), status = 'archived', updated_at = now()
+      WHERE id = $1 AND deleted_at IS NULL""";
+
   private final Pool pool;
 
   public ProductStore(Pool pool) {
@@ -76,6 +84,20 @@ public final class ProductStore {
             .compose(inserted -> load(tx, List.of(id)))
             .map(created -> created.get(0)))
         .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /** Replaces a product's own fields with those of {@code d} (variants are left alone); empty when it is gone. */
+  public Future<Optional<Product>> update(UUID id, String status, ProductDraft d) {
+    Tuple args = Tuple.of(id, d.getName().strip(), d.getDescription(), d.getCategoryId().isEmpty() ? null : UUID.fromString(d.getCategoryId()),
+        d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status);
+    return pool.preparedQuery(UPDATE).execute(args)
+        .recover(e -> Future.failedFuture(translate(e)))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Product>empty()) : find(id));
+  }
+
+  /** Soft delete: the product leaves every listing but stays for past orders; false when already gone. */
+  public Future<Boolean> softDelete(UUID id) {
+    return pool.preparedQuery(SOFT_DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
   /** The seller's products, newest first, a keyset page at a time. */

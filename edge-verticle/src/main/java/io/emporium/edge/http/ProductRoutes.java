@@ -2,10 +2,12 @@ package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.DeleteProductRequest;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.ListMyProductsRequest;
 import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
+import io.emporium.proto.catalog.v1.ProductUpdate;
 import io.emporium.proto.catalog.v1.VariantDraft;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -34,6 +36,65 @@ public final class ProductRoutes {
     api.get("/products/mine").handler(Endpoint.of(this::mine));
     api.get("/products/:id").handler(Endpoint.of(this::get));
     api.post("/products").handler(Endpoint.of(this::create));
+    api.put("/products/:id").handler(Endpoint.of(ctx -> update(ctx, true)));
+    api.patch("/products/:id").handler(Endpoint.of(ctx -> update(ctx, false)));
+    api.delete("/products/:id").handler(Endpoint.of(this::delete));
+  }
+
+  /** PUT replaces every own field (absent optional ones are cleared); PATCH changes only those given. */
+  Future<Reply> update(RoutingContext ctx, boolean replace) {
+    Authn.requireRole(ctx, "seller", "admin");
+    JsonObject body = JsonBodies.object(ctx);
+    Fields f = new Fields(body);
+    ProductUpdate.Builder change = ProductUpdate.newBuilder().setProductId(ctx.pathParam("id"));
+    ProductDraft.Builder values = ProductDraft.newBuilder();
+    if (replace || body.containsKey("name")) {
+      values.setName(orEmpty(f.required("name", 1000)));
+      change.addFields("name");
+    }
+    if (replace || body.containsKey("description")) {
+      values.setDescription(orEmpty(f.optional("description", 20_000)));
+      change.addFields("description");
+    }
+    if (replace || body.containsKey("categoryId")) {
+      values.setCategoryId(orEmpty(f.optional("categoryId", 64)));
+      change.addFields("categoryId");
+    }
+    if (replace || body.containsKey("price")) {
+      Long price = f.wholeNumber("price", -MAX_MONEY, MAX_MONEY);
+      f.check("price", price != null || f.hasError("price"), "is required");
+      values.setPrice(price == null ? 0 : price);
+      change.addFields("price");
+    }
+    if (replace || body.containsKey("currency")) {
+      values.setCurrency(orEmpty(f.required("currency", 10)));
+      change.addFields("currency");
+    }
+    if (replace || body.containsKey("lowStockThreshold")) {
+      Integer threshold = f.integer("lowStockThreshold", -MAX_COUNT, MAX_COUNT);
+      if (threshold != null) {
+        values.setLowStockThreshold(threshold);
+      }
+      change.addFields("lowStockThreshold");
+    }
+    if (body.containsKey("status")) {
+      values.setStatus(orEmpty(f.required("status", 20)));
+      change.addFields("status");
+    }
+    f.forbid("variants", "change through PUT /inventory/{sku}");
+    f.forbid("stock", "changes through PUT /inventory/{sku}");
+    f.forbid("sellerId", "cannot change");
+    f.forbid("id", "cannot change");
+    f.throwIfInvalid();
+    return catalog.call(CatalogGrpcClient.UpdateProduct, change.setValues(values).build(), Authn.callContext(ctx))
+        .map(p -> Reply.ok(json(p)));
+  }
+
+  Future<Reply> delete(RoutingContext ctx) {
+    Authn.requireRole(ctx, "seller", "admin");
+    return catalog.call(CatalogGrpcClient.DeleteProduct,
+        DeleteProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build(), Authn.callContext(ctx))
+        .map(r -> Reply.noContent());
   }
 
   Future<Reply> get(RoutingContext ctx) {
