@@ -220,4 +220,44 @@ class ProductsIT {
       api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before, Map.of());
     }
   }
+
+  @Test
+  void adminsApproveOrRejectWhatWaitsForReview(Api api) {
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    JsonObject before = api.get("/api/v1/admin/settings", admin).json();
+    String good;
+    String bad;
+    try {
+      api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before.copy().put("productApprovalRequired", true), Map.of());
+      good = api.post("/api/v1/products", seller.accessToken(), shirt(tag())).json().getString("id");
+      bad = api.post("/api/v1/products", seller.accessToken(), shirt(tag())).json().getString("id");
+    } finally {
+      api.send(HttpMethod.PUT, "/api/v1/admin/settings", admin, before, Map.of());
+    }
+    java.util.List<String> queue = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      Api.Response page = api.get("/api/v1/admin/products/pending?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+      assertThat(page.status()).as(page.toString()).isEqualTo(200);
+      page.json().getJsonArray("items").forEach(p -> queue.add(((JsonObject) p).getString("id")));
+      cursor = page.json().getString("nextCursor");
+    } while (cursor != null);
+    assertThat(queue).containsSubsequence(good, bad);
+
+    assertThat(api.post("/api/v1/admin/products/" + good + "/approve", seller.accessToken(), new JsonObject()).status()).isEqualTo(403);
+    Api.Response approved = api.post("/api/v1/admin/products/" + good + "/approve", admin, new JsonObject());
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+    assertThat(approved.json().getString("status")).isEqualTo("active");
+    assertThat(api.get("/api/v1/products/" + good).status()).isEqualTo(200);
+    assertThat(api.post("/api/v1/admin/products/" + good + "/approve", admin, new JsonObject()).status())
+        .as("only pending products are reviewed").isEqualTo(409);
+
+    assertThat(api.post("/api/v1/admin/products/" + bad + "/reject", admin, new JsonObject()).status()).isEqualTo(422);
+    Api.Response rejected = api.post("/api/v1/admin/products/" + bad + "/reject", admin, new JsonObject().put("reason", "Photos missing"));
+    assertThat(rejected.json().getString("status")).isEqualTo("draft");
+    assertThat(api.get("/api/v1/products/" + bad, seller.accessToken()).json().getString("reviewNote")).isEqualTo("Photos missing");
+    assertThat(api.get("/api/v1/admin/products/pending?limit=100", admin).json().getJsonArray("items").stream()
+        .map(p -> ((JsonObject) p).getString("id"))).doesNotContain(good, bad);
+  }
 }

@@ -17,9 +17,11 @@ import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
 import io.emporium.proto.catalog.v1.ProductPage;
 import io.emporium.proto.catalog.v1.ProductUpdate;
+import io.emporium.proto.catalog.v1.ReviewProductRequest;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Products of {@code emporium.catalog.v1.Catalog}: only active ones are public; owners and admins see the rest. */
@@ -39,6 +41,31 @@ public final class ProductRpcs {
     endpoints.unary(CatalogGrpcService.ListMyProducts, this::listMine);
     endpoints.unary(CatalogGrpcService.UpdateProduct, this::updateProduct);
     endpoints.unary(CatalogGrpcService.DeleteProduct, this::deleteProduct);
+    endpoints.unary(CatalogGrpcService.ListPendingProducts, (caller, request) -> {
+      caller.requireRole("admin");
+      return products.pending(cursor(request), limit(request));
+    });
+    endpoints.unary(CatalogGrpcService.ReviewProduct, this::review);
+  }
+
+  Future<Product> review(CallContext caller, ReviewProductRequest request) {
+    caller.requireRole("admin");
+    String reason = request.getReason().strip();
+    if (!request.getApprove() && (reason.isEmpty() || reason.length() > 1000)) {
+      return Future.failedFuture(ApiProblem.invalid("reason", "is required when rejecting, at most 1000 characters"));
+    }
+    UUID id = Ids.parse(request.getProductId());
+    ApiProblem missing = ApiProblem.notFound("No product " + request.getProductId() + ".");
+    if (id == null) {
+      return Future.failedFuture(missing);
+    }
+    return products.find(id).compose(found -> {
+      Product p = found.orElseThrow(() -> missing);
+      return products.review(id, request.getApprove() ? "active" : "draft", request.getApprove() ? null : reason)
+          .compose(done -> done
+              ? products.find(id).map(Optional::get)
+              : Future.failedFuture(ApiProblem.conflict("The product is " + p.getStatus() + ", not pending_review.")));
+    });
   }
 
   Future<Product> updateProduct(CallContext caller, ProductUpdate change) {
@@ -145,14 +172,18 @@ public final class ProductRpcs {
 
   Future<ProductPage> listMine(CallContext caller, ListMyProductsRequest request) {
     UUID seller = caller.requireRole("seller", "admin");
+    return products.mine(seller, cursor(request), limit(request));
+  }
+
+  private static int limit(ListMyProductsRequest request) {
     if (request.getLimit() < 1 || request.getLimit() > MAX_PAGE) {
-      return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
+      throw ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE);
     }
-    Cursor after = null;
-    if (!request.getCursor().isEmpty()) {
-      after = Cursor.decode(request.getCursor())
-          .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
-    }
-    return products.mine(seller, after, request.getLimit());
+    return request.getLimit();
+  }
+
+  private static Cursor cursor(ListMyProductsRequest request) {
+    return request.getCursor().isEmpty() ? null : Cursor.decode(request.getCursor())
+        .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
   }
 }

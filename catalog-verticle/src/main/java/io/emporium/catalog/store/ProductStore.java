@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -29,7 +30,7 @@ import java.util.UUID;
 public final class ProductStore {
   private static final String PRODUCTS = """
       SELECT id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold,
-             created_at, updated_at
+             review_note, created_at, updated_at
       FROM catalog.products WHERE id = ANY($1) AND deleted_at IS NULL""";
   private static final String VARIANTS = """
       SELECT product_id, sku, attributes, price, stock, stock - reserved AS available
@@ -51,6 +52,14 @@ public final class ProductStore {
   private static final String SOFT_DELETE = """
       UPDATE catalog.products SET deleted_at = now(), status = 'archived', updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL""";
+
+  private static final String PENDING = """
+      SELECT id, updated_at FROM catalog.products
+      WHERE status = 'pending_review' AND deleted_at IS NULL AND ($1::timestamptz IS NULL OR (updated_at, id) > ($1, $2))
+      ORDER BY updated_at, id LIMIT $3""";
+  private static final String REVIEW = """
+      UPDATE catalog.products SET status = $2, review_note = $3, updated_at = now()
+      WHERE id = $1 AND status = 'pending_review' AND deleted_at IS NULL""";
 
   private final Pool pool;
 
@@ -95,6 +104,17 @@ public final class ProductStore {
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Product>empty()) : find(id));
   }
 
+  /** The approval queue, oldest request first. */
+  public Future<ProductPage> pending(Cursor after, int limit) {
+    Tuple args = Tuple.of(after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    return pool.preparedQuery(PENDING).execute(args).compose(rows -> page(rows, limit, "updated_at"));
+  }
+
+  /** Moves a pending product to {@code status}; false when it is not pending (any more). */
+  public Future<Boolean> review(UUID id, String status, String note) {
+    return pool.preparedQuery(REVIEW).execute(Tuple.of(id, status, note)).map(rows -> rows.rowCount() == 1);
+  }
+
   /** Soft delete: the product leaves every listing but stays for past orders; false when already gone. */
   public Future<Boolean> softDelete(UUID id) {
     return pool.preparedQuery(SOFT_DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
@@ -103,22 +123,25 @@ public final class ProductStore {
   /** The seller's products, newest first, a keyset page at a time. */
   public Future<ProductPage> mine(UUID sellerId, Cursor after, int limit) {
     Tuple args = Tuple.of(sellerId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    return pool.preparedQuery(MINE).execute(args).compose(rows -> {
-      List<UUID> ids = new ArrayList<>();
-      List<OffsetDateTime> times = new ArrayList<>();
-      rows.forEach(r -> {
-        ids.add(r.getUUID("id"));
-        times.add(r.getOffsetDateTime("created_at"));
-      });
-      boolean more = ids.size() > limit;
-      List<UUID> page = more ? ids.subList(0, limit) : ids;
-      return load(pool, page).map(products -> {
-        ProductPage.Builder out = ProductPage.newBuilder().addAllProducts(products);
-        if (more) {
-          out.setNextCursor(new Cursor(times.get(limit - 1), ids.get(limit - 1)).encode());
-        }
-        return out.build();
-      });
+    return pool.preparedQuery(MINE).execute(args).compose(rows -> page(rows, limit, "created_at"));
+  }
+
+  /** A page of full products from rows of (id, time), with the cursor after the last when there are more. */
+  private Future<ProductPage> page(RowSet<Row> rows, int limit, String timeColumn) {
+    List<UUID> ids = new ArrayList<>();
+    List<OffsetDateTime> times = new ArrayList<>();
+    rows.forEach(r -> {
+      ids.add(r.getUUID("id"));
+      times.add(r.getOffsetDateTime(timeColumn));
+    });
+    boolean more = ids.size() > limit;
+    List<UUID> page = more ? ids.subList(0, limit) : ids;
+    return load(pool, page).map(products -> {
+      ProductPage.Builder out = ProductPage.newBuilder().addAllProducts(products);
+      if (more) {
+        out.setNextCursor(new Cursor(times.get(limit - 1), ids.get(limit - 1)).encode());
+      }
+      return out.build();
     });
   }
 
@@ -161,6 +184,9 @@ public final class ProductStore {
         .setStatus(row.getString("status"))
         .setCreatedAt(rfc3339(row.getOffsetDateTime("created_at")))
         .setUpdatedAt(rfc3339(row.getOffsetDateTime("updated_at")));
+    if (row.getString("review_note") != null) {
+      p.setReviewNote(row.getString("review_note"));
+    }
     if (row.getInteger("low_stock_threshold") != null) {
       p.setLowStockThreshold(row.getInteger("low_stock_threshold"));
     }

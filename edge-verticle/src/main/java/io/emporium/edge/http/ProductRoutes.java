@@ -7,7 +7,9 @@ import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.ListMyProductsRequest;
 import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
+import io.emporium.proto.catalog.v1.ProductPage;
 import io.emporium.proto.catalog.v1.ProductUpdate;
+import io.emporium.proto.catalog.v1.ReviewProductRequest;
 import io.emporium.proto.catalog.v1.VariantDraft;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -39,6 +41,25 @@ public final class ProductRoutes {
     api.put("/products/:id").handler(Endpoint.of(ctx -> update(ctx, true)));
     api.patch("/products/:id").handler(Endpoint.of(ctx -> update(ctx, false)));
     api.delete("/products/:id").handler(Endpoint.of(this::delete));
+    api.get("/admin/products/pending").handler(Endpoint.of(this::pending));
+    api.post("/admin/products/:id/approve").handler(Endpoint.of(ctx -> review(ctx, true)));
+    api.post("/admin/products/:id/reject").handler(Endpoint.of(ctx -> review(ctx, false)));
+  }
+
+  Future<Reply> pending(RoutingContext ctx) {
+    Authn.requireRole(ctx, "admin");
+    return catalog.call(CatalogGrpcClient.ListPendingProducts, pageRequest(ctx), Authn.callContext(ctx)).map(ProductRoutes::page);
+  }
+
+  /** Approve makes a pending product active; reject sends it back to draft with the reason. */
+  Future<Reply> review(RoutingContext ctx, boolean approve) {
+    Authn.requireRole(ctx, "admin");
+    Fields f = new Fields(JsonBodies.object(ctx));
+    String reason = approve ? null : f.required("reason", 1000);
+    f.throwIfInvalid();
+    ReviewProductRequest request = ReviewProductRequest.newBuilder().setProductId(ctx.pathParam("id")).setApprove(approve)
+        .setReason(reason == null ? "" : reason).build();
+    return catalog.call(CatalogGrpcClient.ReviewProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(json(p)));
   }
 
   /** PUT replaces every own field (absent optional ones are cleared); PATCH changes only those given. */
@@ -176,15 +197,20 @@ public final class ProductRoutes {
 
   Future<Reply> mine(RoutingContext ctx) {
     Authn.requireRole(ctx, "seller", "admin");
+    return catalog.call(CatalogGrpcClient.ListMyProducts, pageRequest(ctx), Authn.callContext(ctx)).map(ProductRoutes::page);
+  }
+
+  private static ListMyProductsRequest pageRequest(RoutingContext ctx) {
     MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
-    ListMyProductsRequest request = ListMyProductsRequest.newBuilder().setLimit(Paging.limit(params))
+    return ListMyProductsRequest.newBuilder().setLimit(Paging.limit(params))
         .setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
-    return catalog.call(CatalogGrpcClient.ListMyProducts, request, Authn.callContext(ctx)).map(page -> {
-      JsonArray items = new JsonArray();
-      page.getProductsList().forEach(p -> items.add(json(p)));
-      return Reply.ok(new JsonObject().put("items", items)
-          .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
-    });
+  }
+
+  private static Reply page(ProductPage page) {
+    JsonArray items = new JsonArray();
+    page.getProductsList().forEach(p -> items.add(json(p)));
+    return Reply.ok(new JsonObject().put("items", items)
+        .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
   }
 
   static JsonObject json(Product p) {
@@ -205,6 +231,7 @@ public final class ProductRoutes {
         .put("currency", p.getCurrency())
         .put("status", p.getStatus())
         .put("lowStockThreshold", p.hasLowStockThreshold() ? p.getLowStockThreshold() : null)
+        .put("reviewNote", p.getReviewNote().isEmpty() ? null : p.getReviewNote())
         .put("variants", variants)
         .put("createdAt", p.getCreatedAt())
         .put("updatedAt", p.getUpdatedAt());
