@@ -1,22 +1,28 @@
 package io.emporium.catalog;
 
+import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.catalog.grpc.CategoryRpcs;
+import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.SettingsRpcs;
 import io.emporium.catalog.grpc.WishlistRpcs;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
+import io.emporium.catalog.store.InventoryStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.SettingsStore;
 import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.vertx.core.Future;
 
 /** The catalog service: owns the {@code catalog} schema and serves {@code emporium.catalog.v1} over gRPC. */
 public final class CatalogVerticle extends ServiceVerticle {
+  private OutboxRelay relay;
 
   public CatalogVerticle(EmporiumConfig config) {
     super(config, "catalog", EmporiumConfig.Service.CATALOG, CatalogGrpcService.SERVICE_NAME);
@@ -29,5 +35,17 @@ public final class CatalogVerticle extends ServiceVerticle {
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);
     new WishlistRpcs(new WishlistStore(pool)).bind(endpoints);
     new SettingsRpcs(new SettingsStore(pool)).bind(endpoints);
+    new InventoryRpcs(new InventoryStore(pool, new CatalogEvents())).bind(endpoints);
+  }
+
+  @Override
+  protected Future<?> startBackground() {
+    relay = new OutboxRelay(vertx, pool, "catalog", config.kafkaBootstrapServers).start(200);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  protected Future<?> stopBackground() {
+    return relay == null ? Future.succeededFuture() : relay.stop();
   }
 }

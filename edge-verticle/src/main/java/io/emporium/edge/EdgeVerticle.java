@@ -14,6 +14,7 @@ import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.HealthRoutes;
+import io.emporium.edge.http.InventoryRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.ProductRoutes;
 import io.emporium.edge.http.RequestIds;
@@ -152,6 +153,7 @@ public final class EdgeVerticle extends VerticleBase {
     new AdminUserRoutes(identity, users).mount(api);
     services.mount(api);
     new ProductRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new InventoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);

@@ -1,0 +1,68 @@
+package io.emporium.catalog.store;
+
+import io.emporium.catalog.domain.StockLevels;
+import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.InventoryLevel;
+import io.emporium.proto.events.v1.StockChanged;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/** Stock of variants: every change is locked, bounded, recorded, and announced when it crosses the threshold. */
+public final class InventoryStore {
+  private static final String LOCK = """
+      SELECT v.sku, v.product_id, v.stock, v.reserved, p.seller_id,
+             coalesce(p.low_stock_threshold, (SELECT low_stock_threshold FROM catalog.settings)) AS threshold
+      FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
+      WHERE v.sku = $1 AND p.deleted_at IS NULL
+      FOR UPDATE OF v""";
+  private static final String SET_STOCK = "UPDATE catalog.variants SET stock = $2 WHERE sku = $1";
+  private static final String RECORD = """
+      INSERT INTO catalog.inventory_changes (sku, actor_id, actor_role, change, before, after) VALUES ($1, $2, $3, $4, $5, $6)""";
+
+  private final Pool pool;
+  private final CatalogEvents events;
+
+  public InventoryStore(Pool pool, CatalogEvents events) {
+    this.pool = pool;
+    this.events = events;
+  }
+
+  /** Applies an absolute ({@code available}) or relative ({@code delta}) change by the variant's seller or an admin. */
+  public Future<InventoryLevel> adjust(CallContext caller, String sku, Integer available, Integer delta) {
+    UUID actor = caller.requireRole("seller", "admin");
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(sku)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(ApiProblem.notFound("No variant with sku " + sku + "."));
+      }
+      Row v = rows.iterator().next();
+      if (!caller.isAdmin() && !v.getUUID("seller_id").equals(actor)) {
+        return Future.failedFuture(ApiProblem.forbidden("This variant belongs to another seller."));
+      }
+      int stock = v.getInteger("stock");
+      int reserved = v.getInteger("reserved");
+      int threshold = v.getInteger("threshold");
+      int newStock = StockLevels.newStock(stock, reserved, available, delta).orElseThrow(() -> ApiProblem.conflict(
+          "Available stock of " + sku + " is " + (stock - reserved) + "; the change would take it below zero or above "
+              + StockLevels.MAX_STOCK + "."));
+      int before = stock - reserved;
+      int after = newStock - reserved;
+      UUID productId = v.getUUID("product_id");
+      StockChanged change = StockChanged.newBuilder().setSku(sku).setSellerId(v.getUUID("seller_id").toString())
+          .setAvailable(after).setThreshold(threshold).build();
+      Future<Void> announced = StockLevels.crossing(before, after, threshold)
+          .map(c -> c == StockLevels.Crossing.FELL_TO_LOW ? events.stockLow(tx, productId, change) : events.backInStock(tx, productId, change))
+          .orElse(Future.succeededFuture());
+      return tx.preparedQuery(SET_STOCK).execute(Tuple.of(sku, newStock))
+          .compose(x -> tx.preparedQuery(RECORD).execute(Tuple.of(sku, actor, caller.role(),
+              available != null ? "set" : "delta", before, after)))
+          .compose(x -> announced)
+          .map(x -> InventoryLevel.newBuilder().setSku(sku).setProductId(productId.toString()).setStock(newStock)
+              .setReserved(reserved).setAvailable(after).setThreshold(threshold).build());
+    }));
+  }
+}
