@@ -1,0 +1,141 @@
+package io.emporium.catalog.store;
+
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.Reservation;
+import io.emporium.proto.catalog.v1.ReservedItem;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Stock reservations: each item is taken with one conditional update (available >= quantity), all
+ * of an order's items in one transaction, so stock is never oversold and an order gets all or none.
+ */
+public final class ReservationStore {
+  private static final String CLAIM = """
+      INSERT INTO catalog.reservations (order_id, status, expires_at) VALUES ($1, 'held', $2)
+      ON CONFLICT (order_id) DO NOTHING""";
+  private static final String TAKE = """
+      UPDATE catalog.variants v SET reserved = reserved + $2
+      FROM catalog.products p
+      WHERE v.sku = $1 AND p.id = v.product_id AND p.status = 'active' AND p.deleted_at IS NULL
+        AND v.stock - v.reserved >= $2""";
+  private static final String ADD_ITEM = "INSERT INTO catalog.reservation_items (order_id, sku, quantity) VALUES ($1, $2, $3)";
+  private static final String READ = """
+      SELECT r.order_id, r.status, r.expires_at, i.sku, i.quantity
+      FROM catalog.reservations r LEFT JOIN catalog.reservation_items i ON i.order_id = r.order_id
+      WHERE r.order_id = $1 ORDER BY i.sku""";
+  private static final String LOCK = "SELECT status FROM catalog.reservations WHERE order_id = $1 FOR UPDATE";
+  private static final String SET_STATUS = "UPDATE catalog.reservations SET status = $2, updated_at = now() WHERE order_id = $1";
+  private static final String COMMIT_ITEMS = """
+      UPDATE catalog.variants v SET stock = v.stock - i.quantity, reserved = v.reserved - i.quantity
+      FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
+  private static final String RELEASE_ITEMS = """
+      UPDATE catalog.variants v SET reserved = v.reserved - i.quantity
+      FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
+  private static final String EXPIRED = """
+      SELECT order_id FROM catalog.reservations WHERE status = 'held' AND expires_at < now()
+      ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED""";
+
+  private final Pool pool;
+
+  public ReservationStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Holds every item or none; a repeat for the same order answers the reservation it made. */
+  public Future<Reservation> reserve(UUID orderId, Map<String, Integer> items, OffsetDateTime expiresAt) {
+    return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(orderId, expiresAt)).compose(claimed -> {
+      if (claimed.rowCount() == 0) {
+        return read(tx, orderId);
+      }
+      // sku order: concurrent orders lock variants in the same order and cannot deadlock
+      Map<String, Integer> sorted = new TreeMap<>(Comparator.naturalOrder());
+      sorted.putAll(items);
+      List<String> short_ = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Map.Entry<String, Integer> item : sorted.entrySet()) {
+        chain = chain.compose(v -> tx.preparedQuery(TAKE).execute(Tuple.of(item.getKey(), item.getValue())).compose(taken -> {
+          if (taken.rowCount() == 0) {
+            short_.add(item.getKey());
+            return Future.succeededFuture();
+          }
+          return tx.preparedQuery(ADD_ITEM).execute(Tuple.of(orderId, item.getKey(), item.getValue())).mapEmpty();
+        }));
+      }
+      return chain.compose(v -> short_.isEmpty()
+          ? read(tx, orderId)
+          : Future.failedFuture(outOfStock(short_)));
+    }));
+  }
+
+  public Future<Reservation> commit(UUID orderId) {
+    return settle(orderId, "committed", COMMIT_ITEMS);
+  }
+
+  public Future<Reservation> release(UUID orderId) {
+    return settle(orderId, "released", RELEASE_ITEMS);
+  }
+
+  /** Releases held reservations whose time is up; answers how many. */
+  public Future<Integer> releaseExpired() {
+    return pool.withTransaction(tx -> tx.query(EXPIRED).execute().compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Row row : rows) {
+        UUID orderId = row.getUUID("order_id");
+        chain = chain.compose(v -> tx.preparedQuery(RELEASE_ITEMS).execute(Tuple.of(orderId))
+            .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released"))).mapEmpty());
+      }
+      return chain.map(rows.size());
+    }));
+  }
+
+  /** Moves a held reservation to its end state once; repeating the same end state is a no-op, the other one is 409. */
+  private Future<Reservation> settle(UUID orderId, String end, String itemsUpdate) {
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(orderId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(ApiProblem.notFound("No reservation for order " + orderId + "."));
+      }
+      String status = rows.iterator().next().getString("status");
+      if (status.equals(end)) {
+        return read(tx, orderId);
+      }
+      if (!status.equals("held")) {
+        return Future.failedFuture(ApiProblem.conflict("The reservation for order " + orderId + " is already " + status + "."));
+      }
+      return tx.preparedQuery(itemsUpdate).execute(Tuple.of(orderId))
+          .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
+          .compose(v -> read(tx, orderId));
+    }));
+  }
+
+  private static Future<Reservation> read(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(READ).execute(Tuple.of(orderId)).map(rows -> {
+      Reservation.Builder r = Reservation.newBuilder().setOrderId(orderId.toString());
+      for (Row row : rows) {
+        r.setStatus(row.getString("status"))
+            .setExpiresAt(DateTimeFormatter.ISO_INSTANT.format(row.getOffsetDateTime("expires_at").withOffsetSameInstant(ZoneOffset.UTC)));
+        if (row.getString("sku") != null) {
+          r.addItems(ReservedItem.newBuilder().setSku(row.getString("sku")).setQuantity(row.getInteger("quantity")));
+        }
+      }
+      return r.build();
+    });
+  }
+
+  private static ApiProblem outOfStock(List<String> skus) {
+    List<ApiProblem.FieldError> errors = skus.stream().map(s -> new ApiProblem.FieldError("items." + s, "not enough stock")).toList();
+    return new ApiProblem(409, ApiProblem.titleFor(409), "Not enough stock for " + String.join(", ", skus) + ".", errors, null);
+  }
+}

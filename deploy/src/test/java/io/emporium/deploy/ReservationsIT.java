@@ -1,0 +1,155 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.common.db.Database;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.CallerSignature;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ReservationRef;
+import io.emporium.proto.catalog.v1.ReserveStockRequest;
+import io.emporium.proto.catalog.v1.Reservation;
+import io.emporium.proto.catalog.v1.ReservedItem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Checkout's stock reservations, called over the catalog's gRPC contract as the ordering service will. */
+@ExtendWith(TestPlatform.class)
+class ReservationsIT {
+  private static Vertx vertx;
+  private static GrpcClient client;
+  private static GrpcCalls catalog;
+  private static Pool db;
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    var peer = TestPlatform.config().grpc.get(io.emporium.common.config.EmporiumConfig.Service.CATALOG);
+    catalog = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "catalog", Duration.ofSeconds(30),
+        new CallerSignature(TestPlatform.JWT_SECRET));
+    db = Database.pool(vertx, TestPlatform.config(), "reservations-it", 2);
+  }
+
+  @AfterAll
+  static void close() {
+    client.close().await();
+    db.close().await();
+    vertx.close().await();
+  }
+
+  private static String sku(Api api, int stock) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String sku = "RSV-" + UUID.randomUUID().toString().substring(0, 8);
+    Api.Response r = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Kettle").put("price", 3000)
+        .put("currency", "usd").put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", stock))));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return sku;
+  }
+
+  private static Future<Reservation> reserve(UUID order, int ttl, ReservedItem... items) {
+    return catalog.call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder().setOrderId(order.toString())
+        .setTtlSeconds(ttl).addAllItems(List.of(items)).build(), CallContext.anonymous("reservations-it"));
+  }
+
+  private static ReservedItem item(String sku, int quantity) {
+    return ReservedItem.newBuilder().setSku(sku).setQuantity(quantity).build();
+  }
+
+  private static Row level(String sku) {
+    return db.preparedQuery("SELECT stock, reserved FROM catalog.variants WHERE sku = $1").execute(Tuple.of(sku)).await().iterator().next();
+  }
+
+  private static Reservation settle(boolean commit, UUID order) {
+    return catalog.call(commit ? CatalogGrpcClient.CommitReservation : CatalogGrpcClient.ReleaseReservation,
+        ReservationRef.newBuilder().setOrderId(order.toString()).build(), CallContext.anonymous("reservations-it")).await();
+  }
+
+  @Test
+  void twoHundredBuyersRaceForFiftyUnitsAndExactlyFiftyWin(Api api) {
+    String sku = sku(api, 50);
+    List<UUID> orders = new ArrayList<>();
+    List<Future<Reservation>> attempts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      UUID order = UUID.randomUUID();
+      orders.add(order);
+      attempts.add(reserve(order, 600, item(sku, 1)));
+    }
+    Future.join(attempts).transform(ar -> Future.succeededFuture()).await();
+    List<UUID> won = new ArrayList<>();
+    for (int i = 0; i < attempts.size(); i++) {
+      Future<Reservation> a = attempts.get(i);
+      if (a.succeeded()) {
+        won.add(orders.get(i));
+      } else {
+        assertThat(((ApiProblem) a.cause()).status()).as(a.cause().toString()).isEqualTo(409);
+      }
+    }
+    assertThat(won).hasSize(50);
+    Row after = level(sku);
+    assertThat(after.getInteger("stock")).isEqualTo(50);
+    assertThat(after.getInteger("reserved")).isEqualTo(50);
+
+    won.forEach(order -> assertThat(settle(false, order).getStatus()).isEqualTo("released"));
+    assertThat(level(sku).getInteger("reserved")).as("releasing returns every unit").isZero();
+  }
+
+  @Test
+  void anOrderGetsAllItsItemsOrNoneAndRepeatsAreFree(Api api) {
+    String plenty = sku(api, 10);
+    String scarce = sku(api, 1);
+    UUID greedy = UUID.randomUUID();
+    ApiProblem refused = (ApiProblem) reserve(greedy, 600, item(plenty, 3), item(scarce, 2)).transform(ar -> Future.succeededFuture(ar.cause()))
+        .await();
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.detail()).contains(scarce).doesNotContain(plenty);
+    assertThat(level(plenty).getInteger("reserved")).as("none of the order was held").isZero();
+
+    UUID order = UUID.randomUUID();
+    Reservation first = reserve(order, 600, item(plenty, 3), item(scarce, 1)).await();
+    Reservation again = reserve(order, 600, item(plenty, 3), item(scarce, 1)).await();
+    assertThat(again).isEqualTo(first);
+    assertThat(level(plenty).getInteger("reserved")).as("the repeat held nothing more").isEqualTo(3);
+
+    assertThat(settle(true, order).getStatus()).isEqualTo("committed");
+    assertThat(settle(true, order).getStatus()).as("committing twice is one commit").isEqualTo("committed");
+    Row sold = level(plenty);
+    assertThat(sold.getInteger("stock")).isEqualTo(7);
+    assertThat(sold.getInteger("reserved")).isZero();
+    ApiProblem late = (ApiProblem) catalog.call(CatalogGrpcClient.ReleaseReservation, ReservationRef.newBuilder().setOrderId(order.toString())
+        .build(), CallContext.anonymous("r")).transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(late.status()).isEqualTo(409);
+  }
+
+  @Test
+  void expiredReservationsAreReleasedBySweeper(Api api) throws InterruptedException {
+    String sku = sku(api, 5);
+    UUID order = UUID.randomUUID();
+    reserve(order, 1, item(sku, 4)).await();
+    assertThat(level(sku).getInteger("reserved")).isEqualTo(4);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (level(sku).getInteger("reserved") != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(level(sku).getInteger("reserved")).isZero();
+    assertThat(settle(false, order).getStatus()).isEqualTo("released");
+  }
+}
