@@ -2,8 +2,6 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -115,19 +113,13 @@ class CategoriesIT {
     JsonObject tools = create(api, token, "Tools " + tag, garden.getString("id"));
     assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status()).as("has a subcategory").isEqualTo(409);
 
-    Vertx vertx = Vertx.vertx();
-    Pool db = Database.pool(vertx, TestPlatform.config(), "categories-it", 1);
-    try {
-      UUID product = UUID.randomUUID();
-      db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status, category_id) "
-          + "VALUES ($1, $2, 'Rake', 1500, 'usd', 'active', $3)")
-          .execute(Tuple.of(product, UUID.randomUUID(), UUID.fromString(tools.getString("id")))).await();
-      assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status()).as("has a product").isEqualTo(409);
-      db.preparedQuery("UPDATE catalog.products SET deleted_at = now() WHERE id = $1").execute(Tuple.of(product)).await();
-    } finally {
-      db.close().await();
-      vertx.close().await();
-    }
+    Pool db = TestPlatform.db();
+    UUID product = UUID.randomUUID();
+    db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status, category_id) "
+        + "VALUES ($1, $2, 'Rake', 1500, 'usd', 'active', $3)")
+        .execute(Tuple.of(product, UUID.randomUUID(), UUID.fromString(tools.getString("id")))).await();
+    assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status()).as("has a product").isEqualTo(409);
+    db.preparedQuery("UPDATE catalog.products SET deleted_at = now() WHERE id = $1").execute(Tuple.of(product)).await();
     assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status()).isEqualTo(204);
     assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status()).isEqualTo(204);
     assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status()).isEqualTo(404);

@@ -2,10 +2,8 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
 import io.emporium.proto.events.v1.EmailVerificationRequested;
 import io.emporium.proto.events.v1.IdentityEvent;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -29,21 +27,15 @@ class EventsIT {
     String email = Accounts.uniqueEmail("outbox");
     api.post("/api/v1/auth/register", Accounts.registration(email, null));
     Accounts.mails(api, email, 1);
-    Vertx vertx = Vertx.vertx();
-    Pool db = Database.pool(vertx, TestPlatform.config(), "events-it", 1);
-    try {
-      long left = -1;
-      for (int i = 0; i < 50 && left != 0; i++) {
-        left = db.preparedQuery("SELECT count(*) FROM identity.outbox "
-            + "WHERE event_key = (SELECT id::text FROM identity.users WHERE email = $1)").execute(Tuple.of(email)).await()
-            .iterator().next().getLong(0);
-        Thread.sleep(100);
-      }
-      assertThat(left).as("the code mailed from it must not rest in the database").isZero();
-    } finally {
-      db.close().await();
-      vertx.close().await();
+    Pool db = TestPlatform.db();
+    long left = -1;
+    for (int i = 0; i < 50 && left != 0; i++) {
+      left = db.preparedQuery("SELECT count(*) FROM identity.outbox "
+          + "WHERE event_key = (SELECT id::text FROM identity.users WHERE email = $1)").execute(Tuple.of(email)).await()
+          .iterator().next().getLong(0);
+      Thread.sleep(100);
     }
+    assertThat(left).as("the code mailed from it must not rest in the database").isZero();
   }
 
   @Test

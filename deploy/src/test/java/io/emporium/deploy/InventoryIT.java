@@ -2,9 +2,7 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
 import io.emporium.proto.events.v1.CatalogEvent;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,18 +52,12 @@ class InventoryIT {
     assertThat(put(api, sku, seller.accessToken(), new JsonObject()).status()).isEqualTo(422);
     assertThat(put(api, sku, seller.accessToken(), new JsonObject().put("delta", 1.5)).status()).isEqualTo(422);
 
-    Vertx vertx = Vertx.vertx();
-    Pool db = Database.pool(vertx, TestPlatform.config(), "inventory-it", 1);
-    try {
-      var rows = db.preparedQuery("SELECT actor_id, change, before, after FROM catalog.inventory_changes WHERE sku = $1 ORDER BY id")
-          .execute(Tuple.of(sku)).await();
-      List<String> log = new ArrayList<>();
-      rows.forEach(r -> log.add(r.getUUID("actor_id") + " " + r.getString("change") + " " + r.getInteger("before") + "->" + r.getInteger("after")));
-      assertThat(log).containsExactly(seller.id() + " set 10->25", seller.id() + " delta 25->20");
-    } finally {
-      db.close().await();
-      vertx.close().await();
-    }
+    Pool db = TestPlatform.db();
+    var rows = db.preparedQuery("SELECT actor_id, change, before, after FROM catalog.inventory_changes WHERE sku = $1 ORDER BY id")
+        .execute(Tuple.of(sku)).await();
+    List<String> log = new ArrayList<>();
+    rows.forEach(r -> log.add(r.getUUID("actor_id") + " " + r.getString("change") + " " + r.getInteger("before") + "->" + r.getInteger("after")));
+    assertThat(log).containsExactly(seller.id() + " set 10->25", seller.id() + " delta 25->20");
   }
 
   @Test

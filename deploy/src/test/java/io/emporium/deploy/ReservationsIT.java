@@ -2,7 +2,6 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
@@ -19,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -37,7 +35,6 @@ class ReservationsIT {
   private static Vertx vertx;
   private static GrpcClient client;
   private static GrpcCalls catalog;
-  private static Pool db;
 
   @BeforeAll
   static void connect() {
@@ -46,13 +43,11 @@ class ReservationsIT {
     var peer = TestPlatform.config().grpc.get(io.emporium.common.config.EmporiumConfig.Service.CATALOG);
     catalog = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "catalog", Duration.ofSeconds(30),
         new CallerSignature(TestPlatform.JWT_SECRET));
-    db = Database.pool(vertx, TestPlatform.config(), "reservations-it", 2);
   }
 
   @AfterAll
   static void close() {
     client.close().await();
-    db.close().await();
     vertx.close().await();
   }
 
@@ -75,7 +70,7 @@ class ReservationsIT {
   }
 
   private static Row level(String sku) {
-    return db.preparedQuery("SELECT stock, reserved FROM catalog.variants WHERE sku = $1").execute(Tuple.of(sku)).await().iterator().next();
+    return TestPlatform.db().preparedQuery("SELECT stock, reserved FROM catalog.variants WHERE sku = $1").execute(Tuple.of(sku)).await().iterator().next();
   }
 
   private static Reservation settle(boolean commit, UUID order) {

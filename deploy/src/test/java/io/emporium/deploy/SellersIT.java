@@ -2,8 +2,6 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -58,16 +56,10 @@ class SellersIT {
   @Test
   void theStorefrontListsTheSellersActiveProductsUnderTheirName(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
-    Vertx vertx = Vertx.vertx();
-    Pool db = Database.pool(vertx, TestPlatform.config(), "sellers-it", 1);
-    try {
-      for (String status : new String[] {"active", "draft", "archived"}) {
-        db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status) VALUES ($1, $2, $3, 990, 'usd', $4)")
-            .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(seller.id()), "Mug " + status, status)).await();
-      }
-    } finally {
-      db.close().await();
-      vertx.close().await();
+    Pool db = TestPlatform.db();
+    for (String status : new String[] {"active", "draft", "archived"}) {
+      db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status) VALUES ($1, $2, $3, 990, 'usd', $4)")
+          .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(seller.id()), "Mug " + status, status)).await();
     }
     Api.Response front = api.get("/api/v1/sellers/" + seller.id());
     assertThat(front.status()).as(front.toString()).isEqualTo(200);

@@ -2,12 +2,9 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -15,36 +12,19 @@ import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The REST rows the edge serves through the other services' gRPC contracts. */
 @ExtendWith(TestPlatform.class)
 class ServicesIT {
-  private static Vertx vertx;
-  private static Pool db;
-
-  @BeforeAll
-  static void connect() {
-    vertx = Vertx.vertx();
-    db = Database.pool(vertx, TestPlatform.config(), "services-it", 2);
-  }
-
-  @AfterAll
-  static void close() {
-    db.close().await();
-    vertx.close().await();
-  }
-
   /** Seeds a product straight into the catalog schema (the REST rows that create products come later). */
   private static UUID product(String status, int stock, int reserved) {
     UUID id = UUID.randomUUID();
-    db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, description, price, currency, status) "
+    TestPlatform.db().preparedQuery("INSERT INTO catalog.products (id, seller_id, name, description, price, currency, status) "
         + "VALUES ($1, $2, 'Linen shirt', 'Cool and crisp', 4500, 'usd', $3)")
         .execute(Tuple.of(id, UUID.randomUUID(), status)).await();
-    db.preparedQuery("INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, reserved, position) "
+    TestPlatform.db().preparedQuery("INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, reserved, position) "
         + "VALUES ($1, $2, '{\"size\":\"M\",\"color\":\"white\"}'::jsonb, NULL, $3, $4, 0), ($5, $2, '{\"size\":\"L\"}'::jsonb, 4900, 5, 0, 1)")
         .execute(Tuple.of("SKU-" + id, id, stock, reserved, "SKU-L-" + id)).await();
     return id;
@@ -80,9 +60,9 @@ class ServicesIT {
     Accounts.Account buyer = Accounts.signedIn(api, null);
     Accounts.Account other = Accounts.signedIn(api, null);
     UUID cart = UUID.randomUUID();
-    db.preparedQuery("INSERT INTO ordering.carts (id, user_id) VALUES ($1, $2)").execute(Tuple.of(cart, UUID.fromString(buyer.id())))
+    TestPlatform.db().preparedQuery("INSERT INTO ordering.carts (id, user_id) VALUES ($1, $2)").execute(Tuple.of(cart, UUID.fromString(buyer.id())))
         .await();
-    db.preparedQuery("INSERT INTO ordering.cart_items (id, cart_id, product_id, sku, name, unit_price, quantity) "
+    TestPlatform.db().preparedQuery("INSERT INTO ordering.cart_items (id, cart_id, product_id, sku, name, unit_price, quantity) "
         + "VALUES ($1, $2, $3, 'SKU-1', 'Mug', 1250, 2), ($4, $2, $3, 'SKU-2', 'Plate', 800, 1)")
         .execute(Tuple.of(UUID.randomUUID(), cart, UUID.randomUUID(), UUID.randomUUID())).await();
 
@@ -129,7 +109,7 @@ class ServicesIT {
     assertThat(deliver(api, payload, signature(payload, now - 3600, TestPlatform.WEBHOOK_SECRET)).status()).isEqualTo(400);
     assertThat(deliver(api, payload.replace("cs_test_1", "cs_test_2"), signature(payload, now, TestPlatform.WEBHOOK_SECRET)).status())
         .as("a body changed after signing").isEqualTo(400);
-    assertThat(db.preparedQuery("SELECT 1 FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await().size())
+    assertThat(TestPlatform.db().preparedQuery("SELECT 1 FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await().size())
         .as("refused deliveries change nothing").isZero();
 
     Api.Response first = deliver(api, payload, signature(payload, now, TestPlatform.WEBHOOK_SECRET));
@@ -138,7 +118,7 @@ class ServicesIT {
     Api.Response again = deliver(api, payload, signature(payload, now, TestPlatform.WEBHOOK_SECRET));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json().getBoolean("duplicate")).isTrue();
-    assertThat(db.preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await()
+    assertThat(TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await()
         .iterator().next().getLong(0)).isEqualTo(1L);
   }
 
@@ -151,7 +131,7 @@ class ServicesIT {
       String email = Accounts.uniqueEmail("shop");
       Api.Response r = api.post("/api/v1/auth/register", Accounts.registration(email, "seller").put("fullName", "Shop " + i));
       sellers.add(r.json().getJsonObject("user").getString("id"));
-      db.preparedQuery("INSERT INTO catalog.follows (follower_id, seller_id, created_at) VALUES ($1, $2, now() - make_interval(mins => $3))")
+      TestPlatform.db().preparedQuery("INSERT INTO catalog.follows (follower_id, seller_id, created_at) VALUES ($1, $2, now() - make_interval(mins => $3))")
           .execute(Tuple.of(UUID.fromString(fan.id()), UUID.fromString(sellers.get(i)), 10 - i)).await();
     }
     Api.Response first = api.get("/api/v1/users/me/following?limit=2", fan.accessToken());

@@ -4,6 +4,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.db.Database;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import io.vertx.core.internal.threadchecker.BlockedThreadChecker;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -35,6 +38,7 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   public static final List<String> BLOCKED = new CopyOnWriteArrayList<>();
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static Emporium platform;
+  private static Pool db;
 
   /** Settings of the test platform: every port free, small limits where tests probe them. */
   static Map<String, String> settings() {
@@ -52,6 +56,14 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("MAX_BODY_BYTES", "65536");
     env.put("EDGE_INSTANCES", "2");
     return env;
+  }
+
+  /** SQL access to the platform's database, for tests that seed rows or check what was stored. */
+  public static synchronized Pool db() {
+    if (db == null) {
+      db = Database.pool(Vertx.vertx(), config(), "tests", 4);
+    }
+    return db;
   }
 
   static synchronized Emporium platform() {

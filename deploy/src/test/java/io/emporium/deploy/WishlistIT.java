@@ -2,37 +2,17 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emporium.common.db.Database;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(TestPlatform.class)
 class WishlistIT {
-  private static Vertx vertx;
-  private static Pool db;
-
-  @BeforeAll
-  static void connect() {
-    vertx = Vertx.vertx();
-    db = Database.pool(vertx, TestPlatform.config(), "wishlist-it", 1);
-  }
-
-  @AfterAll
-  static void close() {
-    db.close().await();
-    vertx.close().await();
-  }
-
   private static String product(String status) {
     UUID id = UUID.randomUUID();
-    db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status) VALUES ($1, $2, 'Lamp', 2990, 'usd', $3)")
+    TestPlatform.db().preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status) VALUES ($1, $2, 'Lamp', 2990, 'usd', $3)")
         .execute(Tuple.of(id, UUID.randomUUID(), status)).await();
     return id.toString();
   }
