@@ -79,7 +79,7 @@ public final class ProductRpcs {
       if (!errors.isEmpty()) {
         return Future.failedFuture(ApiProblem.invalid(errors));
       }
-      return settings.get().compose(s -> products.update(UUID.fromString(current.getId()),
+      return settings.get().compose(s -> products.update(UUID.fromString(current.getId()), current.getStatus(),
               change.getFieldsList().contains("status")
                   ? ProductRules.changedStatus(current.getStatus(), merged.getStatus(), caller.isAdmin(), s.getProductApprovalRequired())
                   : current.getStatus(),

@@ -65,11 +65,12 @@ public final class CategoryStore {
           if (parentId != null && !parentOf.containsKey(parentId)) {
             return Future.failedFuture(ApiProblem.invalid("parentId", "is not a category"));
           }
-          Optional<String> cycle = CategoryRules.checkParent(id == null ? UUID.randomUUID() : id, parentId, parentOf);
+          UUID categoryId = id == null ? UUID.randomUUID() : id;
+          Optional<String> cycle = CategoryRules.checkParent(categoryId, parentId, parentOf);
           if (cycle.isPresent()) {
             return Future.failedFuture(ApiProblem.invalid("parentId", cycle.get()));
           }
-          Tuple args = Tuple.of(id == null ? UUID.randomUUID() : id, name, slug, parentId);
+          Tuple args = Tuple.of(categoryId, name, slug, parentId);
           return tx.preparedQuery(id == null ? INSERT : UPDATE).execute(args)
               .map(rows -> toCategory(rows.iterator().next()));
         }))
@@ -80,7 +81,7 @@ public final class CategoryStore {
 
   /** Deletes an empty category; 409 while it has subcategories or products. */
   public Future<Void> delete(UUID id) {
-    return pool.withTransaction(tx -> tx.query(LOCK_TREE).execute()
+    Future<Void> deleted = pool.withTransaction(tx -> tx.query(LOCK_TREE).execute()
         .compose(locked -> tx.preparedQuery(ONE).execute(Tuple.of(id)))
         .compose(found -> found.size() == 0
             ? Future.failedFuture(ApiProblem.notFound("No category " + id + "."))
@@ -94,6 +95,10 @@ public final class CategoryStore {
           return tx.preparedQuery(FORGET_DELETED_PRODUCTS).execute(Tuple.of(id))
               .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(id))).mapEmpty();
         }));
+    // a product may take the category between the count and the delete
+    return deleted.recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
+        ? ApiProblem.conflict("The category gained a product or subcategory meanwhile; it is not empty.")
+        : e));
   }
 
   private static Future<Map<UUID, UUID>> parents(SqlConnection tx) {

@@ -54,13 +54,13 @@ public final class InventoryStore {
       UUID productId = v.getUUID("product_id");
       StockChanged change = StockChanged.newBuilder().setSku(sku).setSellerId(v.getUUID("seller_id").toString())
           .setAvailable(after).setThreshold(threshold).build();
-      Future<Void> announced = StockLevels.crossing(before, after, threshold)
-          .map(c -> c == StockLevels.Crossing.FELL_TO_LOW ? events.stockLow(tx, productId, change) : events.backInStock(tx, productId, change))
-          .orElse(Future.succeededFuture());
       return tx.preparedQuery(SET_STOCK).execute(Tuple.of(sku, newStock))
           .compose(x -> tx.preparedQuery(RECORD).execute(Tuple.of(sku, actor, caller.role(),
               available != null ? "set" : "delta", before, after)))
-          .compose(x -> announced)
+          .compose(x -> StockLevels.crossing(before, after, threshold)
+              .map(c -> c == StockLevels.Crossing.FELL_TO_LOW
+                  ? events.stockLow(tx, productId, change) : events.backInStock(tx, productId, change))
+              .orElse(Future.succeededFuture()))
           .map(x -> InventoryLevel.newBuilder().setSku(sku).setProductId(productId.toString()).setStock(newStock)
               .setReserved(reserved).setAvailable(after).setThreshold(threshold).build());
     }));

@@ -48,7 +48,7 @@ public final class ProductStore {
   private static final String UPDATE = """
       UPDATE catalog.products SET name = $2, description = $3, category_id = $4, price = $5, currency = $6,
              low_stock_threshold = $7, status = $8, updated_at = now()
-      WHERE id = $1 AND deleted_at IS NULL""";
+      WHERE id = $1 AND deleted_at IS NULL AND status = $9""";
   private static final String SOFT_DELETE = """
       UPDATE catalog.products SET deleted_at = now(), status = 'archived', updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL""";
@@ -95,13 +95,22 @@ public final class ProductStore {
         .recover(e -> Future.failedFuture(translate(e)));
   }
 
-  /** Replaces a product's own fields with those of {@code d} (variants are left alone); empty when it is gone. */
-  public Future<Optional<Product>> update(UUID id, String status, ProductDraft d) {
+  /**
+   * Replaces a product's own fields with those of {@code d} (variants are left alone), provided its
+   * status is still {@code readStatus}; empty when it is gone, 409 when a review changed it meanwhile.
+   */
+  public Future<Optional<Product>> update(UUID id, String readStatus, String status, ProductDraft d) {
     Tuple args = Tuple.of(id, d.getName().strip(), d.getDescription(), d.getCategoryId().isEmpty() ? null : UUID.fromString(d.getCategoryId()),
-        d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status);
+        d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status)
+        .addValue(readStatus);
     return pool.preparedQuery(UPDATE).execute(args)
         .recover(e -> Future.failedFuture(translate(e)))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Product>empty()) : find(id));
+        .compose(rows -> rows.rowCount() == 1 ? find(id) : find(id).map(now -> {
+          if (now.isPresent()) {
+            throw ApiProblem.conflict("The product changed to " + now.get().getStatus() + " meanwhile; read it and try again.");
+          }
+          return now;
+        }));
   }
 
   /** The approval queue, oldest request first. */

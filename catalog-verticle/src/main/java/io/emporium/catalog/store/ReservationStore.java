@@ -44,6 +44,10 @@ public final class ReservationStore {
   private static final String RELEASE_ITEMS = """
       UPDATE catalog.variants v SET reserved = v.reserved - i.quantity
       FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
+  // variants are always locked in sku order, as reserve takes them, so settling cannot deadlock with reserving
+  private static final String LOCK_ITEMS = """
+      SELECT 1 FROM catalog.variants v JOIN catalog.reservation_items i ON i.sku = v.sku
+      WHERE i.order_id = $1 ORDER BY v.sku FOR UPDATE OF v""";
   private static final String EXPIRED = """
       SELECT order_id FROM catalog.reservations WHERE status = 'held' AND expires_at < now()
       ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED""";
@@ -94,7 +98,8 @@ public final class ReservationStore {
       Future<Void> chain = Future.succeededFuture();
       for (Row row : rows) {
         UUID orderId = row.getUUID("order_id");
-        chain = chain.compose(v -> tx.preparedQuery(RELEASE_ITEMS).execute(Tuple.of(orderId))
+        chain = chain.compose(v -> tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId)))
+            .compose(v -> tx.preparedQuery(RELEASE_ITEMS).execute(Tuple.of(orderId))
             .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released"))).mapEmpty());
       }
       return chain.map(rows.size());
@@ -114,7 +119,8 @@ public final class ReservationStore {
       if (!status.equals("held")) {
         return Future.failedFuture(ApiProblem.conflict("The reservation for order " + orderId + " is already " + status + "."));
       }
-      return tx.preparedQuery(itemsUpdate).execute(Tuple.of(orderId))
+      return tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))
+          .compose(v -> tx.preparedQuery(itemsUpdate).execute(Tuple.of(orderId)))
           .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
           .compose(v -> read(tx, orderId));
     }));
