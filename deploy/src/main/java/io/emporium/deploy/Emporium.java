@@ -148,10 +148,6 @@ public final class Emporium implements AutoCloseable {
     return config;
   }
 
-  public Platform platform() {
-    return platform;
-  }
-
   String describe(long startMillis) {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
     out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");

@@ -78,10 +78,6 @@ public final class Platform {
     return Tags.of("rpc", uri.startsWith("/emporium.") || uri.startsWith("/grpc.health.") ? uri : "other");
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   /**
    * Stops accepting requests and drains in-flight work at the edge, stops the services, then closes
    * Vert.x. Blocks; call it from a thread that is not Vert.x's own.

@@ -3,7 +3,6 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
