@@ -11,6 +11,7 @@ import io.emporium.catalog.grpc.WishlistRpcs;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.InventoryStore;
+import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.ReservationStore;
 import io.emporium.catalog.store.SettingsStore;
@@ -38,7 +39,8 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new ProductRpcs(new ProductStore(pool), new SettingsStore(pool)).bind(endpoints);
+    ProductStore products = new ProductStore(pool);
+    new ProductRpcs(products, new ProductSearchStore(pool, products), new SettingsStore(pool)).bind(endpoints);
     new CategoryRpcs(new CategoryStore(pool)).bind(endpoints);
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);
     new WishlistRpcs(new WishlistStore(pool)).bind(endpoints);

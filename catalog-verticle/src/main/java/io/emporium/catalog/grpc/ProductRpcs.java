@@ -1,6 +1,8 @@
 package io.emporium.catalog.grpc;
 
 import io.emporium.catalog.domain.ProductRules;
+import io.emporium.catalog.domain.SearchRules;
+import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.SettingsStore;
 import io.emporium.common.Cursor;
@@ -28,15 +30,21 @@ import java.util.UUID;
 public final class ProductRpcs {
   private static final int MAX_PAGE = 100;
   private final ProductStore products;
+  private final ProductSearchStore search;
   private final SettingsStore settings;
 
-  public ProductRpcs(ProductStore products, SettingsStore settings) {
+  public ProductRpcs(ProductStore products, ProductSearchStore search, SettingsStore settings) {
     this.products = products;
+    this.search = search;
     this.settings = settings;
   }
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
+    endpoints.unary(CatalogGrpcService.SearchProducts, (caller, request) -> {
+      List<ApiProblem.FieldError> errors = SearchRules.validate(request);
+      return errors.isEmpty() ? search.search(request) : Future.failedFuture(ApiProblem.invalid(errors));
+    });
     endpoints.unary(CatalogGrpcService.CreateProduct, this::createProduct);
     endpoints.unary(CatalogGrpcService.ListMyProducts, this::listMine);
     endpoints.unary(CatalogGrpcService.UpdateProduct, this::updateProduct);

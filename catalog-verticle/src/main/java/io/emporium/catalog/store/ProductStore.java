@@ -5,6 +5,7 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
 import io.emporium.proto.catalog.v1.ProductPage;
+import io.emporium.proto.catalog.v1.Rating;
 import io.emporium.proto.catalog.v1.Variant;
 import io.emporium.proto.catalog.v1.VariantDraft;
 import io.vertx.core.Future;
@@ -30,7 +31,7 @@ import java.util.UUID;
 public final class ProductStore {
   private static final String PRODUCTS = """
       SELECT id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold,
-             review_note, created_at, updated_at
+             review_note, rating_average, rating_count, created_at, updated_at
       FROM catalog.products WHERE id = ANY($1) AND deleted_at IS NULL""";
   private static final String VARIANTS = """
       SELECT product_id, sku, attributes, price, stock, stock - reserved AS available
@@ -70,6 +71,11 @@ public final class ProductStore {
   /** A product that is not deleted, in any status, with its variants. */
   public Future<Optional<Product>> find(UUID id) {
     return load(pool, List.of(id)).map(found -> found.stream().findFirst());
+  }
+
+  /** Products that are not deleted, in the order of {@code ids}, with their variants. */
+  public Future<List<Product>> findAll(List<UUID> ids) {
+    return load(pool, ids);
   }
 
   /** Saves a new product and its variants (or one default variant) in one transaction. */
@@ -191,6 +197,8 @@ public final class ProductStore {
         .setPrice(row.getLong("price"))
         .setCurrency(row.getString("currency"))
         .setStatus(row.getString("status"))
+        .setRating(Rating.newBuilder().setAverage(row.getBigDecimal("rating_average").doubleValue())
+            .setCount(row.getInteger("rating_count")))
         .setCreatedAt(rfc3339(row.getOffsetDateTime("created_at")))
         .setUpdatedAt(rfc3339(row.getOffsetDateTime("updated_at")));
     if (row.getString("review_note") != null) {

@@ -7,18 +7,21 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 
 /** A service's PostgreSQL pool and its Flyway migrations, one schema per service. */
 public final class Database {
   private Database() {}
 
-  public static Pool pool(Vertx vertx, EmporiumConfig config, String poolName, int maxSize) {
+  /** A pool whose connections look names up in {@code schema}, then {@code public} (where shared extensions may live). */
+  public static Pool pool(Vertx vertx, EmporiumConfig config, String schema, int maxSize) {
     EmporiumConfig.Database db = config.database;
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(db.host()).setPort(db.port()).setUser(db.user()).setPassword(db.password())
-        .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16);
-    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(poolName).setShared(true);
+        .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16)
+        .setProperties(Map.of("search_path", schema + ", public"));
+    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(schema).setShared(true);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 

@@ -2,7 +2,11 @@ package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.DeleteProductRequest;
+import io.emporium.proto.catalog.v1.Facets;
+import io.emporium.proto.catalog.v1.GetCategoryRequest;
+import io.emporium.proto.catalog.v1.ProductSearch;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.ListMyProductsRequest;
 import io.emporium.proto.catalog.v1.Product;
@@ -17,6 +21,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -28,6 +34,11 @@ public final class ProductRoutes {
   private static final long MAX_MONEY = 100_000_000_00L;
   private static final int MAX_COUNT = 1_000_000;
 
+  private static final Set<String> SEARCH_PARAMS =
+      Set.of("q", "category", "seller", "minPrice", "maxPrice", "inStock", "sort", "limit", "cursor");
+  private static final Set<String> CATEGORY_LISTING_PARAMS =
+      Set.of("q", "seller", "minPrice", "maxPrice", "inStock", "sort", "limit", "cursor");
+
   private final GrpcCalls catalog;
 
   public ProductRoutes(GrpcCalls catalog) {
@@ -35,6 +46,8 @@ public final class ProductRoutes {
   }
 
   public void mount(Router api) {
+    api.get("/products").handler(Endpoint.of(ctx -> search(ctx, null)));
+    api.get("/categories/:id/products").handler(Endpoint.of(this::inCategory));
     api.get("/products/mine").handler(Endpoint.of(this::mine));
     api.get("/products/:id").handler(Endpoint.of(this::get));
     api.post("/products").handler(Endpoint.of(this::create));
@@ -44,6 +57,59 @@ public final class ProductRoutes {
     api.get("/admin/products/pending").handler(Endpoint.of(this::pending));
     api.post("/admin/products/:id/approve").handler(Endpoint.of(ctx -> review(ctx, true)));
     api.post("/admin/products/:id/reject").handler(Endpoint.of(ctx -> review(ctx, false)));
+  }
+
+  /** A category's products (and its subcategories'); 404 for a category that does not exist. */
+  Future<Reply> inCategory(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return catalog.call(CatalogGrpcClient.GetCategory, GetCategoryRequest.newBuilder().setCategoryId(id).build(), Authn.callContext(ctx))
+        .compose(found -> search(ctx, id));
+  }
+
+  /** The public listing: every parameter is checked here for its type, and by the catalog for its meaning. */
+  Future<Reply> search(RoutingContext ctx, String categoryId) {
+    MultiMap params = Paging.params(ctx, categoryId == null ? SEARCH_PARAMS : CATEGORY_LISTING_PARAMS);
+    List<ApiProblem.FieldError> errors = new ArrayList<>();
+    ProductSearch.Builder search = ProductSearch.newBuilder()
+        .setQuery(orEmpty(params.get("q")))
+        .setCategoryId(categoryId != null ? categoryId : orEmpty(params.get("category")))
+        .setSellerId(orEmpty(params.get("seller")))
+        .setSort(orEmpty(params.get("sort")))
+        .setCursor(orEmpty(params.get("cursor")));
+    Long min = wholeNumber(params, "minPrice", errors);
+    if (min != null) {
+      search.setMinPrice(min);
+    }
+    Long max = wholeNumber(params, "maxPrice", errors);
+    if (max != null) {
+      search.setMaxPrice(max);
+    }
+    String inStock = params.get("inStock");
+    if (inStock != null && !inStock.equals("true") && !inStock.equals("false")) {
+      errors.add(new ApiProblem.FieldError("inStock", "must be true or false"));
+    }
+    search.setInStock("true".equals(inStock));
+    try {
+      search.setLimit(Paging.limit(params));
+    } catch (ApiProblem e) {
+      errors.addAll(e.errors());
+    }
+    if (!errors.isEmpty()) {
+      throw ApiProblem.invalid(errors);
+    }
+    return catalog.call(CatalogGrpcClient.SearchProducts, search.build(), Authn.callContext(ctx)).map(ProductRoutes::page);
+  }
+
+  private static Long wholeNumber(MultiMap params, String name, List<ApiProblem.FieldError> errors) {
+    String raw = params.get(name);
+    if (raw == null) {
+      return null;
+    }
+    if (raw.matches("\\d{1,15}")) {
+      return Long.parseLong(raw);
+    }
+    errors.add(new ApiProblem.FieldError(name, "must be a whole number of minor units, 0 or more"));
+    return null;
   }
 
   Future<Reply> pending(RoutingContext ctx) {
@@ -209,8 +275,19 @@ public final class ProductRoutes {
   private static Reply page(ProductPage page) {
     JsonArray items = new JsonArray();
     page.getProductsList().forEach(p -> items.add(json(p)));
-    return Reply.ok(new JsonObject().put("items", items)
-        .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
+    JsonObject body = new JsonObject().put("items", items)
+        .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor());
+    if (page.hasFacets()) {
+      Facets f = page.getFacets();
+      JsonArray categories = new JsonArray();
+      f.getCategoriesList().forEach(c -> categories.add(new JsonObject()
+          .put("categoryId", c.getCategoryId().isEmpty() ? null : c.getCategoryId()).put("count", c.getCount())));
+      JsonArray prices = new JsonArray();
+      f.getPriceRangesList().forEach(r -> prices.add(new JsonObject()
+          .put("min", r.getMin()).put("max", r.hasMax() ? r.getMax() : null).put("count", r.getCount())));
+      body.put("total", f.getTotal()).put("facets", new JsonObject().put("categories", categories).put("priceRanges", prices));
+    }
+    return Reply.ok(body);
   }
 
   static JsonObject json(Product p) {
@@ -232,6 +309,7 @@ public final class ProductRoutes {
         .put("status", p.getStatus())
         .put("lowStockThreshold", p.hasLowStockThreshold() ? p.getLowStockThreshold() : null)
         .put("reviewNote", p.getReviewNote().isEmpty() ? null : p.getReviewNote())
+        .put("rating", new JsonObject().put("average", p.getRating().getAverage()).put("count", p.getRating().getCount()))
         .put("variants", variants)
         .put("createdAt", p.getCreatedAt())
         .put("updatedAt", p.getUpdatedAt());
