@@ -1,11 +1,13 @@
 package io.emporium.catalog;
 
 import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.catalog.events.OrderEventsConsumer;
 import io.emporium.catalog.grpc.CategoryRpcs;
 import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.ReservationRpcs;
+import io.emporium.catalog.grpc.ReviewRpcs;
 import io.emporium.catalog.grpc.SettingsRpcs;
 import io.emporium.catalog.grpc.WishlistRpcs;
 import io.emporium.catalog.store.CategoryStore;
@@ -13,11 +15,14 @@ import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.InventoryStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
+import io.emporium.catalog.store.PurchaseStore;
 import io.emporium.catalog.store.ReservationStore;
+import io.emporium.catalog.store.ReviewStore;
 import io.emporium.catalog.store.SettingsStore;
 import io.emporium.catalog.store.WishlistStore;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
@@ -30,7 +35,10 @@ public final class CatalogVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogVerticle.class);
   private static final long SWEEP_MILLIS = 1_000;
   private OutboxRelay relay;
+  private EventConsumer orderEvents;
   private ReservationStore reservations;
+  private ProductStore products;
+  private PurchaseStore purchases;
   private long sweeper = -1;
 
   public CatalogVerticle(EmporiumConfig config) {
@@ -39,8 +47,8 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    ProductStore products = new ProductStore(pool);
     new ProductRpcs(products, new ProductSearchStore(pool, products), new SettingsStore(pool)).bind(endpoints);
+    new ReviewRpcs(products, new ReviewStore(pool), purchases).bind(endpoints);
     new CategoryRpcs(new CategoryStore(pool)).bind(endpoints);
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);
     new WishlistRpcs(new WishlistStore(pool)).bind(endpoints);
@@ -53,14 +61,20 @@ public final class CatalogVerticle extends ServiceVerticle {
   protected Future<?> startBackground() {
     relay = new OutboxRelay(vertx, pool, "catalog", config.kafkaBootstrapServers).start(200);
     reservations = new ReservationStore(pool);
+    products = new ProductStore(pool);
+    purchases = new PurchaseStore(pool, products);
+    OrderEventsConsumer orders = new OrderEventsConsumer(purchases);
+    orderEvents = new EventConsumer(vertx, pool, "catalog", "catalog-purchases", config.kafkaBootstrapServers,
+        OrderEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> orders.apply(tx, value));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
-    return Future.succeededFuture();
+    return orderEvents.start();
   }
 
   @Override
   protected Future<?> stopBackground() {
     vertx.cancelTimer(sweeper);
-    return relay == null ? Future.succeededFuture() : relay.stop();
+    Future<?> consumer = orderEvents == null ? Future.succeededFuture() : orderEvents.stop();
+    return consumer.eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
   }
 }

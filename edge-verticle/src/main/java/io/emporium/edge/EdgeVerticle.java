@@ -17,7 +17,9 @@ import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.InventoryRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.ProductRoutes;
+import io.emporium.edge.http.RecommendationRoutes;
 import io.emporium.edge.http.RequestIds;
+import io.emporium.edge.http.ReviewRoutes;
 import io.emporium.edge.http.SellerRoutes;
 import io.emporium.edge.http.ServiceRoutes;
 import io.emporium.edge.http.WishlistRoutes;
@@ -157,6 +159,8 @@ public final class EdgeVerticle extends VerticleBase {
     new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new ReviewRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     router.route("/api/v1/*").subRouter(api);
 

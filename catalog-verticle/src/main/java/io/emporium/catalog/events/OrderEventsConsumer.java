@@ -1,0 +1,62 @@
+package io.emporium.catalog.events;
+
+import io.emporium.catalog.store.PurchaseStore;
+import io.emporium.common.Ids;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.proto.events.v1.OrderLine;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Learns from {@code ordering.events} what each customer bought: the source of verified reviews and recommendations. */
+public final class OrderEventsConsumer {
+  public static final String TOPIC = "ordering.events";
+  private static final Logger LOG = LoggerFactory.getLogger(OrderEventsConsumer.class);
+  private final PurchaseStore purchases;
+
+  public OrderEventsConsumer(PurchaseStore purchases) {
+    this.purchases = purchases;
+  }
+
+  public Future<Void> apply(SqlConnection tx, Buffer value) {
+    OrderEvent event;
+    try {
+      event = OrderEvent.parseFrom(value.getBytes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.error("skipped an unreadable order event: {}", e.getMessage());
+      return Future.succeededFuture();
+    }
+    if (!event.hasOrderPaid()) {
+      return Future.succeededFuture();
+    }
+    UUID order = Ids.parse(event.getOrderId());
+    UUID customer = Ids.parse(event.getCustomerId());
+    if (order == null || customer == null) {
+      LOG.error("skipped order event {}: order or customer id is not a UUID", event.getEventId());
+      return Future.succeededFuture();
+    }
+    Map<UUID, Integer> quantities = new LinkedHashMap<>();
+    for (OrderLine line : event.getOrderPaid().getLinesList()) {
+      UUID product = Ids.parse(line.getProductId());
+      if (product != null && line.getQuantity() > 0) {
+        quantities.merge(product, line.getQuantity(), Integer::sum);
+      }
+    }
+    return purchases.record(tx, order, customer, quantities, occurredAt(event.getOccurredAt()));
+  }
+
+  private static OffsetDateTime occurredAt(String rfc3339) {
+    try {
+      return OffsetDateTime.parse(rfc3339);
+    } catch (DateTimeParseException e) {
+      return OffsetDateTime.now();
+    }
+  }
+}

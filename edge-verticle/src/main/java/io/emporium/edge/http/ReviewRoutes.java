@@ -1,0 +1,71 @@
+package io.emporium.edge.http;
+
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ListReviewsRequest;
+import io.emporium.proto.catalog.v1.Review;
+import io.emporium.proto.catalog.v1.ReviewDraft;
+import io.emporium.proto.catalog.v1.ReviewPage;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** {@code /products/{id}/reviews}: anyone reads them; a customer writes one per product. */
+public final class ReviewRoutes {
+  private final GrpcCalls catalog;
+
+  public ReviewRoutes(GrpcCalls catalog) {
+    this.catalog = catalog;
+  }
+
+  public void mount(Router api) {
+    api.get("/products/:id/reviews").handler(Endpoint.of(this::list));
+    api.post("/products/:id/reviews").handler(Endpoint.of(this::add));
+  }
+
+  Future<Reply> list(RoutingContext ctx) {
+    MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
+    ListReviewsRequest request = ListReviewsRequest.newBuilder().setProductId(ctx.pathParam("id"))
+        .setLimit(Paging.limit(params)).setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
+    return catalog.call(CatalogGrpcClient.ListReviews, request, Authn.callContext(ctx)).map(ReviewRoutes::page);
+  }
+
+  Future<Reply> add(RoutingContext ctx) {
+    Authn.requireRole(ctx, "customer");
+    Fields f = new Fields(JsonBodies.object(ctx));
+    Integer rating = f.integer("rating", 1, 5);
+    f.check("rating", rating != null || f.hasError("rating"), "is required");
+    String title = f.optional("title", 1000);
+    String body = f.required("body", 20_000);
+    f.forbid("verifiedPurchase", "is decided by the catalog from the reviewer's orders");
+    f.forbid("userId", "is the caller");
+    f.throwIfInvalid();
+    ReviewDraft draft = ReviewDraft.newBuilder().setProductId(ctx.pathParam("id")).setRating(rating)
+        .setTitle(title == null ? "" : title).setBody(body).build();
+    return catalog.call(CatalogGrpcClient.AddReview, draft, Authn.callContext(ctx)).map(r -> Reply.created(json(r)));
+  }
+
+  private static Reply page(ReviewPage page) {
+    JsonArray items = new JsonArray();
+    page.getReviewsList().forEach(r -> items.add(json(r)));
+    return Reply.ok(new JsonObject().put("items", items)
+        .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor())
+        .put("rating", new JsonObject().put("average", page.getRating().getAverage()).put("count", page.getRating().getCount())));
+  }
+
+  static JsonObject json(Review r) {
+    return new JsonObject()
+        .put("id", r.getId())
+        .put("productId", r.getProductId())
+        .put("userId", r.getUserId())
+        .put("rating", r.getRating())
+        .put("title", r.getTitle().isEmpty() ? null : r.getTitle())
+        .put("body", r.getBody())
+        .put("verifiedPurchase", r.getVerifiedPurchase())
+        .put("createdAt", r.getCreatedAt());
+  }
+}
