@@ -171,6 +171,42 @@ class ProductsIT {
   }
 
   @Test
+  void variantsAreReplacedAsASetBySku(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String t = tag();
+    String id = api.post("/api/v1/products", seller.accessToken(), shirt(t)).json().getString("id");
+    JsonArray wanted = new JsonArray()
+        .add(new JsonObject().put("sku", "SHIRT-M-" + t).put("attributes", new JsonObject().put("size", "M").put("colour", "sand")))
+        .add(new JsonObject().put("sku", "SHIRT-XL-" + t).put("attributes", new JsonObject().put("size", "XL")).put("price", 5200)
+            .put("stock", 3));
+    Api.Response changed = send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("variants", wanted));
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+    JsonArray variants = api.get("/api/v1/products/" + id).json().getJsonArray("variants");
+    assertThat(variants).hasSize(2);
+    assertThat(variants.getJsonObject(0).getString("sku")).isEqualTo("SHIRT-M-" + t);
+    assertThat(variants.getJsonObject(0).getInteger("stock")).as("kept variants keep their stock").isEqualTo(7);
+    assertThat(variants.getJsonObject(0).getJsonObject("attributes").getString("colour")).isEqualTo("sand");
+    assertThat(variants.getJsonObject(1).getLong("price")).isEqualTo(5200L);
+    assertThat(variants.getJsonObject(1).getInteger("available")).isEqualTo(3);
+    assertThat(api.send(HttpMethod.PUT, "/api/v1/inventory/SHIRT-L-" + t, seller.accessToken(), new JsonObject().put("available", 1), Map.of())
+        .status()).as("a removed variant is gone").isEqualTo(404);
+
+    JsonObject restock = new JsonObject().put("variants", new JsonArray().add(new JsonObject().put("sku", "SHIRT-M-" + t).put("stock", 99)));
+    JsonObject noStock = new JsonObject().put("variants", new JsonArray().add(new JsonObject().put("sku", "NEW-" + t)));
+    for (JsonObject bad : new JsonObject[] {restock, noStock}) {
+      Api.Response r = send(api, HttpMethod.PATCH, id, seller.accessToken(), bad);
+      assertThat(r.status()).as(bad.encode()).isEqualTo(422);
+      assertThat(fields(r)).containsExactly("variants[0].stock");
+    }
+    String other = tag();
+    api.post("/api/v1/products", seller.accessToken(), shirt(other));
+    Api.Response taken = send(api, HttpMethod.PATCH, id, seller.accessToken(), new JsonObject().put("variants",
+        new JsonArray().add(new JsonObject().put("sku", "SHIRT-M-" + other).put("stock", 1))));
+    assertThat(taken.status()).isEqualTo(409);
+    assertThat(api.get("/api/v1/products/" + id).json().getJsonArray("variants")).as("refusals change nothing").isEqualTo(variants);
+  }
+
+  @Test
   void onlyTheOwnerOrAnAdminChangesAProductAndBadChangesChangeNothing(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     Accounts.Account rival = Accounts.signedIn(api, "seller");

@@ -79,6 +79,25 @@ class ReservationsIT {
   }
 
   @Test
+  void aVariantWithStockHeldForAnOrderCannotBeRemovedUntilItSettles(Api api) {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String held = "HELD-" + UUID.randomUUID().toString().substring(0, 8);
+    Api.Response created = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Kettle").put("price", 3000)
+        .put("currency", "usd").put("variants", new JsonArray().add(new JsonObject().put("sku", held).put("stock", 5))));
+    String id = created.json().getString("id");
+    UUID order = UUID.randomUUID();
+    reserve(order, 600, item(held, 2)).await();
+    JsonObject replace = new JsonObject().put("variants", new JsonArray().add(new JsonObject().put("sku", held + "-NEW").put("stock", 5)));
+    Api.Response refused = api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/v1/products/" + id, seller.accessToken(), replace, java.util.Map.of());
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+    settle(false, order);
+    Api.Response done = api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/v1/products/" + id, seller.accessToken(), replace, java.util.Map.of());
+    assertThat(done.status()).as(done.toString()).isEqualTo(200);
+    assertThat(reserve(UUID.randomUUID(), 600, item(held, 1)).transform(ar -> Future.succeededFuture(ar.failed())).await())
+        .as("a removed variant cannot be reserved").isTrue();
+  }
+
+  @Test
   void twoHundredBuyersRaceForFiftyUnitsAndExactlyFiftyWin(Api api) {
     String sku = sku(api, 50);
     List<UUID> orders = new ArrayList<>();

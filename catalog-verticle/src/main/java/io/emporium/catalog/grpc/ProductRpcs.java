@@ -91,7 +91,7 @@ public final class ProductRpcs {
               change.getFieldsList().contains("status")
                   ? ProductRules.changedStatus(current.getStatus(), merged.getStatus(), caller.isAdmin(), s.getProductApprovalRequired())
                   : current.getStatus(),
-              merged))
+              merged, change.getFieldsList().contains("variants")))
           .map(updated -> updated.orElseThrow(() -> ApiProblem.notFound("No product " + current.getId() + ".")));
     });
   }
@@ -148,6 +148,12 @@ public final class ProductRpcs {
           }
         }
         case "status" -> d.setStatus(v.getStatus());
+        case "variants" -> {
+          if (v.getVariantsCount() == 0) {
+            throw ApiProblem.invalid("variants", "must list at least one variant");
+          }
+          d.addAllVariants(v.getVariantsList());
+        }
         default -> throw ApiProblem.invalid(field, "cannot be changed here");
       }
     }

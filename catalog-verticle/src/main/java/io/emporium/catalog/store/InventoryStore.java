@@ -18,7 +18,7 @@ public final class InventoryStore {
       SELECT v.sku, v.product_id, v.stock, v.reserved, p.seller_id,
              coalesce(p.low_stock_threshold, (SELECT low_stock_threshold FROM catalog.settings)) AS threshold
       FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
-      WHERE v.sku = $1 AND p.deleted_at IS NULL
+      WHERE v.sku = $1 AND v.removed_at IS NULL AND p.deleted_at IS NULL
       FOR UPDATE OF v""";
   private static final String SET_STOCK = "UPDATE catalog.variants SET stock = $2 WHERE sku = $1";
   private static final String RECORD = """

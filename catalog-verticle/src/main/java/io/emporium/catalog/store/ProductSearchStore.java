@@ -160,7 +160,7 @@ public final class ProductSearchStore {
       where.append(" AND p.price <= ").append(q.bind(s.getMaxPrice()));
     }
     if (s.getInStock()) {
-      where.append(" AND EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = p.id AND v.stock > v.reserved)");
+      where.append(" AND EXISTS (SELECT 1 FROM catalog.variants v WHERE v.product_id = p.id AND v.removed_at IS NULL AND v.stock > v.reserved)");
     }
     return where.toString();
   }

@@ -15,16 +15,19 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Products and their variants in the {@code catalog} schema. */
@@ -35,7 +38,12 @@ public final class ProductStore {
       FROM catalog.products WHERE id = ANY($1) AND deleted_at IS NULL""";
   private static final String VARIANTS = """
       SELECT product_id, sku, attributes, price, stock, stock - reserved AS available
-      FROM catalog.variants WHERE product_id = ANY($1) ORDER BY position, sku""";
+      FROM catalog.variants WHERE product_id = ANY($1) AND removed_at IS NULL ORDER BY position, sku""";
+  private static final String LOCK_VARIANTS = """
+      SELECT sku, reserved FROM catalog.variants WHERE product_id = $1 AND removed_at IS NULL ORDER BY sku FOR UPDATE""";
+  private static final String RESHAPE_VARIANT = """
+      UPDATE catalog.variants SET attributes = $2, price = $3, position = $4 WHERE sku = $1""";
+  private static final String REMOVE_VARIANT = "UPDATE catalog.variants SET removed_at = now() WHERE sku = $1";
   private static final String MINE = """
       SELECT id, created_at FROM catalog.products
       WHERE seller_id = $1 AND deleted_at IS NULL AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
@@ -102,14 +110,15 @@ public final class ProductStore {
   }
 
   /**
-   * Replaces a product's own fields with those of {@code d} (variants are left alone), provided its
-   * status is still {@code readStatus}; empty when it is gone, 409 when a review changed it meanwhile.
+   * Replaces a product's own fields with those of {@code d}, and its variants too when {@code withVariants},
+   * provided its status is still {@code readStatus}; empty when it is gone, 409 when a review changed it meanwhile.
    */
-  public Future<Optional<Product>> update(UUID id, String readStatus, String status, ProductDraft d) {
+  public Future<Optional<Product>> update(UUID id, String readStatus, String status, ProductDraft d, boolean withVariants) {
     Tuple args = Tuple.of(id, d.getName().strip(), d.getDescription(), d.getCategoryId().isEmpty() ? null : UUID.fromString(d.getCategoryId()),
         d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status)
         .addValue(readStatus);
-    return pool.preparedQuery(UPDATE).execute(args)
+    return pool.withTransaction(tx -> tx.preparedQuery(UPDATE).execute(args).compose(rows ->
+            rows.rowCount() == 1 && withVariants ? replaceVariants(tx, id, d.getVariantsList()).map(rows) : Future.succeededFuture(rows)))
         .recover(e -> Future.failedFuture(translate(e)))
         .compose(rows -> rows.rowCount() == 1 ? find(id) : find(id).map(now -> {
           if (now.isPresent()) {
@@ -117,6 +126,54 @@ public final class ProductStore {
           }
           return now;
         }));
+  }
+
+  /** Makes the product's live variants the given set: keeps and reshapes known skus, adds new ones, removes the rest. */
+  private static Future<Void> replaceVariants(SqlConnection tx, UUID productId, List<VariantDraft> wanted) {
+    return tx.preparedQuery(LOCK_VARIANTS).execute(Tuple.of(productId)).compose(rows -> {
+      Map<String, Integer> live = new LinkedHashMap<>();
+      rows.forEach(r -> live.put(r.getString("sku"), r.getInteger("reserved")));
+      List<ApiProblem.FieldError> errors = new ArrayList<>();
+      List<Tuple> reshaped = new ArrayList<>();
+      List<Tuple> added = new ArrayList<>();
+      for (int i = 0; i < wanted.size(); i++) {
+        VariantDraft v = wanted.get(i);
+        JsonObject attributes = new JsonObject(new LinkedHashMap<>(v.getAttributesMap()));
+        Long price = v.hasPrice() ? v.getPrice() : null;
+        if (live.containsKey(v.getSku())) {
+          if (v.hasStock()) {
+            errors.add(new ApiProblem.FieldError("variants[" + i + "].stock", "of an existing variant changes through PUT /inventory/{sku}"));
+          }
+          reshaped.add(Tuple.of(v.getSku(), attributes, price, i));
+        } else if (!v.hasStock()) {
+          errors.add(new ApiProblem.FieldError("variants[" + i + "].stock", "is required for a new variant"));
+        } else {
+          added.add(Tuple.of(v.getSku(), productId, attributes, price, v.getStock(), i));
+        }
+      }
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(ApiProblem.invalid(errors));
+      }
+      Set<String> kept = new HashSet<>();
+      wanted.forEach(v -> kept.add(v.getSku()));
+      List<Tuple> removed = new ArrayList<>();
+      for (Map.Entry<String, Integer> sku : live.entrySet()) {
+        if (!kept.contains(sku.getKey())) {
+          if (sku.getValue() > 0) {
+            return Future.failedFuture(ApiProblem.conflict(
+                "Variant " + sku.getKey() + " has " + sku.getValue() + " units held for orders; it cannot be removed until they settle."));
+          }
+          removed.add(Tuple.of(sku.getKey()));
+        }
+      }
+      return batch(tx, REMOVE_VARIANT, removed)
+          .compose(v -> batch(tx, RESHAPE_VARIANT, reshaped))
+          .compose(v -> batch(tx, INSERT_VARIANT, added));
+    });
+  }
+
+  private static Future<Void> batch(SqlConnection tx, String sql, List<Tuple> rows) {
+    return rows.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(sql).executeBatch(rows).mapEmpty();
   }
 
   /** The approval queue, oldest request first. */

@@ -29,7 +29,7 @@ public final class ReservationStore {
   private static final String TAKE = """
       UPDATE catalog.variants v SET reserved = reserved + $2
       FROM catalog.products p
-      WHERE v.sku = $1 AND p.id = v.product_id AND p.status = 'active' AND p.deleted_at IS NULL
+      WHERE v.sku = $1 AND v.removed_at IS NULL AND p.id = v.product_id AND p.status = 'active' AND p.deleted_at IS NULL
         AND v.stock - v.reserved >= $2""";
   private static final String ADD_ITEM = "INSERT INTO catalog.reservation_items (order_id, sku, quantity) VALUES ($1, $2, $3)";
   private static final String READ = """

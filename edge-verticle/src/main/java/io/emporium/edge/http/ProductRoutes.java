@@ -128,7 +128,10 @@ public final class ProductRoutes {
     return catalog.call(CatalogGrpcClient.ReviewProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(json(p)));
   }
 
-  /** PUT replaces every own field (absent optional ones are cleared); PATCH changes only those given. */
+  /**
+   * PUT replaces every own field (absent optional ones are cleared); PATCH changes only those given.
+   * Either replaces the variants when the body has them, and leaves them alone when it has not.
+   */
   Future<Reply> update(RoutingContext ctx, boolean replace) {
     Authn.requireRole(ctx, "seller", "admin");
     JsonObject body = JsonBodies.object(ctx);
@@ -168,7 +171,10 @@ public final class ProductRoutes {
       values.setStatus(orEmpty(f.required("status", 20)));
       change.addFields("status");
     }
-    f.forbid("variants", "change through PUT /inventory/{sku}");
+    if (body.containsKey("variants")) {
+      variants(body, f, values, false);
+      change.addFields("variants");
+    }
     f.forbid("stock", "changes through PUT /inventory/{sku}");
     f.forbid("sellerId", "cannot change");
     f.forbid("id", "cannot change");
@@ -210,14 +216,15 @@ public final class ProductRoutes {
       draft.setLowStockThreshold(threshold);
     }
     draft.setStatus(orEmpty(f.optional("status", 20)));
-    variants(body, f, draft);
+    variants(body, f, draft, true);
     f.forbid("sellerId", "is the caller");
     f.forbid("id", "is assigned by the catalog");
     f.throwIfInvalid();
     return catalog.call(CatalogGrpcClient.CreateProduct, draft.build(), Authn.callContext(ctx)).map(p -> Reply.created(json(p)));
   }
 
-  private static void variants(JsonObject body, Fields f, ProductDraft.Builder draft) {
+  /** The variants of a body; a new product's must each say their stock, a change's only new ones (the catalog knows which). */
+  private static void variants(JsonObject body, Fields f, ProductDraft.Builder draft, boolean stockRequired) {
     Object raw = body.getValue("variants");
     if (raw == null) {
       return;
@@ -243,8 +250,10 @@ public final class ProductRoutes {
         variant.setPrice(price);
       }
       Long stock = f.wholeNumber(at + "stock", v.getValue("stock"), -MAX_COUNT, MAX_COUNT);
-      f.check(at + "stock", stock != null || f.hasError(at + "stock"), "is required");
-      variant.setStock(stock == null ? 0 : stock.intValue());
+      f.check(at + "stock", !stockRequired || stock != null || f.hasError(at + "stock"), "is required");
+      if (stock != null) {
+        variant.setStock(stock.intValue());
+      }
       Object attributes = v.getValue("attributes");
       if (attributes instanceof JsonObject a) {
         a.forEach(e -> {
