@@ -37,6 +37,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   private OutboxRelay relay;
   private EventConsumer orderEvents;
   private ReservationStore reservations;
+  private final CatalogEvents events = new CatalogEvents();
   private ProductStore products;
   private PurchaseStore purchases;
   private long sweeper = -1;
@@ -48,20 +49,20 @@ public final class CatalogVerticle extends ServiceVerticle {
   @Override
   protected void bind(GrpcEndpoints endpoints) {
     new ProductRpcs(products, new ProductSearchStore(pool, products), new SettingsStore(pool)).bind(endpoints);
-    new ReviewRpcs(products, new ReviewStore(pool), purchases).bind(endpoints);
-    new CategoryRpcs(new CategoryStore(pool)).bind(endpoints);
+    new ReviewRpcs(products, new ReviewStore(pool, events), purchases).bind(endpoints);
+    new CategoryRpcs(new CategoryStore(pool, events)).bind(endpoints);
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);
     new WishlistRpcs(new WishlistStore(pool)).bind(endpoints);
     new SettingsRpcs(new SettingsStore(pool)).bind(endpoints);
-    new InventoryRpcs(new InventoryStore(pool, new CatalogEvents())).bind(endpoints);
+    new InventoryRpcs(new InventoryStore(pool, events)).bind(endpoints);
     new ReservationRpcs(reservations).bind(endpoints);
   }
 
   @Override
   protected Future<?> startBackground() {
     relay = new OutboxRelay(vertx, pool, "catalog", config.kafkaBootstrapServers).start(200);
-    reservations = new ReservationStore(pool);
-    products = new ProductStore(pool);
+    reservations = new ReservationStore(pool, events);
+    products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
     OrderEventsConsumer orders = new OrderEventsConsumer(purchases);
     orderEvents = new EventConsumer(vertx, pool, "catalog", "catalog-purchases", config.kafkaBootstrapServers,

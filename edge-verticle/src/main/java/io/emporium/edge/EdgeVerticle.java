@@ -4,9 +4,12 @@ import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.db.Database;
+import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.cache.CatalogCache;
+import io.emporium.edge.cache.CatalogCacheInvalidation;
 import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
@@ -73,6 +76,8 @@ public final class EdgeVerticle extends VerticleBase {
   private GrpcClient grpc;
   private CallerSignature callerSignature;
   private OutboxRelay relay;
+  private CatalogCache catalogCache;
+  private EventConsumer catalogEvents;
   private HttpServer server;
 
   public EdgeVerticle(EmporiumConfig config, PrometheusMeterRegistry registry) {
@@ -102,6 +107,10 @@ public final class EdgeVerticle extends VerticleBase {
           grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
           callerSignature = new CallerSignature(config.jwtSecret);
           relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
+          catalogCache = new CatalogCache(redis);
+          CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
+          catalogEvents = new EventConsumer(vertx, pool, "identity", "edge-catalog-cache", config.kafkaBootstrapServers,
+              CatalogCacheInvalidation.TOPIC, (tx, eventId, type, key, value) -> invalidation.apply(value));
 
           UserStore users = new UserStore(pool);
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
@@ -111,7 +120,7 @@ public final class EdgeVerticle extends VerticleBase {
           Future<Boolean> admin = config.adminEmail == null
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
-          return admin.compose(created -> {
+          return admin.compose(created -> catalogEvents.start().map(created)).compose(created -> {
             if (created) {
               LOG.info("created the bootstrap admin {}", config.adminEmail);
             }
@@ -154,12 +163,12 @@ public final class EdgeVerticle extends VerticleBase {
     new AccountRoutes(users, new AddressStore(pool), peer(Service.CATALOG, "catalog")).mount(api);
     new AdminUserRoutes(identity, users).mount(api);
     services.mount(api);
-    new ProductRoutes(peer(Service.CATALOG, "catalog")).mount(api);
-    new InventoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
-    new CategoryRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new ProductRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
+    new InventoryRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
+    new CategoryRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
-    new ReviewRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     router.route("/api/v1/*").subRouter(api);
@@ -181,6 +190,7 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return draining
+        .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
         .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close())

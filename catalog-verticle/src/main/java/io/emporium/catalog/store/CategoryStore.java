@@ -1,6 +1,7 @@
 package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.CategoryRules;
+import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Category;
 import io.vertx.core.Future;
@@ -37,8 +38,11 @@ public final class CategoryStore {
 
   private final Pool pool;
 
-  public CategoryStore(Pool pool) {
+  private final CatalogEvents events;
+
+  public CategoryStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
+    this.events = events;
   }
 
   public Future<List<Category>> all() {
@@ -72,7 +76,7 @@ public final class CategoryStore {
           }
           Tuple args = Tuple.of(categoryId, name, slug, parentId);
           return tx.preparedQuery(id == null ? INSERT : UPDATE).execute(args)
-              .map(rows -> toCategory(rows.iterator().next()));
+              .compose(rows -> events.categoryChanged(tx, categoryId).map(toCategory(rows.iterator().next())));
         }))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiProblem.conflict("Another category already has the slug '" + slug + "'.")
@@ -93,7 +97,8 @@ public final class CategoryStore {
                 + " subcategories and " + u.getLong("products") + " products; move or delete them first."));
           }
           return tx.preparedQuery(FORGET_DELETED_PRODUCTS).execute(Tuple.of(id))
-              .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(id))).mapEmpty();
+              .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(id)))
+              .compose(v -> events.categoryChanged(tx, id));
         }));
     // a product may take the category between the count and the delete
     return deleted.recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())

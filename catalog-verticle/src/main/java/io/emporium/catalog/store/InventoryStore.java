@@ -61,6 +61,7 @@ public final class InventoryStore {
               .map(c -> c == StockLevels.Crossing.FELL_TO_LOW
                   ? events.stockLow(tx, productId, change) : events.backInStock(tx, productId, change))
               .orElse(Future.succeededFuture()))
+          .compose(x -> events.productChanged(tx, productId, "stock"))
           .map(x -> InventoryLevel.newBuilder().setSku(sku).setProductId(productId.toString()).setStock(newStock)
               .setReserved(reserved).setAvailable(after).setThreshold(threshold).build());
     }));

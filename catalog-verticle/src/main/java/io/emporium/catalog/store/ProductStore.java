@@ -1,5 +1,6 @@
 package io.emporium.catalog.store;
 
+import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.Cursor;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Product;
@@ -71,9 +72,11 @@ public final class ProductStore {
       WHERE id = $1 AND status = 'pending_review' AND deleted_at IS NULL""";
 
   private final Pool pool;
+  private final CatalogEvents events;
 
-  public ProductStore(Pool pool) {
+  public ProductStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
+    this.events = events;
   }
 
   /** A product that is not deleted, in any status, with its variants. */
@@ -104,6 +107,7 @@ public final class ProductStore {
               }
               return tx.preparedQuery(INSERT_VARIANT).executeBatch(rows);
             })
+            .compose(inserted -> events.productChanged(tx, id, "created"))
             .compose(inserted -> load(tx, List.of(id)))
             .map(created -> created.get(0)))
         .recover(e -> Future.failedFuture(translate(e)));
@@ -118,7 +122,9 @@ public final class ProductStore {
         d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status)
         .addValue(readStatus);
     return pool.withTransaction(tx -> tx.preparedQuery(UPDATE).execute(args).compose(rows ->
-            rows.rowCount() == 1 && withVariants ? replaceVariants(tx, id, d.getVariantsList()).map(rows) : Future.succeededFuture(rows)))
+            rows.rowCount() == 0 ? Future.succeededFuture(rows)
+                : (withVariants ? replaceVariants(tx, id, d.getVariantsList()) : Future.<Void>succeededFuture())
+                    .compose(v -> events.productChanged(tx, id, "updated")).map(rows)))
         .recover(e -> Future.failedFuture(translate(e)))
         .compose(rows -> rows.rowCount() == 1 ? find(id) : find(id).map(now -> {
           if (now.isPresent()) {
@@ -184,12 +190,19 @@ public final class ProductStore {
 
   /** Moves a pending product to {@code status}; false when it is not pending (any more). */
   public Future<Boolean> review(UUID id, String status, String note) {
-    return pool.preparedQuery(REVIEW).execute(Tuple.of(id, status, note)).map(rows -> rows.rowCount() == 1);
+    return changed(id, "reviewed", REVIEW, Tuple.of(id, status, note));
   }
 
   /** Soft delete: the product leaves every listing but stays for past orders; false when already gone. */
   public Future<Boolean> softDelete(UUID id) {
-    return pool.preparedQuery(SOFT_DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+    return changed(id, "deleted", SOFT_DELETE, Tuple.of(id));
+  }
+
+  /** Runs a one-row change of a product and announces it in the same transaction; false when no row changed. */
+  private Future<Boolean> changed(UUID id, String reason, String sql, Tuple args) {
+    return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(args).compose(rows -> rows.rowCount() == 1
+        ? events.productChanged(tx, id, reason).map(true)
+        : Future.succeededFuture(false)));
   }
 
   /** The seller's products, newest first, a keyset page at a time. */

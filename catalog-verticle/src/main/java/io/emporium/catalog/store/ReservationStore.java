@@ -1,5 +1,6 @@
 package io.emporium.catalog.store;
 
+import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservedItem;
@@ -52,10 +53,24 @@ public final class ReservationStore {
       SELECT order_id FROM catalog.reservations WHERE status = 'held' AND expires_at < now()
       ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED""";
 
-  private final Pool pool;
+  private static final String PRODUCTS_OF_ORDER = """
+      SELECT DISTINCT v.product_id FROM catalog.reservation_items i JOIN catalog.variants v ON v.sku = i.sku WHERE i.order_id = $1""";
 
-  public ReservationStore(Pool pool) {
+  private final Pool pool;
+  private final CatalogEvents events;
+
+  public ReservationStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
+    this.events = events;
+  }
+
+  /** Announces that the availability of the order's products moved. */
+  private Future<Void> stockMoved(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(PRODUCTS_OF_ORDER).execute(Tuple.of(orderId)).compose(rows -> {
+      List<UUID> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getUUID("product_id")));
+      return events.productsChanged(tx, ids, "stock");
+    });
   }
 
   /** Holds every item or none; a repeat for the same order answers the reservation it made. */
@@ -79,7 +94,7 @@ public final class ReservationStore {
         }));
       }
       return chain.compose(v -> short_.isEmpty()
-          ? read(tx, orderId)
+          ? stockMoved(tx, orderId).compose(x -> read(tx, orderId))
           : Future.failedFuture(outOfStock(short_)));
     }));
   }
@@ -100,7 +115,8 @@ public final class ReservationStore {
         UUID orderId = row.getUUID("order_id");
         chain = chain.compose(v -> tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId)))
             .compose(v -> tx.preparedQuery(RELEASE_ITEMS).execute(Tuple.of(orderId))
-            .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released"))).mapEmpty());
+            .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released")))
+            .compose(x -> stockMoved(tx, orderId)));
       }
       return chain.map(rows.size());
     }));
@@ -122,6 +138,7 @@ public final class ReservationStore {
       return tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))
           .compose(v -> tx.preparedQuery(itemsUpdate).execute(Tuple.of(orderId)))
           .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
+          .compose(v -> stockMoved(tx, orderId))
           .compose(v -> read(tx, orderId));
     }));
   }

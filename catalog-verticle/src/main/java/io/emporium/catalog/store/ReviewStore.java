@@ -1,5 +1,6 @@
 package io.emporium.catalog.store;
 
+import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.Cursor;
 import io.emporium.proto.catalog.v1.Review;
 import io.emporium.proto.catalog.v1.ReviewDraft;
@@ -35,16 +36,20 @@ public final class ReviewStore {
       ORDER BY created_at DESC, id DESC LIMIT $4""";
 
   private final Pool pool;
+  private final CatalogEvents events;
 
-  public ReviewStore(Pool pool) {
+  public ReviewStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
+    this.events = events;
   }
 
   /** Saves the author's review of a public product; empty when the product is not public or they reviewed it already. */
   public Future<Review> add(UUID author, UUID productId, ReviewDraft d) {
     Tuple args = Tuple.of(UUID.randomUUID(), productId, author, (short) d.getRating(),
         d.getTitle().isBlank() ? null : d.getTitle().strip(), d.getBody().strip());
-    return pool.preparedQuery(ADD).execute(args).map(rows -> rows.size() == 1 ? review(rows.iterator().next()) : null);
+    return pool.withTransaction(tx -> tx.preparedQuery(ADD).execute(args).compose(rows -> rows.size() == 1
+        ? events.productChanged(tx, productId, "rated").map(review(rows.iterator().next()))
+        : Future.succeededFuture(null)));
   }
 
   /** A product's reviews, newest first, a keyset page at a time. */

@@ -1,9 +1,12 @@
 package io.emporium.edge.http;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.cache.CatalogCache;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.Category;
+import io.emporium.proto.catalog.v1.CategoryList;
 import io.emporium.proto.catalog.v1.DeleteCategoryRequest;
 import io.emporium.proto.catalog.v1.ListCategoriesRequest;
 import io.emporium.proto.catalog.v1.SaveCategoryRequest;
@@ -14,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +27,11 @@ import java.util.Map;
 public final class CategoryRoutes {
   private final GrpcCalls catalog;
 
-  public CategoryRoutes(GrpcCalls catalog) {
+  private final CatalogCache cache;
+
+  public CategoryRoutes(GrpcCalls catalog, CatalogCache cache) {
     this.catalog = catalog;
+    this.cache = cache;
   }
 
   public void mount(Router api) {
@@ -65,18 +72,33 @@ public final class CategoryRoutes {
         .setSlug(slug != null ? slug : slugOf(name))
         .setParentId(parentId == null ? "" : parentId)
         .build();
-    return catalog.call(CatalogGrpcClient.SaveCategory, request, Authn.callContext(ctx)).map(CategoryRoutes::json);
+    return catalog.call(CatalogGrpcClient.SaveCategory, request, Authn.callContext(ctx))
+        .compose(c -> cache.categoriesChanged().map(json(c)));
   }
 
   Future<Reply> delete(RoutingContext ctx) {
     Authn.caller(ctx);
     DeleteCategoryRequest request = DeleteCategoryRequest.newBuilder().setCategoryId(ctx.pathParam("id")).build();
-    return catalog.call(CatalogGrpcClient.DeleteCategory, request, Authn.callContext(ctx)).map(r -> Reply.noContent());
+    return catalog.call(CatalogGrpcClient.DeleteCategory, request, Authn.callContext(ctx))
+        .compose(r -> cache.categoriesChanged()).map(r -> Reply.noContent());
   }
 
+  /** Every category, from the cache when it has them (kept there as the encoded CategoryList). */
   private Future<List<Category>> all(RoutingContext ctx) {
-    return catalog.call(CatalogGrpcClient.ListCategories, ListCategoriesRequest.getDefaultInstance(), Authn.callContext(ctx))
-        .map(list -> list.getCategoriesList());
+    return cache.categories().compose(cached -> {
+      if (cached.hit()) {
+        try {
+          return Future.succeededFuture(CategoryList.parseFrom(Base64.getDecoder().decode(cached.body())).getCategoriesList());
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+          // an entry this version cannot read is a miss
+        }
+      }
+      return catalog.call(CatalogGrpcClient.ListCategories, ListCategoriesRequest.getDefaultInstance(), Authn.callContext(ctx))
+          .map(list -> {
+            cache.putCategories(cached, Base64.getEncoder().encodeToString(list.toByteArray()));
+            return list.getCategoriesList();
+          });
+    });
   }
 
   /** A slug from a name: ASCII letters and digits, lower case, joined by single hyphens. */

@@ -1,6 +1,7 @@
 package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.cache.CatalogCache;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.InventoryChange;
 import io.vertx.core.Future;
@@ -13,8 +14,11 @@ public final class InventoryRoutes {
   private static final int LIMIT = 1_000_000;
   private final GrpcCalls catalog;
 
-  public InventoryRoutes(GrpcCalls catalog) {
+  private final CatalogCache cache;
+
+  public InventoryRoutes(GrpcCalls catalog, CatalogCache cache) {
     this.catalog = catalog;
+    this.cache = cache;
   }
 
   public void mount(Router api) {
@@ -36,7 +40,8 @@ public final class InventoryRoutes {
     } else {
       change.setDelta(delta);
     }
-    return catalog.call(CatalogGrpcClient.AdjustInventory, change.build(), Authn.callContext(ctx)).map(level -> Reply.ok(
+    return catalog.call(CatalogGrpcClient.AdjustInventory, change.build(), Authn.callContext(ctx))
+        .compose(level -> cache.productChanged(level.getProductId()).map(level)).map(level -> Reply.ok(
         new JsonObject().put("sku", level.getSku()).put("productId", level.getProductId()).put("stock", level.getStock())
             .put("reserved", level.getReserved()).put("available", level.getAvailable()).put("threshold", level.getThreshold())));
   }

@@ -1,8 +1,10 @@
 package io.emporium.edge.http;
 
+import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.cache.CatalogCache;
 import io.emporium.proto.catalog.v1.DeleteProductRequest;
 import io.emporium.proto.catalog.v1.Facets;
 import io.emporium.proto.catalog.v1.GetCategoryRequest;
@@ -34,15 +36,19 @@ public final class ProductRoutes {
   private static final long MAX_MONEY = 100_000_000_00L;
   private static final int MAX_COUNT = 1_000_000;
 
+  /** Says whether a public read was served from the cache ({@code hit}) or the catalog ({@code miss}). */
+  static final String CACHE_HEADER = "X-Cache";
   private static final Set<String> SEARCH_PARAMS =
       Set.of("q", "category", "seller", "minPrice", "maxPrice", "inStock", "sort", "limit", "cursor");
   private static final Set<String> CATEGORY_LISTING_PARAMS =
       Set.of("q", "seller", "minPrice", "maxPrice", "inStock", "sort", "limit", "cursor");
 
   private final GrpcCalls catalog;
+  private final CatalogCache cache;
 
-  public ProductRoutes(GrpcCalls catalog) {
+  public ProductRoutes(GrpcCalls catalog, CatalogCache cache) {
     this.catalog = catalog;
+    this.cache = cache;
   }
 
   public void mount(Router api) {
@@ -97,7 +103,25 @@ public final class ProductRoutes {
     if (!errors.isEmpty()) {
       throw ApiProblem.invalid(errors);
     }
-    return catalog.call(CatalogGrpcClient.SearchProducts, search.build(), Authn.callContext(ctx)).map(ProductRoutes::page);
+    ProductSearch request = search.build();
+    return cache.listing(canonical(request)).compose(cached -> {
+      if (cached.hit()) {
+        ctx.response().putHeader(CACHE_HEADER, "hit");
+        return Future.succeededFuture(Reply.encoded(cached.body()));
+      }
+      ctx.response().putHeader(CACHE_HEADER, "miss");
+      return catalog.call(CatalogGrpcClient.SearchProducts, request, Authn.callContext(ctx)).map(page -> {
+        Reply reply = page(page);
+        cache.putListing(cached, reply.body().toString());
+        return reply;
+      });
+    });
+  }
+
+  /** A search as a cache key: every field, in a fixed order, whatever order the query string had. */
+  private static String canonical(ProductSearch s) {
+    return String.join("\n", s.getQuery(), s.getCategoryId(), s.getSellerId(), s.hasMinPrice() ? "" + s.getMinPrice() : "",
+        s.hasMaxPrice() ? "" + s.getMaxPrice() : "", "" + s.getInStock(), s.getSort(), "" + s.getLimit(), s.getCursor());
   }
 
   private static Long wholeNumber(MultiMap params, String name, List<ApiProblem.FieldError> errors) {
@@ -125,7 +149,8 @@ public final class ProductRoutes {
     f.throwIfInvalid();
     ReviewProductRequest request = ReviewProductRequest.newBuilder().setProductId(ctx.pathParam("id")).setApprove(approve)
         .setReason(reason == null ? "" : reason).build();
-    return catalog.call(CatalogGrpcClient.ReviewProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(json(p)));
+    return catalog.call(CatalogGrpcClient.ReviewProduct, request, Authn.callContext(ctx)).compose(this::changed)
+        .map(p -> Reply.ok(json(p)));
   }
 
   /**
@@ -180,19 +205,40 @@ public final class ProductRoutes {
     f.forbid("id", "cannot change");
     f.throwIfInvalid();
     return catalog.call(CatalogGrpcClient.UpdateProduct, change.setValues(values).build(), Authn.callContext(ctx))
-        .map(p -> Reply.ok(json(p)));
+        .compose(this::changed).map(p -> Reply.ok(json(p)));
   }
 
   Future<Reply> delete(RoutingContext ctx) {
     Authn.requireRole(ctx, "seller", "admin");
     return catalog.call(CatalogGrpcClient.DeleteProduct,
         DeleteProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build(), Authn.callContext(ctx))
-        .map(r -> Reply.noContent());
+        .compose(r -> cache.productChanged(ctx.pathParam("id"))).map(r -> Reply.noContent());
   }
 
+  /** A public product page comes from the cache when it is there; pages only their owner or an admin may see never go in. */
   Future<Reply> get(RoutingContext ctx) {
-    GetProductRequest request = GetProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build();
-    return catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx)).map(p -> Reply.ok(json(p)));
+    String id = ctx.pathParam("id");
+    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(new CatalogCache.Entry(null, null)) : cache.product(id);
+    return lookup.compose(cached -> {
+      if (cached.hit()) {
+        ctx.response().putHeader(CACHE_HEADER, "hit");
+        return Future.succeededFuture(Reply.encoded(cached.body()));
+      }
+      ctx.response().putHeader(CACHE_HEADER, "miss");
+      GetProductRequest request = GetProductRequest.newBuilder().setProductId(id).build();
+      return catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx)).map(p -> {
+        JsonObject body = json(p);
+        if (p.getStatus().equals("active")) {
+          cache.putProduct(cached, body.encode());
+        }
+        return Reply.ok(body);
+      });
+    });
+  }
+
+  /** Drops the cached page of the product a change answered with, before the change is answered. */
+  private Future<Product> changed(Product p) {
+    return cache.productChanged(p.getId()).map(p);
   }
 
   Future<Reply> create(RoutingContext ctx) {
@@ -220,7 +266,8 @@ public final class ProductRoutes {
     f.forbid("sellerId", "is the caller");
     f.forbid("id", "is assigned by the catalog");
     f.throwIfInvalid();
-    return catalog.call(CatalogGrpcClient.CreateProduct, draft.build(), Authn.callContext(ctx)).map(p -> Reply.created(json(p)));
+    return catalog.call(CatalogGrpcClient.CreateProduct, draft.build(), Authn.callContext(ctx)).compose(this::changed)
+        .map(p -> Reply.created(json(p)));
   }
 
   /** The variants of a body; a new product's must each say their stock, a change's only new ones (the catalog knows which). */

@@ -14,6 +14,11 @@ public record Reply(int status, Object body) {
     return new Reply(200, body);
   }
 
+  /** A 200 whose JSON body is already encoded (a cached one). */
+  public static Reply encoded(String json) {
+    return new Reply(200, json);
+  }
+
   public static Reply created(JsonObject body) {
     return new Reply(201, body);
   }

@@ -1,6 +1,7 @@
 package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.cache.CatalogCache;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListReviewsRequest;
 import io.emporium.proto.catalog.v1.Review;
@@ -18,8 +19,11 @@ import java.util.Set;
 public final class ReviewRoutes {
   private final GrpcCalls catalog;
 
-  public ReviewRoutes(GrpcCalls catalog) {
+  private final CatalogCache cache;
+
+  public ReviewRoutes(GrpcCalls catalog, CatalogCache cache) {
     this.catalog = catalog;
+    this.cache = cache;
   }
 
   public void mount(Router api) {
@@ -46,7 +50,8 @@ public final class ReviewRoutes {
     f.throwIfInvalid();
     ReviewDraft draft = ReviewDraft.newBuilder().setProductId(ctx.pathParam("id")).setRating(rating)
         .setTitle(title == null ? "" : title).setBody(body).build();
-    return catalog.call(CatalogGrpcClient.AddReview, draft, Authn.callContext(ctx)).map(r -> Reply.created(json(r)));
+    return catalog.call(CatalogGrpcClient.AddReview, draft, Authn.callContext(ctx))
+        .compose(r -> cache.productChanged(r.getProductId()).map(Reply.created(json(r))));
   }
 
   private static Reply page(ReviewPage page) {
