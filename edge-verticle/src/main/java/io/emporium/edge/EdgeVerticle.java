@@ -7,6 +7,7 @@ import io.emporium.common.db.Database;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
@@ -14,6 +15,7 @@ import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.HealthRoutes;
+import io.emporium.edge.http.ImageRoutes;
 import io.emporium.edge.http.InventoryRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.ProductRoutes;
@@ -38,6 +40,8 @@ import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -52,6 +56,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +74,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Redis redis;
   private KafkaAdminClient kafkaAdmin;
   private GrpcClient grpc;
+  private GrpcClient catalogGrpc;
   private CallerSignature callerSignature;
   private OutboxRelay relay;
   private HttpServer server;
@@ -90,6 +96,8 @@ public final class EdgeVerticle extends VerticleBase {
       }
     }
     return Database.migrate(vertx, config, "identity")
+        // made here, off the request path, so the upload handler never has to
+        .compose(v -> vertx.fileSystem().mkdirs(uploads().toString()))
         .compose(v -> Passwords.create(vertx, config.passwordHashCost))
         .compose(passwords -> {
           pool = Database.pool(vertx, config, "identity", 16);
@@ -98,6 +106,12 @@ public final class EdgeVerticle extends VerticleBase {
           kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
               "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
           grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+          // image bytes travel to and from the catalog: larger messages and flow-control windows for that peer only
+          catalogGrpc = GrpcClient.client(vertx,
+              new GrpcClientOptions().setScheduleDeadlineAutomatically(true)
+                  .setMaxMessageSize(GrpcServers.maxMessageBytes(config.imageMaxBytes)),
+              new HttpClientOptions().setHttp2ClearTextUpgrade(false).setHttp2ConnectionWindowSize(GrpcServers.WINDOW)
+                  .setInitialSettings(new Http2Settings().setInitialWindowSize(GrpcServers.WINDOW)));
           callerSignature = new CallerSignature(config.jwtSecret);
           relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
 
@@ -131,6 +145,7 @@ public final class EdgeVerticle extends VerticleBase {
           .exposedHeaders(Set.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"))
           .maxAgeSeconds(600));
     }
+    router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 
     ServiceRoutes services = new ServiceRoutes(peer(Service.ORDERING, "ordering"),
@@ -158,6 +173,7 @@ public final class EdgeVerticle extends VerticleBase {
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new ImageRoutes(peer(Service.CATALOG, "catalog"), vertx.fileSystem(), config.imageMaxBytes).mount(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);
@@ -167,9 +183,14 @@ public final class EdgeVerticle extends VerticleBase {
     return router;
   }
 
+  /** Where image uploads are streamed while their request lasts. */
+  private Path uploads() {
+    return config.dataDir.resolve("uploads");
+  }
+
   private GrpcCalls peer(Service service, String name) {
     EmporiumConfig.GrpcPeer peer = config.grpc.get(service);
-    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
+    return new GrpcCalls(service == Service.CATALOG ? catalogGrpc : grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
         callerSignature);
   }
 
@@ -179,6 +200,7 @@ public final class EdgeVerticle extends VerticleBase {
     return draining
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
+        .eventually(() -> catalogGrpc == null ? Future.succeededFuture() : catalogGrpc.close())
         .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
