@@ -5,6 +5,7 @@ import io.emporium.catalog.events.OrderEventsConsumer;
 import io.emporium.catalog.grpc.CategoryRpcs;
 import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
+import io.emporium.catalog.grpc.ImageRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.ReservationRpcs;
 import io.emporium.catalog.grpc.ReviewRpcs;
@@ -12,6 +13,7 @@ import io.emporium.catalog.grpc.SettingsRpcs;
 import io.emporium.catalog.grpc.WishlistRpcs;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
+import io.emporium.catalog.store.ImageStore;
 import io.emporium.catalog.store.InventoryStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
@@ -25,6 +27,7 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -40,6 +43,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   private final CatalogEvents events = new CatalogEvents();
   private ProductStore products;
   private PurchaseStore purchases;
+  private ImageStore images;
   private long sweeper = -1;
 
   public CatalogVerticle(EmporiumConfig config) {
@@ -56,6 +60,13 @@ public final class CatalogVerticle extends ServiceVerticle {
     new SettingsRpcs(new SettingsStore(pool)).bind(endpoints);
     new InventoryRpcs(new InventoryStore(pool, events)).bind(endpoints);
     new ReservationRpcs(reservations).bind(endpoints);
+    new ImageRpcs(vertx, products, images, config.imageMaxBytes).bind(endpoints);
+  }
+
+  /** Uploaded images arrive in one message. */
+  @Override
+  protected long maxMessageBytes() {
+    return GrpcServers.maxMessageBytes(config.imageMaxBytes);
   }
 
   @Override
@@ -69,7 +80,8 @@ public final class CatalogVerticle extends ServiceVerticle {
         OrderEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> orders.apply(tx, value));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
-    return orderEvents.start();
+    images = new ImageStore(pool, vertx.fileSystem(), config.dataDir.resolve("images"), events);
+    return images.prepare().compose(v -> orderEvents.start());
   }
 
   @Override

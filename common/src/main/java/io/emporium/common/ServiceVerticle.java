@@ -45,6 +45,11 @@ public abstract class ServiceVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Largest gRPC message this service accepts. */
+  protected long maxMessageBytes() {
+    return GrpcServers.DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
   @Override
   public final Future<?> start() {
     return Database.migrate(vertx, config, schema)
@@ -53,7 +58,7 @@ public abstract class ServiceVerticle extends VerticleBase {
           return startBackground();
         })
         .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
-            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), this::bind))
+            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), this::bind))
         .onSuccess(s -> server = s);
   }
 

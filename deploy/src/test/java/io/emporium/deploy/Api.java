@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -94,6 +95,17 @@ public final class Api {
       request.bearerTokenAuthentication(token);
     }
     HttpResponse<Buffer> response = (body == null ? request.send() : request.sendBuffer(body)).await();
+    return new Response(response.statusCode(), response.headers(), response.body());
+  }
+
+  /** A {@code multipart/form-data} POST with one file part, bytes as given. */
+  public Response upload(String path, String token, String part, String fileName, String contentType, Buffer content) {
+    HttpRequest<Buffer> request = client.post(path).timeout(30_000);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    HttpResponse<Buffer> response = request.sendMultipartForm(
+        MultipartForm.create().binaryFileUpload(part, fileName, content, contentType)).await();
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 

@@ -54,6 +54,7 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN);
     env.put("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "25");
     env.put("MAX_BODY_BYTES", "65536");
+    env.put("IMAGE_MAX_BYTES", "262144");
     env.put("EDGE_INSTANCES", "2");
     return env;
   }

@@ -8,6 +8,7 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.edge.cache.CatalogCache;
 import io.emporium.edge.cache.CatalogCacheInvalidation;
 import io.emporium.edge.http.AccountRoutes;
@@ -17,6 +18,7 @@ import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.HealthRoutes;
+import io.emporium.edge.http.ImageRoutes;
 import io.emporium.edge.http.InventoryRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.ProductRoutes;
@@ -43,6 +45,8 @@ import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -57,6 +61,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +79,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Redis redis;
   private KafkaAdminClient kafkaAdmin;
   private GrpcClient grpc;
+  private GrpcClient catalogGrpc;
   private CallerSignature callerSignature;
   private OutboxRelay relay;
   private CatalogCache catalogCache;
@@ -97,6 +103,8 @@ public final class EdgeVerticle extends VerticleBase {
       }
     }
     return Database.migrate(vertx, config, "identity")
+        // made here, off the request path, so the upload handler never has to
+        .compose(v -> vertx.fileSystem().mkdirs(uploads().toString()))
         .compose(v -> Passwords.create(vertx, config.passwordHashCost))
         .compose(passwords -> {
           pool = Database.pool(vertx, config, "identity", 16);
@@ -105,6 +113,12 @@ public final class EdgeVerticle extends VerticleBase {
           kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
               "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
           grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+          // image bytes travel to and from the catalog: larger messages and flow-control windows for that peer only
+          catalogGrpc = GrpcClient.client(vertx,
+              new GrpcClientOptions().setScheduleDeadlineAutomatically(true)
+                  .setMaxMessageSize(GrpcServers.maxMessageBytes(config.imageMaxBytes)),
+              new HttpClientOptions().setHttp2ClearTextUpgrade(false).setHttp2ConnectionWindowSize(GrpcServers.WINDOW)
+                  .setInitialSettings(new Http2Settings().setInitialWindowSize(GrpcServers.WINDOW)));
           callerSignature = new CallerSignature(config.jwtSecret);
           relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
           catalogCache = new CatalogCache(redis);
@@ -142,6 +156,7 @@ public final class EdgeVerticle extends VerticleBase {
           .exposedHeaders(Set.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"))
           .maxAgeSeconds(600));
     }
+    router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 
     ServiceRoutes services = new ServiceRoutes(peer(Service.ORDERING, "ordering"),
@@ -171,6 +186,7 @@ public final class EdgeVerticle extends VerticleBase {
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);
@@ -180,9 +196,14 @@ public final class EdgeVerticle extends VerticleBase {
     return router;
   }
 
+  /** Where image uploads are streamed while their request lasts. */
+  private Path uploads() {
+    return config.dataDir.resolve("uploads");
+  }
+
   private GrpcCalls peer(Service service, String name) {
     EmporiumConfig.GrpcPeer peer = config.grpc.get(service);
-    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
+    return new GrpcCalls(service == Service.CATALOG ? catalogGrpc : grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
         callerSignature);
   }
 
@@ -193,6 +214,7 @@ public final class EdgeVerticle extends VerticleBase {
         .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
+        .eventually(() -> catalogGrpc == null ? Future.succeededFuture() : catalogGrpc.close())
         .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());

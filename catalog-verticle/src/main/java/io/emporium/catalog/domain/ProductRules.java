@@ -55,6 +55,13 @@ public final class ProductRules {
     if (d.getVariantsCount() > 0 && d.hasStock()) {
       errors.add(new FieldError("stock", "belongs to each variant when there are variants"));
     }
+    if (d.getImageUrlsCount() > ImageRules.MAX_IMAGES) {
+      errors.add(new FieldError("images", "must be at most " + ImageRules.MAX_IMAGES));
+    }
+    for (int i = 0; i < d.getImageUrlsCount(); i++) {
+      String field = "images[" + i + "]";
+      ImageRules.urlProblem(d.getImageUrls(i)).ifPresent(message -> errors.add(new FieldError(field, message)));
+    }
     Set<String> skus = new HashSet<>();
     for (int i = 0; i < d.getVariantsCount(); i++) {
       VariantDraft v = d.getVariants(i);

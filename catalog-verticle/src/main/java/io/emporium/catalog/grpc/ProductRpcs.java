@@ -78,7 +78,7 @@ public final class ProductRpcs {
 
   Future<Product> updateProduct(CallContext caller, ProductUpdate change) {
     caller.requireRole("seller", "admin");
-    return owned(caller, change.getProductId()).compose(current -> {
+    return owned(products, caller, change.getProductId()).compose(current -> {
       ProductDraft merged = merge(current, change);
       List<ApiProblem.FieldError> errors = new ArrayList<>(ProductRules.validate(merged));
       if (!merged.getCategoryId().isEmpty() && Ids.parse(merged.getCategoryId()) == null) {
@@ -98,7 +98,7 @@ public final class ProductRpcs {
 
   Future<DeleteProductResult> deleteProduct(CallContext caller, DeleteProductRequest request) {
     caller.requireRole("seller", "admin");
-    return owned(caller, request.getProductId())
+    return owned(products, caller, request.getProductId())
         .compose(p -> products.softDelete(UUID.fromString(p.getId())))
         .map(deleted -> {
           if (!deleted) {
@@ -109,7 +109,7 @@ public final class ProductRpcs {
   }
 
   /** The product when the caller may change it: 404 when there is none, 403 when it is another seller's. */
-  private Future<Product> owned(CallContext caller, String productId) {
+  static Future<Product> owned(ProductStore products, CallContext caller, String productId) {
     UUID id = Ids.parse(productId);
     ApiProblem missing = ApiProblem.notFound("No product " + productId + ".");
     if (id == null) {

@@ -3,6 +3,7 @@ package io.emporium.catalog.store;
 import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.Cursor;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.catalog.v1.Image;
 import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
 import io.emporium.proto.catalog.v1.ProductPage;
@@ -45,6 +46,9 @@ public final class ProductStore {
   private static final String RESHAPE_VARIANT = """
       UPDATE catalog.variants SET attributes = $2, price = $3, position = $4 WHERE sku = $1""";
   private static final String REMOVE_VARIANT = "UPDATE catalog.variants SET removed_at = now() WHERE sku = $1";
+  private static final String IMAGES = """
+      SELECT id, product_id, url, content_type, byte_size
+      FROM catalog.product_images WHERE product_id = ANY($1) ORDER BY position""";
   private static final String MINE = """
       SELECT id, created_at FROM catalog.products
       WHERE seller_id = $1 AND deleted_at IS NULL AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
@@ -54,6 +58,8 @@ public final class ProductStore {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
   private static final String INSERT_VARIANT = """
       INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, position) VALUES ($1, $2, $3, $4, $5, $6)""";
+  private static final String INSERT_URL_IMAGE = """
+      INSERT INTO catalog.product_images (id, product_id, position, url) VALUES ($1, $2, $3, $4)""";
 
   private static final String UPDATE = """
       UPDATE catalog.products SET name = $2, description = $3, category_id = $4, price = $5, currency = $6,
@@ -89,7 +95,7 @@ public final class ProductStore {
     return load(pool, ids);
   }
 
-  /** Saves a new product and its variants (or one default variant) in one transaction. */
+  /** Saves a new product, its variants (or one default variant) and its image URLs in one transaction. */
   public Future<Product> create(UUID sellerId, String status, ProductDraft d) {
     UUID id = UUID.randomUUID();
     List<VariantDraft> variants = d.getVariantsCount() > 0 ? d.getVariantsList()
@@ -106,6 +112,13 @@ public final class ProductStore {
                     v.hasPrice() ? v.getPrice() : null, v.getStock(), i));
               }
               return tx.preparedQuery(INSERT_VARIANT).executeBatch(rows);
+            })
+            .compose(inserted -> {
+              List<Tuple> rows = new ArrayList<>();
+              for (int i = 0; i < d.getImageUrlsCount(); i++) {
+                rows.add(Tuple.of(UUID.randomUUID(), id, i, d.getImageUrls(i)));
+              }
+              return rows.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(INSERT_URL_IMAGE).executeBatch(rows);
             })
             .compose(inserted -> events.productChanged(tx, id, "created"))
             .compose(inserted -> load(tx, List.of(id)))
@@ -230,11 +243,12 @@ public final class ProductStore {
     });
   }
 
-  /** Products with their variants, in the order of {@code ids}; deleted ones are left out. */
+  /** Products with their variants and images, in the order of {@code ids}; deleted ones are left out. */
   private static Future<List<Product>> load(SqlClient client, List<UUID> ids) {
     UUID[] array = ids.toArray(UUID[]::new);
     return client.preparedQuery(PRODUCTS).execute(Tuple.of(array)).compose(productRows ->
-        client.preparedQuery(VARIANTS).execute(Tuple.of(array)).map(variantRows -> {
+        client.preparedQuery(VARIANTS).execute(Tuple.of(array)).compose(variantRows ->
+        client.preparedQuery(IMAGES).execute(Tuple.of(array)).map(imageRows -> {
           Map<UUID, Product.Builder> byId = new LinkedHashMap<>();
           Map<UUID, Long> prices = new LinkedHashMap<>();
           for (Row row : productRows) {
@@ -247,6 +261,12 @@ public final class ProductStore {
               p.addVariants(variant(row, prices.get(row.getUUID("product_id"))));
             }
           }
+          for (Row row : imageRows) {
+            Product.Builder p = byId.get(row.getUUID("product_id"));
+            if (p != null) {
+              p.addImages(image(row));
+            }
+          }
           List<Product> ordered = new ArrayList<>();
           ids.forEach(id -> {
             if (byId.containsKey(id)) {
@@ -254,7 +274,7 @@ public final class ProductStore {
             }
           });
           return ordered;
-        }));
+        })));
   }
 
   private static Product.Builder product(Row row) {
@@ -289,6 +309,17 @@ public final class ProductStore {
     JsonObject attributes = (JsonObject) row.getValue("attributes");
     attributes.forEach(e -> v.putAttributes(e.getKey(), String.valueOf(e.getValue())));
     return v.build();
+  }
+
+  /** An image row as the contract shows it; {@code url} is null for an upload. */
+  static Image image(Row row) {
+    Image.Builder i = Image.newBuilder().setId(row.getUUID("id").toString());
+    if (row.getString("url") != null) {
+      i.setUrl(row.getString("url"));
+    } else {
+      i.setContentType(row.getString("content_type")).setSize(row.getLong("byte_size"));
+    }
+    return i.build();
   }
 
   static String defaultSku(UUID productId) {

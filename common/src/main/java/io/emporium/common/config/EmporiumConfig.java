@@ -51,6 +51,8 @@ public final class EmporiumConfig {
   public final String grpcBindHost;
   public final Duration grpcDeadline;
   public final long maxBodyBytes;
+  /** Largest product image upload; it travels edge to catalog over gRPC, so it also sizes those messages. */
+  public final int imageMaxBytes;
   public final Set<String> corsAllowedOrigins;
   public final int passwordHashCost;
   public final LoginLimits loginLimits;
@@ -93,6 +95,7 @@ public final class EmporiumConfig {
     this.grpcBindHost = s.optional("GRPC_BIND_HOST", "127.0.0.1");
     this.grpcDeadline = s.duration("GRPC_DEADLINE", Duration.ofSeconds(5));
     this.maxBodyBytes = s.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE);
+    this.imageMaxBytes = s.integer("IMAGE_MAX_BYTES", 5 * 1024 * 1024, 1024, 64 * 1024 * 1024);
     this.corsAllowedOrigins = s.list("CORS_ALLOWED_ORIGINS");
     this.passwordHashCost = s.integer("PASSWORD_HASH_COST", 10, 10, 16);
     this.loginLimits = new LoginLimits(

@@ -8,19 +8,34 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Serves one service's gRPC contract plus the standard {@code grpc.health.v1} service on its own port. */
 public final class GrpcServers {
   /** HTTP/2 flow-control window; the 64 KiB default throttles larger messages badly. */
-  private static final int WINDOW = 1024 * 1024;
+  public static final int WINDOW = 1024 * 1024;
+  /** vertx-grpc's default limit on one message, on both ends of a call. */
+  public static final long DEFAULT_MAX_MESSAGE_BYTES = GrpcServerOptions.DEFAULT_MAX_MESSAGE_SIZE;
+  /** Room for the rest of a message that carries a payload of bounded size. */
+  private static final long MESSAGE_MARGIN = 64 * 1024;
 
   private GrpcServers() {}
 
+  /** The message limit, for both ends, of calls that carry a payload of up to {@code payloadBytes}. */
+  public static long maxMessageBytes(long payloadBytes) {
+    return Math.max(DEFAULT_MAX_MESSAGE_BYTES, payloadBytes + MESSAGE_MARGIN);
+  }
+
   public static Future<HttpServer> serve(Vertx vertx, String host, int port, ServiceName service, Supplier<Future<Boolean>> healthy,
                                          CallerSignature signature, Consumer<GrpcEndpoints> bindRpcs) {
-    GrpcServer grpc = GrpcServer.server(vertx);
+    return serve(vertx, host, port, service, healthy, signature, DEFAULT_MAX_MESSAGE_BYTES, bindRpcs);
+  }
+
+  public static Future<HttpServer> serve(Vertx vertx, String host, int port, ServiceName service, Supplier<Future<Boolean>> healthy,
+                                         CallerSignature signature, long maxMessageBytes, Consumer<GrpcEndpoints> bindRpcs) {
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
     bindRpcs.accept(new GrpcEndpoints(grpc, signature));
     grpc.addService(HealthService.create(vertx).register(service, healthy));
     HttpServerOptions options = new HttpServerOptions()

@@ -38,6 +38,7 @@ class EmporiumConfigTest {
     assertThat(c.database.name()).isEqualTo("emporium");
     assertThat(c.jwtExpiry).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.maxBodyBytes).isEqualTo(1024 * 1024);
+    assertThat(c.imageMaxBytes).isEqualTo(5 * 1024 * 1024);
     assertThat(c.grpc.get(EmporiumConfig.Service.CATALOG).peerPort()).isEqualTo(9101);
     assertThat(c.stripeApiBase).isEqualTo("https://api.stripe.com");
     assertThat(c.devMailbox).isFalse();
@@ -51,6 +52,8 @@ class EmporiumConfigTest {
     assertThatThrownBy(() -> EmporiumConfig.from(with("REDIS_URL", "localhost:6379"))).hasMessageStartingWith("REDIS_URL ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("CATALOG_GRPC_ADDRESS", "catalog"))).hasMessageStartingWith("CATALOG_GRPC_ADDRESS ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("PASSWORD_HASH_COST", "4"))).hasMessageStartingWith("PASSWORD_HASH_COST ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "5MB"))).hasMessageStartingWith("IMAGE_MAX_BYTES ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "100"))).hasMessageStartingWith("IMAGE_MAX_BYTES ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("ADMIN_EMAIL", "a@example.com"))).hasMessage("ADMIN_PASSWORD is required when ADMIN_EMAIL is set");
     Map<String, String> noKafka = minimal();
     noKafka.remove("KAFKA_BOOTSTRAP_SERVERS");

@@ -200,6 +200,7 @@ public final class ProductRoutes {
       variants(body, f, values, false);
       change.addFields("variants");
     }
+    f.forbid("images", "change through POST and DELETE /products/{id}/images");
     f.forbid("stock", "changes through PUT /inventory/{sku}");
     f.forbid("sellerId", "cannot change");
     f.forbid("id", "cannot change");
@@ -263,6 +264,7 @@ public final class ProductRoutes {
     }
     draft.setStatus(orEmpty(f.optional("status", 20)));
     variants(body, f, draft, true);
+    images(body, f, draft);
     f.forbid("sellerId", "is the caller");
     f.forbid("id", "is assigned by the catalog");
     f.throwIfInvalid();
@@ -317,6 +319,25 @@ public final class ProductRoutes {
     }
   }
 
+  /** Image URLs as strings; the catalog judges the URLs themselves. */
+  private static void images(JsonObject body, Fields f, ProductDraft.Builder draft) {
+    Object raw = body.getValue("images");
+    if (raw == null) {
+      return;
+    }
+    if (!(raw instanceof JsonArray list)) {
+      f.error("images", "must be an array of URLs");
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.getValue(i) instanceof String url) {
+        draft.addImageUrls(url.strip());
+      } else {
+        f.error("images[" + i + "]", "must be a URL string");
+      }
+    }
+  }
+
   Future<Reply> mine(RoutingContext ctx) {
     Authn.requireRole(ctx, "seller", "admin");
     return catalog.call(CatalogGrpcClient.ListMyProducts, pageRequest(ctx), Authn.callContext(ctx)).map(ProductRoutes::page);
@@ -347,6 +368,8 @@ public final class ProductRoutes {
   }
 
   static JsonObject json(Product p) {
+    JsonArray images = new JsonArray();
+    p.getImagesList().forEach(i -> images.add(ImageRoutes.json(i)));
     JsonArray variants = new JsonArray();
     p.getVariantsList().forEach(v -> variants.add(new JsonObject()
         .put("sku", v.getSku())
@@ -367,6 +390,7 @@ public final class ProductRoutes {
         .put("reviewNote", p.getReviewNote().isEmpty() ? null : p.getReviewNote())
         .put("rating", new JsonObject().put("average", p.getRating().getAverage()).put("count", p.getRating().getCount()))
         .put("variants", variants)
+        .put("images", images)
         .put("createdAt", p.getCreatedAt())
         .put("updatedAt", p.getUpdatedAt());
   }
