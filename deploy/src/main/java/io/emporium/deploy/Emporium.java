@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,14 @@ public final class Emporium implements AutoCloseable {
       settings.putAll(embedded.settings());
       EmporiumConfig config = EmporiumConfig.from(settings);
       Platform platform = Platform.start(config, options.services(), embedded.smtpSink()).await(120, TimeUnit.SECONDS);
-      return new Emporium(config, embedded, platform, ephemeralDir);
+      Emporium running = new Emporium(config, embedded, platform, ephemeralDir);
+      if (embeddedDatabase && !options.ephemeral() && options.services().containsAll(EnumSet.allOf(Service.class))) {
+        DemoStore.seedOnce(platform.vertx(), config);
+      }
+      if (options.syntheticProducts() > 0) {
+        SyntheticCatalog.generate(config, options.syntheticProducts());
+      }
+      return running;
     } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
       embedded.close();
       deleteRecursively(ephemeralDir);

@@ -8,22 +8,29 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Command-line options of the launcher. */
-public record LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile) {
+public record LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile, int syntheticProducts) {
 
   static final String USAGE = """
       usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime] [--ephemeral] [--config=FILE]
-        --services   run only these services; the others are reached at their *_GRPC_ADDRESS (default: all)
-        --ephemeral  keep embedded data in a temporary directory that is deleted on exit
-        --config     a .env-style file of settings (KEY=VALUE); environment variables win over it""";
+                                    [--synthetic-products=N]
+        --services            run only these services; the others are reached at their *_GRPC_ADDRESS (default: all)
+        --ephemeral           keep embedded data in a temporary directory that is deleted on exit
+        --config              a .env-style file of settings (KEY=VALUE); environment variables win over it
+        --synthetic-products  after start, add N generated products to the catalog (for benchmarks)""";
+
+  public LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile) {
+    this(services, ephemeral, configFile, 0);
+  }
 
   public static LaunchOptions all() {
-    return new LaunchOptions(EnumSet.allOf(Service.class), false, null);
+    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0);
   }
 
   public static LaunchOptions parse(String... args) {
     Set<Service> services = EnumSet.allOf(Service.class);
     boolean ephemeral = false;
     Path config = null;
+    int synthetic = 0;
     for (String arg : args) {
       if (arg.startsWith("--services=")) {
         services = EnumSet.noneOf(Service.class);
@@ -32,13 +39,27 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
         }
       } else if (arg.equals("--ephemeral")) {
         ephemeral = true;
+      } else if (arg.startsWith("--synthetic-products=")) {
+        synthetic = syntheticProducts(arg.substring("--synthetic-products=".length()));
       } else if (arg.startsWith("--config=")) {
         config = Path.of(arg.substring("--config=".length()));
       } else {
         throw new ConfigException("unknown argument '" + arg + "'\n" + USAGE);
       }
     }
-    return new LaunchOptions(services, ephemeral, config);
+    return new LaunchOptions(services, ephemeral, config, synthetic);
+  }
+
+  private static int syntheticProducts(String raw) {
+    try {
+      int n = Integer.parseInt(raw);
+      if (n >= 1 && n <= 10_000_000) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException("--synthetic-products must be a whole number from 1 to 10000000, got '" + raw + "'");
   }
 
   private static Service service(String name) {
@@ -53,6 +74,6 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
   }
 
   public LaunchOptions ephemeral(boolean on) {
-    return new LaunchOptions(services, on, configFile);
+    return new LaunchOptions(services, on, configFile, syntheticProducts);
   }
 }

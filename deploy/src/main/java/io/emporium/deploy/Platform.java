@@ -39,6 +39,10 @@ public final class Platform {
   }
 
   /** Deploys the services, then the edge; fails (and closes Vert.x) when any start fails. */
+  Vertx vertx() {
+    return vertx;
+  }
+
   public static Future<Platform> start(EmporiumConfig config, Set<Service> services, DevMailbox devMailbox) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
