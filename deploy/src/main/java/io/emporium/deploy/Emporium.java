@@ -52,7 +52,8 @@ public final class Emporium implements AutoCloseable {
       System.err.println("emporium: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // also what Vert.x rethrows undeclared from await(), such as a BindException: the embedded servers are closed by now
       LOG.error("start-up failed", e);
       System.err.println("emporium: start-up failed: " + rootMessage(e));
       System.exit(1);
@@ -119,11 +120,12 @@ public final class Emporium implements AutoCloseable {
     }
     validateBeforeStarting(settings);
     EmbeddedServices embedded = EmbeddedServices.startMissing(settings, dataDir);
+    Emporium running = null;
     try {
       settings.putAll(embedded.settings());
       EmporiumConfig config = EmporiumConfig.from(settings);
       Platform platform = Platform.start(config, options.services(), embedded.smtpSink()).await(120, TimeUnit.SECONDS);
-      Emporium running = new Emporium(config, embedded, platform, ephemeralDir);
+      running = new Emporium(config, embedded, platform, ephemeralDir);
       if (embeddedDatabase && !options.ephemeral() && options.services().containsAll(EnumSet.allOf(Service.class))) {
         DemoStore.seedOnce(platform.vertx(), config);
       }
@@ -131,7 +133,11 @@ public final class Emporium implements AutoCloseable {
         SyntheticCatalog.generate(config, options.syntheticProducts());
       }
       return running;
-    } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+    } catch (Exception e) {
+      if (running != null) {
+        running.close();
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      }
       embedded.close();
       deleteRecursively(ephemeralDir);
       if (e instanceof RuntimeException re && rootCause(re) instanceof ConfigException ce) {

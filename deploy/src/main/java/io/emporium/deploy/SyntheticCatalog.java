@@ -81,6 +81,8 @@ final class SyntheticCatalog {
         variants.executeUpdate();
       }
       c.commit();
+      c.setAutoCommit(true);
+      // fresh statistics, or the planner takes 100 000 rows for a handful and picks bad plans until autovacuum comes by
       try (var analyze = c.createStatement()) {
         analyze.execute("ANALYZE catalog.products");
         analyze.execute("ANALYZE catalog.variants");

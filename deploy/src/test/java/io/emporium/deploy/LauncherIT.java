@@ -3,6 +3,7 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,19 @@ class LauncherIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     return Files.readString(log).strip();
+  }
+
+  @Test
+  void aPortAlreadyTakenEndsTheProcessInsteadOfLeavingItHalfStarted(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Map<String, String> env = ports();
+      env.put("CATALOG_GRPC_PORT", Integer.toString(taken.getLocalPort()));
+      Path log = dir.resolve("launcher.log");
+      Process p = launcher(env, log, "--ephemeral").start();
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the launcher exited").isTrue();
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(log)).contains("emporium: start-up failed");
+    }
   }
 
   @Test
@@ -87,6 +101,15 @@ class LauncherIT {
     Api api = Api.connect(Integer.parseInt(env.get("APP_PORT")), "127.0.0.1");
 
     Process first = startAndAwaitReady(env, dir.resolve("first.log"));
+    Api.Response demo = api.await(Duration.ofSeconds(60), () -> api.get("/api/v1/products?limit=100"),
+        r -> r.status() == 200 && r.json().getLong("total") > 0);
+    assertThat(demo.json().getLong("total")).as("a first embedded start seeds the demo store").isEqualTo(9);
+    JsonObject shown = demo.json().getJsonArray("items").getJsonObject(0);
+    assertThat(shown.getJsonArray("variants")).isNotEmpty();
+    Api.Response picture = api.get(shown.getJsonArray("images").getJsonObject(0).getString("url"));
+    assertThat(picture.status()).isEqualTo(200);
+    assertThat(picture.header("Content-Type")).isEqualTo("image/png");
+    assertThat(api.get("/api/v1/categories").jsonArray()).hasSize(3);
     String email = Accounts.uniqueEmail("durable");
     assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
     Accounts.Account account = Accounts.login(api, email, Accounts.PASSWORD);
@@ -97,6 +120,7 @@ class LauncherIT {
       assertThat(api.get("/api/v1/users/me", account.accessToken()).json().getString("email"))
           .as("the account and the generated development JWT secret both persisted").isEqualTo(email);
       Accounts.login(api, email, Accounts.PASSWORD);
+      assertThat(api.get("/api/v1/products?limit=1").json().getLong("total")).as("the demo store is seeded once").isEqualTo(9);
     } finally {
       terminate(second);
     }

@@ -5,6 +5,7 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.edge.cache.CatalogCache;
+import io.emporium.edge.cache.InFlight;
 import io.emporium.proto.catalog.v1.DeleteProductRequest;
 import io.emporium.proto.catalog.v1.Facets;
 import io.emporium.proto.catalog.v1.GetCategoryRequest;
@@ -45,6 +46,8 @@ public final class ProductRoutes {
 
   private final GrpcCalls catalog;
   private final CatalogCache cache;
+  private final InFlight<Product> productReads = new InFlight<>();
+  private final InFlight<Reply> listingReads = new InFlight<>();
 
   public ProductRoutes(GrpcCalls catalog, CatalogCache cache) {
     this.catalog = catalog;
@@ -110,11 +113,12 @@ public final class ProductRoutes {
         return Future.succeededFuture(Reply.encoded(cached.body()));
       }
       ctx.response().putHeader(CACHE_HEADER, "miss");
-      return catalog.call(CatalogGrpcClient.SearchProducts, request, Authn.callContext(ctx)).map(page -> {
-        Reply reply = page(page);
-        cache.putListing(cached, reply.body().toString());
-        return reply;
-      });
+      return listingReads.share(canonical(request), () -> catalog.call(CatalogGrpcClient.SearchProducts, request, Authn.callContext(ctx))
+          .map(page -> {
+            Reply reply = page(page);
+            cache.putListing(cached, reply.body().toString());
+            return reply;
+          }));
     });
   }
 
@@ -227,7 +231,9 @@ public final class ProductRoutes {
       }
       ctx.response().putHeader(CACHE_HEADER, "miss");
       GetProductRequest request = GetProductRequest.newBuilder().setProductId(id).build();
-      return catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx)).map(p -> {
+      // what a product read answers depends on who asks (drafts show to their seller), so only the same caller shares one
+      String reader = id + "/" + Authn.callContext(ctx).userId();
+      return productReads.share(reader, () -> catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx))).map(p -> {
         JsonObject body = json(p);
         if (p.getStatus().equals("active")) {
           cache.putProduct(cached, body.encode());
