@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -51,19 +52,17 @@ public final class ProductSearchStore {
         });
     return tsquery.compose(text -> {
       Sort sort = SearchRules.sort(s);
-      Future<List<Row>> page = page(s, sort, text);
-      Future<Facets> facets = s.getCursor().isEmpty() ? facets(s, text) : Future.succeededFuture(null);
-      return Future.all(page, facets).compose(done -> {
-        List<Row> rows = page.result();
-        boolean more = rows.size() > s.getLimit();
-        List<Row> shown = more ? rows.subList(0, s.getLimit()) : rows;
+      Future<Matches> matches = s.getCursor().isEmpty() ? firstPage(s, sort, text) : laterPage(s, sort, text);
+      return matches.compose(m -> {
+        boolean more = m.page().size() > s.getLimit();
+        List<Row> shown = more ? m.page().subList(0, s.getLimit()) : m.page();
         return products.findAll(shown.stream().map(r -> r.getUUID("id")).toList()).map(found -> {
           ProductPage.Builder out = ProductPage.newBuilder().addAllProducts(found);
           if (more) {
             out.setNextCursor(cursorAfter(sort, shown.get(shown.size() - 1)).encode());
           }
-          if (facets.result() != null) {
-            out.setFacets(facets.result());
+          if (m.facets() != null) {
+            out.setFacets(m.facets());
           }
           return out.build();
         });
@@ -71,73 +70,107 @@ public final class ProductSearchStore {
     });
   }
 
-  private Future<List<Row>> page(ProductSearch s, Sort sort, String tsquery) {
+  /** The rows of a page (one more than asked, to tell whether another follows) and, on a first page, the facets. */
+  private record Matches(List<Row> page, Facets facets) {}
+
+  /**
+   * The first page and the facets from one evaluation of the search: the matches are computed once
+   * (the expensive part) and both the page and the counts are taken from them.
+   */
+  private Future<Matches> firstPage(ProductSearch s, Sort sort, String tsquery) {
     Query q = new Query();
-    String rank = tsquery == null ? "0::real" : "ts_rank(p.search, to_tsquery('english', " + q.bind(tsquery) + "))";
-    StringBuilder sql = new StringBuilder("SELECT p.id, p.price, p.created_at, p.rating_average, p.rating_count, ")
-        .append(rank).append(" AS rank FROM catalog.products p WHERE ").append(filters(s, tsquery, q));
-    if (!s.getCursor().isEmpty()) {
-      Cursor c = Cursor.decode(s.getCursor()).orElseThrow();
-      String id = q.bind(c.id());
-      sql.append(switch (sort) {
-        case NEWEST -> " AND (p.created_at, p.id) < (" + q.bind(OffsetDateTime.parse(c.value())) + ", " + id + ")";
-        case PRICE -> " AND (p.price, p.id) > (" + q.bind(Long.parseLong(c.value())) + ", " + id + ")";
-        case PRICE_DESCENDING -> " AND (p.price, p.id) < (" + q.bind(Long.parseLong(c.value())) + ", " + id + ")";
-        case RATING -> {
-          String[] parts = c.value().split("/", 2);
-          yield " AND (p.rating_average, p.rating_count, p.id) < (" + q.bind(new BigDecimal(parts[0])) + "::numeric, "
-              + q.bind(Integer.parseInt(parts[1])) + "::int, " + id + ")";
-        }
-        case RELEVANCE -> " AND (" + rank + ", p.id) < (" + q.bind(Float.parseFloat(c.value())) + "::real, " + id + ")";
-      });
+    String rank = rank(tsquery, q);
+    StringBuilder buckets = new StringBuilder();
+    StringBuilder bucketNames = new StringBuilder();
+    StringBuilder noBuckets = new StringBuilder();
+    for (int i = 0; i < SearchRules.PRICE_BOUNDS.length; i++) {
+      buckets.append(", count(*) FILTER (WHERE price < ").append(SearchRules.PRICE_BOUNDS[i]).append(") AS below").append(i);
+      bucketNames.append(", below").append(i);
+      noBuckets.append(", NULL::bigint AS below").append(i);
     }
-    sql.append(switch (sort) {
-      case NEWEST -> " ORDER BY p.created_at DESC, p.id DESC";
-      case PRICE -> " ORDER BY p.price, p.id";
-      case PRICE_DESCENDING -> " ORDER BY p.price DESC, p.id DESC";
-      case RATING -> " ORDER BY p.rating_average DESC, p.rating_count DESC, p.id DESC";
-      case RELEVANCE -> " ORDER BY rank DESC, p.id DESC";
-    });
-    sql.append(" LIMIT ").append(q.bind(s.getLimit() + 1));
-    return pool.preparedQuery(sql.toString()).execute(q.args).map(rows -> {
-      List<Row> out = new ArrayList<>();
-      rows.forEach(out::add);
-      return out;
+    String sql = "WITH matches AS MATERIALIZED (SELECT p.id, p.price, p.created_at, p.rating_average, p.rating_count, p.category_id, "
+        + rank + " AS rank FROM catalog.products p WHERE " + filters(s, tsquery, q) + "), "
+        + "page AS (SELECT *, row_number() OVER (" + order(sort, "") + ") AS position FROM matches " + order(sort, "")
+        + " LIMIT " + q.bind(s.getLimit() + 1) + "), "
+        + "facets AS (SELECT category_id, count(*) AS n" + buckets + " FROM matches GROUP BY category_id) "
+        + "SELECT 'page' AS part, id, price, created_at, rating_average, rating_count, rank, position, NULL::uuid AS category_id, "
+        + "NULL::bigint AS n" + noBuckets + " FROM page "
+        + "UNION ALL SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, category_id, n" + bucketNames + " FROM facets";
+    return pool.preparedQuery(sql).execute(q.args).map(rows -> {
+      List<Row> page = new ArrayList<>();
+      List<Row> counts = new ArrayList<>();
+      rows.forEach(r -> (r.getString("part").equals("page") ? page : counts).add(r));
+      page.sort(Comparator.comparingLong(r -> r.getLong("position")));
+      return new Matches(page, facets(counts));
     });
   }
 
-  /** Category counts and price ranges over every match (no cursor), and their total. */
-  private Future<Facets> facets(ProductSearch s, String tsquery) {
+  private Future<Matches> laterPage(ProductSearch s, Sort sort, String tsquery) {
     Query q = new Query();
-    StringBuilder buckets = new StringBuilder();
-    for (int i = 0; i < SearchRules.PRICE_BOUNDS.length; i++) {
-      buckets.append(", count(*) FILTER (WHERE p.price < ").append(SearchRules.PRICE_BOUNDS[i]).append(") AS below").append(i);
-    }
-    String sql = "SELECT p.category_id, count(*) AS n" + buckets + " FROM catalog.products p WHERE " + filters(s, tsquery, q)
-        + " GROUP BY p.category_id ORDER BY n DESC, p.category_id";
-    return pool.preparedQuery(sql).execute(q.args).map(rows -> {
-      Facets.Builder f = Facets.newBuilder();
-      long total = 0;
-      long[] below = new long[SearchRules.PRICE_BOUNDS.length];
-      for (Row r : rows) {
-        long n = r.getLong("n");
-        total += n;
-        f.addCategories(CategoryCount.newBuilder()
-            .setCategoryId(r.getUUID("category_id") == null ? "" : r.getUUID("category_id").toString()).setCount(n));
-        for (int i = 0; i < below.length; i++) {
-          below[i] += r.getLong("below" + i);
-        }
+    String rank = rank(tsquery, q);
+    StringBuilder sql = new StringBuilder("SELECT p.id, p.price, p.created_at, p.rating_average, p.rating_count, ")
+        .append(rank).append(" AS rank FROM catalog.products p WHERE ").append(filters(s, tsquery, q));
+    Cursor c = Cursor.decode(s.getCursor()).orElseThrow();
+    String id = q.bind(c.id());
+    sql.append(switch (sort) {
+      case NEWEST -> " AND (p.created_at, p.id) < (" + q.bind(OffsetDateTime.parse(c.value())) + ", " + id + ")";
+      case PRICE -> " AND (p.price, p.id) > (" + q.bind(Long.parseLong(c.value())) + ", " + id + ")";
+      case PRICE_DESCENDING -> " AND (p.price, p.id) < (" + q.bind(Long.parseLong(c.value())) + ", " + id + ")";
+      case RATING -> {
+        String[] parts = c.value().split("/", 2);
+        yield " AND (p.rating_average, p.rating_count, p.id) < (" + q.bind(new BigDecimal(parts[0])) + "::numeric, "
+            + q.bind(Integer.parseInt(parts[1])) + "::int, " + id + ")";
       }
-      long from = 0;
-      long counted = 0;
-      for (int i = 0; i < below.length; i++) {
-        f.addPriceRanges(PriceRange.newBuilder().setMin(from).setMax(SearchRules.PRICE_BOUNDS[i]).setCount(below[i] - counted));
-        from = SearchRules.PRICE_BOUNDS[i];
-        counted = below[i];
-      }
-      f.addPriceRanges(PriceRange.newBuilder().setMin(from).setCount(total - counted));
-      return f.setTotal(total).build();
+      case RELEVANCE -> " AND (" + rank + ", p.id) < (" + q.bind(Float.parseFloat(c.value())) + "::real, " + id + ")";
     });
+    sql.append(' ').append(order(sort, "p.")).append(" LIMIT ").append(q.bind(s.getLimit() + 1));
+    return pool.preparedQuery(sql.toString()).execute(q.args).map(rows -> {
+      List<Row> out = new ArrayList<>();
+      rows.forEach(out::add);
+      return new Matches(out, null);
+    });
+  }
+
+  private static String rank(String tsquery, Query q) {
+    return tsquery == null ? "0::real" : "ts_rank(p.search, to_tsquery('english', " + q.bind(tsquery) + "))";
+  }
+
+  /** The ORDER BY of a listing order, on columns of {@code table} (a prefix such as "p." or none). */
+  private static String order(Sort sort, String table) {
+    return switch (sort) {
+      case NEWEST -> "ORDER BY " + table + "created_at DESC, " + table + "id DESC";
+      case PRICE -> "ORDER BY " + table + "price, " + table + "id";
+      case PRICE_DESCENDING -> "ORDER BY " + table + "price DESC, " + table + "id DESC";
+      case RATING -> "ORDER BY " + table + "rating_average DESC, " + table + "rating_count DESC, " + table + "id DESC";
+      case RELEVANCE -> "ORDER BY rank DESC, " + table + "id DESC";
+    };
+  }
+
+  /** Category counts and price ranges from the facet rows (one per category), and their total. */
+  private static Facets facets(List<Row> rows) {
+    Facets.Builder f = Facets.newBuilder();
+    long total = 0;
+    long[] below = new long[SearchRules.PRICE_BOUNDS.length];
+    rows.sort(Comparator.<Row>comparingLong(r -> -r.getLong("n"))
+        .thenComparing(r -> r.getUUID("category_id") == null ? "" : r.getUUID("category_id").toString()));
+    for (Row r : rows) {
+      long n = r.getLong("n");
+      total += n;
+      f.addCategories(CategoryCount.newBuilder()
+          .setCategoryId(r.getUUID("category_id") == null ? "" : r.getUUID("category_id").toString()).setCount(n));
+      for (int i = 0; i < below.length; i++) {
+        below[i] += r.getLong("below" + i);
+      }
+    }
+    long from = 0;
+    long counted = 0;
+    for (int i = 0; i < below.length; i++) {
+      f.addPriceRanges(PriceRange.newBuilder().setMin(from).setMax(SearchRules.PRICE_BOUNDS[i]).setCount(below[i] - counted));
+      from = SearchRules.PRICE_BOUNDS[i];
+      counted = below[i];
+    }
+    f.addPriceRanges(PriceRange.newBuilder().setMin(from).setCount(total - counted));
+    return f.setTotal(total).build();
   }
 
   /** The WHERE clause every listing of this search shares: public products matching the query and filters. */

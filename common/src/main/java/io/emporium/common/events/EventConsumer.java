@@ -13,9 +13,15 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,7 @@ public final class EventConsumer {
   private final Pool pool;
   private final String name;
   private final String topic;
+  private final String bootstrapServers;
   private final Handler handler;
   private final KafkaConsumer<String, Buffer> consumer;
   private final String recordProcessed;
@@ -52,6 +59,7 @@ public final class EventConsumer {
     this.pool = pool;
     this.name = name;
     this.topic = topic;
+    this.bootstrapServers = bootstrapServers;
     this.handler = handler;
     this.consumer = KafkaConsumer.create(vertx, Map.of(
         "bootstrap.servers", bootstrapServers,
@@ -68,9 +76,22 @@ public final class EventConsumer {
         ON CONFLICT DO NOTHING""".formatted(schema);
   }
 
+  /** Makes sure the topic exists (so partitions are assigned at once, not when a producer first writes), then polls. */
   public Future<Void> start() {
     running = true;
-    return consumer.subscribe(topic).onSuccess(v -> pollLoop());
+    // the plain admin client (blocking, so on a worker): only it can ask for the broker's default partitions and replication
+    Future<Void> created = vertx.executeBlocking(() -> {
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 5000,
+          "default.api.timeout.ms", 5000))) {
+        admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      return null;
+    }, false);
+    return created.compose(v -> consumer.subscribe(topic)).onSuccess(v -> pollLoop());
   }
 
   private void pollLoop() {

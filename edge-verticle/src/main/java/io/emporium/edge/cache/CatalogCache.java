@@ -92,6 +92,10 @@ public final class CatalogCache {
     return moveOn(CATEGORIES);
   }
 
+  public Future<Void> retireListings() {
+    return moveOn(LISTINGS);
+  }
+
   private Future<Entry> read(String item) {
     return read(item, item);
   }

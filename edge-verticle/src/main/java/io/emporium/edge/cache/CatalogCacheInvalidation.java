@@ -26,7 +26,9 @@ public final class CatalogCacheInvalidation {
       return Future.succeededFuture();
     }
     return switch (event.getKindCase()) {
-      case PRODUCT_CHANGED -> cache.retireProduct(event.getProductId());
+      // a new product has no page cached yet, but it may belong in listings
+      case PRODUCT_CHANGED -> event.getProductChanged().getReason().equals("created")
+          ? cache.retireListings() : cache.retireProduct(event.getProductId());
       case CATEGORY_CHANGED -> cache.retireCategories();
       default -> Future.succeededFuture();
     };
