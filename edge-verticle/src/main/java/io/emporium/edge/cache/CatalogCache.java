@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Public catalog reads kept in Redis so the hot ones skip the catalog service: product pages, the category
- * list and listings. Each entry lives under a version that a change moves on (the catalog's change events
- * do, and the edge's own writes at once), so a read that raced a change stores its old answer under a
- * version nobody asks for any more. Every change also moves the listings' version on.
- * Redis failing or slow counts as a miss, and the edge answers from the catalog.
+ * list and listings. Each entry is stored with the version of its item it was read at, and a change moves
+ * the version on (the catalog's change events do, and the edge's own writes at once); an entry of an older
+ * version is a miss, so a read that raced a change cannot serve its old answer. Every change also moves
+ * the listings' version on. Redis failing or slow counts as a miss, and the edge answers from the catalog.
  */
 public final class CatalogCache {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogCache.class);
@@ -31,10 +31,6 @@ public final class CatalogCache {
   private static final long REDIS_TIMEOUT_MS = 250;
   private static final String LISTINGS = "catalog:listings";
   private static final String CATEGORIES = "catalog:categories";
-  /** One round trip: an item's current version and its entry under that version. */
-  private static final String READ = """
-      local v = redis.call('GET', KEYS[1]) or '0'
-      return {v, redis.call('GET', ARGV[1] .. ':' .. v)}""";
 
   private final Redis redis;
 
@@ -42,8 +38,8 @@ public final class CatalogCache {
     this.redis = redis;
   }
 
-  /** What the cache holds for one item: its body (null on a miss) and where a fresh body belongs. */
-  public record Entry(String key, String body) {
+  /** What the cache holds for one item: its body (null on a miss), and where and at which version a fresh body belongs. */
+  public record Entry(String key, String version, String body) {
     public boolean hit() {
       return body != null;
     }
@@ -100,15 +96,20 @@ public final class CatalogCache {
     return read(item, item);
   }
 
-  private Future<Entry> read(String versionOf, String prefix) {
-    Future<Entry> found = redis.send(Request.cmd(Command.EVAL).arg(READ).arg(1).arg(versionOf + ":version").arg(prefix))
-        .map(r -> new Entry(prefix + ":" + r.get(0).toString(), r.get(1) == null ? null : r.get(1).toString()));
-    return quietly(found).map(e -> e == null ? new Entry(null, null) : e);
+  /** One round trip: the item's current version and its entry, which holds "version|body". */
+  private Future<Entry> read(String versionOf, String key) {
+    Future<Entry> found = redis.send(Request.cmd(Command.MGET).arg(versionOf + ":version").arg(key)).map(r -> {
+      String version = r.get(0) == null ? "0" : r.get(0).toString();
+      String stored = r.get(1) == null ? null : r.get(1).toString();
+      String prefix = version + "|";
+      return new Entry(key, version, stored != null && stored.startsWith(prefix) ? stored.substring(prefix.length()) : null);
+    });
+    return quietly(found).map(e -> e == null ? new Entry(null, null, null) : e);
   }
 
   private void put(Entry miss, String body, Duration ttl) {
     if (miss.key() != null) {
-      quietly(redis.send(Request.cmd(Command.SET).arg(miss.key()).arg(body).arg("PX").arg(ttl.toMillis())));
+      quietly(redis.send(Request.cmd(Command.SET).arg(miss.key()).arg(miss.version() + "|" + body).arg("PX").arg(ttl.toMillis())));
     }
   }
 

@@ -223,7 +223,7 @@ public final class ProductRoutes {
   /** A public product page comes from the cache when it is there; pages only their owner or an admin may see never go in. */
   Future<Reply> get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(new CatalogCache.Entry(null, null)) : cache.product(id);
+    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(new CatalogCache.Entry(null, null, null)) : cache.product(id);
     return lookup.compose(cached -> {
       if (cached.hit()) {
         ctx.response().putHeader(CACHE_HEADER, "hit");
