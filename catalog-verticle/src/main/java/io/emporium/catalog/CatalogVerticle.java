@@ -15,6 +15,7 @@ import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ImageStore;
 import io.emporium.catalog.store.InventoryStore;
+import io.emporium.catalog.store.OfferStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.PurchaseStore;
@@ -52,7 +53,7 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new ProductRpcs(products, new ProductSearchStore(pool, products), new SettingsStore(pool)).bind(endpoints);
+    new ProductRpcs(products, new ProductSearchStore(pool, products), new SettingsStore(pool), new OfferStore(pool)).bind(endpoints);
     new ReviewRpcs(products, new ReviewStore(pool, events), purchases).bind(endpoints);
     new CategoryRpcs(new CategoryStore(pool, events)).bind(endpoints);
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);

@@ -55,29 +55,6 @@ class ServicesIT {
     assertThat(malformed.header("Content-Type")).isEqualTo("application/problem+json");
   }
 
-  @Test
-  void theCartBelongsToTheCallerNamedInGrpcMetadata(Api api) {
-    Accounts.Account buyer = Accounts.signedIn(api, null);
-    Accounts.Account other = Accounts.signedIn(api, null);
-    UUID cart = UUID.randomUUID();
-    TestPlatform.db().preparedQuery("INSERT INTO ordering.carts (id, user_id) VALUES ($1, $2)").execute(Tuple.of(cart, UUID.fromString(buyer.id())))
-        .await();
-    TestPlatform.db().preparedQuery("INSERT INTO ordering.cart_items (id, cart_id, product_id, sku, name, unit_price, quantity) "
-        + "VALUES ($1, $2, $3, 'SKU-1', 'Mug', 1250, 2), ($4, $2, $3, 'SKU-2', 'Plate', 800, 1)")
-        .execute(Tuple.of(UUID.randomUUID(), cart, UUID.randomUUID(), UUID.randomUUID())).await();
-
-    Api.Response mine = api.get("/api/v1/cart", buyer.accessToken());
-    assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
-    assertThat(mine.json().getString("id")).isEqualTo(cart.toString());
-    assertThat(mine.json().getJsonArray("items")).hasSize(2);
-    assertThat(mine.json().getLong("subtotal")).isEqualTo(3300L);
-
-    Api.Response theirs = api.get("/api/v1/cart", other.accessToken());
-    assertThat(theirs.json().getJsonArray("items")).isEmpty();
-    assertThat(theirs.json().getString("id")).isNull();
-    assertThat(api.get("/api/v1/cart").json().getJsonArray("items")).as("a guest without a cart token").isEmpty();
-  }
-
   private static String event(String id) {
     return new JsonObject().put("id", id).put("object", "event").put("type", "checkout.session.completed")
         .put("api_version", com.stripe.Stripe.API_VERSION).put("created", System.currentTimeMillis() / 1000)

@@ -16,6 +16,7 @@ import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
 import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.CartRoutes;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.ImageRoutes;
@@ -159,8 +160,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 
-    ServiceRoutes services = new ServiceRoutes(peer(Service.ORDERING, "ordering"),
-        peer(Service.PAYMENT, "payment"), peer(Service.REALTIME, "realtime"));
+    ServiceRoutes services = new ServiceRoutes(peer(Service.PAYMENT, "payment"), peer(Service.REALTIME, "realtime"));
     new HealthRoutes(vertx, pool, redis, kafkaAdmin, Map.of(
         "catalog", new HealthRoutes.Peer(peer(Service.CATALOG, "catalog"), CatalogGrpcService.SERVICE_NAME),
         "ordering", new HealthRoutes.Peer(peer(Service.ORDERING, "ordering"), OrderingGrpcService.SERVICE_NAME),
@@ -183,6 +183,7 @@ public final class EdgeVerticle extends VerticleBase {
     new CategoryRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new CartRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);

@@ -2,6 +2,7 @@ package io.emporium.catalog.grpc;
 
 import io.emporium.catalog.domain.ProductRules;
 import io.emporium.catalog.domain.SearchRules;
+import io.emporium.catalog.store.OfferStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.SettingsStore;
@@ -32,9 +33,11 @@ public final class ProductRpcs {
   private final ProductStore products;
   private final ProductSearchStore search;
   private final SettingsStore settings;
+  private final OfferStore offers;
 
-  public ProductRpcs(ProductStore products, ProductSearchStore search, SettingsStore settings) {
+  public ProductRpcs(ProductStore products, ProductSearchStore search, SettingsStore settings, OfferStore offers) {
     this.products = products;
+    this.offers = offers;
     this.search = search;
     this.settings = settings;
   }
@@ -44,6 +47,13 @@ public final class ProductRpcs {
     endpoints.unary(CatalogGrpcService.SearchProducts, (caller, request) -> {
       List<ApiProblem.FieldError> errors = SearchRules.validate(request);
       return errors.isEmpty() ? search.search(request) : Future.failedFuture(ApiProblem.invalid(errors));
+    });
+    endpoints.unary(CatalogGrpcService.LookupVariants, (caller, request) -> {
+      if (request.getSkusCount() + request.getProductIdsCount() > MAX_PAGE) {
+        return Future.failedFuture(ApiProblem.invalid("skus", "at most " + MAX_PAGE + " skus and products at once"));
+      }
+      List<UUID> ids = request.getProductIdsList().stream().map(Ids::parse).filter(java.util.Objects::nonNull).toList();
+      return offers.lookup(request.getSkusList(), ids);
     });
     endpoints.unary(CatalogGrpcService.CreateProduct, this::createProduct);
     endpoints.unary(CatalogGrpcService.ListMyProducts, this::listMine);

@@ -3,9 +3,6 @@ package io.emporium.edge.http;
 import com.google.protobuf.ByteString;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.proto.ordering.v1.Cart;
-import io.emporium.proto.ordering.v1.GetCartRequest;
-import io.emporium.proto.ordering.v1.OrderingGrpcClient;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.emporium.proto.payment.v1.WebhookDelivery;
 import io.emporium.proto.realtime.v1.ListDevMailRequest;
@@ -19,32 +16,24 @@ import java.util.Set;
 
 /**
  * The REST rows served by the other services, each one gRPC call through the generated client
- * method: the ordering cart, the payment webhook and the development mailbox.
+ * method: the payment webhook and the development mailbox.
  */
 public final class ServiceRoutes {
-  private final GrpcCalls ordering;
   private final GrpcCalls payment;
   private final GrpcCalls realtime;
 
-  public ServiceRoutes(GrpcCalls ordering, GrpcCalls payment, GrpcCalls realtime) {
-    this.ordering = ordering;
+  public ServiceRoutes(GrpcCalls payment, GrpcCalls realtime) {
     this.payment = payment;
     this.realtime = realtime;
   }
 
   public void mount(Router api) {
-    api.get("/cart").handler(Endpoint.of(this::cart));
     api.post("/payments/webhook").handler(Endpoint.of(this::webhook));
   }
 
   /** {@code GET /dev/mailbox}: exists only when mail goes to the embedded sink. */
   public void mountDevMailbox(Router router) {
     router.get("/dev/mailbox").handler(Endpoint.of(this::devMailbox));
-  }
-
-  Future<Reply> cart(RoutingContext ctx) {
-    return ordering.call(OrderingGrpcClient.GetCart, GetCartRequest.getDefaultInstance(), Authn.callContext(ctx))
-        .map(c -> Reply.ok(cartJson(c)));
   }
 
   Future<Reply> webhook(RoutingContext ctx) {
@@ -72,20 +61,4 @@ public final class ServiceRoutes {
         });
   }
 
-  static JsonObject cartJson(Cart c) {
-    JsonArray items = new JsonArray();
-    c.getItemsList().forEach(i -> items.add(new JsonObject()
-        .put("id", i.getId()).put("productId", i.getProductId()).put("sku", i.getSku()).put("name", i.getName())
-        .put("unitPrice", i.getUnitPrice()).put("quantity", i.getQuantity()).put("lineTotal", i.getLineTotal())
-        .put("available", i.getAvailable())));
-    return new JsonObject()
-        .put("id", c.getId().isEmpty() ? null : c.getId())
-        .put("items", items)
-        .put("subtotal", c.getSubtotal())
-        .put("discount", c.getDiscount())
-        .put("total", c.getTotal())
-        .put("currency", c.getCurrency())
-        .put("discountCode", c.getDiscountCode().isEmpty() ? null : c.getDiscountCode())
-        .put("warnings", new JsonArray(c.getWarningsList()));
-  }
 }
