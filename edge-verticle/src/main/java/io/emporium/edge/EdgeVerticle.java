@@ -18,6 +18,7 @@ import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CartRoutes;
 import io.emporium.edge.http.CategoryRoutes;
+import io.emporium.edge.http.DiscountRoutes;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.ImageRoutes;
 import io.emporium.edge.http.InventoryRoutes;
@@ -184,6 +185,7 @@ public final class EdgeVerticle extends VerticleBase {
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new CartRoutes(peer(Service.ORDERING, "ordering")).mount(api);
+    new DiscountRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);

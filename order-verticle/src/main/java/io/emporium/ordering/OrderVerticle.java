@@ -5,8 +5,10 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.ordering.grpc.DiscountRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.store.CartStore;
+import io.emporium.ordering.store.DiscountStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
@@ -33,7 +35,9 @@ public final class OrderVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new OrderingRpcs(new CartStore(pool), catalog).bind(endpoints);
+    DiscountStore discounts = new DiscountStore(pool);
+    new OrderingRpcs(new CartStore(pool), discounts, catalog).bind(endpoints);
+    new DiscountRpcs(discounts).bind(endpoints);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.ordering.v1.AddCartItemRequest;
+import io.emporium.proto.ordering.v1.ApplyDiscountRequest;
 import io.emporium.proto.ordering.v1.Cart;
 import io.emporium.proto.ordering.v1.ChangeCartItemRequest;
 import io.emporium.proto.ordering.v1.GetCartRequest;
@@ -33,6 +34,9 @@ public final class CartRoutes {
     api.patch("/cart/items/:itemId").handler(Endpoint.of(ctx -> change(ctx, null)));
     api.delete("/cart/items/:itemId").handler(Endpoint.of(ctx -> change(ctx, 0)));
     api.post("/cart/merge").handler(Endpoint.of(this::merge));
+    api.post("/cart/discount").handler(Endpoint.of(this::applyDiscount));
+    api.delete("/cart/discount").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.RemoveDiscount,
+        GetCartRequest.newBuilder().setCartToken(token(ctx)).build(), Authn.callContext(ctx)).map(c -> Reply.ok(json(c)))));
   }
 
   private static String token(RoutingContext ctx) {
@@ -84,6 +88,14 @@ public final class CartRoutes {
         .setItemId(ctx.pathParam("itemId")).setQuantity(quantity).build();
     return ordering.call(OrderingGrpcClient.ChangeCartItem, request, Authn.callContext(ctx))
         .map(c -> removal != null ? Reply.noContent() : Reply.ok(json(c)));
+  }
+
+  Future<Reply> applyDiscount(RoutingContext ctx) {
+    Fields f = new Fields(JsonBodies.object(ctx));
+    String code = f.required("code", 100);
+    f.throwIfInvalid();
+    return ordering.call(OrderingGrpcClient.ApplyDiscount, ApplyDiscountRequest.newBuilder().setCartToken(token(ctx)).setCode(code)
+        .build(), Authn.callContext(ctx)).map(c -> Reply.ok(json(c)));
   }
 
   Future<Reply> merge(RoutingContext ctx) {

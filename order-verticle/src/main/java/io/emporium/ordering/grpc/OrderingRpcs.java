@@ -8,18 +8,23 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.CartPricing;
 import io.emporium.ordering.domain.CartPricing.Line;
 import io.emporium.ordering.domain.CartTokens;
+import io.emporium.ordering.domain.DiscountRules;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.CartStore.StoredCart;
+import io.emporium.ordering.store.DiscountStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.LookupVariantsRequest;
 import io.emporium.proto.catalog.v1.VariantOffer;
 import io.emporium.proto.ordering.v1.AddCartItemRequest;
+import io.emporium.proto.ordering.v1.ApplyDiscountRequest;
 import io.emporium.proto.ordering.v1.Cart;
 import io.emporium.proto.ordering.v1.ChangeCartItemRequest;
+import io.emporium.proto.ordering.v1.Discount;
 import io.emporium.proto.ordering.v1.GetCartRequest;
 import io.emporium.proto.ordering.v1.MergeCartRequest;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,10 +38,12 @@ import java.util.UUID;
  */
 public final class OrderingRpcs {
   private final CartStore carts;
+  private final DiscountStore discounts;
   private final GrpcCalls catalog;
 
-  public OrderingRpcs(CartStore carts, GrpcCalls catalog) {
+  public OrderingRpcs(CartStore carts, DiscountStore discounts, GrpcCalls catalog) {
     this.carts = carts;
+    this.discounts = discounts;
     this.catalog = catalog;
   }
 
@@ -46,6 +53,37 @@ public final class OrderingRpcs {
     endpoints.unary(OrderingGrpcService.ChangeCartItem, this::change);
     endpoints.unary(OrderingGrpcService.ClearCart, this::clear);
     endpoints.unary(OrderingGrpcService.MergeCart, this::merge);
+    endpoints.unary(OrderingGrpcService.ApplyDiscount, this::applyDiscount);
+    endpoints.unary(OrderingGrpcService.RemoveDiscount, (caller, r) -> find(owner(caller, r.getCartToken()))
+        .compose(found -> found.isEmpty() ? Future.succeededFuture() : carts.setDiscountCode(found.get().id(), null))
+        .compose(v -> read(caller, r.getCartToken())));
+  }
+
+  Future<Cart> applyDiscount(CallContext caller, ApplyDiscountRequest request) {
+    Owner owner = owner(caller, request.getCartToken());
+    String code = DiscountRules.normalize(request.getCode());
+    return find(owner).compose(found -> {
+      if (found.isEmpty() || found.get().lines().isEmpty()) {
+        return Future.failedFuture(ApiProblem.invalid("code", "applies to a cart with items; add something first"));
+      }
+      StoredCart stored = found.get();
+      return priced(caller, new StoredCart(stored.id(), stored.currency(), null, stored.lines())).compose(cart ->
+          discounts.byCode(code).compose(d -> {
+            Discount discount = d.orElseThrow(() -> ApiProblem.invalid("code", "is not a valid code"));
+            return refusal(caller, discount, cart).compose(refused -> refused.isPresent()
+                ? Future.failedFuture(ApiProblem.invalid("code", refused.get()))
+                : carts.setDiscountCode(stored.id(), code).compose(v -> read(caller, request.getCartToken())));
+          }));
+    });
+  }
+
+  /** Why the code does not apply to the priced cart now, for this caller (per-customer limits count their redemptions). */
+  private Future<Optional<String>> refusal(CallContext caller, Discount discount, Cart cart) {
+    UUID customer = caller.authenticated() ? Ids.parse(caller.userId()) : null;
+    Future<Integer> used = customer == null || !discount.hasPerUserLimit()
+        ? Future.succeededFuture(customer == null ? null : 0)
+        : discounts.usesBy(UUID.fromString(discount.getId()), customer);
+    return used.map(n -> DiscountRules.refusal(discount, Instant.now(), cart.getSubtotal(), cart.getCurrency(), n));
   }
 
   /** Whose cart a call is about: the customer's own, or the guest's whose token it carries. */
@@ -87,12 +125,33 @@ public final class OrderingRpcs {
           changed.add(new Line(line.id(), line.productId(), line.sku(), shown.getName(), shown.getUnitPrice(), line.quantity()));
         }
       }
-      Cart.Builder out = cart.toBuilder();
-      if (stored.discountCode() != null) {
-        out.setDiscountCode(stored.discountCode());
-      }
-      return carts.reprice(stored.id(), changed).map(out.build());
+      return carts.reprice(stored.id(), changed).compose(v -> discounted(caller, stored, cart));
     });
+  }
+
+  /** The cart with its discount taken off, or with a warning (and the code dropped) when the code no longer applies. */
+  private Future<Cart> discounted(CallContext caller, StoredCart stored, Cart cart) {
+    if (stored.discountCode() == null) {
+      return Future.succeededFuture(cart);
+    }
+    return discounts.byCode(stored.discountCode()).compose(found -> {
+      if (found.isEmpty()) {
+        return dropCode(stored, cart, "The code " + stored.discountCode() + " no longer exists; it was removed.");
+      }
+      Discount d = found.get();
+      return refusal(caller, d, cart).compose(refused -> {
+        if (refused.isPresent()) {
+          return dropCode(stored, cart, "The code " + d.getCode() + " " + refused.get() + "; it was removed.");
+        }
+        long off = DiscountRules.amount(d, cart.getSubtotal());
+        return Future.succeededFuture(cart.toBuilder().setDiscountCode(d.getCode()).setDiscount(off)
+            .setTotal(cart.getSubtotal() - off).build());
+      });
+    });
+  }
+
+  private Future<Cart> dropCode(StoredCart stored, Cart cart, String warning) {
+    return carts.setDiscountCode(stored.id(), null).map(cart.toBuilder().addWarnings(warning).build());
   }
 
   Future<Cart> add(CallContext caller, AddCartItemRequest request) {

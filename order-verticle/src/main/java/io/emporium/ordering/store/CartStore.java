@@ -46,6 +46,7 @@ public final class CartStore {
       VALUES ($1, $2, $3, $4, $5, $6, LEAST($7::int, $8::int))
       ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = LEAST(cart_items.quantity + excluded.quantity, $8::int)""";
   private static final String DELETE_CART = "DELETE FROM ordering.carts WHERE id = $1";
+  private static final String SET_DISCOUNT = "UPDATE ordering.carts SET discount_code = $2, updated_at = now() WHERE id = $1";
 
   private final Pool pool;
 
@@ -92,6 +93,11 @@ public final class CartStore {
     return pool.preparedQuery(quantity == 0 ? REMOVE : SET_QUANTITY)
         .execute(quantity == 0 ? Tuple.of(cartId, itemId) : Tuple.of(cartId, itemId, quantity))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Puts a discount code on the cart, or takes it off ({@code null}). */
+  public Future<Void> setDiscountCode(UUID cartId, String code) {
+    return pool.preparedQuery(SET_DISCOUNT).execute(Tuple.of(cartId, code)).mapEmpty();
   }
 
   public Future<Void> clear(UUID cartId) {

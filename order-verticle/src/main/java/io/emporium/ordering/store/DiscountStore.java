@@ -1,0 +1,108 @@
+package io.emporium.ordering.store;
+
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.ordering.v1.Discount;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Discount codes in the {@code ordering} schema; deleted ones are kept for the orders that used them. */
+public final class DiscountStore {
+  private static final String COLUMNS = """
+      id, code, type, value, currency, min_subtotal, starts_at, ends_at, max_uses, per_user_limit, uses, created_at""";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE deleted_at IS NULL ORDER BY created_at DESC, id";
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE id = $1 AND deleted_at IS NULL";
+  private static final String BY_CODE = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE code = $1 AND deleted_at IS NULL";
+  private static final String INSERT = """
+      INSERT INTO ordering.discounts (id, code, type, value, currency, min_subtotal, starts_at, ends_at, max_uses, per_user_limit)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING """ + " " + COLUMNS;
+  private static final String UPDATE = """
+      UPDATE ordering.discounts SET code = $2, type = $3, value = $4, currency = $5, min_subtotal = $6, starts_at = $7,
+             ends_at = $8, max_uses = $9, per_user_limit = $10, updated_at = now()
+      WHERE id = $1 AND deleted_at IS NULL RETURNING """ + " " + COLUMNS;
+  private static final String DELETE = "UPDATE ordering.discounts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING " + COLUMNS;
+  private static final String USES_BY = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
+
+  private final Pool pool;
+
+  public DiscountStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Discount>> list() {
+    return pool.query(LIST).execute().map(rows -> {
+      List<Discount> out = new ArrayList<>();
+      rows.forEach(r -> out.add(discount(r)));
+      return out;
+    });
+  }
+
+  public Future<Optional<Discount>> find(UUID id) {
+    return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(discount(rows.iterator().next())));
+  }
+
+  public Future<Optional<Discount>> byCode(String code) {
+    return pool.preparedQuery(BY_CODE).execute(Tuple.of(code)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(discount(rows.iterator().next())));
+  }
+
+  /** Creates ({@code id} null) or replaces a code's settings; 409 when another live code has the same text. */
+  public Future<Optional<Discount>> save(UUID id, Discount d) {
+    Tuple args = Tuple.of(id == null ? UUID.randomUUID() : id, d.getCode(), d.getType(), d.getValue(), d.getCurrency(), d.getMinSubtotal())
+        .addValue(time(d.getStartsAt())).addValue(time(d.getEndsAt()))
+        .addValue(d.hasMaxUses() ? d.getMaxUses() : null).addValue(d.hasPerUserLimit() ? d.getPerUserLimit() : null);
+    return pool.preparedQuery(id == null ? INSERT : UPDATE).execute(args)
+        .map(rows -> rows.size() == 0 ? Optional.<Discount>empty() : Optional.of(discount(rows.iterator().next())))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? ApiProblem.conflict("Another discount already has the code " + d.getCode() + ".")
+            : e instanceof PgException pg2 && "23514".equals(pg2.getSqlState())
+                ? ApiProblem.conflict("The code has been used more often than that already.")
+                : e));
+  }
+
+  public Future<Optional<Discount>> delete(UUID id) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(discount(rows.iterator().next())));
+  }
+
+  /** How often this customer has redeemed the code. */
+  public Future<Integer> usesBy(UUID discountId, UUID userId) {
+    return pool.preparedQuery(USES_BY).execute(Tuple.of(discountId, userId)).map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  private static OffsetDateTime time(String rfc3339) {
+    return rfc3339.isEmpty() ? null : OffsetDateTime.parse(rfc3339);
+  }
+
+  private static String rfc3339(OffsetDateTime t) {
+    return t == null ? "" : DateTimeFormatter.ISO_INSTANT.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+
+  private static Discount discount(Row r) {
+    Discount.Builder d = Discount.newBuilder()
+        .setId(r.getUUID("id").toString())
+        .setCode(r.getString("code"))
+        .setType(r.getString("type"))
+        .setValue(r.getLong("value"))
+        .setCurrency(r.getString("currency"))
+        .setMinSubtotal(r.getLong("min_subtotal"))
+        .setStartsAt(rfc3339(r.getOffsetDateTime("starts_at")))
+        .setEndsAt(rfc3339(r.getOffsetDateTime("ends_at")))
+        .setUses(r.getInteger("uses"))
+        .setCreatedAt(rfc3339(r.getOffsetDateTime("created_at")));
+    if (r.getInteger("max_uses") != null) {
+      d.setMaxUses(r.getInteger("max_uses"));
+    }
+    if (r.getInteger("per_user_limit") != null) {
+      d.setPerUserLimit(r.getInteger("per_user_limit"));
+    }
+    return d.build();
+  }
+}
