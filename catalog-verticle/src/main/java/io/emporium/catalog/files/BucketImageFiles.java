@@ -39,8 +39,7 @@ public final class BucketImageFiles implements ImageFiles {
   public BucketImageFiles(Vertx vertx, EmporiumConfig.ImageBucket bucket) {
     this.bucket = bucket;
     this.signature = new SignatureV4(bucket.accessKeyId(), bucket.secretAccessKey(), bucket.region(), "s3");
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT_MILLIS),
-        new PoolOptions().setHttp1MaxSize(16));
+    this.client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(16));
   }
 
   /** The bucket is the operator's: it must exist, and a key pair allowed to get, put and delete objects need not list it. */
