@@ -2,6 +2,9 @@ package io.emporium.catalog;
 
 import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.catalog.events.OrderEventsConsumer;
+import io.emporium.catalog.files.BucketImageFiles;
+import io.emporium.catalog.files.DirectoryImageFiles;
+import io.emporium.catalog.files.ImageFiles;
 import io.emporium.catalog.grpc.CategoryRpcs;
 import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
@@ -81,7 +84,10 @@ public final class CatalogVerticle extends ServiceVerticle {
         OrderEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> orders.apply(tx, value));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
-    images = new ImageStore(pool, vertx.fileSystem(), config.dataDir.resolve("images"), events);
+    ImageFiles files = config.imageBucket == null
+        ? new DirectoryImageFiles(vertx.fileSystem(), config.dataDir.resolve("images"))
+        : new BucketImageFiles(vertx, config.imageBucket);
+    images = new ImageStore(pool, files, events);
     return images.prepare().compose(v -> orderEvents.start());
   }
 

@@ -172,6 +172,8 @@ public final class Emporium implements AutoCloseable {
     if (config.devMailbox) {
       out.append("  mailbox  http://localhost:").append(config.appPort).append("/dev/mailbox?to=<email>\n");
     }
+    out.append("  images   ").append(config.imageBucket == null ? config.dataDir.resolve("images").toString()
+        : "S3 bucket " + config.imageBucket.bucket() + " at " + config.imageBucket.endpoint()).append('\n');
     out.append("  data     ").append(config.dataDir);
     return out.toString();
   }

@@ -31,7 +31,7 @@ class ImagesIT {
   private static final byte[] WEBP = Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
 
   /** A small picture in a format ImageIO writes, with random pixels so no two are the same bytes. */
-  private static byte[] picture(String format) {
+  static byte[] picture(String format) {
     BufferedImage image = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
     for (int x = 0; x < 4; x++) {
       for (int y = 0; y < 3; y++) {
@@ -55,7 +55,7 @@ class ImagesIT {
     return bytes;
   }
 
-  private static String sha256(byte[] bytes) {
+  static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -59,6 +59,27 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     return env;
   }
 
+  /**
+   * Settings for an extra launcher that shares this platform's PostgreSQL, Redis, Kafka and SMTP
+   * and its secrets; the caller adds ports and whatever it tests.
+   */
+  static Map<String, String> backingServices() {
+    EmporiumConfig c = config();
+    Map<String, String> env = new HashMap<>();
+    env.put("JWT_SECRET", JWT_SECRET);
+    env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.put("DB_HOST", c.database.host());
+    env.put("DB_PORT", Integer.toString(c.database.port()));
+    env.put("DB_USER", c.database.user());
+    env.put("DB_PASS", c.database.password());
+    env.put("DB_NAME", c.database.name());
+    env.put("REDIS_URL", c.redisUrl);
+    env.put("KAFKA_BOOTSTRAP_SERVERS", c.kafkaBootstrapServers);
+    env.put("SMTP_HOST", c.smtp.host());
+    env.put("SMTP_PORT", Integer.toString(c.smtp.port()));
+    return env;
+  }
+
   /** SQL access to the platform's database, for tests that seed rows or check what was stored. */
   public static synchronized Pool db() {
     if (db == null) {

@@ -1,25 +1,21 @@
 package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.ImageRules;
+import io.emporium.catalog.files.ImageFiles;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Image;
 import io.emporium.catalog.events.CatalogEvents;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.CopyOptions;
-import io.vertx.core.file.FileSystem;
-import io.vertx.core.file.FileSystemException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Product images: rows in {@code catalog.product_images}, uploaded bytes in one directory as
+ * Product images: rows in {@code catalog.product_images}, uploaded bytes in {@link ImageFiles} under
  * {@code <sha256>.<extension>}, shared by equal uploads. Changes to one product's images take that
  * product's row lock (count and positions stay right); a file is written or removed under an
  * advisory lock on its hash, so a delete never removes a file that an upload is about to use.
@@ -51,27 +47,25 @@ public final class ImageStore {
   public record Stored(String storageKey, String contentType, String sha256) {}
 
   private final Pool pool;
-  private final FileSystem files;
-  private final Path directory;
+  private final ImageFiles files;
   private final CatalogEvents events;
 
-  public ImageStore(Pool pool, FileSystem files, Path directory, CatalogEvents events) {
+  public ImageStore(Pool pool, ImageFiles files, CatalogEvents events) {
     this.pool = pool;
     this.events = events;
     this.files = files;
-    this.directory = directory;
   }
 
-  /** Creates the image directory when it is missing. */
+  /** Makes the image storage ready. */
   public Future<Void> prepare() {
-    return files.mkdirs(directory.toString());
+    return files.prepare();
   }
 
   /** Adds an uploaded image after the product's others: 404 when the product is gone, 409 when it is full. */
   public Future<Image> addUpload(UUID productId, Upload upload) {
     return pool.withTransaction(tx -> nextPosition(tx, productId)
         .compose(position -> tx.preparedQuery(LOCK_FILE).execute(Tuple.of(upload.sha256()))
-            .compose(locked -> write(upload))
+            .compose(locked -> files.write(upload.storageKey(), upload.content(), upload.sha256(), upload.format().contentType))
             .compose(written -> tx.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), productId, position, null,
                 upload.storageKey(), upload.format().contentType).addValue((long) upload.content().length()).addValue(upload.sha256()))))
             .compose(rows -> events.productChanged(tx, productId, "images").map(rows)))
@@ -102,7 +96,7 @@ public final class ImageStore {
           String sha256 = row.getString("sha256");
           return tx.preparedQuery(LOCK_FILE).execute(Tuple.of(sha256))
               .compose(locked -> tx.preparedQuery(SHARED).execute(Tuple.of(sha256)))
-              .compose(shared -> shared.size() > 0 ? Future.succeededFuture() : remove(row.getString("storage_key")))
+              .compose(shared -> shared.size() > 0 ? Future.succeededFuture() : files.remove(row.getString("storage_key")))
               .compose(removed -> events.productChanged(tx, productId, "images"))
               .map(true);
         }));
@@ -120,7 +114,7 @@ public final class ImageStore {
   }
 
   public Future<Buffer> read(Stored image) {
-    return files.readFile(path(image.storageKey()));
+    return files.read(image.storageKey());
   }
 
   /** Locks the product's row and answers the position after its last image. */
@@ -139,24 +133,5 @@ public final class ImageStore {
           }
           return row.getInteger("next");
         });
-  }
-
-  /** Writes the bytes under a temporary name, then moves them into place, so a reader never sees half a file. */
-  private Future<Void> write(Upload upload) {
-    String target = path(upload.storageKey());
-    String temporary = path(upload.storageKey() + "." + UUID.randomUUID() + ".tmp");
-    return files.writeFile(temporary, upload.content())
-        .compose(written -> files.move(temporary, target, new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
-        .recover(e -> files.delete(temporary).transform(ignored -> Future.failedFuture(e)));
-  }
-
-  private Future<Void> remove(String storageKey) {
-    return files.delete(path(storageKey))
-        .recover(e -> e instanceof FileSystemException && e.getCause() instanceof NoSuchFileException
-            ? Future.succeededFuture() : Future.failedFuture(e));
-  }
-
-  private String path(String fileName) {
-    return directory.resolve(fileName).toString();
   }
 }

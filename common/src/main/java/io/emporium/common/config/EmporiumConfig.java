@@ -1,10 +1,13 @@
 package io.emporium.common.config;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one typed configuration of the platform, read from environment-style settings
@@ -30,6 +33,15 @@ public final class EmporiumConfig {
 
   public record LoginLimits(int failuresPerAccount, Duration accountWindow, int attemptsPerAddress, Duration addressWindow) {}
 
+  /** An S3-compatible bucket for product images; {@code endpoint} is a base URL without a path. */
+  public record ImageBucket(String bucket, String endpoint, String region, String accessKeyId, String secretAccessKey,
+      boolean pathStyle) {
+    @Override
+    public String toString() {
+      return "ImageBucket[" + bucket + " at " + endpoint + ", " + region + ", key " + accessKeyId + "]";
+    }
+  }
+
   public final Database database;
   public final String jwtSecret;
   public final Duration jwtExpiry;
@@ -53,6 +65,8 @@ public final class EmporiumConfig {
   public final long maxBodyBytes;
   /** Largest product image upload; it travels edge to catalog over gRPC, so it also sizes those messages. */
   public final int imageMaxBytes;
+  /** Where uploaded images go when set; {@code DATA_DIR/images} when null. */
+  public final ImageBucket imageBucket;
   public final Set<String> corsAllowedOrigins;
   public final int passwordHashCost;
   public final LoginLimits loginLimits;
@@ -96,6 +110,7 @@ public final class EmporiumConfig {
     this.grpcDeadline = s.duration("GRPC_DEADLINE", Duration.ofSeconds(5));
     this.maxBodyBytes = s.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE);
     this.imageMaxBytes = s.integer("IMAGE_MAX_BYTES", 5 * 1024 * 1024, 1024, 64 * 1024 * 1024);
+    this.imageBucket = imageBucket(s);
     this.corsAllowedOrigins = s.list("CORS_ALLOWED_ORIGINS");
     this.passwordHashCost = s.integer("PASSWORD_HASH_COST", 10, 10, 16);
     this.loginLimits = new LoginLimits(
@@ -116,6 +131,41 @@ public final class EmporiumConfig {
     }
     int peerPort = Settings.parsePort(name + "_GRPC_ADDRESS", address.substring(colon + 1));
     return new GrpcPeer(port, address.substring(0, colon), peerPort);
+  }
+
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
+
+  /** The S3 settings: none without {@code S3_BUCKET}, which then needs a key pair. */
+  private static ImageBucket imageBucket(Settings s) {
+    String bucket = s.optional("S3_BUCKET", null);
+    if (bucket == null) {
+      for (String other : List.of("S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PATH_STYLE")) {
+        if (s.optional(other, null) != null) {
+          throw new ConfigException("S3_BUCKET is required when " + other + " is set");
+        }
+      }
+      return null;
+    }
+    if (!BUCKET.matcher(bucket).matches()) {
+      throw new ConfigException("S3_BUCKET must be a bucket name (3-63 lowercase letters, digits, dots, hyphens), got '" + bucket + "'");
+    }
+    String region = s.optional("S3_REGION", "us-east-1");
+    if (!REGION.matcher(region).matches()) {
+      throw new ConfigException("S3_REGION must be a region name like eu-west-1, got '" + region + "'");
+    }
+    String endpoint = s.url("S3_ENDPOINT", "http", "https://s3." + region + ".amazonaws.com");
+    String path = URI.create(endpoint).getRawPath();
+    if (path != null && !path.isEmpty() && !path.equals("/") || URI.create(endpoint).getRawQuery() != null) {
+      throw new ConfigException("S3_ENDPOINT must be a base URL without a path, like http://127.0.0.1:9000, got '" + endpoint + "'");
+    }
+    String accessKeyId = s.optional("S3_ACCESS_KEY_ID", null);
+    String secretAccessKey = s.optional("S3_SECRET_ACCESS_KEY", null);
+    if (accessKeyId == null || secretAccessKey == null) {
+      throw new ConfigException((accessKeyId == null ? "S3_ACCESS_KEY_ID" : "S3_SECRET_ACCESS_KEY") + " is required when S3_BUCKET is set");
+    }
+    return new ImageBucket(bucket, endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint, region,
+        accessKeyId, secretAccessKey, s.bool("S3_PATH_STYLE", true));
   }
 
   /** Reads and validates settings; throws {@link ConfigException} naming the first bad variable. */

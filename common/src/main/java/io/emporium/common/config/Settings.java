@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -93,6 +94,18 @@ final class Settings {
       // reported below
     }
     throw new ConfigException(name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+  }
+
+  boolean bool(String name, boolean fallback) {
+    String v = optional(name, null);
+    if (v == null) {
+      return fallback;
+    }
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
+    };
   }
 
   /** A duration: plain seconds ({@code 900}) or with a unit ({@code 250ms}, {@code 15m}, {@code 2h}, {@code 30d}). */

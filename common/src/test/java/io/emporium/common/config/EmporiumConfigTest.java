@@ -42,6 +42,58 @@ class EmporiumConfigTest {
     assertThat(c.grpc.get(EmporiumConfig.Service.CATALOG).peerPort()).isEqualTo(9101);
     assertThat(c.stripeApiBase).isEqualTo("https://api.stripe.com");
     assertThat(c.devMailbox).isFalse();
+    assertThat(c.imageBucket).as("images stay under DATA_DIR").isNull();
+  }
+
+  private static Map<String, String> withBucket() {
+    Map<String, String> s = with("S3_BUCKET", "shop-images");
+    s.put("S3_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    s.put("S3_SECRET_ACCESS_KEY", "secret-example");
+    return s;
+  }
+
+  @Test
+  void aBucketDefaultsToAwsInUsEast1WithPathStyleAddressing() {
+    EmporiumConfig.ImageBucket bucket = EmporiumConfig.from(withBucket()).imageBucket;
+    assertThat(bucket.bucket()).isEqualTo("shop-images");
+    assertThat(bucket.region()).isEqualTo("us-east-1");
+    assertThat(bucket.endpoint()).isEqualTo("https://s3.us-east-1.amazonaws.com");
+    assertThat(bucket.accessKeyId()).isEqualTo("AKIDEXAMPLE");
+    assertThat(bucket.secretAccessKey()).isEqualTo("secret-example");
+    assertThat(bucket.pathStyle()).isTrue();
+    assertThat(bucket.toString()).as("the secret stays out of logs").doesNotContain("secret-example");
+
+    Map<String, String> s = withBucket();
+    s.put("S3_REGION", "eu-west-3");
+    assertThat(EmporiumConfig.from(s).imageBucket.endpoint()).isEqualTo("https://s3.eu-west-3.amazonaws.com");
+    s.put("S3_ENDPOINT", "http://127.0.0.1:9000/");
+    s.put("S3_PATH_STYLE", "false");
+    EmporiumConfig.ImageBucket minio = EmporiumConfig.from(s).imageBucket;
+    assertThat(minio.endpoint()).isEqualTo("http://127.0.0.1:9000");
+    assertThat(minio.region()).isEqualTo("eu-west-3");
+    assertThat(minio.pathStyle()).isFalse();
+  }
+
+  @Test
+  void aBucketNeedsBothKeysAndValidNames() {
+    Map<String, String> noKey = withBucket();
+    noKey.remove("S3_ACCESS_KEY_ID");
+    assertThatThrownBy(() -> EmporiumConfig.from(noKey)).isInstanceOf(ConfigException.class)
+        .hasMessage("S3_ACCESS_KEY_ID is required when S3_BUCKET is set");
+    Map<String, String> noSecret = withBucket();
+    noSecret.remove("S3_SECRET_ACCESS_KEY");
+    assertThatThrownBy(() -> EmporiumConfig.from(noSecret)).hasMessage("S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("S3_ENDPOINT", "http://127.0.0.1:9000")))
+        .hasMessage("S3_BUCKET is required when S3_ENDPOINT is set");
+    for (Map.Entry<String, String> bad : Map.of("S3_BUCKET", "Shop_Images", "S3_REGION", "EU West", "S3_ENDPOINT", "127.0.0.1:9000",
+        "S3_PATH_STYLE", "yes").entrySet()) {
+      Map<String, String> s = withBucket();
+      s.put(bad.getKey(), bad.getValue());
+      assertThatThrownBy(() -> EmporiumConfig.from(s)).as(bad.toString()).hasMessageStartingWith(bad.getKey() + " must be");
+    }
+    Map<String, String> withPath = withBucket();
+    withPath.put("S3_ENDPOINT", "https://s3.example.com/shop-images");
+    assertThatThrownBy(() -> EmporiumConfig.from(withPath)).hasMessageStartingWith("S3_ENDPOINT must be a base URL without a path");
   }
 
   @Test
