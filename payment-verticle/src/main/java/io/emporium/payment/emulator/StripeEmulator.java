@@ -68,7 +68,7 @@ public final class StripeEmulator extends VerticleBase {
   private HttpServer server;
   private WebClient webhookClient;
   private WebhookSender webhooks;
-  private String baseUrl;
+  private volatile String baseUrl;
 
   public StripeEmulator(Options options) {
     this.options = options;
