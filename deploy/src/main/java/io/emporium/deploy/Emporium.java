@@ -162,12 +162,20 @@ public final class Emporium implements AutoCloseable {
     return config;
   }
 
+  /** The Stripe emulator's base URL when payments go to it in this process; else null. */
+  String stripeEmulatorUrl() {
+    return platform.stripeEmulatorUrl();
+  }
+
   String describe(long startMillis) {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
     out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");
     out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
     for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
       out.append("  gRPC     ").append(s.name().toLowerCase()).append(" on port ").append(config.grpc.get(s).port()).append('\n');
+    }
+    if (stripeEmulatorUrl() != null) {
+      out.append("  stripe   emulator at ").append(stripeEmulatorUrl()).append(" (STRIPE_SECRET_KEY unset; test cards only)\n");
     }
     if (config.devMailbox) {
       out.append("  mailbox  http://localhost:").append(config.appPort).append("/dev/mailbox?to=<email>\n");

@@ -33,6 +33,7 @@ public final class Platform {
   private final Vertx vertx;
   private final List<String> serviceDeployments = new ArrayList<>();
   private String edgeDeployment;
+  private PaymentVerticle payment;
 
   private Platform(Vertx vertx) {
     this.vertx = vertx;
@@ -61,7 +62,8 @@ public final class Platform {
       deployments.add(vertx.deployVerticle(new OrderVerticle(config)));
     }
     if (services.contains(Service.PAYMENT)) {
-      deployments.add(vertx.deployVerticle(new PaymentVerticle(config)));
+      platform.payment = new PaymentVerticle(config);
+      deployments.add(vertx.deployVerticle(platform.payment));
     }
     if (services.contains(Service.REALTIME)) {
       deployments.add(vertx.deployVerticle(new RealtimeVerticle(config, devMailbox)));
@@ -74,6 +76,11 @@ public final class Platform {
             : Future.succeededFuture())
         .map(platform)
         .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The Stripe emulator's base URL when this process runs the payment service without a Stripe key; else null. */
+  String stripeEmulatorUrl() {
+    return payment == null ? null : payment.stripeEmulatorUrl();
   }
 
   /** gRPC calls are HTTP/2 requests: tag them with the RPC's path (a fixed set), anything else as other. */

@@ -4,13 +4,27 @@ import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.payment.client.StripeGateway;
+import io.emporium.payment.emulator.StripeEmulator;
 import io.emporium.payment.grpc.PaymentRpcs;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over gRPC. */
+/**
+ * The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over gRPC.
+ * Without {@code STRIPE_SECRET_KEY} it starts its Stripe emulator and points stripe-java at it.
+ */
 public final class PaymentVerticle extends ServiceVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentVerticle.class);
+  /** The emulator listens on loopback only: it takes any test key and its pages need no login. */
+  private static final String EMULATOR_HOST = "127.0.0.1";
+
+  /** stripe-java for the RPCs that call Stripe. */
+  private StripeGateway stripe;
+  private String stripeEmulatorUrl;
 
   public PaymentVerticle(EmporiumConfig config) {
     super(config, "payment", EmporiumConfig.Service.PAYMENT, PaymentGrpcService.SERVICE_NAME);
@@ -21,7 +35,28 @@ public final class PaymentVerticle extends ServiceVerticle {
     if (config.stripeWebhookSecret == null) {
       return Future.failedFuture(new ConfigException("STRIPE_WEBHOOK_SECRET is required"));
     }
-    return Future.succeededFuture();
+    if (!config.stripeEmulated()) {
+      stripe = StripeGateway.connect(vertx, config.stripeApiBase, config.stripeSecretKey);
+      return Future.succeededFuture();
+    }
+    LOG.warn("STRIPE_SECRET_KEY is not set: payments go to the built-in Stripe emulator (test mode, in memory)");
+    StripeEmulator emulator = new StripeEmulator(StripeEmulator.Options.of(EMULATOR_HOST, config.stripeEmulatorPort,
+        config.stripeWebhookUrl, config.stripeWebhookSecret));
+    // deployed from here, the emulator is undeployed with this verticle
+    return vertx.deployVerticle(emulator).onSuccess(id -> {
+      stripeEmulatorUrl = emulator.baseUrl();
+      stripe = StripeGateway.connect(vertx, stripeEmulatorUrl, StripeEmulator.SECRET_KEY);
+    });
+  }
+
+  @Override
+  protected Future<?> stopBackground() {
+    return stripe == null ? Future.succeededFuture() : stripe.close();
+  }
+
+  /** The emulator's base URL when payments go to it; null when they go to Stripe. */
+  public String stripeEmulatorUrl() {
+    return stripeEmulatorUrl;
   }
 
   @Override

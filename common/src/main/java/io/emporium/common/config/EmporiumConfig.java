@@ -49,9 +49,15 @@ public final class EmporiumConfig {
   public final String redisUrl;
   public final String kafkaBootstrapServers;
   public final Smtp smtp;
+  /** Stripe's secret key; unset, the payment service starts its Stripe emulator and stripe-java talks to that. */
   public final String stripeSecretKey;
   public final String stripeWebhookSecret;
+  /** Where stripe-java sends requests when {@link #stripeSecretKey} is set. */
   public final String stripeApiBase;
+  /** Port of the Stripe emulator (0: any free port); it runs only when {@link #stripeSecretKey} is unset. */
+  public final int stripeEmulatorPort;
+  /** Where the Stripe emulator delivers its webhooks. */
+  public final String stripeWebhookUrl;
   public final int appPort;
   /** Where the storefront lives; links in emails point there. */
   public final String storefrontUrl;
@@ -90,9 +96,14 @@ public final class EmporiumConfig {
     this.smtp = new Smtp(smtpHost, s.port("SMTP_PORT", 587), s.optional("SMTP_USER", null),
         s.optional("SMTP_PASS", null), s.optional("MAIL_FROM", "Emporium <no-reply@emporium.local>"));
     this.stripeSecretKey = s.optional("STRIPE_SECRET_KEY", null);
+    if (stripeSecretKey != null && !stripeSecretKey.startsWith("sk_") && !stripeSecretKey.startsWith("rk_")) {
+      throw new ConfigException("STRIPE_SECRET_KEY must be a secret or restricted key (sk_... or rk_...)");
+    }
     this.stripeWebhookSecret = s.optional("STRIPE_WEBHOOK_SECRET", null);
-    this.stripeApiBase = s.optional("STRIPE_API_BASE", "https://api.stripe.com");
+    this.stripeApiBase = s.url("STRIPE_API_BASE", "http", "https://api.stripe.com");
     this.appPort = s.port("APP_PORT", 8080);
+    this.stripeEmulatorPort = s.port("STRIPE_EMULATOR_PORT", 0);
+    this.stripeWebhookUrl = s.url("STRIPE_WEBHOOK_URL", "http", "http://127.0.0.1:" + appPort + "/api/v1/payments/webhook");
     this.storefrontUrl = s.url("STOREFRONT_URL", "http", "http://localhost:3000");
     this.adminEmail = s.optional("ADMIN_EMAIL", null);
     this.adminPassword = s.optional("ADMIN_PASSWORD", null);
@@ -120,6 +131,11 @@ public final class EmporiumConfig {
         s.duration("LOGIN_ADDRESS_WINDOW", Duration.ofMinutes(1)));
     this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
     this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
+  }
+
+  /** True when payments go to the payment service's own Stripe emulator (no {@code STRIPE_SECRET_KEY}). */
+  public boolean stripeEmulated() {
+    return stripeSecretKey == null;
   }
 
   private static GrpcPeer peer(Settings s, String name, int defaultPort) {

@@ -41,6 +41,9 @@ class EmporiumConfigTest {
     assertThat(c.imageMaxBytes).isEqualTo(5 * 1024 * 1024);
     assertThat(c.grpc.get(EmporiumConfig.Service.CATALOG).peerPort()).isEqualTo(9101);
     assertThat(c.stripeApiBase).isEqualTo("https://api.stripe.com");
+    assertThat(c.stripeEmulated()).isTrue();
+    assertThat(c.stripeEmulatorPort).isZero();
+    assertThat(c.stripeWebhookUrl).isEqualTo("http://127.0.0.1:8080/api/v1/payments/webhook");
     assertThat(c.devMailbox).isFalse();
     assertThat(c.imageBucket).as("images stay under DATA_DIR").isNull();
   }
@@ -106,10 +109,22 @@ class EmporiumConfigTest {
     assertThatThrownBy(() -> EmporiumConfig.from(with("PASSWORD_HASH_COST", "4"))).hasMessageStartingWith("PASSWORD_HASH_COST ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "5MB"))).hasMessageStartingWith("IMAGE_MAX_BYTES ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "100"))).hasMessageStartingWith("IMAGE_MAX_BYTES ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_SECRET_KEY", "pk_test_123"))).hasMessageStartingWith("STRIPE_SECRET_KEY ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_WEBHOOK_URL", "localhost/hook"))).hasMessageStartingWith("STRIPE_WEBHOOK_URL ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_EMULATOR_PORT", "-1"))).hasMessageStartingWith("STRIPE_EMULATOR_PORT ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("ADMIN_EMAIL", "a@example.com"))).hasMessage("ADMIN_PASSWORD is required when ADMIN_EMAIL is set");
     Map<String, String> noKafka = minimal();
     noKafka.remove("KAFKA_BOOTSTRAP_SERVERS");
     assertThatThrownBy(() -> EmporiumConfig.from(noKafka)).isInstanceOf(ConfigException.class).hasMessage("KAFKA_BOOTSTRAP_SERVERS is required");
+  }
+
+  @Test
+  void aStripeKeyTurnsTheEmulatorOffAndTheWebhookUrlFollowsTheAppPort() {
+    Map<String, String> s = with("STRIPE_SECRET_KEY", "sk_live_abc");
+    s.put("APP_PORT", "9090");
+    EmporiumConfig c = EmporiumConfig.from(s);
+    assertThat(c.stripeEmulated()).isFalse();
+    assertThat(c.stripeWebhookUrl).isEqualTo("http://127.0.0.1:9090/api/v1/payments/webhook");
   }
 
   @Test

@@ -1,0 +1,60 @@
+package io.emporium.payment.emulator;
+
+import io.vertx.core.json.JsonObject;
+
+/** One attempt to charge a card for a PaymentIntent, as Stripe's {@code charge} object shows it. */
+final class Charge {
+  final String id;
+  final long created;
+  final long amount;
+  final String currency;
+  final String paymentIntentId;
+  final String paymentMethodId;
+  final TestCards.TestCard card;
+  long amountRefunded;
+
+  Charge(String id, long created, long amount, String currency, String paymentIntentId, String paymentMethodId, TestCards.TestCard card) {
+    this.id = id;
+    this.created = created;
+    this.amount = amount;
+    this.currency = currency;
+    this.paymentIntentId = paymentIntentId;
+    this.paymentMethodId = paymentMethodId;
+    this.card = card;
+  }
+
+  boolean succeeded() {
+    return card.pays();
+  }
+
+  long refundable() {
+    return succeeded() ? amount - amountRefunded : 0;
+  }
+
+  JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("object", "charge")
+        .put("amount", amount)
+        .put("amount_captured", succeeded() ? amount : 0)
+        .put("amount_refunded", amountRefunded)
+        .put("captured", succeeded())
+        .put("created", created)
+        .put("currency", currency)
+        .put("failure_code", card.errorCode())
+        .put("failure_message", card.message())
+        .put("livemode", false)
+        .put("metadata", new JsonObject())
+        .put("paid", succeeded())
+        .put("payment_intent", paymentIntentId)
+        .put("payment_method", paymentMethodId)
+        .put("payment_method_details", new JsonObject().put("type", "card").put("card", cardJson(card)))
+        .put("refunded", succeeded() && amountRefunded == amount)
+        .put("status", succeeded() ? "succeeded" : "failed");
+  }
+
+  static JsonObject cardJson(TestCards.TestCard card) {
+    return new JsonObject().put("brand", card.brand()).put("last4", card.last4()).put("exp_month", 12).put("exp_year", 2034)
+        .put("funding", "credit").put("country", "US");
+  }
+}

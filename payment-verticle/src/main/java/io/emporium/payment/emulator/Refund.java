@@ -1,0 +1,24 @@
+package io.emporium.payment.emulator;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/** A refund of part or all of a charge, as Stripe's {@code refund} object shows it; test-mode refunds succeed at once. */
+record Refund(String id, long created, long amount, String currency, String chargeId, String paymentIntentId, String reason,
+              Map<String, String> metadata) {
+
+  JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("object", "refund")
+        .put("amount", amount)
+        .put("balance_transaction", null)
+        .put("charge", chargeId)
+        .put("created", created)
+        .put("currency", currency)
+        .put("metadata", Metadata.json(metadata))
+        .put("payment_intent", paymentIntentId)
+        .put("reason", reason)
+        .put("status", "succeeded");
+  }
+}
