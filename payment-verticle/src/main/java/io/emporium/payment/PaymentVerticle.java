@@ -6,7 +6,9 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.emulator.StripeEmulator;
+import io.emporium.payment.grpc.CheckoutSessionRpcs;
 import io.emporium.payment.grpc.PaymentRpcs;
+import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.vertx.core.Future;
@@ -62,5 +64,6 @@ public final class PaymentVerticle extends ServiceVerticle {
   @Override
   protected void bind(GrpcEndpoints endpoints) {
     new PaymentRpcs(vertx, new WebhookInbox(pool), config.stripeWebhookSecret).bind(endpoints);
+    new CheckoutSessionRpcs(stripe, new Ledger(pool)).bind(endpoints);
   }
 }
