@@ -39,11 +39,12 @@ public final class Platform {
     this.vertx = vertx;
   }
 
-  /** Deploys the services, then the edge; fails (and closes Vert.x) when any start fails. */
+  /** The platform's Vert.x, for launcher steps after start (the demo store). */
   Vertx vertx() {
     return vertx;
   }
 
+  /** Deploys the services, then the edge; fails (and closes Vert.x) when any start fails. */
   public static Future<Platform> start(EmporiumConfig config, Set<Service> services, DevMailbox devMailbox) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
