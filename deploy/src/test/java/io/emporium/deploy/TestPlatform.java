@@ -138,11 +138,20 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     return Api.connect(platform().config().appPort, "127.0." + (1 + n / 250) + "." + (2 + n % 250));
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768 and up): a port the OS hands out for
+   * outgoing connections could be taken by one while a launcher under test restarts on it.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32000");
   }
 }
