@@ -80,7 +80,7 @@ class CachingIT {
           Duration.ofSeconds(30), new CallerSignature(TestPlatform.JWT_SECRET));
       long reservedAt = System.nanoTime();
       catalog.call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder().setOrderId(UUID.randomUUID().toString())
-          .setTtlSeconds(600).addItems(ReservedItem.newBuilder().setSku(sku).setQuantity(3)).build(), CallContext.anonymous("caching-it"))
+          .setTtlSeconds(600).addItems(ReservedItem.newBuilder().setSku(sku).setQuantity(3)).build(), CallContext.service("caching-it", "ordering"))
           .await();
       Api.Response seen = api.await(Duration.ofSeconds(5), () -> api.get(path),
           r -> r.json().getJsonArray("variants").getJsonObject(0).getInteger("available") == 7);

@@ -62,7 +62,7 @@ class ReservationsIT {
 
   private static Future<Reservation> reserve(UUID order, int ttl, ReservedItem... items) {
     return catalog.call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder().setOrderId(order.toString())
-        .setTtlSeconds(ttl).addAllItems(List.of(items)).build(), CallContext.anonymous("reservations-it"));
+        .setTtlSeconds(ttl).addAllItems(List.of(items)).build(), CallContext.service("reservations-it", "ordering"));
   }
 
   private static ReservedItem item(String sku, int quantity) {
@@ -75,7 +75,7 @@ class ReservationsIT {
 
   private static Reservation settle(boolean commit, UUID order) {
     return catalog.call(commit ? CatalogGrpcClient.CommitReservation : CatalogGrpcClient.ReleaseReservation,
-        ReservationRef.newBuilder().setOrderId(order.toString()).build(), CallContext.anonymous("reservations-it")).await();
+        ReservationRef.newBuilder().setOrderId(order.toString()).build(), CallContext.service("reservations-it", "ordering")).await();
   }
 
   @Test
@@ -149,8 +149,23 @@ class ReservationsIT {
     assertThat(sold.getInteger("stock")).isEqualTo(7);
     assertThat(sold.getInteger("reserved")).isZero();
     ApiProblem late = (ApiProblem) catalog.call(CatalogGrpcClient.ReleaseReservation, ReservationRef.newBuilder().setOrderId(order.toString())
-        .build(), CallContext.anonymous("r")).transform(ar -> Future.succeededFuture(ar.cause())).await();
+        .build(), CallContext.service("r", "ordering")).transform(ar -> Future.succeededFuture(ar.cause())).await();
     assertThat(late.status()).isEqualTo(409);
+  }
+
+  @Test
+  void onlyAServiceMayMoveReservations(Api api) {
+    String sku = sku(api, 5);
+    Accounts.Account customer = Accounts.signedIn(api, "customer");
+    ReserveStockRequest request = ReserveStockRequest.newBuilder().setOrderId(UUID.randomUUID().toString()).setTtlSeconds(60)
+        .addItems(item(sku, 1)).build();
+    ApiProblem anonymous = (ApiProblem) catalog.call(CatalogGrpcClient.ReserveStock, request, CallContext.anonymous("r"))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(anonymous.status()).isEqualTo(401);
+    ApiProblem user = (ApiProblem) catalog.call(CatalogGrpcClient.ReserveStock, request,
+        new CallContext("r", customer.id(), "customer")).transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(user.status()).isEqualTo(403);
+    assertThat(level(sku).getInteger("reserved")).isZero();
   }
 
   @Test

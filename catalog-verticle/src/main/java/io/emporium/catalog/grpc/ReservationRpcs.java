@@ -2,6 +2,7 @@ package io.emporium.catalog.grpc;
 
 import io.emporium.catalog.store.ReservationStore;
 import io.emporium.common.Ids;
+import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
@@ -26,9 +27,19 @@ public final class ReservationRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
-    endpoints.unary(CatalogGrpcService.ReserveStock, (caller, request) -> reserve(request));
-    endpoints.unary(CatalogGrpcService.CommitReservation, (caller, ref) -> reservations.commit(orderId(ref.getOrderId())));
-    endpoints.unary(CatalogGrpcService.ReleaseReservation, (caller, ref) -> reservations.release(orderId(ref.getOrderId())));
+    // only a service (the ordering saga) moves reservations, never a user's call
+    endpoints.unary(CatalogGrpcService.ReserveStock, (caller, request) -> {
+      caller.requireRole(CallContext.SERVICE_ROLE);
+      return reserve(request);
+    });
+    endpoints.unary(CatalogGrpcService.CommitReservation, (caller, ref) -> {
+      caller.requireRole(CallContext.SERVICE_ROLE);
+      return reservations.commit(orderId(ref.getOrderId()));
+    });
+    endpoints.unary(CatalogGrpcService.ReleaseReservation, (caller, ref) -> {
+      caller.requireRole(CallContext.SERVICE_ROLE);
+      return reservations.release(orderId(ref.getOrderId()));
+    });
   }
 
   Future<Reservation> reserve(ReserveStockRequest request) {

@@ -17,8 +17,17 @@ public record CallContext(String requestId, String userId, String role) {
   static final String CALLER_ROLE = "x-caller-role";
   static final String CALLER_SIGNATURE = "x-caller-signature";
 
+  /** The role of a service calling another on its own behalf (a saga step, a sweeper). */
+  public static final String SERVICE_ROLE = "service";
+
   public static CallContext anonymous(String requestId) {
     return new CallContext(requestId, null, null);
+  }
+
+  /** A service calling on its own behalf, signed like a user so no outside caller can pose as it. */
+  public static CallContext service(String requestId, String serviceName) {
+    UUID id = UUID.nameUUIDFromBytes(("service:" + serviceName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new CallContext(requestId, id.toString(), SERVICE_ROLE);
   }
 
   public boolean authenticated() {
