@@ -56,6 +56,7 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("MAX_BODY_BYTES", "65536");
     env.put("IMAGE_MAX_BYTES", "262144");
     env.put("EDGE_INSTANCES", "2");
+    env.put("CHECKOUT_TAX_RATES", "DE:19,*:0");
     return env;
   }
 
@@ -134,6 +135,11 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   /** Each test gets a client on its own loopback address, so per-address limits never couple tests. */
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+    return newClient();
+  }
+
+  /** A client on a loopback address of its own (for tests that act as many people at once). */
+  static Api newClient() {
     int n = CLIENTS.incrementAndGet();
     return Api.connect(platform().config().appPort, "127.0." + (1 + n / 250) + "." + (2 + n % 250));
   }

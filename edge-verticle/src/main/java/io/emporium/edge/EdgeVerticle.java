@@ -17,6 +17,8 @@ import io.emporium.edge.http.AdminUserRoutes;
 import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CartRoutes;
+import io.emporium.edge.http.CheckoutRoutes;
+import io.emporium.edge.http.OrderRoutes;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.DiscountRoutes;
 import io.emporium.edge.http.HealthRoutes;
@@ -185,6 +187,8 @@ public final class EdgeVerticle extends VerticleBase {
     new SellerRoutes(users, peer(Service.CATALOG, "catalog")).mount(api);
     new WishlistRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new CartRoutes(peer(Service.ORDERING, "ordering")).mount(api);
+    new CheckoutRoutes(peer(Service.ORDERING, "ordering"), new AddressStore(pool)).mount(api);
+    new OrderRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new DiscountRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);

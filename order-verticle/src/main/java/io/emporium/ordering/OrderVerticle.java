@@ -2,23 +2,50 @@ package io.emporium.ordering;
 
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.EventConsumer;
+import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.ordering.domain.CheckoutRules;
+import io.emporium.ordering.events.OrderEvents;
+import io.emporium.ordering.events.PaymentEventsConsumer;
 import io.emporium.ordering.grpc.DiscountRpcs;
+import io.emporium.ordering.grpc.OrderRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
+import io.emporium.ordering.saga.CheckoutSaga;
+import io.emporium.ordering.saga.CheckoutSweeper;
+import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
+import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The ordering service: owns the {@code ordering} schema and serves {@code emporium.ordering.v1} over gRPC. */
+/**
+ * The ordering service: owns the {@code ordering} schema and serves {@code emporium.ordering.v1} over gRPC.
+ * It runs the checkout saga, learns payment outcomes from {@code payment.events}, publishes
+ * {@code ordering.events} through its outbox, and sweeps checkouts that stopped between steps.
+ */
 public final class OrderVerticle extends ServiceVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderVerticle.class);
+  private static final long SWEEP_MILLIS = 5_000;
   private GrpcClient grpc;
   private GrpcCalls catalog;
+  private GrpcCalls payment;
+  private OutboxRelay relay;
+  private EventConsumer paymentEvents;
+  private OrderStore orders;
+  private OrderPayments payments;
+  private IdempotencyKeys keys;
+  private CheckoutRules rules;
+  private long sweeper = -1;
 
   public OrderVerticle(EmporiumConfig config) {
     super(config, "ordering", EmporiumConfig.Service.ORDERING, OrderingGrpcService.SERVICE_NAME);
@@ -26,22 +53,45 @@ public final class OrderVerticle extends ServiceVerticle {
 
   @Override
   protected Future<?> startBackground() {
+    EmporiumConfig.Checkout checkout = config.checkout;
+    rules = CheckoutRules.of(checkout.shippingFlat(), checkout.freeShippingFrom(), checkout.taxRates());
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
-    EmporiumConfig.GrpcPeer peer = config.grpc.get(EmporiumConfig.Service.CATALOG);
-    catalog = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "catalog", config.grpcDeadline,
+    catalog = peer(EmporiumConfig.Service.CATALOG, "catalog");
+    payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
+    relay = new OutboxRelay(vertx, pool, "ordering", config.kafkaBootstrapServers).start(200);
+    orders = new OrderStore(pool, new OrderEvents());
+    payments = new OrderPayments(orders, catalog, payment);
+    keys = new IdempotencyKeys(pool);
+    PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
+    paymentEvents = new EventConsumer(vertx, pool, "ordering", "ordering-payments", config.kafkaBootstrapServers,
+        PaymentEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
+    CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment);
+    sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString())));
+    return paymentEvents.start();
+  }
+
+  private GrpcCalls peer(EmporiumConfig.Service service, String name) {
+    EmporiumConfig.GrpcPeer peer = config.grpc.get(service);
+    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
         new CallerSignature(config.jwtSecret));
-    return Future.succeededFuture();
   }
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
     DiscountStore discounts = new DiscountStore(pool);
-    new OrderingRpcs(new CartStore(pool), discounts, catalog).bind(endpoints);
+    CartStore carts = new CartStore(pool);
+    new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
+    CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime());
+    new OrderRpcs(saga, orders, payments, keys, payment).bind(endpoints);
   }
 
   @Override
   protected Future<?> stopBackground() {
-    return grpc == null ? Future.succeededFuture() : grpc.close();
+    vertx.cancelTimer(sweeper);
+    Future<Void> consumer = paymentEvents == null ? Future.succeededFuture() : paymentEvents.stop();
+    return consumer
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close());
   }
 }

@@ -79,6 +79,15 @@ public final class EmporiumConfig {
   public final int edgeInstances;
   /** True when mail goes to the embedded SMTP sink; only then do {@code /dev/*} routes exist. */
   public final boolean devMailbox;
+  /** How checkout charges shipping and tax, and how long a customer has to pay. */
+  public final Checkout checkout;
+
+  /**
+   * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
+   * in percent by destination country ({@code "DE:19,GB:20,*:0"}, {@code *} for the rest); and the
+   * Stripe session's life (Stripe takes 30 minutes to 24 hours), for which the stock stays reserved.
+   */
+  public record Checkout(long shippingFlat, long freeShippingFrom, String taxRates, Duration sessionLifetime) {}
 
   private EmporiumConfig(Settings s) {
     this.database = new Database(
@@ -131,6 +140,14 @@ public final class EmporiumConfig {
         s.duration("LOGIN_ADDRESS_WINDOW", Duration.ofMinutes(1)));
     this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
     this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
+    this.checkout = new Checkout(
+        s.integer("CHECKOUT_SHIPPING_FLAT", 499, 0, 1_000_000),
+        s.integer("CHECKOUT_FREE_SHIPPING_FROM", 5_000, 0, Integer.MAX_VALUE),
+        s.optional("CHECKOUT_TAX_RATES", "*:0"),
+        s.duration("CHECKOUT_SESSION_LIFETIME", Duration.ofMinutes(31)));
+    if (checkout.sessionLifetime().compareTo(Duration.ofMinutes(30)) < 0 || checkout.sessionLifetime().compareTo(Duration.ofHours(24)) > 0) {
+      throw new ConfigException("CHECKOUT_SESSION_LIFETIME must be from 30 minutes to 24 hours (Stripe's limits)");
+    }
   }
 
   /** True when payments go to the payment service's own Stripe emulator (no {@code STRIPE_SECRET_KEY}). */

@@ -1,0 +1,49 @@
+package io.emporium.ordering.events;
+
+import io.emporium.common.events.Outbox;
+import io.emporium.proto.events.v1.OrderCancelled;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.proto.events.v1.OrderLine;
+import io.emporium.proto.events.v1.OrderPaid;
+import io.emporium.proto.events.v1.OrderPlaced;
+import io.emporium.proto.ordering.v1.Order;
+import io.emporium.proto.ordering.v1.OrderItem;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Order state changes on {@code ordering.events}, keyed by order id, written in the transaction that makes them. */
+public final class OrderEvents {
+  public static final String TOPIC = "ordering.events";
+  private final Outbox outbox = new Outbox("ordering");
+
+  public Future<Void> placed(SqlConnection tx, Order order) {
+    return append(tx, order, "", OrderEvent.newBuilder().setOrderPlaced(OrderPlaced.newBuilder()
+        .addAllLines(lines(order)).setTotal(order.getTotal()).setCurrency(order.getCurrency())), "OrderPlaced");
+  }
+
+  public Future<Void> paid(SqlConnection tx, Order order, String previousStatus) {
+    return append(tx, order, previousStatus, OrderEvent.newBuilder().setOrderPaid(OrderPaid.newBuilder()
+        .addAllLines(lines(order)).setTotal(order.getTotal()).setCurrency(order.getCurrency())), "OrderPaid");
+  }
+
+  public Future<Void> cancelled(SqlConnection tx, Order order, String previousStatus, String reason) {
+    return append(tx, order, previousStatus, OrderEvent.newBuilder().setOrderCancelled(OrderCancelled.newBuilder().setReason(reason)),
+        "OrderCancelled");
+  }
+
+  private Future<Void> append(SqlConnection tx, Order order, String previousStatus, OrderEvent.Builder event, String type) {
+    UUID eventId = UUID.randomUUID();
+    byte[] payload = event.setEventId(eventId.toString()).setOccurredAt(Instant.now().toString())
+        .setOrderId(order.getId()).setCustomerId(order.getCustomerId())
+        .setStatus(order.getStatus()).setPreviousStatus(previousStatus).build().toByteArray();
+    return outbox.append(tx, TOPIC, order.getId(), eventId, type, payload);
+  }
+
+  private static List<OrderLine> lines(Order order) {
+    return order.getItemsList().stream().map((OrderItem i) -> OrderLine.newBuilder().setProductId(i.getProductId()).setSku(i.getSku())
+        .setQuantity(i.getQuantity()).setUnitPrice(i.getUnitPrice()).setSellerId(i.getSellerId()).setName(i.getName()).build()).toList();
+  }
+}

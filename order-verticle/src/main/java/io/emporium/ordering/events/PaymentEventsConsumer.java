@@ -1,0 +1,46 @@
+package io.emporium.ordering.events;
+
+import io.emporium.common.Ids;
+import io.emporium.ordering.saga.OrderPayments;
+import io.emporium.proto.events.v1.PaymentEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Moves orders on what {@code payment.events} reports: a payment succeeded, failed, or its session expired. */
+public final class PaymentEventsConsumer {
+  public static final String TOPIC = "payment.events";
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentEventsConsumer.class);
+  private final OrderPayments payments;
+
+  public PaymentEventsConsumer(OrderPayments payments) {
+    this.payments = payments;
+  }
+
+  /** Runs in the transaction that records the event as processed. */
+  public Future<Void> apply(SqlConnection tx, Buffer value) {
+    PaymentEvent event;
+    try {
+      event = PaymentEvent.parseFrom(value.getBytes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.error("skipped an unreadable payment event: {}", e.getMessage());
+      return Future.succeededFuture();
+    }
+    UUID orderId = Ids.parse(event.getOrderId());
+    if (orderId == null) {
+      LOG.error("skipped payment event {}: its order id is not a UUID", event.getEventId());
+      return Future.succeededFuture();
+    }
+    String requestId = "payment-event-" + event.getEventId();
+    return switch (event.getKindCase()) {
+      case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), requestId).mapEmpty();
+      // a declined card ends this checkout: the order is cancelled and its session closed, so it cannot be paid later
+      case FAILED -> payments.cancel(tx, orderId, "failed", "payment_failed", true, requestId).mapEmpty();
+      case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId).mapEmpty();
+      default -> Future.succeededFuture();
+    };
+  }
+}

@@ -1,0 +1,148 @@
+package io.emporium.ordering.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.Cursor;
+import io.emporium.common.Ids;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.saga.CheckoutSaga;
+import io.emporium.ordering.saga.OrderPayments;
+import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.IdempotencyKeys.Finished;
+import io.emporium.ordering.store.IdempotencyKeys.Key;
+import io.emporium.ordering.store.OrderStore;
+import io.emporium.proto.ordering.v1.ConfirmCheckoutRequest;
+import io.emporium.proto.ordering.v1.ListOrdersRequest;
+import io.emporium.proto.ordering.v1.Order;
+import io.emporium.proto.ordering.v1.OrderPage;
+import io.emporium.proto.ordering.v1.OrderPaymentIntent;
+import io.emporium.proto.ordering.v1.OrderPaymentIntentRequest;
+import io.emporium.proto.ordering.v1.OrderRef;
+import io.emporium.proto.ordering.v1.OrderingGrpcService;
+import io.emporium.proto.payment.v1.CheckoutSessionRef;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.PaymentIntentRequest;
+import io.vertx.core.Future;
+import java.util.UUID;
+
+/** Checkout and orders of {@code emporium.ordering.v1.Ordering}. */
+public final class OrderRpcs {
+  private static final int MAX_PAGE = 100;
+  private static final String PAYMENT_INTENT = "payment-intent";
+  private final CheckoutSaga checkout;
+  private final OrderStore orders;
+  private final OrderPayments payments;
+  private final IdempotencyKeys keys;
+  private final GrpcCalls payment;
+
+  public OrderRpcs(CheckoutSaga checkout, OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls payment) {
+    this.checkout = checkout;
+    this.orders = orders;
+    this.payments = payments;
+    this.keys = keys;
+    this.payment = payment;
+  }
+
+  public void bind(GrpcEndpoints endpoints) {
+    endpoints.unary(OrderingGrpcService.Checkout, checkout::start);
+    endpoints.unary(OrderingGrpcService.ConfirmCheckout, this::confirm);
+    endpoints.unary(OrderingGrpcService.ListOrders, this::list);
+    endpoints.unary(OrderingGrpcService.GetOrder, (caller, ref) -> visible(caller, ref.getId()));
+    endpoints.unary(OrderingGrpcService.CreatePaymentIntent, this::createPaymentIntent);
+  }
+
+  /** The order when the caller may see it: its customer, a seller of one of its items, or an admin; 404 for anyone else. */
+  private Future<Order> visible(CallContext caller, String rawId) {
+    UUID me = caller.requireRole("customer", "seller", "admin");
+    UUID id = Ids.parse(rawId);
+    ApiProblem missing = ApiProblem.notFound("No order " + rawId + ".");
+    if (id == null) {
+      return Future.failedFuture(missing);
+    }
+    return orders.find(id).map(found -> found.filter(o -> caller.isAdmin() || o.getCustomerId().equals(me.toString())
+        || ("seller".equals(caller.role()) && o.getItemsList().stream().anyMatch(i -> i.getSellerId().equals(me.toString()))))
+        .orElseThrow(() -> missing));
+  }
+
+  /** The customer's own order; 404 for anyone else's. */
+  private Future<Order> own(CallContext caller, UUID id, String rawId) {
+    UUID me = caller.requireRole("customer");
+    return (id == null ? Future.<java.util.Optional<Order>>succeededFuture(java.util.Optional.empty()) : orders.find(id))
+        .map(found -> found.filter(o -> o.getCustomerId().equals(me.toString()))
+            .orElseThrow(() -> ApiProblem.notFound("No order " + rawId + ".")));
+  }
+
+  /** Asks Stripe about the order's session and applies what it says, as the late webhook would. */
+  Future<Order> confirm(CallContext caller, ConfirmCheckoutRequest request) {
+    caller.requireRole("customer");
+    String sessionId = request.getSessionId();
+    if (sessionId.isBlank()) {
+      return Future.failedFuture(ApiProblem.invalid("sessionId", "is required"));
+    }
+    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    return orders.bySession(sessionId)
+        .compose(found -> own(caller, found.orElse(null), "for session " + sessionId))
+        .compose(order -> payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(sessionId).build(), self)
+            .compose(outcome -> {
+              UUID orderId = UUID.fromString(order.getId());
+              return switch (outcome.getStatus()) {
+                case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, orderId, outcome.getPaymentIntentId(), caller.requestId()));
+                case "expired" -> orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "expired", "expired", false, caller.requestId()));
+                default -> Future.succeededFuture();
+              };
+            })
+            .compose(v -> own(caller, UUID.fromString(order.getId()), order.getId())));
+  }
+
+  Future<OrderPage> list(CallContext caller, ListOrdersRequest request) {
+    UUID me = caller.requireRole("customer");
+    int limit = request.getLimit() == 0 ? 20 : request.getLimit();
+    if (limit < 1 || limit > MAX_PAGE) {
+      return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
+    }
+    Cursor after = null;
+    if (!request.getCursor().isEmpty()) {
+      after = Cursor.decode(request.getCursor()).orElse(null);
+      if (after == null) {
+        return Future.failedFuture(ApiProblem.invalid("cursor", "is not a cursor this API issued"));
+      }
+    }
+    return orders.page(me, after, limit);
+  }
+
+  /** One PaymentIntent per order awaiting payment, for custom front ends; the Idempotency-Key works as for checkout. */
+  Future<OrderPaymentIntent> createPaymentIntent(CallContext caller, OrderPaymentIntentRequest request) {
+    UUID me = caller.requireRole("customer");
+    if (request.getIdempotencyKey().isBlank() || request.getIdempotencyKey().length() > 255) {
+      return Future.failedFuture(ApiProblem.invalid("Idempotency-Key", "header is required, at most 255 characters"));
+    }
+    UUID orderId = Ids.parse(request.getOrderId());
+    Key key = new Key(me, PAYMENT_INTENT, request.getIdempotencyKey());
+    byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
+    return own(caller, orderId, request.getOrderId()).compose(order -> keys.claim(key, fingerprint).compose(claim -> {
+      if (claim instanceof Finished finished) {
+        try {
+          return Future.succeededFuture(OrderPaymentIntent.parseFrom(finished.response()));
+        } catch (InvalidProtocolBufferException e) {
+          return Future.failedFuture(e);
+        }
+      }
+      if (!order.getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
+        return keys.release(key).compose(v -> Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is "
+            + order.getStatus() + "; only an order awaiting payment can be paid.")));
+      }
+      PaymentIntentRequest intent = PaymentIntentRequest.newBuilder().setOrderId(order.getId()).setCustomerId(me.toString())
+          .setAmount(order.getTotal()).setCurrency(order.getCurrency()).build();
+      return payment.call(PaymentGrpcClient.CreatePaymentIntent, intent, CallContext.service(caller.requestId(), "ordering"))
+          .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
+          .compose(handle -> {
+            OrderPaymentIntent answer = OrderPaymentIntent.newBuilder().setPaymentIntentId(handle.getPaymentIntentId())
+                .setClientSecret(handle.getClientSecret()).build();
+            return keys.finish(key, answer.toByteArray()).map(answer);
+          });
+    }));
+  }
+}

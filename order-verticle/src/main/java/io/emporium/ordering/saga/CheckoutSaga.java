@@ -1,0 +1,256 @@
+package io.emporium.ordering.saga;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.Ids;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.ordering.domain.CartPricing.Line;
+import io.emporium.ordering.domain.CheckoutRules;
+import io.emporium.ordering.domain.DiscountRules;
+import io.emporium.ordering.domain.ShippingAddresses;
+import io.emporium.ordering.store.CartStore;
+import io.emporium.ordering.store.DiscountStore;
+import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.IdempotencyKeys.Finished;
+import io.emporium.ordering.store.IdempotencyKeys.Key;
+import io.emporium.ordering.store.OrderStore;
+import io.emporium.ordering.store.OrderStore.NewOrder;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.LookupVariantsRequest;
+import io.emporium.proto.catalog.v1.ReserveStockRequest;
+import io.emporium.proto.catalog.v1.ReservedItem;
+import io.emporium.proto.catalog.v1.VariantOffer;
+import io.emporium.proto.ordering.v1.CheckoutRequest;
+import io.emporium.proto.ordering.v1.CheckoutStarted;
+import io.emporium.proto.ordering.v1.Discount;
+import io.emporium.proto.ordering.v1.Order;
+import io.emporium.proto.ordering.v1.OrderItem;
+import io.emporium.proto.payment.v1.CheckoutLine;
+import io.emporium.proto.payment.v1.CheckoutSession;
+import io.emporium.proto.payment.v1.CheckoutSessionRequest;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * {@code POST /checkout}: cart → order ({@code pending_payment}, prices re-read from the catalog) → stock
+ * reserved (all or nothing) → Stripe Checkout Session → 201. Every step is retry-safe; a failure after the
+ * order exists cancels it here, and a crash between steps is repaired by the {@link CheckoutSweeper}.
+ */
+public final class CheckoutSaga {
+  static final String OPERATION = "checkout";
+  /** The hold outlives the session, so a payment made in the session's last second still finds its stock. */
+  private static final Duration HOLD_MARGIN = Duration.ofMinutes(10);
+  private static final int MAX_KEY_LENGTH = 255;
+  private final CartStore carts;
+  private final DiscountStore discounts;
+  private final OrderStore orders;
+  private final IdempotencyKeys keys;
+  private final OrderPayments payments;
+  private final GrpcCalls catalog;
+  private final GrpcCalls payment;
+  private final CheckoutRules rules;
+  private final Duration sessionLifetime;
+
+  public CheckoutSaga(CartStore carts, DiscountStore discounts, OrderStore orders, IdempotencyKeys keys, OrderPayments payments,
+                      GrpcCalls catalog, GrpcCalls payment, CheckoutRules rules, Duration sessionLifetime) {
+    this.carts = carts;
+    this.discounts = discounts;
+    this.orders = orders;
+    this.keys = keys;
+    this.payments = payments;
+    this.catalog = catalog;
+    this.payment = payment;
+    this.rules = rules;
+    this.sessionLifetime = sessionLifetime;
+  }
+
+  public Future<CheckoutStarted> start(CallContext caller, CheckoutRequest request) {
+    UUID customer = caller.requireRole("customer");
+    List<FieldError> errors = new ArrayList<>();
+    if (request.getIdempotencyKey().isBlank() || request.getIdempotencyKey().length() > MAX_KEY_LENGTH) {
+      errors.add(new FieldError("Idempotency-Key", "header is required, at most " + MAX_KEY_LENGTH + " characters"));
+    }
+    errors.addAll(ShippingAddresses.validate(request.getAddress()));
+    url(errors, "successUrl", request.getSuccessUrl());
+    url(errors, "cancelUrl", request.getCancelUrl());
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(ApiProblem.invalid(errors));
+    }
+    Key key = new Key(customer, OPERATION, request.getIdempotencyKey());
+    byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
+    return keys.claim(key, fingerprint).compose(claim -> claim instanceof Finished finished
+        ? replay(finished)
+        : run(caller, customer, key, request));
+  }
+
+  private static Future<CheckoutStarted> replay(Finished finished) {
+    if (finished.refusal() != null) {
+      return Future.failedFuture(finished.refusal());
+    }
+    try {
+      return Future.succeededFuture(CheckoutStarted.parseFrom(finished.response()));
+    } catch (InvalidProtocolBufferException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<CheckoutStarted> run(CallContext caller, UUID customer, Key key, CheckoutRequest request) {
+    return newOrder(caller, customer, request)
+        .compose(orders::create)
+        // nothing exists yet: the same request may be sent again under the same key
+        .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
+        .compose(order -> keys.attachOrder(key, UUID.fromString(order.getId()))
+            .compose(v -> reserveAndOpenSession(caller, key, order, request)));
+  }
+
+  /** The order as the catalog prices the cart now, with its discount, shipping and tax. */
+  private Future<NewOrder> newOrder(CallContext caller, UUID customer, CheckoutRequest request) {
+    return carts.ofUser(customer).compose(found -> {
+      if (found.isEmpty() || found.get().lines().isEmpty()) {
+        return Future.failedFuture(ApiProblem.invalid("cart", "is empty; add something before checking out"));
+      }
+      CartStore.StoredCart cart = found.get();
+      LookupVariantsRequest lookup = LookupVariantsRequest.newBuilder().addAllSkus(cart.lines().stream().map(Line::sku).toList()).build();
+      return catalog.call(CatalogGrpcClient.LookupVariants, lookup, CallContext.service(caller.requestId(), OrderPayments.SERVICE))
+          .compose(found2 -> {
+            Map<String, VariantOffer> offers = found2.getOffersList().stream().collect(Collectors.toMap(VariantOffer::getSku, o -> o, (a, b) -> a));
+            List<OrderItem> items = new ArrayList<>();
+            List<FieldError> unsold = new ArrayList<>();
+            long subtotal = 0;
+            for (Line line : cart.lines()) {
+              VariantOffer offer = offers.get(line.sku());
+              if (offer == null || !offer.getPurchasable() || !offer.getCurrency().equals(cart.currency())) {
+                unsold.add(new FieldError("items." + line.sku(), line.name() + " is no longer sold"));
+                continue;
+              }
+              long lineTotal = Math.multiplyExact(offer.getPrice(), line.quantity());
+              subtotal = Math.addExact(subtotal, lineTotal);
+              items.add(OrderItem.newBuilder().setProductId(offer.getProductId()).setSku(offer.getSku()).setName(offer.getProductName())
+                  .setSellerId(offer.getSellerId()).setUnitPrice(offer.getPrice()).setQuantity(line.quantity()).setLineTotal(lineTotal).build());
+            }
+            if (!unsold.isEmpty()) {
+              return Future.failedFuture(new ApiProblem(409, ApiProblem.titleFor(409), "Some items in the cart are no longer sold; remove them first.",
+                  unsold, null));
+            }
+            long goods = subtotal;
+            return discount(customer, cart, goods).map(d -> {
+              long off = d == null ? 0 : DiscountRules.amount(d, goods);
+              CheckoutRules.Totals totals = rules.totals(goods, off, request.getAddress().getCountry());
+              OffsetDateTime payBy = OffsetDateTime.now(ZoneOffset.UTC).plus(sessionLifetime);
+              return new NewOrder(UUID.randomUUID(), customer, cart.currency(), totals, d == null ? null : UUID.fromString(d.getId()),
+                  d == null ? null : d.getCode(), request.getAddress(), request.getSuccessUrl(), request.getCancelUrl(), payBy, items);
+            });
+          });
+    });
+  }
+
+  /** The cart's discount code when it still applies; 422 when it no longer does. */
+  private Future<Discount> discount(UUID customer, CartStore.StoredCart cart, long subtotal) {
+    if (cart.discountCode() == null) {
+      return Future.succeededFuture();
+    }
+    return discounts.byCode(cart.discountCode()).compose(found -> {
+      Discount d = found.orElseThrow(() -> ApiProblem.invalid("discountCode", "The code " + cart.discountCode() + " no longer exists."));
+      Future<Integer> used = d.hasPerUserLimit() ? discounts.usesBy(UUID.fromString(d.getId()), customer) : Future.succeededFuture(0);
+      return used.map(n -> {
+        DiscountRules.refusal(d, Instant.now(), subtotal, cart.currency(), n).ifPresent(why -> {
+          throw ApiProblem.invalid("discountCode", "The code " + d.getCode() + " " + why + ".");
+        });
+        return d;
+      });
+    });
+  }
+
+  private Future<CheckoutStarted> reserveAndOpenSession(CallContext caller, Key key, Order order, CheckoutRequest request) {
+    UUID orderId = UUID.fromString(order.getId());
+    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    ReserveStockRequest.Builder hold = ReserveStockRequest.newBuilder().setOrderId(order.getId())
+        .setTtlSeconds((int) sessionLifetime.plus(HOLD_MARGIN).toSeconds());
+    order.getItemsList().forEach(i -> hold.addItems(ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));
+    return catalog.call(CatalogGrpcClient.ReserveStock, hold.build(), self)
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof ApiProblem p && p.status() == 409 ? outOfStock(caller, key, order, p) : Future.failedFuture(e))
+        .compose(held -> payment.call(PaymentGrpcClient.CreateCheckoutSession, session(order, request), self))
+        .compose(session -> orders.attachSession(orderId, session.getSessionId(), session.getUrl()).compose(attached -> {
+          if (!attached) {
+            return Future.failedFuture(ApiProblem.conflict("The order was cancelled while checking out; check out again."));
+          }
+          CheckoutStarted started = CheckoutStarted.newBuilder().setOrderId(order.getId()).setSessionId(session.getSessionId())
+              .setCheckoutUrl(session.getUrl()).setTotal(order.getTotal()).setCurrency(order.getCurrency()).build();
+          return keys.finish(key, started.toByteArray()).map(started);
+        }))
+        .recover(e -> e instanceof OutOfStock out ? Future.failedFuture(out.problem) : compensate(caller, key, orderId, e));
+  }
+
+  /** Not enough stock: the order is cancelled, and that answer is kept for repeats of the request. */
+  private Future<Void> outOfStock(CallContext caller, Key key, Order order, ApiProblem shortage) {
+    Map<String, String> names = new HashMap<>();
+    order.getItemsList().forEach(i -> names.put(i.getSku(), i.getName()));
+    List<FieldError> named = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    for (FieldError e : shortage.errors()) {
+      String sku = e.field().startsWith("items.") ? e.field().substring("items.".length()) : e.field();
+      String name = names.getOrDefault(sku, sku);
+      named.add(new FieldError("items." + sku, name + " (" + sku + ") has not enough stock"));
+      described.add(name + " (" + sku + ")");
+    }
+    ApiProblem problem = new ApiProblem(409, ApiProblem.titleFor(409), "Not enough stock for " + String.join(", ", described)
+        + "; the order was cancelled.", named, null);
+    UUID orderId = UUID.fromString(order.getId());
+    return orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "cancelled", "out_of_stock", false, caller.requestId()))
+        .compose(v -> keys.finish(key, problem))
+        .compose(v -> Future.failedFuture(new OutOfStock(problem)));
+  }
+
+  /** Undoes what the failed checkout did and frees its key; if this fails too, the sweeper finishes it. */
+  private <T> Future<T> compensate(CallContext caller, Key key, UUID orderId, Throwable cause) {
+    return orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "cancelled", "checkout_failed", true, caller.requestId()))
+        .compose(v -> keys.release(key))
+        .transform(ar -> Future.failedFuture(cause));
+  }
+
+  private CheckoutSessionRequest session(Order order, CheckoutRequest request) {
+    CheckoutSessionRequest.Builder s = CheckoutSessionRequest.newBuilder().setOrderId(order.getId()).setCustomerId(order.getCustomerId())
+        .setCurrency(order.getCurrency()).setTotal(order.getTotal()).setDiscount(order.getDiscount()).setShipping(order.getShipping())
+        .setTax(order.getTax()).setSuccessUrl(request.getSuccessUrl()).setCancelUrl(request.getCancelUrl())
+        .setExpiresAt(Instant.parse(order.getCreatedAt()).plus(sessionLifetime).getEpochSecond());
+    order.getItemsList().forEach(i -> s.addLines(CheckoutLine.newBuilder().setName(i.getName()).setUnitAmount(i.getUnitPrice())
+        .setQuantity(i.getQuantity())));
+    return s.build();
+  }
+
+  private static void url(List<FieldError> errors, String field, String value) {
+    try {
+      URI uri = new URI(value);
+      if (value.length() <= 2000 && uri.isAbsolute() && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+        return;
+      }
+    } catch (java.net.URISyntaxException ignored) {
+      // reported below
+    }
+    errors.add(new FieldError(field, "must be an absolute http(s) URL"));
+  }
+
+  /** Carries the kept out-of-stock answer past the compensation of other failures. */
+  private static final class OutOfStock extends RuntimeException {
+    private final ApiProblem problem;
+
+    OutOfStock(ApiProblem problem) {
+      super(problem.detail(), null, false, false);
+      this.problem = problem;
+    }
+  }
+}

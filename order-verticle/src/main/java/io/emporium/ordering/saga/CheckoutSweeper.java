@@ -1,0 +1,88 @@
+package io.emporium.ordering.saga;
+
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.OrderStore;
+import io.emporium.proto.payment.v1.CheckoutSessionRef;
+import io.emporium.proto.payment.v1.OrderPaymentRef;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repairs checkouts that stopped between steps, so no stock stays held and no session stays payable by mistake:
+ * an order that never got its session is cancelled (stock released, any session Stripe made expired), and an
+ * order whose session is past its time is settled from what Stripe says (paid, or cancelled). Old idempotency
+ * keys are forgotten after 24 hours.
+ */
+public final class CheckoutSweeper {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckoutSweeper.class);
+  /** Longer than any checkout takes with its deadlines: a younger order without a session may still be getting one. */
+  public static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
+  /** How long after a session's end its webhook may still be on its way. */
+  public static final Duration OVERDUE_AFTER = Duration.ofMinutes(1);
+  private final OrderStore orders;
+  private final OrderPayments payments;
+  private final IdempotencyKeys keys;
+  private final GrpcCalls payment;
+  private boolean sweeping;
+
+  public CheckoutSweeper(OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls payment) {
+    this.orders = orders;
+    this.payments = payments;
+    this.keys = keys;
+    this.payment = payment;
+  }
+
+  /** One pass; a pass still running makes this one a no-op. */
+  public Future<Void> sweep() {
+    if (sweeping) {
+      return Future.succeededFuture();
+    }
+    sweeping = true;
+    String requestId = "sweeper-" + UUID.randomUUID();
+    return orders.abandoned(ABANDONED_AFTER)
+        .compose(ids -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (UUID id : ids) {
+            chain = chain.compose(v -> orders.pool().withTransaction(tx -> payments.cancel(tx, id, "cancelled", "abandoned", true, requestId))
+                .onSuccess(o -> LOG.info("cancelled order {}: its checkout stopped before the payment session was opened", id))
+                .<Void>mapEmpty().recover(e -> logged(id, e)));
+          }
+          return chain;
+        })
+        .compose(v -> orders.overdue(OVERDUE_AFTER))
+        .compose(due -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (OrderStore.Overdue o : due) {
+            chain = chain.compose(v -> settle(o, requestId).recover(e -> logged(o.orderId(), e)));
+          }
+          return chain;
+        })
+        .compose(v -> keys.forgetOld())
+        .<Void>mapEmpty()
+        .onComplete(ar -> sweeping = false);
+  }
+
+  private Future<Void> settle(OrderStore.Overdue due, String requestId) {
+    CallContext self = CallContext.service(requestId, OrderPayments.SERVICE);
+    return payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(due.sessionId()).build(), self)
+        .compose(outcome -> switch (outcome.getStatus()) {
+          case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, due.orderId(), outcome.getPaymentIntentId(), requestId)).mapEmpty();
+          case "expired" -> orders.pool().withTransaction(tx -> payments.cancel(tx, due.orderId(), "expired", "expired", false, requestId))
+              .mapEmpty();
+          // past its time but still open at Stripe: close it, and its expiry settles the order
+          default -> payment.call(PaymentGrpcClient.ExpireCheckoutSession,
+              OrderPaymentRef.newBuilder().setOrderId(due.orderId().toString()).build(), self).<Void>mapEmpty();
+        });
+  }
+
+  private static Future<Void> logged(UUID orderId, Throwable e) {
+    LOG.warn("could not settle order {} yet: {}", orderId, e.toString());
+    return Future.succeededFuture();
+  }
+}

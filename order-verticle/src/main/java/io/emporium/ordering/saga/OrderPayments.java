@@ -1,0 +1,110 @@
+package io.emporium.ordering.saga;
+
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.store.OrderStore;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ReservationRef;
+import io.emporium.proto.ordering.v1.Order;
+import io.emporium.proto.payment.v1.OrderPaymentRef;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.RefundRequest;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a payment outcome does to an order, however it was learned (payment event, confirm, sweeper) and
+ * however often: paid commits the reservation, cancelled releases it. Each runs with the order row locked,
+ * so a payment and a cancellation of one order never interleave; the catalog and payment calls are idempotent.
+ */
+public final class OrderPayments {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderPayments.class);
+  public static final String SERVICE = "ordering";
+  private final OrderStore orders;
+  private final GrpcCalls catalog;
+  private final GrpcCalls payment;
+
+  public OrderPayments(OrderStore orders, GrpcCalls catalog, GrpcCalls payment) {
+    this.orders = orders;
+    this.catalog = catalog;
+    this.payment = payment;
+  }
+
+  /**
+   * A payment of the order succeeded: a waiting order becomes paid and its stock sold. A payment the order
+   * does not need (it was cancelled, or already paid through another PaymentIntent) is refunded in full.
+   */
+  public Future<Optional<Order>> paid(SqlConnection tx, UUID orderId, String paymentIntentId, String requestId) {
+    CallContext self = CallContext.service(requestId, SERVICE);
+    return orders.lock(tx, orderId).compose(found -> {
+      if (found.isEmpty()) {
+        LOG.warn("a payment {} names order {}, which does not exist", paymentIntentId, orderId);
+        return Future.succeededFuture(found);
+      }
+      Order order = found.get();
+      OrderStatus status = OrderStatus.of(order.getStatus());
+      if (status == OrderStatus.PENDING_PAYMENT) {
+        return catalog.call(CatalogGrpcClient.CommitReservation, ref(orderId), self).transform(committed -> {
+          if (committed.succeeded()) {
+            return orders.markPaid(tx, order, paymentIntentId).map(Optional::of);
+          }
+          if (isConflict(committed.cause())) {
+            // the hold ended before the money came (it outlives the session, so this is rare): sell nothing, give the money back
+            return orders.markCancelled(tx, order, "refunded", "stock_released")
+                .compose(cancelled -> refund(orderId, paymentIntentId, "the stock was released before payment", self).map(Optional.of(cancelled)));
+          }
+          return Future.failedFuture(committed.cause());
+        });
+      }
+      boolean sameIntent = order.getPaymentIntentId().isEmpty() || order.getPaymentIntentId().equals(paymentIntentId);
+      if (status != OrderStatus.CANCELLED && status != OrderStatus.REFUNDED && sameIntent) {
+        return Future.succeededFuture(found);
+      }
+      LOG.warn("order {} is {} but payment {} succeeded: refunding it", orderId, status.wire(), paymentIntentId);
+      return refund(orderId, paymentIntentId, status == OrderStatus.CANCELLED ? "the order was cancelled" : "the order was already paid", self)
+          .map(found);
+    });
+  }
+
+  /**
+   * The order will not be paid: a waiting order is cancelled, its stock released and its discount use given back.
+   * With {@code closeSession} its Stripe session is expired too, so it can no longer be paid.
+   */
+  public Future<Optional<Order>> cancel(SqlConnection tx, UUID orderId, String paymentStatus, String reason, boolean closeSession,
+                                        String requestId) {
+    CallContext self = CallContext.service(requestId, SERVICE);
+    return orders.lock(tx, orderId).compose(found -> {
+      if (found.isEmpty() || !found.get().getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
+        return Future.succeededFuture(found);
+      }
+      Future<Void> released = catalog.call(CatalogGrpcClient.ReleaseReservation, ref(orderId), self)
+          .<Void>mapEmpty()
+          .recover(e -> e instanceof ApiProblem p && p.status() == 404 ? Future.succeededFuture() : Future.failedFuture(e));
+      Future<Void> closed = released.compose(v -> closeSession
+          ? payment.call(PaymentGrpcClient.ExpireCheckoutSession, OrderPaymentRef.newBuilder().setOrderId(orderId.toString()).build(), self)
+              .mapEmpty()
+          : Future.succeededFuture());
+      return closed.compose(v -> orders.markCancelled(tx, found.get(), paymentStatus, reason)).map(Optional::of);
+    });
+  }
+
+  private Future<Void> refund(UUID orderId, String paymentIntentId, String reason, CallContext self) {
+    RefundRequest request = RefundRequest.newBuilder().setOrderId(orderId.toString()).setPaymentIntentId(paymentIntentId)
+        .setReason(reason).setIdempotencyKey("unneeded-payment-" + paymentIntentId).build();
+    return payment.call(PaymentGrpcClient.RefundPayment, request, self).mapEmpty();
+  }
+
+  private static boolean isConflict(Throwable e) {
+    return e instanceof ApiProblem p && p.status() == 409;
+  }
+
+  private static ReservationRef ref(UUID orderId) {
+    return ReservationRef.newBuilder().setOrderId(orderId.toString()).build();
+  }
+}

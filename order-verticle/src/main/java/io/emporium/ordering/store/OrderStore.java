@@ -1,0 +1,285 @@
+package io.emporium.ordering.store;
+
+import io.emporium.common.Cursor;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.CheckoutRules.Totals;
+import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.events.OrderEvents;
+import io.emporium.proto.ordering.v1.Address;
+import io.emporium.proto.ordering.v1.Order;
+import io.emporium.proto.ordering.v1.OrderItem;
+import io.emporium.proto.ordering.v1.OrderPage;
+import io.emporium.proto.ordering.v1.StatusChange;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Orders: the price snapshot and shipping address taken at checkout, their status history, and the
+ * discount use each one holds. Every status change writes its event to the outbox in the same transaction.
+ */
+public final class OrderStore {
+  private static final String COLUMNS = """
+      id, customer_id, status, payment_status, currency, subtotal, discount, shipping, tax, total, discount_code, discount_id,
+      shipping_address, checkout_session_id, payment_intent_id, created_at""";
+  private static final String INSERT = """
+      INSERT INTO ordering.orders (id, customer_id, status, currency, subtotal, discount, shipping, tax, total, discount_id, discount_code,
+        shipping_address, success_url, cancel_url, pay_by)
+      VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""";
+  private static final String INSERT_ITEM = """
+      INSERT INTO ordering.order_items (order_id, line, product_id, sku, name, seller_id, unit_price, quantity)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+  private static final String RECORD_STATUS = "INSERT INTO ordering.order_status_history (order_id, status, reason) VALUES ($1, $2, $3)";
+  // the conditional update is what makes the last use of a code go to one buyer only
+  private static final String TAKE_DISCOUNT_USE = """
+      UPDATE ordering.discounts SET uses = uses + 1, updated_at = now()
+      WHERE id = $1 AND deleted_at IS NULL AND (max_uses IS NULL OR uses < max_uses)
+      RETURNING per_user_limit""";
+  private static final String USES_BY_CUSTOMER = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
+  private static final String REDEEM = "INSERT INTO ordering.discount_redemptions (discount_id, order_id, user_id) VALUES ($1, $2, $3)";
+  private static final String GIVE_BACK_USE = """
+      WITH gone AS (DELETE FROM ordering.discount_redemptions WHERE discount_id = $1 AND order_id = $2 RETURNING discount_id)
+      UPDATE ordering.discounts d SET uses = d.uses - 1, updated_at = now() FROM gone WHERE d.id = gone.discount_id""";
+  private static final String READ = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1";
+  private static final String LOCK = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1 FOR UPDATE";
+  private static final String ITEMS = """
+      SELECT product_id, sku, name, seller_id, unit_price, quantity FROM ordering.order_items WHERE order_id = $1 ORDER BY line""";
+  private static final String HISTORY = "SELECT status, reason, at FROM ordering.order_status_history WHERE order_id = $1 ORDER BY id";
+  private static final String BY_SESSION = "SELECT id FROM ordering.orders WHERE checkout_session_id = $1";
+  private static final String ATTACH_SESSION = """
+      UPDATE ordering.orders SET checkout_session_id = $2, checkout_url = $3, updated_at = now()
+      WHERE id = $1 AND status = 'pending_payment' AND checkout_session_id IS NULL""";
+  private static final String SET_STATUS = """
+      UPDATE ordering.orders SET status = $2, payment_status = $3, payment_intent_id = COALESCE($4, payment_intent_id), updated_at = now()
+      WHERE id = $1""";
+  private static final String PAGE = """
+      SELECT id, created_at FROM ordering.orders
+      WHERE customer_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+      ORDER BY created_at DESC, id DESC LIMIT $4""";
+  private static final String CLEAR_BOUGHT = """
+      DELETE FROM ordering.cart_items i USING ordering.carts c
+      WHERE c.id = i.cart_id AND c.user_id = $1 AND i.sku = ANY($2)""";
+  // a saga that has not opened its session within this age has died between steps
+  private static final String ABANDONED = """
+      SELECT id FROM ordering.orders
+      WHERE status = 'pending_payment' AND checkout_session_id IS NULL AND created_at < now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT 50""";
+  private static final String OVERDUE = """
+      SELECT id, checkout_session_id FROM ordering.orders
+      WHERE status = 'pending_payment' AND checkout_session_id IS NOT NULL AND pay_by < now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT 50""";
+
+  /** What checkout writes: the order with its priced lines, before any stock is reserved. */
+  public record NewOrder(UUID id, UUID customerId, String currency, Totals totals, UUID discountId, String discountCode,
+                         Address address, String successUrl, String cancelUrl, OffsetDateTime payBy, List<OrderItem> items) {}
+
+  /** An order whose session is past its time. */
+  public record Overdue(UUID orderId, String sessionId) {}
+
+  private final Pool pool;
+  private final OrderEvents events;
+
+  public OrderStore(Pool pool, OrderEvents events) {
+    this.pool = pool;
+    this.events = events;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Writes the order in {@code pending_payment} and takes one use of its discount code (422 when none is left for this customer). */
+  public Future<Order> create(NewOrder o) {
+    Totals t = o.totals();
+    Tuple order = Tuple.tuple().addValue(o.id()).addValue(o.customerId()).addValue(o.currency()).addValue(t.subtotal())
+        .addValue(t.discount()).addValue(t.shipping()).addValue(t.tax()).addValue(t.total()).addValue(o.discountId())
+        .addValue(o.discountCode()).addValue(addressJson(o.address())).addValue(o.successUrl()).addValue(o.cancelUrl()).addValue(o.payBy());
+    List<Tuple> items = new ArrayList<>();
+    for (int i = 0; i < o.items().size(); i++) {
+      OrderItem item = o.items().get(i);
+      items.add(Tuple.tuple().addValue(o.id()).addValue(i + 1).addValue(UUID.fromString(item.getProductId())).addValue(item.getSku())
+          .addValue(item.getName()).addValue(item.getSellerId().isEmpty() ? null : UUID.fromString(item.getSellerId()))
+          .addValue(item.getUnitPrice()).addValue(item.getQuantity()));
+    }
+    return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(order)
+        .compose(v -> redeem(tx, o))
+        .compose(v -> tx.preparedQuery(INSERT_ITEM).executeBatch(items))
+        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null)))
+        .compose(v -> read(tx, o.id()))
+        .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get())));
+  }
+
+  private Future<Void> redeem(SqlConnection tx, NewOrder o) {
+    if (o.discountId() == null) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(TAKE_DISCOUNT_USE).execute(Tuple.of(o.discountId())).compose(taken -> {
+      if (taken.rowCount() == 0) {
+        return Future.failedFuture(ApiProblem.invalid("discountCode", "The code " + o.discountCode() + " has been used up."));
+      }
+      Integer perUser = taken.iterator().next().getInteger("per_user_limit");
+      Future<Void> allowed = perUser == null ? Future.succeededFuture()
+          : tx.preparedQuery(USES_BY_CUSTOMER).execute(Tuple.of(o.discountId(), o.customerId())).compose(rows ->
+              rows.iterator().next().getLong(0) >= perUser
+                  ? Future.failedFuture(ApiProblem.invalid("discountCode", "You have already used the code " + o.discountCode()
+                      + " as often as it allows."))
+                  : Future.succeededFuture());
+      return allowed.compose(v -> tx.preparedQuery(REDEEM).execute(Tuple.of(o.discountId(), o.id(), o.customerId()))).mapEmpty();
+    });
+  }
+
+  /** Records the Stripe session the order is paid through; false when the order is no longer waiting for one. */
+  public Future<Boolean> attachSession(UUID orderId, String sessionId, String url) {
+    return pool.preparedQuery(ATTACH_SESSION).execute(Tuple.of(orderId, sessionId, url)).map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Optional<Order>> find(UUID id) {
+    return read(pool, id);
+  }
+
+  /** The order, locked for a status change until the transaction ends. */
+  public Future<Optional<Order>> lock(SqlConnection tx, UUID id) {
+    return read(tx, id, LOCK);
+  }
+
+  public Future<Optional<UUID>> bySession(String sessionId) {
+    return pool.preparedQuery(BY_SESSION).execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("id")));
+  }
+
+  /** Moves a locked order to paid: its history, its event, and the bought lines leave the customer's cart. */
+  public Future<Order> markPaid(SqlConnection tx, Order order, String paymentIntentId) {
+    UUID id = UUID.fromString(order.getId());
+    List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
+    return move(tx, id, OrderStatus.PAID, "paid", paymentIntentId, null)
+        .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.of(UUID.fromString(order.getCustomerId()), skus.toArray(String[]::new))))
+        .compose(v -> read(tx, id))
+        .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus()).map(paid.get()));
+  }
+
+  /** Moves a locked order to cancelled and gives back the discount use it held. */
+  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason) {
+    UUID id = UUID.fromString(order.getId());
+    Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
+    return giveBack
+        .compose(v -> move(tx, id, OrderStatus.CANCELLED, paymentStatus, null, reason))
+        .compose(v -> read(tx, id))
+        .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason).map(cancelled.get()));
+  }
+
+  private Future<Void> move(SqlConnection tx, UUID id, OrderStatus to, String paymentStatus, String intentId, String reason) {
+    return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, to.wire(), paymentStatus, intentId))
+        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(id, to.wire(), reason))).mapEmpty();
+  }
+
+  /** A customer's orders, newest first. */
+  public Future<OrderPage> page(UUID customerId, Cursor after, int limit) {
+    Tuple args = Tuple.of(customerId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    return pool.preparedQuery(PAGE).execute(args).compose(rows -> {
+      List<Row> all = new ArrayList<>();
+      rows.forEach(all::add);
+      List<Row> shown = all.subList(0, Math.min(limit, all.size()));
+      Future<List<Order>> orders = Future.succeededFuture(new ArrayList<>());
+      for (Row row : shown) {
+        orders = orders.compose(list -> find(row.getUUID("id")).map(o -> {
+          o.ifPresent(list::add);
+          return list;
+        }));
+      }
+      return orders.map(list -> {
+        OrderPage.Builder page = OrderPage.newBuilder().addAllOrders(list);
+        if (all.size() > limit) {
+          Row last = all.get(limit - 1);
+          page.setNextCursor(new Cursor(last.getOffsetDateTime("created_at"), last.getUUID("id")).encode());
+        }
+        return page.build();
+      });
+    });
+  }
+
+  /** Orders whose checkout died before opening a session, older than {@code age}. */
+  public Future<List<UUID>> abandoned(Duration age) {
+    return pool.preparedQuery(ABANDONED).execute(Tuple.of(age.toSeconds())).map(rows -> {
+      List<UUID> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getUUID("id")));
+      return ids;
+    });
+  }
+
+  /** Orders still waiting for payment {@code grace} after their session should have ended. */
+  public Future<List<Overdue>> overdue(Duration grace) {
+    return pool.preparedQuery(OVERDUE).execute(Tuple.of(grace.toSeconds())).map(rows -> {
+      List<Overdue> due = new ArrayList<>();
+      rows.forEach(r -> due.add(new Overdue(r.getUUID("id"), r.getString("checkout_session_id"))));
+      return due;
+    });
+  }
+
+  private Future<Optional<Order>> read(SqlClient client, UUID id) {
+    return read(client, id, READ);
+  }
+
+  private Future<Optional<Order>> read(SqlClient client, UUID id, String query) {
+    return client.preparedQuery(query).execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      Order.Builder order = order(rows.iterator().next());
+      return client.preparedQuery(ITEMS).execute(Tuple.of(id))
+          .map(items -> {
+            items.forEach(r -> order.addItems(OrderItem.newBuilder().setProductId(r.getUUID("product_id").toString())
+                .setSku(r.getString("sku")).setName(r.getString("name"))
+                .setSellerId(r.getUUID("seller_id") == null ? "" : r.getUUID("seller_id").toString())
+                .setUnitPrice(r.getLong("unit_price")).setQuantity(r.getInteger("quantity"))
+                .setLineTotal(r.getLong("unit_price") * r.getInteger("quantity"))));
+            return order;
+          })
+          .compose(o -> client.preparedQuery(HISTORY).execute(Tuple.of(id)))
+          .map(history -> {
+            history.forEach(r -> order.addStatusHistory(StatusChange.newBuilder().setStatus(r.getString("status"))
+                .setReason(r.getString("reason") == null ? "" : r.getString("reason")).setAt(rfc3339(r.getOffsetDateTime("at")))));
+            return Optional.of(order.build());
+          });
+    });
+  }
+
+  private static Order.Builder order(Row r) {
+    return Order.newBuilder().setId(r.getUUID("id").toString()).setCustomerId(r.getUUID("customer_id").toString())
+        .setStatus(r.getString("status")).setPaymentStatus(r.getString("payment_status")).setCurrency(r.getString("currency"))
+        .setSubtotal(r.getLong("subtotal")).setDiscount(r.getLong("discount")).setShipping(r.getLong("shipping"))
+        .setTax(r.getLong("tax")).setTotal(r.getLong("total"))
+        .setDiscountCode(r.getString("discount_code") == null ? "" : r.getString("discount_code"))
+        .setDiscountId(r.getUUID("discount_id") == null ? "" : r.getUUID("discount_id").toString())
+        .setShippingAddress(address(r.getJsonObject("shipping_address")))
+        .setCheckoutSessionId(r.getString("checkout_session_id") == null ? "" : r.getString("checkout_session_id"))
+        .setPaymentIntentId(r.getString("payment_intent_id") == null ? "" : r.getString("payment_intent_id"))
+        .setCreatedAt(rfc3339(r.getOffsetDateTime("created_at")));
+  }
+
+  private static String rfc3339(OffsetDateTime at) {
+    return at.withOffsetSameInstant(ZoneOffset.UTC).toInstant().toString();
+  }
+
+  private static JsonObject addressJson(Address a) {
+    return new JsonObject().put("name", a.getName()).put("line1", a.getLine1()).put("line2", a.getLine2()).put("city", a.getCity())
+        .put("region", a.getRegion()).put("postalCode", a.getPostalCode()).put("country", a.getCountry()).put("phone", a.getPhone());
+  }
+
+  private static Address address(JsonObject j) {
+    return Address.newBuilder().setName(j.getString("name", "")).setLine1(j.getString("line1", "")).setLine2(j.getString("line2", ""))
+        .setCity(j.getString("city", "")).setRegion(j.getString("region", "")).setPostalCode(j.getString("postalCode", ""))
+        .setCountry(j.getString("country", "")).setPhone(j.getString("phone", "")).build();
+  }
+}
