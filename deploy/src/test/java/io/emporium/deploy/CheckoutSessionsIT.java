@@ -60,7 +60,7 @@ class CheckoutSessionsIT {
   }
 
   private static Future<CheckoutSession> open(CheckoutSessionRequest request) {
-    return payment.call(PaymentGrpcClient.CreateCheckoutSession, request, CallContext.anonymous("checkout-sessions-it"));
+    return payment.call(PaymentGrpcClient.CreateCheckoutSession, request, CallContext.service("checkout-sessions-it", "ordering"));
   }
 
   private static long ledgerRows(String orderId) {
@@ -88,6 +88,19 @@ class CheckoutSessionsIT {
     HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(first.getUrl())).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).as("the hosted payment page").isEqualTo(200);
+  }
+
+  @Test
+  void onlyTheOrderingServiceMayOpenASession() {
+    String orderId = UUID.randomUUID().toString();
+    for (CallContext caller : new CallContext[] {CallContext.anonymous("checkout-sessions-it"),
+        new CallContext("checkout-sessions-it", CUSTOMER, "customer")}) {
+      Throwable refused = payment.call(PaymentGrpcClient.CreateCheckoutSession, order(orderId).build(), caller)
+          .transform(ar -> Future.succeededFuture(ar.cause())).await();
+      assertThat(refused).as(String.valueOf(caller.role())).isInstanceOf(ApiProblem.class);
+      assertThat(((ApiProblem) refused).status()).isIn(401, 403);
+    }
+    assertThat(ledgerRows(orderId)).isZero();
   }
 
   @Test

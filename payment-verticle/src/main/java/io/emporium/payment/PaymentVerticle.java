@@ -3,11 +3,17 @@ package io.emporium.payment;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.emulator.StripeEmulator;
+import io.emporium.payment.events.PaymentEvents;
+import io.emporium.payment.events.PaymentRecorder;
+import io.emporium.payment.events.WebhookApplier;
 import io.emporium.payment.grpc.CheckoutSessionRpcs;
+import io.emporium.payment.grpc.PaymentIntentRpcs;
 import io.emporium.payment.grpc.PaymentRpcs;
+import io.emporium.payment.grpc.RefundRpcs;
 import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
@@ -17,15 +23,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over gRPC.
- * Without {@code STRIPE_SECRET_KEY} it starts its Stripe emulator and points stripe-java at it.
+ * Without {@code STRIPE_SECRET_KEY} it starts its Stripe emulator and points stripe-java at it. It applies the
+ * webhook inbox and relays its outbox to {@code payment.events}.
  */
 public final class PaymentVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentVerticle.class);
   /** The emulator listens on loopback only: it takes any test key and its pages need no login. */
   private static final String EMULATOR_HOST = "127.0.0.1";
 
+  private static final long RELAY_POLL_MILLIS = 200;
+
   /** stripe-java for the RPCs that call Stripe. */
   private StripeGateway stripe;
+  private Ledger ledger;
+  private PaymentRecorder recorder;
+  private WebhookInbox inbox;
+  private OutboxRelay relay;
+  private WebhookApplier webhooks;
   private String stripeEmulatorUrl;
 
   public PaymentVerticle(EmporiumConfig config) {
@@ -37,23 +51,36 @@ public final class PaymentVerticle extends ServiceVerticle {
     if (config.stripeWebhookSecret == null) {
       return Future.failedFuture(new ConfigException("STRIPE_WEBHOOK_SECRET is required"));
     }
+    return connectStripe().onSuccess(gateway -> {
+      stripe = gateway;
+      ledger = new Ledger(pool);
+      recorder = new PaymentRecorder(ledger, new PaymentEvents());
+      inbox = new WebhookInbox(pool);
+      relay = new OutboxRelay(vertx, pool, "payment", config.kafkaBootstrapServers).start(RELAY_POLL_MILLIS);
+      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, stripe).start();
+    });
+  }
+
+  private Future<StripeGateway> connectStripe() {
     if (!config.stripeEmulated()) {
-      stripe = StripeGateway.connect(vertx, config.stripeApiBase, config.stripeSecretKey);
-      return Future.succeededFuture();
+      return Future.succeededFuture(StripeGateway.connect(vertx, config.stripeApiBase, config.stripeSecretKey));
     }
     LOG.warn("STRIPE_SECRET_KEY is not set: payments go to the built-in Stripe emulator (test mode, in memory)");
     StripeEmulator emulator = new StripeEmulator(StripeEmulator.Options.of(EMULATOR_HOST, config.stripeEmulatorPort,
         config.stripeWebhookUrl, config.stripeWebhookSecret));
     // deployed from here, the emulator is undeployed with this verticle
-    return vertx.deployVerticle(emulator).onSuccess(id -> {
+    return vertx.deployVerticle(emulator).map(id -> {
       stripeEmulatorUrl = emulator.baseUrl();
-      stripe = StripeGateway.connect(vertx, stripeEmulatorUrl, StripeEmulator.SECRET_KEY);
+      return StripeGateway.connect(vertx, stripeEmulatorUrl, StripeEmulator.SECRET_KEY);
     });
   }
 
   @Override
   protected Future<?> stopBackground() {
-    return stripe == null ? Future.succeededFuture() : stripe.close();
+    Future<?> applying = webhooks == null ? Future.succeededFuture() : webhooks.stop();
+    return applying
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(() -> stripe == null ? Future.succeededFuture() : stripe.close());
   }
 
   /** The emulator's base URL when payments go to it; null when they go to Stripe. */
@@ -63,7 +90,9 @@ public final class PaymentVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new PaymentRpcs(vertx, new WebhookInbox(pool), config.stripeWebhookSecret).bind(endpoints);
-    new CheckoutSessionRpcs(stripe, new Ledger(pool)).bind(endpoints);
+    new PaymentRpcs(vertx, inbox, webhooks, config.stripeWebhookSecret).bind(endpoints);
+    new CheckoutSessionRpcs(stripe, pool, ledger, recorder).bind(endpoints);
+    new PaymentIntentRpcs(stripe, ledger).bind(endpoints);
+    new RefundRpcs(stripe, pool, ledger, recorder).bind(endpoints);
   }
 }

@@ -29,7 +29,7 @@ final class CardPayments {
   boolean charge(PaymentIntent intent, ApiRequest request) {
     TestCards.TestCard card = intent.attachedCard;
     long now = clock.instant().getEpochSecond();
-    Charge charge = new Charge(StripeIds.next("ch_"), now, intent.amount, intent.currency, intent.id, intent.paymentMethodId, card);
+    Charge charge = new Charge(StripeIds.next("ch_"), now, intent.amount, intent.currency, intent.id, intent.paymentMethodId, card, intent.metadata);
     account.charges.put(charge.id, charge);
     intent.latestChargeId = charge.id;
     intent.attachedCard = null;

@@ -1,6 +1,7 @@
 package io.emporium.payment.emulator;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /** One attempt to charge a card for a PaymentIntent, as Stripe's {@code charge} object shows it. */
 final class Charge {
@@ -11,9 +12,12 @@ final class Charge {
   final String paymentIntentId;
   final String paymentMethodId;
   final TestCards.TestCard card;
+  /** Stripe copies the PaymentIntent's metadata onto the charges it makes. */
+  final Map<String, String> metadata;
   long amountRefunded;
 
-  Charge(String id, long created, long amount, String currency, String paymentIntentId, String paymentMethodId, TestCards.TestCard card) {
+  Charge(String id, long created, long amount, String currency, String paymentIntentId, String paymentMethodId, TestCards.TestCard card,
+         Map<String, String> metadata) {
     this.id = id;
     this.created = created;
     this.amount = amount;
@@ -21,6 +25,7 @@ final class Charge {
     this.paymentIntentId = paymentIntentId;
     this.paymentMethodId = paymentMethodId;
     this.card = card;
+    this.metadata = metadata;
   }
 
   boolean succeeded() {
@@ -44,7 +49,7 @@ final class Charge {
         .put("failure_code", card.errorCode())
         .put("failure_message", card.message())
         .put("livemode", false)
-        .put("metadata", new JsonObject())
+        .put("metadata", Metadata.json(metadata))
         .put("paid", succeeded())
         .put("payment_intent", paymentIntentId)
         .put("payment_method", paymentMethodId)

@@ -1,6 +1,10 @@
 package io.emporium.payment.emulator;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -46,6 +50,21 @@ final class Refunds {
     events.publish("refund.created", refund.toJson(), orderingKey, request);
     events.publish("charge.refunded", charge.toJson(), orderingKey, request);
     return refund;
+  }
+
+  /** {@code GET /v1/refunds}: the refunds of a charge or a PaymentIntent (or all held), newest first, in one page. */
+  JsonObject list(StripeParams p) {
+    String chargeId = p.text("charge");
+    String intentId = p.text("payment_intent");
+    List<Refund> found = new ArrayList<>();
+    for (Refund refund : account.refunds.values()) {
+      if ((chargeId == null || chargeId.equals(refund.chargeId())) && (intentId == null || intentId.equals(refund.paymentIntentId()))) {
+        found.add(0, refund);
+      }
+    }
+    JsonArray data = new JsonArray();
+    found.forEach(refund -> data.add(refund.toJson()));
+    return new JsonObject().put("object", "list").put("data", data).put("has_more", false).put("url", "/v1/refunds");
   }
 
   private Charge refundedCharge(StripeParams p) {

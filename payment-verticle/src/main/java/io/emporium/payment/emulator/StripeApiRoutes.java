@@ -58,6 +58,7 @@ final class StripeApiRoutes {
     router.post("/v1/payment_intents/:id/confirm").handler(post((ctx, p, r) -> intents.confirm(id(ctx), p, r).toJson()));
     router.post("/v1/payment_intents/:id/cancel").handler(post((ctx, p, r) -> intents.cancel(id(ctx), p, r).toJson()));
     router.post("/v1/refunds").handler(post((ctx, p, r) -> refunds.create(p, r).toJson()));
+    router.get("/v1/refunds").handler(get((ctx, p, r) -> refunds.list(p)));
     router.get("/v1/refunds/:id").handler(get((ctx, p, r) -> account.refund(id(ctx)).toJson()));
     router.get("/v1/charges/:id").handler(get((ctx, p, r) -> account.charge(id(ctx)).toJson()));
     router.get("/v1/events/:id").handler(get((ctx, p, r) -> event(id(ctx))));

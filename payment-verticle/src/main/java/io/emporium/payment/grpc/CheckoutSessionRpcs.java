@@ -1,6 +1,6 @@
 package io.emporium.payment.grpc;
 
-import com.stripe.exception.IdempotencyException;
+import com.stripe.StripeClient;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.checkout.Session;
@@ -11,32 +11,48 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.payment.client.StripeGateway;
+import io.emporium.payment.client.StripeJson;
+import io.emporium.payment.client.StripeProblems;
 import io.emporium.payment.domain.CheckoutAmounts;
+import io.emporium.payment.domain.StripeFacts;
+import io.emporium.payment.events.PaymentRecorder;
 import io.emporium.payment.store.Ledger;
 import io.emporium.proto.payment.v1.CheckoutLine;
 import io.emporium.proto.payment.v1.CheckoutSession;
+import io.emporium.proto.payment.v1.CheckoutSessionRef;
 import io.emporium.proto.payment.v1.CheckoutSessionRequest;
+import io.emporium.proto.payment.v1.OrderPaymentRef;
+import io.emporium.proto.payment.v1.PaymentOutcome;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Stripe Checkout Sessions for orders, through stripe-java (on the gateway's worker threads). */
+/** Stripe Checkout Sessions for orders, through stripe-java (on the gateway's worker threads); for the ordering service only. */
 public final class CheckoutSessionRpcs {
   private final StripeGateway stripe;
+  private final Pool pool;
   private final Ledger ledger;
+  private final PaymentRecorder recorder;
 
-  public CheckoutSessionRpcs(StripeGateway stripe, Ledger ledger) {
+  public CheckoutSessionRpcs(StripeGateway stripe, Pool pool, Ledger ledger, PaymentRecorder recorder) {
     this.stripe = stripe;
+    this.pool = pool;
     this.ledger = ledger;
+    this.recorder = recorder;
   }
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(PaymentGrpcService.CreateCheckoutSession, this::create);
+    endpoints.unary(PaymentGrpcService.SyncCheckoutSession, this::sync);
+    endpoints.unary(PaymentGrpcService.ExpireCheckoutSession, this::expire);
   }
 
   Future<CheckoutSession> create(CallContext caller, CheckoutSessionRequest request) {
+    caller.requireRole(CallContext.SERVICE_ROLE);
     UUID orderId = Ids.parse(request.getOrderId());
     List<ApiProblem.FieldError> errors = new java.util.ArrayList<>(CheckoutAmounts.validate(request));
     if (orderId == null) {
@@ -67,9 +83,65 @@ public final class CheckoutSessionRpcs {
     // the order id as Stripe's idempotency key: asking again for the same order never opens a second session
     RequestOptions once = RequestOptions.builder().setIdempotencyKey("checkout-session-" + request.getOrderId()).build();
     return stripe.call(client -> client.v1().checkout().sessions().create(params.build(), once))
-        .recover(e -> Future.failedFuture(problem(e)))
+        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
         .compose(session -> ledger.sessionCreated(orderId, session.getAmountTotal(), session.getCurrency(), session.getId())
             .map(v -> json(session)));
+  }
+
+  /** Re-reads a session; paid or expired, it is recorded as its webhook would be (once, whichever comes first). */
+  Future<PaymentOutcome> sync(CallContext caller, CheckoutSessionRef ref) {
+    caller.requireRole(CallContext.SERVICE_ROLE);
+    if (ref.getSessionId().isBlank()) {
+      return Future.failedFuture(ApiProblem.invalid("sessionId", "must be a Checkout Session id"));
+    }
+    return stripe.call(client -> client.v1().checkout().sessions().retrieve(ref.getSessionId()))
+        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
+        .compose(this::recorded);
+  }
+
+  /** Expires the order's session while it is open, so it can no longer be paid; a paid or expired one is only reported. */
+  Future<PaymentOutcome> expire(CallContext caller, OrderPaymentRef ref) {
+    caller.requireRole(CallContext.SERVICE_ROLE);
+    UUID orderId = Ids.parse(ref.getOrderId());
+    if (orderId == null) {
+      return Future.failedFuture(ApiProblem.invalid("orderId", "must be an order id"));
+    }
+    return ledger.sessionOf(orderId).compose(sessionId -> sessionId == null
+        ? Future.succeededFuture(PaymentOutcome.newBuilder().setOrderId(ref.getOrderId()).build())
+        : stripe.call(client -> expireIfOpen(client, sessionId)).recover(e -> Future.failedFuture(StripeProblems.of(e)))
+            .compose(this::recorded));
+  }
+
+  private static Session expireIfOpen(StripeClient client, String sessionId) throws StripeException {
+    Session session = client.v1().checkout().sessions().retrieve(sessionId);
+    if (!"open".equals(session.getStatus())) {
+      return session;
+    }
+    try {
+      return client.v1().checkout().sessions().expire(sessionId);
+    } catch (InvalidRequestException notOpenAnyMore) {
+      // paid or expired in the meantime: report what it is now
+      Session now = client.v1().checkout().sessions().retrieve(sessionId);
+      if ("open".equals(now.getStatus())) {
+        throw notOpenAnyMore;
+      }
+      return now;
+    }
+  }
+
+  private Future<PaymentOutcome> recorded(Session session) {
+    JsonObject json = StripeJson.of(session);
+    return pool.withTransaction(tx -> recorder.record(tx, StripeFacts.ofSession(json, null))).map(facts -> outcome(session));
+  }
+
+  private static PaymentOutcome outcome(Session s) {
+    String status = "complete".equals(s.getStatus()) && "paid".equals(s.getPaymentStatus()) ? "paid"
+        : "expired".equals(s.getStatus()) ? "expired" : "open";
+    UUID orderId = StripeFacts.orderOf(StripeJson.of(s));
+    return PaymentOutcome.newBuilder().setOrderId(orderId == null ? "" : orderId.toString()).setSessionId(s.getId()).setStatus(status)
+        .setPaymentIntentId(s.getPaymentIntent() == null ? "" : s.getPaymentIntent())
+        .setAmount(s.getAmountTotal() == null ? 0 : s.getAmountTotal()).setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
+        .build();
   }
 
   private static CheckoutSession json(Session s) {
@@ -78,23 +150,5 @@ public final class CheckoutSessionRpcs {
         .setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
         .setExpiresAt(s.getExpiresAt() == null ? "" : Instant.ofEpochSecond(s.getExpiresAt()).toString())
         .build();
-  }
-
-  /**
-   * Stripe's refusals of what we sent are ours to fix (422); the same order sent again with other amounts is
-   * a conflict (409); anything else from Stripe is a bad gateway.
-   */
-  private static Throwable problem(Throwable e) {
-    if (e instanceof IdempotencyException) {
-      return ApiProblem.conflict("This order was already sent to the payment provider with other amounts or details.");
-    }
-    if (e instanceof InvalidRequestException invalid) {
-      return ApiProblem.invalid(invalid.getParam() == null ? "payment" : invalid.getParam(), invalid.getStripeError() == null
-          ? invalid.getMessage() : invalid.getStripeError().getMessage());
-    }
-    if (e instanceof StripeException stripe) {
-      return new ApiProblem(502, ApiProblem.titleFor(502), "The payment provider failed: " + stripe.getMessage(), List.of(), null);
-    }
-    return e;
   }
 }

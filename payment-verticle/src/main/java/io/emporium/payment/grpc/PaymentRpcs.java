@@ -6,6 +6,7 @@ import com.stripe.net.Webhook;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.events.WebhookApplier;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.emporium.proto.payment.v1.WebhookDelivery;
@@ -15,15 +16,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
-/** The {@code emporium.payment.v1.Payment} service. */
+/** Stripe's webhook deliveries: verified, recorded once in the inbox, then applied by the {@link WebhookApplier}. */
 public final class PaymentRpcs {
   private final Vertx vertx;
   private final WebhookInbox inbox;
+  private final WebhookApplier applier;
   private final String webhookSecret;
 
-  public PaymentRpcs(Vertx vertx, WebhookInbox inbox, String webhookSecret) {
+  public PaymentRpcs(Vertx vertx, WebhookInbox inbox, WebhookApplier applier, String webhookSecret) {
     this.vertx = vertx;
     this.inbox = inbox;
+    this.applier = applier;
     this.webhookSecret = webhookSecret;
   }
 
@@ -36,6 +39,12 @@ public final class PaymentRpcs {
     // stripe-java runs on a worker thread, never on the event loop
     return vertx.executeBlocking(() -> verify(payload, delivery.getSignature()), false)
         .compose(event -> inbox.record(event.getId(), event.getType(), new JsonObject(payload))
+            .onSuccess(isNew -> {
+              // applied after the answer, so Stripe is answered at once
+              if (isNew) {
+                applier.applyPending();
+              }
+            })
             .map(isNew -> WebhookReceipt.newBuilder()
                 .setEventId(event.getId()).setEventType(event.getType()).setDuplicate(!isNew).build()));
   }

@@ -1,7 +1,11 @@
 package io.emporium.payment.store;
 
+import io.emporium.payment.domain.PaymentFact;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -10,6 +14,24 @@ public final class Ledger {
   private static final String SESSION_CREATED = """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session) VALUES ($1, 'session_created', $2, $3, $4)
       ON CONFLICT (order_id) WHERE kind = 'session_created' DO NOTHING""";
+  private static final String INTENT_CREATED = """
+      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_intent) VALUES ($1, 'intent_created', $2, $3, $4)
+      ON CONFLICT (stripe_intent) WHERE kind = 'intent_created' DO NOTHING""";
+  // any of the ledger's unique indexes makes a fact already known a no-op; a payment whose intent was not made for a
+  // custom front end belongs to the order's Checkout Session, which payment_intent events do not name
+  private static final String FACT = """
+      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event, failure_reason)
+      VALUES ($1, $2, $3, $4, COALESCE($5, (
+        SELECT s.stripe_session FROM payment.ledger s
+        WHERE s.order_id = $1 AND s.kind = 'session_created' AND $2 IN ('succeeded', 'failed')
+          AND NOT EXISTS (SELECT 1 FROM payment.ledger i WHERE i.kind = 'intent_created' AND i.stripe_intent = $6))),
+        $6, $7, $8, $9)
+      ON CONFLICT DO NOTHING
+      RETURNING stripe_session""";
+  private static final String SESSION_OF_ORDER = """
+      SELECT stripe_session FROM payment.ledger WHERE order_id = $1 AND kind = 'session_created'""";
+  private static final String PAID_WITH = """
+      SELECT 1 FROM payment.ledger WHERE order_id = $1 AND stripe_intent = $2 AND kind = 'succeeded'""";
 
   private final Pool pool;
 
@@ -20,5 +42,33 @@ public final class Ledger {
   /** Records the session opened for an order; a repeat for the same order adds nothing. */
   public Future<Void> sessionCreated(UUID orderId, long amount, String currency, String sessionId) {
     return pool.preparedQuery(SESSION_CREATED).execute(Tuple.of(orderId, amount, currency, sessionId)).mapEmpty();
+  }
+
+  /** Records the PaymentIntent made for an order's custom front end; a repeat for the same intent adds nothing. */
+  public Future<Void> intentCreated(UUID orderId, long amount, String currency, String intentId) {
+    return pool.preparedQuery(INTENT_CREATED).execute(Tuple.of(orderId, amount, currency, intentId)).mapEmpty();
+  }
+
+  /** Records a fact in the caller's transaction: the fact as recorded (its session filled in), or null when it was already known. */
+  public Future<PaymentFact> record(SqlConnection tx, PaymentFact f) {
+    Tuple entry = Tuple.tuple().addUUID(f.orderId()).addString(f.kind().ledgerKind()).addLong(f.amount()).addString(f.currency())
+        .addString(f.sessionId()).addString(f.paymentIntentId()).addString(f.refundId()).addString(f.stripeEventId())
+        .addString(f.failureReason());
+    return tx.preparedQuery(FACT).execute(entry)
+        .map(rows -> rows.rowCount() == 0 ? null : f.inSession(rows.iterator().next().getString("stripe_session")));
+  }
+
+  /** The Checkout Session opened for an order, or null. */
+  public Future<String> sessionOf(UUID orderId) {
+    return pool.preparedQuery(SESSION_OF_ORDER).execute(Tuple.of(orderId)).map(Ledger::firstString);
+  }
+
+  /** Whether the order was paid with this PaymentIntent. */
+  public Future<Boolean> paidWith(UUID orderId, String intentId) {
+    return pool.preparedQuery(PAID_WITH).execute(Tuple.of(orderId, intentId)).map(rows -> rows.size() > 0);
+  }
+
+  private static String firstString(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : rows.iterator().next().getString(0);
   }
 }

@@ -3,13 +3,27 @@ package io.emporium.payment.store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
 
-/** The inbox of Stripe events: records each event id once. */
+/** The inbox of Stripe events: records each event id once, and hands out the ones not yet applied. */
 public final class WebhookInbox {
   private static final String RECORD = """
       INSERT INTO payment.webhook_events (event_id, event_type, payload) VALUES ($1, $2, $3)
       ON CONFLICT (event_id) DO NOTHING""";
+  // SKIP LOCKED: an event another instance is applying is left to it
+  private static final String NEXT_UNPROCESSED = """
+      SELECT event_id, event_type, payload FROM payment.webhook_events
+      WHERE processed_at IS NULL AND NOT (event_id = ANY($1))
+      ORDER BY received_at, event_id LIMIT 1
+      FOR UPDATE SKIP LOCKED""";
+  private static final String MARK_PROCESSED = """
+      UPDATE payment.webhook_events SET processed_at = now() WHERE event_id = $1""";
+
+  /** A recorded Stripe event: its id, type and the event object as Stripe sent it. */
+  public record InboxedEvent(String eventId, String eventType, JsonObject payload) {}
 
   private final Pool pool;
 
@@ -20,5 +34,20 @@ public final class WebhookInbox {
   /** True when this event id is new; false when it was already recorded. */
   public Future<Boolean> record(String eventId, String eventType, JsonObject payload) {
     return pool.preparedQuery(RECORD).execute(Tuple.of(eventId, eventType, payload)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The oldest event not yet applied, locked in the caller's transaction, skipping {@code passedOver}; null when none is left. */
+  public Future<InboxedEvent> nextUnprocessed(SqlConnection tx, Collection<String> passedOver) {
+    return tx.preparedQuery(NEXT_UNPROCESSED).execute(Tuple.of(passedOver.toArray(String[]::new))).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new InboxedEvent(row.getString("event_id"), row.getString("event_type"), row.getJsonObject("payload"));
+    });
+  }
+
+  public Future<Void> markProcessed(SqlConnection tx, String eventId) {
+    return tx.preparedQuery(MARK_PROCESSED).execute(Tuple.of(eventId)).mapEmpty();
   }
 }

@@ -1,0 +1,359 @@
+package io.emporium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.CallerSignature;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.events.v1.PaymentEvent;
+import io.emporium.proto.payment.v1.CheckoutLine;
+import io.emporium.proto.payment.v1.CheckoutSession;
+import io.emporium.proto.payment.v1.CheckoutSessionRef;
+import io.emporium.proto.payment.v1.CheckoutSessionRequest;
+import io.emporium.proto.payment.v1.OrderPaymentRef;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.PaymentIntentHandle;
+import io.emporium.proto.payment.v1.PaymentIntentRequest;
+import io.emporium.proto.payment.v1.PaymentOutcome;
+import io.emporium.proto.payment.v1.RefundReceipt;
+import io.emporium.proto.payment.v1.RefundRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The payment side of the checkout saga on the Stripe emulator: webhooks applied from the inbox once per fact, the
+ * ledger, payment.events on Kafka, and the sync, expire, intent and refund RPCs the ordering service calls.
+ */
+@ExtendWith(TestPlatform.class)
+class PaymentEventsIT {
+  private static final String PAYS = "4242424242424242";
+  private static final String DECLINES = "4000000000000002";
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final CallContext ORDERING = CallContext.service("payment-events-it", "ordering");
+  private static Vertx vertx;
+  private static GrpcClient client;
+  private static GrpcCalls payment;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    var peer = TestPlatform.config().grpc.get(EmporiumConfig.Service.PAYMENT);
+    payment = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "payment", Duration.ofSeconds(30),
+        new CallerSignature(TestPlatform.JWT_SECRET));
+  }
+
+  @AfterAll
+  static void close() {
+    client.close().await();
+    vertx.close().await();
+  }
+
+  private static CheckoutSession openSession(UUID orderId) {
+    return payment.call(PaymentGrpcClient.CreateCheckoutSession, CheckoutSessionRequest.newBuilder().setOrderId(orderId.toString())
+        .setCustomerId(UUID.randomUUID().toString()).setCurrency("usd")
+        .addLines(CheckoutLine.newBuilder().setName("Walnut tray").setUnitAmount(3_200).setQuantity(2))
+        .setTotal(6_400).setSuccessUrl("https://shop.example/thanks").setCancelUrl("https://shop.example/cart").build(), ORDERING).await();
+  }
+
+  private static int payOnHostedPage(CheckoutSession session, String card) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(session.getUrl() + "/pay"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("card=" + card)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private static long ledger(UUID orderId, String kind) {
+    Row r = TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.ledger WHERE order_id = $1 AND kind = $2")
+        .execute(Tuple.of(orderId, kind)).await().iterator().next();
+    return r.getLong(0);
+  }
+
+  private static Row ledgerEntry(UUID orderId, String kind) {
+    return TestPlatform.db().preparedQuery("SELECT * FROM payment.ledger WHERE order_id = $1 AND kind = $2 ORDER BY id LIMIT 1")
+        .execute(Tuple.of(orderId, kind)).await().iterator().next();
+  }
+
+  /** Whether Stripe's event of this type about this object was recorded and applied. */
+  private static boolean applied(String objectId, String type) {
+    Row r = TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events "
+            + "WHERE payload->'data'->'object'->>'id' = $1 AND event_type = $2 AND processed_at IS NOT NULL")
+        .execute(Tuple.of(objectId, type)).await().iterator().next();
+    return r.getLong(0) > 0;
+  }
+
+  private static void await(String what, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /** Every PaymentEvent published for an order so far, once the payment outbox holds none of its events. */
+  private static List<PaymentEvent> publishedFor(UUID orderId) throws Exception {
+    await("the payment outbox to be relayed", () -> TestPlatform.db()
+        .preparedQuery("SELECT count(*) FROM payment.outbox WHERE event_key = $1").execute(Tuple.of(orderId.toString())).await()
+        .iterator().next().getLong(0) == 0);
+    List<PaymentEvent> events = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.<String, Object>of(
+        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor("payment.events", Duration.ofSeconds(10)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        assertThat(System.nanoTime()).as("reading payment.events to its end").isLessThan(deadline);
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (orderId.toString().equals(record.key())) {
+            events.add(PaymentEvent.parseFrom(record.value()));
+          }
+        }
+      }
+    }
+    return events;
+  }
+
+  private static String sign(String payload) throws Exception {
+    long t = Instant.now().getEpochSecond();
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(TestPlatform.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal((t + "." + payload).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static int postWebhook(String payload) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestPlatform.config().appPort + "/api/v1/payments/webhook"))
+        .header("Content-Type", "application/json").header("Stripe-Signature", sign(payload))
+        .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private static String stripeEvent(String type, JsonObject object) {
+    return new JsonObject().put("id", "evt_it_" + UUID.randomUUID().toString().replace("-", "")).put("object", "event")
+        .put("api_version", com.stripe.Stripe.API_VERSION).put("created", Instant.now().getEpochSecond()).put("livemode", false)
+        .put("pending_webhooks", 1).put("type", type).put("data", new JsonObject().put("object", object)).encode();
+  }
+
+  private static JsonObject succeededIntent(String intentId, UUID orderId) {
+    return new JsonObject().put("id", intentId).put("object", "payment_intent").put("amount", 6_400).put("amount_received", 6_400)
+        .put("currency", "usd").put("status", "succeeded").put("metadata", new JsonObject().put("order_id", orderId.toString()));
+  }
+
+  private static Throwable refusal(Future<?> call) {
+    return call.transform(ar -> Future.succeededFuture(ar.cause())).await();
+  }
+
+  @Test
+  void payingASessionRecordsOneSuccessAndPublishesOnePaymentEvent() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    CheckoutSession session = openSession(orderId);
+    assertThat(payOnHostedPage(session, PAYS)).isEqualTo(303);
+    await("the payment to be recorded", () -> ledger(orderId, "succeeded") > 0);
+    String intentId = ledgerEntry(orderId, "succeeded").getString("stripe_intent");
+    assertThat(intentId).startsWith("pi_");
+    await("both of Stripe's events to be applied", () -> applied(session.getSessionId(), "checkout.session.completed")
+        && applied(intentId, "payment_intent.succeeded"));
+    assertThat(ledger(orderId, "succeeded")).as("one payment, two webhooks").isEqualTo(1);
+    Row entry = ledgerEntry(orderId, "succeeded");
+    assertThat(entry.getLong("amount")).isEqualTo(6_400L);
+    assertThat(entry.getString("stripe_session")).isEqualTo(session.getSessionId());
+
+    List<PaymentEvent> events = publishedFor(orderId);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).getKindCase()).isEqualTo(PaymentEvent.KindCase.SUCCEEDED);
+    assertThat(events.get(0).getSucceeded().getPaymentIntentId()).isEqualTo(intentId);
+    assertThat(events.get(0).getSucceeded().getSessionId()).isEqualTo(session.getSessionId());
+    assertThat(events.get(0).getSucceeded().getAmount()).isEqualTo(6_400);
+  }
+
+  @Test
+  void aDeclinedCardIsRecordedAsAFailureWithStripesMessage() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    CheckoutSession session = openSession(orderId);
+    payOnHostedPage(session, DECLINES);
+    await("the decline to be recorded", () -> ledger(orderId, "failed") > 0);
+    assertThat(ledgerEntry(orderId, "failed").getString("failure_reason")).isNotBlank();
+    assertThat(ledger(orderId, "succeeded")).isZero();
+    List<PaymentEvent> events = publishedFor(orderId);
+    assertThat(events).extracting(PaymentEvent::getKindCase).containsExactly(PaymentEvent.KindCase.FAILED);
+    assertThat(events.get(0).getFailed().getReason()).isNotBlank();
+    assertThat(events.get(0).getFailed().getSessionId()).isEqualTo(session.getSessionId());
+  }
+
+  @Test
+  void expiringTheOrdersSessionRecordsItExpiredOnce() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    CheckoutSession session = openSession(orderId);
+    OrderPaymentRef order = OrderPaymentRef.newBuilder().setOrderId(orderId.toString()).build();
+    PaymentOutcome expired = payment.call(PaymentGrpcClient.ExpireCheckoutSession, order, ORDERING).await();
+    assertThat(expired.getStatus()).isEqualTo("expired");
+    assertThat(expired.getSessionId()).isEqualTo(session.getSessionId());
+    assertThat(payOnHostedPage(session, PAYS)).as("an expired session cannot be paid").isNotEqualTo(303);
+    await("Stripe's expiry event to be applied", () -> applied(session.getSessionId(), "checkout.session.expired"));
+    assertThat(payment.call(PaymentGrpcClient.ExpireCheckoutSession, order, ORDERING).await().getStatus()).isEqualTo("expired");
+    assertThat(ledger(orderId, "expired")).isEqualTo(1);
+    assertThat(publishedFor(orderId)).extracting(PaymentEvent::getKindCase).containsExactly(PaymentEvent.KindCase.EXPIRED);
+
+    PaymentOutcome noSession = payment.call(PaymentGrpcClient.ExpireCheckoutSession,
+        OrderPaymentRef.newBuilder().setOrderId(UUID.randomUUID().toString()).build(), ORDERING).await();
+    assertThat(noSession.getStatus()).isEmpty();
+  }
+
+  @Test
+  void syncingAPaidSessionAnswersPaidAndStillRecordsOnePayment() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    CheckoutSession session = openSession(orderId);
+    CheckoutSessionRef ref = CheckoutSessionRef.newBuilder().setSessionId(session.getSessionId()).build();
+    assertThat(payment.call(PaymentGrpcClient.SyncCheckoutSession, ref, ORDERING).await().getStatus()).isEqualTo("open");
+    payOnHostedPage(session, PAYS);
+    PaymentOutcome synced = payment.call(PaymentGrpcClient.SyncCheckoutSession, ref, ORDERING).await();
+    assertThat(synced.getStatus()).isEqualTo("paid");
+    assertThat(synced.getOrderId()).isEqualTo(orderId.toString());
+    assertThat(synced.getPaymentIntentId()).startsWith("pi_");
+    assertThat(synced.getAmount()).isEqualTo(6_400);
+    assertThat(synced.getCurrency()).isEqualTo("usd");
+    await("both of Stripe's events to be applied", () -> applied(session.getSessionId(), "checkout.session.completed")
+        && applied(synced.getPaymentIntentId(), "payment_intent.succeeded"));
+    assertThat(payment.call(PaymentGrpcClient.SyncCheckoutSession, ref, ORDERING).await().getStatus()).isEqualTo("paid");
+    assertThat(ledger(orderId, "succeeded")).isEqualTo(1);
+    assertThat(publishedFor(orderId)).extracting(PaymentEvent::getKindCase).containsExactly(PaymentEvent.KindCase.SUCCEEDED);
+
+    PaymentOutcome paidIsLeftAlone = payment.call(PaymentGrpcClient.ExpireCheckoutSession,
+        OrderPaymentRef.newBuilder().setOrderId(orderId.toString()).build(), ORDERING).await();
+    assertThat(paidIsLeftAlone.getStatus()).isEqualTo("paid");
+    assertThat(ledger(orderId, "expired")).isZero();
+
+    Throwable unknown = refusal(payment.call(PaymentGrpcClient.SyncCheckoutSession,
+        CheckoutSessionRef.newBuilder().setSessionId("cs_test_nosuchsession").build(), ORDERING));
+    assertThat(unknown).isInstanceOf(ApiProblem.class);
+    assertThat(((ApiProblem) unknown).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theSameSignedWebhookPostedTwiceIsAppliedOnce() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    String intentId = "pi_it_" + UUID.randomUUID().toString().replace("-", "");
+    String payload = stripeEvent("payment_intent.succeeded", succeededIntent(intentId, orderId));
+    assertThat(postWebhook(payload)).isEqualTo(200);
+    assertThat(postWebhook(payload)).isEqualTo(200);
+    await("the event to be applied", () -> applied(intentId, "payment_intent.succeeded"));
+    assertThat(ledger(orderId, "succeeded")).isEqualTo(1);
+    assertThat(publishedFor(orderId)).hasSize(1);
+  }
+
+  @Test
+  void anIntentsSuccessDeliveredBeforeItsSessionsCompletionIsOnePayment() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    CheckoutSession session = openSession(orderId);
+    String intentId = "pi_it_" + UUID.randomUUID().toString().replace("-", "");
+    assertThat(postWebhook(stripeEvent("payment_intent.succeeded", succeededIntent(intentId, orderId)))).isEqualTo(200);
+    await("the intent's event to be applied", () -> applied(intentId, "payment_intent.succeeded"));
+    JsonObject completed = new JsonObject().put("id", session.getSessionId()).put("object", "checkout.session").put("status", "complete")
+        .put("payment_status", "paid").put("amount_total", 6_400).put("currency", "usd").put("payment_intent", intentId)
+        .put("client_reference_id", orderId.toString()).put("metadata", new JsonObject().put("order_id", orderId.toString()));
+    assertThat(postWebhook(stripeEvent("checkout.session.completed", completed))).isEqualTo(200);
+    await("the session's event to be applied", () -> applied(session.getSessionId(), "checkout.session.completed"));
+    assertThat(ledger(orderId, "succeeded")).isEqualTo(1);
+    assertThat(ledgerEntry(orderId, "succeeded").getString("stripe_session")).as("the payment belongs to the order's session")
+        .isEqualTo(session.getSessionId());
+    List<PaymentEvent> events = publishedFor(orderId);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).getSucceeded().getSessionId()).isEqualTo(session.getSessionId());
+  }
+
+  @Test
+  void refundingTwiceWithOneKeyRefundsOnce() throws Exception {
+    UUID orderId = UUID.randomUUID();
+    CheckoutSession session = openSession(orderId);
+    payOnHostedPage(session, PAYS);
+    await("the payment to be recorded", () -> ledger(orderId, "succeeded") > 0);
+    String intentId = ledgerEntry(orderId, "succeeded").getString("stripe_intent");
+    RefundRequest request = RefundRequest.newBuilder().setOrderId(orderId.toString()).setPaymentIntentId(intentId).setAmount(2_000)
+        .setReason("requested_by_customer").setIdempotencyKey("return-" + orderId).build();
+    RefundReceipt first = payment.call(PaymentGrpcClient.RefundPayment, request, ORDERING).await();
+    RefundReceipt again = payment.call(PaymentGrpcClient.RefundPayment, request, ORDERING).await();
+    assertThat(first.getRefundId()).startsWith("re_");
+    assertThat(first.getAmount()).isEqualTo(2_000);
+    assertThat(again).isEqualTo(first);
+    await("Stripe's refund event to be applied", () -> TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events "
+            + "WHERE event_type = 'charge.refunded' AND payload->'data'->'object'->>'payment_intent' = $1 AND processed_at IS NOT NULL")
+        .execute(Tuple.of(intentId)).await().iterator().next().getLong(0) > 0);
+    assertThat(ledger(orderId, "refunded")).isEqualTo(1);
+    assertThat(ledgerEntry(orderId, "refunded").getString("stripe_refund")).isEqualTo(first.getRefundId());
+    assertThat(publishedFor(orderId)).extracting(PaymentEvent::getKindCase)
+        .containsExactlyInAnyOrder(PaymentEvent.KindCase.SUCCEEDED, PaymentEvent.KindCase.REFUNDED);
+
+    RefundReceipt rest = payment.call(PaymentGrpcClient.RefundPayment, request.toBuilder().setAmount(0)
+        .setIdempotencyKey("rest-" + orderId).build(), ORDERING).await();
+    assertThat(rest.getAmount()).as("0 refunds what is left").isEqualTo(4_400);
+    assertThat(ledger(orderId, "refunded")).isEqualTo(2);
+  }
+
+  @Test
+  void anOrderGetsOnePaymentIntentHoweverOftenItAsks() {
+    UUID orderId = UUID.randomUUID();
+    PaymentIntentRequest request = PaymentIntentRequest.newBuilder().setOrderId(orderId.toString())
+        .setCustomerId(UUID.randomUUID().toString()).setAmount(1_250).setCurrency("eur").build();
+    PaymentIntentHandle first = payment.call(PaymentGrpcClient.CreatePaymentIntent, request, ORDERING).await();
+    PaymentIntentHandle again = payment.call(PaymentGrpcClient.CreatePaymentIntent, request, ORDERING).await();
+    assertThat(first.getPaymentIntentId()).startsWith("pi_");
+    assertThat(first.getClientSecret()).startsWith(first.getPaymentIntentId() + "_secret_");
+    assertThat(first.getStatus()).isEqualTo("requires_payment_method");
+    assertThat(again.getPaymentIntentId()).isEqualTo(first.getPaymentIntentId());
+    assertThat(ledger(orderId, "intent_created")).isEqualTo(1);
+  }
+
+  @Test
+  void callersOtherThanAServiceAreRefused() {
+    String orderId = UUID.randomUUID().toString();
+    for (CallContext caller : new CallContext[] {CallContext.anonymous("payment-events-it"),
+        new CallContext("payment-events-it", UUID.randomUUID().toString(), "customer"),
+        new CallContext("payment-events-it", UUID.randomUUID().toString(), "admin")}) {
+      List<Throwable> refusals = List.of(
+          refusal(payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId("cs_test_x").build(), caller)),
+          refusal(payment.call(PaymentGrpcClient.ExpireCheckoutSession, OrderPaymentRef.newBuilder().setOrderId(orderId).build(), caller)),
+          refusal(payment.call(PaymentGrpcClient.CreatePaymentIntent, PaymentIntentRequest.newBuilder().setOrderId(orderId)
+              .setAmount(100).setCurrency("usd").build(), caller)),
+          refusal(payment.call(PaymentGrpcClient.RefundPayment, RefundRequest.newBuilder().setOrderId(orderId)
+              .setPaymentIntentId("pi_x").setIdempotencyKey("k").build(), caller)));
+      for (Throwable refused : refusals) {
+        assertThat(refused).as(String.valueOf(caller.role())).isInstanceOf(ApiProblem.class);
+        assertThat(((ApiProblem) refused).status()).as(String.valueOf(caller.role())).isIn(401, 403);
+      }
+    }
+    assertThat(ledger(UUID.fromString(orderId), "intent_created")).isZero();
+  }
+}
