@@ -163,7 +163,7 @@ public final class OrderStore {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
     return move(tx, id, OrderStatus.PAID, "paid", paymentIntentId, null)
-        .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.of(UUID.fromString(order.getCustomerId()), skus.toArray(String[]::new))))
+        .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus()).map(paid.get()));
   }
