@@ -354,6 +354,71 @@ class CheckoutIT {
     assertThat(eventually(() -> sessionStatus(s.getString("sessionId")).equals("expired"))).as("the session Stripe had made is closed").isTrue();
   }
 
+  private static long ledger(String orderId, String kind) {
+    return TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.ledger WHERE order_id = $1 AND kind = $2")
+        .execute(Tuple.of(UUID.fromString(orderId), kind)).await().iterator().next().getLong(0);
+  }
+
+  @Test
+  void aRedeliveredWebhookAndALateExpiryLeaveAPaidOrderAsItIs(Api api) throws Exception {
+    Product p = product(api, 1_000, 5);
+    Accounts.Account buyer = buyer(api, p, 2);
+    JsonObject s = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+    pay(s.getString("checkoutUrl"), PAYS);
+    orderOnceItIs(api, buyer.accessToken(), s.getString("orderId"), "paid");
+    String completed = TestPlatform.db().preparedQuery("""
+        SELECT payload::text FROM payment.webhook_events
+        WHERE event_type = 'checkout.session.completed' AND payload->'data'->'object'->>'id' = $1""")
+        .execute(Tuple.of(s.getString("sessionId"))).await().iterator().next().getString(0);
+    Api.Response again = StripeWebhooks.deliver(api, completed, StripeWebhooks.signature(completed));
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.json().getBoolean("duplicate")).isTrue();
+
+    // an expiry Stripe never sent for this session, arriving after its payment: it must not undo the sale
+    String expired = StripeWebhooks.event("checkout.session.expired", new JsonObject().put("id", s.getString("sessionId"))
+        .put("object", "checkout.session").put("status", "expired").put("payment_status", "unpaid").put("amount_total", s.getLong("total"))
+        .put("currency", "usd").put("client_reference_id", s.getString("orderId")).put("metadata", new JsonObject().put("order_id", s.getString("orderId"))));
+    Api.Response late = StripeWebhooks.deliver(api, expired, StripeWebhooks.signature(expired));
+    assertThat(late.status()).as(late.toString()).isEqualTo(200);
+    assertThat(eventually(() -> ledger(s.getString("orderId"), "expired") == 1)).as("the expiry was recorded").isTrue();
+    Thread.sleep(1_000);
+    JsonObject order = api.get("/api/v1/orders/" + s.getString("orderId"), buyer.accessToken()).json();
+    assertThat(order.getString("status")).isEqualTo("paid");
+    assertThat(statuses(order)).containsExactly("pending_payment", "paid");
+    assertThat(ledger(s.getString("orderId"), "succeeded")).isEqualTo(1);
+    assertThat(stock(p.sku()).getInteger("stock")).as("sold once").isEqualTo(3);
+  }
+
+  @Test
+  void aCustomFrontEndPaysThroughAPaymentIntentAndASecondPaymentIsRefunded(Api api) throws Exception {
+    Product p = product(api, 1_000, 5);
+    Accounts.Account buyer = buyer(api, p, 1);
+    JsonObject s = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+    String key = UUID.randomUUID().toString();
+    Map<String, String> keyed = Map.of("Idempotency-Key", key);
+    JsonObject body = new JsonObject().put("orderId", s.getString("orderId"));
+    Api.Response intent = api.send(HttpMethod.POST, "/api/v1/payments/intents", buyer.accessToken(), body, keyed);
+    assertThat(intent.status()).as(intent.toString()).isEqualTo(201);
+    assertThat(intent.json().getString("clientSecret")).startsWith(intent.json().getString("paymentIntentId") + "_secret_");
+    assertThat(api.send(HttpMethod.POST, "/api/v1/payments/intents", buyer.accessToken(), body, keyed).json()).isEqualTo(intent.json());
+    assertThat(api.send(HttpMethod.POST, "/api/v1/payments/intents", buyer.accessToken(),
+        new JsonObject().put("orderId", UUID.randomUUID().toString()), keyed).status()).as("another order under the same key").isIn(404, 422);
+    assertThat(api.send(HttpMethod.POST, "/api/v1/payments/intents", Accounts.signedIn(api, null).accessToken(), body,
+        Map.of("Idempotency-Key", "x")).status()).as("someone else's order").isEqualTo(404);
+
+    emulator().v1().paymentIntents().confirm(intent.json().getString("paymentIntentId"),
+        com.stripe.param.PaymentIntentConfirmParams.builder().setPaymentMethod("pm_card_visa").build());
+    orderOnceItIs(api, buyer.accessToken(), s.getString("orderId"), "paid");
+
+    // the hosted page is still open and takes a second payment: the order needs only one, so it is given back
+    assertThat(pay(s.getString("checkoutUrl"), PAYS)).isEqualTo(303);
+    assertThat(eventually(() -> ledger(s.getString("orderId"), "refunded") == 1)).as("the second payment is refunded").isTrue();
+    assertThat(ledger(s.getString("orderId"), "succeeded")).isEqualTo(2);
+    JsonObject order = api.get("/api/v1/orders/" + s.getString("orderId"), buyer.accessToken()).json();
+    assertThat(order.getString("status")).isEqualTo("paid");
+    assertThat(stock(p.sku()).getInteger("stock")).isEqualTo(4);
+  }
+
   private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + SETTLED.toNanos();
     while (!condition.getAsBoolean()) {

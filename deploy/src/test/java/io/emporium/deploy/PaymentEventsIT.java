@@ -35,13 +35,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -148,23 +145,8 @@ class PaymentEventsIT {
     return events;
   }
 
-  private static String sign(String payload) throws Exception {
-    long t = Instant.now().getEpochSecond();
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(TestPlatform.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal((t + "." + payload).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static int postWebhook(String payload) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestPlatform.config().appPort + "/api/v1/payments/webhook"))
-        .header("Content-Type", "application/json").header("Stripe-Signature", sign(payload))
-        .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-  }
-
-  private static String stripeEvent(String type, JsonObject object) {
-    return new JsonObject().put("id", "evt_it_" + UUID.randomUUID().toString().replace("-", "")).put("object", "event")
-        .put("api_version", com.stripe.Stripe.API_VERSION).put("created", Instant.now().getEpochSecond()).put("livemode", false)
-        .put("pending_webhooks", 1).put("type", type).put("data", new JsonObject().put("object", object)).encode();
+  private static int status(Api api, String payload) {
+    return StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload)).status();
   }
 
   private static JsonObject succeededIntent(String intentId, UUID orderId) {
@@ -263,28 +245,28 @@ class PaymentEventsIT {
   }
 
   @Test
-  void theSameSignedWebhookPostedTwiceIsAppliedOnce() throws Exception {
+  void theSameSignedWebhookPostedTwiceIsAppliedOnce(Api api) throws Exception {
     UUID orderId = UUID.randomUUID();
     String intentId = "pi_it_" + UUID.randomUUID().toString().replace("-", "");
-    String payload = stripeEvent("payment_intent.succeeded", succeededIntent(intentId, orderId));
-    assertThat(postWebhook(payload)).isEqualTo(200);
-    assertThat(postWebhook(payload)).isEqualTo(200);
+    String payload = StripeWebhooks.event("payment_intent.succeeded", succeededIntent(intentId, orderId));
+    assertThat(StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload)).status()).isEqualTo(200);
+    assertThat(StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload)).status()).isEqualTo(200);
     await("the event to be applied", () -> applied(intentId, "payment_intent.succeeded"));
     assertThat(ledger(orderId, "succeeded")).isEqualTo(1);
     assertThat(publishedFor(orderId)).hasSize(1);
   }
 
   @Test
-  void anIntentsSuccessDeliveredBeforeItsSessionsCompletionIsOnePayment() throws Exception {
+  void anIntentsSuccessDeliveredBeforeItsSessionsCompletionIsOnePayment(Api api) throws Exception {
     UUID orderId = UUID.randomUUID();
     CheckoutSession session = openSession(orderId);
     String intentId = "pi_it_" + UUID.randomUUID().toString().replace("-", "");
-    assertThat(postWebhook(stripeEvent("payment_intent.succeeded", succeededIntent(intentId, orderId)))).isEqualTo(200);
+    assertThat(status(api, StripeWebhooks.event("payment_intent.succeeded", succeededIntent(intentId, orderId)))).isEqualTo(200);
     await("the intent's event to be applied", () -> applied(intentId, "payment_intent.succeeded"));
     JsonObject completed = new JsonObject().put("id", session.getSessionId()).put("object", "checkout.session").put("status", "complete")
         .put("payment_status", "paid").put("amount_total", 6_400).put("currency", "usd").put("payment_intent", intentId)
         .put("client_reference_id", orderId.toString()).put("metadata", new JsonObject().put("order_id", orderId.toString()));
-    assertThat(postWebhook(stripeEvent("checkout.session.completed", completed))).isEqualTo(200);
+    assertThat(status(api, StripeWebhooks.event("checkout.session.completed", completed))).isEqualTo(200);
     await("the session's event to be applied", () -> applied(session.getSessionId(), "checkout.session.completed"));
     assertThat(ledger(orderId, "succeeded")).isEqualTo(1);
     assertThat(ledgerEntry(orderId, "succeeded").getString("stripe_session")).as("the payment belongs to the order's session")

@@ -7,11 +7,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,37 +59,23 @@ class ServicesIT {
         .encode();
   }
 
-  static String signature(String payload, long timestamp, String secret) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String v1 = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
-    return "t=" + timestamp + ",v1=" + v1;
-  }
-
-  private static Api.Response deliver(Api api, String payload, String signature) {
-    Map<String, String> headers = signature == null
-        ? Map.of("Content-Type", "application/json")
-        : Map.of("Content-Type", "application/json", "Stripe-Signature", signature);
-    return api.raw(HttpMethod.POST, "/api/v1/payments/webhook", null, Buffer.buffer(payload), headers);
-  }
-
   @Test
   void webhooksNeedAValidFreshSignatureAndCountOncePerEventId(Api api) throws Exception {
     String id = "evt_" + UUID.randomUUID().toString().replace("-", "");
     String payload = event(id);
     long now = System.currentTimeMillis() / 1000;
-    assertThat(deliver(api, payload, null).status()).isEqualTo(400);
-    assertThat(deliver(api, payload, signature(payload, now, "whsec_wrong")).status()).isEqualTo(400);
-    assertThat(deliver(api, payload, signature(payload, now - 3600, TestPlatform.WEBHOOK_SECRET)).status()).isEqualTo(400);
-    assertThat(deliver(api, payload.replace("cs_test_1", "cs_test_2"), signature(payload, now, TestPlatform.WEBHOOK_SECRET)).status())
+    assertThat(StripeWebhooks.deliver(api, payload, null).status()).isEqualTo(400);
+    assertThat(StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload, now, "whsec_wrong")).status()).isEqualTo(400);
+    assertThat(StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload, now - 3600, TestPlatform.WEBHOOK_SECRET)).status()).isEqualTo(400);
+    assertThat(StripeWebhooks.deliver(api, payload.replace("cs_test_1", "cs_test_2"), StripeWebhooks.signature(payload, now, TestPlatform.WEBHOOK_SECRET)).status())
         .as("a body changed after signing").isEqualTo(400);
     assertThat(TestPlatform.db().preparedQuery("SELECT 1 FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await().size())
         .as("refused deliveries change nothing").isZero();
 
-    Api.Response first = deliver(api, payload, signature(payload, now, TestPlatform.WEBHOOK_SECRET));
+    Api.Response first = StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload, now, TestPlatform.WEBHOOK_SECRET));
     assertThat(first.status()).as(first.toString()).isEqualTo(200);
     assertThat(first.json().getBoolean("duplicate")).isFalse();
-    Api.Response again = deliver(api, payload, signature(payload, now, TestPlatform.WEBHOOK_SECRET));
+    Api.Response again = StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload, now, TestPlatform.WEBHOOK_SECRET));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json().getBoolean("duplicate")).isTrue();
     assertThat(TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE event_id = $1").execute(Tuple.of(id)).await()

@@ -57,7 +57,7 @@ public final class OrderPayments {
           if (isConflict(committed.cause())) {
             // the hold ended before the money came (it outlives the session, so this is rare): sell nothing, give the money back
             return orders.markCancelled(tx, order, "refunded", "stock_released")
-                .compose(cancelled -> refund(orderId, paymentIntentId, "the stock was released before payment", self).map(Optional.of(cancelled)));
+                .compose(cancelled -> refund(orderId, paymentIntentId, "", self).map(Optional.of(cancelled)));
           }
           return Future.failedFuture(committed.cause());
         });
@@ -67,8 +67,7 @@ public final class OrderPayments {
         return Future.succeededFuture(found);
       }
       LOG.warn("order {} is {} but payment {} succeeded: refunding it", orderId, status.wire(), paymentIntentId);
-      return refund(orderId, paymentIntentId, status == OrderStatus.CANCELLED ? "the order was cancelled" : "the order was already paid", self)
-          .map(found);
+      return refund(orderId, paymentIntentId, status == OrderStatus.CANCELLED ? "" : "duplicate", self).map(found);
     });
   }
 
@@ -94,6 +93,7 @@ public final class OrderPayments {
     });
   }
 
+  /** A full refund, once per PaymentIntent; {@code reason} is Stripe's ({@code duplicate}) or empty. */
   private Future<Void> refund(UUID orderId, String paymentIntentId, String reason, CallContext self) {
     RefundRequest request = RefundRequest.newBuilder().setOrderId(orderId.toString()).setPaymentIntentId(paymentIntentId)
         .setReason(reason).setIdempotencyKey("unneeded-payment-" + paymentIntentId).build();
