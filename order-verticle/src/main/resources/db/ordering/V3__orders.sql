@@ -24,7 +24,7 @@ CREATE TABLE orders (
 );
 CREATE INDEX orders_of_customer ON orders (customer_id, created_at DESC, id DESC);
 -- the sweeper's work: orders still waiting for payment
-CREATE INDEX orders_awaiting_payment ON orders (created_at) WHERE status = 'pending_payment';
+CREATE INDEX orders_awaiting_payment ON orders (updated_at) WHERE status = 'pending_payment';
 
 CREATE TABLE order_items (
   order_id    uuid    NOT NULL REFERENCES orders (id),

@@ -199,6 +199,24 @@ class CheckoutIT {
   }
 
   @Test
+  void aRetryAfterTheFirstAttemptDiedUndoesItsOrderAndChecksOutAfresh(Api api) {
+    Product p = product(api, 1_000, 2);
+    Accounts.Account buyer = buyer(api, p, 2);
+    String key = UUID.randomUUID().toString();
+    JsonObject first = checkout(api, buyer.accessToken(), key, checkoutBody("GB")).json();
+    // as if the process died before keeping the answer: the key is still running, its lease long over
+    TestPlatform.db().preparedQuery("""
+        UPDATE ordering.idempotency_keys SET state = 'running', response = NULL, locked_until = now() - interval '1 minute'
+        WHERE customer_id = $1 AND key = $2""").execute(Tuple.of(UUID.fromString(buyer.id()), key)).await();
+    Api.Response retry = checkout(api, buyer.accessToken(), key, checkoutBody("GB"));
+    assertThat(retry.status()).as(retry.toString() + " (all the stock was held by the dead attempt)").isEqualTo(201);
+    assertThat(retry.json().getString("orderId")).isNotEqualTo(first.getString("orderId"));
+    JsonObject dead = api.get("/api/v1/orders/" + first.getString("orderId"), buyer.accessToken()).json();
+    assertThat(dead.getString("status")).isEqualTo("cancelled");
+    assertThat(stock(p.sku()).getInteger("reserved")).isEqualTo(2);
+  }
+
+  @Test
   void badCheckoutRequestsAre422AndChangeNothing(Api api) {
     Product p = product(api, 1_500, 10);
     Accounts.Account buyer = buyer(api, p, 1);
@@ -390,7 +408,7 @@ class CheckoutIT {
   }
 
   @Test
-  void aCustomFrontEndPaysThroughAPaymentIntentAndASecondPaymentIsRefunded(Api api) throws Exception {
+  void aCustomFrontEndPaysThroughAPaymentIntentAndTheHostedPageCloses(Api api) throws Exception {
     Product p = product(api, 1_000, 5);
     Accounts.Account buyer = buyer(api, p, 1);
     JsonObject s = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
@@ -409,14 +427,29 @@ class CheckoutIT {
     emulator().v1().paymentIntents().confirm(intent.json().getString("paymentIntentId"),
         com.stripe.param.PaymentIntentConfirmParams.builder().setPaymentMethod("pm_card_visa").build());
     orderOnceItIs(api, buyer.accessToken(), s.getString("orderId"), "paid");
+    assertThat(eventually(() -> sessionStatus(s.getString("sessionId")).equals("expired")))
+        .as("paid through its own PaymentIntent, the order's hosted page is closed").isTrue();
+    assertThat(stock(p.sku()).getInteger("stock")).isEqualTo(4);
+  }
 
-    // the hosted page is still open and takes a second payment: the order needs only one, so it is given back
+  @Test
+  void aSecondPaymentOfAPaidOrderIsRefunded(Api api) throws Exception {
+    Product p = product(api, 1_000, 5);
+    Accounts.Account buyer = buyer(api, p, 1);
+    JsonObject s = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+    Api.Response intent = api.send(HttpMethod.POST, "/api/v1/payments/intents", buyer.accessToken(),
+        new JsonObject().put("orderId", s.getString("orderId")), Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    assertThat(intent.status()).as(intent.toString()).isEqualTo(201);
     assertThat(pay(s.getString("checkoutUrl"), PAYS)).isEqualTo(303);
+    orderOnceItIs(api, buyer.accessToken(), s.getString("orderId"), "paid");
+    // the custom front end charges too: the order needs one payment, so the second is given back
+    emulator().v1().paymentIntents().confirm(intent.json().getString("paymentIntentId"),
+        com.stripe.param.PaymentIntentConfirmParams.builder().setPaymentMethod("pm_card_visa").build());
     assertThat(eventually(() -> ledger(s.getString("orderId"), "refunded") == 1)).as("the second payment is refunded").isTrue();
     assertThat(ledger(s.getString("orderId"), "succeeded")).isEqualTo(2);
     JsonObject order = api.get("/api/v1/orders/" + s.getString("orderId"), buyer.accessToken()).json();
     assertThat(order.getString("status")).isEqualTo("paid");
-    assertThat(stock(p.sku()).getInteger("stock")).isEqualTo(4);
+    assertThat(stock(p.sku()).getInteger("stock")).as("sold once").isEqualTo(4);
   }
 
   private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -154,6 +154,17 @@ class ReservationsIT {
   }
 
   @Test
+  void aReserveArrivingAfterItsReleaseHoldsNothing(Api api) {
+    String sku = sku(api, 5);
+    UUID order = UUID.randomUUID();
+    assertThat(settle(false, order).getStatus()).as("released before it was made").isEqualTo("released");
+    Reservation late = reserve(order, 600, item(sku, 2)).await();
+    assertThat(late.getStatus()).isEqualTo("released");
+    assertThat(late.getItemsList()).isEmpty();
+    assertThat(level(sku).getInteger("reserved")).isZero();
+  }
+
+  @Test
   void onlyAServiceMayMoveReservations(Api api) {
     String sku = sku(api, 5);
     Accounts.Account customer = Accounts.signedIn(api, "customer");

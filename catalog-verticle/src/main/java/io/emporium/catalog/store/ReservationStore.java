@@ -27,6 +27,9 @@ public final class ReservationStore {
   private static final String CLAIM = """
       INSERT INTO catalog.reservations (order_id, status, expires_at) VALUES ($1, 'held', $2)
       ON CONFLICT (order_id) DO NOTHING""";
+  private static final String TOMBSTONE = """
+      INSERT INTO catalog.reservations (order_id, status, expires_at) VALUES ($1, 'released', now())
+      ON CONFLICT (order_id) DO NOTHING""";
   private static final String TAKE = """
       UPDATE catalog.variants v SET reserved = reserved + $2
       FROM catalog.products p
@@ -73,7 +76,7 @@ public final class ReservationStore {
     });
   }
 
-  /** Holds every item or none; a repeat for the same order answers the reservation it made. */
+  /** Holds every item or none; a repeat for the same order answers the reservation it made (released: nothing held). */
   public Future<Reservation> reserve(UUID orderId, Map<String, Integer> items, OffsetDateTime expiresAt) {
     return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(orderId, expiresAt)).compose(claimed -> {
       if (claimed.rowCount() == 0) {
@@ -125,6 +128,10 @@ public final class ReservationStore {
   /** Moves a held reservation to its end state once; repeating the same end state is a no-op, the other one is 409. */
   private Future<Reservation> settle(UUID orderId, String end, String itemsUpdate) {
     return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(orderId)).compose(rows -> {
+      if (rows.size() == 0 && end.equals("released")) {
+        // released before it was made (the reserve call is late): the tombstone makes that reserve hold nothing
+        return tx.preparedQuery(TOMBSTONE).execute(Tuple.of(orderId)).compose(v -> read(tx, orderId));
+      }
       if (rows.size() == 0) {
         return Future.failedFuture(ApiProblem.notFound("No reservation for order " + orderId + "."));
       }

@@ -145,8 +145,9 @@ public final class EmporiumConfig {
         s.integer("CHECKOUT_FREE_SHIPPING_FROM", 5_000, 0, Integer.MAX_VALUE),
         s.optional("CHECKOUT_TAX_RATES", "*:0"),
         s.duration("CHECKOUT_SESSION_LIFETIME", Duration.ofMinutes(31)));
-    if (checkout.sessionLifetime().compareTo(Duration.ofMinutes(30)) < 0 || checkout.sessionLifetime().compareTo(Duration.ofHours(24)) > 0) {
-      throw new ConfigException("CHECKOUT_SESSION_LIFETIME must be from 30 minutes to 24 hours (Stripe's limits)");
+    // Stripe takes 30 minutes to 24 hours; the margins keep the session above its floor and the stock hold under a day
+    if (checkout.sessionLifetime().compareTo(Duration.ofMinutes(31)) < 0 || checkout.sessionLifetime().compareTo(Duration.ofHours(23)) > 0) {
+      throw new ConfigException("CHECKOUT_SESSION_LIFETIME must be from 31 minutes to 23 hours");
     }
   }
 

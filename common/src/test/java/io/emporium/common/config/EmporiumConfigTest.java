@@ -136,6 +136,16 @@ class EmporiumConfigTest {
   }
 
   @Test
+  void checkoutDefaultsToFlatShippingNoTaxAndASessionStripeAccepts() {
+    EmporiumConfig.Checkout c = EmporiumConfig.from(minimal()).checkout;
+    assertThat(c).isEqualTo(new EmporiumConfig.Checkout(499, 5_000, "*:0", Duration.ofMinutes(31)));
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "30m"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CHECKOUT_SESSION_LIFETIME");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "24h"))).isInstanceOf(ConfigException.class);
+    assertThat(EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "2h")).checkout.sessionLifetime()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
   void durationsTakeUnits() {
     assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "900")).jwtExpiry).isEqualTo(Duration.ofSeconds(900));
     assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "2h")).jwtExpiry).isEqualTo(Duration.ofHours(2));

@@ -36,7 +36,7 @@ public final class PaymentEventsConsumer {
     }
     String requestId = "payment-event-" + event.getEventId();
     return switch (event.getKindCase()) {
-      case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), requestId).mapEmpty();
+      case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), event.getSucceeded().getSessionId(), requestId).mapEmpty();
       // a declined card ends this checkout: the order is cancelled and its session closed, so it cannot be paid later
       case FAILED -> payments.cancel(tx, orderId, "failed", "payment_failed", true, requestId).mapEmpty();
       case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId).mapEmpty();

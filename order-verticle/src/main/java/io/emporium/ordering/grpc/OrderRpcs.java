@@ -89,7 +89,7 @@ public final class OrderRpcs {
             .compose(outcome -> {
               UUID orderId = UUID.fromString(order.getId());
               return switch (outcome.getStatus()) {
-                case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, orderId, outcome.getPaymentIntentId(), caller.requestId()));
+                case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), caller.requestId()));
                 case "expired" -> orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "expired", "expired", false, caller.requestId()));
                 default -> Future.succeededFuture();
               };
@@ -130,7 +130,8 @@ public final class OrderRpcs {
           return Future.failedFuture(e);
         }
       }
-      if (!order.getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
+      // an order whose checkout has not finished (no session, so maybe no stock held) cannot be paid yet
+      if (!order.getStatus().equals(OrderStatus.PENDING_PAYMENT.wire()) || order.getCheckoutSessionId().isEmpty()) {
         return keys.release(key).compose(v -> Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is "
             + order.getStatus() + "; only an order awaiting payment can be paid.")));
       }

@@ -90,10 +90,22 @@ public final class CheckoutSaga {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
     Key key = new Key(customer, OPERATION, request.getIdempotencyKey());
-    byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
-    return keys.claim(key, fingerprint).compose(claim -> claim instanceof Finished finished
-        ? replay(finished)
-        : run(caller, customer, key, request));
+    // what the customer sent: a saved address by its id (editing it later does not make a retry another request)
+    CheckoutRequest.Builder sent = request.toBuilder().clearIdempotencyKey();
+    if (!request.getAddressId().isEmpty()) {
+      sent.clearAddress();
+    }
+    byte[] fingerprint = IdempotencyKeys.fingerprint(sent.build().toByteArray());
+    return keys.claim(key, fingerprint).compose(claim -> {
+      if (claim instanceof Finished finished) {
+        return replay(finished);
+      }
+      UUID abandoned = ((IdempotencyKeys.Claimed) claim).abandonedOrder();
+      // the first attempt died mid-way: its order gives back its stock and discount use before this one starts
+      Future<Void> undone = abandoned == null ? Future.succeededFuture()
+          : orders.pool().withTransaction(tx -> payments.cancel(tx, abandoned, "cancelled", "abandoned", true, caller.requestId())).mapEmpty();
+      return undone.compose(v -> run(caller, customer, key, request));
+    });
   }
 
   private static Future<CheckoutStarted> replay(Finished finished) {
@@ -181,8 +193,10 @@ public final class CheckoutSaga {
         .setTtlSeconds((int) sessionLifetime.plus(HOLD_MARGIN).toSeconds());
     order.getItemsList().forEach(i -> hold.addItems(ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));
     return catalog.call(CatalogGrpcClient.ReserveStock, hold.build(), self)
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof ApiProblem p && p.status() == 409 ? outOfStock(caller, key, order, p) : Future.failedFuture(e))
+        .compose(held -> held.getStatus().equals("held") ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ApiProblem.conflict("The order was cancelled while checking out; check out again.")))
+        .recover(e -> e instanceof ApiProblem p && p.status() == 409 && !p.errors().isEmpty()
+            ? outOfStock(caller, key, order, p) : Future.failedFuture(e))
         .compose(held -> payment.call(PaymentGrpcClient.CreateCheckoutSession, session(order, request), self))
         .compose(session -> orders.attachSession(orderId, session.getSessionId(), session.getUrl()).compose(attached -> {
           if (!attached) {
@@ -226,7 +240,7 @@ public final class CheckoutSaga {
     CheckoutSessionRequest.Builder s = CheckoutSessionRequest.newBuilder().setOrderId(order.getId()).setCustomerId(order.getCustomerId())
         .setCurrency(order.getCurrency()).setTotal(order.getTotal()).setDiscount(order.getDiscount()).setShipping(order.getShipping())
         .setTax(order.getTax()).setSuccessUrl(request.getSuccessUrl()).setCancelUrl(request.getCancelUrl())
-        .setExpiresAt(Instant.parse(order.getCreatedAt()).plus(sessionLifetime).getEpochSecond());
+        .setExpiresAt(Instant.now().plus(sessionLifetime).getEpochSecond());
     order.getItemsList().forEach(i -> s.addLines(CheckoutLine.newBuilder().setName(i.getName()).setUnitAmount(i.getUnitPrice())
         .setQuantity(i.getQuantity())));
     return s.build();

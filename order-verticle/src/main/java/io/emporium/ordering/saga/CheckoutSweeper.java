@@ -2,11 +2,13 @@ package io.emporium.ordering.saga;
 
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.payment.v1.CheckoutSessionRef;
 import io.emporium.proto.payment.v1.OrderPaymentRef;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.PaymentOutcome;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.UUID;
@@ -51,7 +53,7 @@ public final class CheckoutSweeper {
           for (UUID id : ids) {
             chain = chain.compose(v -> orders.pool().withTransaction(tx -> payments.cancel(tx, id, "cancelled", "abandoned", true, requestId))
                 .onSuccess(o -> LOG.info("cancelled order {}: its checkout stopped before the payment session was opened", id))
-                .<Void>mapEmpty().recover(e -> logged(id, e)));
+                .<Void>mapEmpty().recover(e -> postponed(id, e)));
           }
           return chain;
         })
@@ -59,7 +61,7 @@ public final class CheckoutSweeper {
         .compose(due -> {
           Future<Void> chain = Future.succeededFuture();
           for (OrderStore.Overdue o : due) {
-            chain = chain.compose(v -> settle(o, requestId).recover(e -> logged(o.orderId(), e)));
+            chain = chain.compose(v -> settle(o, requestId).recover(e -> postponed(o.orderId(), e)));
           }
           return chain;
         })
@@ -71,8 +73,11 @@ public final class CheckoutSweeper {
   private Future<Void> settle(OrderStore.Overdue due, String requestId) {
     CallContext self = CallContext.service(requestId, OrderPayments.SERVICE);
     return payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(due.sessionId()).build(), self)
+        // a session Stripe no longer knows (an emulator restarted without it) can never be paid
+        .recover(e -> e instanceof ApiProblem p && p.status() == 404
+            ? Future.succeededFuture(PaymentOutcome.newBuilder().setStatus("expired").build()) : Future.failedFuture(e))
         .compose(outcome -> switch (outcome.getStatus()) {
-          case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, due.orderId(), outcome.getPaymentIntentId(), requestId)).mapEmpty();
+          case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, due.orderId(), outcome.getPaymentIntentId(), outcome.getSessionId(), requestId)).mapEmpty();
           case "expired" -> orders.pool().withTransaction(tx -> payments.cancel(tx, due.orderId(), "expired", "expired", false, requestId))
               .mapEmpty();
           // past its time but still open at Stripe: close it, and its expiry settles the order
@@ -81,8 +86,8 @@ public final class CheckoutSweeper {
         });
   }
 
-  private static Future<Void> logged(UUID orderId, Throwable e) {
-    LOG.warn("could not settle order {} yet: {}", orderId, e.toString());
-    return Future.succeededFuture();
+  private Future<Void> postponed(UUID orderId, Throwable e) {
+    LOG.warn("could not settle order {} yet, trying the others first: {}", orderId, e.toString());
+    return orders.postpone(orderId).recover(x -> Future.succeededFuture());
   }
 }

@@ -10,6 +10,7 @@ import io.emporium.proto.catalog.v1.ReservationRef;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.payment.v1.OrderPaymentRef;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.PaymentOutcome;
 import io.emporium.proto.payment.v1.RefundRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -40,7 +41,7 @@ public final class OrderPayments {
    * A payment of the order succeeded: a waiting order becomes paid and its stock sold. A payment the order
    * does not need (it was cancelled, or already paid through another PaymentIntent) is refunded in full.
    */
-  public Future<Optional<Order>> paid(SqlConnection tx, UUID orderId, String paymentIntentId, String requestId) {
+  public Future<Optional<Order>> paid(SqlConnection tx, UUID orderId, String paymentIntentId, String sessionId, String requestId) {
     CallContext self = CallContext.service(requestId, SERVICE);
     return orders.lock(tx, orderId).compose(found -> {
       if (found.isEmpty()) {
@@ -52,9 +53,12 @@ public final class OrderPayments {
       if (status == OrderStatus.PENDING_PAYMENT) {
         return catalog.call(CatalogGrpcClient.CommitReservation, ref(orderId), self).transform(committed -> {
           if (committed.succeeded()) {
-            return orders.markPaid(tx, order, paymentIntentId).map(Optional::of);
+            // paid through a PaymentIntent of its own: the order's Checkout Session must not take a second payment
+            Future<Void> closed = sessionId.isEmpty() && !order.getCheckoutSessionId().isEmpty() ? expireSession(orderId, self)
+                : Future.succeededFuture();
+            return orders.markPaid(tx, order, paymentIntentId).compose(paid -> closed.map(Optional.of(paid)));
           }
-          if (isConflict(committed.cause())) {
+          if (isGone(committed.cause())) {
             // the hold ended before the money came (it outlives the session, so this is rare): sell nothing, give the money back
             return orders.markCancelled(tx, order, "refunded", "stock_released")
                 .compose(cancelled -> refund(orderId, paymentIntentId, "", self).map(Optional.of(cancelled)));
@@ -82,15 +86,23 @@ public final class OrderPayments {
       if (found.isEmpty() || !found.get().getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
         return Future.succeededFuture(found);
       }
-      Future<Void> released = catalog.call(CatalogGrpcClient.ReleaseReservation, ref(orderId), self)
-          .<Void>mapEmpty()
-          .recover(e -> e instanceof ApiProblem p && p.status() == 404 ? Future.succeededFuture() : Future.failedFuture(e));
-      Future<Void> closed = released.compose(v -> closeSession
+      // the session is closed first: if the customer paid in the meantime, the order is paid, not cancelled
+      Future<PaymentOutcome> closed = closeSession
           ? payment.call(PaymentGrpcClient.ExpireCheckoutSession, OrderPaymentRef.newBuilder().setOrderId(orderId.toString()).build(), self)
-              .mapEmpty()
-          : Future.succeededFuture());
-      return closed.compose(v -> orders.markCancelled(tx, found.get(), paymentStatus, reason)).map(Optional::of);
+          : Future.succeededFuture(PaymentOutcome.getDefaultInstance());
+      return closed.compose(outcome -> {
+        if (outcome.getStatus().equals("paid")) {
+          return paid(tx, orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), requestId);
+        }
+        return catalog.call(CatalogGrpcClient.ReleaseReservation, ref(orderId), self)
+            .compose(v -> orders.markCancelled(tx, found.get(), paymentStatus, reason)).map(Optional::of);
+      });
     });
+  }
+
+  private Future<Void> expireSession(UUID orderId, CallContext self) {
+    return payment.call(PaymentGrpcClient.ExpireCheckoutSession, OrderPaymentRef.newBuilder().setOrderId(orderId.toString()).build(), self)
+        .mapEmpty();
   }
 
   /** A full refund, once per PaymentIntent; {@code reason} is Stripe's ({@code duplicate}) or empty. */
@@ -100,8 +112,9 @@ public final class OrderPayments {
     return payment.call(PaymentGrpcClient.RefundPayment, request, self).mapEmpty();
   }
 
-  private static boolean isConflict(Throwable e) {
-    return e instanceof ApiProblem p && p.status() == 409;
+  /** The hold is no longer there to commit: released (409) or never made (404). */
+  private static boolean isGone(Throwable e) {
+    return e instanceof ApiProblem p && (p.status() == 409 || p.status() == 404);
   }
 
   private static ReservationRef ref(UUID orderId) {

@@ -24,6 +24,7 @@ public final class IdempotencyKeys {
   private static final int LEASE_SECONDS = 120;
   // a key older than 24 h, or one whose runner died (same request, lease over), is claimed afresh
   private static final String CLAIM = """
+      WITH previous AS (SELECT order_id FROM ordering.idempotency_keys WHERE customer_id = $1 AND operation = $2 AND key = $3)
       INSERT INTO ordering.idempotency_keys (customer_id, operation, key, fingerprint, state, locked_until)
       VALUES ($1, $2, $3, $4, 'running', now() + make_interval(secs => $5))
       ON CONFLICT (customer_id, operation, key) DO UPDATE
@@ -32,7 +33,7 @@ public final class IdempotencyKeys {
         WHERE idempotency_keys.created_at < now() - interval '24 hours'
            OR (idempotency_keys.state = 'running' AND idempotency_keys.locked_until < now()
                AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
-      RETURNING 1""";
+      RETURNING (SELECT order_id FROM previous) AS previous_order""";
   private static final String READ = """
       SELECT fingerprint, state, response, problem FROM ordering.idempotency_keys WHERE customer_id = $1 AND operation = $2 AND key = $3""";
   private static final String ATTACH_ORDER = """
@@ -54,8 +55,11 @@ public final class IdempotencyKeys {
   /** What claiming a key found. */
   public sealed interface Claim {}
 
-  /** The key is this request's: do the work. */
-  public record Claimed() implements Claim {}
+  /**
+   * The key is this request's: do the work. When it was taken over from a request that died while running,
+   * {@code abandonedOrder} is the order that request had made (null if none), for the caller to undo first.
+   */
+  public record Claimed(UUID abandonedOrder) implements Claim {}
 
   /** The same request already finished: answer this (a response, or a final refusal). */
   public record Finished(byte[] response, ApiProblem refusal) implements Claim {}
@@ -83,7 +87,7 @@ public final class IdempotencyKeys {
     Tuple claim = key.tuple().addValue(Buffer.buffer(fingerprint)).addValue(LEASE_SECONDS);
     return pool.preparedQuery(CLAIM).execute(claim).compose(claimed -> {
       if (claimed.rowCount() == 1) {
-        return Future.succeededFuture(new Claimed());
+        return Future.succeededFuture(new Claimed(claimed.iterator().next().getUUID("previous_order")));
       }
       return pool.preparedQuery(READ).execute(key.tuple()).map(rows -> {
         if (rows.size() == 0) {

@@ -74,11 +74,13 @@ public final class OrderStore {
   private static final String ABANDONED = """
       SELECT id FROM ordering.orders
       WHERE status = 'pending_payment' AND checkout_session_id IS NULL AND created_at < now() - make_interval(secs => $1)
-      ORDER BY created_at LIMIT 50""";
+      ORDER BY updated_at LIMIT 50""";
+  // an order the sweeper could not settle goes to the back of its queue, so it cannot hold up the others
+  private static final String POSTPONE = "UPDATE ordering.orders SET updated_at = now() WHERE id = $1";
   private static final String OVERDUE = """
       SELECT id, checkout_session_id FROM ordering.orders
       WHERE status = 'pending_payment' AND checkout_session_id IS NOT NULL AND pay_by < now() - make_interval(secs => $1)
-      ORDER BY created_at LIMIT 50""";
+      ORDER BY updated_at LIMIT 50""";
 
   /** What checkout writes: the order with its priced lines, before any stock is reserved. */
   public record NewOrder(UUID id, UUID customerId, String currency, Totals totals, UUID discountId, String discountCode,
@@ -216,6 +218,10 @@ public final class OrderStore {
       rows.forEach(r -> ids.add(r.getUUID("id")));
       return ids;
     });
+  }
+
+  public Future<Void> postpone(UUID orderId) {
+    return pool.preparedQuery(POSTPONE).execute(Tuple.of(orderId)).mapEmpty();
   }
 
   /** Orders still waiting for payment {@code grace} after their session should have ended. */
