@@ -26,73 +26,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static io.emporium.deploy.Checkouts.*;
+
 /** The money path end to end through REST: cart → checkout → the emulator's hosted page → webhook → order. */
 @ExtendWith(TestPlatform.class)
 class CheckoutIT {
-  private static final String PAYS = "4242424242424242";
-  private static final String DECLINES = "4000000000000002";
-  private static final Duration SETTLED = Duration.ofSeconds(30);
-
-  /** A seller's product with one variant. */
-  private record Product(String sellerId, String sellerToken, String id, String sku) {}
-
-  private static Product product(Api api, long price, int stock) {
-    Accounts.Account seller = Accounts.signedIn(api, "seller");
-    String sku = "CO-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    Api.Response r = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Walnut bowl " + sku)
-        .put("price", price).put("currency", "usd").put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", stock))));
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return new Product(seller.id(), seller.accessToken(), r.json().getString("id"), sku);
-  }
-
-  private static Accounts.Account buyer(Api api, Product p, int quantity) {
-    Accounts.Account customer = Accounts.signedIn(api, null);
-    Api.Response added = api.post("/api/v1/cart/items", customer.accessToken(), new JsonObject().put("productId", p.id()).put("quantity", quantity));
-    assertThat(added.status()).as(added.toString()).isEqualTo(200);
-    return customer;
-  }
-
-  private static JsonObject address(String country) {
-    return new JsonObject().put("name", "Ada Lovelace").put("line1", "12 St James's Square").put("city", "London")
-        .put("postalCode", "SW1Y 4JH").put("country", country);
-  }
-
-  private static JsonObject checkoutBody(String country) {
-    return new JsonObject().put("address", address(country)).put("successUrl", "https://shop.example/thanks")
-        .put("cancelUrl", "https://shop.example/cart");
-  }
-
-  private static Api.Response checkout(Api api, String token, String key, JsonObject body) {
-    return api.send(HttpMethod.POST, "/api/v1/checkout", token, body, key == null ? Map.of() : Map.of("Idempotency-Key", key));
-  }
-
-  private static int pay(String checkoutUrl, String card) throws Exception {
-    HttpResponse<String> paid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(checkoutUrl + "/pay"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("card=" + card)).build(), HttpResponse.BodyHandlers.ofString());
-    return paid.statusCode();
-  }
-
-  private static JsonObject orderOnceItIs(Api api, String token, String orderId, String status) {
-    Api.Response r = api.await(SETTLED, () -> api.get("/api/v1/orders/" + orderId, token),
-        o -> o.status() == 200 && status.equals(o.json().getString("status")));
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    assertThat(r.json().getString("status")).as(r.toString()).isEqualTo(status);
-    return r.json();
-  }
-
-  private static Row stock(String sku) {
-    return TestPlatform.db().preparedQuery("SELECT stock, reserved FROM catalog.variants WHERE sku = $1").execute(Tuple.of(sku))
-        .await().iterator().next();
-  }
-
-  private static StripeClient emulator() {
-    return StripeClient.builder().setApiKey(StripeEmulator.SECRET_KEY).setApiBase(TestPlatform.platform().stripeEmulatorUrl()).build();
-  }
-
-  private static List<String> statuses(JsonObject order) {
-    return order.getJsonArray("statusHistory").stream().map(h -> ((JsonObject) h).getString("status")).toList();
-  }
 
   @Test
   void payingOnTheHostedPageMakesTheOrderPaidSellsTheStockAndEmptiesTheCart(Api api) throws Exception {

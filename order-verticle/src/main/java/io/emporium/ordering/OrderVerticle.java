@@ -15,6 +15,7 @@ import io.emporium.ordering.grpc.OrderRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.CheckoutSweeper;
+import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
@@ -83,7 +84,7 @@ public final class OrderVerticle extends ServiceVerticle {
     new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime());
-    new OrderRpcs(saga, orders, payments, keys, payment).bind(endpoints);
+    new OrderRpcs(saga, new OrderLifecycle(orders, payments, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
   }
 
   @Override

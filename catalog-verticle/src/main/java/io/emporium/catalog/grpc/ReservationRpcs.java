@@ -40,6 +40,10 @@ public final class ReservationRpcs {
       caller.requireRole(CallContext.SERVICE_ROLE);
       return reservations.release(orderId(ref.getOrderId()));
     });
+    endpoints.unary(CatalogGrpcService.ReturnStock, (caller, ref) -> {
+      caller.requireRole(CallContext.SERVICE_ROLE);
+      return reservations.giveBack(orderId(ref.getOrderId()));
+    });
   }
 
   Future<Reservation> reserve(ReserveStockRequest request) {

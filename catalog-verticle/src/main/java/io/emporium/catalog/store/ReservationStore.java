@@ -45,6 +45,9 @@ public final class ReservationStore {
   private static final String COMMIT_ITEMS = """
       UPDATE catalog.variants v SET stock = v.stock - i.quantity, reserved = v.reserved - i.quantity
       FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
+  private static final String RETURN_ITEMS = """
+      UPDATE catalog.variants v SET stock = v.stock + i.quantity
+      FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
   private static final String RELEASE_ITEMS = """
       UPDATE catalog.variants v SET reserved = v.reserved - i.quantity
       FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
@@ -103,11 +106,16 @@ public final class ReservationStore {
   }
 
   public Future<Reservation> commit(UUID orderId) {
-    return settle(orderId, "committed", COMMIT_ITEMS);
+    return settle(orderId, "held", "committed", COMMIT_ITEMS);
   }
 
   public Future<Reservation> release(UUID orderId) {
-    return settle(orderId, "released", RELEASE_ITEMS);
+    return settle(orderId, "held", "released", RELEASE_ITEMS);
+  }
+
+  /** Puts the stock of a committed reservation back on sale (its order was cancelled after payment); idempotent. */
+  public Future<Reservation> giveBack(UUID orderId) {
+    return settle(orderId, "committed", "returned", RETURN_ITEMS);
   }
 
   /** Releases held reservations whose time is up; answers how many. */
@@ -125,8 +133,8 @@ public final class ReservationStore {
     }));
   }
 
-  /** Moves a held reservation to its end state once; repeating the same end state is a no-op, the other one is 409. */
-  private Future<Reservation> settle(UUID orderId, String end, String itemsUpdate) {
+  /** Moves a reservation from {@code from} to its end state once; repeating the same end state is a no-op, any other is 409. */
+  private Future<Reservation> settle(UUID orderId, String from, String end, String itemsUpdate) {
     return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(orderId)).compose(rows -> {
       if (rows.size() == 0 && end.equals("released")) {
         // released before it was made (the reserve call is late): the tombstone makes that reserve hold nothing
@@ -139,7 +147,7 @@ public final class ReservationStore {
       if (status.equals(end)) {
         return read(tx, orderId);
       }
-      if (!status.equals("held")) {
+      if (!status.equals(from)) {
         return Future.failedFuture(ApiProblem.conflict("The reservation for order " + orderId + " is already " + status + "."));
       }
       return tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))

@@ -37,7 +37,7 @@ public final class CheckoutRoutes {
     api.post("/payments/intents").handler(Endpoint.of(this::paymentIntent));
   }
 
-  private static String idempotencyKey(RoutingContext ctx) {
+  static String idempotencyKey(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
     if (key == null || key.isBlank()) {
       throw ApiProblem.invalid(IDEMPOTENCY_KEY, "header is required: a unique value per checkout, sent again unchanged on retries");

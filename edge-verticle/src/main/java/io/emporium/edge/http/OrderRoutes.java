@@ -3,7 +3,11 @@ package io.emporium.edge.http;
 import io.emporium.common.Cursor;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.ordering.v1.Address;
+import io.emporium.proto.ordering.v1.ListAllOrdersRequest;
 import io.emporium.proto.ordering.v1.ListOrdersRequest;
+import io.emporium.proto.ordering.v1.OrderPage;
+import io.emporium.proto.ordering.v1.RefundOrderRequest;
+import io.emporium.proto.ordering.v1.ShipOrderRequest;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderRef;
 import io.emporium.proto.ordering.v1.OrderingGrpcClient;
@@ -24,21 +28,60 @@ public final class OrderRoutes {
 
   public void mount(Router api) {
     api.get("/orders").handler(Endpoint.of(this::list));
+    api.get("/seller/orders").handler(Endpoint.of(ctx -> page(ctx, Set.of("limit", "cursor"), (limit, cursor) -> ordering.call(
+        OrderingGrpcClient.ListSellerOrders, ListOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor).build(), Authn.callContext(ctx)))));
+    api.get("/admin/orders").handler(Endpoint.of(ctx -> page(ctx, Set.of("limit", "cursor", "status"), (limit, cursor) -> ordering.call(
+        OrderingGrpcClient.ListAllOrders, ListAllOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor)
+            .setStatus(ctx.request().getParam("status") == null ? "" : ctx.request().getParam("status")).build(), Authn.callContext(ctx)))));
+    api.post("/seller/orders/:id/ship").handler(Endpoint.of(this::ship));
+    api.post("/orders/:id/deliver").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.DeliverOrder,
+        OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), Authn.callContext(ctx)).map(o -> Reply.ok(json(o)))));
+    api.post("/orders/:id/cancel").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.CancelOrder,
+        OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), Authn.callContext(ctx)).map(o -> Reply.ok(json(o)))));
+    api.post("/orders/:id/refund").handler(Endpoint.of(this::refund));
     api.get("/orders/:id").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.GetOrder,
         OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), Authn.callContext(ctx)).map(o -> Reply.ok(json(o)))));
   }
 
   Future<Reply> list(RoutingContext ctx) {
-    Authn.requireRole(ctx, "customer");
-    var params = Paging.params(ctx, Set.of("limit", "cursor"));
+    return page(ctx, Set.of("limit", "cursor"), (limit, cursor) -> ordering.call(OrderingGrpcClient.ListOrders,
+        ListOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor).build(), Authn.callContext(ctx)));
+  }
+
+  /** A page of orders: {@code limit} and {@code cursor} checked here, the rest by the ordering service. */
+  private static Future<Reply> page(RoutingContext ctx, Set<String> allowed,
+                                    java.util.function.BiFunction<Integer, String, Future<OrderPage>> call) {
+    Authn.caller(ctx);
+    var params = Paging.params(ctx, allowed);
     Cursor cursor = Paging.cursor(params);
-    ListOrdersRequest request = ListOrdersRequest.newBuilder().setLimit(Paging.limit(params))
-        .setCursor(cursor == null ? "" : cursor.encode()).build();
-    return ordering.call(OrderingGrpcClient.ListOrders, request, Authn.callContext(ctx)).map(page -> {
+    return call.apply(Paging.limit(params), cursor == null ? "" : cursor.encode()).map(page -> {
       JsonArray items = new JsonArray();
       page.getOrdersList().forEach(o -> items.add(json(o)));
       return Reply.ok(new JsonObject().put("items", items).put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
     });
+  }
+
+  Future<Reply> ship(RoutingContext ctx) {
+    Authn.requireRole(ctx, "seller", "admin");
+    Fields f = new Fields(JsonBodies.object(ctx));
+    String carrier = f.required("carrier", 100);
+    String tracking = f.required("trackingNumber", 100);
+    f.throwIfInvalid();
+    return ordering.call(OrderingGrpcClient.ShipOrder, ShipOrderRequest.newBuilder().setOrderId(ctx.pathParam("id")).setCarrier(carrier)
+        .setTrackingNumber(tracking).build(), Authn.callContext(ctx)).map(o -> Reply.ok(json(o)));
+  }
+
+  /** {@code {amount?, reason}} with an {@code Idempotency-Key}: a full or partial refund through Stripe. */
+  Future<Reply> refund(RoutingContext ctx) {
+    Authn.requireRole(ctx, "admin");
+    String key = CheckoutRoutes.idempotencyKey(ctx);
+    Fields f = new Fields(JsonBodies.object(ctx));
+    Long amount = f.wholeNumber("amount", 1, Long.MAX_VALUE);
+    String reason = f.required("reason", 500);
+    f.throwIfInvalid();
+    RefundOrderRequest request = RefundOrderRequest.newBuilder().setOrderId(ctx.pathParam("id")).setAmount(amount == null ? 0 : amount)
+        .setReason(reason).setIdempotencyKey(key).build();
+    return ordering.call(OrderingGrpcClient.RefundOrder, request, Authn.callContext(ctx)).map(o -> Reply.ok(json(o)));
   }
 
   static JsonObject json(Order o) {
@@ -48,7 +91,10 @@ public final class OrderRoutes {
         .put("unitPrice", i.getUnitPrice()).put("quantity", i.getQuantity()).put("lineTotal", i.getLineTotal())));
     JsonArray history = new JsonArray();
     o.getStatusHistoryList().forEach(h -> history.add(new JsonObject().put("status", h.getStatus()).put("at", h.getAt())
-        .put("reason", h.getReason().isEmpty() ? null : h.getReason())));
+        .put("reason", h.getReason().isEmpty() ? null : h.getReason()).put("actor", h.getActor().isEmpty() ? null : h.getActor())));
+    JsonArray shipments = new JsonArray();
+    o.getShipmentsList().forEach(s -> shipments.add(new JsonObject().put("sellerId", s.getSellerId()).put("carrier", s.getCarrier())
+        .put("trackingNumber", s.getTrackingNumber()).put("shippedAt", s.getShippedAt())));
     return new JsonObject()
         .put("id", o.getId())
         .put("status", o.getStatus())
@@ -62,7 +108,9 @@ public final class OrderRoutes {
         .put("discountCode", o.getDiscountCode().isEmpty() ? null : o.getDiscountCode())
         .put("shippingAddress", address(o.getShippingAddress()))
         .put("payment", new JsonObject().put("status", o.getPaymentStatus())
-            .put("checkoutSessionId", o.getCheckoutSessionId().isEmpty() ? null : o.getCheckoutSessionId()))
+            .put("checkoutSessionId", o.getCheckoutSessionId().isEmpty() ? null : o.getCheckoutSessionId())
+            .put("refunded", o.getRefunded()))
+        .put("shipments", shipments)
         .put("statusHistory", history)
         .put("createdAt", o.getCreatedAt());
   }

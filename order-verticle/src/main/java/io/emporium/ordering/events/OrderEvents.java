@@ -6,6 +6,7 @@ import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
 import io.emporium.proto.events.v1.OrderPlaced;
+import io.emporium.proto.events.v1.OrderStatusChanged;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
 import io.vertx.core.Future;
@@ -32,6 +33,11 @@ public final class OrderEvents {
   public Future<Void> cancelled(SqlConnection tx, Order order, String previousStatus, String reason) {
     return append(tx, order, previousStatus, OrderEvent.newBuilder().setOrderCancelled(OrderCancelled.newBuilder().setReason(reason)),
         "OrderCancelled");
+  }
+
+  public Future<Void> statusChanged(SqlConnection tx, Order order, String previousStatus, String actor) {
+    return append(tx, order, previousStatus, OrderEvent.newBuilder().setStatusChanged(OrderStatusChanged.newBuilder().setActor(actor)),
+        "OrderStatusChanged");
   }
 
   private Future<Void> append(SqlConnection tx, Order order, String previousStatus, OrderEvent.Builder event, String type) {

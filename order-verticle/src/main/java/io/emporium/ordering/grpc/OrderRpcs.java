@@ -9,6 +9,7 @@ import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.saga.CheckoutSaga;
+import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
@@ -33,13 +34,16 @@ public final class OrderRpcs {
   private static final int MAX_PAGE = 100;
   private static final String PAYMENT_INTENT = "payment-intent";
   private final CheckoutSaga checkout;
+  private final OrderLifecycle lifecycle;
   private final OrderStore orders;
   private final OrderPayments payments;
   private final IdempotencyKeys keys;
   private final GrpcCalls payment;
 
-  public OrderRpcs(CheckoutSaga checkout, OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls payment) {
+  public OrderRpcs(CheckoutSaga checkout, OrderLifecycle lifecycle, OrderStore orders, OrderPayments payments, IdempotencyKeys keys,
+                   GrpcCalls payment) {
     this.checkout = checkout;
+    this.lifecycle = lifecycle;
     this.orders = orders;
     this.payments = payments;
     this.keys = keys;
@@ -52,6 +56,21 @@ public final class OrderRpcs {
     endpoints.unary(OrderingGrpcService.ListOrders, this::list);
     endpoints.unary(OrderingGrpcService.GetOrder, (caller, ref) -> visible(caller, ref.getId()));
     endpoints.unary(OrderingGrpcService.CreatePaymentIntent, this::createPaymentIntent);
+    endpoints.unary(OrderingGrpcService.ListSellerOrders, (caller, r) -> {
+      UUID seller = caller.requireRole("seller");
+      return paging(r.getLimit(), r.getCursor()).compose(p -> orders.sellerPage(seller, p.after(), p.limit()));
+    });
+    endpoints.unary(OrderingGrpcService.ListAllOrders, (caller, r) -> {
+      caller.requireRole("admin");
+      if (!r.getStatus().isEmpty() && java.util.Arrays.stream(OrderStatus.values()).noneMatch(s -> s.wire().equals(r.getStatus()))) {
+        return Future.failedFuture(ApiProblem.invalid("status", "must be one of pending_payment, paid, processing, shipped, delivered, cancelled, refunded"));
+      }
+      return paging(r.getLimit(), r.getCursor()).compose(p -> orders.allPage(r.getStatus().isEmpty() ? null : r.getStatus(), p.after(), p.limit()));
+    });
+    endpoints.unary(OrderingGrpcService.ShipOrder, lifecycle::ship);
+    endpoints.unary(OrderingGrpcService.DeliverOrder, lifecycle::deliver);
+    endpoints.unary(OrderingGrpcService.CancelOrder, lifecycle::cancel);
+    endpoints.unary(OrderingGrpcService.RefundOrder, lifecycle::refund);
   }
 
   /** The order when the caller may see it: its customer, a seller of one of its items, or an admin; 404 for anyone else. */
@@ -62,9 +81,18 @@ public final class OrderRpcs {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return orders.find(id).map(found -> found.filter(o -> caller.isAdmin() || o.getCustomerId().equals(me.toString())
-        || ("seller".equals(caller.role()) && o.getItemsList().stream().anyMatch(i -> i.getSellerId().equals(me.toString()))))
-        .orElseThrow(() -> missing));
+    return orders.find(id).map(found -> {
+      Order o = found.orElseThrow(() -> missing);
+      if (caller.isAdmin() || o.getCustomerId().equals(me.toString())) {
+        return o;
+      }
+      // a seller sees the order through their own lines only
+      Order theirs = OrderStore.linesOf(o, me.toString());
+      if ("seller".equals(caller.role()) && theirs.getItemsCount() > 0) {
+        return theirs;
+      }
+      throw missing;
+    });
   }
 
   /** The customer's own order; 404 for anyone else's. */
@@ -99,18 +127,24 @@ public final class OrderRpcs {
 
   Future<OrderPage> list(CallContext caller, ListOrdersRequest request) {
     UUID me = caller.requireRole("customer");
-    int limit = request.getLimit() == 0 ? 20 : request.getLimit();
+    return paging(request.getLimit(), request.getCursor()).compose(p -> orders.page(me, p.after(), p.limit()));
+  }
+
+  private record Paging(int limit, Cursor after) {}
+
+  private static Future<Paging> paging(int requested, String cursor) {
+    int limit = requested == 0 ? 20 : requested;
     if (limit < 1 || limit > MAX_PAGE) {
       return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
     }
     Cursor after = null;
-    if (!request.getCursor().isEmpty()) {
-      after = Cursor.decode(request.getCursor()).orElse(null);
+    if (!cursor.isEmpty()) {
+      after = Cursor.decode(cursor).orElse(null);
       if (after == null) {
         return Future.failedFuture(ApiProblem.invalid("cursor", "is not a cursor this API issued"));
       }
     }
-    return orders.page(me, after, limit);
+    return Future.succeededFuture(new Paging(limit, after));
   }
 
   /** One PaymentIntent per order awaiting payment, for custom front ends; the Idempotency-Key works as for checkout. */

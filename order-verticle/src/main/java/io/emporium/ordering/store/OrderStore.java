@@ -9,6 +9,7 @@ import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
 import io.emporium.proto.ordering.v1.OrderPage;
+import io.emporium.proto.ordering.v1.Shipment;
 import io.emporium.proto.ordering.v1.StatusChange;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -30,9 +31,11 @@ import java.util.UUID;
  * discount use each one holds. Every status change writes its event to the outbox in the same transaction.
  */
 public final class OrderStore {
+  /** The actor of changes no person made: payments, the sweeper. */
+  public static final String SYSTEM = "system";
   private static final String COLUMNS = """
       id, customer_id, status, payment_status, currency, subtotal, discount, shipping, tax, total, discount_code, discount_id,
-      shipping_address, checkout_session_id, payment_intent_id, created_at""";
+      shipping_address, checkout_session_id, payment_intent_id, refunded, created_at""";
   private static final String INSERT = """
       INSERT INTO ordering.orders (id, customer_id, status, currency, subtotal, discount, shipping, tax, total, discount_id, discount_code,
         shipping_address, success_url, cancel_url, pay_by)
@@ -40,7 +43,8 @@ public final class OrderStore {
   private static final String INSERT_ITEM = """
       INSERT INTO ordering.order_items (order_id, line, product_id, sku, name, seller_id, unit_price, quantity)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
-  private static final String RECORD_STATUS = "INSERT INTO ordering.order_status_history (order_id, status, reason) VALUES ($1, $2, $3)";
+  private static final String RECORD_STATUS = """
+      INSERT INTO ordering.order_status_history (order_id, status, reason, actor) VALUES ($1, $2, $3, $4)""";
   // the conditional update is what makes the last use of a code go to one buyer only
   private static final String TAKE_DISCOUNT_USE = """
       UPDATE ordering.discounts SET uses = uses + 1, updated_at = now()
@@ -55,7 +59,24 @@ public final class OrderStore {
   private static final String LOCK = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1 FOR UPDATE";
   private static final String ITEMS = """
       SELECT product_id, sku, name, seller_id, unit_price, quantity FROM ordering.order_items WHERE order_id = $1 ORDER BY line""";
-  private static final String HISTORY = "SELECT status, reason, at FROM ordering.order_status_history WHERE order_id = $1 ORDER BY id";
+  private static final String HISTORY = "SELECT status, reason, actor, at FROM ordering.order_status_history WHERE order_id = $1 ORDER BY id";
+  private static final String SHIPMENTS = """
+      SELECT seller_id, carrier, tracking_number, shipped_at FROM ordering.shipments WHERE order_id = $1 ORDER BY shipped_at, seller_id""";
+  private static final String SHIP = """
+      INSERT INTO ordering.shipments (order_id, seller_id, carrier, tracking_number) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (order_id, seller_id) DO NOTHING""";
+  // never more than the order's total, however refunds interleave
+  private static final String ADD_REFUND = """
+      UPDATE ordering.orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1 AND refunded + $2 <= total""";
+  private static final String SELLER_PAGE = """
+      SELECT o.id, o.created_at FROM ordering.orders o
+      WHERE EXISTS (SELECT 1 FROM ordering.order_items i WHERE i.order_id = o.id AND i.seller_id = $1)
+        AND o.status <> 'pending_payment' AND ($2::timestamptz IS NULL OR (o.created_at, o.id) < ($2, $3))
+      ORDER BY o.created_at DESC, o.id DESC LIMIT $4""";
+  private static final String ALL_PAGE = """
+      SELECT id, created_at FROM ordering.orders
+      WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+      ORDER BY created_at DESC, id DESC LIMIT $4""";
   private static final String BY_SESSION = "SELECT id FROM ordering.orders WHERE checkout_session_id = $1";
   private static final String ATTACH_SESSION = """
       UPDATE ordering.orders SET checkout_session_id = $2, checkout_url = $3, updated_at = now()
@@ -117,7 +138,7 @@ public final class OrderStore {
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(order)
         .compose(v -> redeem(tx, o))
         .compose(v -> tx.preparedQuery(INSERT_ITEM).executeBatch(items))
-        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null)))
+        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null, o.customerId().toString())))
         .compose(v -> read(tx, o.id()))
         .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get())));
   }
@@ -164,7 +185,7 @@ public final class OrderStore {
   public Future<Order> markPaid(SqlConnection tx, Order order, String paymentIntentId) {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
-    return move(tx, id, OrderStatus.PAID, "paid", paymentIntentId, null)
+    return move(tx, id, OrderStatus.PAID, "paid", paymentIntentId, null, SYSTEM)
         .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus()).map(paid.get()));
@@ -172,24 +193,82 @@ public final class OrderStore {
 
   /** Moves a locked order to cancelled and gives back the discount use it held. */
   public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason) {
+    return markCancelled(tx, order, paymentStatus, reason, SYSTEM);
+  }
+
+  /** As above, moved by {@code actor} (a user id, or {@link #SYSTEM}). */
+  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason, String actor) {
     UUID id = UUID.fromString(order.getId());
     Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
     return giveBack
-        .compose(v -> move(tx, id, OrderStatus.CANCELLED, paymentStatus, null, reason))
+        .compose(v -> move(tx, id, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
         .compose(v -> read(tx, id))
         .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason).map(cancelled.get()));
   }
 
-  private Future<Void> move(SqlConnection tx, UUID id, OrderStatus to, String paymentStatus, String intentId, String reason) {
+  private Future<Void> move(SqlConnection tx, UUID id, OrderStatus to, String paymentStatus, String intentId, String reason, String actor) {
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, to.wire(), paymentStatus, intentId))
-        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(id, to.wire(), reason))).mapEmpty();
+        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.tuple().addValue(id).addValue(to.wire()).addValue(reason)
+            .addValue(actor))).mapEmpty();
+  }
+
+  /**
+   * Moves a locked order along the status machine (409 naming its status for a move the machine does not allow),
+   * with its history and an {@code OrderStatusChanged} event; the payment status becomes {@code paymentStatus}
+   * when given.
+   */
+  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, String actor, String reason) {
+    OrderStatus from = OrderStatus.of(order.getStatus());
+    if (!from.canMoveTo(to)) {
+      return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + from.wire() + "; it cannot become " + to.wire() + "."));
+    }
+    UUID id = UUID.fromString(order.getId());
+    return move(tx, id, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus, null, reason, actor)
+        .compose(v -> read(tx, id))
+        .compose(moved -> events.statusChanged(tx, moved.orElseThrow(), from.wire(), actor).map(moved.get()));
+  }
+
+  /** Records a seller's shipment of their part; false when that part had shipped already. */
+  public Future<Boolean> ship(SqlConnection tx, UUID orderId, UUID sellerId, String carrier, String trackingNumber) {
+    return tx.preparedQuery(SHIP).execute(Tuple.of(orderId, sellerId, carrier, trackingNumber)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Adds a refund to the order's refunded total; false when it would pass the total. */
+  public Future<Boolean> addRefund(SqlConnection tx, UUID orderId, long amount) {
+    return tx.preparedQuery(ADD_REFUND).execute(Tuple.of(orderId, amount)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Orders holding a seller's items (paid at least), newest first, each showing only that seller's lines. */
+  public Future<OrderPage> sellerPage(UUID sellerId, Cursor after, int limit) {
+    Tuple args = Tuple.of(sellerId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    return page(SELLER_PAGE, args, limit).map(page -> {
+      OrderPage.Builder only = page.toBuilder().clearOrders();
+      page.getOrdersList().forEach(o -> only.addOrders(linesOf(o, sellerId.toString())));
+      return only.build();
+    });
+  }
+
+  /** Every order, or those of one status, newest first. */
+  public Future<OrderPage> allPage(String status, Cursor after, int limit) {
+    Tuple args = Tuple.of(status, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    return page(ALL_PAGE, args, limit);
+  }
+
+  /** The order as one of its sellers sees it: their lines only. */
+  public static Order linesOf(Order order, String sellerId) {
+    return order.toBuilder().clearItems().addAllItems(order.getItemsList().stream().filter(i -> i.getSellerId().equals(sellerId)).toList())
+        .build();
   }
 
   /** A customer's orders, newest first. */
   public Future<OrderPage> page(UUID customerId, Cursor after, int limit) {
     Tuple args = Tuple.of(customerId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    return pool.preparedQuery(PAGE).execute(args).compose(rows -> {
+    return page(PAGE, args, limit);
+  }
+
+  private Future<OrderPage> page(String query, Tuple args, int limit) {
+    return pool.preparedQuery(query).execute(args).compose(rows -> {
       List<Row> all = new ArrayList<>();
       rows.forEach(all::add);
       List<Row> shown = all.subList(0, Math.min(limit, all.size()));
@@ -255,7 +334,15 @@ public final class OrderStore {
           .compose(o -> client.preparedQuery(HISTORY).execute(Tuple.of(id)))
           .map(history -> {
             history.forEach(r -> order.addStatusHistory(StatusChange.newBuilder().setStatus(r.getString("status"))
-                .setReason(r.getString("reason") == null ? "" : r.getString("reason")).setAt(rfc3339(r.getOffsetDateTime("at")))));
+                .setReason(r.getString("reason") == null ? "" : r.getString("reason")).setActor(r.getString("actor"))
+                .setAt(rfc3339(r.getOffsetDateTime("at")))));
+            return order;
+          })
+          .compose(o -> client.preparedQuery(SHIPMENTS).execute(Tuple.of(id)))
+          .map(shipments -> {
+            shipments.forEach(r -> order.addShipments(Shipment.newBuilder().setSellerId(r.getUUID("seller_id").toString())
+                .setCarrier(r.getString("carrier")).setTrackingNumber(r.getString("tracking_number"))
+                .setShippedAt(rfc3339(r.getOffsetDateTime("shipped_at")))));
             return Optional.of(order.build());
           });
     });
@@ -271,6 +358,7 @@ public final class OrderStore {
         .setShippingAddress(address(r.getJsonObject("shipping_address")))
         .setCheckoutSessionId(r.getString("checkout_session_id") == null ? "" : r.getString("checkout_session_id"))
         .setPaymentIntentId(r.getString("payment_intent_id") == null ? "" : r.getString("payment_intent_id"))
+        .setRefunded(r.getLong("refunded"))
         .setCreatedAt(rfc3339(r.getOffsetDateTime("created_at")));
   }
 

@@ -1,0 +1,223 @@
+package io.emporium.ordering.saga;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.Ids;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.IdempotencyKeys.Finished;
+import io.emporium.ordering.store.IdempotencyKeys.Key;
+import io.emporium.ordering.store.OrderStore;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ReservationRef;
+import io.emporium.proto.ordering.v1.Order;
+import io.emporium.proto.ordering.v1.OrderItem;
+import io.emporium.proto.ordering.v1.OrderRef;
+import io.emporium.proto.ordering.v1.RefundOrderRequest;
+import io.emporium.proto.ordering.v1.Shipment;
+import io.emporium.proto.ordering.v1.ShipOrderRequest;
+import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.RefundRequest;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An order after checkout: sellers ship their parts, an admin marks it delivered, the customer or an admin
+ * cancels it before shipment (a paid order is refunded and its stock goes back on sale), and an admin refunds
+ * it in full or in part. Every change runs with the order's row locked, so two changes of one order never both win.
+ */
+public final class OrderLifecycle {
+  private static final String REFUND = "refund";
+  private static final Set<String> STRIPE_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+  private final OrderStore orders;
+  private final OrderPayments payments;
+  private final IdempotencyKeys keys;
+  private final GrpcCalls catalog;
+  private final GrpcCalls payment;
+
+  public OrderLifecycle(OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls catalog, GrpcCalls payment) {
+    this.orders = orders;
+    this.payments = payments;
+    this.keys = keys;
+    this.catalog = catalog;
+    this.payment = payment;
+  }
+
+  /** The order, locked; 404 when it does not exist or is not for this caller to act on. */
+  private Future<Order> locked(SqlConnection tx, String rawId, java.util.function.Predicate<Order> mayAct) {
+    UUID id = Ids.parse(rawId);
+    ApiProblem missing = ApiProblem.notFound("No order " + rawId + ".");
+    if (id == null) {
+      return Future.failedFuture(missing);
+    }
+    return orders.lock(tx, id).map(found -> found.filter(mayAct).orElseThrow(() -> missing));
+  }
+
+  private static Set<String> sellers(Order order) {
+    Set<String> sellers = new LinkedHashSet<>();
+    order.getItemsList().stream().map(OrderItem::getSellerId).filter(s -> !s.isEmpty()).forEach(sellers::add);
+    return sellers;
+  }
+
+  /**
+   * A seller ships their part of a paid order (an admin ships every part not shipped yet): the first shipment
+   * records {@code processing}, the last one {@code shipped}.
+   */
+  public Future<Order> ship(CallContext caller, ShipOrderRequest request) {
+    UUID me = caller.requireRole("seller", "admin");
+    List<FieldError> errors = new ArrayList<>();
+    text(errors, "carrier", request.getCarrier());
+    text(errors, "trackingNumber", request.getTrackingNumber());
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(ApiProblem.invalid(errors));
+    }
+    String actor = me.toString();
+    return orders.pool().withTransaction(tx -> locked(tx, request.getOrderId(), o -> caller.isAdmin() || sellers(o).contains(actor))
+        .compose(order -> {
+          OrderStatus status = OrderStatus.of(order.getStatus());
+          if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
+            return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire() + "; only a paid order ships."));
+          }
+          Set<String> shipped = new LinkedHashSet<>(order.getShipmentsList().stream().map(Shipment::getSellerId).toList());
+          List<String> parts = caller.isAdmin() ? sellers(order).stream().filter(s -> !shipped.contains(s)).toList() : List.of(actor);
+          if (!caller.isAdmin() && shipped.contains(actor)) {
+            return Future.failedFuture(ApiProblem.conflict("Your part of order " + order.getId() + " has shipped already."));
+          }
+          UUID id = UUID.fromString(order.getId());
+          Future<Void> chain = Future.succeededFuture();
+          for (String seller : parts) {
+            chain = chain.compose(v -> orders.ship(tx, id, UUID.fromString(seller), request.getCarrier().strip(),
+                request.getTrackingNumber().strip()).mapEmpty());
+          }
+          shipped.addAll(parts);
+          boolean all = shipped.containsAll(sellers(order));
+          return chain
+              .compose(v -> status == OrderStatus.PAID ? orders.transition(tx, order, OrderStatus.PROCESSING, null, actor, "fulfilment started")
+                  : Future.succeededFuture(order))
+              .compose(now -> all ? orders.transition(tx, now, OrderStatus.SHIPPED, null, actor, null) : Future.succeededFuture(now))
+              .compose(now -> orders.lock(tx, id))
+              .map(now -> caller.isAdmin() ? now.orElseThrow() : OrderStore.linesOf(now.orElseThrow(), actor));
+        }));
+  }
+
+  public Future<Order> deliver(CallContext caller, OrderRef ref) {
+    UUID me = caller.requireRole("admin");
+    return orders.pool().withTransaction(tx -> locked(tx, ref.getId(), o -> true)
+        .compose(order -> orders.transition(tx, order, OrderStatus.DELIVERED, null, me.toString(), null)));
+  }
+
+  /**
+   * The customer or an admin cancels before shipment. A waiting order is cancelled as an unpaid one is; a paid one is
+   * refunded in full, its stock goes back on sale, and it becomes {@code cancelled}.
+   */
+  public Future<Order> cancel(CallContext caller, OrderRef ref) {
+    UUID me = caller.requireRole("customer", "admin");
+    String reason = caller.isAdmin() ? "by_admin" : "by_customer";
+    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    return orders.pool().withTransaction(tx -> locked(tx, ref.getId(), o -> caller.isAdmin() || o.getCustomerId().equals(me.toString()))
+        .compose(order -> {
+          UUID id = UUID.fromString(order.getId());
+          OrderStatus status = OrderStatus.of(order.getStatus());
+          if (status == OrderStatus.PENDING_PAYMENT) {
+            return payments.cancel(tx, id, "cancelled", reason, true, caller.requestId()).map(o -> o.orElseThrow());
+          }
+          if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
+            return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire()
+                + "; only an order not yet shipped can be cancelled."));
+          }
+          long left = order.getTotal() - order.getRefunded();
+          Future<Void> refunded = left == 0 ? Future.succeededFuture()
+              : refund(order, left, "requested_by_customer", "cancel-" + order.getId(), self).compose(v -> orders.addRefund(tx, id, left)).mapEmpty();
+          return refunded
+              .compose(v -> catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).build(), self))
+              .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason));
+        }));
+  }
+
+  /**
+   * An admin refunds part or all of what is left of a paid order through Stripe, once per Idempotency-Key. A full
+   * refund ends the order: {@code cancelled} (stock back on sale) before shipment, {@code refunded} after delivery.
+   */
+  public Future<Order> refund(CallContext caller, RefundOrderRequest request) {
+    UUID me = caller.requireRole("admin");
+    List<FieldError> errors = new ArrayList<>();
+    if (request.getIdempotencyKey().isBlank() || request.getIdempotencyKey().length() > 255) {
+      errors.add(new FieldError("Idempotency-Key", "header is required, at most 255 characters"));
+    }
+    if (request.getAmount() < 0) {
+      errors.add(new FieldError("amount", "must be a positive amount in minor units, or left out for all that is left"));
+    }
+    if (request.getReason().isBlank() || request.getReason().length() > 500) {
+      errors.add(new FieldError("reason", "is required, at most 500 characters"));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(ApiProblem.invalid(errors));
+    }
+    Key key = new Key(me, REFUND, request.getIdempotencyKey());
+    byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
+    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    return keys.claim(key, fingerprint).compose(claim -> {
+      if (claim instanceof Finished finished) {
+        try {
+          return Future.succeededFuture(Order.parseFrom(finished.response()));
+        } catch (InvalidProtocolBufferException e) {
+          return Future.failedFuture(e);
+        }
+      }
+      return orders.pool().withTransaction(tx -> locked(tx, request.getOrderId(), o -> true).compose(order -> {
+            UUID id = UUID.fromString(order.getId());
+            OrderStatus status = OrderStatus.of(order.getStatus());
+            if (status == OrderStatus.PENDING_PAYMENT || status == OrderStatus.CANCELLED || status == OrderStatus.REFUNDED) {
+              return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire() + "; there is no payment to refund."));
+            }
+            long left = order.getTotal() - order.getRefunded();
+            long amount = request.getAmount() == 0 ? left : request.getAmount();
+            if (left == 0) {
+              return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is refunded in full already."));
+            }
+            if (amount > left) {
+              return Future.failedFuture(ApiProblem.invalid("amount", "is more than is left to refund (" + left + ")"));
+            }
+            String stripeReason = STRIPE_REASONS.contains(request.getReason()) ? request.getReason() : "";
+            boolean full = amount == left;
+            return refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
+                .compose(v -> orders.addRefund(tx, id, amount))
+                .compose(v -> {
+                  if (!full) {
+                    return orders.lock(tx, id).map(o -> o.orElseThrow());
+                  }
+                  if (status == OrderStatus.DELIVERED) {
+                    return orders.transition(tx, order, OrderStatus.REFUNDED, "refunded", me.toString(), request.getReason());
+                  }
+                  if (status == OrderStatus.SHIPPED) {
+                    return orders.lock(tx, id).map(o -> o.orElseThrow());
+                  }
+                  return catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).build(), self)
+                      .compose(v2 -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), request.getReason()));
+                });
+          }))
+          .compose(order -> keys.finish(key, order.toByteArray()).map(order))
+          .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)));
+    });
+  }
+
+  private Future<Void> refund(Order order, long amount, String reason, String idempotencyKey, CallContext self) {
+    RefundRequest refund = RefundRequest.newBuilder().setOrderId(order.getId()).setPaymentIntentId(order.getPaymentIntentId())
+        .setAmount(amount).setReason(reason).setIdempotencyKey(idempotencyKey).build();
+    return payment.call(PaymentGrpcClient.RefundPayment, refund, self).mapEmpty();
+  }
+
+  private static void text(List<FieldError> errors, String field, String value) {
+    if (value.isBlank() || value.length() > 100) {
+      errors.add(new FieldError(field, "is required, at most 100 characters"));
+    }
+  }
+}
