@@ -23,6 +23,7 @@ import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.DiscountRoutes;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.ImageRoutes;
+import io.emporium.edge.http.InvoiceRoutes;
 import io.emporium.edge.http.InventoryRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.ProductRoutes;
@@ -189,6 +190,7 @@ public final class EdgeVerticle extends VerticleBase {
     new CartRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new CheckoutRoutes(peer(Service.ORDERING, "ordering"), new AddressStore(pool)).mount(api);
     new OrderRoutes(peer(Service.ORDERING, "ordering")).mount(api);
+    new InvoiceRoutes(peer(Service.ORDERING, "ordering"), users).mount(api);
     new DiscountRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);

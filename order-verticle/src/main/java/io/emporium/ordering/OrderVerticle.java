@@ -11,6 +11,7 @@ import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.events.OrderEvents;
 import io.emporium.ordering.events.PaymentEventsConsumer;
 import io.emporium.ordering.grpc.DiscountRpcs;
+import io.emporium.ordering.grpc.InvoiceRpcs;
 import io.emporium.ordering.grpc.OrderRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.saga.CheckoutSaga;
@@ -85,6 +86,7 @@ public final class OrderVerticle extends ServiceVerticle {
     new DiscountRpcs(discounts).bind(endpoints);
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime());
     new OrderRpcs(saga, new OrderLifecycle(orders, payments, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
+    new InvoiceRpcs(vertx, orders).bind(endpoints);
   }
 
   @Override
