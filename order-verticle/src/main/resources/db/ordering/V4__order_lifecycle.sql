@@ -14,3 +14,11 @@ CREATE TABLE shipments (
 CREATE INDEX order_items_of_seller ON order_items (seller_id, order_id);
 CREATE INDEX orders_by_status ON orders (status, created_at DESC, id DESC);
 CREATE INDEX orders_newest ON orders (created_at DESC, id DESC);
+
+-- Each Stripe refund of an order's payment, once, however it became known (our refund call, or Stripe's webhook).
+CREATE TABLE order_refunds (
+  stripe_refund  text PRIMARY KEY,
+  order_id       uuid        NOT NULL REFERENCES orders (id),
+  amount         bigint      NOT NULL CHECK (amount > 0),
+  recorded_at    timestamptz NOT NULL DEFAULT now()
+);

@@ -2,15 +2,9 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** {@code GET /orders/{id}/invoice}: a paid order's PDF, for its customer or an admin. */
 @ExtendWith(TestPlatform.class)
 class InvoicesIT {
-  private static final String PAYS = "4242424242424242";
 
   /** A customer's order of two products of one seller, paid or only checked out. */
   private record Bought(String orderId, Accounts.Account buyer, Accounts.Account seller, String sellerName, List<String> names) {}
@@ -48,20 +41,14 @@ class InvoicesIT {
       Api.Response added = api.post("/api/v1/cart/items", buyer.accessToken(), new JsonObject().put("productId", p.getKey()).put("quantity", p.getValue()));
       assertThat(added.status()).as(added.toString()).isEqualTo(200);
     }
-    JsonObject body = new JsonObject().put("successUrl", "https://shop.example/thanks").put("cancelUrl", "https://shop.example/cart")
-        .put("address", new JsonObject().put("name", "Ada Lovelace").put("line1", "1 Analytical Row").put("city", "Boston")
-            .put("postalCode", "02110").put("country", "US"));
-    Api.Response started = api.send(HttpMethod.POST, "/api/v1/checkout", buyer.accessToken(), body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    JsonObject body = Checkouts.checkoutBody("US").put("address", new JsonObject().put("name", "Ada Lovelace").put("line1", "1 Analytical Row")
+        .put("city", "Boston").put("postalCode", "02110").put("country", "US"));
+    Api.Response started = Checkouts.checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), body);
     assertThat(started.status()).as(started.toString()).isEqualTo(201);
     String orderId = started.json().getString("orderId");
     if (pay) {
-      HttpResponse<String> paid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(started.json().getString("checkoutUrl") + "/pay"))
-          .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("card=" + PAYS)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(paid.statusCode()).isEqualTo(303);
-      Api.Response order = api.await(Duration.ofSeconds(30), () -> api.get("/api/v1/orders/" + orderId, buyer.accessToken()),
-          r -> r.status() == 200 && "paid".equals(r.json().getString("status")));
-      assertThat(order.json().getString("status")).as(order.toString()).isEqualTo("paid");
+      assertThat(Checkouts.pay(started.json().getString("checkoutUrl"), Checkouts.PAYS)).isEqualTo(303);
+      Checkouts.orderOnceItIs(api, buyer.accessToken(), orderId, "paid");
     }
     return new Bought(orderId, buyer, seller, sellerName, names);
   }

@@ -158,6 +158,32 @@ class OrderLifecycleIT {
   }
 
   @Test
+  void whatStripeCapturedIsTheOrdersTotalAndARefundMadeAtStripeIsCountedOnce(Api api) throws Exception {
+    Product p = product(api, 2_750, 5);
+    Paid paid = paidOrder(api, p, 3);
+    JsonObject order = paid.order();
+    long lines = order.getJsonArray("items").stream().mapToLong(i -> ((JsonObject) i).getLong("lineTotal")).sum();
+    assertThat(lines - order.getLong("discount") + order.getLong("shipping") + order.getLong("tax")).isEqualTo(order.getLong("total"));
+    long captured = TestPlatform.db().preparedQuery("SELECT sum(amount) FROM payment.ledger WHERE order_id = $1 AND kind = 'succeeded'")
+        .execute(Tuple.of(UUID.fromString(paid.id()))).await().iterator().next().getLong(0);
+    assertThat(captured).as("what Stripe captured").isEqualTo(order.getLong("total"));
+
+    // an admin refunds in Stripe's dashboard: the charge.refunded webhook reconciles the order
+    String intent = TestPlatform.db().preparedQuery("SELECT payment_intent_id FROM ordering.orders WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(paid.id()))).await().iterator().next().getString(0);
+    emulator().v1().refunds().create(com.stripe.param.RefundCreateParams.builder().setPaymentIntent(intent).setAmount(500L).build());
+    Api.Response reconciled = api.await(SETTLED, () -> api.get("/api/v1/orders/" + paid.id(), paid.buyer().accessToken()),
+        r -> r.json().getJsonObject("payment").getLong("refunded") == 500);
+    assertThat(reconciled.json().getJsonObject("payment").getLong("refunded")).isEqualTo(500);
+
+    Api.Response more = refund(api, admin(api), paid.id(), UUID.randomUUID().toString(), new JsonObject().put("amount", 700).put("reason", "late"));
+    assertThat(more.json().getJsonObject("payment").getLong("refunded")).isEqualTo(1_200);
+    Thread.sleep(2_000);
+    assertThat(api.get("/api/v1/orders/" + paid.id(), paid.buyer().accessToken()).json().getJsonObject("payment").getLong("refunded"))
+        .as("our own refund's webhook is not counted again").isEqualTo(1_200);
+  }
+
+  @Test
   void sellersListTheirOrdersAndAdminsListAllByStatus(Api api) throws Exception {
     Product p = product(api, 1_000, 5);
     Paid paid = paidOrder(api, p, 1);

@@ -10,7 +10,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Moves orders on what {@code payment.events} reports: a payment succeeded, failed, or its session expired. */
+/** Moves orders on what {@code payment.events} reports: a payment succeeded or failed, its session expired, a refund was made. */
 public final class PaymentEventsConsumer {
   public static final String TOPIC = "payment.events";
   private static final Logger LOG = LoggerFactory.getLogger(PaymentEventsConsumer.class);
@@ -40,6 +40,8 @@ public final class PaymentEventsConsumer {
       // a declined card ends this checkout: the order is cancelled and its session closed, so it cannot be paid later
       case FAILED -> payments.cancel(tx, orderId, "failed", "payment_failed", true, requestId).mapEmpty();
       case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId).mapEmpty();
+      case REFUNDED -> payments.refunded(tx, orderId, event.getRefunded().getPaymentIntentId(), event.getRefunded().getRefundId(),
+          event.getRefunded().getAmount());
       default -> Future.succeededFuture();
     };
   }

@@ -20,6 +20,7 @@ import io.emporium.proto.ordering.v1.RefundOrderRequest;
 import io.emporium.proto.ordering.v1.Shipment;
 import io.emporium.proto.ordering.v1.ShipOrderRequest;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
+import io.emporium.proto.payment.v1.RefundReceipt;
 import io.emporium.proto.payment.v1.RefundRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -135,7 +136,8 @@ public final class OrderLifecycle {
           }
           long left = order.getTotal() - order.getRefunded();
           Future<Void> refunded = left == 0 ? Future.succeededFuture()
-              : refund(order, left, "requested_by_customer", "cancel-" + order.getId(), self).compose(v -> orders.addRefund(tx, id, left)).mapEmpty();
+              : refund(order, left, "requested_by_customer", "cancel-" + order.getId(), self)
+                  .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()));
           return refunded
               .compose(v -> catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).build(), self))
               .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason));
@@ -189,7 +191,7 @@ public final class OrderLifecycle {
             String stripeReason = STRIPE_REASONS.contains(request.getReason()) ? request.getReason() : "";
             boolean full = amount == left;
             return refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
-                .compose(v -> orders.addRefund(tx, id, amount))
+                .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()))
                 .compose(v -> {
                   if (!full) {
                     return orders.lock(tx, id).map(o -> o.orElseThrow());
@@ -209,10 +211,10 @@ public final class OrderLifecycle {
     });
   }
 
-  private Future<Void> refund(Order order, long amount, String reason, String idempotencyKey, CallContext self) {
+  private Future<RefundReceipt> refund(Order order, long amount, String reason, String idempotencyKey, CallContext self) {
     RefundRequest refund = RefundRequest.newBuilder().setOrderId(order.getId()).setPaymentIntentId(order.getPaymentIntentId())
         .setAmount(amount).setReason(reason).setIdempotencyKey(idempotencyKey).build();
-    return payment.call(PaymentGrpcClient.RefundPayment, refund, self).mapEmpty();
+    return payment.call(PaymentGrpcClient.RefundPayment, refund, self);
   }
 
   private static void text(List<FieldError> errors, String field, String value) {

@@ -105,6 +105,16 @@ public final class OrderPayments {
         .mapEmpty();
   }
 
+  /**
+   * A refund Stripe reports (one we asked for, or one made elsewhere, like Stripe's dashboard): counted once in the
+   * order's refunded total when it refunds the order's own payment; refunds of payments the order did not need are not.
+   */
+  public Future<Void> refunded(SqlConnection tx, UUID orderId, String paymentIntentId, String refundId, long amount) {
+    return orders.lock(tx, orderId).compose(found -> found.isEmpty() || !found.get().getPaymentIntentId().equals(paymentIntentId)
+        ? Future.succeededFuture()
+        : orders.addRefund(tx, orderId, refundId, amount));
+  }
+
   /** A full refund, once per PaymentIntent; {@code reason} is Stripe's ({@code duplicate}) or empty. */
   private Future<Void> refund(UUID orderId, String paymentIntentId, String reason, CallContext self) {
     RefundRequest request = RefundRequest.newBuilder().setOrderId(orderId.toString()).setPaymentIntentId(paymentIntentId)

@@ -65,6 +65,8 @@ public final class OrderStore {
   private static final String SHIP = """
       INSERT INTO ordering.shipments (order_id, seller_id, carrier, tracking_number) VALUES ($1, $2, $3, $4)
       ON CONFLICT (order_id, seller_id) DO NOTHING""";
+  private static final String RECORD_REFUND = """
+      INSERT INTO ordering.order_refunds (stripe_refund, order_id, amount) VALUES ($1, $2, $3) ON CONFLICT (stripe_refund) DO NOTHING""";
   // never more than the order's total, however refunds interleave
   private static final String ADD_REFUND = """
       UPDATE ordering.orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1 AND refunded + $2 <= total""";
@@ -234,9 +236,15 @@ public final class OrderStore {
     return tx.preparedQuery(SHIP).execute(Tuple.of(orderId, sellerId, carrier, trackingNumber)).map(rows -> rows.rowCount() == 1);
   }
 
-  /** Adds a refund to the order's refunded total; false when it would pass the total. */
-  public Future<Boolean> addRefund(SqlConnection tx, UUID orderId, long amount) {
-    return tx.preparedQuery(ADD_REFUND).execute(Tuple.of(orderId, amount)).map(rows -> rows.rowCount() == 1);
+  /**
+   * Counts a Stripe refund of the order's payment once, however often it is reported; 409 if it would take the
+   * refunded total past what was paid.
+   */
+  public Future<Void> addRefund(SqlConnection tx, UUID orderId, String stripeRefundId, long amount) {
+    return tx.preparedQuery(RECORD_REFUND).execute(Tuple.of(stripeRefundId, orderId, amount)).compose(recorded -> recorded.rowCount() == 0
+        ? Future.succeededFuture()
+        : tx.preparedQuery(ADD_REFUND).execute(Tuple.of(orderId, amount)).compose(added -> added.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ApiProblem.conflict("Refund " + stripeRefundId + " would take order " + orderId + " past what was paid."))));
   }
 
   /** Orders holding a seller's items (paid at least), newest first, each showing only that seller's lines. */
