@@ -3,6 +3,7 @@ package io.emporium.deploy;
 import static io.emporium.deploy.Checkouts.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.emporium.proto.events.v1.OrderEvent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -85,6 +86,27 @@ class OrderLifecycleIT {
     JsonObject shipped = ship(api, admin(api), paid.id(), "ADMIN-1");
     assertThat(shipped.getJsonObject("body").getString("status")).isEqualTo("shipped");
     assertThat(statuses(shipped.getJsonObject("body"))).containsExactly("pending_payment", "paid", "processing", "shipped");
+
+    List<OrderEvent> events = new java.util.ArrayList<>();
+    for (byte[] payload : PublishedEvents.of("ordering", "ordering.events", paid.id())) {
+      events.add(OrderEvent.parseFrom(payload));
+    }
+    assertThat(events.stream().filter(OrderEvent::hasStatusChanged).map(e -> e.getPreviousStatus() + ">" + e.getStatus()))
+        .as("every move is published").containsExactly("pending_payment>paid", "paid>processing", "processing>shipped");
+    assertThat(events.stream().filter(OrderEvent::hasOrderPaid)).hasSize(1);
+  }
+
+  @Test
+  void twoCancellationsAtOnceRefundOnce(Api api) throws Exception {
+    Product p = product(api, 1_000, 5);
+    Paid paid = paidOrder(api, p, 1);
+    String admin = admin(api);
+    List<Api> clients = List.of(TestPlatform.newClient(), TestPlatform.newClient());
+    List<java.util.concurrent.CompletableFuture<Integer>> calls = clients.stream().map(c -> java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> c.post("/api/v1/orders/" + paid.id() + "/cancel", admin, new JsonObject()).status())).toList();
+    assertThat(calls.stream().map(java.util.concurrent.CompletableFuture::join)).containsExactlyInAnyOrder(200, 409);
+    assertThat(ledger(paid.id(), "refunded")).isEqualTo(1);
+    assertThat(stock(p.sku()).getInteger("stock")).as("restocked once").isEqualTo(5);
   }
 
   @Test

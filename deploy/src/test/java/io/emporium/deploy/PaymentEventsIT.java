@@ -39,11 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,28 +114,11 @@ class PaymentEventsIT {
     }
   }
 
-  /** Every PaymentEvent published for an order so far, once the payment outbox holds none of its events. */
+  /** Every PaymentEvent published for an order so far. */
   private static List<PaymentEvent> publishedFor(UUID orderId) throws Exception {
-    await("the payment outbox to be relayed", () -> TestPlatform.db()
-        .preparedQuery("SELECT count(*) FROM payment.outbox WHERE event_key = $1").execute(Tuple.of(orderId.toString())).await()
-        .iterator().next().getLong(0) == 0);
     List<PaymentEvent> events = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.<String, Object>of(
-        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor("payment.events", Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + PATIENCE.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        assertThat(System.nanoTime()).as("reading payment.events to its end").isLessThan(deadline);
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (orderId.toString().equals(record.key())) {
-            events.add(PaymentEvent.parseFrom(record.value()));
-          }
-        }
-      }
+    for (byte[] payload : PublishedEvents.of("payment", "payment.events", orderId.toString())) {
+      events.add(PaymentEvent.parseFrom(payload));
     }
     return events;
   }

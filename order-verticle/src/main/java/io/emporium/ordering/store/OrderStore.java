@@ -190,7 +190,8 @@ public final class OrderStore {
     return move(tx, id, OrderStatus.PAID, "paid", paymentIntentId, null, SYSTEM)
         .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
         .compose(v -> read(tx, id))
-        .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus()).map(paid.get()));
+        .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus())
+            .compose(v -> events.statusChanged(tx, paid.get(), order.getStatus(), SYSTEM)).map(paid.get()));
   }
 
   /** Moves a locked order to cancelled and gives back the discount use it held. */
@@ -206,7 +207,8 @@ public final class OrderStore {
     return giveBack
         .compose(v -> move(tx, id, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
         .compose(v -> read(tx, id))
-        .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason).map(cancelled.get()));
+        .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason)
+            .compose(v -> events.statusChanged(tx, cancelled.get(), order.getStatus(), actor)).map(cancelled.get()));
   }
 
   private Future<Void> move(SqlConnection tx, UUID id, OrderStatus to, String paymentStatus, String intentId, String reason, String actor) {
