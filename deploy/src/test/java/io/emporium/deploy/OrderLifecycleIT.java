@@ -206,6 +206,43 @@ class OrderLifecycleIT {
   }
 
   @Test
+  void everyMoveTheMachineDoesNotListIsRefusedWithTheCurrentStatus(Api api) throws Exception {
+    String admin = admin(api);
+    Product p = product(api, 1_000, 5);
+    Accounts.Account buyer = buyer(api, p, 1);
+    String pending = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json().getString("orderId");
+    for (Api.Response refused : List.of(
+        api.post("/api/v1/seller/orders/" + pending + "/ship", admin, new JsonObject().put("carrier", "DHL").put("trackingNumber", "1")),
+        api.post("/api/v1/orders/" + pending + "/deliver", admin, new JsonObject()),
+        refund(api, admin, pending, UUID.randomUUID().toString(), new JsonObject().put("reason", "none")))) {
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+      assertThat(refused.json().getString("detail")).contains("pending_payment");
+    }
+    Paid paid = paidOrder(api, p, 1);
+    Api.Response early = api.post("/api/v1/orders/" + paid.id() + "/deliver", admin, new JsonObject());
+    assertThat(early.status()).isEqualTo(409);
+    assertThat(early.json().getString("detail")).contains("paid");
+    assertThat(ship(api, p.sellerToken(), paid.id(), "").getInteger("status")).as("a tracking number is required").isEqualTo(422);
+  }
+
+  @Test
+  void anOrderWhoseFirstPartShippedCanStillBeCancelledAndIsRefunded(Api api) throws Exception {
+    Product a = product(api, 1_000, 5);
+    Product b = product(api, 2_000, 5);
+    Accounts.Account buyer = buyer(api, a, 1);
+    api.post("/api/v1/cart/items", buyer.accessToken(), new JsonObject().put("productId", b.id()).put("quantity", 1));
+    JsonObject s = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+    pay(s.getString("checkoutUrl"), PAYS);
+    String id = orderOnceItIs(api, buyer.accessToken(), s.getString("orderId"), "paid").getString("id");
+    assertThat(ship(api, a.sellerToken(), id, "A-1").getJsonObject("body").getString("status")).isEqualTo("processing");
+    Api.Response cancelled = api.post("/api/v1/orders/" + id + "/cancel", buyer.accessToken(), new JsonObject());
+    assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+    assertThat(statuses(cancelled.json())).containsExactly("pending_payment", "paid", "processing", "cancelled");
+    assertThat(cancelled.json().getJsonObject("payment").getLong("refunded")).isEqualTo(cancelled.json().getLong("total"));
+    assertThat(ship(api, b.sellerToken(), id, "B-1").getInteger("status")).as("nothing ships after cancelling").isEqualTo(409);
+  }
+
+  @Test
   void sellersListTheirOrdersAndAdminsListAllByStatus(Api api) throws Exception {
     Product p = product(api, 1_000, 5);
     Paid paid = paidOrder(api, p, 1);
