@@ -125,6 +125,12 @@ class OrderLifecycleIT {
     assertThat(stock(p.sku()).getInteger("stock")).as("back on sale").isEqualTo(5);
     assertThat(ledger(paid.id(), "refunded")).isEqualTo(1);
     assertThat(api.post("/api/v1/orders/" + paid.id() + "/cancel", paid.buyer().accessToken(), new JsonObject()).status()).isEqualTo(409);
+    // the success page confirming afterwards sees the cancelled order; the payment is not refunded a second time
+    Api.Response confirmed = api.post("/api/v1/checkout/confirm", paid.buyer().accessToken(),
+        new JsonObject().put("sessionId", paid.order().getJsonObject("payment").getString("checkoutSessionId")));
+    assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
+    assertThat(confirmed.json().getString("status")).isEqualTo("cancelled");
+    assertThat(ledger(paid.id(), "refunded")).isEqualTo(1);
   }
 
   @Test
@@ -240,6 +246,8 @@ class OrderLifecycleIT {
     assertThat(statuses(cancelled.json())).containsExactly("pending_payment", "paid", "processing", "cancelled");
     assertThat(cancelled.json().getJsonObject("payment").getLong("refunded")).isEqualTo(cancelled.json().getLong("total"));
     assertThat(ship(api, b.sellerToken(), id, "B-1").getInteger("status")).as("nothing ships after cancelling").isEqualTo(409);
+    assertThat(stock(a.sku()).getInteger("stock")).as("the shipped part has left the seller").isEqualTo(4);
+    assertThat(stock(b.sku()).getInteger("stock")).as("the unshipped part is back on sale").isEqualTo(5);
   }
 
   @Test

@@ -42,7 +42,7 @@ public final class ReservationRpcs {
     });
     endpoints.unary(CatalogGrpcService.ReturnStock, (caller, ref) -> {
       caller.requireRole(CallContext.SERVICE_ROLE);
-      return reservations.giveBack(orderId(ref.getOrderId()));
+      return reservations.giveBack(orderId(ref.getOrderId()), ref.getSkusList());
     });
   }
 

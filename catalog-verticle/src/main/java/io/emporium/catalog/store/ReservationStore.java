@@ -47,7 +47,7 @@ public final class ReservationStore {
       FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
   private static final String RETURN_ITEMS = """
       UPDATE catalog.variants v SET stock = v.stock + i.quantity
-      FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
+      FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku AND (cardinality($2::text[]) = 0 OR i.sku = ANY($2))""";
   private static final String RELEASE_ITEMS = """
       UPDATE catalog.variants v SET reserved = v.reserved - i.quantity
       FROM catalog.reservation_items i WHERE i.order_id = $1 AND v.sku = i.sku""";
@@ -113,9 +113,9 @@ public final class ReservationStore {
     return settle(orderId, "held", "released", RELEASE_ITEMS);
   }
 
-  /** Puts the stock of a committed reservation back on sale (its order was cancelled after payment); idempotent. */
-  public Future<Reservation> giveBack(UUID orderId) {
-    return settle(orderId, "committed", "returned", RETURN_ITEMS);
+  /** Puts the stock of a committed reservation back on sale, all of it or the named skus; once per reservation. */
+  public Future<Reservation> giveBack(UUID orderId, List<String> skus) {
+    return settle(orderId, "committed", "returned", RETURN_ITEMS, skus);
   }
 
   /** Releases held reservations whose time is up; answers how many. */
@@ -135,6 +135,10 @@ public final class ReservationStore {
 
   /** Moves a reservation from {@code from} to its end state once; repeating the same end state is a no-op, any other is 409. */
   private Future<Reservation> settle(UUID orderId, String from, String end, String itemsUpdate) {
+    return settle(orderId, from, end, itemsUpdate, null);
+  }
+
+  private Future<Reservation> settle(UUID orderId, String from, String end, String itemsUpdate, List<String> skus) {
     return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(orderId)).compose(rows -> {
       if (rows.size() == 0 && end.equals("released")) {
         // released before it was made (the reserve call is late): the tombstone makes that reserve hold nothing
@@ -151,7 +155,8 @@ public final class ReservationStore {
         return Future.failedFuture(ApiProblem.conflict("The reservation for order " + orderId + " is already " + status + "."));
       }
       return tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId))
-          .compose(v -> tx.preparedQuery(itemsUpdate).execute(Tuple.of(orderId)))
+          .compose(v -> tx.preparedQuery(itemsUpdate).execute(skus == null ? Tuple.of(orderId)
+              : Tuple.tuple().addValue(orderId).addValue(skus.toArray(String[]::new))))
           .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
           .compose(v -> stockMoved(tx, orderId))
           .compose(v -> read(tx, orderId));

@@ -87,6 +87,9 @@ public final class OrderLifecycle {
           if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
             return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire() + "; only a paid order ships."));
           }
+          if (order.getRefunded() == order.getTotal()) {
+            return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is refunded in full; it does not ship."));
+          }
           Set<String> shipped = new LinkedHashSet<>(order.getShipmentsList().stream().map(Shipment::getSellerId).toList());
           List<String> parts = caller.isAdmin() ? sellers(order).stream().filter(s -> !shipped.contains(s)).toList() : List.of(actor);
           if (!caller.isAdmin() && shipped.contains(actor)) {
@@ -128,7 +131,12 @@ public final class OrderLifecycle {
           UUID id = UUID.fromString(order.getId());
           OrderStatus status = OrderStatus.of(order.getStatus());
           if (status == OrderStatus.PENDING_PAYMENT) {
-            return payments.cancel(tx, id, "cancelled", reason, true, caller.requestId()).map(o -> o.orElseThrow());
+            return payments.cancel(tx, id, "cancelled", reason, true, caller.requestId()).map(o -> {
+              if (!o.orElseThrow().getStatus().equals(OrderStatus.CANCELLED.wire())) {
+                throw ApiProblem.conflict("Order " + order.getId() + " was paid just now; cancel it again to have it refunded.");
+              }
+              return o.get();
+            });
           }
           if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
             return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire()
@@ -136,10 +144,10 @@ public final class OrderLifecycle {
           }
           long left = order.getTotal() - order.getRefunded();
           Future<Void> refunded = left == 0 ? Future.succeededFuture()
-              : refund(order, left, "requested_by_customer", "cancel-" + order.getId(), self)
+              : refund(order, left, "requested_by_customer", "cancel-" + order.getId() + "-" + left, self)
                   .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()));
           return refunded
-              .compose(v -> catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).build(), self))
+              .compose(v -> returnUnshipped(order, self))
               .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason));
         }));
   }
@@ -182,7 +190,7 @@ public final class OrderLifecycle {
             }
             long left = order.getTotal() - order.getRefunded();
             long amount = request.getAmount() == 0 ? left : request.getAmount();
-            if (left == 0) {
+            if (left == 0 && status == OrderStatus.SHIPPED) {
               return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is refunded in full already."));
             }
             if (amount > left) {
@@ -190,8 +198,11 @@ public final class OrderLifecycle {
             }
             String stripeReason = STRIPE_REASONS.contains(request.getReason()) ? request.getReason() : "";
             boolean full = amount == left;
-            return refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
-                .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()))
+            // refunded in full already (a refund made at Stripe, or one whose order change did not commit): only the move is left
+            Future<Void> refunded = left == 0 ? Future.succeededFuture()
+                : refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
+                    .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()));
+            return refunded
                 .compose(v -> {
                   if (!full) {
                     return orders.lock(tx, id).map(o -> o.orElseThrow());
@@ -202,13 +213,24 @@ public final class OrderLifecycle {
                   if (status == OrderStatus.SHIPPED) {
                     return orders.lock(tx, id).map(o -> o.orElseThrow());
                   }
-                  return catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).build(), self)
+                  return returnUnshipped(order, self)
                       .compose(v2 -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), request.getReason()));
                 });
           }))
           .compose(order -> keys.finish(key, order.toByteArray()).map(order))
           .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)));
     });
+  }
+
+  /** Puts back on sale what has not left the sellers: the lines of sellers who have not shipped their part. */
+  private Future<Void> returnUnshipped(Order order, CallContext self) {
+    Set<String> shipped = new LinkedHashSet<>(order.getShipmentsList().stream().map(Shipment::getSellerId).toList());
+    List<String> skus = order.getItemsList().stream().filter(i -> !shipped.contains(i.getSellerId())).map(OrderItem::getSku).toList();
+    if (skus.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).addAllSkus(skus).build(), self)
+        .mapEmpty();
   }
 
   private Future<RefundReceipt> refund(Order order, long amount, String reason, String idempotencyKey, CallContext self) {

@@ -66,8 +66,11 @@ public final class OrderPayments {
           return Future.failedFuture(committed.cause());
         });
       }
-      boolean sameIntent = order.getPaymentIntentId().isEmpty() || order.getPaymentIntentId().equals(paymentIntentId);
-      if (status != OrderStatus.CANCELLED && status != OrderStatus.REFUNDED && sameIntent) {
+      // the order's own payment, told again: whatever happened to the order since (even a refund) was decided with it
+      if (order.getPaymentIntentId().equals(paymentIntentId)) {
+        return Future.succeededFuture(found);
+      }
+      if (status != OrderStatus.CANCELLED && status != OrderStatus.REFUNDED && order.getPaymentIntentId().isEmpty()) {
         return Future.succeededFuture(found);
       }
       LOG.warn("order {} is {} but payment {} succeeded: refunding it", orderId, status.wire(), paymentIntentId);
