@@ -2,18 +2,11 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.stripe.StripeClient;
-import io.emporium.payment.emulator.StripeEmulator;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.emporium.ordering.saga;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
