@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
-import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.payment.v1.CheckoutLine;
@@ -12,19 +11,13 @@ import io.emporium.proto.payment.v1.CheckoutSession;
 import io.emporium.proto.payment.v1.CheckoutSessionRequest;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,24 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The payment service's Checkout Sessions, called over its gRPC contract as the checkout saga will, on the Stripe emulator. */
 @ExtendWith(TestPlatform.class)
 class CheckoutSessionsIT {
-  private static Vertx vertx;
-  private static GrpcClient client;
   private static GrpcCalls payment;
   private static final String CUSTOMER = UUID.randomUUID().toString();
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
-    var peer = TestPlatform.config().grpc.get(EmporiumConfig.Service.PAYMENT);
-    payment = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "payment", Duration.ofSeconds(30),
-        new CallerSignature(TestPlatform.JWT_SECRET));
-  }
-
-  @AfterAll
-  static void close() {
-    client.close().await();
-    vertx.close().await();
+    payment = TestPlatform.grpc(EmporiumConfig.Service.PAYMENT);
   }
 
   private static CheckoutSessionRequest.Builder order(String orderId) {

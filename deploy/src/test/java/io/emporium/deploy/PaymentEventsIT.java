@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
-import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.events.v1.PaymentEvent;
@@ -20,11 +19,7 @@ import io.emporium.proto.payment.v1.PaymentOutcome;
 import io.emporium.proto.payment.v1.RefundReceipt;
 import io.emporium.proto.payment.v1.RefundRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
@@ -36,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,24 +45,12 @@ class PaymentEventsIT {
   private static final String DECLINES = "4000000000000002";
   private static final Duration PATIENCE = Duration.ofSeconds(20);
   private static final CallContext ORDERING = CallContext.service("payment-events-it", "ordering");
-  private static Vertx vertx;
-  private static GrpcClient client;
   private static GrpcCalls payment;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
-    var peer = TestPlatform.config().grpc.get(EmporiumConfig.Service.PAYMENT);
-    payment = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "payment", Duration.ofSeconds(30),
-        new CallerSignature(TestPlatform.JWT_SECRET));
-  }
-
-  @AfterAll
-  static void close() {
-    client.close().await();
-    vertx.close().await();
+    payment = TestPlatform.grpc(EmporiumConfig.Service.PAYMENT);
   }
 
   private static CheckoutSession openSession(UUID orderId) {

@@ -2,8 +2,8 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
-import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
@@ -12,19 +12,14 @@ import io.emporium.proto.catalog.v1.ReserveStockRequest;
 import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservedItem;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,23 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Checkout's stock reservations, called over the catalog's gRPC contract as the ordering service will. */
 @ExtendWith(TestPlatform.class)
 class ReservationsIT {
-  private static Vertx vertx;
-  private static GrpcClient client;
   private static GrpcCalls catalog;
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
-    var peer = TestPlatform.config().grpc.get(io.emporium.common.config.EmporiumConfig.Service.CATALOG);
-    catalog = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "catalog", Duration.ofSeconds(30),
-        new CallerSignature(TestPlatform.JWT_SECRET));
-  }
-
-  @AfterAll
-  static void close() {
-    client.close().await();
-    vertx.close().await();
+    catalog = TestPlatform.grpc(EmporiumConfig.Service.CATALOG);
   }
 
   private static String sku(Api api, int stock) {

@@ -5,11 +5,17 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.db.Database;
+import io.emporium.common.grpc.CallerSignature;
+import io.emporium.common.grpc.GrpcCalls;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.core.internal.threadchecker.BlockedThreadChecker;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +45,7 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static Emporium platform;
   private static Pool db;
+  private static GrpcClient grpcClient;
 
   /** Settings of the test platform: every port free, small limits where tests probe them. */
   static Map<String, String> settings() {
@@ -87,6 +94,19 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
       db = Database.pool(Vertx.vertx(), config(), "tests", 4);
     }
     return db;
+  }
+
+  /**
+   * Unary calls to one of the platform's services over its gRPC contract, as another service makes them; one
+   * client for the whole test run, like {@link Api}'s.
+   */
+  static synchronized GrpcCalls grpc(EmporiumConfig.Service service) {
+    if (grpcClient == null) {
+      grpcClient = GrpcClient.client(Vertx.vertx(), new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    }
+    EmporiumConfig.GrpcPeer peer = config().grpc.get(service);
+    return new GrpcCalls(grpcClient, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), service.name().toLowerCase(),
+        Duration.ofSeconds(30), new CallerSignature(JWT_SECRET));
   }
 
   static synchronized Emporium platform() {
