@@ -6,6 +6,8 @@ import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
 import io.emporium.proto.events.v1.OrderPlaced;
+import io.emporium.proto.events.v1.OrderRefunded;
+import io.emporium.proto.events.v1.OrderShipped;
 import io.emporium.proto.events.v1.OrderStatusChanged;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
@@ -38,6 +40,19 @@ public final class OrderEvents {
   public Future<Void> statusChanged(SqlConnection tx, Order order, String previousStatus, String actor) {
     return append(tx, order, previousStatus, OrderEvent.newBuilder().setStatusChanged(OrderStatusChanged.newBuilder().setActor(actor)),
         "OrderStatusChanged");
+  }
+
+  /** One seller's part left with a carrier; the order's status is unchanged by this event alone. */
+  public Future<Void> shipped(SqlConnection tx, Order order, String sellerId, String carrier, String trackingNumber) {
+    List<OrderLine> theirs = lines(order).stream().filter(l -> l.getSellerId().equals(sellerId)).toList();
+    return append(tx, order, order.getStatus(), OrderEvent.newBuilder().setShipped(OrderShipped.newBuilder().setSellerId(sellerId)
+        .setCarrier(carrier).setTrackingNumber(trackingNumber).addAllLines(theirs)), "OrderShipped");
+  }
+
+  /** A refund counted for the first time; {@code refundedTotal} includes it. */
+  public Future<Void> refunded(SqlConnection tx, Order order, String refundId, long amount, long refundedTotal) {
+    return append(tx, order, order.getStatus(), OrderEvent.newBuilder().setRefunded(OrderRefunded.newBuilder().setRefundId(refundId)
+        .setAmount(amount).setRefundedTotal(refundedTotal).setCurrency(order.getCurrency())), "OrderRefunded");
   }
 
   private Future<Void> append(SqlConnection tx, Order order, String previousStatus, OrderEvent.Builder event, String type) {

@@ -98,7 +98,7 @@ public final class OrderLifecycle {
           UUID id = UUID.fromString(order.getId());
           Future<Void> chain = Future.succeededFuture();
           for (String seller : parts) {
-            chain = chain.compose(v -> orders.ship(tx, id, UUID.fromString(seller), request.getCarrier().strip(),
+            chain = chain.compose(v -> orders.ship(tx, order, seller, request.getCarrier().strip(),
                 request.getTrackingNumber().strip()).mapEmpty());
           }
           shipped.addAll(parts);
@@ -145,7 +145,7 @@ public final class OrderLifecycle {
           long left = order.getTotal() - order.getRefunded();
           Future<Void> refunded = left == 0 ? Future.succeededFuture()
               : refund(order, left, "requested_by_customer", "cancel-" + order.getId() + "-" + left, self)
-                  .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()));
+                  .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()));
           return refunded
               .compose(v -> returnUnshipped(order, self))
               .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason));
@@ -201,7 +201,7 @@ public final class OrderLifecycle {
             // refunded in full already (a refund made at Stripe, or one whose order change did not commit): only the move is left
             Future<Void> refunded = left == 0 ? Future.succeededFuture()
                 : refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
-                    .compose(receipt -> orders.addRefund(tx, id, receipt.getRefundId(), receipt.getAmount()));
+                    .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()));
             return refunded
                 .compose(v -> {
                   if (!full) {

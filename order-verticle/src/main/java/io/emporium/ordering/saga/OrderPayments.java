@@ -115,7 +115,7 @@ public final class OrderPayments {
   public Future<Void> refunded(SqlConnection tx, UUID orderId, String paymentIntentId, String refundId, long amount) {
     return orders.lock(tx, orderId).compose(found -> found.isEmpty() || !found.get().getPaymentIntentId().equals(paymentIntentId)
         ? Future.succeededFuture()
-        : orders.addRefund(tx, orderId, refundId, amount));
+        : orders.addRefund(tx, found.get(), refundId, amount));
   }
 
   /** A full refund, once per PaymentIntent; {@code reason} is Stripe's ({@code duplicate}) or empty. */

@@ -69,7 +69,8 @@ public final class OrderStore {
       INSERT INTO ordering.order_refunds (stripe_refund, order_id, amount) VALUES ($1, $2, $3) ON CONFLICT (stripe_refund) DO NOTHING""";
   // never more than the order's total, however refunds interleave
   private static final String ADD_REFUND = """
-      UPDATE ordering.orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1 AND refunded + $2 <= total""";
+      UPDATE ordering.orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1 AND refunded + $2 <= total
+      RETURNING refunded""";
   private static final String SELLER_PAGE = """
       SELECT o.id, o.created_at FROM ordering.orders o
       WHERE EXISTS (SELECT 1 FROM ordering.order_items i WHERE i.order_id = o.id AND i.seller_id = $1)
@@ -234,18 +235,22 @@ public final class OrderStore {
   }
 
   /** Records a seller's shipment of their part; false when that part had shipped already. */
-  public Future<Boolean> ship(SqlConnection tx, UUID orderId, UUID sellerId, String carrier, String trackingNumber) {
-    return tx.preparedQuery(SHIP).execute(Tuple.of(orderId, sellerId, carrier, trackingNumber)).map(rows -> rows.rowCount() == 1);
+  public Future<Boolean> ship(SqlConnection tx, Order order, String sellerId, String carrier, String trackingNumber) {
+    return tx.preparedQuery(SHIP).execute(Tuple.of(UUID.fromString(order.getId()), UUID.fromString(sellerId), carrier, trackingNumber))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : events.shipped(tx, order, sellerId, carrier, trackingNumber).map(true));
   }
 
   /**
    * Counts a Stripe refund of the order's payment once, however often it is reported; 409 if it would take the
    * refunded total past what was paid.
    */
-  public Future<Void> addRefund(SqlConnection tx, UUID orderId, String stripeRefundId, long amount) {
+  public Future<Void> addRefund(SqlConnection tx, Order order, String stripeRefundId, long amount) {
+    UUID orderId = UUID.fromString(order.getId());
     return tx.preparedQuery(RECORD_REFUND).execute(Tuple.of(stripeRefundId, orderId, amount)).compose(recorded -> recorded.rowCount() == 0
         ? Future.succeededFuture()
-        : tx.preparedQuery(ADD_REFUND).execute(Tuple.of(orderId, amount)).compose(added -> added.rowCount() == 1 ? Future.<Void>succeededFuture()
+        : tx.preparedQuery(ADD_REFUND).execute(Tuple.of(orderId, amount)).compose(added -> added.rowCount() == 1
+            ? events.refunded(tx, order, stripeRefundId, amount, added.iterator().next().getLong("refunded"))
             : Future.failedFuture(ApiProblem.conflict("Refund " + stripeRefundId + " would take order " + orderId + " past what was paid."))));
   }
 
