@@ -163,6 +163,11 @@ public final class Emporium implements AutoCloseable {
   }
 
   /** The Stripe emulator's base URL when payments go to it in this process; else null. */
+  /** The platform's Vert.x (tests publish on its event bus). */
+  io.vertx.core.Vertx vertx() {
+    return platform.vertx();
+  }
+
   String stripeEmulatorUrl() {
     return platform.stripeEmulatorUrl();
   }
