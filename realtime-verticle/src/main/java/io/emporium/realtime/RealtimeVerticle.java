@@ -37,13 +37,21 @@ public final class RealtimeVerticle extends ServiceVerticle {
     IdentityEventsConsumer identity = new IdentityEventsConsumer(mails, recipients, new IdentityMails(config.storefrontUrl));
     identityEvents = new EventConsumer(vertx, pool, "realtime", "realtime-identity-mail", config.kafkaBootstrapServers,
         IdentityEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> identity.apply(tx, eventId, value));
-    mailConsumers = new MailConsumers(vertx, pool, config.kafkaBootstrapServers, mails, recipients, config.storefrontUrl);
-    return identityEvents.start().compose(v -> mailConsumers.start());
+    return identityEvents.start()
+        // creating Kafka clients loads and configures a lot: keep it off the event loop
+        .compose(v -> vertx.executeBlocking(() -> new MailConsumers(vertx, pool, config.kafkaBootstrapServers, mails, recipients,
+            config.storefrontUrl), false))
+        .compose(created -> {
+          mailConsumers = created;
+          return created.start();
+        });
   }
 
   @Override
   protected Future<?> stopBackground() {
-    return identityEvents.stop().eventually(mailConsumers::stop).eventually(mailer::close);
+    return identityEvents.stop()
+        .eventually(() -> mailConsumers == null ? Future.succeededFuture() : mailConsumers.stop())
+        .eventually(mailer::close);
   }
 
   @Override
