@@ -4,7 +4,6 @@ import static io.emporium.deploy.Checkouts.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
-import io.emporium.proto.events.v1.OrderEvent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -142,6 +141,25 @@ class MailIT {
   }
 
   @Test
+  void aDeactivatedSellerGetsNoLowStockMail(Api api) throws Exception {
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String sku = "OFF-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    Api.Response created = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Lamp").put("price", 900)
+        .put("currency", "usd").put("lowStockThreshold", 3)
+        .put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 10))));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String admin = admin(api);
+    Api.Response deactivated = api.patch("/api/v1/admin/users/" + seller.id(), admin, new JsonObject().put("active", false));
+    assertThat(deactivated.status()).as(deactivated.toString()).isEqualTo(200);
+    awaitConsumed("realtime-identity-mail", eventId(published("identity", "identity.events", seller.id(), "UserDeactivated")));
+
+    Api.Response set = api.send(HttpMethod.PUT, "/api/v1/inventory/" + sku, admin, new JsonObject().put("available", 1), Map.of());
+    assertThat(set.status()).as(set.toString()).isEqualTo(200);
+    awaitConsumed("realtime-mail-catalog", eventId(published("catalog", "catalog.events", created.json().getString("id"), "StockLow")));
+    assertThat(about(api.get("/dev/mailbox?to=" + seller.email()).jsonArray(), "Low stock")).isEmpty();
+  }
+
+  @Test
   void anEventDeliveredAgainSendsNoSecondMail(Api api) throws Exception {
     Product p = product(api, 1_500, 5);
     Paid paid = paidOrder(api, p, 1);
@@ -164,7 +182,7 @@ class MailIT {
     ConsumerRecord<String, byte[]> event = paidEventOf(paid.id());
     // as if the consumer had crashed after sending but before committing: the event is applied once more
     long forgotten = TestPlatform.db().preparedQuery("DELETE FROM realtime.processed_events WHERE consumer = $1 AND event_id = $2")
-        .execute(Tuple.of("realtime-mail-ordering", UUID.fromString(header(event, "event-id")))).await().rowCount();
+        .execute(Tuple.of("realtime-mail-ordering", eventId(event))).await().rowCount();
     assertThat(forgotten).isEqualTo(1);
     republish(event);
     ship(api, p, paid.id(), "MARKER-2");
@@ -184,7 +202,7 @@ class MailIT {
       JsonObject session = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
       assertThat(pay(session.getString("checkoutUrl"), PAYS)).isEqualTo(303);
       orderId = orderOnceItIs(api, buyer.accessToken(), session.getString("orderId"), "paid").getString("id");
-      awaitOutboxRelayed(orderId);
+      PublishedEvents.of("ordering", "ordering.events", orderId);
       // long enough for the consumer to try, fail and back off at least once
       Thread.sleep(3_000);
       assertThat(sentMails(orderId)).as("nothing can be accepted while the SMTP server is down").isZero();
@@ -199,34 +217,48 @@ class MailIT {
 
   private static long sentMails(String orderId) throws Exception {
     return TestPlatform.db().preparedQuery("SELECT count(*) FROM realtime.sent_mails WHERE event_id = $1")
-        .execute(Tuple.of(UUID.fromString(header(paidEventOf(orderId), "event-id")))).await().iterator().next().getLong(0);
+        .execute(Tuple.of(eventId(paidEventOf(orderId)))).await().iterator().next().getLong(0);
   }
 
-  private static void awaitOutboxRelayed(String orderId) throws InterruptedException {
-    PublishedEvents.of("ordering", "ordering.events", orderId);
-  }
-
-  /** The order's OrderPaid record as the relay published it, headers included. */
   private static ConsumerRecord<String, byte[]> paidEventOf(String orderId) throws Exception {
-    awaitOutboxRelayed(orderId);
+    return published("ordering", "ordering.events", orderId, "OrderPaid");
+  }
+
+  /** The record of that type the relay published under {@code key}, headers included. */
+  private static ConsumerRecord<String, byte[]> published(String schema, String topic, String key, String type) throws Exception {
+    PublishedEvents.of(schema, topic, key);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.<String, Object>of(
         "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor("ordering.events", Duration.ofSeconds(10)).stream()
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + PATIENCE.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        assertThat(System.nanoTime()).as("reading ordering.events to its end").isLessThan(deadline);
+        assertThat(System.nanoTime()).as("reading " + topic + " to its end").isLessThan(deadline);
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (orderId.equals(record.key()) && OrderEvent.parseFrom(record.value()).hasOrderPaid()) {
+          if (key.equals(record.key()) && type.equals(header(record, "event-type"))) {
             return record;
           }
         }
       }
     }
-    throw new AssertionError("no OrderPaid published for order " + orderId);
+    throw new AssertionError("no " + type + " published on " + topic + " under " + key);
+  }
+
+  private static UUID eventId(ConsumerRecord<String, byte[]> record) {
+    return UUID.fromString(header(record, "event-id"));
+  }
+
+  /** Waits until the consumer has applied the event (whatever it decided to mail). */
+  private static void awaitConsumed(String consumer, UUID eventId) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (TestPlatform.db().preparedQuery("SELECT count(*) FROM realtime.processed_events WHERE consumer = $1 AND event_id = $2")
+        .execute(Tuple.of(consumer, eventId)).await().iterator().next().getLong(0) == 0) {
+      assertThat(System.nanoTime()).as(consumer + " applies event " + eventId).isLessThan(deadline);
+      Thread.sleep(100);
+    }
   }
 
   /** Sends the record again, as Kafka may after a rebalance: same key, same value, same event id. */
