@@ -5,6 +5,7 @@ import io.emporium.common.config.ConfigSources;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.deploy.embedded.EmbeddedServices;
+import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -170,6 +171,11 @@ public final class Emporium implements AutoCloseable {
 
   String stripeEmulatorUrl() {
     return platform.stripeEmulatorUrl();
+  }
+
+  /** The embedded SMTP sink when mail goes to it in this process; else null. */
+  EmbeddedSmtpSink smtpSink() {
+    return embedded.smtpSink();
   }
 
   String describe(long startMillis) {
