@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -69,7 +70,7 @@ final class BridgeClient implements AutoCloseable {
    * are published on the platform's event bus until one arrives, so a registration is known to be in place.
    */
   void awaitListening(String address) {
-    String probe = java.util.UUID.randomUUID().toString();
+    String probe = UUID.randomUUID().toString();
     long timer = VERTX.setPeriodic(0, 100, id -> TestPlatform.platform().vertx().eventBus()
         .publish(address, new JsonObject().put("type", "probe").put("probe", probe)));
     try {

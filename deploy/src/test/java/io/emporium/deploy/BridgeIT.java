@@ -11,9 +11,11 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -186,12 +188,13 @@ class BridgeIT {
     Accounts.Account other = Accounts.signedIn(api, null);
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     Accounts.Account otherSeller = Accounts.signedIn(api, "seller");
-    JWTAuth rightKey = jwt(TestPlatform.JWT_SECRET);
-    String expired = rightKey.generateToken(new JsonObject().put("sub", customer.id()).put("sid", UUID.randomUUID().toString())
+    // the customer's own live session: only the expiry or the signature can be what is refused
+    String sid = claimsOf(customer.accessToken()).getString("sid");
+    String expired = jwt(TestPlatform.JWT_SECRET).generateToken(new JsonObject().put("sub", customer.id()).put("sid", sid)
         .put("typ", "access").put("role", "customer").put("exp", Instant.now().minusSeconds(3600).getEpochSecond()),
         new JWTOptions().setAlgorithm("HS256").setIssuer("emporium").setAudience(List.of("emporium-api")).setNoTimestamp(true));
     String forged = jwt("another-secret-0123456789-abcdefghijklmnopqrstuvwxyz").generateToken(new JsonObject().put("sub", customer.id())
-        .put("sid", UUID.randomUUID().toString()).put("typ", "access").put("role", "admin"),
+        .put("sid", sid).put("typ", "access").put("role", "customer"),
         new JWTOptions().setAlgorithm("HS256").setIssuer("emporium").setAudience(List.of("emporium-api")).setExpiresInSeconds(600));
     record Attempt(String address, JsonObject frame) {}
     List<Attempt> attempts = new ArrayList<>();
@@ -236,8 +239,7 @@ class BridgeIT {
   @Test
   void nothingReachesASocketAfterTheTokenItRegisteredWithExpired(Api api) throws Exception {
     Accounts.Account customer = Accounts.signedIn(api, null);
-    JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(customer.accessToken().split("\\.")[1]),
-        java.nio.charset.StandardCharsets.UTF_8));
+    JsonObject claims = claimsOf(customer.accessToken());
     Instant expiry = Instant.now().plusSeconds(3);
     String shortLived = jwt(TestPlatform.JWT_SECRET).generateToken(new JsonObject().put("sub", customer.id()).put("sid", claims.getString("sid"))
         .put("typ", "access").put("role", "customer").put("exp", expiry.getEpochSecond()),
@@ -262,6 +264,10 @@ class BridgeIT {
       headers.put("since", since);
     }
     return new JsonObject().put("type", "register").put("address", address).put("headers", headers);
+  }
+
+  private static JsonObject claimsOf(String accessToken) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]), StandardCharsets.UTF_8));
   }
 
   private static JWTAuth jwt(String secret) {

@@ -97,7 +97,8 @@ public final class EventConsumer {
     return created.compose(v -> vertx.executeBlocking(this::createConsumer, false))
         .compose(c -> {
           consumer = c;
-          return consumer.subscribe(topic);
+          // stopped while the client was being made: it must not stay subscribed
+          return running ? consumer.subscribe(topic) : consumer.close();
         })
         .onSuccess(v -> pollLoop());
   }
@@ -201,7 +202,7 @@ public final class EventConsumer {
   public Future<Void> stop() {
     running = false;
     if (consumer == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(); // start() closes the client it is still making
     }
     return loop.transform(ar -> consumer.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .recover(e -> {

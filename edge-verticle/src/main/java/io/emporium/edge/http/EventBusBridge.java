@@ -49,16 +49,18 @@ public final class EventBusBridge {
 
   /** One address one socket listens on: the last number it was sent, and live messages held while it catches up. */
   private static final class Feed {
-    final Long since;
     final Instant tokenExpiresAt;
     long lastSeq;
+    // the client's position is known: from since, or from a message it was sent
+    boolean anchored;
     boolean catchingUp;
+    boolean replaying;
     final List<BridgeEvent> held = new ArrayList<>();
 
     Feed(Long since, Instant tokenExpiresAt) {
-      this.since = since;
       this.tokenExpiresAt = tokenExpiresAt;
       this.lastSeq = since == null ? 0 : since;
+      this.anchored = since != null;
       this.catchingUp = since != null;
     }
   }
@@ -79,10 +81,18 @@ public final class EventBusBridge {
 
   void handle(BridgeEvent event) {
     switch (event.type()) {
+      case SOCKET_CREATED -> {
+        feeds.put(event.socket(), new HashMap<>());
+        event.complete(true);
+      }
       case REGISTER -> register(event);
       case REGISTERED -> {
         event.complete(true);
-        catchUp(event.socket(), event.getRawMessage().getString("address"));
+        Map<String, Feed> of = feeds.get(event.socket());
+        Feed feed = of == null ? null : of.get(event.getRawMessage().getString("address"));
+        if (feed != null && feed.catchingUp) {
+          catchUp(event.socket(), event.getRawMessage().getString("address"), feed);
+        }
       }
       case RECEIVE -> receive(event);
       case UNREGISTER -> {
@@ -119,12 +129,13 @@ public final class EventBusBridge {
       return;
     }
     identity.authenticate(token).onComplete(ar -> {
+      // the socket may have closed while the token was checked: then there is no entry, and none is made again
       Map<String, Feed> of = feeds.get(event.socket());
-      if (ar.failed() || !owns(ar.result(), address) || of != null && of.containsKey(address)) {
+      if (ar.failed() || of == null || of.containsKey(address) || !owns(ar.result(), address)) {
         event.complete(false);
         return;
       }
-      feeds.computeIfAbsent(event.socket(), s -> new HashMap<>()).put(address, new Feed(since, ar.result().tokenExpiresAt()));
+      of.put(address, new Feed(since, ar.result().tokenExpiresAt()));
       event.complete(true);
     });
   }
@@ -143,11 +154,12 @@ public final class EventBusBridge {
     return "seller".equals(caller.role()) && caller.userId().equals(Ids.parse(m.group(5)));
   }
 
-  /** Live messages wait while the missed ones are written; a message already sent is dropped. */
+  /** Live messages wait while missed ones are written; a message already sent is dropped; a gap is filled first. */
   private void receive(BridgeEvent event) {
     JsonObject raw = event.getRawMessage();
+    String address = raw.getString("address");
     Map<String, Feed> of = feeds.get(event.socket());
-    Feed feed = of == null ? null : of.get(raw.getString("address"));
+    Feed feed = of == null ? null : of.get(address);
     if (feed == null) {
       event.complete(false);
       return;
@@ -155,13 +167,20 @@ public final class EventBusBridge {
     if (Instant.now().isAfter(feed.tokenExpiresAt)) {
       // nothing is lost: the client reconnects with a fresh token and since = the last seq it saw
       event.complete(false);
-      event.socket().write(Buffer.buffer(new JsonObject().put("type", "err").put("body", "token_expired")
-          .put("address", raw.getString("address")).encode()));
+      event.socket().write(error("token_expired", address));
       event.socket().close();
       return;
     }
     if (feed.catchingUp) {
       feed.held.add(event);
+      return;
+    }
+    Long seq = seqOf(raw);
+    if (seq != null && feed.anchored && seq > feed.lastSeq + 1) {
+      // an earlier message was lost on the way (or overtaken): read it back before this one goes out
+      feed.catchingUp = true;
+      feed.held.add(event);
+      catchUp(event.socket(), address, feed);
       return;
     }
     release(feed, event);
@@ -175,43 +194,67 @@ public final class EventBusBridge {
     }
     if (seq != null) {
       feed.lastSeq = seq;
+      feed.anchored = true;
     }
     event.complete(true);
   }
 
-  /** Runs once the bridge's consumer is in place, so nothing published meanwhile can fall between replay and live. */
-  private void catchUp(SockJSSocket socket, String address) {
-    Map<String, Feed> of = feeds.get(socket);
-    Feed feed = of == null ? null : of.get(address);
-    if (feed == null || feed.since == null) {
+  /**
+   * Writes what the address got after the feed's last number, then the live messages held meanwhile. For a
+   * registration it runs once the bridge's consumer is in place, so nothing published meanwhile can fall between.
+   */
+  private void catchUp(SockJSSocket socket, String address, Feed feed) {
+    if (feed.replaying) {
       return;
     }
+    feed.replaying = true;
     replay(socket, address, feed, 0).onComplete(ar -> {
+      feed.replaying = false;
+      if (!isCurrent(socket, address, feed)) {
+        return;
+      }
       if (ar.failed()) {
-        socket.write(Buffer.buffer(new JsonObject().put("type", "err").put("body", "catch_up_failed").put("address", address).encode()));
+        socket.write(error("catch_up_failed", address));
+      } else if (ar.result()) {
+        socket.write(error("catch_up_truncated", address));
       }
       feed.catchingUp = false;
+      feed.anchored = true;
       List<BridgeEvent> waiting = new ArrayList<>(feed.held);
       feed.held.clear();
       waiting.forEach(held -> release(feed, held));
     });
   }
 
-  private Future<Void> replay(SockJSSocket socket, String address, Feed feed, int page) {
+  /** Answers whether some were missing: older than the retention window, or more than the pages replayed. */
+  private Future<Boolean> replay(SockJSSocket socket, String address, Feed feed, int page) {
     MissedPushesRequest request = MissedPushesRequest.newBuilder().setAddress(address).setAfterSeq(feed.lastSeq).setLimit(CATCH_UP_PAGE).build();
     return realtime.call(RealtimeGrpcClient.ListMissedPushes, request, CallContext.service(UUID.randomUUID().toString(), "edge"))
         .compose(missed -> {
-          if (feeds.get(socket) == null) {
-            return Future.succeededFuture();
+          if (!isCurrent(socket, address, feed)) {
+            return Future.succeededFuture(false);
           }
           for (Push push : missed.getPushesList()) {
             socket.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
                 .put("body", new JsonObject(push.getBody())).encode()));
             feed.lastSeq = push.getSeq();
           }
-          boolean more = missed.getPushesCount() == CATCH_UP_PAGE && page + 1 < CATCH_UP_PAGES;
-          return more ? replay(socket, address, feed, page + 1) : Future.succeededFuture();
+          boolean full = missed.getPushesCount() == CATCH_UP_PAGE;
+          if (full && page + 1 < CATCH_UP_PAGES) {
+            return replay(socket, address, feed, page + 1);
+          }
+          return Future.succeededFuture(full || missed.getTruncated());
         });
+  }
+
+  /** The feed is still this socket's registration for the address (not unregistered, replaced or closed). */
+  private boolean isCurrent(SockJSSocket socket, String address, Feed feed) {
+    Map<String, Feed> of = feeds.get(socket);
+    return of != null && of.get(address) == feed;
+  }
+
+  private static Buffer error(String body, String address) {
+    return Buffer.buffer(new JsonObject().put("type", "err").put("body", body).put("address", address).encode());
   }
 
   private static Long seqOf(JsonObject raw) {

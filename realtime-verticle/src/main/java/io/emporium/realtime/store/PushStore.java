@@ -20,6 +20,8 @@ import java.util.UUID;
 
 /** Pushed messages in the {@code realtime} schema: numbered per address without gaps, kept for catch-up. */
 public final class PushStore {
+  // every transaction that numbers pushes takes this first, so address locks are never taken in two orders at once
+  private static final String NUMBERING_LOCK = "SELECT pg_advisory_xact_lock(hashtext('realtime.pushes'))";
   // the upsert's row lock makes one address's numbers follow commit order
   private static final String APPEND = """
       WITH next AS (
@@ -31,9 +33,10 @@ public final class PushStore {
   private static final String MISSED = """
       SELECT seq, body, pushed_at FROM realtime.pushes WHERE address = $1 AND seq > $2 AND pushed_at > $3
       ORDER BY seq LIMIT $4""";
+  private static final int PURGE_BATCH = 10_000;
   private static final String LAST = "SELECT last_seq FROM realtime.address_sequences WHERE address = $1";
   private static final String PURGE = """
-      DELETE FROM realtime.pushes WHERE ctid IN (SELECT ctid FROM realtime.pushes WHERE pushed_at < $1 LIMIT 10000)""";
+      DELETE FROM realtime.pushes WHERE ctid IN (SELECT ctid FROM realtime.pushes WHERE pushed_at < $1 LIMIT %d)""".formatted(PURGE_BATCH);
 
   private final Pool pool;
   private final Duration retention;
@@ -48,10 +51,9 @@ public final class PushStore {
     if (pushes.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    // one lock order for every transaction: addresses sorted, so concurrent consumers cannot deadlock
     List<Pushes.Push> sorted = pushes.stream().sorted(Comparator.comparing(Pushes.Push::address)).toList();
     List<Tuple> rows = sorted.stream().map(p -> Tuple.of(p.address(), eventId, p.body().encode())).toList();
-    return tx.preparedQuery(APPEND).executeBatch(rows).map(result -> {
+    return tx.query(NUMBERING_LOCK).execute().compose(locked -> tx.preparedQuery(APPEND).executeBatch(rows)).map(result -> {
       List<Pushes.Push> numbered = new ArrayList<>(sorted.size());
       RowSet<Row> r = result;
       for (Pushes.Push p : sorted) {
@@ -88,9 +90,14 @@ public final class PushStore {
     });
   }
 
-  /** Drops what is older than the retention window, a bounded batch at a time; answers how many. */
+  /** Drops what is older than the retention window, in bounded batches until none is left; answers how many. */
   public Future<Integer> purge() {
-    return pool.preparedQuery(PURGE).execute(Tuple.of(cutoff())).map(RowSet::rowCount);
+    return purgeFrom(0);
+  }
+
+  private Future<Integer> purgeFrom(int done) {
+    return pool.preparedQuery(PURGE).execute(Tuple.of(cutoff())).compose(rows -> rows.rowCount() < PURGE_BATCH
+        ? Future.succeededFuture(done + rows.rowCount()) : purgeFrom(done + rows.rowCount()));
   }
 
   private OffsetDateTime cutoff() {
