@@ -5,6 +5,7 @@ import io.emporium.common.config.ConfigSources;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.deploy.embedded.EmbeddedServices;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -162,6 +163,11 @@ public final class Emporium implements AutoCloseable {
     return config;
   }
 
+  /** This process's Vert.x, for tests that use its event bus. */
+  Vertx vertx() {
+    return platform.vertx();
+  }
+
   /** The Stripe emulator's base URL when payments go to it in this process; else null. */
   String stripeEmulatorUrl() {
     return platform.stripeEmulatorUrl();
@@ -182,6 +188,11 @@ public final class Emporium implements AutoCloseable {
     }
     out.append("  images   ").append(config.imageBucket == null ? config.dataDir.resolve("images").toString()
         : "S3 bucket " + config.imageBucket.bucket() + " at " + config.imageBucket.endpoint()).append('\n');
+    if (config.cluster.enabled()) {
+      out.append("  cluster  ").append(config.cluster.name()).append(", member ").append(config.cluster.host()).append(':')
+          .append(config.cluster.port()).append(config.cluster.members().isEmpty() ? "" : ", joining " + String.join(",", config.cluster.members()))
+          .append('\n');
+    }
     out.append("  data     ").append(config.dataDir);
     return out.toString();
   }

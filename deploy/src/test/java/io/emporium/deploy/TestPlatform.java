@@ -64,6 +64,31 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("IMAGE_MAX_BYTES", "262144");
     env.put("EDGE_INSTANCES", "2");
     env.put("CHECKOUT_TAX_RATES", "DE:19,*:0");
+    // clustered, so that a test can add edges that share its event bus; a name of its own keeps other runs out
+    env.put("CLUSTER_ENABLED", "true");
+    env.put("CLUSTER_NAME", "emporium-test-" + ProcessHandle.current().pid());
+    env.put("CLUSTER_PORT", Integer.toString(freePort()));
+    return env;
+  }
+
+  /**
+   * Settings for one more edge process, on a port of its own: it calls this platform's services over gRPC, shares
+   * its backing services and joins its event bus.
+   */
+  static Map<String, String> extraEdge() {
+    EmporiumConfig c = config();
+    Map<String, String> env = backingServices();
+    env.put("APP_PORT", Integer.toString(freePort()));
+    env.put("EDGE_INSTANCES", "1");
+    for (EmporiumConfig.Service s : List.of(EmporiumConfig.Service.CATALOG, EmporiumConfig.Service.ORDERING,
+        EmporiumConfig.Service.PAYMENT, EmporiumConfig.Service.REALTIME)) {
+      EmporiumConfig.GrpcPeer peer = c.grpc.get(s);
+      env.put(s.name() + "_GRPC_ADDRESS", peer.host() + ":" + peer.peerPort());
+    }
+    env.put("CLUSTER_ENABLED", "true");
+    env.put("CLUSTER_NAME", c.cluster.name());
+    env.put("CLUSTER_PORT", Integer.toString(freePort()));
+    env.put("CLUSTER_MEMBERS", c.cluster.host() + ":" + c.cluster.port());
     return env;
   }
 
