@@ -163,7 +163,7 @@ public final class Emporium implements AutoCloseable {
     return config;
   }
 
-  /** This process's Vert.x, for tests that use its event bus. */
+  /** The platform's Vert.x (tests publish on its event bus). */
   Vertx vertx() {
     return platform.vertx();
   }

@@ -21,6 +21,7 @@ import io.emporium.edge.http.CheckoutRoutes;
 import io.emporium.edge.http.OrderRoutes;
 import io.emporium.edge.http.CategoryRoutes;
 import io.emporium.edge.http.DiscountRoutes;
+import io.emporium.edge.http.EventBusBridge;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.ImageRoutes;
 import io.emporium.edge.http.InvoiceRoutes;
@@ -161,6 +162,8 @@ public final class EdgeVerticle extends VerticleBase {
           .exposedHeaders(Set.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"))
           .maxAgeSeconds(600));
     }
+    // before the body handler: SockJS reads its own request bodies
+    router.route(EventBusBridge.PATH).subRouter(new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime")).router());
     router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 

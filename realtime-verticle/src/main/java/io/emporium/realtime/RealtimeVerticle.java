@@ -3,20 +3,36 @@ package io.emporium.realtime;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.EventConsumer;
+import io.emporium.common.grpc.CallerSignature;
+import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.emporium.realtime.events.IdentityEventsConsumer;
+import io.emporium.realtime.events.PushFanOut;
 import io.emporium.realtime.grpc.RealtimeRpcs;
 import io.emporium.realtime.mail.DevMailbox;
 import io.emporium.realtime.mail.IdentityMails;
 import io.emporium.realtime.mail.Mailer;
+import io.emporium.realtime.store.PushStore;
 import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The realtime service: consumes domain events and sends the mail and pushes they call for. */
 public final class RealtimeVerticle extends ServiceVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(RealtimeVerticle.class);
+  private static final long PURGE_MILLIS = 10 * 60_000;
   private final DevMailbox devMailbox;
+  private final List<EventConsumer> consumers = new ArrayList<>();
   private Mailer mailer;
-  private EventConsumer identityEvents;
+  private GrpcClient grpc;
+  private PushStore pushes;
+  private long purger = -1;
 
   /** {@code devMailbox} is the embedded SMTP sink, or null when a real SMTP server is configured. */
   public RealtimeVerticle(EmporiumConfig config, DevMailbox devMailbox) {
@@ -27,19 +43,35 @@ public final class RealtimeVerticle extends ServiceVerticle {
   @Override
   protected Future<?> startBackground() {
     mailer = new Mailer(vertx, config.smtp, devMailbox != null);
+    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    EmporiumConfig.GrpcPeer catalogPeer = config.grpc.get(EmporiumConfig.Service.CATALOG);
+    GrpcCalls catalog = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(catalogPeer.peerPort(), catalogPeer.host()), "catalog",
+        config.grpcDeadline, new CallerSignature(config.jwtSecret));
+    pushes = new PushStore(pool, config.pushRetention);
+    PushFanOut fanOut = new PushFanOut(vertx.eventBus(), pushes, catalog);
     IdentityEventsConsumer identity = new IdentityEventsConsumer(mailer, new IdentityMails(config.storefrontUrl));
-    identityEvents = new EventConsumer(vertx, pool, "realtime", "realtime-identity-mail", config.kafkaBootstrapServers,
-        IdentityEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> identity.apply(value));
-    return identityEvents.start();
+    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC, (tx, id, type, key, value) -> identity.apply(value)));
+    consumers.add(consumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
+    purger = vertx.setPeriodic(PURGE_MILLIS, id -> pushes.purge().onFailure(e -> LOG.warn("purging old pushes failed: {}", e.toString())));
+    return Future.all(consumers.stream().map(EventConsumer::start).toList());
+  }
+
+  private EventConsumer consumer(String name, String topic, EventConsumer.Handler handler) {
+    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler);
   }
 
   @Override
   protected Future<?> stopBackground() {
-    return identityEvents.stop().eventually(mailer::close);
+    vertx.cancelTimer(purger);
+    return Future.join(consumers.stream().map(EventConsumer::stop).toList())
+        .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
+        .eventually(mailer::close);
   }
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new RealtimeRpcs(vertx, devMailbox).bind(endpoints);
+    new RealtimeRpcs(vertx, devMailbox, pushes).bind(endpoints);
   }
 }

@@ -3,6 +3,7 @@ package io.emporium.catalog.store;
 import io.emporium.common.Cursor;
 import io.emporium.proto.catalog.v1.FollowState;
 import io.emporium.proto.catalog.v1.FollowedSeller;
+import io.emporium.proto.catalog.v1.FollowerPage;
 import io.emporium.proto.catalog.v1.FollowingPage;
 import io.emporium.proto.catalog.v1.ProductSummary;
 import io.emporium.proto.catalog.v1.Storefront;
@@ -29,6 +30,9 @@ public final class FollowStore {
   private static final String UNFOLLOW = "DELETE FROM catalog.follows WHERE follower_id = $1 AND seller_id = $2";
   private static final String STATE = """
       SELECT count(*) AS followers, bool_or(follower_id = $2) AS following FROM catalog.follows WHERE seller_id = $1""";
+  private static final String FOLLOWER_IDS = """
+      SELECT follower_id FROM catalog.follows WHERE seller_id = $1 AND ($2::uuid IS NULL OR follower_id > $2)
+      ORDER BY follower_id LIMIT $3""";
   private static final String FOLLOWERS = "SELECT count(*) FROM catalog.follows WHERE seller_id = $1";
   private static final String STOREFRONT_PRODUCTS = """
       SELECT id, name, price, currency FROM catalog.products
@@ -51,6 +55,21 @@ public final class FollowStore {
       Row r = rows.iterator().next();
       return FollowState.newBuilder().setSellerId(sellerId.toString()).setFollowers(r.getLong("followers"))
           .setFollowing(Boolean.TRUE.equals(r.getBoolean("following"))).build();
+    });
+  }
+
+  /** A seller's followers in user id order, a keyset page at a time. */
+  public Future<FollowerPage> followers(UUID sellerId, UUID after, int limit) {
+    return pool.preparedQuery(FOLLOWER_IDS).execute(Tuple.of(sellerId, after, limit + 1)).map(rows -> {
+      FollowerPage.Builder page = FollowerPage.newBuilder();
+      for (Row r : rows) {
+        if (page.getUserIdsCount() == limit) {
+          page.setNext(page.getUserIds(limit - 1));
+          break;
+        }
+        page.addUserIds(r.getUUID("follower_id").toString());
+      }
+      return page.build();
     });
   }
 

@@ -1,9 +1,11 @@
 package io.emporium.catalog.store;
 
+import io.emporium.catalog.domain.StockLevels;
 import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservedItem;
+import io.emporium.proto.events.v1.StockChanged;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,8 +16,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -59,8 +64,12 @@ public final class ReservationStore {
       SELECT order_id FROM catalog.reservations WHERE status = 'held' AND expires_at < now()
       ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED""";
 
-  private static final String PRODUCTS_OF_ORDER = """
-      SELECT DISTINCT v.product_id FROM catalog.reservation_items i JOIN catalog.variants v ON v.sku = i.sku WHERE i.order_id = $1""";
+  private static final String LEVELS_OF_ORDER = """
+      SELECT v.sku, v.product_id, p.seller_id, v.stock - v.reserved AS available, i.quantity,
+             coalesce(p.low_stock_threshold, (SELECT low_stock_threshold FROM catalog.settings)) AS threshold
+      FROM catalog.reservation_items i JOIN catalog.variants v ON v.sku = i.sku JOIN catalog.products p ON p.id = v.product_id
+      WHERE i.order_id = $1 AND (cardinality($2::text[]) = 0 OR i.sku = ANY($2))
+      ORDER BY v.sku""";
 
   private final Pool pool;
   private final CatalogEvents events;
@@ -70,12 +79,29 @@ public final class ReservationStore {
     this.events = events;
   }
 
-  /** Announces that the availability of the order's products moved. */
-  private Future<Void> stockMoved(SqlConnection tx, UUID orderId) {
-    return tx.preparedQuery(PRODUCTS_OF_ORDER).execute(Tuple.of(orderId)).compose(rows -> {
-      List<UUID> ids = new ArrayList<>();
-      rows.forEach(r -> ids.add(r.getUUID("product_id")));
-      return events.productsChanged(tx, ids, "stock");
+  /**
+   * Announces that the availability of the order's products moved by the order's quantities ({@code sign} -1: taken,
+   * +1: put back, 0: unchanged), and every low-stock threshold that move crossed.
+   */
+  private Future<Void> stockMoved(SqlConnection tx, UUID orderId, int sign, List<String> skus) {
+    Tuple args = Tuple.tuple().addValue(orderId).addValue(skus == null ? new String[0] : skus.toArray(String[]::new));
+    return tx.preparedQuery(LEVELS_OF_ORDER).execute(args).compose(rows -> {
+      Set<UUID> products = new LinkedHashSet<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Row r : rows) {
+        UUID productId = r.getUUID("product_id");
+        products.add(productId);
+        int after = r.getInteger("available");
+        int threshold = r.getInteger("threshold");
+        StockChanged change = StockChanged.newBuilder().setSku(r.getString("sku")).setSellerId(r.getUUID("seller_id").toString())
+            .setAvailable(after).setThreshold(threshold).build();
+        Optional<StockLevels.Crossing> crossed = StockLevels.crossing(after - sign * r.getInteger("quantity"), after, threshold);
+        if (crossed.isPresent()) {
+          chain = chain.compose(v -> crossed.get() == StockLevels.Crossing.FELL_TO_LOW
+              ? events.stockLow(tx, productId, change) : events.backInStock(tx, productId, change));
+        }
+      }
+      return chain.compose(v -> events.productsChanged(tx, products, "stock"));
     });
   }
 
@@ -100,7 +126,7 @@ public final class ReservationStore {
         }));
       }
       return chain.compose(v -> short_.isEmpty()
-          ? stockMoved(tx, orderId).compose(x -> read(tx, orderId))
+          ? stockMoved(tx, orderId, -1, null).compose(x -> read(tx, orderId))
           : Future.failedFuture(outOfStock(short_)));
     }));
   }
@@ -127,7 +153,7 @@ public final class ReservationStore {
         chain = chain.compose(v -> tx.preparedQuery(LOCK_ITEMS).execute(Tuple.of(orderId)))
             .compose(v -> tx.preparedQuery(RELEASE_ITEMS).execute(Tuple.of(orderId))
             .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released")))
-            .compose(x -> stockMoved(tx, orderId)));
+            .compose(x -> stockMoved(tx, orderId, 1, null)));
       }
       return chain.map(rows.size());
     }));
@@ -158,7 +184,7 @@ public final class ReservationStore {
           .compose(v -> tx.preparedQuery(itemsUpdate).execute(skus == null ? Tuple.of(orderId)
               : Tuple.tuple().addValue(orderId).addValue(skus.toArray(String[]::new))))
           .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
-          .compose(v -> stockMoved(tx, orderId))
+          .compose(v -> stockMoved(tx, orderId, end.equals("committed") ? 0 : 1, skus))
           .compose(v -> read(tx, orderId));
     }));
   }

@@ -81,6 +81,8 @@ public final class EmporiumConfig {
   public final boolean devMailbox;
   /** How checkout charges shipping and tax, and how long a customer has to pay. */
   public final Checkout checkout;
+  /** How long pushed real-time messages are kept for clients that reconnect and ask what they missed. */
+  public final Duration pushRetention;
   /** The clustered event bus; off, the event bus stays inside this process. */
   public final Cluster cluster;
 
@@ -160,6 +162,10 @@ public final class EmporiumConfig {
     // Stripe takes 30 minutes to 24 hours; the margins keep the session above its floor and the stock hold under a day
     if (checkout.sessionLifetime().compareTo(Duration.ofMinutes(31)) < 0 || checkout.sessionLifetime().compareTo(Duration.ofHours(23)) > 0) {
       throw new ConfigException("CHECKOUT_SESSION_LIFETIME must be from 31 minutes to 23 hours");
+    }
+    this.pushRetention = s.duration("PUSH_RETENTION", Duration.ofHours(24));
+    if (pushRetention.compareTo(Duration.ofMinutes(1)) < 0 || pushRetention.compareTo(Duration.ofDays(30)) > 0) {
+      throw new ConfigException("PUSH_RETENTION must be from 1 minute to 30 days");
     }
     this.cluster = cluster(s);
   }

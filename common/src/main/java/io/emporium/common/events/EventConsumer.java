@@ -48,7 +48,7 @@ public final class EventConsumer {
   private final String topic;
   private final String bootstrapServers;
   private final Handler handler;
-  private final KafkaConsumer<String, Buffer> consumer;
+  private KafkaConsumer<String, Buffer> consumer;
   private final String recordProcessed;
   private volatile boolean running;
   private long backoffMs = 250;
@@ -61,16 +61,6 @@ public final class EventConsumer {
     this.topic = topic;
     this.bootstrapServers = bootstrapServers;
     this.handler = handler;
-    this.consumer = KafkaConsumer.create(vertx, Map.of(
-        "bootstrap.servers", bootstrapServers,
-        "group.id", name,
-        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
-        "value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer",
-        "enable.auto.commit", "false",
-        "auto.offset.reset", "earliest",
-        "max.poll.records", "100",
-        // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
-        "group.protocol", "consumer"));
     this.recordProcessed = """
         INSERT INTO %s.processed_events (consumer, event_id) VALUES ($1, $2)
         ON CONFLICT DO NOTHING""".formatted(schema);
@@ -91,7 +81,26 @@ public final class EventConsumer {
       }
       return null;
     }, false);
-    return created.compose(v -> consumer.subscribe(topic)).onSuccess(v -> pollLoop());
+    // the Kafka client's constructor does I/O set-up: on a worker too, like the admin client
+    return created.compose(v -> vertx.executeBlocking(this::createConsumer, false))
+        .compose(c -> {
+          consumer = c;
+          return consumer.subscribe(topic);
+        })
+        .onSuccess(v -> pollLoop());
+  }
+
+  private KafkaConsumer<String, Buffer> createConsumer() {
+    return KafkaConsumer.create(vertx, Map.of(
+        "bootstrap.servers", bootstrapServers,
+        "group.id", name,
+        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+        "value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer",
+        "enable.auto.commit", "false",
+        "auto.offset.reset", "earliest",
+        "max.poll.records", "100",
+        // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
+        "group.protocol", "consumer"));
   }
 
   private void pollLoop() {
@@ -162,6 +171,9 @@ public final class EventConsumer {
   /** Stops polling and leaves the group; never waits more than a few seconds for the broker. */
   public Future<Void> stop() {
     running = false;
+    if (consumer == null) {
+      return Future.succeededFuture();
+    }
     return loop.transform(ar -> consumer.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .recover(e -> {
           LOG.warn("consumer {} did not close within {} s: {}", name, CLOSE_TIMEOUT_SECONDS, e.toString());

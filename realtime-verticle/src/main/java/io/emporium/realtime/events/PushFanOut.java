@@ -1,0 +1,100 @@
+package io.emporium.realtime.events;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.ListFollowersRequest;
+import io.emporium.proto.events.v1.CatalogEvent;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.proto.events.v1.PaymentEvent;
+import io.emporium.realtime.domain.Pushes;
+import io.emporium.realtime.store.PushStore;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns domain events from Kafka into numbered messages on the event bus. Each runs in the transaction that marks
+ * its event processed, and is published only once that commits: an event delivered twice is pushed once.
+ */
+public final class PushFanOut {
+  public static final String ORDERING_TOPIC = "ordering.events";
+  public static final String PAYMENT_TOPIC = "payment.events";
+  public static final String CATALOG_TOPIC = "catalog.events";
+  private static final Logger LOG = LoggerFactory.getLogger(PushFanOut.class);
+  private static final int FOLLOWERS_PAGE = 1000;
+
+  private final EventBus bus;
+  private final PushStore store;
+  private final GrpcCalls catalog;
+
+  public PushFanOut(EventBus bus, PushStore store, GrpcCalls catalog) {
+    this.bus = bus;
+    this.store = store;
+    this.catalog = catalog;
+  }
+
+  public Future<Void> orderEvent(SqlConnection tx, UUID eventId, Buffer value) {
+    OrderEvent event;
+    try {
+      event = OrderEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      return unreadable("ordering", e);
+    }
+    return push(tx, eventId, Pushes.ofOrderEvent(event));
+  }
+
+  public Future<Void> paymentEvent(SqlConnection tx, UUID eventId, Buffer value) {
+    PaymentEvent event;
+    try {
+      event = PaymentEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      return unreadable("payment", e);
+    }
+    return push(tx, eventId, Pushes.ofPaymentEvent(event));
+  }
+
+  public Future<Void> catalogEvent(SqlConnection tx, UUID eventId, Buffer value) {
+    CatalogEvent event;
+    try {
+      event = CatalogEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      return unreadable("catalog", e);
+    }
+    if (!Pushes.isStockAlert(event)) {
+      return Future.succeededFuture();
+    }
+    String seller = Pushes.stockChange(event).getSellerId();
+    return followers(seller, "", new ArrayList<>(), eventId)
+        .compose(followers -> push(tx, eventId, Pushes.ofStockAlert(event, followers)));
+  }
+
+  private Future<List<String>> followers(String sellerId, String after, List<String> found, UUID eventId) {
+    ListFollowersRequest page = ListFollowersRequest.newBuilder().setSellerId(sellerId).setAfter(after).setLimit(FOLLOWERS_PAGE).build();
+    return catalog.call(CatalogGrpcClient.ListFollowers, page, CallContext.service(eventId.toString(), "realtime")).compose(p -> {
+      found.addAll(p.getUserIdsList());
+      return p.getNext().isEmpty() ? Future.succeededFuture(found) : followers(sellerId, p.getNext(), found, eventId);
+    });
+  }
+
+  private Future<Void> push(SqlConnection tx, UUID eventId, List<Pushes.Push> pushes) {
+    return store.append(tx, eventId, pushes).map(numbered -> {
+      if (!numbered.isEmpty()) {
+        tx.transaction().completion().onSuccess(committed -> numbered.forEach(p -> bus.publish(p.address(), p.body())));
+      }
+      return null;
+    });
+  }
+
+  private static Future<Void> unreadable(String area, InvalidProtocolBufferException e) {
+    LOG.error("skipping an unreadable {} event: {}", area, e.getMessage());
+    return Future.succeededFuture();
+  }
+}
