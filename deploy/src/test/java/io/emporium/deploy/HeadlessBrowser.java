@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -32,7 +33,9 @@ final class HeadlessBrowser implements AutoCloseable {
   /** Where src/test/browser/setup.sh, run by Maven before the tests, says what it could not install. */
   private static final Path SETUP_DIR = Path.of("target/browser-setup").toAbsolutePath();
   private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      // the page's console in Chromium's output, for failure messages
+      "--enable-logging=stderr", "--log-level=0");
 
   private final Vertx vertx = Vertx.vertx();
   private final List<JsonObject> reports = new ArrayList<>();
@@ -105,6 +108,23 @@ final class HeadlessBrowser implements AutoCloseable {
             + "; the page reported " + reports + "; Chromium's output:\n" + chromiumOutput());
       }
       TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+    }
+  }
+
+  /**
+   * Waits until the page receives messages on {@code address}: probes (messages without a sequence number) are
+   * published on the platform's event bus until the page reports one, so its registration is known to be in place.
+   */
+  void awaitListening(String address, Duration timeout) throws InterruptedException {
+    String probe = UUID.randomUUID().toString();
+    Vertx platform = TestPlatform.platform().vertx();
+    long timer = vertx.setPeriodic(0, 200, id -> platform.eventBus().publish(address,
+        new JsonObject().put("type", "probe").put("probe", probe)));
+    try {
+      awaitReport(r -> "message".equals(r.getString("event")) && r.getValue("body") instanceof JsonObject body
+          && probe.equals(body.getString("probe")), timeout);
+    } finally {
+      vertx.cancelTimer(timer);
     }
   }
 
