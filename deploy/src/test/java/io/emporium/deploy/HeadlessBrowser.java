@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * Debian's Chromium, headless, showing {@code src/test/browser/bridge.html}: a page that opens the edge's event-bus
  * bridge with the official Vert.x client from npm and POSTs what happens back to the small server here, which also
  * serves the page. The page's origin is {@link TestPlatform#PAGE_ORIGIN}, another origin than the edge's, so its
- * calls to the edge are cross-origin as a storefront's are. Close it to kill Chromium and delete its profile.
+ * calls to the edge are cross-origin as a storefront's are. One at a time (the page server's port is fixed); close it
+ * to kill Chromium and delete its profile.
  */
 final class HeadlessBrowser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
