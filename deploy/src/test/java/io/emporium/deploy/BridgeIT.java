@@ -233,6 +233,26 @@ class BridgeIT {
     }
   }
 
+  @Test
+  void nothingReachesASocketAfterTheTokenItRegisteredWithExpired(Api api) throws Exception {
+    Accounts.Account customer = Accounts.signedIn(api, null);
+    JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(customer.accessToken().split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+    Instant expiry = Instant.now().plusSeconds(3);
+    String shortLived = jwt(TestPlatform.JWT_SECRET).generateToken(new JsonObject().put("sub", customer.id()).put("sid", claims.getString("sid"))
+        .put("typ", "access").put("role", "customer").put("exp", expiry.getEpochSecond()),
+        new JWTOptions().setAlgorithm("HS256").setIssuer("emporium").setAudience(List.of("emporium-api")).setNoTimestamp(true));
+    try (BridgeClient browser = BridgeClient.connect()) {
+      browser.register(orders(customer.id()), shortLived);
+      browser.awaitListening(orders(customer.id()));
+      Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiry).toMillis()) + 1_500);
+      TestPlatform.platform().vertx().eventBus().publish(orders(customer.id()), new JsonObject().put("type", "probe").put("late", true));
+      assertThat(browser.awaitError().getString("body")).isEqualTo("token_expired");
+      assertThat(browser.messages(orders(customer.id()))).isEmpty();
+      assertThat(browser.frames()).noneMatch(f -> f.getValue("body") instanceof JsonObject b && b.getBoolean("late", false));
+    }
+  }
+
   private static JsonObject register(String address, String authorization, String since) {
     JsonObject headers = new JsonObject();
     if (authorization != null) {

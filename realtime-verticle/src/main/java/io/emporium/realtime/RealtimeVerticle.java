@@ -51,15 +51,20 @@ public final class RealtimeVerticle extends ServiceVerticle {
     PushFanOut fanOut = new PushFanOut(vertx.eventBus(), pushes, catalog);
     IdentityEventsConsumer identity = new IdentityEventsConsumer(mailer, new IdentityMails(config.storefrontUrl));
     consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC, (tx, id, type, key, value) -> identity.apply(value)));
-    consumers.add(consumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
-    consumers.add(consumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
-    consumers.add(consumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
+    // pushes come at the rate of every status change in the shop: one transaction per poll, not per event
+    consumers.add(pushConsumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
+    consumers.add(pushConsumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
+    consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
     purger = vertx.setPeriodic(PURGE_MILLIS, id -> pushes.purge().onFailure(e -> LOG.warn("purging old pushes failed: {}", e.toString())));
     return Future.all(consumers.stream().map(EventConsumer::start).toList());
   }
 
   private EventConsumer consumer(String name, String topic, EventConsumer.Handler handler) {
     return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler);
+  }
+
+  private EventConsumer pushConsumer(String name, String topic, EventConsumer.Handler handler) {
+    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler, true);
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class EventConsumer {
   private final String topic;
   private final String bootstrapServers;
   private final Handler handler;
+  private final boolean batched;
   private KafkaConsumer<String, Buffer> consumer;
   private final String recordProcessed;
   private volatile boolean running;
@@ -55,6 +56,17 @@ public final class EventConsumer {
   private Future<Void> loop = Future.succeededFuture();
 
   public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic, Handler handler) {
+    this(vertx, pool, schema, name, bootstrapServers, topic, handler, false);
+  }
+
+  /**
+   * With {@code batched}, each poll's records are applied in one transaction (one commit for up to a hundred
+   * events, for high-rate consumers whose handlers only write their own schema); a failure rolls all of them back
+   * and retries from the first.
+   */
+  public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic, Handler handler,
+      boolean batched) {
+    this.batched = batched;
     this.vertx = vertx;
     this.pool = pool;
     this.name = name;
@@ -124,6 +136,19 @@ public final class EventConsumer {
 
   /** Applies the batch in order; on a failure every partition is rewound to its first record not applied. */
   private Future<Void> applyAll(KafkaConsumerRecords<String, Buffer> records) {
+    if (batched) {
+      if (records.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return pool.withTransaction(tx -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < records.size(); i++) {
+          KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+          chain = chain.compose(v -> applyIn(tx, record));
+        }
+        return chain;
+      }).recover(e -> rewind(records, 0).transform(ignored -> Future.failedFuture(e)));
+    }
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < records.size(); i++) {
       int index = i;
@@ -147,16 +172,20 @@ public final class EventConsumer {
   }
 
   private Future<Void> applyOne(KafkaConsumerRecord<String, Buffer> record) {
+    return pool.withTransaction(tx -> applyIn(tx, record));
+  }
+
+  private Future<Void> applyIn(SqlConnection tx, KafkaConsumerRecord<String, Buffer> record) {
     String id = header(record, "event-id");
     if (id == null) {
       LOG.error("consumer {} skipped a record without event-id at {}-{}@{}", name, record.topic(), record.partition(), record.offset());
       return Future.succeededFuture();
     }
     UUID eventId = UUID.fromString(id);
-    return pool.withTransaction(tx -> tx.preparedQuery(recordProcessed).execute(Tuple.of(name, eventId))
+    return tx.preparedQuery(recordProcessed).execute(Tuple.of(name, eventId))
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture()
-            : handler.apply(tx, eventId, header(record, "event-type"), record.key(), record.value())));
+            : handler.apply(tx, eventId, header(record, "event-type"), record.key(), record.value()));
   }
 
   private static String header(KafkaConsumerRecord<String, Buffer> record, String key) {

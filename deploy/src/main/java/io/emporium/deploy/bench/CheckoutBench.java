@@ -14,7 +14,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -305,32 +304,5 @@ public final class CheckoutBench {
   private static String line(String step, Latencies latencies) {
     return String.format("%-20s p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  (n=%d)%n", step, latencies.percentileMillis(50),
         latencies.percentileMillis(99), latencies.percentileMillis(100), latencies.count());
-  }
-
-  /** Latency samples in nanoseconds; percentiles by nearest rank over all of them (a run holds a few thousand). */
-  private static final class Latencies {
-    private long[] samples = new long[1024];
-    private int count;
-
-    void add(long nanos) {
-      if (count == samples.length) {
-        samples = Arrays.copyOf(samples, count * 2);
-      }
-      samples[count++] = nanos;
-    }
-
-    int count() {
-      return count;
-    }
-
-    double percentileMillis(double percentile) {
-      if (count == 0) {
-        return Double.NaN;
-      }
-      long[] sorted = Arrays.copyOf(samples, count);
-      Arrays.sort(sorted);
-      int rank = (int) Math.ceil(percentile / 100 * count);
-      return sorted[Math.max(0, rank - 1)] / 1e6;
-    }
   }
 }

@@ -18,6 +18,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
 /**
  * The SockJS event-bus bridge at {@code /eventbus} (API.md "Real time"). Browsers only listen, each on its own
  * addresses, registering with their access token; a {@code since} header first replays, in order, what that address
- * got after that sequence number. Every message carries its address's {@code seq}; none reaches a socket twice.
+ * got after that sequence number. Every message carries its address's {@code seq}; none reaches a socket twice, and
+ * none after the registering token expired (the socket is closed then, for the client to come back with a new one).
  * State is per edge instance and touched only on its event loop.
  */
 public final class EventBusBridge {
@@ -48,12 +50,14 @@ public final class EventBusBridge {
   /** One address one socket listens on: the last number it was sent, and live messages held while it catches up. */
   private static final class Feed {
     final Long since;
+    final Instant tokenExpiresAt;
     long lastSeq;
     boolean catchingUp;
     final List<BridgeEvent> held = new ArrayList<>();
 
-    Feed(Long since) {
+    Feed(Long since, Instant tokenExpiresAt) {
       this.since = since;
+      this.tokenExpiresAt = tokenExpiresAt;
       this.lastSeq = since == null ? 0 : since;
       this.catchingUp = since != null;
     }
@@ -120,7 +124,7 @@ public final class EventBusBridge {
         event.complete(false);
         return;
       }
-      feeds.computeIfAbsent(event.socket(), s -> new HashMap<>()).put(address, new Feed(since));
+      feeds.computeIfAbsent(event.socket(), s -> new HashMap<>()).put(address, new Feed(since, ar.result().tokenExpiresAt()));
       event.complete(true);
     });
   }
@@ -146,6 +150,14 @@ public final class EventBusBridge {
     Feed feed = of == null ? null : of.get(raw.getString("address"));
     if (feed == null) {
       event.complete(false);
+      return;
+    }
+    if (Instant.now().isAfter(feed.tokenExpiresAt)) {
+      // nothing is lost: the client reconnects with a fresh token and since = the last seq it saw
+      event.complete(false);
+      event.socket().write(Buffer.buffer(new JsonObject().put("type", "err").put("body", "token_expired")
+          .put("address", raw.getString("address")).encode()));
+      event.socket().close();
       return;
     }
     if (feed.catchingUp) {

@@ -11,6 +11,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,7 +25,7 @@ public final class AccessTokens {
   public static final String AUDIENCE = "emporium-api";
   private static final String TYPE = "access";
 
-  public record Claims(UUID userId, UUID sessionId) {}
+  public record Claims(UUID userId, UUID sessionId, Instant expiresAt) {}
 
   private final JWTAuth jwt;
   private final Duration expiry;
@@ -60,7 +61,7 @@ public final class AccessTokens {
           if (!TYPE.equals(p.getString("typ")) || userId == null || sessionId == null || !p.containsKey("exp")) {
             return Future.failedFuture(ApiProblem.unauthorized("The access token is invalid or expired."));
           }
-          return Future.succeededFuture(new Claims(userId, sessionId));
+          return Future.succeededFuture(new Claims(userId, sessionId, Instant.ofEpochSecond(p.getLong("exp"))));
         });
   }
 }

@@ -1,9 +1,10 @@
 package io.emporium.edge.identity;
 
+import java.time.Instant;
 import java.util.UUID;
 
-/** The authenticated user of a request and the session their token belongs to. */
-public record Caller(User user, UUID sessionId) {
+/** The authenticated user of a request, the session their token belongs to and when that token expires. */
+public record Caller(User user, UUID sessionId, Instant tokenExpiresAt) {
   public UUID userId() {
     return user.id();
   }

@@ -215,7 +215,7 @@ public final class IdentityService {
   public Future<Caller> authenticate(String accessToken) {
     return accessTokens.verify(accessToken).compose(claims -> users.inLiveSession(claims.userId(), claims.sessionId())
         .map(user -> new Caller(user.orElseThrow(() -> ApiProblem.unauthorized("The session has ended; sign in again.")),
-            claims.sessionId())));
+            claims.sessionId(), claims.expiresAt())));
   }
 
   /** An admin changes another account's role or active flag; deactivation ends its sessions at once. */

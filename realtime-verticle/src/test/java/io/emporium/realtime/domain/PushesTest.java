@@ -1,0 +1,77 @@
+package io.emporium.realtime.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emporium.proto.events.v1.CatalogEvent;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.proto.events.v1.OrderLine;
+import io.emporium.proto.events.v1.OrderPaid;
+import io.emporium.proto.events.v1.OrderStatusChanged;
+import io.emporium.proto.events.v1.PaymentEvent;
+import io.emporium.proto.events.v1.PaymentFailed;
+import io.emporium.proto.events.v1.PaymentSucceeded;
+import io.emporium.proto.events.v1.StockChanged;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PushesTest {
+  private static final String AT = "2026-11-30T10:00:00Z";
+
+  @Test
+  void aStatusMoveGoesToTheBuyerOnly() {
+    OrderEvent moved = OrderEvent.newBuilder().setOrderId("o1").setCustomerId("u1").setStatus("shipped").setPreviousStatus("processing")
+        .setOccurredAt(AT).setStatusChanged(OrderStatusChanged.newBuilder().setActor("s1")).build();
+    List<Pushes.Push> pushes = Pushes.ofOrderEvent(moved);
+    assertThat(pushes).hasSize(1);
+    assertThat(pushes.get(0).address()).isEqualTo("user.u1.orders");
+    assertThat(pushes.get(0).body().encode())
+        .isEqualTo("{\"type\":\"orderStatusUpdate\",\"orderId\":\"o1\",\"status\":\"shipped\",\"previousStatus\":\"processing\",\"at\":\"" + AT + "\"}");
+  }
+
+  @Test
+  void aPaidOrderTellsEachSellerOfTheirLinesOnly() {
+    OrderEvent paid = OrderEvent.newBuilder().setOrderId("o2").setCustomerId("u1").setStatus("paid").setOccurredAt(AT)
+        .setOrderPaid(OrderPaid.newBuilder().setCurrency("usd")
+            .addLines(OrderLine.newBuilder().setSellerId("sA").setSku("A-1").setQuantity(2))
+            .addLines(OrderLine.newBuilder().setSellerId("sB").setSku("B-1").setQuantity(1))
+            .addLines(OrderLine.newBuilder().setSellerId("sA").setSku("A-2").setQuantity(3))).build();
+    List<Pushes.Push> pushes = Pushes.ofOrderEvent(paid);
+    assertThat(pushes).extracting(Pushes.Push::address).containsExactly("seller.sA.orders", "seller.sB.orders");
+    assertThat(pushes.get(0).body().getJsonArray("items")).hasSize(2);
+    assertThat(pushes.get(1).body().getJsonArray("items").getJsonObject(0).getString("sku")).isEqualTo("B-1");
+    assertThat(pushes).allMatch(p -> p.body().getString("type").equals("newOrder") && p.body().getString("orderId").equals("o2"));
+  }
+
+  @Test
+  void onlyAFailedPaymentIsAnAdminAlert() {
+    PaymentEvent failed = PaymentEvent.newBuilder().setOrderId("o3").setFailed(PaymentFailed.newBuilder().setAmount(1999)
+        .setCurrency("usd").setReason("card_declined")).build();
+    assertThat(Pushes.ofPaymentEvent(failed)).singleElement().satisfies(p -> {
+      assertThat(p.address()).isEqualTo("admin.alerts");
+      assertThat(p.body().getString("type")).isEqualTo("paymentFailed");
+      assertThat(p.body().getLong("amount")).isEqualTo(1999);
+    });
+    assertThat(Pushes.ofPaymentEvent(PaymentEvent.newBuilder().setSucceeded(PaymentSucceeded.getDefaultInstance()).build())).isEmpty();
+  }
+
+  @Test
+  void lowStockAlertsAdminsAndTheSellerAndUpdatesFollowers() {
+    CatalogEvent low = CatalogEvent.newBuilder().setProductId("p1").setOccurredAt(AT)
+        .setStockLow(StockChanged.newBuilder().setSku("S-1").setSellerId("s1").setAvailable(2).setThreshold(3)).build();
+    List<Pushes.Push> pushes = Pushes.ofStockAlert(low, List.of("f1", "f2"));
+    assertThat(pushes).extracting(Pushes.Push::address)
+        .containsExactly("admin.alerts", "seller.s1.orders", "user.f1.inventory", "user.f2.inventory");
+    assertThat(pushes).extracting(p -> p.body().getString("type")).containsExactly("lowStock", "lowStock", "inventoryUpdate", "inventoryUpdate");
+    assertThat(pushes.get(2).body().getInteger("available")).isEqualTo(2);
+  }
+
+  @Test
+  void backInStockOnlyUpdatesFollowers() {
+    CatalogEvent back = CatalogEvent.newBuilder().setProductId("p1").setOccurredAt(AT)
+        .setBackInStock(StockChanged.newBuilder().setSku("S-1").setSellerId("s1").setAvailable(9).setThreshold(3)).build();
+    assertThat(Pushes.ofStockAlert(back, List.of("f1"))).singleElement().satisfies(p -> {
+      assertThat(p.address()).isEqualTo("user.f1.inventory");
+      assertThat(p.body().getBoolean("inStock")).isTrue();
+    });
+  }
+}
