@@ -20,9 +20,7 @@ class ClusteredEventBusIT {
 
   @BeforeAll
   static void startASecondEdge() {
-    long started = System.nanoTime();
     secondEdge = Emporium.launch(new LaunchOptions(EnumSet.of(Service.EDGE), true, null), TestPlatform.extraEdge());
-    System.out.printf("second clustered edge started in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   @AfterAll

@@ -195,8 +195,9 @@ public final class EmporiumConfig {
       throw new ConfigException("CLUSTER_NAME must be 1-64 letters, digits, dots, hyphens or underscores, got '" + name + "'");
     }
     String host = s.optional("CLUSTER_HOST", "127.0.0.1");
-    if (host.contains(":") || host.contains(",") || host.contains(" ") || host.contains("/")) {
-      throw new ConfigException("CLUSTER_HOST must be one host name or IPv4 address of this machine, got '" + host + "'");
+    if (host.contains(":") || host.contains(",") || host.contains(" ") || host.contains("/") || host.equals("0.0.0.0")) {
+      throw new ConfigException("CLUSTER_HOST must be one host name or IPv4 address of this machine that the others can reach, got '"
+          + host + "'");
     }
     int port = s.port("CLUSTER_PORT", 5701);
     if (port == 0) {

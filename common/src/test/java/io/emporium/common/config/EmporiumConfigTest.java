@@ -193,6 +193,9 @@ class EmporiumConfigTest {
       assertThatThrownBy(() -> EmporiumConfig.from(s)).as(bad.toString()).isInstanceOf(ConfigException.class)
           .hasMessageStartingWith(bad.getKey() + " must");
     }
+    Map<String, String> anyAddress = new HashMap<>(enabled);
+    anyAddress.put("CLUSTER_HOST", "0.0.0.0");
+    assertThatThrownBy(() -> EmporiumConfig.from(anyAddress)).as("the others could not dial it").hasMessageStartingWith("CLUSTER_HOST must");
     assertThatThrownBy(() -> EmporiumConfig.from(with("CLUSTER_MEMBERS", "10.0.0.6:5701")))
         .hasMessage("CLUSTER_ENABLED=true is required when CLUSTER_MEMBERS is set");
   }
