@@ -45,6 +45,11 @@ public abstract class ServiceVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Connections in this service's pool. */
+  protected int poolSize() {
+    return 8;
+  }
+
   /** Largest gRPC message this service accepts. */
   protected long maxMessageBytes() {
     return GrpcServers.DEFAULT_MAX_MESSAGE_BYTES;
@@ -54,7 +59,7 @@ public abstract class ServiceVerticle extends VerticleBase {
   public final Future<?> start() {
     return Database.migrate(vertx, config, schema)
         .compose(v -> {
-          pool = Database.pool(vertx, config, schema, 8);
+          pool = Database.pool(vertx, config, schema, poolSize());
           return startBackground();
         })
         .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,

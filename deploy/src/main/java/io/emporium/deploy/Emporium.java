@@ -5,6 +5,7 @@ import io.emporium.common.config.ConfigSources;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.deploy.embedded.EmbeddedServices;
+import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,6 +172,11 @@ public final class Emporium implements AutoCloseable {
   /** The Stripe emulator's base URL when payments go to it in this process; else null. */
   String stripeEmulatorUrl() {
     return platform.stripeEmulatorUrl();
+  }
+
+  /** The embedded SMTP sink when mail goes to it in this process; else null. */
+  EmbeddedSmtpSink smtpSink() {
+    return embedded.smtpSink();
   }
 
   String describe(long startMillis) {

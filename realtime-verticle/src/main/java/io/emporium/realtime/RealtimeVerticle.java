@@ -7,13 +7,22 @@ import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.realtime.v1.RealtimeGrpcService;
+import io.emporium.realtime.events.EventMails;
 import io.emporium.realtime.events.IdentityEventsConsumer;
+import io.emporium.realtime.events.MailRecipients;
+import io.emporium.realtime.events.OrderMailsConsumer;
+import io.emporium.realtime.events.PaymentMailsConsumer;
 import io.emporium.realtime.events.PushFanOut;
+import io.emporium.realtime.events.StockMailsConsumer;
 import io.emporium.realtime.grpc.RealtimeRpcs;
+import io.emporium.realtime.mail.AlertMails;
 import io.emporium.realtime.mail.DevMailbox;
 import io.emporium.realtime.mail.IdentityMails;
 import io.emporium.realtime.mail.Mailer;
+import io.emporium.realtime.mail.OrderMails;
 import io.emporium.realtime.store.PushStore;
+import io.emporium.realtime.store.RecipientStore;
+import io.emporium.realtime.store.SentMailStore;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -23,7 +32,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The realtime service: consumes domain events and sends the mail and pushes they call for. */
+/**
+ * The realtime service: consumes domain events and sends the pushes and mail they call for. Pushes and mails have
+ * consumer groups of their own, so a mail server that is down delays mail only.
+ */
 public final class RealtimeVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(RealtimeVerticle.class);
   private static final long PURGE_MILLIS = 10 * 60_000;
@@ -49,14 +61,31 @@ public final class RealtimeVerticle extends ServiceVerticle {
         config.grpcDeadline, new CallerSignature(config.jwtSecret));
     pushes = new PushStore(pool, config.pushRetention);
     PushFanOut fanOut = new PushFanOut(vertx.eventBus(), pushes, catalog);
-    IdentityEventsConsumer identity = new IdentityEventsConsumer(mailer, new IdentityMails(config.storefrontUrl));
-    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC, (tx, id, type, key, value) -> identity.apply(value)));
     // pushes come at the rate of every status change in the shop: one transaction per poll, not per event
     consumers.add(pushConsumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
     consumers.add(pushConsumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
     consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
+
+    EventMails mails = new EventMails(mailer, new SentMailStore(pool));
+    RecipientStore recipientStore = new RecipientStore();
+    MailRecipients recipients = new MailRecipients(recipientStore);
+    IdentityEventsConsumer identity = new IdentityEventsConsumer(mails, recipientStore, new IdentityMails(config.storefrontUrl));
+    OrderMailsConsumer orders = new OrderMailsConsumer(mails, recipients, new OrderMails(config.storefrontUrl));
+    PaymentMailsConsumer payments = new PaymentMailsConsumer(mails, recipients, new AlertMails(config.storefrontUrl));
+    StockMailsConsumer stock = new StockMailsConsumer(mails, recipients, new AlertMails(config.storefrontUrl));
+    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC, (tx, id, type, key, value) -> identity.apply(tx, id, value)));
+    consumers.add(consumer("realtime-mail-ordering", OrderMailsConsumer.TOPIC, (tx, id, type, key, value) -> orders.apply(tx, id, value)));
+    consumers.add(consumer("realtime-mail-payment", PaymentMailsConsumer.TOPIC, (tx, id, type, key, value) -> payments.apply(tx, id, value)));
+    consumers.add(consumer("realtime-mail-catalog", StockMailsConsumer.TOPIC, (tx, id, type, key, value) -> stock.apply(tx, id, value)));
+
     purger = vertx.setPeriodic(PURGE_MILLIS, id -> pushes.purge().onFailure(e -> LOG.warn("purging old pushes failed: {}", e.toString())));
     return Future.all(consumers.stream().map(EventConsumer::start).toList());
+  }
+
+  /** Seven consumers each hold a transaction, a mail's sent-record needs one more, and catch-up reads need some. */
+  @Override
+  protected int poolSize() {
+    return 16;
   }
 
   private EventConsumer consumer(String name, String topic, EventConsumer.Handler handler) {

@@ -75,14 +75,21 @@ public final class EmbeddedServices implements AutoCloseable {
     }
   }
 
+  /** Three tries: the port found free can be taken by another process before Redis binds it. */
   private void startRedis() {
-    try {
-      EmbeddedRedisServer redis = EmbeddedRedisServer.start(freePort());
-      register(redis, Map.of("REDIS_URL", redis.url()));
-      LOG.info("embedded Redis at {}", redis.url());
-    } catch (IOException e) {
-      throw new IllegalStateException("Redis: " + e.getMessage(), e);
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        EmbeddedRedisServer redis = EmbeddedRedisServer.start(freePort());
+        register(redis, Map.of("REDIS_URL", redis.url()));
+        LOG.info("embedded Redis at {}", redis.url());
+        return;
+      } catch (IOException e) {
+        LOG.warn("embedded Redis did not start (attempt {} of 3): {}", attempt + 1, e.getMessage());
+        last = e;
+      }
     }
+    throw new IllegalStateException("Redis: " + last.getMessage(), last);
   }
 
   private void startKafka(Path dataDir) {

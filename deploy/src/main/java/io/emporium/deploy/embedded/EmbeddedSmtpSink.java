@@ -17,30 +17,59 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** An in-JVM SMTP server that keeps what it receives, readable through {@code GET /dev/mailbox}. */
+/**
+ * An in-JVM SMTP server that keeps what it receives, readable through {@code GET /dev/mailbox}. It can go down and
+ * come back on the same port, keeping what it received before, so tests can watch mail survive an outage.
+ */
 public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
-  private final GreenMail greenMail;
   private final int port;
+  private final List<MimeMessage> beforeRestarts = new ArrayList<>();
+  private GreenMail greenMail;
 
-  private EmbeddedSmtpSink(GreenMail greenMail, int port) {
-    this.greenMail = greenMail;
+  private EmbeddedSmtpSink(int port) {
     this.port = port;
   }
 
   public static EmbeddedSmtpSink start(int port) {
-    GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    greenMail.start();
-    return new EmbeddedSmtpSink(greenMail, port);
+    EmbeddedSmtpSink sink = new EmbeddedSmtpSink(port);
+    sink.restart();
+    return sink;
   }
 
   public int port() {
     return port;
   }
 
+  /** Stops accepting mail; what was received stays readable. */
+  public synchronized void stop() {
+    if (greenMail != null) {
+      beforeRestarts.addAll(Arrays.asList(greenMail.getReceivedMessages()));
+      greenMail.stop();
+      greenMail = null;
+    }
+  }
+
+  /** Accepts mail again on the same port (a no-op while running). */
+  public synchronized void restart() {
+    if (greenMail == null) {
+      GreenMail fresh = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+      fresh.start();
+      greenMail = fresh;
+    }
+  }
+
+  private synchronized List<MimeMessage> received() {
+    List<MimeMessage> all = new ArrayList<>(beforeRestarts);
+    if (greenMail != null) {
+      all.addAll(Arrays.asList(greenMail.getReceivedMessages()));
+    }
+    return all;
+  }
+
   @Override
   public List<DevMail> mailsTo(String recipient) {
     List<DevMail> out = new ArrayList<>();
-    for (MimeMessage message : greenMail.getReceivedMessages()) {
+    for (MimeMessage message : received()) {
       try {
         if (recipient == null || recipient.isBlank() || isFor(message, recipient)) {
           out.add(toDevMail(message));
@@ -86,6 +115,6 @@ public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
 
   @Override
   public void close() {
-    greenMail.stop();
+    stop();
   }
 }

@@ -253,7 +253,11 @@ public final class IdentityService {
   public Future<Boolean> bootstrapAdmin(String email, String password) {
     return users.credentials(email).compose(existing -> existing.isPresent()
         ? Future.succeededFuture(false)
-        : passwords.hash(password).compose(hash -> users.insertAdminIfAbsent(email, hash, "Administrator")));
+        : passwords.hash(password).compose(hash -> pool.withTransaction(tx -> users.insertAdminIfAbsent(tx, email, hash, "Administrator")
+            // announced like any registration, so the realtime service knows where admins' mail goes
+            .compose(created -> created.isEmpty()
+                ? Future.succeededFuture(false)
+                : events.registered(tx, created.get()).map(true)))));
   }
 
   private TokenPair pair(User user, UUID sessionId, String refreshToken) {

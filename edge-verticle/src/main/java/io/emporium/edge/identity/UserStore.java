@@ -30,7 +30,8 @@ public final class UserStore {
   private static final String INSERT_ADMIN_IF_ABSENT = """
       INSERT INTO identity.users (id, email, password_hash, full_name, role, email_verified)
       VALUES ($1, $2, $3, $4, 'admin', true)
-      ON CONFLICT (email) DO NOTHING""";
+      ON CONFLICT (email) DO NOTHING
+      RETURNING""" + " " + User.COLUMNS;
   private static final String BY_EMAIL = "SELECT " + User.COLUMNS + ", password_hash FROM identity.users WHERE email = $1";
   private static final String BY_ID = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = $1";
   private static final String IN_SESSION = """
@@ -94,10 +95,10 @@ public final class UserStore {
             ? ApiProblem.conflict("An account with this email already exists.") : e));
   }
 
-  /** Creates the bootstrap admin unless an account with that email exists; true when created. */
-  public Future<Boolean> insertAdminIfAbsent(String email, String passwordHash, String fullName) {
-    return pool.preparedQuery(INSERT_ADMIN_IF_ABSENT).execute(Tuple.of(UUID.randomUUID(), email, passwordHash, fullName))
-        .map(rows -> rows.rowCount() == 1);
+  /** Creates the bootstrap admin unless an account with that email exists; the admin when created. */
+  public Future<Optional<User>> insertAdminIfAbsent(SqlClient tx, String email, String passwordHash, String fullName) {
+    return tx.preparedQuery(INSERT_ADMIN_IF_ABSENT).execute(Tuple.of(UUID.randomUUID(), email, passwordHash, fullName))
+        .map(rows -> first(rows.iterator()));
   }
 
   public Future<Optional<Credentials>> credentials(String email) {

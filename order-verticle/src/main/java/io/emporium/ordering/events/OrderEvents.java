@@ -29,7 +29,8 @@ public final class OrderEvents {
 
   public Future<Void> paid(SqlConnection tx, Order order, String previousStatus) {
     return append(tx, order, previousStatus, OrderEvent.newBuilder().setOrderPaid(OrderPaid.newBuilder()
-        .addAllLines(lines(order)).setTotal(order.getTotal()).setCurrency(order.getCurrency())), "OrderPaid");
+        .addAllLines(lines(order)).setTotal(order.getTotal()).setCurrency(order.getCurrency())
+        .setPaymentIntentId(order.getPaymentIntentId())), "OrderPaid");
   }
 
   public Future<Void> cancelled(SqlConnection tx, Order order, String previousStatus, String reason) {

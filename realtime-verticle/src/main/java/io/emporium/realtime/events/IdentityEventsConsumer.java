@@ -3,26 +3,31 @@ package io.emporium.realtime.events;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.proto.events.v1.IdentityEvent;
 import io.emporium.realtime.mail.IdentityMails;
-import io.emporium.realtime.mail.Mailer;
+import io.emporium.realtime.mail.MailKind;
+import io.emporium.realtime.store.RecipientStore;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns {@code identity.events} into account emails. */
+/** Turns {@code identity.events} into account emails, and keeps the recipients every other mail is addressed from. */
 public final class IdentityEventsConsumer {
   public static final String TOPIC = "identity.events";
   private static final Logger LOG = LoggerFactory.getLogger(IdentityEventsConsumer.class);
 
-  private final Mailer mailer;
-  private final IdentityMails mails;
+  private final EventMails mails;
+  private final RecipientStore recipients;
+  private final IdentityMails templates;
 
-  public IdentityEventsConsumer(Mailer mailer, IdentityMails mails) {
-    this.mailer = mailer;
+  public IdentityEventsConsumer(EventMails mails, RecipientStore recipients, IdentityMails templates) {
     this.mails = mails;
+    this.recipients = recipients;
+    this.templates = templates;
   }
 
-  public Future<Void> apply(Buffer value) {
+  public Future<Void> apply(SqlConnection tx, UUID eventId, Buffer value) {
     IdentityEvent event;
     try {
       event = IdentityEvent.parseFrom(value.getBytes());
@@ -31,8 +36,14 @@ public final class IdentityEventsConsumer {
       return Future.succeededFuture();
     }
     return switch (event.getKindCase()) {
-      case EMAIL_VERIFICATION_REQUESTED -> mailer.send(mails.verification(event.getEmailVerificationRequested()));
-      case PASSWORD_RESET_REQUESTED -> mailer.send(mails.passwordReset(event.getPasswordResetRequested()));
+      case USER_REGISTERED -> recipients.registered(tx, UUID.fromString(event.getUserId()), event.getUserRegistered().getEmail(),
+          event.getUserRegistered().getFullName(), event.getUserRegistered().getRole());
+      case USER_ROLE_CHANGED -> recipients.roleChanged(tx, UUID.fromString(event.getUserId()), event.getUserRoleChanged().getRole());
+      case USER_DEACTIVATED -> recipients.deactivated(tx, UUID.fromString(event.getUserId()));
+      case EMAIL_VERIFICATION_REQUESTED -> mails.send(tx, eventId, MailKind.EMAIL_VERIFICATION,
+          templates.verification(event.getEmailVerificationRequested()));
+      case PASSWORD_RESET_REQUESTED -> mails.send(tx, eventId, MailKind.PASSWORD_RESET,
+          templates.passwordReset(event.getPasswordResetRequested()));
       default -> Future.succeededFuture();
     };
   }

@@ -27,7 +27,7 @@ public final class IdentityMails {
         <p>Your verification code is <strong style="font-size:1.4em;letter-spacing:0.2em">%s</strong>.
         It expires at %s.</p>
         <p>If you did not create an Emporium account, ignore this email.</p>
-        """.formatted(escape(e.getFullName()), e.getCode(), e.getExpiresAt());
+        """.formatted(Html.escape(e.getFullName()), e.getCode(), e.getExpiresAt());
     return new Mail(e.getEmail(), subject, text, html);
   }
 
@@ -46,11 +46,7 @@ public final class IdentityMails {
         <p>Hello %s,</p>
         <p><a href="%s">Choose a new password</a>, or use this reset token: <code>%s</code></p>
         <p>The link works once and expires at %s. If you did not ask for it, ignore this email.</p>
-        """.formatted(escape(e.getFullName()), escape(link), escape(e.getToken()), e.getExpiresAt());
+        """.formatted(Html.escape(e.getFullName()), Html.escape(link), Html.escape(e.getToken()), e.getExpiresAt());
     return new Mail(e.getEmail(), subject, text, html);
-  }
-
-  static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
   }
 }

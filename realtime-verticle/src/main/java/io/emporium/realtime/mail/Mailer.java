@@ -27,13 +27,15 @@ public final class Mailer {
     this.from = smtp.from();
   }
 
-  public Future<Void> send(Mail mail) {
+  /** Completes once the SMTP server accepted the mail; {@code messageId} is the same on every attempt of one mail. */
+  public Future<Void> send(Mail mail, String messageId) {
     MailMessage message = new MailMessage()
         .setFrom(from)
         .setTo(mail.to())
         .setSubject(mail.subject())
         .setText(mail.text())
-        .setHtml(mail.html());
+        .setHtml(mail.html())
+        .addHeader("Message-ID", messageId);
     return client.sendMail(message).mapEmpty();
   }
 

@@ -1,0 +1,31 @@
+package io.emporium.realtime.events;
+
+import io.emporium.realtime.mail.Mail;
+import io.emporium.realtime.mail.MailKind;
+import io.emporium.realtime.mail.Mailer;
+import io.emporium.realtime.store.SentMailStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Sends the mails an event calls for, each (event, kind, recipient) once: skipped when already accepted, else sent
+ * and recorded. A failed send fails the event's handler, so the event is retried rather than the mail lost.
+ */
+public final class EventMails {
+  private final Mailer mailer;
+  private final SentMailStore sent;
+
+  public EventMails(Mailer mailer, SentMailStore sent) {
+    this.mailer = mailer;
+    this.sent = sent;
+  }
+
+  public Future<Void> send(SqlConnection tx, UUID eventId, MailKind kind, Mail mail) {
+    String recipient = mail.to().strip().toLowerCase(Locale.ROOT);
+    return sent.wasSent(tx, eventId, kind.code(), recipient).compose(already -> already
+        ? Future.succeededFuture()
+        : mailer.send(mail, kind.messageId(eventId, recipient)).compose(accepted -> sent.recordSent(eventId, kind.code(), recipient)));
+  }
+}

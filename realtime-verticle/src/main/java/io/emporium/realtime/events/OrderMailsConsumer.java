@@ -1,0 +1,52 @@
+package io.emporium.realtime.events;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.realtime.mail.MailKind;
+import io.emporium.realtime.mail.OrderMails;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns {@code ordering.events} into the customer's order emails: confirmation and receipt, shipment, refund. */
+public final class OrderMailsConsumer {
+  public static final String TOPIC = "ordering.events";
+  private static final Logger LOG = LoggerFactory.getLogger(OrderMailsConsumer.class);
+
+  private final EventMails mails;
+  private final MailRecipients recipients;
+  private final OrderMails templates;
+
+  public OrderMailsConsumer(EventMails mails, MailRecipients recipients, OrderMails templates) {
+    this.mails = mails;
+    this.recipients = recipients;
+    this.templates = templates;
+  }
+
+  public Future<Void> apply(SqlConnection tx, UUID eventId, Buffer value) {
+    OrderEvent event;
+    try {
+      event = OrderEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      LOG.error("skipping an unreadable order event {}: {}", eventId, e.getMessage());
+      return Future.succeededFuture();
+    }
+    String why = "order " + event.getOrderId() + " " + event.getKindCase();
+    return switch (event.getKindCase()) {
+      case ORDER_PAID -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
+          ? Future.succeededFuture()
+          : mails.send(tx, eventId, MailKind.ORDER_CONFIRMATION, templates.confirmation(event, to.get()))
+              .compose(v -> mails.send(tx, eventId, MailKind.PAYMENT_RECEIPT, templates.receipt(event, to.get()))));
+      case SHIPPED -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
+          ? Future.succeededFuture()
+          : mails.send(tx, eventId, MailKind.ORDER_SHIPPED, templates.shipped(event, to.get())));
+      case REFUNDED -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
+          ? Future.succeededFuture()
+          : mails.send(tx, eventId, MailKind.ORDER_REFUNDED, templates.refunded(event, to.get())));
+      default -> Future.succeededFuture();
+    };
+  }
+}

@@ -1,0 +1,50 @@
+package io.emporium.realtime.events;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.proto.events.v1.PaymentEvent;
+import io.emporium.realtime.mail.AlertMails;
+import io.emporium.realtime.mail.MailKind;
+import io.emporium.realtime.mail.Recipient;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns a failed payment on {@code payment.events} into a mail to every active admin. */
+public final class PaymentMailsConsumer {
+  public static final String TOPIC = "payment.events";
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentMailsConsumer.class);
+
+  private final EventMails mails;
+  private final MailRecipients recipients;
+  private final AlertMails templates;
+
+  public PaymentMailsConsumer(EventMails mails, MailRecipients recipients, AlertMails templates) {
+    this.mails = mails;
+    this.recipients = recipients;
+    this.templates = templates;
+  }
+
+  public Future<Void> apply(SqlConnection tx, UUID eventId, Buffer value) {
+    PaymentEvent event;
+    try {
+      event = PaymentEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      LOG.error("skipping an unreadable payment event {}: {}", eventId, e.getMessage());
+      return Future.succeededFuture();
+    }
+    if (event.getKindCase() != PaymentEvent.KindCase.FAILED) {
+      return Future.succeededFuture();
+    }
+    return recipients.admins(tx, "failed payment of order " + event.getOrderId()).compose(admins -> {
+      // one after the other: a failure leaves the rest to the retried event, those already sent are skipped then
+      Future<Void> sent = Future.succeededFuture();
+      for (Recipient admin : admins) {
+        sent = sent.compose(v -> mails.send(tx, eventId, MailKind.PAYMENT_FAILED, templates.paymentFailed(event, admin)));
+      }
+      return sent;
+    });
+  }
+}
