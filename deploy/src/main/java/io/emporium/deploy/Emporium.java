@@ -6,6 +6,7 @@ import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -163,12 +164,12 @@ public final class Emporium implements AutoCloseable {
     return config;
   }
 
-  /** The Stripe emulator's base URL when payments go to it in this process; else null. */
   /** The platform's Vert.x (tests publish on its event bus). */
-  io.vertx.core.Vertx vertx() {
+  Vertx vertx() {
     return platform.vertx();
   }
 
+  /** The Stripe emulator's base URL when payments go to it in this process; else null. */
   String stripeEmulatorUrl() {
     return platform.stripeEmulatorUrl();
   }
@@ -193,6 +194,11 @@ public final class Emporium implements AutoCloseable {
     }
     out.append("  images   ").append(config.imageBucket == null ? config.dataDir.resolve("images").toString()
         : "S3 bucket " + config.imageBucket.bucket() + " at " + config.imageBucket.endpoint()).append('\n');
+    if (config.cluster.enabled()) {
+      out.append("  cluster  ").append(config.cluster.name()).append(", member ").append(config.cluster.host()).append(':')
+          .append(config.cluster.port()).append(config.cluster.members().isEmpty() ? "" : ", joining " + String.join(",", config.cluster.members()))
+          .append('\n');
+    }
     out.append("  data     ").append(config.dataDir);
     return out.toString();
   }

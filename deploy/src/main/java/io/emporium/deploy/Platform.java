@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.micrometer.Label;
@@ -27,9 +28,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One Vert.x instance running the chosen verticles; services first, the edge last, stopped in reverse. */
 public final class Platform {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
   private final Vertx vertx;
   private final List<String> serviceDeployments = new ArrayList<>();
   private String edgeDeployment;
@@ -44,16 +48,31 @@ public final class Platform {
     return vertx;
   }
 
-  /** Deploys the services, then the edge; fails (and closes Vert.x) when any start fails. */
+  /**
+   * Deploys the services, then the edge, on a Vert.x of their own, which joins the cluster first when
+   * {@code CLUSTER_ENABLED}; fails (and closes Vert.x) when any start fails.
+   */
   public static Future<Platform> start(EmporiumConfig config, Set<Service> services, DevMailbox devMailbox) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true).setJvmMetricsEnabled(true).setNettyMetricsEnabled(true)
-            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
-            .setClientRequestTagsProvider(Platform::rpcTag)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setJvmMetricsEnabled(true).setNettyMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
+        .setClientRequestTagsProvider(Platform::rpcTag));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    if (!config.cluster.enabled()) {
+      return deploy(builder.with(options).build(), config, services, devMailbox, registry);
+    }
+    long joining = System.nanoTime();
+    return builder.with(options.setEventBusOptions(ClusteredEventBus.eventBusOptions(config.cluster)))
+        .withClusterManager(ClusteredEventBus.clusterManager(config.cluster))
+        .buildClustered()
+        .onSuccess(vertx -> LOG.info("joined the event-bus cluster {} as {}:{} in {} ms", config.cluster.name(),
+            config.cluster.host(), config.cluster.port(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joining)))
+        .compose(vertx -> deploy(vertx, config, services, devMailbox, registry));
+  }
+
+  private static Future<Platform> deploy(Vertx vertx, EmporiumConfig config, Set<Service> services, DevMailbox devMailbox,
+      PrometheusMeterRegistry registry) {
     Platform platform = new Platform(vertx);
     List<Future<String>> deployments = new ArrayList<>();
     if (services.contains(Service.CATALOG)) {

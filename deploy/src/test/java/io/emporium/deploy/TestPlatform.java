@@ -39,6 +39,9 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   public static final String ADMIN_EMAIL = "admin@emporium.test";
   public static final String ADMIN_PASSWORD = "Root-Keeper-Tests-2026!";
   public static final String CORS_ORIGIN = "https://shop.example";
+  /** Port of the page server that {@link HeadlessBrowser} starts; the edge allows its origin too. */
+  static final int PAGE_PORT = freePort();
+  static final String PAGE_ORIGIN = "http://127.0.0.1:" + PAGE_PORT;
 
   /** Blocked-thread warnings from Vert.x, for the whole run. */
   public static final List<String> BLOCKED = new CopyOnWriteArrayList<>();
@@ -58,12 +61,38 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
     env.put("ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
-    env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN);
+    env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN + "," + PAGE_ORIGIN);
     env.put("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "25");
     env.put("MAX_BODY_BYTES", "65536");
     env.put("IMAGE_MAX_BYTES", "262144");
     env.put("EDGE_INSTANCES", "2");
     env.put("CHECKOUT_TAX_RATES", "DE:19,*:0");
+    // clustered, so that a test can add edges that share its event bus; a name of its own keeps other runs out
+    env.put("CLUSTER_ENABLED", "true");
+    env.put("CLUSTER_NAME", "emporium-test-" + ProcessHandle.current().pid());
+    env.put("CLUSTER_PORT", Integer.toString(freePort()));
+    return env;
+  }
+
+  /**
+   * Settings for one more edge process, on a port of its own: it calls this platform's services over gRPC, shares
+   * its backing services and joins its event bus.
+   */
+  static Map<String, String> extraEdge() {
+    EmporiumConfig c = config();
+    Map<String, String> env = backingServices();
+    env.put("APP_PORT", Integer.toString(freePort()));
+    env.put("EDGE_INSTANCES", "1");
+    env.put("CORS_ALLOWED_ORIGINS", String.join(",", c.corsAllowedOrigins));
+    for (EmporiumConfig.Service s : List.of(EmporiumConfig.Service.CATALOG, EmporiumConfig.Service.ORDERING,
+        EmporiumConfig.Service.PAYMENT, EmporiumConfig.Service.REALTIME)) {
+      EmporiumConfig.GrpcPeer peer = c.grpc.get(s);
+      env.put(s.name() + "_GRPC_ADDRESS", peer.host() + ":" + peer.peerPort());
+    }
+    env.put("CLUSTER_ENABLED", "true");
+    env.put("CLUSTER_NAME", c.cluster.name());
+    env.put("CLUSTER_PORT", Integer.toString(freePort()));
+    env.put("CLUSTER_MEMBERS", c.cluster.host() + ":" + c.cluster.port());
     return env;
   }
 

@@ -160,7 +160,9 @@ public final class EdgeVerticle extends VerticleBase {
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key", "X-Cart-Token"))
           .exposedHeaders(Set.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"))
-          .maxAgeSeconds(600));
+          .maxAgeSeconds(600)
+          // sockjs-client reads /eventbus/info with credentials and gives up without this; the edge sets no cookies
+          .allowCredentials(true));
     }
     // before the body handler: SockJS reads its own request bodies
     router.route(EventBusBridge.PATH).subRouter(new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime")).router());

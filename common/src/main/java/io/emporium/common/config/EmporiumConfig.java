@@ -83,6 +83,8 @@ public final class EmporiumConfig {
   public final Checkout checkout;
   /** How long pushed real-time messages are kept for clients that reconnect and ask what they missed. */
   public final Duration pushRetention;
+  /** The clustered event bus; off, the event bus stays inside this process. */
+  public final Cluster cluster;
 
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
@@ -90,6 +92,16 @@ public final class EmporiumConfig {
    * Stripe session's life (Stripe takes 30 minutes to 24 hours), for which the stock stays reserved.
    */
   public record Checkout(long shippingFlat, long freeShippingFrom, String taxRates, Duration sessionLifetime) {}
+
+  /**
+   * Scale-out: processes with the same {@code name} that find each other form one Hazelcast cluster and share one
+   * event bus, so a message published in any process reaches consumers (browsers on the bridge) in all of them.
+   * {@code host} is bound and advertised for both Hazelcast ({@code port}) and the event bus's own TCP server
+   * ({@code eventBusPort}, 0 for any free port); {@code members} are {@code host:port} Hazelcast members to join over
+   * TCP (no multicast), empty for only this host.
+   */
+  public record Cluster(boolean enabled, String name, String host, int port, List<String> members, String eventBusHost,
+      int eventBusPort) {}
 
   private EmporiumConfig(Settings s) {
     this.database = new Database(
@@ -155,6 +167,7 @@ public final class EmporiumConfig {
     if (pushRetention.compareTo(Duration.ofMinutes(1)) < 0 || pushRetention.compareTo(Duration.ofDays(30)) > 0) {
       throw new ConfigException("PUSH_RETENTION must be from 1 minute to 30 days");
     }
+    this.cluster = cluster(s);
   }
 
   /** True when payments go to the payment service's own Stripe emulator (no {@code STRIPE_SECRET_KEY}). */
@@ -171,6 +184,51 @@ public final class EmporiumConfig {
     }
     int peerPort = Settings.parsePort(name + "_GRPC_ADDRESS", address.substring(colon + 1));
     return new GrpcPeer(port, address.substring(0, colon), peerPort);
+  }
+
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private static Cluster cluster(Settings s) {
+    boolean enabled = s.bool("CLUSTER_ENABLED", false);
+    String name = s.optional("CLUSTER_NAME", "emporium");
+    if (!CLUSTER_NAME.matcher(name).matches()) {
+      throw new ConfigException("CLUSTER_NAME must be 1-64 letters, digits, dots, hyphens or underscores, got '" + name + "'");
+    }
+    String host = s.optional("CLUSTER_HOST", "127.0.0.1");
+    if (host.contains(":") || host.contains(",") || host.contains(" ") || host.contains("/") || host.equals("0.0.0.0")) {
+      throw new ConfigException("CLUSTER_HOST must be one host name or IPv4 address of this machine that the others can reach, got '"
+          + host + "'");
+    }
+    int port = s.port("CLUSTER_PORT", 5701);
+    if (port == 0) {
+      throw new ConfigException("CLUSTER_PORT must be a port number 1-65535 (the other members dial it), got '0'");
+    }
+    List<String> members = new java.util.ArrayList<>();
+    for (String member : s.optional("CLUSTER_MEMBERS", "").split(",")) {
+      String m = member.strip();
+      if (m.isEmpty()) {
+        continue;
+      }
+      int colon = m.lastIndexOf(':');
+      if (colon <= 0 || colon == m.length() - 1) {
+        throw new ConfigException("CLUSTER_MEMBERS must be comma-separated host:port, got '" + m + "'");
+      }
+      int memberPort = Settings.parsePort("CLUSTER_MEMBERS", m.substring(colon + 1));
+      if (memberPort == 0) {
+        throw new ConfigException("CLUSTER_MEMBERS must name ports 1-65535, got '" + m + "'");
+      }
+      members.add(m);
+    }
+    String eventBusHost = s.optional("CLUSTER_EVENT_BUS_HOST", host);
+    int eventBusPort = s.port("CLUSTER_EVENT_BUS_PORT", 0);
+    if (!enabled) {
+      for (String other : List.of("CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_HOST", "CLUSTER_EVENT_BUS_PORT")) {
+        if (s.optional(other, null) != null) {
+          throw new ConfigException("CLUSTER_ENABLED=true is required when " + other + " is set");
+        }
+      }
+    }
+    return new Cluster(enabled, name, host, port, List.copyOf(members), eventBusHost, eventBusPort);
   }
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");

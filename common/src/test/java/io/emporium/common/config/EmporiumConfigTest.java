@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,5 +165,38 @@ class EmporiumConfigTest {
     assertThat(c.smtp.from()).isEqualTo("Shop <shop@example.com>");
     Files.writeString(file, "NOT A SETTING\n");
     assertThatThrownBy(() -> ConfigSources.merge(file, env)).hasMessageContaining("expected KEY=VALUE");
+  }
+
+  @Test
+  void theEventBusStaysInOneProcessUnlessClusteringIsEnabled() {
+    EmporiumConfig.Cluster off = EmporiumConfig.from(minimal()).cluster;
+    assertThat(off).isEqualTo(new EmporiumConfig.Cluster(false, "emporium", "127.0.0.1", 5701, List.of(), "127.0.0.1", 0));
+
+    Map<String, String> s = with("CLUSTER_ENABLED", "true");
+    s.put("CLUSTER_HOST", "10.0.0.5");
+    s.put("CLUSTER_MEMBERS", " 10.0.0.6:5701, edge-2.internal:5702 ,");
+    s.put("CLUSTER_EVENT_BUS_PORT", "17001");
+    EmporiumConfig.Cluster on = EmporiumConfig.from(s).cluster;
+    assertThat(on.enabled()).isTrue();
+    assertThat(on.members()).containsExactly("10.0.0.6:5701", "edge-2.internal:5702");
+    assertThat(on.eventBusHost()).as("the event bus advertises the cluster host unless told otherwise").isEqualTo("10.0.0.5");
+    assertThat(on.eventBusPort()).isEqualTo(17001);
+  }
+
+  @Test
+  void badClusterSettingsNameTheVariable() {
+    Map<String, String> enabled = with("CLUSTER_ENABLED", "true");
+    for (Map.Entry<String, String> bad : Map.of("CLUSTER_ENABLED", "yes", "CLUSTER_PORT", "0", "CLUSTER_MEMBERS", "10.0.0.6",
+        "CLUSTER_NAME", "two words", "CLUSTER_HOST", "10.0.0.5:5701", "CLUSTER_EVENT_BUS_PORT", "-1").entrySet()) {
+      Map<String, String> s = new HashMap<>(enabled);
+      s.put(bad.getKey(), bad.getValue());
+      assertThatThrownBy(() -> EmporiumConfig.from(s)).as(bad.toString()).isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith(bad.getKey() + " must");
+    }
+    Map<String, String> anyAddress = new HashMap<>(enabled);
+    anyAddress.put("CLUSTER_HOST", "0.0.0.0");
+    assertThatThrownBy(() -> EmporiumConfig.from(anyAddress)).as("the others could not dial it").hasMessageStartingWith("CLUSTER_HOST must");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CLUSTER_MEMBERS", "10.0.0.6:5701")))
+        .hasMessage("CLUSTER_ENABLED=true is required when CLUSTER_MEMBERS is set");
   }
 }
