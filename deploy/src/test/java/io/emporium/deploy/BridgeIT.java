@@ -361,6 +361,38 @@ class BridgeIT {
     }
   }
 
+  @Test
+  void aLiveMessageAfterAGapComesAfterTheMissingOnesReadBack(Api api) {
+    Accounts.Account customer = Accounts.signedIn(api, null);
+    String address = orders(customer.id());
+    try (BridgeClient browser = BridgeClient.connect()) {
+      browser.register(address, customer.accessToken());
+      browser.awaitListening(address);
+      publish(address, store(address, 1));
+      browser.awaitMessage(address, m -> m.getLong("seq", -1L) == 1);
+      store(address, 2); // kept, but its live message is lost on the way
+      publish(address, store(address, 3));
+      browser.awaitMessage(address, m -> m.getLong("seq", -1L) == 3);
+      assertThat(browser.messages(address)).extracting(m -> m.getLong("seq")).containsExactly(1L, 2L, 3L);
+      assertThat(browser.messages(address)).extracting(m -> m.getString("status")).containsExactly("s1", "s2", "s3");
+    }
+  }
+
+  /** A push as the realtime service keeps it, numbered {@code seq}; answers the message it would publish. */
+  private static JsonObject store(String address, long seq) {
+    JsonObject body = new JsonObject().put("type", "orderStatusUpdate").put("orderId", UUID.randomUUID().toString()).put("status", "s" + seq);
+    TestPlatform.db().preparedQuery("""
+        INSERT INTO realtime.address_sequences (address, last_seq) VALUES ($1, $2)
+        ON CONFLICT (address) DO UPDATE SET last_seq = $2""").execute(Tuple.of(address, seq)).await();
+    TestPlatform.db().preparedQuery("INSERT INTO realtime.pushes (address, seq, event_id, body) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(address, seq, UUID.randomUUID(), body.encode())).await();
+    return body.copy().put("seq", seq);
+  }
+
+  private static void publish(String address, JsonObject message) {
+    TestPlatform.platform().vertx().eventBus().publish(address, message);
+  }
+
   private static void awaitPushed(String address, long seq) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (TestPlatform.db().preparedQuery("SELECT coalesce(max(seq), 0) FROM realtime.pushes WHERE address = $1")
