@@ -63,6 +63,13 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN + "," + PAGE_ORIGIN);
     env.put("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "25");
+    // on, but out of the way: the admin and the webhook deliveries act for many tests at once; RateLimitIT probes
+    // low limits on edges of its own
+    for (String group : List.of("READ", "WRITE", "AUTH", "CHECKOUT")) {
+      env.put("RATE_LIMIT_" + group + "_ANONYMOUS", "1000000/1m");
+      env.put("RATE_LIMIT_" + group + "_USER", "1000000/1m");
+    }
+    env.put("RATE_LIMIT_WEBHOOK", "1000000/1m");
     env.put("MAX_BODY_BYTES", "65536");
     env.put("IMAGE_MAX_BYTES", "262144");
     env.put("EDGE_INSTANCES", "2");
@@ -189,8 +196,13 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
 
   /** A client on a loopback address of its own (for tests that act as many people at once). */
   static Api newClient() {
+    return Api.connect(platform().config().appPort, newClientAddress());
+  }
+
+  /** A loopback address no other client of this run uses, for {@link Api#connect}. */
+  static String newClientAddress() {
     int n = CLIENTS.incrementAndGet();
-    return Api.connect(platform().config().appPort, "127.0." + (1 + n / 250) + "." + (2 + n % 250));
+    return "127.0." + (1 + n / 250) + "." + (2 + n % 250);
   }
 
   /**

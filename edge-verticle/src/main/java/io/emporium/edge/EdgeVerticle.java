@@ -28,6 +28,7 @@ import io.emporium.edge.http.InvoiceRoutes;
 import io.emporium.edge.http.InventoryRoutes;
 import io.emporium.edge.http.Problems;
 import io.emporium.edge.http.ProductRoutes;
+import io.emporium.edge.http.RateLimits;
 import io.emporium.edge.http.RecommendationRoutes;
 import io.emporium.edge.http.RequestIds;
 import io.emporium.edge.http.ReviewRoutes;
@@ -38,6 +39,7 @@ import io.emporium.edge.identity.AccessTokens;
 import io.emporium.edge.identity.AddressStore;
 import io.emporium.edge.identity.AuthThrottle;
 import io.emporium.edge.identity.EmailAddresses;
+import io.emporium.edge.identity.FixedWindowCounter;
 import io.emporium.edge.identity.IdentityEvents;
 import io.emporium.edge.identity.IdentityService;
 import io.emporium.edge.identity.PasswordPolicy;
@@ -71,6 +73,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +166,8 @@ public final class EdgeVerticle extends VerticleBase {
           .addOrigins(config.corsAllowedOrigins.stream().toList())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Request-Id", "Idempotency-Key", "X-Cart-Token"))
-          .exposedHeaders(Set.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"))
+          .exposedHeaders(Stream.concat(Stream.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"),
+              RateLimits.HEADERS.stream()).collect(Collectors.toSet()))
           .maxAgeSeconds(600)
           // sockjs-client reads /eventbus/info with credentials and gives up without this; the edge sets no cookies
           .allowCredentials(true));
@@ -186,6 +191,9 @@ public final class EdgeVerticle extends VerticleBase {
 
     Router api = Router.router(vertx);
     api.route().handler(new Authn(identity)::handle);
+    if (config.rateLimits.enabled()) {
+      api.route().handler(new RateLimits(new FixedWindowCounter(redis), config.rateLimits)::handle);
+    }
     new AuthRoutes(identity).mount(api);
     new AccountRoutes(users, new AddressStore(pool), peer(Service.CATALOG, "catalog")).mount(api);
     new AdminUserRoutes(identity, users).mount(api);

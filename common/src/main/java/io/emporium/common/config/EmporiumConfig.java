@@ -33,6 +33,19 @@ public final class EmporiumConfig {
 
   public record LoginLimits(int failuresPerAccount, Duration accountWindow, int attemptsPerAddress, Duration addressWindow) {}
 
+  /** At most {@code requests} in each fixed {@code window} (whole seconds, 1 s to 1 day); written {@code 120/1m}. */
+  public record RateLimit(int requests, Duration window) {}
+
+  /** One route group's limits: per client address for anonymous callers, per user id for signed-in ones. */
+  public record GroupLimits(RateLimit anonymous, RateLimit user) {}
+
+  /**
+   * Request rate limits of {@code /api/v1} by route group, counted in Redis so they hold across edge processes.
+   * {@code webhook} is per client address only: Stripe signs in with no token.
+   */
+  public record RateLimits(boolean enabled, GroupLimits read, GroupLimits write, GroupLimits auth, GroupLimits checkout,
+      RateLimit webhook) {}
+
   /** An S3-compatible bucket for product images; {@code endpoint} is a base URL without a path. */
   public record ImageBucket(String bucket, String endpoint, String region, String accessKeyId, String secretAccessKey,
       boolean pathStyle) {
@@ -76,6 +89,8 @@ public final class EmporiumConfig {
   public final Set<String> corsAllowedOrigins;
   public final int passwordHashCost;
   public final LoginLimits loginLimits;
+  /** Per route group request limits of the REST API. */
+  public final RateLimits rateLimits;
   public final int edgeInstances;
   /** True when mail goes to the embedded SMTP sink; only then do {@code /dev/*} routes exist. */
   public final boolean devMailbox;
@@ -152,6 +167,12 @@ public final class EmporiumConfig {
         s.duration("LOGIN_ACCOUNT_WINDOW", Duration.ofMinutes(15)),
         s.integer("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 30, 1, 1_000_000),
         s.duration("LOGIN_ADDRESS_WINDOW", Duration.ofMinutes(1)));
+    this.rateLimits = new RateLimits(s.bool("RATE_LIMITS_ENABLED", true),
+        groupLimits(s, "READ", "300/1m", "600/1m"),
+        groupLimits(s, "WRITE", "60/1m", "120/1m"),
+        groupLimits(s, "AUTH", "20/1m", "20/1m"),
+        groupLimits(s, "CHECKOUT", "10/1m", "20/1m"),
+        s.rateLimit("RATE_LIMIT_WEBHOOK", "600/1m"));
     this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
     this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
     this.checkout = new Checkout(
@@ -184,6 +205,10 @@ public final class EmporiumConfig {
     }
     int peerPort = Settings.parsePort(name + "_GRPC_ADDRESS", address.substring(colon + 1));
     return new GrpcPeer(port, address.substring(0, colon), peerPort);
+  }
+
+  private static GroupLimits groupLimits(Settings s, String group, String anonymous, String user) {
+    return new GroupLimits(s.rateLimit("RATE_LIMIT_" + group + "_ANONYMOUS", anonymous), s.rateLimit("RATE_LIMIT_" + group + "_USER", user));
   }
 
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");

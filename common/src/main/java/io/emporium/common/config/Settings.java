@@ -111,9 +111,10 @@ final class Settings {
   /** A duration: plain seconds ({@code 900}) or with a unit ({@code 250ms}, {@code 15m}, {@code 2h}, {@code 30d}). */
   Duration duration(String name, Duration fallback) {
     String v = optional(name, null);
-    if (v == null) {
-      return fallback;
-    }
+    return v == null ? fallback : parseDuration(name, v);
+  }
+
+  private static Duration parseDuration(String name, String v) {
     Matcher m = DURATION.matcher(v);
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
       throw new ConfigException(name + " must be a positive duration like 900, 15m, 2h or 30d, got '" + v + "'");
@@ -127,6 +128,26 @@ final class Settings {
       case "d" -> Duration.ofDays(n);
       default -> Duration.ofSeconds(n);
     };
+  }
+
+  /** A rate limit {@code <requests>/<window>}: {@code 120/1m}, {@code 10/30s}; the window in whole seconds up to a day. */
+  EmporiumConfig.RateLimit rateLimit(String name, String fallback) {
+    String v = optional(name, fallback);
+    int slash = v.indexOf('/');
+    if (slash > 0) {
+      try {
+        int requests = Integer.parseInt(v.substring(0, slash).strip());
+        Duration window = parseDuration(name, v.substring(slash + 1).strip());
+        if (requests >= 1 && requests <= 1_000_000 && window.toMillis() % 1000 == 0
+            && window.compareTo(Duration.ofDays(1)) <= 0) {
+          return new EmporiumConfig.RateLimit(requests, window);
+        }
+      } catch (NumberFormatException | ConfigException ignored) {
+        // reported below
+      }
+    }
+    throw new ConfigException(name + " must be <requests>/<window> like 120/1m: 1 to 1000000 requests in 1s to 1d"
+        + " (whole seconds), got '" + v + "'");
   }
 
   /** A URL whose scheme starts with {@code scheme}; required when {@code fallback} is null. */

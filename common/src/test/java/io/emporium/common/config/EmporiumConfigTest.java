@@ -49,6 +49,31 @@ class EmporiumConfigTest {
     assertThat(c.imageBucket).as("images stay under DATA_DIR").isNull();
   }
 
+  @Test
+  void rateLimitsAreOnWithStricterDefaultsForAuthAndCheckout() {
+    EmporiumConfig.RateLimits limits = EmporiumConfig.from(minimal()).rateLimits;
+    assertThat(limits.enabled()).isTrue();
+    assertThat(limits.read().anonymous()).isEqualTo(new EmporiumConfig.RateLimit(300, Duration.ofMinutes(1)));
+    assertThat(limits.read().user()).isEqualTo(new EmporiumConfig.RateLimit(600, Duration.ofMinutes(1)));
+    assertThat(limits.auth().anonymous().requests()).isLessThan(limits.write().anonymous().requests());
+    assertThat(limits.checkout().user().requests()).isLessThan(limits.write().user().requests());
+    assertThat(limits.webhook()).isEqualTo(new EmporiumConfig.RateLimit(600, Duration.ofMinutes(1)));
+  }
+
+  @Test
+  void aRateLimitIsRequestsPerWindow() {
+    assertThat(EmporiumConfig.from(with("RATE_LIMIT_AUTH_USER", "10/30s")).rateLimits.auth().user())
+        .isEqualTo(new EmporiumConfig.RateLimit(10, Duration.ofSeconds(30)));
+    assertThat(EmporiumConfig.from(with("RATE_LIMIT_WEBHOOK", "5000/1h")).rateLimits.webhook())
+        .isEqualTo(new EmporiumConfig.RateLimit(5000, Duration.ofHours(1)));
+    assertThat(EmporiumConfig.from(with("RATE_LIMITS_ENABLED", "false")).rateLimits.enabled()).isFalse();
+    for (String bad : List.of("120", "0/1m", "-1/1m", "x/1m", "120/", "120/0", "120/500ms", "120/2d", "2000000/1m")) {
+      assertThatThrownBy(() -> EmporiumConfig.from(with("RATE_LIMIT_READ_ANONYMOUS", bad)))
+          .as(bad).isInstanceOf(ConfigException.class).hasMessageStartingWith("RATE_LIMIT_READ_ANONYMOUS must be");
+    }
+    assertThatThrownBy(() -> EmporiumConfig.from(with("RATE_LIMITS_ENABLED", "yes"))).isInstanceOf(ConfigException.class);
+  }
+
   private static Map<String, String> withBucket() {
     Map<String, String> s = with("S3_BUCKET", "shop-images");
     s.put("S3_ACCESS_KEY_ID", "AKIDEXAMPLE");

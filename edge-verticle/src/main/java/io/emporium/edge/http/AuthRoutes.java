@@ -106,7 +106,7 @@ public final class AuthRoutes {
   }
 
   private static String address(RoutingContext ctx) {
-    return ctx.request().remoteAddress().hostAddress();
+    return Authn.clientAddress(ctx);
   }
 
   private static String email(Fields f) {

@@ -53,6 +53,19 @@ public final class Authn {
     return caller;
   }
 
+  /**
+   * The client's address, for per-address limits: the peer of the connection (forwarding headers are not trusted,
+   * so behind a proxy every client shares the proxy's address).
+   */
+  public static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
+  }
+
+  /** The signed-in caller or null, for handlers that treat both alike. */
+  static Caller callerOrNull(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
   /** The gRPC call context of this request: request id and, when signed in, who is calling. */
   public static CallContext callContext(RoutingContext ctx) {
     Caller caller = ctx.get(KEY);

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.HexFormat;
 
@@ -16,19 +15,16 @@ import java.util.HexFormat;
  * clears them), and mails requested per account. Each limit is a fixed window; over it is 429.
  */
 public final class AuthThrottle {
-  /** INCR with the window set on the first hit; answers {count, milliseconds left}. */
-  private static final String HIT = """
-      local n = redis.call('INCR', KEYS[1])
-      if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-      return {n, redis.call('PTTL', KEYS[1])}""";
   public static final int MAILS_PER_ACCOUNT = 5;
   private static final Duration MAIL_WINDOW = Duration.ofHours(1);
 
   private final Redis redis;
+  private final FixedWindowCounter counter;
   private final LoginLimits limits;
 
   public AuthThrottle(Redis redis, LoginLimits limits) {
     this.redis = redis;
+    this.counter = new FixedWindowCounter(redis);
     this.limits = limits;
   }
 
@@ -57,18 +53,10 @@ public final class AuthThrottle {
   }
 
   private Future<Void> hit(String key, Duration window, int limit) {
-    return redis.send(Request.cmd(Command.EVAL).arg(HIT).arg(1).arg(key).arg(window.toMillis()))
-        .compose(r -> count(r) > limit
-            ? Future.failedFuture(ApiProblem.tooManyRequests(seconds(r.get(1).toLong())))
+    return counter.hit(key, window)
+        .compose(w -> w.count() > limit
+            ? Future.failedFuture(ApiProblem.tooManyRequests(w.secondsLeft()))
             : Future.succeededFuture());
-  }
-
-  private static long count(Response r) {
-    return r.get(0).toLong();
-  }
-
-  private static long seconds(long millis) {
-    return Math.max(1, (millis + 999) / 1000);
   }
 
   private static String accountKey(String purpose, String email) {
