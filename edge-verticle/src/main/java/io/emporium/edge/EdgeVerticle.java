@@ -12,6 +12,7 @@ import io.emporium.common.grpc.GrpcServers;
 import io.emporium.edge.cache.CatalogCache;
 import io.emporium.edge.cache.CatalogCacheInvalidation;
 import io.emporium.edge.http.AccountRoutes;
+import io.emporium.edge.http.AdminReportRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
 import io.emporium.edge.http.AuthRoutes;
@@ -70,6 +71,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -211,6 +213,7 @@ public final class EdgeVerticle extends VerticleBase {
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
     router.route("/api/v1/*").subRouter(api);
 

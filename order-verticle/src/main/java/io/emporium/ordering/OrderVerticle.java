@@ -14,6 +14,7 @@ import io.emporium.ordering.grpc.DiscountRpcs;
 import io.emporium.ordering.grpc.InvoiceRpcs;
 import io.emporium.ordering.grpc.OrderRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
+import io.emporium.ordering.grpc.ReportRpcs;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.CheckoutSweeper;
 import io.emporium.ordering.saga.OrderLifecycle;
@@ -22,6 +23,7 @@ import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.OrderStore;
+import io.emporium.ordering.store.SalesStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
@@ -87,6 +89,7 @@ public final class OrderVerticle extends ServiceVerticle {
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime());
     new OrderRpcs(saga, new OrderLifecycle(orders, payments, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
     new InvoiceRpcs(vertx, orders).bind(endpoints);
+    new ReportRpcs(new SalesStore(pool)).bind(endpoints);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 
 /** Inventory of {@code emporium.catalog.v1.Catalog}. */
 public final class InventoryRpcs {
+  private static final int DEFAULT_LOW_STOCK = 50;
   private final InventoryStore inventory;
 
   public InventoryRpcs(InventoryStore inventory) {
@@ -15,6 +16,14 @@ public final class InventoryRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
+    endpoints.unary(CatalogGrpcService.ListLowStock, (caller, request) -> {
+      caller.requireRole("admin");
+      int limit = request.getLimit() == 0 ? DEFAULT_LOW_STOCK : request.getLimit();
+      if (limit < 1 || limit > 100) {
+        return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to 100"));
+      }
+      return inventory.lowStock(limit);
+    });
     endpoints.unary(CatalogGrpcService.AdjustInventory, (caller, change) -> {
       if (change.hasAvailable() == change.hasDelta()) {
         return Future.failedFuture(ApiProblem.invalid("available", "give either available (absolute) or delta (relative)"));

@@ -5,6 +5,8 @@ import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.InventoryLevel;
+import io.emporium.proto.catalog.v1.LowStockList;
+import io.emporium.proto.catalog.v1.LowStockVariant;
 import io.emporium.proto.events.v1.StockChanged;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -20,6 +22,15 @@ public final class InventoryStore {
       FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id
       WHERE v.sku = $1 AND v.removed_at IS NULL AND p.deleted_at IS NULL
       FOR UPDATE OF v""";
+  // available <= threshold, where the threshold is the product's own, else the store's
+  private static final String LOW_STOCK = """
+      SELECT v.sku, v.product_id, p.name, p.seller_id, v.stock - v.reserved AS available,
+             coalesce(p.low_stock_threshold, s.low_stock_threshold) AS threshold
+      FROM catalog.variants v JOIN catalog.products p ON p.id = v.product_id CROSS JOIN catalog.settings s
+      WHERE v.removed_at IS NULL AND p.deleted_at IS NULL
+        AND v.stock - v.reserved <= coalesce(p.low_stock_threshold, s.low_stock_threshold)
+      ORDER BY available, p.created_at DESC, v.sku
+      LIMIT $1""";
   private static final String SET_STOCK = "UPDATE catalog.variants SET stock = $2 WHERE sku = $1";
   private static final String RECORD = """
       INSERT INTO catalog.inventory_changes (sku, actor_id, actor_role, change, before, after) VALUES ($1, $2, $3, $4, $5, $6)""";
@@ -65,5 +76,18 @@ public final class InventoryStore {
           .map(x -> InventoryLevel.newBuilder().setSku(sku).setProductId(productId.toString()).setStock(newStock)
               .setReserved(reserved).setAvailable(after).setThreshold(threshold).build());
     }));
+  }
+
+  /** Variants at or below their threshold, least available first (ties: newest product first). */
+  public Future<LowStockList> lowStock(int limit) {
+    return pool.preparedQuery(LOW_STOCK).execute(Tuple.of(limit)).map(rows -> {
+      LowStockList.Builder list = LowStockList.newBuilder();
+      for (Row r : rows) {
+        list.addVariants(LowStockVariant.newBuilder().setProductId(r.getUUID("product_id").toString()).setSku(r.getString("sku"))
+            .setName(r.getString("name")).setSellerId(r.getUUID("seller_id").toString()).setAvailable(r.getInteger("available"))
+            .setThreshold(r.getInteger("threshold")));
+      }
+      return list.build();
+    });
   }
 }

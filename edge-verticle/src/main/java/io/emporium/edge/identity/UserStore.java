@@ -71,6 +71,13 @@ public final class UserStore {
   private static final String SET_ROLE_AND_ACTIVE = """
       UPDATE identity.users SET role = $2, active = $3, updated_at = now() WHERE id = $1 RETURNING""" + " " + User.COLUMNS;
   private static final String LOCK_USER = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = $1 FOR UPDATE";
+  // every UTC day of [$1, $2), with the accounts created in the window on it
+  private static final String NEW_PER_DAY = """
+      SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(u.id) AS users
+      FROM generate_series(date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC'), ($2::timestamptz AT TIME ZONE 'UTC') - interval '1 microsecond',
+                           interval '1 day') AS d(day)
+      LEFT JOIN identity.users u ON u.created_at >= $1 AND u.created_at < $2 AND date_trunc('day', u.created_at AT TIME ZONE 'UTC') = d.day
+      GROUP BY d.day ORDER BY d.day""";
   private static final String NAMES = "SELECT id, full_name FROM identity.users WHERE id = ANY($1)";
   private static final String SEARCH = """
       SELECT id, email, full_name, role, email_verified, active, created_at FROM identity.users
@@ -212,6 +219,17 @@ public final class UserStore {
       return names;
     });
   }
+
+  /** Accounts created per UTC day of [from, to), in day order, days without any as zero. */
+  public Future<List<DayCount>> newPerDay(OffsetDateTime from, OffsetDateTime to) {
+    return pool.preparedQuery(NEW_PER_DAY).execute(Tuple.of(from, to)).map(rows -> {
+      List<DayCount> days = new ArrayList<>();
+      rows.forEach(r -> days.add(new DayCount(r.getString("day"), r.getLong("users"))));
+      return days;
+    });
+  }
+
+  public record DayCount(String day, long count) {}
 
   private static Optional<User> first(java.util.Iterator<Row> rows) {
     return rows.hasNext() ? Optional.of(User.from(rows.next())) : Optional.empty();
