@@ -3,15 +3,21 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig.Service;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Scale-out: with two edge processes on one clustered event bus, a browser on either hears its orders. */
+/**
+ * Scale-out: two launchers clustered with Hazelcast share one event bus, so a browser on either edge process hears
+ * its orders.
+ */
 @ExtendWith(TestPlatform.class)
 class ClusteredEdgesIT {
   private static Emporium secondEdge;
@@ -63,6 +69,28 @@ class ClusteredEdgesIT {
     try (BridgeClient socket = BridgeClient.connect(secondEdge.config().appPort)) {
       socket.register("user." + other.id() + ".orders", snoop.accessToken());
       assertThat(socket.awaitError().getString("body")).isIn("rejected", "access_denied");
+    }
+  }
+
+  @Test
+  void aMessagePublishedInOneProcessReachesAConsumerInTheOther() throws Exception {
+    assertThat(delivered(TestPlatform.platform(), secondEdge, "from the platform"))
+        .isEqualTo(new JsonObject().put("hello", "from the platform"));
+    assertThat(delivered(secondEdge, TestPlatform.platform(), "from the second edge"))
+        .isEqualTo(new JsonObject().put("hello", "from the second edge"));
+  }
+
+  /** Registers a consumer in {@code to}, waits until the cluster knows it, publishes from {@code from}. */
+  private static JsonObject delivered(Emporium from, Emporium to, String greeting) throws Exception {
+    String address = "cluster.test." + System.nanoTime();
+    Promise<JsonObject> received = Promise.promise();
+    MessageConsumer<JsonObject> consumer = to.vertx().eventBus().consumer(address, m -> received.tryComplete(m.body()));
+    consumer.completion().await(10, TimeUnit.SECONDS);
+    try {
+      from.vertx().eventBus().publish(address, new JsonObject().put("hello", greeting));
+      return received.future().await(10, TimeUnit.SECONDS);
+    } finally {
+      consumer.unregister().await(10, TimeUnit.SECONDS);
     }
   }
 }
