@@ -47,17 +47,7 @@ echo "checkout benchmark: $BUYERS buyers, ${DURATION}s measured after ${WARMUP}s
 echo "load before: $(uptime)"
 java -cp "$JAR" io.emporium.deploy.bench.CheckoutBench "http://127.0.0.1:$PORT" "$BUYERS" "$DURATION" "$WARMUP" "$POLL_MS" > "$OUT" 2>&1 &
 CLIENT=$!
-wait_for() { until grep -q "$1" "$OUT"; do kill -0 "$CLIENT" 2>/dev/null || { cat "$OUT"; exit 1; }; sleep 0.2; done; }
-wait_for "warm-up over"
-snapshot start
-sleep $((DURATION / 2))
-echo "top at mid-window (platform JVM pid $PID, PostgreSQL postmaster pid ${POSTMASTER:-?}, load client pid $CLIENT):"
-top_now
-wait_for "measured:"
-snapshot end
-echo "load after:  $(uptime)"
-wait "$CLIENT" || { cat "$OUT"; exit 1; }
-CLIENT=
+measure_window
 grep -v -e '^setup:' -e '^warm-up over' -e '^measured:' "$OUT" | grep -v '^{' || true
 grep '^setup:' "$OUT"
 

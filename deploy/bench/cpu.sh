@@ -1,5 +1,5 @@
-# Where the CPU went over a benchmark's measured window; sourced by the benchmark scripts, not run.
-# Needs PID (the platform JVM), POSTMASTER (PostgreSQL's postmaster pid, may be empty) and WORK (a scratch directory).
+# A benchmark's measured window and where the CPU went over it; sourced by the benchmark scripts, not run.
+# Needs PID (the platform JVM), POSTMASTER (PostgreSQL's postmaster pid, may be empty), WORK (a scratch directory).
 # CPU time (clock ticks) of processes and of the JVM's threads, read from /proc at the window's start and end
 # with few forks, so a reading takes a moment even on a loaded machine. PostgreSQL backends are children of the
 # postmaster (pg_ctl detaches it from the JVM); Redis is a child of the JVM.
@@ -40,3 +40,20 @@ cpu_report() {
 top_now() {
   top -c -b -n 2 -d 2 -w 160 | awk '/^top -/ { n++ } n == 2' | sed -n '1,5p;7,14p' | sed 's/^/  /'
 }
+
+# The load client's measured window: CPU readings at its start and end, top in the middle; then waits for the
+# client to finish. Needs OUT (the client's output), CLIENT (its pid) and DURATION too; the client prints
+# "warm-up over" when the window starts and "measured:" when it ends.
+measure_window() {
+  wait_for "warm-up over"
+  snapshot start
+  sleep $((DURATION / 2))
+  echo "top at mid-window (platform JVM pid $PID, PostgreSQL postmaster pid ${POSTMASTER:-?}, load client pid $CLIENT):"
+  top_now
+  wait_for "measured:"
+  snapshot end
+  echo "load after:  $(uptime)"
+  wait "$CLIENT" || { cat "$OUT"; exit 1; }
+  CLIENT=
+}
+wait_for() { until grep -q "$1" "$OUT"; do kill -0 "$CLIENT" 2>/dev/null || { cat "$OUT"; exit 1; }; sleep 0.2; done; }

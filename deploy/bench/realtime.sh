@@ -64,17 +64,7 @@ echo "load before: $(uptime)"
 JWT_SECRET=$JWT_SECRET java -cp "$JAR" io.emporium.deploy.bench.RealtimeBench "http://127.0.0.1:$PORT" "$POSTGRES" "$KAFKA" "$PID" \
   "$CONNECTIONS" "$RATE" "$DURATION" "$WARMUP" > "$OUT" 2>&1 &
 CLIENT=$!
-wait_for() { until grep -q "$1" "$OUT"; do kill -0 "$CLIENT" 2>/dev/null || { cat "$OUT"; exit 1; }; sleep 0.2; done; }
-wait_for "warm-up over"
-snapshot start
-sleep $((DURATION / 2))
-echo "top at mid-window (platform JVM pid $PID, PostgreSQL postmaster pid ${POSTMASTER:-?}, load client pid $CLIENT):"
-top_now
-wait_for "measured:"
-snapshot end
-echo "load after:  $(uptime)"
-wait "$CLIENT" || { cat "$OUT"; exit 1; }
-CLIENT=
+measure_window
 grep -e '^setup:' -e '^primed:' -e '^connected:' "$OUT" || true
 grep -v -e '^setup:' -e '^primed:' -e '^idle:' -e '^connected:' -e '^registered:' -e '^warm-up over' -e '^measured:' "$OUT" | grep -v '^{' || true
 cpu_report
