@@ -64,7 +64,9 @@ public abstract class ServiceVerticle extends VerticleBase {
         })
         .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
             () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), this::bind))
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        // Vert.x does not call stop() after a failed start: stop the consumers and timers already started here
+        .recover(failure -> stopBackground().transform(ignored -> Future.failedFuture(failure)));
   }
 
   @Override

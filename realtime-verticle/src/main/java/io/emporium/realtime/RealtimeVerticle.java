@@ -101,7 +101,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
     vertx.cancelTimer(purger);
     return Future.join(consumers.stream().map(EventConsumer::stop).toList())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
-        .eventually(mailer::close);
+        .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close());
   }
 
   @Override
