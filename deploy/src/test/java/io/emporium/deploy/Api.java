@@ -20,14 +20,21 @@ public final class Api {
   private static final Vertx VERTX = Vertx.vertx();
 
   private final WebClient client;
+  private final String localAddress;
 
-  private Api(WebClient client) {
+  private Api(WebClient client, String localAddress) {
     this.client = client;
+    this.localAddress = localAddress;
   }
 
   static Api connect(int port, String localAddress) {
     return new Api(WebClient.create(VERTX, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(port).setLocalAddress(localAddress)));
+        .setDefaultHost("localhost").setDefaultPort(port).setLocalAddress(localAddress)), localAddress);
+  }
+
+  /** The address this client's requests come from, as the platform sees it. */
+  public String localAddress() {
+    return localAddress;
   }
 
   /** One answer: status, headers and body. */

@@ -4,14 +4,17 @@ import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.db.Database;
+import io.emporium.common.events.AuditTrail;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcServers;
+import io.emporium.edge.audit.AuditLog;
 import io.emporium.edge.cache.CatalogCache;
 import io.emporium.edge.cache.CatalogCacheInvalidation;
 import io.emporium.edge.http.AccountRoutes;
+import io.emporium.edge.http.AdminAuditRoutes;
 import io.emporium.edge.http.AdminReportRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
@@ -96,6 +99,7 @@ public final class EdgeVerticle extends VerticleBase {
   private OutboxRelay relay;
   private CatalogCache catalogCache;
   private EventConsumer catalogEvents;
+  private EventConsumer auditEvents;
   private HttpServer server;
 
   public EdgeVerticle(EmporiumConfig config, PrometheusMeterRegistry registry) {
@@ -138,15 +142,19 @@ public final class EdgeVerticle extends VerticleBase {
           catalogEvents = new EventConsumer(vertx, pool, "identity", "edge-catalog-cache", config.kafkaBootstrapServers,
               CatalogCacheInvalidation.TOPIC, (tx, eventId, type, key, value) -> invalidation.apply(value));
 
+          AuditLog auditLog = new AuditLog(pool);
+          auditEvents = new EventConsumer(vertx, pool, "identity", "edge-audit-log", config.kafkaBootstrapServers,
+              AuditTrail.TOPIC, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
+
           UserStore users = new UserStore(pool);
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
               new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new AuthThrottle(redis, config.loginLimits),
               config.refreshTokenTtl);
-          Router router = router(identity, users);
+          Router router = router(identity, users, auditLog);
           Future<Boolean> admin = config.adminEmail == null
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
-          return admin.compose(created -> catalogEvents.start().map(created)).compose(created -> {
+          return admin.compose(created -> catalogEvents.start().compose(v -> auditEvents.start()).map(created)).compose(created -> {
             if (created) {
               LOG.info("created the bootstrap admin {}", config.adminEmail);
             }
@@ -160,7 +168,7 @@ public final class EdgeVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  private Router router(IdentityService identity, UserStore users) {
+  private Router router(IdentityService identity, UserStore users, AuditLog auditLog) {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
     if (!config.corsAllowedOrigins.isEmpty()) {
@@ -213,6 +221,7 @@ public final class EdgeVerticle extends VerticleBase {
     new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
+    new AdminAuditRoutes(auditLog).mount(api);
     new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
     router.route("/api/v1/*").subRouter(api);
@@ -240,6 +249,7 @@ public final class EdgeVerticle extends VerticleBase {
     Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return draining
         .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
+        .eventually(() -> auditEvents == null ? Future.succeededFuture() : auditEvents.stop())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
         .eventually(() -> catalogGrpc == null ? Future.succeededFuture() : catalogGrpc.close())

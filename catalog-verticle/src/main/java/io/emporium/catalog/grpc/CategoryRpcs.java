@@ -58,7 +58,7 @@ public final class CategoryRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    return categories.save(id, request.getName().strip(), request.getSlug(), parent);
+    return categories.save(caller, id, request.getName().strip(), request.getSlug(), parent);
   }
 
   Future<DeleteCategoryResult> deleteCategory(CallContext caller, DeleteCategoryRequest request) {
@@ -67,6 +67,6 @@ public final class CategoryRpcs {
     if (id == null) {
       return Future.failedFuture(ApiProblem.notFound("No category " + request.getCategoryId() + "."));
     }
-    return categories.delete(id).map(DeleteCategoryResult.getDefaultInstance());
+    return categories.delete(caller, id).map(DeleteCategoryResult.getDefaultInstance());
   }
 }

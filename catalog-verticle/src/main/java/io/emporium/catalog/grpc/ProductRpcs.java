@@ -79,7 +79,7 @@ public final class ProductRpcs {
     }
     return products.find(id).compose(found -> {
       Product p = found.orElseThrow(() -> missing);
-      return products.review(id, request.getApprove() ? "active" : "draft", request.getApprove() ? null : reason)
+      return products.review(caller, id, request.getApprove() ? "active" : "draft", request.getApprove() ? null : reason)
           .compose(done -> done
               ? products.find(id).map(Optional::get)
               : Future.failedFuture(ApiProblem.conflict("The product is " + p.getStatus() + ", not pending_review.")));
@@ -97,7 +97,7 @@ public final class ProductRpcs {
       if (!errors.isEmpty()) {
         return Future.failedFuture(ApiProblem.invalid(errors));
       }
-      return settings.get().compose(s -> products.update(UUID.fromString(current.getId()), current.getStatus(),
+      return settings.get().compose(s -> products.update(caller, current,
               change.getFieldsList().contains("status")
                   ? ProductRules.changedStatus(current.getStatus(), merged.getStatus(), caller.isAdmin(), s.getProductApprovalRequired())
                   : current.getStatus(),
@@ -109,7 +109,7 @@ public final class ProductRpcs {
   Future<DeleteProductResult> deleteProduct(CallContext caller, DeleteProductRequest request) {
     caller.requireRole("seller", "admin");
     return owned(products, caller, request.getProductId())
-        .compose(p -> products.softDelete(UUID.fromString(p.getId())))
+        .compose(p -> products.softDelete(caller, p))
         .map(deleted -> {
           if (!deleted) {
             throw ApiProblem.notFound("No product " + request.getProductId() + ".");
@@ -190,7 +190,7 @@ public final class ProductRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    return settings.get().compose(s -> products.create(seller,
+    return settings.get().compose(s -> products.create(caller, seller,
         ProductRules.initialStatus(draft.getStatus(), caller.isAdmin(), s.getProductApprovalRequired()), draft));
   }
 

@@ -25,7 +25,7 @@ public final class SettingsRpcs {
       if (changed.getLowStockThreshold() < 0 || changed.getLowStockThreshold() > MAX_THRESHOLD) {
         return Future.failedFuture(ApiProblem.invalid("lowStockThreshold", "must be an integer from 0 to " + MAX_THRESHOLD));
       }
-      return settings.put(changed);
+      return settings.put(caller, changed);
     });
   }
 }

@@ -2,9 +2,12 @@ package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.CategoryRules;
 import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.common.events.AuditTrail;
+import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Category;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -39,6 +42,7 @@ public final class CategoryStore {
   private final Pool pool;
 
   private final CatalogEvents events;
+  private final AuditTrail audit = new AuditTrail("catalog");
 
   public CategoryStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
@@ -58,11 +62,13 @@ public final class CategoryStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCategory(rows.iterator().next())));
   }
 
-  /** Creates ({@code id} null) or replaces a category, refusing unknown parents and cycles. */
-  public Future<Category> save(UUID id, String name, String slug, UUID parentId) {
+  /** Creates ({@code id} null) or replaces a category, refusing unknown parents and cycles; audited. */
+  public Future<Category> save(CallContext caller, UUID id, String name, String slug, UUID parentId) {
     return pool.withTransaction(tx -> tx.query(LOCK_TREE).execute()
-        .compose(locked -> parents(tx))
-        .compose(parentOf -> {
+        .compose(locked -> id == null ? Future.succeededFuture(Optional.<Category>empty())
+            : tx.preparedQuery(ONE).execute(Tuple.of(id)).map(rows -> rows.size() == 0
+                ? Optional.<Category>empty() : Optional.of(toCategory(rows.iterator().next()))))
+        .compose(before -> parents(tx).compose(parentOf -> {
           if (id != null && !parentOf.containsKey(id)) {
             return Future.failedFuture(ApiProblem.notFound("No category " + id + "."));
           }
@@ -76,29 +82,37 @@ public final class CategoryStore {
           }
           Tuple args = Tuple.of(categoryId, name, slug, parentId);
           return tx.preparedQuery(id == null ? INSERT : UPDATE).execute(args)
-              .compose(rows -> events.categoryChanged(tx, categoryId).map(toCategory(rows.iterator().next())));
-        }))
+              .map(rows -> toCategory(rows.iterator().next()))
+              .compose(saved -> events.categoryChanged(tx, categoryId)
+                  .compose(v -> audit.record(tx, caller, id == null ? "category.created" : "category.updated", "category",
+                      categoryId.toString(), before.map(CategoryStore::auditFields).orElse(null), auditFields(saved)))
+                  .map(saved));
+        })))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiProblem.conflict("Another category already has the slug '" + slug + "'.")
             : e));
   }
 
-  /** Deletes an empty category; 409 while it has subcategories or products. */
-  public Future<Void> delete(UUID id) {
+  /** Deletes an empty category, audited; 409 while it has subcategories or products. */
+  public Future<Void> delete(CallContext caller, UUID id) {
     Future<Void> deleted = pool.withTransaction(tx -> tx.query(LOCK_TREE).execute()
         .compose(locked -> tx.preparedQuery(ONE).execute(Tuple.of(id)))
-        .compose(found -> found.size() == 0
-            ? Future.failedFuture(ApiProblem.notFound("No category " + id + "."))
-            : tx.preparedQuery(USAGE).execute(Tuple.of(id)))
-        .compose(usage -> {
-          Row u = usage.iterator().next();
-          if (u.getLong("children") > 0 || u.getLong("products") > 0) {
-            return Future.failedFuture(ApiProblem.conflict("The category still has " + u.getLong("children")
-                + " subcategories and " + u.getLong("products") + " products; move or delete them first."));
+        .compose(found -> {
+          if (found.size() == 0) {
+            return Future.failedFuture(ApiProblem.notFound("No category " + id + "."));
           }
-          return tx.preparedQuery(FORGET_DELETED_PRODUCTS).execute(Tuple.of(id))
-              .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(id)))
-              .compose(v -> events.categoryChanged(tx, id));
+          Category before = toCategory(found.iterator().next());
+          return tx.preparedQuery(USAGE).execute(Tuple.of(id)).compose(usage -> {
+            Row u = usage.iterator().next();
+            if (u.getLong("children") > 0 || u.getLong("products") > 0) {
+              return Future.failedFuture(ApiProblem.conflict("The category still has " + u.getLong("children")
+                  + " subcategories and " + u.getLong("products") + " products; move or delete them first."));
+            }
+            return tx.preparedQuery(FORGET_DELETED_PRODUCTS).execute(Tuple.of(id))
+                .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(id)))
+                .compose(v -> events.categoryChanged(tx, id))
+                .compose(v -> audit.record(tx, caller, "category.deleted", "category", id.toString(), auditFields(before), null));
+          });
         }));
     // a product may take the category between the count and the delete
     return deleted.recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
@@ -112,6 +126,11 @@ public final class CategoryStore {
       rows.forEach(r -> parentOf.put(r.getUUID("id"), r.getUUID("parent_id")));
       return parentOf;
     });
+  }
+
+  private static JsonObject auditFields(Category c) {
+    return new JsonObject().put("name", c.getName()).put("slug", c.getSlug())
+        .put("parentId", c.getParentId().isEmpty() ? null : c.getParentId());
   }
 
   private static Category toCategory(Row r) {

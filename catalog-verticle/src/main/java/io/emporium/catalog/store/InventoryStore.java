@@ -2,6 +2,7 @@ package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.StockLevels;
 import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.InventoryLevel;
@@ -9,6 +10,7 @@ import io.emporium.proto.catalog.v1.LowStockList;
 import io.emporium.proto.catalog.v1.LowStockVariant;
 import io.emporium.proto.events.v1.StockChanged;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -37,13 +39,14 @@ public final class InventoryStore {
 
   private final Pool pool;
   private final CatalogEvents events;
+  private final AuditTrail audit = new AuditTrail("catalog");
 
   public InventoryStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
     this.events = events;
   }
 
-  /** Applies an absolute ({@code available}) or relative ({@code delta}) change by the variant's seller or an admin. */
+  /** Applies an absolute ({@code available}) or relative ({@code delta}) change by the variant's seller or an admin, audited. */
   public Future<InventoryLevel> adjust(CallContext caller, String sku, Integer available, Integer delta) {
     UUID actor = caller.requireRole("seller", "admin");
     return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(sku)).compose(rows -> {
@@ -68,6 +71,10 @@ public final class InventoryStore {
       return tx.preparedQuery(SET_STOCK).execute(Tuple.of(sku, newStock))
           .compose(x -> tx.preparedQuery(RECORD).execute(Tuple.of(sku, actor, caller.role(),
               available != null ? "set" : "delta", before, after)))
+          .compose(x -> audit.record(tx, caller, "inventory.adjusted", "sku", sku,
+              new JsonObject().put("productId", productId.toString()).put("stock", stock).put("available", before),
+              new JsonObject().put("productId", productId.toString()).put("stock", newStock).put("available", after)
+                  .put(available != null ? "setAvailable" : "delta", available != null ? available : delta)))
           .compose(x -> StockLevels.crossing(before, after, threshold)
               .map(c -> c == StockLevels.Crossing.FELL_TO_LOW
                   ? events.stockLow(tx, productId, change) : events.backInStock(tx, productId, change))

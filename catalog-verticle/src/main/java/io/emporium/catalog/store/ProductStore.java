@@ -2,6 +2,8 @@ package io.emporium.catalog.store;
 
 import io.emporium.catalog.events.CatalogEvents;
 import io.emporium.common.Cursor;
+import io.emporium.common.events.AuditTrail;
+import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Image;
 import io.emporium.proto.catalog.v1.Product;
@@ -11,6 +13,7 @@ import io.emporium.proto.catalog.v1.Rating;
 import io.emporium.proto.catalog.v1.Variant;
 import io.emporium.proto.catalog.v1.VariantDraft;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Products and their variants in the {@code catalog} schema. */
 public final class ProductStore {
@@ -79,6 +83,7 @@ public final class ProductStore {
 
   private final Pool pool;
   private final CatalogEvents events;
+  private final AuditTrail audit = new AuditTrail("catalog");
 
   public ProductStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
@@ -95,8 +100,8 @@ public final class ProductStore {
     return load(pool, ids);
   }
 
-  /** Saves a new product, its variants (or one default variant) and its image URLs in one transaction. */
-  public Future<Product> create(UUID sellerId, String status, ProductDraft d) {
+  /** Saves a new product, its variants (or one default variant) and its image URLs in one transaction, audited. */
+  public Future<Product> create(CallContext caller, UUID sellerId, String status, ProductDraft d) {
     UUID id = UUID.randomUUID();
     List<VariantDraft> variants = d.getVariantsCount() > 0 ? d.getVariantsList()
         : List.of(VariantDraft.newBuilder().setSku(defaultSku(id)).setStock(d.hasStock() ? d.getStock() : 0).build());
@@ -122,7 +127,8 @@ public final class ProductStore {
             })
             .compose(inserted -> events.productChanged(tx, id, "created"))
             .compose(inserted -> load(tx, List.of(id)))
-            .map(created -> created.get(0)))
+            .compose(created -> audit.record(tx, caller, "product.created", "product", id.toString(), null,
+                auditFields(created.get(0), true)).map(created.get(0))))
         .recover(e -> Future.failedFuture(translate(e)));
   }
 
@@ -130,14 +136,20 @@ public final class ProductStore {
    * Replaces a product's own fields with those of {@code d}, and its variants too when {@code withVariants},
    * provided its status is still {@code readStatus}; empty when it is gone, 409 when a review changed it meanwhile.
    */
-  public Future<Optional<Product>> update(UUID id, String readStatus, String status, ProductDraft d, boolean withVariants) {
+  public Future<Optional<Product>> update(CallContext caller, Product current, String status, ProductDraft d, boolean withVariants) {
+    UUID id = UUID.fromString(current.getId());
+    String readStatus = current.getStatus();
     Tuple args = Tuple.of(id, d.getName().strip(), d.getDescription(), d.getCategoryId().isEmpty() ? null : UUID.fromString(d.getCategoryId()),
         d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status)
         .addValue(readStatus);
     return pool.withTransaction(tx -> tx.preparedQuery(UPDATE).execute(args).compose(rows ->
             rows.rowCount() == 0 ? Future.succeededFuture(rows)
                 : (withVariants ? replaceVariants(tx, id, d.getVariantsList()) : Future.<Void>succeededFuture())
-                    .compose(v -> events.productChanged(tx, id, "updated")).map(rows)))
+                    .compose(v -> events.productChanged(tx, id, "updated"))
+                    .compose(v -> load(tx, List.of(id)))
+                    .compose(after -> audit.record(tx, caller, "product.updated", "product", id.toString(),
+                        auditFields(current, withVariants), auditFields(after.get(0), withVariants)))
+                    .map(rows)))
         .recover(e -> Future.failedFuture(translate(e)))
         .compose(rows -> rows.rowCount() == 1 ? find(id) : find(id).map(now -> {
           if (now.isPresent()) {
@@ -201,21 +213,39 @@ public final class ProductStore {
     return pool.preparedQuery(PENDING).execute(args).compose(rows -> page(rows, limit, "updated_at"));
   }
 
-  /** Moves a pending product to {@code status}; false when it is not pending (any more). */
-  public Future<Boolean> review(UUID id, String status, String note) {
-    return changed(id, "reviewed", REVIEW, Tuple.of(id, status, note));
+  /** An admin moves a pending product to {@code status} (approved: active, rejected: draft); false when it is not pending (any more). */
+  public Future<Boolean> review(CallContext caller, UUID id, String status, String note) {
+    return changed(id, "reviewed", REVIEW, Tuple.of(id, status, note), tx -> audit.record(tx, caller,
+        status.equals("active") ? "product.approved" : "product.rejected", "product", id.toString(),
+        new JsonObject().put("status", "pending_review"), new JsonObject().put("status", status).put("reviewNote", note)));
   }
 
   /** Soft delete: the product leaves every listing but stays for past orders; false when already gone. */
-  public Future<Boolean> softDelete(UUID id) {
-    return changed(id, "deleted", SOFT_DELETE, Tuple.of(id));
+  public Future<Boolean> softDelete(CallContext caller, Product current) {
+    UUID id = UUID.fromString(current.getId());
+    return changed(id, "deleted", SOFT_DELETE, Tuple.of(id), tx -> audit.record(tx, caller, "product.deleted", "product",
+        id.toString(), new JsonObject().put("status", current.getStatus()), new JsonObject().put("status", "archived")));
   }
 
-  /** Runs a one-row change of a product and announces it in the same transaction; false when no row changed. */
-  private Future<Boolean> changed(UUID id, String reason, String sql, Tuple args) {
+  /** Runs a one-row change of a product, announces and audits it in the same transaction; false when no row changed. */
+  private Future<Boolean> changed(UUID id, String reason, String sql, Tuple args, Function<SqlConnection, Future<Void>> audited) {
     return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(args).compose(rows -> rows.rowCount() == 1
-        ? events.productChanged(tx, id, reason).map(true)
+        ? events.productChanged(tx, id, reason).compose(v -> audited.apply(tx)).map(true)
         : Future.succeededFuture(false)));
+  }
+
+  /** What the audit log keeps of a product: the fields that steer money and stock, and the variants when asked. */
+  private static JsonObject auditFields(Product p, boolean withVariants) {
+    JsonObject fields = new JsonObject().put("name", p.getName()).put("price", p.getPrice()).put("currency", p.getCurrency())
+        .put("status", p.getStatus()).put("categoryId", p.getCategoryId().isEmpty() ? null : p.getCategoryId())
+        .put("lowStockThreshold", p.hasLowStockThreshold() ? p.getLowStockThreshold() : null);
+    if (withVariants) {
+      JsonArray variants = new JsonArray();
+      p.getVariantsList().forEach(v -> variants.add(new JsonObject().put("sku", v.getSku())
+          .put("price", v.getPrice()).put("stock", v.getStock())));
+      fields.put("variants", variants);
+    }
+    return fields;
   }
 
   /** The seller's products, newest first, a keyset page at a time. */

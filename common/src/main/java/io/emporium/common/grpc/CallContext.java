@@ -7,18 +7,23 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Who is calling and for which request, carried in gRPC metadata from the edge to a service; a
- * signed-in caller's identity travels with a {@link CallerSignature} the service checks.
+ * Who is calling, from which client address and for which request, carried in gRPC metadata from the
+ * edge to a service; a signed-in caller's identity travels with a {@link CallerSignature} the service checks.
  */
-public record CallContext(String requestId, String userId, String role) {
+public record CallContext(String requestId, String userId, String role, String clientAddress) {
 
   static final String REQUEST_ID = "x-request-id";
   static final String CALLER_ID = "x-caller-id";
   static final String CALLER_ROLE = "x-caller-role";
   static final String CALLER_SIGNATURE = "x-caller-signature";
+  static final String CLIENT_ADDRESS = "x-client-address";
 
   /** The role of a service calling another on its own behalf (a saga step, a sweeper). */
   public static final String SERVICE_ROLE = "service";
+
+  public CallContext(String requestId, String userId, String role) {
+    this(requestId, userId, role, null);
+  }
 
   public static CallContext anonymous(String requestId) {
     return new CallContext(requestId, null, null);
@@ -54,6 +59,9 @@ public record CallContext(String requestId, String userId, String role) {
     if (requestId != null) {
       metadata.set(REQUEST_ID, requestId);
     }
+    if (clientAddress != null) {
+      metadata.set(CLIENT_ADDRESS, clientAddress);
+    }
     if (userId != null) {
       metadata.set(CALLER_ID, userId);
       metadata.set(CALLER_ROLE, role);
@@ -63,7 +71,8 @@ public record CallContext(String requestId, String userId, String role) {
 
   /** The caller the metadata names; null when it names one without a valid signature. */
   static CallContext readFrom(MultiMap metadata, CallerSignature signature) {
-    CallContext caller = new CallContext(metadata.get(REQUEST_ID), metadata.get(CALLER_ID), metadata.get(CALLER_ROLE));
+    CallContext caller = new CallContext(metadata.get(REQUEST_ID), metadata.get(CALLER_ID), metadata.get(CALLER_ROLE),
+        metadata.get(CLIENT_ADDRESS));
     if (caller.userId == null) {
       return caller.role == null ? caller : null;
     }

@@ -9,7 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Proves that a caller identity in gRPC metadata was put there by the edge: an HMAC over the
- * request id, user and role, keyed from the platform secret every process shares.
+ * request id, user, role and client address, keyed from the platform secret every process shares.
  */
 public final class CallerSignature {
   private final SecretKeySpec key;
@@ -29,7 +29,7 @@ public final class CallerSignature {
   }
 
   private static String text(CallContext c) {
-    return c.requestId() + "\n" + c.userId() + "\n" + c.role();
+    return c.requestId() + "\n" + c.userId() + "\n" + c.role() + "\n" + c.clientAddress();
   }
 
   private static byte[] hmac(SecretKeySpec key, String text) {

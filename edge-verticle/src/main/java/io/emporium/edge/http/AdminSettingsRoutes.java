@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /** {@code /admin/settings}: store-wide settings, kept by the services they steer (the catalog's, so far). */
 public final class AdminSettingsRoutes {
@@ -24,6 +25,7 @@ public final class AdminSettingsRoutes {
 
   Future<Reply> get(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
+    Paging.params(ctx, Set.of());
     return catalog.call(CatalogGrpcClient.GetSettings, GetSettingsRequest.getDefaultInstance(), Authn.callContext(ctx))
         .map(s -> Reply.ok(json(s)));
   }

@@ -64,6 +64,7 @@ public final class AdminUserRoutes {
 
   Future<Reply> get(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
+    Paging.params(ctx, Set.of());
     UUID id = userId(ctx);
     return users.byId(id)
         .map(found -> Reply.ok(found.orElseThrow(() -> noUser(id)).toAdminJson()));
@@ -79,7 +80,7 @@ public final class AdminUserRoutes {
       f.forbid(readOnly, "cannot be changed here");
     }
     f.throwIfInvalid();
-    return identity.changeAccount(admin, id, role, active).map(user -> Reply.ok(user.toAdminJson()));
+    return identity.changeAccount(admin, Authn.callContext(ctx), id, role, active).map(user -> Reply.ok(user.toAdminJson()));
   }
 
   private static UUID userId(RoutingContext ctx) {

@@ -68,7 +68,7 @@ public final class AuthRoutes {
     String email = f.required("email", 254);
     String password = f.secret("password");
     f.throwIfInvalid();
-    return identity.login(EmailAddresses.normalize(email), password, address(ctx))
+    return identity.login(EmailAddresses.normalize(email), password, Authn.callContext(ctx))
         .map(pair -> Reply.ok(pair.toJson()));
   }
 

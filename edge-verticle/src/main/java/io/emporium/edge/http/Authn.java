@@ -66,11 +66,11 @@ public final class Authn {
     return ctx.get(KEY);
   }
 
-  /** The gRPC call context of this request: request id and, when signed in, who is calling. */
+  /** The gRPC call context of this request: request id, client address and, when signed in, who is calling. */
   public static CallContext callContext(RoutingContext ctx) {
     Caller caller = ctx.get(KEY);
     return caller == null
-        ? CallContext.anonymous(RequestIds.of(ctx))
-        : new CallContext(RequestIds.of(ctx), caller.userId().toString(), caller.role());
+        ? new CallContext(RequestIds.of(ctx), null, null, clientAddress(ctx))
+        : new CallContext(RequestIds.of(ctx), caller.userId().toString(), caller.role(), clientAddress(ctx));
   }
 }

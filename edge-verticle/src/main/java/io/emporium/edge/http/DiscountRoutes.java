@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /** {@code /admin/discounts}: discount codes, for admins; the ordering service owns them and their rules. */
 public final class DiscountRoutes {
@@ -27,6 +28,7 @@ public final class DiscountRoutes {
     api.post("/admin/discounts").handler(Endpoint.of(ctx -> save(ctx, "").map(d -> Reply.created(json(d)))));
     api.get("/admin/discounts/:id").handler(Endpoint.of(ctx -> {
       Authn.requireRole(ctx, "admin");
+      Paging.params(ctx, Set.of());
       return ordering.call(OrderingGrpcClient.GetDiscount, DiscountRef.newBuilder().setId(ctx.pathParam("id")).build(),
           Authn.callContext(ctx)).map(d -> Reply.ok(json(d)));
     }));
@@ -38,8 +40,10 @@ public final class DiscountRoutes {
     }));
   }
 
+  /** Every live code at once (there are few): no paging, so no query parameters. */
   Future<Reply> list(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
+    Paging.params(ctx, Set.of());
     return ordering.call(OrderingGrpcClient.ListDiscounts, ListDiscountsRequest.getDefaultInstance(), Authn.callContext(ctx))
         .map(all -> {
           JsonArray items = new JsonArray();

@@ -38,7 +38,8 @@ public record ReportWindow(OffsetDateTime from, OffsetDateTime to) {
     return new ReportWindow(from, to);
   }
 
-  private static OffsetDateTime bound(MultiMap params, String name, boolean endOfDay) {
+  /** One bound read the way report windows read theirs: null when absent, 422 naming it when unreadable. */
+  static OffsetDateTime bound(MultiMap params, String name, boolean endOfDay) {
     if (params.getAll(name).size() > 1) {
       throw ApiProblem.invalid(name, "must be given once");
     }

@@ -1,5 +1,7 @@
 package io.emporium.edge.identity;
 
+import io.emporium.common.events.AuditTrail;
+import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +38,7 @@ public final class IdentityService {
   private final UserStore users;
   private final SessionStore sessions;
   private final IdentityEvents events;
+  private final AuditTrail audit = new AuditTrail("identity");
   private final Passwords passwords;
   private final AccessTokens accessTokens;
   private final AuthThrottle throttle;
@@ -105,8 +108,9 @@ public final class IdentityService {
     });
   }
 
-  public Future<TokenPair> login(String email, String password, String clientAddress) {
-    return throttle.admitLogin(email, clientAddress)
+  /** Signs in; an admin's sign-in is audited. {@code request} carries the request id and client address. */
+  public Future<TokenPair> login(String email, String password, CallContext request) {
+    return throttle.admitLogin(email, request.clientAddress())
         .compose(v -> users.credentials(email))
         .compose(found -> passwords.matches(password, found.map(UserStore.Credentials::passwordHash).orElse(null))
             .compose(ok -> {
@@ -117,15 +121,18 @@ public final class IdentityService {
               if (!user.active()) {
                 return Future.failedFuture(ApiProblem.forbidden("This account is deactivated."));
               }
-              return throttle.loginSucceeded(email).compose(x -> openSession(user));
+              return throttle.loginSucceeded(email).compose(x -> openSession(user, request));
             }));
   }
 
-  private Future<TokenPair> openSession(User user) {
+  private Future<TokenPair> openSession(User user, CallContext request) {
     UUID sessionId = UUID.randomUUID();
     String refresh = Secrets.newToken();
     return pool.withTransaction(tx -> sessions.open(tx, sessionId, user.id())
-            .compose(v -> sessions.addRefreshToken(tx, sessionId, Secrets.sha256(refresh), now().plus(refreshTtl))))
+            .compose(v -> sessions.addRefreshToken(tx, sessionId, Secrets.sha256(refresh), now().plus(refreshTtl)))
+            .compose(v -> !user.isAdmin() ? Future.<Void>succeededFuture()
+                : audit.record(tx, new CallContext(request.requestId(), user.id().toString(), user.role(), request.clientAddress()),
+                    "admin.login", "user", user.id().toString(), null, new JsonObject().put("sessionId", sessionId.toString()))))
         .map(v -> pair(user, sessionId, refresh));
   }
 
@@ -218,8 +225,11 @@ public final class IdentityService {
             claims.sessionId(), claims.expiresAt())));
   }
 
-  /** An admin changes another account's role or active flag; deactivation ends its sessions at once. */
-  public Future<User> changeAccount(Caller admin, UUID userId, String newRole, Boolean newActive) {
+  /**
+   * An admin changes another account's role or active flag, audited; deactivation ends its sessions at once.
+   * {@code request} is the admin's call context (request id, client address).
+   */
+  public Future<User> changeAccount(Caller admin, CallContext request, UUID userId, String newRole, Boolean newActive) {
     if (admin.userId().equals(userId) && (newRole != null && !newRole.equals("admin") || Boolean.FALSE.equals(newActive))) {
       return Future.failedFuture(ApiProblem.conflict("Admins cannot demote or deactivate themselves; ask another admin."));
     }
@@ -238,11 +248,19 @@ public final class IdentityService {
       return guard.compose(ok -> users.setRoleAndActive(tx, userId, role, active)).compose(after -> {
         Future<Void> done = Future.succeededFuture();
         if (!role.equals(before.role())) {
-          done = done.compose(v -> events.roleChanged(tx, after, before.role(), admin.userId()));
+          done = done.compose(v -> events.roleChanged(tx, after, before.role(), admin.userId()))
+              .compose(v -> audit.record(tx, request, "user.role_changed", "user", userId.toString(),
+                  new JsonObject().put("role", before.role()), new JsonObject().put("role", role)));
         }
         if (before.active() && !active) {
           done = done.compose(v -> sessions.revokeAllOf(tx, userId, "deactivated"))
-              .compose(v -> events.deactivated(tx, after, admin.userId()));
+              .compose(v -> events.deactivated(tx, after, admin.userId()))
+              .compose(v -> audit.record(tx, request, "user.deactivated", "user", userId.toString(),
+                  new JsonObject().put("active", true), new JsonObject().put("active", false)));
+        }
+        if (!before.active() && active) {
+          done = done.compose(v -> audit.record(tx, request, "user.reactivated", "user", userId.toString(),
+              new JsonObject().put("active", false), new JsonObject().put("active", true)));
         }
         return done.map(after);
       });

@@ -34,7 +34,7 @@ public final class DiscountRpcs {
     });
     endpoints.unary(OrderingGrpcService.DeleteDiscount, (caller, r) -> {
       caller.requireRole("admin");
-      return discounts.delete(id(r.getId())).map(found -> found.orElseThrow(() -> missing(r.getId())));
+      return discounts.delete(caller, id(r.getId())).map(found -> found.orElseThrow(() -> missing(r.getId())));
     });
     endpoints.unary(OrderingGrpcService.SaveDiscount, this::save);
   }
@@ -51,7 +51,7 @@ public final class DiscountRpcs {
       if (!errors.isEmpty()) {
         return Future.failedFuture(ApiProblem.invalid(errors));
       }
-      return discounts.save(creating ? null : UUID.fromString(current.getId()), merged)
+      return discounts.save(caller, creating ? null : UUID.fromString(current.getId()), merged)
           .map(saved -> saved.orElseThrow(() -> missing(request.getId())));
     });
   }

@@ -2,6 +2,7 @@ package io.emporium.ordering.saga;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.Ids;
+import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
@@ -23,6 +24,8 @@ import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.emporium.proto.payment.v1.RefundReceipt;
 import io.emporium.proto.payment.v1.RefundRequest;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,6 +46,7 @@ public final class OrderLifecycle {
   private final IdempotencyKeys keys;
   private final GrpcCalls catalog;
   private final GrpcCalls payment;
+  private final AuditTrail audit = new AuditTrail("ordering");
 
   public OrderLifecycle(OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls catalog, GrpcCalls payment) {
     this.orders = orders;
@@ -108,14 +112,18 @@ public final class OrderLifecycle {
                   : Future.succeededFuture(order))
               .compose(now -> all ? orders.transition(tx, now, OrderStatus.SHIPPED, null, actor, null) : Future.succeededFuture(now))
               .compose(now -> orders.lock(tx, id))
-              .map(now -> caller.isAdmin() ? now.orElseThrow() : OrderStore.linesOf(now.orElseThrow(), actor));
+              .compose(now -> audited(tx, caller, "order.shipped", order, now.orElseThrow(), new JsonObject()
+                  .put("carrier", request.getCarrier().strip()).put("trackingNumber", request.getTrackingNumber().strip())
+                  .put("sellers", new JsonArray(parts))))
+              .map(now -> caller.isAdmin() ? now : OrderStore.linesOf(now, actor));
         }));
   }
 
   public Future<Order> deliver(CallContext caller, OrderRef ref) {
     UUID me = caller.requireRole("admin");
     return orders.pool().withTransaction(tx -> locked(tx, ref.getId(), o -> true)
-        .compose(order -> orders.transition(tx, order, OrderStatus.DELIVERED, null, me.toString(), null)));
+        .compose(order -> orders.transition(tx, order, OrderStatus.DELIVERED, null, me.toString(), null)
+            .compose(now -> audited(tx, caller, "order.delivered", order, now, null))));
   }
 
   /**
@@ -136,7 +144,7 @@ public final class OrderLifecycle {
                 throw ApiProblem.conflict("Order " + order.getId() + " was paid just now; cancel it again to have it refunded.");
               }
               return o.get();
-            });
+            }).compose(now -> audited(tx, caller, "order.cancelled", order, now, null));
           }
           if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
             return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire()
@@ -145,10 +153,11 @@ public final class OrderLifecycle {
           long left = order.getTotal() - order.getRefunded();
           Future<Void> refunded = left == 0 ? Future.succeededFuture()
               : refund(order, left, "requested_by_customer", "cancel-" + order.getId() + "-" + left, self)
-                  .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()));
+                  .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()).mapEmpty());
           return refunded
               .compose(v -> returnUnshipped(order, self))
-              .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason));
+              .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason))
+              .compose(now -> audited(tx, caller, "order.cancelled", order, now, null));
         }));
   }
 
@@ -201,7 +210,7 @@ public final class OrderLifecycle {
             // refunded in full already (a refund made at Stripe, or one whose order change did not commit): only the move is left
             Future<Void> refunded = left == 0 ? Future.succeededFuture()
                 : refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
-                    .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()));
+                    .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()).mapEmpty());
             return refunded
                 .compose(v -> {
                   if (!full) {
@@ -215,11 +224,23 @@ public final class OrderLifecycle {
                   }
                   return returnUnshipped(order, self)
                       .compose(v2 -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), request.getReason()));
-                });
+                })
+                .compose(now -> audited(tx, caller, "order.refunded", order, now,
+                    new JsonObject().put("amount", amount).put("reason", request.getReason())));
           }))
           .compose(order -> keys.finish(key, order.toByteArray()).map(order))
           .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)));
     });
+  }
+
+  /** Records the act in the audit log: the order's status and refunded total before and after, plus what the act adds. */
+  private Future<Order> audited(SqlConnection tx, CallContext caller, String action, Order before, Order after, JsonObject details) {
+    JsonObject was = new JsonObject().put("status", before.getStatus()).put("refunded", before.getRefunded());
+    JsonObject now = new JsonObject().put("status", after.getStatus()).put("refunded", after.getRefunded());
+    if (details != null) {
+      now.mergeIn(details);
+    }
+    return audit.record(tx, caller, action, "order", before.getId(), was, now).map(after);
   }
 
   /** Puts back on sale what has not left the sellers: the lines of sellers who have not shipped their part. */

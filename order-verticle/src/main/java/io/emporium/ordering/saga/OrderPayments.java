@@ -1,5 +1,6 @@
 package io.emporium.ordering.saga;
 
+import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
@@ -13,6 +14,7 @@ import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.emporium.proto.payment.v1.PaymentOutcome;
 import io.emporium.proto.payment.v1.RefundRequest;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class OrderPayments {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPayments.class);
   public static final String SERVICE = "ordering";
+  /** Who acted when a refund was made in Stripe's dashboard: no user of ours. */
+  private static final CallContext STRIPE = new CallContext(null, null, "stripe");
+  private final AuditTrail audit = new AuditTrail("ordering");
   private final OrderStore orders;
   private final GrpcCalls catalog;
   private final GrpcCalls payment;
@@ -115,7 +120,11 @@ public final class OrderPayments {
   public Future<Void> refunded(SqlConnection tx, UUID orderId, String paymentIntentId, String refundId, long amount) {
     return orders.lock(tx, orderId).compose(found -> found.isEmpty() || !found.get().getPaymentIntentId().equals(paymentIntentId)
         ? Future.succeededFuture()
-        : orders.addRefund(tx, found.get(), refundId, amount));
+        : orders.addRefund(tx, found.get(), refundId, amount).compose(counted -> !counted ? Future.<Void>succeededFuture()
+            // a refund of ours was counted when we made it: counted only now, it was made at Stripe, outside this platform
+            : audit.record(tx, STRIPE, "order.refunded_at_stripe", "order", orderId.toString(),
+                new JsonObject().put("refunded", found.get().getRefunded()),
+                new JsonObject().put("refunded", found.get().getRefunded() + amount).put("amount", amount).put("refundId", refundId))));
   }
 
   /** A full refund, once per PaymentIntent; {@code reason} is Stripe's ({@code duplicate}) or empty. */

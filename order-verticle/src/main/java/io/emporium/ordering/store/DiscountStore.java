@@ -1,11 +1,15 @@
 package io.emporium.ordering.store;
 
+import io.emporium.common.events.AuditTrail;
+import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.ordering.v1.Discount;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,6 +25,7 @@ public final class DiscountStore {
       id, code, type, value, currency, min_subtotal, starts_at, ends_at, max_uses, per_user_limit, uses, created_at""";
   private static final String LIST = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE deleted_at IS NULL ORDER BY created_at DESC, id";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE id = $1 AND deleted_at IS NULL";
+  private static final String LOCK = BY_ID + " FOR UPDATE";
   private static final String BY_CODE = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE code = $1 AND deleted_at IS NULL";
   private static final String INSERT = """
       INSERT INTO ordering.discounts (id, code, type, value, currency, min_subtotal, starts_at, ends_at, max_uses, per_user_limit)
@@ -33,6 +38,7 @@ public final class DiscountStore {
   private static final String USES_BY = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
 
   private final Pool pool;
+  private final AuditTrail audit = new AuditTrail("ordering");
 
   public DiscountStore(Pool pool) {
     this.pool = pool;
@@ -54,13 +60,19 @@ public final class DiscountStore {
     return pool.preparedQuery(BY_CODE).execute(Tuple.of(code)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(discount(rows.iterator().next())));
   }
 
-  /** Creates ({@code id} null) or replaces a code's settings; 409 when another live code has the same text. */
-  public Future<Optional<Discount>> save(UUID id, Discount d) {
-    Tuple args = Tuple.of(id == null ? UUID.randomUUID() : id, d.getCode(), d.getType(), d.getValue(), d.getCurrency(), d.getMinSubtotal())
+  /** Creates ({@code id} null) or replaces a code's settings, audited; 409 when another live code has the same text. */
+  public Future<Optional<Discount>> save(CallContext caller, UUID id, Discount d) {
+    UUID discountId = id == null ? UUID.randomUUID() : id;
+    Tuple args = Tuple.of(discountId, d.getCode(), d.getType(), d.getValue(), d.getCurrency(), d.getMinSubtotal())
         .addValue(time(d.getStartsAt())).addValue(time(d.getEndsAt()))
         .addValue(d.hasMaxUses() ? d.getMaxUses() : null).addValue(d.hasPerUserLimit() ? d.getPerUserLimit() : null);
-    return pool.preparedQuery(id == null ? INSERT : UPDATE).execute(args)
-        .map(rows -> rows.size() == 0 ? Optional.<Discount>empty() : Optional.of(discount(rows.iterator().next())))
+    return pool.withTransaction(tx -> (id == null ? Future.succeededFuture(Optional.<Discount>empty())
+            : tx.preparedQuery(LOCK).execute(Tuple.of(id)).map(DiscountStore::first))
+        .compose(before -> id != null && before.isEmpty() ? Future.succeededFuture(Optional.<Discount>empty())
+            : tx.preparedQuery(id == null ? INSERT : UPDATE).execute(args).map(DiscountStore::first)
+                .compose(saved -> audit.record(tx, caller, id == null ? "discount.created" : "discount.updated", "discount",
+                    discountId.toString(), before.map(DiscountStore::auditFields).orElse(null), auditFields(saved.orElseThrow()))
+                    .map(saved))))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiProblem.conflict("Another discount already has the code " + d.getCode() + ".")
             : e instanceof PgException pg2 && "23514".equals(pg2.getSqlState())
@@ -68,8 +80,26 @@ public final class DiscountStore {
                 : e));
   }
 
-  public Future<Optional<Discount>> delete(UUID id) {
-    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(discount(rows.iterator().next())));
+  /** Retires a code, audited; empty when there is no live code with that id. */
+  public Future<Optional<Discount>> delete(CallContext caller, UUID id) {
+    return pool.withTransaction(tx -> tx.preparedQuery(DELETE).execute(Tuple.of(id)).map(DiscountStore::first)
+        .compose(deleted -> deleted.isEmpty() ? Future.succeededFuture(deleted)
+            : audit.record(tx, caller, "discount.deleted", "discount", id.toString(), auditFields(deleted.get()), null)
+                .map(deleted)));
+  }
+
+  private static Optional<Discount> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(discount(rows.iterator().next()));
+  }
+
+  /** What the audit log keeps of a code: its terms (not its running use count). */
+  private static JsonObject auditFields(Discount d) {
+    return new JsonObject().put("code", d.getCode()).put("type", d.getType()).put("value", d.getValue())
+        .put("currency", d.getCurrency()).put("minSubtotal", d.getMinSubtotal())
+        .put("startsAt", d.getStartsAt().isEmpty() ? null : d.getStartsAt())
+        .put("endsAt", d.getEndsAt().isEmpty() ? null : d.getEndsAt())
+        .put("maxUses", d.hasMaxUses() ? d.getMaxUses() : null)
+        .put("perUserLimit", d.hasPerUserLimit() ? d.getPerUserLimit() : null);
   }
 
   /** How often this customer has redeemed the code. */

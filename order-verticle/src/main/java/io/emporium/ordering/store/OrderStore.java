@@ -242,16 +242,16 @@ public final class OrderStore {
   }
 
   /**
-   * Counts a Stripe refund of the order's payment once, however often it is reported; 409 if it would take the
-   * refunded total past what was paid.
+   * Counts a Stripe refund of the order's payment once, however often it is reported (true the time it is counted);
+   * 409 if it would take the refunded total past what was paid.
    */
-  public Future<Void> addRefund(SqlConnection tx, Order order, String stripeRefundId, long amount) {
+  public Future<Boolean> addRefund(SqlConnection tx, Order order, String stripeRefundId, long amount) {
     UUID orderId = UUID.fromString(order.getId());
     return tx.preparedQuery(RECORD_REFUND).execute(Tuple.of(stripeRefundId, orderId, amount)).compose(recorded -> recorded.rowCount() == 0
-        ? Future.succeededFuture()
+        ? Future.succeededFuture(false)
         : tx.preparedQuery(ADD_REFUND).execute(Tuple.of(orderId, amount)).compose(added -> added.rowCount() == 1
-            ? events.refunded(tx, order, stripeRefundId, amount, added.iterator().next().getLong("refunded"))
-            : Future.failedFuture(ApiProblem.conflict("Refund " + stripeRefundId + " would take order " + orderId + " past what was paid."))));
+            ? events.refunded(tx, order, stripeRefundId, amount, added.iterator().next().getLong("refunded")).map(true)
+            : Future.<Boolean>failedFuture(ApiProblem.conflict("Refund " + stripeRefundId + " would take order " + orderId + " past what was paid."))));
   }
 
   /** Orders holding a seller's items (paid at least), newest first, each showing only that seller's lines. */
