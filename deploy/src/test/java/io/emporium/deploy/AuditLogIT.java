@@ -4,6 +4,7 @@ import static io.emporium.deploy.Checkouts.paidOrder;
 import static io.emporium.deploy.Checkouts.product;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.stripe.param.RefundCreateParams;
 import io.emporium.proto.events.v1.AuditRecorded;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -106,6 +107,10 @@ class AuditLogIT {
     assertThat(all).extracting(e -> e.getString("action"))
         .as("newest first").containsExactly("user.reactivated", "user.deactivated", "user.role_changed");
 
+    JsonObject bootstrapped = items(api.get(AUDIT + "?action=user.admin_bootstrapped&target=" + adminId, admin)).get(0);
+    assertThat(bootstrapped.getJsonObject("actor")).isEqualTo(new JsonObject().putNull("id").put("role", "service"));
+    assertThat(bootstrapped.getJsonObject("after").getString("role")).isEqualTo("admin");
+
     String login = "audit-it-" + UUID.randomUUID();
     Api.Response signedIn = api.send(HttpMethod.POST, "/api/v1/auth/login", null, new JsonObject()
         .put("email", TestPlatform.ADMIN_EMAIL).put("password", TestPlatform.ADMIN_PASSWORD), Map.of("X-Request-Id", login));
@@ -204,6 +209,16 @@ class AuditLogIT {
         .containsExactly("discount.deleted", "discount.updated", "discount.created");
 
     Checkouts.Paid paid = paidOrder(api, product(api, 8_000, 5), 1);
+    // refunded in Stripe's dashboard: no user of ours did it, and the log says so
+    String intent = TestPlatform.db().preparedQuery("SELECT payment_intent_id FROM ordering.orders WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(paid.id()))).await().iterator().next().getString(0);
+    Checkouts.emulator().v1().refunds().create(RefundCreateParams.builder().setPaymentIntent(intent).setAmount(300L).build());
+    JsonObject atStripe = entriesOf(api, admin, paid.id(), 1).get(0);
+    assertThat(atStripe.getString("action")).isEqualTo("order.refunded_at_stripe");
+    assertThat(atStripe.getJsonObject("actor")).isEqualTo(new JsonObject().putNull("id").put("role", "stripe"));
+    assertThat(atStripe.getJsonObject("before")).isEqualTo(new JsonObject().put("refunded", 0L));
+    assertThat(atStripe.getJsonObject("after").getLong("refunded")).isEqualTo(300L);
+
     String refund = "audit-it-" + UUID.randomUUID();
     Api.Response refunded = api.send(HttpMethod.POST, "/api/v1/orders/" + paid.id() + "/refund", admin,
         new JsonObject().put("amount", 1_500).put("reason", "late delivery"),
@@ -212,8 +227,8 @@ class AuditLogIT {
     JsonObject money = entryOf(api, admin, paid.id(), refund);
     assertThat(money.getString("action")).isEqualTo("order.refunded");
     assertThat(money.getString("service")).isEqualTo("ordering");
-    assertThat(money.getJsonObject("before")).isEqualTo(new JsonObject().put("status", "paid").put("refunded", 0L));
-    assertThat(money.getJsonObject("after")).isEqualTo(new JsonObject().put("status", "paid").put("refunded", 1_500L)
+    assertThat(money.getJsonObject("before")).isEqualTo(new JsonObject().put("status", "paid").put("refunded", 300L));
+    assertThat(money.getJsonObject("after")).isEqualTo(new JsonObject().put("status", "paid").put("refunded", 1_800L)
         .put("amount", 1_500L).put("reason", "late delivery"));
     assertActor(api, money, adminId, "admin");
 
@@ -223,6 +238,9 @@ class AuditLogIT {
     assertThat(cancelled.getString("action")).isEqualTo("order.cancelled");
     assertThat(cancelled.getJsonObject("after")).isEqualTo(new JsonObject().put("status", "cancelled").put("refunded", 8_000L));
     assertActor(api, cancelled, paid.buyer().id(), "customer");
+    // our own refunds come back as Stripe webhooks too; they are not logged a second time as made at Stripe
+    assertThat(entriesOf(api, admin, paid.id(), 3)).extracting(e -> e.getString("action"))
+        .containsExactly("order.cancelled", "order.refunded", "order.refunded_at_stripe");
   }
 
   @Test

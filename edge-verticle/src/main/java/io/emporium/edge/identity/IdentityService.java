@@ -267,7 +267,7 @@ public final class IdentityService {
     }));
   }
 
-  /** Creates the bootstrap admin when no account with that email exists yet. */
+  /** Creates the bootstrap admin when no account with that email exists yet; audited, as every new admin is. */
   public Future<Boolean> bootstrapAdmin(String email, String password) {
     return users.credentials(email).compose(existing -> existing.isPresent()
         ? Future.succeededFuture(false)
@@ -275,7 +275,11 @@ public final class IdentityService {
             // announced like any registration, so the realtime service knows where admins' mail goes
             .compose(created -> created.isEmpty()
                 ? Future.succeededFuture(false)
-                : events.registered(tx, created.get()).map(true)))));
+                : events.registered(tx, created.get())
+                    .compose(v -> audit.record(tx, new CallContext(null, null, CallContext.SERVICE_ROLE), "user.admin_bootstrapped",
+                        "user", created.get().id().toString(), null,
+                        new JsonObject().put("email", email).put("role", "admin").put("source", "ADMIN_EMAIL")))
+                    .map(true)))));
   }
 
   private TokenPair pair(User user, UUID sessionId, String refreshToken) {
