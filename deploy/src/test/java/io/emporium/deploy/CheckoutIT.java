@@ -381,6 +381,15 @@ class CheckoutIT {
     JsonObject order = api.get("/api/v1/orders/" + s.getString("orderId"), buyer.accessToken()).json();
     assertThat(order.getString("status")).isEqualTo("paid");
     assertThat(stock(p.sku()).getInteger("stock")).as("sold once").isEqualTo(4);
+    // money the platform gave back on its own is in the audit log, as the platform's act
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    Api.Response audit = api.await(SETTLED, () -> api.get("/api/v1/admin/audit?action=order.refunded_automatically&target="
+        + s.getString("orderId"), admin), r -> r.status() == 200 && !r.json().getJsonArray("items").isEmpty());
+    JsonObject entry = audit.json().getJsonArray("items").getJsonObject(0);
+    assertThat(entry.getJsonObject("actor").getString("role")).isEqualTo("service");
+    assertThat(entry.getJsonObject("after").getString("paymentIntentId")).isEqualTo(intent.json().getString("paymentIntentId"));
+    assertThat(entry.getJsonObject("after").getString("reason")).isEqualTo("duplicate_payment");
+    assertThat(entry.getJsonObject("after").getLong("amount")).isEqualTo(order.getLong("total"));
   }
 
   private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

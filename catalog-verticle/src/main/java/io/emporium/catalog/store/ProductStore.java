@@ -69,6 +69,7 @@ public final class ProductStore {
       UPDATE catalog.products SET name = $2, description = $3, category_id = $4, price = $5, currency = $6,
              low_stock_threshold = $7, status = $8, updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL AND status = $9""";
+  private static final String LOCK_PRODUCT = "SELECT id FROM catalog.products WHERE id = $1 FOR UPDATE";
   private static final String SOFT_DELETE = """
       UPDATE catalog.products SET deleted_at = now(), status = 'archived', updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL""";
@@ -142,14 +143,18 @@ public final class ProductStore {
     Tuple args = Tuple.of(id, d.getName().strip(), d.getDescription(), d.getCategoryId().isEmpty() ? null : UUID.fromString(d.getCategoryId()),
         d.getPrice(), d.getCurrency()).addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null).addValue(status)
         .addValue(readStatus);
-    return pool.withTransaction(tx -> tx.preparedQuery(UPDATE).execute(args).compose(rows ->
+    // an admin making a pending product active approves it, whichever route they took
+    String action = readStatus.equals("pending_review") && status.equals("active") ? "product.approved" : "product.updated";
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_PRODUCT).execute(Tuple.of(id))
+        .compose(locked -> load(tx, List.of(id)))
+        .compose(before -> tx.preparedQuery(UPDATE).execute(args).compose(rows ->
             rows.rowCount() == 0 ? Future.succeededFuture(rows)
                 : (withVariants ? replaceVariants(tx, id, d.getVariantsList()) : Future.<Void>succeededFuture())
                     .compose(v -> events.productChanged(tx, id, "updated"))
                     .compose(v -> load(tx, List.of(id)))
-                    .compose(after -> audit.record(tx, caller, "product.updated", "product", id.toString(),
-                        auditFields(current, withVariants), auditFields(after.get(0), withVariants)))
-                    .map(rows)))
+                    .compose(after -> audit.record(tx, caller, action, "product", id.toString(),
+                        auditFields(before.get(0), withVariants), auditFields(after.get(0), withVariants)))
+                    .map(rows))))
         .recover(e -> Future.failedFuture(translate(e)))
         .compose(rows -> rows.rowCount() == 1 ? find(id) : find(id).map(now -> {
           if (now.isPresent()) {
@@ -234,7 +239,7 @@ public final class ProductStore {
         : Future.succeededFuture(false)));
   }
 
-  /** What the audit log keeps of a product: the fields that steer money and stock, and the variants when asked. */
+  /** What the audit log keeps of a product: the fields that steer money, and the variants when asked (stock is audited by inventory). */
   private static JsonObject auditFields(Product p, boolean withVariants) {
     JsonObject fields = new JsonObject().put("name", p.getName()).put("price", p.getPrice()).put("currency", p.getCurrency())
         .put("status", p.getStatus()).put("categoryId", p.getCategoryId().isEmpty() ? null : p.getCategoryId())
@@ -242,7 +247,7 @@ public final class ProductStore {
     if (withVariants) {
       JsonArray variants = new JsonArray();
       p.getVariantsList().forEach(v -> variants.add(new JsonObject().put("sku", v.getSku())
-          .put("price", v.getPrice()).put("stock", v.getStock())));
+          .put("price", v.getPrice())));
       fields.put("variants", variants);
     }
     return fields;

@@ -54,17 +54,26 @@ public final class AuditLog {
     this.pool = pool;
   }
 
-  /** Appends one {@code audit.events} record; a record seen before is not appended twice. */
+  /**
+   * Appends one {@code audit.events} record; a record seen before is not appended twice. A malformed one (which no
+   * service writes) is logged loudly and skipped: retrying it would stop the whole log behind it.
+   */
   public Future<Void> append(SqlConnection tx, Buffer value) {
-    AuditRecorded e;
+    Tuple row;
     try {
-      e = AuditRecorded.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException ex) {
-      // an unreadable record would block the log forever; it is logged loudly instead
-      LOG.error("skipped an unreadable audit record: {}", ex.getMessage());
+      row = row(AuditRecorded.parseFrom(value.getBytes()));
+    } catch (InvalidProtocolBufferException | RuntimeException ex) {
+      LOG.error("skipped a malformed audit record: {}", ex.toString());
       return Future.succeededFuture();
     }
-    Tuple row = Tuple.tuple()
+    return tx.preparedQuery(APPEND).execute(row).mapEmpty();
+  }
+
+  private static Tuple row(AuditRecorded e) {
+    if (e.getAction().isEmpty() || e.getTargetType().isEmpty() || e.getTargetId().isEmpty() || e.getActorRole().isEmpty()) {
+      throw new IllegalArgumentException("an audit record needs an action, a target and an actor role");
+    }
+    return Tuple.tuple()
         .addValue(UUID.fromString(e.getEventId()))
         .addValue(OffsetDateTime.parse(e.getOccurredAt()))
         .addValue(e.getService())
@@ -77,7 +86,6 @@ public final class AuditLog {
         .addValue(e.getAfter().isEmpty() ? null : new JsonObject(e.getAfter()))
         .addValue(e.getRequestId().isEmpty() ? null : e.getRequestId())
         .addValue(e.getClientAddress().isEmpty() ? null : e.getClientAddress());
-    return tx.preparedQuery(APPEND).execute(row).mapEmpty();
   }
 
   /** Entries matching the filter, newest first, after the cursor. */

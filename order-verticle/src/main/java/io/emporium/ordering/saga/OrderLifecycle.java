@@ -156,8 +156,8 @@ public final class OrderLifecycle {
                   .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()).mapEmpty());
           return refunded
               .compose(v -> returnUnshipped(order, self))
-              .compose(v -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason))
-              .compose(now -> audited(tx, caller, "order.cancelled", order, now, null));
+              .compose(restocked -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason)
+                  .compose(now -> audited(tx, caller, "order.cancelled", order, now, new JsonObject().put("restocked", restocked))));
         }));
   }
 
@@ -206,6 +206,7 @@ public final class OrderLifecycle {
               return Future.failedFuture(ApiProblem.invalid("amount", "is more than is left to refund (" + left + ")"));
             }
             String stripeReason = STRIPE_REASONS.contains(request.getReason()) ? request.getReason() : "";
+            JsonObject details = new JsonObject().put("reason", request.getReason());
             boolean full = amount == left;
             // refunded in full already (a refund made at Stripe, or one whose order change did not commit): only the move is left
             Future<Void> refunded = left == 0 ? Future.succeededFuture()
@@ -222,11 +223,15 @@ public final class OrderLifecycle {
                   if (status == OrderStatus.SHIPPED) {
                     return orders.lock(tx, id).map(o -> o.orElseThrow());
                   }
-                  return returnUnshipped(order, self)
-                      .compose(v2 -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), request.getReason()));
+                  return returnUnshipped(order, self).compose(restocked -> {
+                    details.put("restocked", restocked);
+                    return orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), request.getReason());
+                  });
                 })
-                .compose(now -> audited(tx, caller, "order.refunded", order, now,
-                    new JsonObject().put("amount", amount).put("reason", request.getReason())));
+                // a retry after a lost answer refunds nothing new and moves nothing: there is no new act to log
+                .compose(now -> now.getRefunded() == order.getRefunded() && now.getStatus().equals(order.getStatus())
+                    ? Future.succeededFuture(now)
+                    : audited(tx, caller, "order.refunded", order, now, details.put("amount", now.getRefunded() - order.getRefunded())));
           }))
           .compose(order -> keys.finish(key, order.toByteArray()).map(order))
           .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)));
@@ -243,15 +248,15 @@ public final class OrderLifecycle {
     return audit.record(tx, caller, action, "order", before.getId(), was, now).map(after);
   }
 
-  /** Puts back on sale what has not left the sellers: the lines of sellers who have not shipped their part. */
-  private Future<Void> returnUnshipped(Order order, CallContext self) {
+  /** Puts back on sale what has not left the sellers: the lines of sellers who have not shipped their part; their skus. */
+  private Future<JsonArray> returnUnshipped(Order order, CallContext self) {
     Set<String> shipped = new LinkedHashSet<>(order.getShipmentsList().stream().map(Shipment::getSellerId).toList());
     List<String> skus = order.getItemsList().stream().filter(i -> !shipped.contains(i.getSellerId())).map(OrderItem::getSku).toList();
     if (skus.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(new JsonArray());
     }
     return catalog.call(CatalogGrpcClient.ReturnStock, ReservationRef.newBuilder().setOrderId(order.getId()).addAllSkus(skus).build(), self)
-        .mapEmpty();
+        .map(new JsonArray(skus));
   }
 
   private Future<RefundReceipt> refund(Order order, long amount, String reason, String idempotencyKey, CallContext self) {

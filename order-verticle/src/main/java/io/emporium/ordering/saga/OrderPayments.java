@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class OrderPayments {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPayments.class);
   public static final String SERVICE = "ordering";
-  /** Who acted when a refund was made in Stripe's dashboard: no user of ours. */
+  /** Who acted when Stripe reports a refund the order had not counted: no user of ours that we know of. */
   private static final CallContext STRIPE = new CallContext(null, null, "stripe");
   private final AuditTrail audit = new AuditTrail("ordering");
   private final OrderStore orders;
@@ -66,7 +66,7 @@ public final class OrderPayments {
           if (isGone(committed.cause())) {
             // the hold ended before the money came (it outlives the session, so this is rare): sell nothing, give the money back
             return orders.markCancelled(tx, order, "refunded", "stock_released")
-                .compose(cancelled -> refund(orderId, paymentIntentId, "", self).map(Optional.of(cancelled)));
+                .compose(cancelled -> refund(tx, orderId, paymentIntentId, "", "stock_released", self).map(Optional.of(cancelled)));
           }
           return Future.failedFuture(committed.cause());
         });
@@ -79,7 +79,8 @@ public final class OrderPayments {
         return Future.succeededFuture(found);
       }
       LOG.warn("order {} is {} but payment {} succeeded: refunding it", orderId, status.wire(), paymentIntentId);
-      return refund(orderId, paymentIntentId, status == OrderStatus.CANCELLED ? "" : "duplicate", self).map(found);
+      return refund(tx, orderId, paymentIntentId, status == OrderStatus.CANCELLED ? "" : "duplicate",
+          status == OrderStatus.CANCELLED ? "order_cancelled" : "duplicate_payment", self).map(found);
     });
   }
 
@@ -121,17 +122,24 @@ public final class OrderPayments {
     return orders.lock(tx, orderId).compose(found -> found.isEmpty() || !found.get().getPaymentIntentId().equals(paymentIntentId)
         ? Future.succeededFuture()
         : orders.addRefund(tx, found.get(), refundId, amount).compose(counted -> !counted ? Future.<Void>succeededFuture()
-            // a refund of ours was counted when we made it: counted only now, it was made at Stripe, outside this platform
-            : audit.record(tx, STRIPE, "order.refunded_at_stripe", "order", orderId.toString(),
+            // ours are counted when we make them: one counted only now was made in Stripe's dashboard, or is ours from
+            // an order change that did not commit (then its order.refunded entry is missing too)
+            : audit.record(tx, STRIPE, "order.refund_reconciled", "order", orderId.toString(),
                 new JsonObject().put("refunded", found.get().getRefunded()),
                 new JsonObject().put("refunded", found.get().getRefunded() + amount).put("amount", amount).put("refundId", refundId))));
   }
 
-  /** A full refund, once per PaymentIntent; {@code reason} is Stripe's ({@code duplicate}) or empty. */
-  private Future<Void> refund(UUID orderId, String paymentIntentId, String reason, CallContext self) {
+  /**
+   * A full refund of a payment the order cannot use, once per PaymentIntent, audited as the platform's own act;
+   * {@code reason} is Stripe's ({@code duplicate}) or empty, {@code why} says which rule made it.
+   */
+  private Future<Void> refund(SqlConnection tx, UUID orderId, String paymentIntentId, String reason, String why, CallContext self) {
     RefundRequest request = RefundRequest.newBuilder().setOrderId(orderId.toString()).setPaymentIntentId(paymentIntentId)
         .setReason(reason).setIdempotencyKey("unneeded-payment-" + paymentIntentId).build();
-    return payment.call(PaymentGrpcClient.RefundPayment, request, self).mapEmpty();
+    return payment.call(PaymentGrpcClient.RefundPayment, request, self)
+        .compose(receipt -> audit.record(tx, self, "order.refunded_automatically", "order", orderId.toString(), null,
+            new JsonObject().put("paymentIntentId", paymentIntentId).put("amount", receipt.getAmount()).put("refundId", receipt.getRefundId())
+                .put("reason", why)));
   }
 
   /** The hold is no longer there to commit: released (409) or never made (404). */
