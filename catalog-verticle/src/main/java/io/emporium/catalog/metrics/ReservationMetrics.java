@@ -32,7 +32,7 @@ public final class ReservationMetrics {
   }
 
   /** {@code reservations} reservations reached {@code outcome}, counted once the transaction commits. */
-  public void committed(SqlConnection tx, String outcome, int reservations) {
+  public void reached(SqlConnection tx, String outcome, int reservations) {
     tx.transaction().completion().onSuccess(v -> outcome(outcome).increment(reservations));
   }
 

@@ -134,7 +134,7 @@ public final class ReservationStore {
           metrics.refused();
           return Future.failedFuture(outOfStock(short_));
         }
-        metrics.committed(tx, ReservationMetrics.HELD, 1);
+        metrics.reached(tx, ReservationMetrics.HELD, 1);
         return stockMoved(tx, orderId, -1, null).compose(x -> read(tx, orderId));
       });
     }));
@@ -164,7 +164,7 @@ public final class ReservationStore {
             .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released")))
             .compose(x -> stockMoved(tx, orderId, 1, null)));
       }
-      metrics.committed(tx, ReservationMetrics.EXPIRED, rows.size());
+      metrics.reached(tx, ReservationMetrics.EXPIRED, rows.size());
       return chain.map(rows.size());
     }));
   }
@@ -199,7 +199,7 @@ public final class ReservationStore {
           .compose(v -> tx.preparedQuery(itemsUpdate).execute(skus == null ? Tuple.of(orderId)
               : Tuple.tuple().addValue(orderId).addValue(skus.toArray(String[]::new))))
           .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
-          .onSuccess(v -> metrics.committed(tx, end, 1))
+          .onSuccess(v -> metrics.reached(tx, end, 1))
           .compose(v -> stockMoved(tx, orderId, end.equals("committed") ? 0 : 1, skus))
           .compose(v -> read(tx, orderId));
     }));

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +42,7 @@ public final class OrderMetrics {
       }
     }
     statusChanges(NEW, OrderStatus.PENDING_PAYMENT);
-    for (String outcome : new String[] {SESSION_READY, REFUSED, FAILED}) {
+    for (String outcome : List.of(SESSION_READY, REFUSED, FAILED)) {
       checkout(outcome);
     }
     placedToPaid = Timer.builder("emporium.order.placed.to.paid")
