@@ -11,6 +11,7 @@ import io.emporium.catalog.grpc.FollowRpcs;
 import io.emporium.catalog.grpc.ImageRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.ReservationRpcs;
+import io.emporium.catalog.metrics.ReservationMetrics;
 import io.emporium.catalog.grpc.ReviewRpcs;
 import io.emporium.catalog.grpc.SettingsRpcs;
 import io.emporium.catalog.grpc.WishlistRpcs;
@@ -33,6 +34,7 @@ import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.grpc.GrpcServers;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +51,10 @@ public final class CatalogVerticle extends ServiceVerticle {
   private PurchaseStore purchases;
   private ImageStore images;
   private long sweeper = -1;
+  private long recount = -1;
 
-  public CatalogVerticle(EmporiumConfig config) {
-    super(config, "catalog", EmporiumConfig.Service.CATALOG, CatalogGrpcService.SERVICE_NAME);
+  public CatalogVerticle(EmporiumConfig config, MeterRegistry meters) {
+    super(config, meters, "catalog", EmporiumConfig.Service.CATALOG, CatalogGrpcService.SERVICE_NAME);
   }
 
   @Override
@@ -76,7 +79,8 @@ public final class CatalogVerticle extends ServiceVerticle {
   @Override
   protected Future<?> startBackground() {
     relay = new OutboxRelay(vertx, pool, "catalog", config.kafkaBootstrapServers).start(200);
-    reservations = new ReservationStore(pool, events);
+    ReservationMetrics metrics = new ReservationMetrics(meters);
+    reservations = new ReservationStore(pool, events, metrics);
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
     OrderEventsConsumer orders = new OrderEventsConsumer(purchases);
@@ -84,6 +88,8 @@ public final class CatalogVerticle extends ServiceVerticle {
         OrderEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> orders.apply(tx, value));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
+    recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> reservations.unitsHeld().onSuccess(metrics::recount)
+        .onFailure(e -> LOG.warn("counting reserved units for /metrics failed: {}", e.toString())));
     ImageFiles files = config.imageBucket == null
         ? new DirectoryImageFiles(vertx.fileSystem(), config.dataDir.resolve("images"))
         : new BucketImageFiles(vertx, config.imageBucket);
@@ -94,6 +100,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   @Override
   protected Future<?> stopBackground() {
     vertx.cancelTimer(sweeper);
+    vertx.cancelTimer(recount);
     Future<?> consumer = orderEvents == null ? Future.succeededFuture() : orderEvents.stop();
     return consumer.eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
   }

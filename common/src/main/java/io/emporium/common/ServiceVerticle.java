@@ -5,6 +5,7 @@ import io.emporium.common.db.Database;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.grpc.GrpcServers;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,14 +21,18 @@ import java.util.concurrent.TimeUnit;
 public abstract class ServiceVerticle extends VerticleBase {
   private static final long DRAIN_SECONDS = 10;
   protected final EmporiumConfig config;
+  /** The process's registry: what is recorded here is scraped at {@code /metrics}. */
+  protected final MeterRegistry meters;
   private final String schema;
   private final EmporiumConfig.Service service;
   private final ServiceName serviceName;
   protected Pool pool;
   private HttpServer server;
 
-  protected ServiceVerticle(EmporiumConfig config, String schema, EmporiumConfig.Service service, ServiceName serviceName) {
+  protected ServiceVerticle(EmporiumConfig config, MeterRegistry meters, String schema, EmporiumConfig.Service service,
+                            ServiceName serviceName) {
     this.config = config;
+    this.meters = meters;
     this.schema = schema;
     this.service = service;
     this.serviceName = serviceName;

@@ -174,6 +174,11 @@ public final class Emporium implements AutoCloseable {
     return platform.stripeEmulatorUrl();
   }
 
+  /** The port of /metrics apart from the edge when this process runs none; else -1 (the edge serves it). */
+  int metricsPort() {
+    return platform.metricsPort();
+  }
+
   /** The embedded SMTP sink when mail goes to it in this process; else null. */
   EmbeddedSmtpSink smtpSink() {
     return embedded.smtpSink();
@@ -183,6 +188,7 @@ public final class Emporium implements AutoCloseable {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
     out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");
     out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
+    out.append("  metrics  http://localhost:").append(metricsPort() < 0 ? config.appPort : metricsPort()).append("/metrics\n");
     for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
       out.append("  gRPC     ").append(s.name().toLowerCase()).append(" on port ").append(config.grpc.get(s).port()).append('\n');
     }

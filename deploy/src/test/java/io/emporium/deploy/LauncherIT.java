@@ -68,6 +68,7 @@ class LauncherIT {
   private static Map<String, String> ports() {
     Map<String, String> env = new HashMap<>();
     env.put("APP_PORT", Integer.toString(TestPlatform.freePort()));
+    env.put("METRICS_PORT", Integer.toString(TestPlatform.freePort()));
     for (String s : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME")) {
       env.put(s + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     }
@@ -151,6 +152,15 @@ class LauncherIT {
         assertThat(product.status()).as("answered by the catalog in the other launcher").isEqualTo(404);
         assertThat(product.json().getString("detail")).startsWith("No product");
         assertThat(remote.get("/dev/mailbox?to=x@example.com").status()).as("no dev routes with a real SMTP server").isEqualTo(404);
+
+        ScrapedMetrics apart = ScrapedMetrics.of(Api.connect(Integer.parseInt(services.get("METRICS_PORT")), "127.0.0.1"));
+        assertThat(apart.names()).as("the services' own meters, on METRICS_PORT of their process")
+            .contains("emporium_orders", "emporium_order_status_changes_total", "emporium_checkout_duration_seconds_bucket",
+                "emporium_stock_reservations_total", "emporium_stock_reserved_units", "emporium_webhook_events_total",
+                "emporium_emails_total");
+        assertThat(apart.series("emporium_orders")).hasSize(7);
+        ScrapedMetrics edgeOnly = ScrapedMetrics.of(remote);
+        assertThat(edgeOnly.names()).as("the edge's /metrics shows its own process only").doesNotContain("emporium_orders");
       } finally {
         front.close();
       }

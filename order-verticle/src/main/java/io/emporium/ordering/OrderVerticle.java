@@ -15,6 +15,7 @@ import io.emporium.ordering.grpc.InvoiceRpcs;
 import io.emporium.ordering.grpc.OrderRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.grpc.ReportRpcs;
+import io.emporium.ordering.metrics.OrderMetrics;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.CheckoutSweeper;
 import io.emporium.ordering.saga.OrderLifecycle;
@@ -25,6 +26,7 @@ import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.ordering.store.SalesStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -49,10 +51,12 @@ public final class OrderVerticle extends ServiceVerticle {
   private OrderPayments payments;
   private IdempotencyKeys keys;
   private CheckoutRules rules;
+  private OrderMetrics metrics;
   private long sweeper = -1;
+  private long recount = -1;
 
-  public OrderVerticle(EmporiumConfig config) {
-    super(config, "ordering", EmporiumConfig.Service.ORDERING, OrderingGrpcService.SERVICE_NAME);
+  public OrderVerticle(EmporiumConfig config, MeterRegistry meters) {
+    super(config, meters, "ordering", EmporiumConfig.Service.ORDERING, OrderingGrpcService.SERVICE_NAME);
   }
 
   @Override
@@ -63,7 +67,8 @@ public final class OrderVerticle extends ServiceVerticle {
     catalog = peer(EmporiumConfig.Service.CATALOG, "catalog");
     payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
     relay = new OutboxRelay(vertx, pool, "ordering", config.kafkaBootstrapServers).start(200);
-    orders = new OrderStore(pool, new OrderEvents());
+    metrics = new OrderMetrics(meters);
+    orders = new OrderStore(pool, new OrderEvents(), metrics);
     payments = new OrderPayments(orders, catalog, payment);
     keys = new IdempotencyKeys(pool);
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
@@ -71,6 +76,8 @@ public final class OrderVerticle extends ServiceVerticle {
         PaymentEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment);
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString())));
+    recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> orders.countByStatus().onSuccess(metrics::recount)
+        .onFailure(e -> LOG.warn("counting orders by status for /metrics failed: {}", e.toString())));
     return paymentEvents.start();
   }
 
@@ -86,7 +93,8 @@ public final class OrderVerticle extends ServiceVerticle {
     CartStore carts = new CartStore(pool);
     new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
-    CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime());
+    CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime(),
+        metrics);
     new OrderRpcs(saga, new OrderLifecycle(orders, payments, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
     new InvoiceRpcs(vertx, orders).bind(endpoints);
     new ReportRpcs(new SalesStore(pool)).bind(endpoints);
@@ -95,6 +103,7 @@ public final class OrderVerticle extends ServiceVerticle {
   @Override
   protected Future<?> stopBackground() {
     vertx.cancelTimer(sweeper);
+    vertx.cancelTimer(recount);
     Future<Void> consumer = paymentEvents == null ? Future.succeededFuture() : paymentEvents.stop();
     return consumer
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())

@@ -14,9 +14,11 @@ import io.emporium.payment.grpc.CheckoutSessionRpcs;
 import io.emporium.payment.grpc.PaymentIntentRpcs;
 import io.emporium.payment.grpc.PaymentRpcs;
 import io.emporium.payment.grpc.RefundRpcs;
+import io.emporium.payment.metrics.WebhookMetrics;
 import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +42,11 @@ public final class PaymentVerticle extends ServiceVerticle {
   private WebhookInbox inbox;
   private OutboxRelay relay;
   private WebhookApplier webhooks;
+  private WebhookMetrics webhookMetrics;
   private String stripeEmulatorUrl;
 
-  public PaymentVerticle(EmporiumConfig config) {
-    super(config, "payment", EmporiumConfig.Service.PAYMENT, PaymentGrpcService.SERVICE_NAME);
+  public PaymentVerticle(EmporiumConfig config, MeterRegistry meters) {
+    super(config, meters, "payment", EmporiumConfig.Service.PAYMENT, PaymentGrpcService.SERVICE_NAME);
   }
 
   @Override
@@ -57,7 +60,8 @@ public final class PaymentVerticle extends ServiceVerticle {
       recorder = new PaymentRecorder(ledger, new PaymentEvents());
       inbox = new WebhookInbox(pool);
       relay = new OutboxRelay(vertx, pool, "payment", config.kafkaBootstrapServers).start(RELAY_POLL_MILLIS);
-      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, stripe).start();
+      webhookMetrics = new WebhookMetrics(meters);
+      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, stripe, webhookMetrics).start();
     });
   }
 
@@ -90,7 +94,7 @@ public final class PaymentVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new PaymentRpcs(vertx, inbox, webhooks, config.stripeWebhookSecret).bind(endpoints);
+    new PaymentRpcs(vertx, inbox, webhooks, config.stripeWebhookSecret, webhookMetrics).bind(endpoints);
     new CheckoutSessionRpcs(stripe, pool, ledger, recorder).bind(endpoints);
     new PaymentIntentRpcs(stripe, ledger).bind(endpoints);
     new RefundRpcs(stripe, pool, ledger, recorder).bind(endpoints);

@@ -20,9 +20,11 @@ import io.emporium.realtime.mail.DevMailbox;
 import io.emporium.realtime.mail.IdentityMails;
 import io.emporium.realtime.mail.Mailer;
 import io.emporium.realtime.mail.OrderMails;
+import io.emporium.realtime.metrics.MailMetrics;
 import io.emporium.realtime.store.PushStore;
 import io.emporium.realtime.store.RecipientStore;
 import io.emporium.realtime.store.SentMailStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -47,8 +49,8 @@ public final class RealtimeVerticle extends ServiceVerticle {
   private long purger = -1;
 
   /** {@code devMailbox} is the embedded SMTP sink, or null when a real SMTP server is configured. */
-  public RealtimeVerticle(EmporiumConfig config, DevMailbox devMailbox) {
-    super(config, "realtime", EmporiumConfig.Service.REALTIME, RealtimeGrpcService.SERVICE_NAME);
+  public RealtimeVerticle(EmporiumConfig config, MeterRegistry meters, DevMailbox devMailbox) {
+    super(config, meters, "realtime", EmporiumConfig.Service.REALTIME, RealtimeGrpcService.SERVICE_NAME);
     this.devMailbox = devMailbox;
   }
 
@@ -66,7 +68,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
     consumers.add(pushConsumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
     consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
 
-    EventMails mails = new EventMails(mailer, new SentMailStore(pool));
+    EventMails mails = new EventMails(mailer, new SentMailStore(pool), new MailMetrics(meters));
     RecipientStore recipientStore = new RecipientStore();
     MailRecipients recipients = new MailRecipients(recipientStore);
     IdentityEventsConsumer identity = new IdentityEventsConsumer(mails, recipientStore, new IdentityMails(config.storefrontUrl));

@@ -2,6 +2,7 @@ package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.StockLevels;
 import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.catalog.metrics.ReservationMetrics;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservedItem;
@@ -63,6 +64,7 @@ public final class ReservationStore {
   private static final String EXPIRED = """
       SELECT order_id FROM catalog.reservations WHERE status = 'held' AND expires_at < now()
       ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED""";
+  private static final String UNITS_HELD = "SELECT coalesce(sum(reserved), 0) AS units FROM catalog.variants";
 
   private static final String LEVELS_OF_ORDER = """
       SELECT v.sku, v.product_id, p.seller_id, v.stock - v.reserved AS available, i.quantity,
@@ -73,10 +75,12 @@ public final class ReservationStore {
 
   private final Pool pool;
   private final CatalogEvents events;
+  private final ReservationMetrics metrics;
 
-  public ReservationStore(Pool pool, CatalogEvents events) {
+  public ReservationStore(Pool pool, CatalogEvents events, ReservationMetrics metrics) {
     this.pool = pool;
     this.events = events;
+    this.metrics = metrics;
   }
 
   /**
@@ -125,9 +129,14 @@ public final class ReservationStore {
           return tx.preparedQuery(ADD_ITEM).execute(Tuple.of(orderId, item.getKey(), item.getValue())).mapEmpty();
         }));
       }
-      return chain.compose(v -> short_.isEmpty()
-          ? stockMoved(tx, orderId, -1, null).compose(x -> read(tx, orderId))
-          : Future.failedFuture(outOfStock(short_)));
+      return chain.compose(v -> {
+        if (!short_.isEmpty()) {
+          metrics.refused();
+          return Future.failedFuture(outOfStock(short_));
+        }
+        metrics.reached(tx, ReservationMetrics.HELD, 1);
+        return stockMoved(tx, orderId, -1, null).compose(x -> read(tx, orderId));
+      });
     }));
   }
 
@@ -155,8 +164,14 @@ public final class ReservationStore {
             .compose(x -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, "released")))
             .compose(x -> stockMoved(tx, orderId, 1, null)));
       }
+      metrics.reached(tx, ReservationMetrics.EXPIRED, rows.size());
       return chain.map(rows.size());
     }));
+  }
+
+  /** Units held by reservations now, over every variant. */
+  public Future<Long> unitsHeld() {
+    return pool.query(UNITS_HELD).execute().map(rows -> rows.iterator().next().getLong("units"));
   }
 
   /** Moves a reservation from {@code from} to its end state once; repeating the same end state is a no-op, any other is 409. */
@@ -184,6 +199,7 @@ public final class ReservationStore {
           .compose(v -> tx.preparedQuery(itemsUpdate).execute(skus == null ? Tuple.of(orderId)
               : Tuple.tuple().addValue(orderId).addValue(skus.toArray(String[]::new))))
           .compose(v -> tx.preparedQuery(SET_STATUS).execute(Tuple.of(orderId, end)))
+          .onSuccess(v -> metrics.reached(tx, end, 1))
           .compose(v -> stockMoved(tx, orderId, end.equals("committed") ? 0 : 1, skus))
           .compose(v -> read(tx, orderId));
     }));

@@ -100,6 +100,10 @@ public final class EmporiumConfig {
   public final Duration pushRetention;
   /** The clustered event bus; off, the event bus stays inside this process. */
   public final Cluster cluster;
+  /** Port of the {@code /metrics} endpoint a process without the edge opens; the edge serves it on {@link #appPort}. */
+  public final int metricsPort;
+  /** How often services recount what their business gauges show (orders by status, units held), off the request path. */
+  public final Duration metricsRefresh;
 
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
@@ -189,6 +193,8 @@ public final class EmporiumConfig {
       throw new ConfigException("PUSH_RETENTION must be from 1 minute to 30 days");
     }
     this.cluster = cluster(s);
+    this.metricsPort = s.port("METRICS_PORT", 9190);
+    this.metricsRefresh = s.duration("METRICS_REFRESH", Duration.ofSeconds(15));
   }
 
   /** True when payments go to the payment service's own Stripe emulator (no {@code STRIPE_SECRET_KEY}). */

@@ -47,6 +47,8 @@ class EmporiumConfigTest {
     assertThat(c.stripeWebhookUrl).isEqualTo("http://127.0.0.1:8080/api/v1/payments/webhook");
     assertThat(c.devMailbox).isFalse();
     assertThat(c.imageBucket).as("images stay under DATA_DIR").isNull();
+    assertThat(c.metricsPort).isEqualTo(9190);
+    assertThat(c.metricsRefresh).isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test
@@ -138,6 +140,8 @@ class EmporiumConfigTest {
     assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_SECRET_KEY", "pk_test_123"))).hasMessageStartingWith("STRIPE_SECRET_KEY ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_WEBHOOK_URL", "localhost/hook"))).hasMessageStartingWith("STRIPE_WEBHOOK_URL ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_EMULATOR_PORT", "-1"))).hasMessageStartingWith("STRIPE_EMULATOR_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("METRICS_PORT", "metrics"))).hasMessageStartingWith("METRICS_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("METRICS_REFRESH", "0"))).hasMessageStartingWith("METRICS_REFRESH ");
     assertThatThrownBy(() -> EmporiumConfig.from(with("ADMIN_EMAIL", "a@example.com"))).hasMessage("ADMIN_PASSWORD is required when ADMIN_EMAIL is set");
     Map<String, String> noKafka = minimal();
     noKafka.remove("KAFKA_BOOTSTRAP_SERVERS");

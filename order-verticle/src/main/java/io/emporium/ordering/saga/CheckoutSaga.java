@@ -9,6 +9,7 @@ import io.emporium.ordering.domain.CartPricing.Line;
 import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.domain.DiscountRules;
 import io.emporium.ordering.domain.ShippingAddresses;
+import io.emporium.ordering.metrics.OrderMetrics;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.ordering.store.IdempotencyKeys;
@@ -62,9 +63,10 @@ public final class CheckoutSaga {
   private final GrpcCalls payment;
   private final CheckoutRules rules;
   private final Duration sessionLifetime;
+  private final OrderMetrics metrics;
 
   public CheckoutSaga(CartStore carts, DiscountStore discounts, OrderStore orders, IdempotencyKeys keys, OrderPayments payments,
-                      GrpcCalls catalog, GrpcCalls payment, CheckoutRules rules, Duration sessionLifetime) {
+                      GrpcCalls catalog, GrpcCalls payment, CheckoutRules rules, Duration sessionLifetime, OrderMetrics metrics) {
     this.carts = carts;
     this.discounts = discounts;
     this.orders = orders;
@@ -74,6 +76,7 @@ public final class CheckoutSaga {
     this.payment = payment;
     this.rules = rules;
     this.sessionLifetime = sessionLifetime;
+    this.metrics = metrics;
   }
 
   public Future<CheckoutStarted> start(CallContext caller, CheckoutRequest request) {
@@ -119,12 +122,15 @@ public final class CheckoutSaga {
   }
 
   private Future<CheckoutStarted> run(CallContext caller, UUID customer, Key key, CheckoutRequest request) {
+    long started = System.nanoTime();
     return newOrder(caller, customer, request)
         .compose(orders::create)
         // nothing exists yet: the same request may be sent again under the same key
         .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
         .compose(order -> keys.attachOrder(key, UUID.fromString(order.getId()))
-            .compose(v -> reserveAndOpenSession(caller, key, order, request)));
+            .compose(v -> reserveAndOpenSession(caller, key, order, request)))
+        .onComplete(ar -> metrics.checkoutEnded(started, ar.succeeded() ? OrderMetrics.SESSION_READY
+            : ar.cause() instanceof ApiProblem p && p.status() < 500 ? OrderMetrics.REFUSED : OrderMetrics.FAILED));
   }
 
   /** The order as the catalog prices the cart now, with its discount, shipping and tax. */

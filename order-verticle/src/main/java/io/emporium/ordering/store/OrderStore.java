@@ -5,6 +5,7 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.CheckoutRules.Totals;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.events.OrderEvents;
+import io.emporium.ordering.metrics.OrderMetrics;
 import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
@@ -22,7 +23,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -105,6 +108,7 @@ public final class OrderStore {
       SELECT id, checkout_session_id FROM ordering.orders
       WHERE status = 'pending_payment' AND checkout_session_id IS NOT NULL AND pay_by < now() - make_interval(secs => $1)
       ORDER BY updated_at LIMIT 50""";
+  private static final String COUNT_BY_STATUS = "SELECT status, count(*) AS orders FROM ordering.orders GROUP BY status";
 
   /** What checkout writes: the order with its priced lines, before any stock is reserved. */
   public record NewOrder(UUID id, UUID customerId, String currency, Totals totals, UUID discountId, String discountCode,
@@ -115,10 +119,12 @@ public final class OrderStore {
 
   private final Pool pool;
   private final OrderEvents events;
+  private final OrderMetrics metrics;
 
-  public OrderStore(Pool pool, OrderEvents events) {
+  public OrderStore(Pool pool, OrderEvents events, OrderMetrics metrics) {
     this.pool = pool;
     this.events = events;
+    this.metrics = metrics;
   }
 
   public Pool pool() {
@@ -143,7 +149,8 @@ public final class OrderStore {
         .compose(v -> tx.preparedQuery(INSERT_ITEM).executeBatch(items))
         .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null, o.customerId().toString())))
         .compose(v -> read(tx, o.id()))
-        .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get())));
+        .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get()))
+        .onSuccess(created -> metrics.placed(tx)));
   }
 
   private Future<Void> redeem(SqlConnection tx, NewOrder o) {
@@ -188,7 +195,7 @@ public final class OrderStore {
   public Future<Order> markPaid(SqlConnection tx, Order order, String paymentIntentId) {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
-    return move(tx, id, OrderStatus.PAID, "paid", paymentIntentId, null, SYSTEM)
+    return move(tx, order, OrderStatus.PAID, "paid", paymentIntentId, null, SYSTEM)
         .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus())
@@ -206,16 +213,20 @@ public final class OrderStore {
     Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
     return giveBack
-        .compose(v -> move(tx, id, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
+        .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
         .compose(v -> read(tx, id))
         .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason)
             .compose(v -> events.statusChanged(tx, cancelled.get(), order.getStatus(), actor)).map(cancelled.get()));
   }
 
-  private Future<Void> move(SqlConnection tx, UUID id, OrderStatus to, String paymentStatus, String intentId, String reason, String actor) {
+  private Future<Void> move(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, String intentId, String reason,
+                            String actor) {
+    UUID id = UUID.fromString(order.getId());
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, to.wire(), paymentStatus, intentId))
         .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.tuple().addValue(id).addValue(to.wire()).addValue(reason)
-            .addValue(actor))).mapEmpty();
+            .addValue(actor)))
+        .<Void>mapEmpty()
+        .onSuccess(v -> metrics.changed(tx, order.getStatus(), to, order.getCreatedAt()));
   }
 
   /**
@@ -229,9 +240,18 @@ public final class OrderStore {
       return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + from.wire() + "; it cannot become " + to.wire() + "."));
     }
     UUID id = UUID.fromString(order.getId());
-    return move(tx, id, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus, null, reason, actor)
+    return move(tx, order, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus, null, reason, actor)
         .compose(v -> read(tx, id))
         .compose(moved -> events.statusChanged(tx, moved.orElseThrow(), from.wire(), actor).map(moved.get()));
+  }
+
+  /** How many orders are in each status now, by {@link OrderStatus#wire()}. */
+  public Future<Map<String, Long>> countByStatus() {
+    return pool.query(COUNT_BY_STATUS).execute().map(rows -> {
+      Map<String, Long> counts = new HashMap<>();
+      rows.forEach(r -> counts.put(r.getString("status"), r.getLong("orders")));
+      return counts;
+    });
   }
 
   /** Records a seller's shipment of their part; false when that part had shipped already. */

@@ -4,6 +4,7 @@ import com.stripe.model.Refund;
 import com.stripe.param.RefundListParams;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.domain.StripeFacts;
+import io.emporium.payment.metrics.WebhookMetrics;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.payment.store.WebhookInbox.InboxedEvent;
 import io.vertx.core.Future;
@@ -33,17 +34,20 @@ public final class WebhookApplier {
   private final WebhookInbox inbox;
   private final PaymentRecorder recorder;
   private final StripeGateway stripe;
+  private final WebhookMetrics metrics;
   private long sweeper = -1;
   private boolean running;
   private boolean nudged;
   private Future<Void> inFlight = Future.succeededFuture();
 
-  public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, StripeGateway stripe) {
+  public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, StripeGateway stripe,
+                        WebhookMetrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.inbox = inbox;
     this.recorder = recorder;
     this.stripe = stripe;
+    this.metrics = metrics;
   }
 
   public WebhookApplier start() {
@@ -86,6 +90,7 @@ public final class WebhookApplier {
     return inbox.nextUnprocessed(tx, failed).compose(event -> event == null ? Future.succeededFuture(false)
         : apply(tx, event).map(true).onFailure(e -> {
           failed.add(event.eventId());
+          metrics.counted(event.eventType(), WebhookMetrics.FAILED);
           LOG.warn("Stripe event {} ({}) could not be applied, the sweep retries it: {}", event.eventId(), event.eventType(), e.toString());
         }));
   }
@@ -93,7 +98,9 @@ public final class WebhookApplier {
   private Future<Void> apply(SqlConnection tx, InboxedEvent event) {
     return withRefunds(event)
         .compose(payload -> recorder.record(tx, StripeFacts.ofEvent(payload)))
-        .compose(recorded -> inbox.markProcessed(tx, event.eventId()));
+        .compose(recorded -> inbox.markProcessed(tx, event.eventId())
+            .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
+                metrics.counted(event.eventType(), recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED))));
   }
 
   /** A {@code charge.refunded} event names no refunds (Stripe no longer expands them): they are listed from Stripe. */

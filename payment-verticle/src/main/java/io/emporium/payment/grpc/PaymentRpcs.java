@@ -7,6 +7,7 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.payment.events.WebhookApplier;
+import io.emporium.payment.metrics.WebhookMetrics;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.emporium.proto.payment.v1.WebhookDelivery;
@@ -22,12 +23,14 @@ public final class PaymentRpcs {
   private final WebhookInbox inbox;
   private final WebhookApplier applier;
   private final String webhookSecret;
+  private final WebhookMetrics metrics;
 
-  public PaymentRpcs(Vertx vertx, WebhookInbox inbox, WebhookApplier applier, String webhookSecret) {
+  public PaymentRpcs(Vertx vertx, WebhookInbox inbox, WebhookApplier applier, String webhookSecret, WebhookMetrics metrics) {
     this.vertx = vertx;
     this.inbox = inbox;
     this.applier = applier;
     this.webhookSecret = webhookSecret;
+    this.metrics = metrics;
   }
 
   public void bind(GrpcEndpoints endpoints) {
@@ -38,11 +41,18 @@ public final class PaymentRpcs {
     String payload = delivery.getPayload().toString(StandardCharsets.UTF_8);
     // stripe-java runs on a worker thread, never on the event loop
     return vertx.executeBlocking(() -> verify(payload, delivery.getSignature()), false)
+        .onFailure(e -> {
+          if (e instanceof ApiProblem) {
+            metrics.badSignature();
+          }
+        })
         .compose(event -> inbox.record(event.getId(), event.getType(), new JsonObject(payload))
             .onSuccess(isNew -> {
               // applied after the answer, so Stripe is answered at once
               if (isNew) {
                 applier.applyPending();
+              } else {
+                metrics.counted(event.getType(), WebhookMetrics.DUPLICATE);
               }
             })
             .map(isNew -> WebhookReceipt.newBuilder()

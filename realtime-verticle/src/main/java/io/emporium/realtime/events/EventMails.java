@@ -3,6 +3,7 @@ package io.emporium.realtime.events;
 import io.emporium.realtime.mail.Mail;
 import io.emporium.realtime.mail.MailKind;
 import io.emporium.realtime.mail.Mailer;
+import io.emporium.realtime.metrics.MailMetrics;
 import io.emporium.realtime.store.SentMailStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,16 +17,26 @@ import java.util.UUID;
 public final class EventMails {
   private final Mailer mailer;
   private final SentMailStore sent;
+  private final MailMetrics metrics;
 
-  public EventMails(Mailer mailer, SentMailStore sent) {
+  public EventMails(Mailer mailer, SentMailStore sent, MailMetrics metrics) {
     this.mailer = mailer;
     this.sent = sent;
+    this.metrics = metrics;
   }
 
   public Future<Void> send(SqlConnection tx, UUID eventId, MailKind kind, Mail mail) {
     String recipient = mail.to().strip().toLowerCase(Locale.ROOT);
     return sent.wasSent(tx, eventId, kind.code(), recipient).compose(already -> already
         ? Future.succeededFuture()
-        : mailer.send(mail, kind.messageId(eventId, recipient)).compose(accepted -> sent.recordSent(eventId, kind.code(), recipient)));
+        : mailer.send(mail, kind.messageId(eventId, recipient))
+            .onComplete(accepted -> {
+              if (accepted.succeeded()) {
+                metrics.sent(kind);
+              } else {
+                metrics.failed(kind);
+              }
+            })
+            .compose(accepted -> sent.recordSent(eventId, kind.code(), recipient)));
   }
 }
