@@ -15,6 +15,7 @@ import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminReportRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
+import io.emporium.edge.http.ApiDocsRoutes;
 import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CartRoutes;
@@ -97,6 +98,8 @@ public final class EdgeVerticle extends VerticleBase {
   private CatalogCache catalogCache;
   private EventConsumer catalogEvents;
   private HttpServer server;
+  private ApiDocsRoutes docs;
+  private Router routes;
 
   public EdgeVerticle(EmporiumConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -117,7 +120,11 @@ public final class EdgeVerticle extends VerticleBase {
     return Database.migrate(vertx, config, "identity")
         // made here, off the request path, so the upload handler never has to
         .compose(v -> vertx.fileSystem().mkdirs(uploads().toString()))
-        .compose(v -> Passwords.create(vertx, config.passwordHashCost))
+        .compose(v -> ApiDocsRoutes.load(vertx))
+        .compose(loaded -> {
+          docs = loaded;
+          return Passwords.create(vertx, config.passwordHashCost);
+        })
         .compose(passwords -> {
           pool = Database.pool(vertx, config, "identity", 16);
           redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setMaxPoolSize(16)
@@ -142,7 +149,7 @@ public final class EdgeVerticle extends VerticleBase {
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
               new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new AuthThrottle(redis, config.loginLimits),
               config.refreshTokenTtl);
-          Router router = router(identity, users);
+          routes = router(identity, users);
           Future<Boolean> admin = config.adminEmail == null
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
@@ -154,7 +161,7 @@ public final class EdgeVerticle extends VerticleBase {
             // ~100 KiB and doubled the delay at 10 000 sockets (deploy/bench/realtime.sh, README)
             return vertx.createHttpServer(new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true)
                     .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
-                .requestHandler(router).listen();
+                .requestHandler(routes).listen();
           });
         })
         .onSuccess(s -> server = s);
@@ -190,6 +197,7 @@ public final class EdgeVerticle extends VerticleBase {
     if (config.devMailbox) {
       services.mountDevMailbox(router);
     }
+    docs.mountPage(router);
 
     Router api = Router.router(vertx);
     api.route().handler(new Authn(identity)::handle);
@@ -215,6 +223,7 @@ public final class EdgeVerticle extends VerticleBase {
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
+    docs.mountDocument(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);
@@ -222,6 +231,11 @@ public final class EdgeVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, Problems.fromStatus(405, null)));
     router.errorHandler(500, Problems::handleFailure);
     return router;
+  }
+
+  /** The routes this edge serves, once started (the OpenAPI document's coverage test walks them). */
+  public Router router() {
+    return routes;
   }
 
   /** Where image uploads are streamed while their request lasts. */
