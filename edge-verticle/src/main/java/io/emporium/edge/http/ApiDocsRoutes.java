@@ -4,10 +4,10 @@ import io.emporium.common.problem.ApiProblem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileSystem;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -31,13 +31,13 @@ public final class ApiDocsRoutes {
       "favicon-32x32.png", "image/png",
       "favicon-16x16.png", "image/png");
 
-  private final FileSystem files;
+  private final Vertx vertx;
   private final Buffer document;
   private final Buffer page;
   private final String uiRoot;
 
-  private ApiDocsRoutes(FileSystem files, Buffer document, Buffer page, String uiRoot) {
-    this.files = files;
+  private ApiDocsRoutes(Vertx vertx, Buffer document, Buffer page, String uiRoot) {
+    this.vertx = vertx;
     this.document = document;
     this.page = page;
     this.uiRoot = uiRoot;
@@ -45,12 +45,20 @@ public final class ApiDocsRoutes {
 
   /** Reads the document, the page and the webjar's version once, off the event loop. */
   public static Future<ApiDocsRoutes> load(Vertx vertx) {
-    FileSystem files = vertx.fileSystem();
-    Future<Buffer> document = files.readFile(DOCUMENT);
-    Future<Buffer> page = files.readFile(PAGE_FILES + "index.html");
-    Future<Buffer> pom = files.readFile(SWAGGER_UI_POM);
-    return Future.all(document, page, pom)
-        .map(all -> new ApiDocsRoutes(files, document.result(), page.result(), SWAGGER_UI + version(pom.result()) + "/"));
+    return vertx.executeBlocking(() -> new ApiDocsRoutes(vertx, resource(DOCUMENT), resource(PAGE_FILES + "index.html"),
+        SWAGGER_UI + version(resource(SWAGGER_UI_POM)) + "/"));
+  }
+
+  /** A classpath resource's bytes, read straight from its jar or directory (blocking). */
+  private static Buffer resource(String name) {
+    try (InputStream in = ApiDocsRoutes.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is not on the classpath");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String version(Buffer pom) {
@@ -80,7 +88,8 @@ public final class ApiDocsRoutes {
       ctx.fail(ApiProblem.notFound("The docs page has no file " + name + "."));
       return;
     }
-    files.readFile((OWN_FILES.containsKey(name) ? PAGE_FILES : uiRoot) + name)
+    String path = (OWN_FILES.containsKey(name) ? PAGE_FILES : uiRoot) + name;
+    vertx.executeBlocking(() -> resource(path), false)
         .onFailure(ctx::fail)
         .onSuccess(bytes -> ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "public, max-age=3600").end(bytes));
   }
