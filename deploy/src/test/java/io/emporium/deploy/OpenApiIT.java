@@ -97,7 +97,11 @@ class OpenApiIT {
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
       if (path == null) {
-        // handlers for every request (request ids, CORS, bodies, auth, rate limits, failures), or the bridge's regex routes
+        // a regex route cannot be compared with the document: it fails the test unless it is the bridge's own
+        if (route.isRegexPath()) {
+          routes.add("REGEX " + mount + " " + route.getName());
+        }
+        // the rest handle every request: request ids, CORS, bodies, auth, rate limits, failures
         continue;
       }
       String full = mount + (path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path);

@@ -18,7 +18,7 @@ import java.util.Properties;
  * Swagger UI reading it, served from the Swagger UI webjar on the classpath (no CDN).
  */
 public final class ApiDocsRoutes {
-  static final String DOCUMENT = "openapi/openapi.json";
+  private static final String DOCUMENT = "openapi/openapi.json";
   private static final String PAGE_FILES = "docs/";
   private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/";
   private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
