@@ -18,6 +18,7 @@ import io.emporium.edge.http.AdminAuditRoutes;
 import io.emporium.edge.http.AdminReportRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
+import io.emporium.edge.http.ApiDocsRoutes;
 import io.emporium.edge.http.AuthRoutes;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.CartRoutes;
@@ -101,6 +102,8 @@ public final class EdgeVerticle extends VerticleBase {
   private EventConsumer catalogEvents;
   private EventConsumer auditEvents;
   private HttpServer server;
+  private ApiDocsRoutes docs;
+  private Router routes;
 
   public EdgeVerticle(EmporiumConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -121,7 +124,11 @@ public final class EdgeVerticle extends VerticleBase {
     return Database.migrate(vertx, config, "identity")
         // made here, off the request path, so the upload handler never has to
         .compose(v -> vertx.fileSystem().mkdirs(uploads().toString()))
-        .compose(v -> Passwords.create(vertx, config.passwordHashCost))
+        .compose(v -> ApiDocsRoutes.load(vertx))
+        .compose(loaded -> {
+          docs = loaded;
+          return Passwords.create(vertx, config.passwordHashCost);
+        })
         .compose(passwords -> {
           pool = Database.pool(vertx, config, "identity", 16);
           redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setMaxPoolSize(16)
@@ -150,7 +157,7 @@ public final class EdgeVerticle extends VerticleBase {
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
               new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new AuthThrottle(redis, config.loginLimits),
               config.refreshTokenTtl);
-          Router router = router(identity, users, auditLog);
+          routes = router(identity, users, auditLog);
           Future<Boolean> admin = config.adminEmail == null
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
@@ -162,7 +169,7 @@ public final class EdgeVerticle extends VerticleBase {
             // ~100 KiB and doubled the delay at 10 000 sockets (deploy/bench/realtime.sh, README)
             return vertx.createHttpServer(new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true)
                     .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
-                .requestHandler(router).listen();
+                .requestHandler(routes).listen();
           });
         })
         .onSuccess(s -> server = s);
@@ -198,6 +205,7 @@ public final class EdgeVerticle extends VerticleBase {
     if (config.devMailbox) {
       services.mountDevMailbox(router);
     }
+    docs.mountPage(router);
 
     Router api = Router.router(vertx);
     api.route().handler(new Authn(identity)::handle);
@@ -224,6 +232,7 @@ public final class EdgeVerticle extends VerticleBase {
     new AdminAuditRoutes(auditLog).mount(api);
     new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
+    docs.mountDocument(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);
@@ -231,6 +240,11 @@ public final class EdgeVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, Problems.fromStatus(405, null)));
     router.errorHandler(500, Problems::handleFailure);
     return router;
+  }
+
+  /** The routes this edge serves, once started (the OpenAPI document's coverage test walks them). */
+  public Router router() {
+    return routes;
   }
 
   /** Where image uploads are streamed while their request lasts. */
