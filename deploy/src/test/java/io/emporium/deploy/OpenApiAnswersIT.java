@@ -66,6 +66,10 @@ class OpenApiAnswersIT {
     doc.check("post", "/api/v1/admin/discounts", api.post("/api/v1/admin/discounts", admin, new JsonObject()
         .put("code", "DOC" + UUID.randomUUID().toString().substring(0, 6)).put("type", "percent").put("value", 10)));
     doc.check("get", "/api/v1/admin/orders", api.get("/api/v1/admin/orders?status=shipped&limit=3", admin));
+    // entries of every kind this walk made: sign-ins, inventory, products, discounts, refunds
+    doc.check("get", "/api/v1/admin/audit", api.await(java.time.Duration.ofSeconds(20), () -> api.get("/api/v1/admin/audit?limit=100", admin),
+        r -> r.status() == 200 && r.json().getJsonArray("items").size() >= 5));
+    doc.check("get", "/api/v1/admin/audit", api.get("/api/v1/admin/audit?action=nope", admin));
 
     doc.check("get", "/api/v1/orders", api.get("/api/v1/orders"));
     doc.check("post", "/api/v1/auth/register", api.post("/api/v1/auth/register", new JsonObject().put("email", "nope")));
