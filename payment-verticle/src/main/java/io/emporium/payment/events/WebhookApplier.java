@@ -99,8 +99,9 @@ public final class WebhookApplier {
     return withRefunds(event)
         .compose(payload -> recorder.record(tx, StripeFacts.ofEvent(payload)))
         .compose(recorded -> inbox.markProcessed(tx, event.eventId())
-            .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
-                metrics.counted(event.eventType(), recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED))));
+            // counted once the outcome is known: a commit that fails leaves the event to be applied again
+            .onSuccess(v -> tx.transaction().completion().onComplete(committed -> metrics.counted(event.eventType(),
+                committed.failed() ? WebhookMetrics.FAILED : recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED))));
   }
 
   /** A {@code charge.refunded} event names no refunds (Stripe no longer expands them): they are listed from Stripe. */

@@ -55,6 +55,8 @@ public final class PaymentRpcs {
                 metrics.counted(event.getType(), WebhookMetrics.DUPLICATE);
               }
             })
+            // not even inboxed: Stripe is answered with an error and delivers it again
+            .onFailure(e -> metrics.counted(event.getType(), WebhookMetrics.FAILED))
             .map(isNew -> WebhookReceipt.newBuilder()
                 .setEventId(event.getId()).setEventType(event.getType()).setDuplicate(!isNew).build()));
   }
