@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -31,22 +32,28 @@ public final class ApiDocsRoutes {
       "favicon-32x32.png", "image/png",
       "favicon-16x16.png", "image/png");
 
-  private final Vertx vertx;
+  /** One file of the page, in memory: the bundle is 1.6 MB, too much to read from the jar on every request. */
+  private record Asset(String type, Buffer bytes) {}
+
   private final Buffer document;
   private final Buffer page;
-  private final String uiRoot;
+  private final Map<String, Asset> assets;
 
-  private ApiDocsRoutes(Vertx vertx, Buffer document, Buffer page, String uiRoot) {
-    this.vertx = vertx;
+  private ApiDocsRoutes(Buffer document, Buffer page, Map<String, Asset> assets) {
     this.document = document;
     this.page = page;
-    this.uiRoot = uiRoot;
+    this.assets = assets;
   }
 
-  /** Reads the document, the page and the webjar's version once, off the event loop. */
+  /** Reads the document, the page and its files once, off the event loop. */
   public static Future<ApiDocsRoutes> load(Vertx vertx) {
-    return vertx.executeBlocking(() -> new ApiDocsRoutes(vertx, resource(DOCUMENT), resource(PAGE_FILES + "index.html"),
-        SWAGGER_UI + version(resource(SWAGGER_UI_POM)) + "/"));
+    return vertx.executeBlocking(() -> {
+      String uiRoot = SWAGGER_UI + version(resource(SWAGGER_UI_POM)) + "/";
+      Map<String, Asset> assets = new HashMap<>();
+      OWN_FILES.forEach((name, type) -> assets.put(name, new Asset(type, resource(PAGE_FILES + name))));
+      UI_FILES.forEach((name, type) -> assets.put(name, new Asset(type, resource(uiRoot + name))));
+      return new ApiDocsRoutes(resource(DOCUMENT), resource(PAGE_FILES + "index.html"), Map.copyOf(assets));
+    });
   }
 
   /** A classpath resource's bytes, read straight from its jar or directory (blocking). */
@@ -68,7 +75,11 @@ public final class ApiDocsRoutes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return properties.getProperty("version");
+    String version = properties.getProperty("version");
+    if (version == null) {
+      throw new IllegalStateException(SWAGGER_UI_POM + " names no version");
+    }
+    return version;
   }
 
   /** {@code /openapi.json} on the API router: rate-limited like the rest of {@code /api/v1}. */
@@ -82,15 +93,11 @@ public final class ApiDocsRoutes {
   }
 
   void asset(RoutingContext ctx) {
-    String name = ctx.pathParam("asset");
-    String type = OWN_FILES.containsKey(name) ? OWN_FILES.get(name) : UI_FILES.get(name);
-    if (type == null) {
-      ctx.fail(ApiProblem.notFound("The docs page has no file " + name + "."));
+    Asset asset = assets.get(ctx.pathParam("asset"));
+    if (asset == null) {
+      ctx.fail(ApiProblem.notFound("The docs page has no file " + ctx.pathParam("asset") + "."));
       return;
     }
-    String path = (OWN_FILES.containsKey(name) ? PAGE_FILES : uiRoot) + name;
-    vertx.executeBlocking(() -> resource(path), false)
-        .onFailure(ctx::fail)
-        .onSuccess(bytes -> ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "public, max-age=3600").end(bytes));
+    ctx.response().putHeader("Content-Type", asset.type()).putHeader("Cache-Control", "public, max-age=3600").end(asset.bytes());
   }
 }
