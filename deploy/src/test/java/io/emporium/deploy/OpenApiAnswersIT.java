@@ -50,6 +50,9 @@ class OpenApiAnswersIT {
     assertThat(Checkouts.pay(checkout.json().getString("checkoutUrl"), Checkouts.PAYS)).isEqualTo(303);
     String orderId = checkout.json().getString("orderId");
     Checkouts.orderOnceItIs(api, token, orderId, "paid");
+    Api.Response confirmed = doc.check("post", "/api/v1/checkout/confirm", api.post("/api/v1/checkout/confirm", token,
+        new JsonObject().put("sessionId", checkout.json().getString("sessionId"))));
+    assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
     doc.check("get", "/api/v1/orders/{id}", api.get("/api/v1/orders/" + orderId, token));
     doc.check("get", "/api/v1/orders", api.get("/api/v1/orders", token));
     doc.check("get", "/api/v1/seller/orders", api.get("/api/v1/seller/orders", seller));
@@ -66,6 +69,12 @@ class OpenApiAnswersIT {
     doc.check("post", "/api/v1/admin/discounts", api.post("/api/v1/admin/discounts", admin, new JsonObject()
         .put("code", "DOC" + UUID.randomUUID().toString().substring(0, 6)).put("type", "percent").put("value", 10)));
     doc.check("get", "/api/v1/admin/orders", api.get("/api/v1/admin/orders?status=shipped&limit=3", admin));
+    Api.Response refunded = doc.check("post", "/api/v1/orders/{id}/refund", api.send(HttpMethod.POST, "/api/v1/orders/" + orderId + "/refund",
+        admin, new JsonObject().put("amount", 500).put("reason", "a chipped rim"), Map.of("Idempotency-Key", UUID.randomUUID().toString())));
+    assertThat(refunded.status()).as(refunded.toString()).isEqualTo(200);
+    Api.Response promoted = doc.check("patch", "/api/v1/admin/users/{id}", api.patch("/api/v1/admin/users/" + customer.id(), admin,
+        new JsonObject().put("role", "seller")));
+    assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
     // entries of every kind this walk made: sign-ins, inventory, products, discounts, refunds
     doc.check("get", "/api/v1/admin/audit", api.await(java.time.Duration.ofSeconds(20), () -> api.get("/api/v1/admin/audit?limit=100", admin),
         r -> r.status() == 200 && r.json().getJsonArray("items").size() >= 5));
