@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -341,23 +336,12 @@ class AuditLogIT {
     byte[] record = AuditRecorded.newBuilder().setEventId(eventId).setOccurredAt(Instant.now().toString()).setService("catalog")
         .setActorRole("admin").setActorId(UUID.randomUUID().toString()).setAction("inventory.adjusted").setTargetType("sku")
         .setTargetId(target).setBefore("{\"available\":1}").setAfter("{\"available\":2}").setRequestId("twice").build().toByteArray();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
-      // twice as Kafka redelivers (same record id), and once more as a relay that published it twice would
-      for (String recordId : List.of(eventId, eventId, UUID.randomUUID().toString())) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>("audit.events", target, record);
-        r.headers().add("event-id", recordId.getBytes(StandardCharsets.UTF_8));
-        r.headers().add("event-type", "AuditRecorded".getBytes(StandardCharsets.UTF_8));
-        producer.send(r).get();
-      }
-      // a marker after both, so once it is in, both copies have been applied
-      String markerId = UUID.randomUUID().toString();
-      ProducerRecord<String, byte[]> marker = new ProducerRecord<>("audit.events", target,
-          AuditRecorded.parseFrom(record).toBuilder().setEventId(markerId).setRequestId("marker").build().toByteArray());
-      marker.headers().add("event-id", markerId.getBytes(StandardCharsets.UTF_8));
-      marker.headers().add("event-type", "AuditRecorded".getBytes(StandardCharsets.UTF_8));
-      producer.send(marker).get();
-    }
+    // twice as Kafka redelivers (same record id), and once more as a relay that published it twice would
+    PublishedEvents.publish("audit.events", target, "AuditRecorded", record, List.of(eventId, eventId, UUID.randomUUID().toString()));
+    // a marker after the copies, on their partition: once it is in, every copy has been applied
+    String markerId = UUID.randomUUID().toString();
+    PublishedEvents.publish("audit.events", target, "AuditRecorded",
+        AuditRecorded.parseFrom(record).toBuilder().setEventId(markerId).setRequestId("marker").build().toByteArray(), List.of(markerId));
     List<JsonObject> entries = entriesOf(api, admin, target, 2);
     Set<String> ids = new HashSet<>(entries.stream().map(e -> e.getString("id")).toList());
     assertThat(ids).containsExactlyInAnyOrder(eventId, entries.stream().filter(e -> "marker".equals(e.getString("requestId")))

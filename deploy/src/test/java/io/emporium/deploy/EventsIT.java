@@ -6,15 +6,10 @@ import io.emporium.proto.events.v1.EmailVerificationRequested;
 import io.emporium.proto.events.v1.IdentityEvent;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,15 +42,7 @@ class EventsIT {
         .setEmailVerificationRequested(EmailVerificationRequested.newBuilder().setEmail(email).setFullName("Twice")
             .setCode("424242").setExpiresAt(Instant.now().plusSeconds(900).toString()))
         .build().toByteArray();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < 2; i++) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>("identity.events", "twice", event);
-        record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("event-type", "EmailVerificationRequested".getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get();
-      }
-    }
+    PublishedEvents.publish("identity.events", "twice", "EmailVerificationRequested", event, List.of(eventId, eventId));
     Accounts.mails(api, email, 1);
     String marker = Accounts.uniqueEmail("marker");
     api.post("/api/v1/auth/register", Accounts.registration(marker, null));

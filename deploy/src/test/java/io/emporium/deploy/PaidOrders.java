@@ -6,15 +6,10 @@ import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Paid orders as the ordering service announces them on {@code ordering.events}, for what the catalog learns from them. */
 final class PaidOrders {
@@ -29,13 +24,7 @@ final class PaidOrders {
         .setOrderPaid(OrderPaid.newBuilder().setCurrency("usd").setTotal(1000L * quantity)
             .addLines(OrderLine.newBuilder().setProductId(productId).setSku("ANY").setQuantity(quantity).setUnitPrice(1000)))
         .build().toByteArray();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
-      ProducerRecord<String, byte[]> record = new ProducerRecord<>("ordering.events", orderId, event);
-      record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
-      record.headers().add("event-type", "OrderPaid".getBytes(StandardCharsets.UTF_8));
-      producer.send(record).get();
-    }
+    PublishedEvents.publish("ordering.events", orderId, "OrderPaid", event, List.of(eventId));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (Instant.now().isBefore(deadline)) {
       long rows = TestPlatform.db().preparedQuery("SELECT count(*) FROM catalog.purchases WHERE order_id = $1")

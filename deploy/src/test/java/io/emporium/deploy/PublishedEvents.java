@@ -3,21 +3,39 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
-/** What a service has published on a Kafka topic under one key, read from the topic itself. */
+/** Events on Kafka topics as services publish them: read back from the topic, or published as a service's relay would. */
 final class PublishedEvents {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private PublishedEvents() {}
+
+  /** Publishes one record per event id, each with the event's headers as the outbox relay writes them. */
+  static void publish(String topic, String key, String eventType, byte[] payload, List<String> eventIds) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+      for (String eventId : eventIds) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, payload);
+        record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", eventType.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+      }
+    }
+  }
 
   /** The payloads published under {@code key}, in order, once the schema's outbox holds none of that key's events. */
   static List<byte[]> of(String schema, String topic, String key) throws InterruptedException {
