@@ -31,8 +31,70 @@ class EdgeConventionsIT {
   }
 
   @Test
-  void wrongMethodAnswers405Problem(Api api) {
-    assertProblem(api.send(HttpMethod.DELETE, "/api/v1/auth/login", null, null, Map.of()), 405);
+  void wrongMethodAnswers405ProblemNamingTheMethodsThePathTakes(Api api) {
+    Api.Response login = api.send(HttpMethod.DELETE, "/api/v1/auth/login", null, null, Map.of());
+    assertProblem(login, 405);
+    assertThat(login.header("Allow")).isEqualTo("POST");
+    Api.Response products = api.send(HttpMethod.PUT, "/api/v1/products", null, null, Map.of());
+    assertProblem(products, 405);
+    assertThat(products.header("Allow")).isEqualTo("GET, HEAD, POST");
+    Api.Response one = api.send(HttpMethod.POST, "/api/v1/products/" + java.util.UUID.randomUUID(), null, null, Map.of());
+    assertProblem(one, 405);
+    assertThat(one.header("Allow")).isEqualTo("DELETE, GET, HEAD, PATCH, PUT");
+  }
+
+  @Test
+  void headAnswersLikeGetWithoutTheBody(Api api) {
+    Api.Response get = api.get("/api/v1/categories");
+    Api.Response head = api.raw(HttpMethod.HEAD, "/api/v1/categories", null, null, Map.of());
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type"));
+    assertThat(head.body() == null || head.body().length() == 0).as("no body").isTrue();
+    assertThat(api.raw(HttpMethod.HEAD, "/api/v1/products?limit=1", null, null, Map.of()).status()).isEqualTo(200);
+    assertThat(api.raw(HttpMethod.HEAD, "/health/live", null, null, Map.of()).status()).isEqualTo(200);
+    assertThat(api.raw(HttpMethod.HEAD, "/api/v1/products/" + java.util.UUID.randomUUID(), null, null, Map.of()).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void anEmptyBodyWhereOneIsRequiredIs400(Api api) {
+    for (Map<String, String> headers : java.util.List.of(Map.<String, String>of(), Map.of("Content-Type", "application/json"))) {
+      Api.Response r = api.raw(HttpMethod.POST, "/api/v1/auth/login", null, Buffer.buffer(), headers);
+      assertProblem(r, 400);
+      assertThat(r.json().getString("detail")).isEqualTo("A JSON body is required.");
+      assertProblem(api.raw(HttpMethod.POST, "/api/v1/auth/register", null, null, headers), 400);
+    }
+  }
+
+  @Test
+  void anOptionalBodyMayBeLeftOutWithoutAContentType(Api api) {
+    Accounts.Account customer = Accounts.signedIn(api, null);
+    Api.Response logout = api.raw(HttpMethod.POST, "/api/v1/auth/logout", customer.accessToken(), null, Map.of());
+    assertThat(logout.status()).as(logout.toString()).isEqualTo(204);
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    Api.Response approve = api.raw(HttpMethod.POST, "/api/v1/admin/products/" + java.util.UUID.randomUUID() + "/approve", admin,
+        null, Map.of());
+    assertProblem(approve, 404);
+  }
+
+  @Test
+  void textThatCannotBeStoredIs422NamingWhereItIs(Api api) {
+    Api.Response body = api.post("/api/v1/auth/login", new JsonObject().put("email", "a\u0000@example.com").put("password", "x"));
+    assertProblem(body, 422);
+    assertThat(body.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("email");
+    // a lone surrogate, written as JSON's own escape: it has no UTF-8 form
+    Api.Response nested = api.raw(HttpMethod.POST, "/api/v1/auth/register", null, Buffer.buffer(
+        "{\"email\":\"n@example.com\",\"password\":\"Long-Enough-Pass-42\",\"fullName\":\"Ann \\ud800\"}"),
+        Map.of("Content-Type", "application/json"));
+    assertProblem(nested, 422);
+    assertThat(nested.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("fullName");
+    Api.Response query = api.get("/api/v1/products?q=tea%00pot");
+    assertProblem(query, 422);
+    assertThat(query.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("q");
+    Api.Response path = api.get("/api/v1/products/abc%00def");
+    assertProblem(path, 422);
+    assertThat(path.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("id");
+    assertProblem(api.get("/api/v1/products/%zz"), 400);
   }
 
   @Test

@@ -36,6 +36,7 @@ import io.emporium.edge.http.ProductRoutes;
 import io.emporium.edge.http.RateLimits;
 import io.emporium.edge.http.RecommendationRoutes;
 import io.emporium.edge.http.RequestIds;
+import io.emporium.edge.http.RequestText;
 import io.emporium.edge.http.ReviewRoutes;
 import io.emporium.edge.http.SellerRoutes;
 import io.emporium.edge.http.ServiceRoutes;
@@ -177,6 +178,8 @@ public final class EdgeVerticle extends VerticleBase {
 
   private Router router(IdentityService identity, UserStore users, AuditLog auditLog) {
     Router router = Router.router(vertx);
+    // HEAD is GET without the body (Vert.x leaves the body out of a HEAD response)
+    router.route().method(HttpMethod.HEAD).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     router.route().handler(RequestIds::handle);
     if (!config.corsAllowedOrigins.isEmpty()) {
       router.route().handler(CorsHandler.create()
@@ -189,6 +192,7 @@ public final class EdgeVerticle extends VerticleBase {
           // sockjs-client reads /eventbus/info with credentials and gives up without this; the edge sets no cookies
           .allowCredentials(true));
     }
+    router.route().handler(new RequestText(docs.described())::check);
     // before the body handler: SockJS reads its own request bodies
     router.route(EventBusBridge.PATH).subRouter(new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime")).router());
     router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
@@ -236,8 +240,13 @@ public final class EdgeVerticle extends VerticleBase {
     router.route("/api/v1/*").subRouter(api);
 
     router.route().failureHandler(Problems::handleFailure);
+    // a path Vert.x cannot decode never reaches a route
+    router.errorHandler(400, ctx -> Problems.send(ctx, Problems.fromStatus(400, "The path is not validly percent-encoded.")));
     router.errorHandler(404, ctx -> Problems.send(ctx, Problems.fromStatus(404, null)));
-    router.errorHandler(405, ctx -> Problems.send(ctx, Problems.fromStatus(405, null)));
+    router.errorHandler(405, ctx -> {
+      ctx.response().putHeader("Allow", String.join(", ", docs.described().allowed(ctx.request().path())));
+      Problems.send(ctx, Problems.fromStatus(405, null));
+    });
     router.errorHandler(500, Problems::handleFailure);
     return router;
   }

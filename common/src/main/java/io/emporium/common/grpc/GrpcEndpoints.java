@@ -1,6 +1,8 @@
 package io.emporium.common.grpc;
 
+import com.google.protobuf.Message;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.common.problem.StorableText;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -11,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds unary RPC implementations to a gRPC server: the caller's context (refused when its
- * signature is missing or wrong), and failures mapped to status plus problem trailers.
+ * signature is missing or wrong), input text checked as storable, and failures mapped to status plus problem trailers.
  */
 public final class GrpcEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcEndpoints.class);
@@ -40,6 +42,10 @@ public final class GrpcEndpoints {
       call.last()
           .compose(request -> {
             try {
+              if (request instanceof Message message) {
+                // services are reachable without the edge: they refuse text they cannot store themselves
+                StorableText.require(StorableText.inMessage(message));
+              }
               return implementation.handle(caller, request);
             } catch (RuntimeException e) {
               return Future.failedFuture(e);

@@ -107,6 +107,15 @@ class GrpcCallsTest {
   }
 
   @Test
+  void textAServiceCannotStoreIsRefusedBeforeTheImplementationRuns() {
+    ApiProblem problem = (ApiProblem) failure(calls(port, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("ok\u0000").build(), CallContext.anonymous("r")));
+    assertThat(problem.status()).isEqualTo(422);
+    assertThat(problem.errors()).extracting(ApiProblem.FieldError::field).containsExactly("productId");
+    assertThat(seen.get()).as("the implementation never ran").isNull();
+  }
+
+  @Test
   void anUnexpectedServerFailureIs502WithoutItsInternals() {
     ApiProblem problem = (ApiProblem) failure(calls(port, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
         GetProductRequest.newBuilder().setProductId("crash").build(), CallContext.anonymous("r")));

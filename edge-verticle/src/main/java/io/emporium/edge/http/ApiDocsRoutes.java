@@ -36,13 +36,20 @@ public final class ApiDocsRoutes {
   private record Asset(String type, Buffer bytes) {}
 
   private final Buffer document;
+  private final DescribedRoutes described;
   private final Buffer page;
   private final Map<String, Asset> assets;
 
   private ApiDocsRoutes(Buffer document, Buffer page, Map<String, Asset> assets) {
     this.document = document;
+    this.described = new DescribedRoutes(document.toJsonObject());
     this.page = page;
     this.assets = assets;
+  }
+
+  /** The routes the document describes. */
+  public DescribedRoutes described() {
+    return described;
   }
 
   /** Reads the document, the page and its files once, off the event loop. */

@@ -81,7 +81,7 @@ public final class AuthRoutes {
 
   Future<Reply> logout(RoutingContext ctx) {
     var caller = Authn.caller(ctx);
-    Fields f = new Fields(JsonBodies.object(ctx));
+    Fields f = new Fields(JsonBodies.optionalObject(ctx));
     String token = f.optional("refreshToken", 100);
     f.throwIfInvalid();
     return identity.logout(caller, token).map(Reply.noContent());

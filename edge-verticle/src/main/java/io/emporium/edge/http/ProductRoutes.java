@@ -148,7 +148,8 @@ public final class ProductRoutes {
   /** Approve makes a pending product active; reject sends it back to draft with the reason. */
   Future<Reply> review(RoutingContext ctx, boolean approve) {
     Authn.requireRole(ctx, "admin");
-    Fields f = new Fields(JsonBodies.object(ctx));
+    // approving takes no body
+    Fields f = new Fields(approve ? new JsonObject() : JsonBodies.object(ctx));
     String reason = approve ? null : f.required("reason", 1000);
     f.throwIfInvalid();
     ReviewProductRequest request = ReviewProductRequest.newBuilder().setProductId(ctx.pathParam("id")).setApprove(approve)
