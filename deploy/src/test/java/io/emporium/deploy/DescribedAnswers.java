@@ -72,6 +72,9 @@ final class DescribedAnswers {
       return answer;
     }
     String mediaType = type == null ? "" : type.split(";", 2)[0].strip();
+    if (content.containsKey("*/*") && !content.containsKey(mediaType)) {
+      return answer;
+    }
     if (!content.containsKey(mediaType)) {
       mismatches.add(operation + ": Content-Type " + type + ", the document says " + content.fieldNames());
       return answer;

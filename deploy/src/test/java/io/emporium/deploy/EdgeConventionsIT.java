@@ -111,6 +111,15 @@ class EdgeConventionsIT {
   }
 
   @Test
+  void aRequestLineTooLongToReadIsA414Problem(Api api) {
+    assertThat(api.get("/api/v1/products?q=" + "x".repeat(10_000)).status()).isLessThan(500);
+    Api.Response r = api.get("/api/v1/products?q=" + "x".repeat(40_000));
+    assertThat(r.status()).isEqualTo(414);
+    assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.json().getInteger("status")).isEqualTo(414);
+  }
+
+  @Test
   void bodiesOverTheLimitAre413(Api api) {
     String big = "x".repeat(70 * 1024);
     Api.Response r = api.raw(HttpMethod.POST, "/api/v1/auth/register", null,

@@ -89,6 +89,7 @@ import org.slf4j.LoggerFactory;
 public final class EdgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
   private static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final int MAX_REQUEST_LINE = 32 * 1024;
 
   private final EmporiumConfig config;
   private final PrometheusMeterRegistry registry;
@@ -169,8 +170,10 @@ public final class EdgeVerticle extends VerticleBase {
             // no per-message deflate for WebSockets: bridge messages are small, and each connection's zlib state cost
             // ~100 KiB and doubled the delay at 10 000 sockets (deploy/bench/realtime.sh, README)
             return vertx.createHttpServer(new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true)
-                    .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
-                .requestHandler(routes).listen();
+                    .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+                    // room for long search filters; past it the answer is a 414 problem, not a bare status
+                    .setMaxInitialLineLength(MAX_REQUEST_LINE))
+                .requestHandler(routes).invalidRequestHandler(Problems::invalidRequest).listen();
           });
         })
         .onSuccess(s -> server = s);

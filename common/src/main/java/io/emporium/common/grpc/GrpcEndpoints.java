@@ -59,7 +59,7 @@ public final class GrpcEndpoints {
   private static void fail(GrpcServerResponse<?, ?> response, CallContext caller, ServiceMethod<?, ?> method, Throwable failure) {
     if (failure instanceof ApiProblem problem) {
       ProblemStatus.write(problem, response.trailers());
-      response.status(ProblemStatus.grpcStatus(problem.status())).statusMessage(problem.detail()).end();
+      response.status(ProblemStatus.grpcStatus(problem.status())).statusMessage(ProblemStatus.bounded(problem.detail())).end();
       return;
     }
     LOG.error("{} failed for request {}", method.methodName(), caller.requestId(), failure);

@@ -17,8 +17,18 @@ final class ProblemStatus {
   private static final String DETAIL = "x-problem-detail";
   private static final String ERRORS = "x-problem-errors";
   private static final String RETRY_AFTER = "x-problem-retry-after";
+  private static final int MAX_TEXT = 300;
+  private static final int MAX_ERRORS_BYTES = 4096;
 
   private ProblemStatus() {}
+
+  /**
+   * Trailers travel in one HTTP/2 header block, which the peer refuses past its limit (8 KiB by default): text that
+   * echoes a client's input (a 10 000-character id) is cut so the problem still arrives.
+   */
+  static String bounded(String text) {
+    return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
+  }
 
   static GrpcStatus grpcStatus(int httpStatus) {
     return switch (httpStatus) {
@@ -36,10 +46,16 @@ final class ProblemStatus {
 
   static void write(ApiProblem problem, MultiMap trailers) {
     trailers.set(STATUS, Integer.toString(problem.status()));
-    trailers.set(DETAIL, encode(problem.detail()));
+    trailers.set(DETAIL, encode(bounded(problem.detail())));
     if (!problem.errors().isEmpty()) {
       JsonArray errors = new JsonArray();
-      problem.errors().forEach(e -> errors.add(new JsonObject().put("field", e.field()).put("message", e.message())));
+      for (ApiProblem.FieldError e : problem.errors()) {
+        JsonObject error = new JsonObject().put("field", bounded(e.field())).put("message", bounded(e.message()));
+        if (encode(errors.encode()).length() + encode(error.encode()).length() > MAX_ERRORS_BYTES) {
+          break;
+        }
+        errors.add(error);
+      }
       trailers.set(ERRORS, encode(errors.encode()));
     }
     if (problem.retryAfterSeconds() != null) {

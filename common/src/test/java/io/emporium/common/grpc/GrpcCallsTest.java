@@ -46,6 +46,8 @@ class GrpcCallsTest {
             case "invalid" -> Future.failedFuture(ApiProblem.invalid(List.of(
                 new ApiProblem.FieldError("price", "must not be negative"), new ApiProblem.FieldError("name", "ünïcode é"))));
             case "slow" -> Promise.<Product>promise().future();
+            case "echo" -> Future.failedFuture(ApiProblem.invalid(java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> new ApiProblem.FieldError("f" + i, "ü".repeat(10_000))).toList()));
             default -> throw new IllegalStateException("boom");
           };
         })).await();
@@ -113,6 +115,15 @@ class GrpcCallsTest {
     assertThat(problem.status()).isEqualTo(422);
     assertThat(problem.errors()).extracting(ApiProblem.FieldError::field).containsExactly("productId");
     assertThat(seen.get()).as("the implementation never ran").isNull();
+  }
+
+  @Test
+  void aProblemEchoingHugeInputStillArrivesCutToSize() {
+    ApiProblem problem = (ApiProblem) failure(calls(port, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
+        GetProductRequest.newBuilder().setProductId("echo").build(), CallContext.anonymous("r")));
+    assertThat(problem.status()).isEqualTo(422);
+    assertThat(problem.errors()).isNotEmpty().first().satisfies(e -> assertThat(e.field()).isEqualTo("f0"));
+    assertThat(problem.errors().get(0).message().length()).isLessThan(400);
   }
 
   @Test

@@ -1,6 +1,9 @@
 package io.emporium.edge.http;
 
 import io.emporium.common.problem.ApiProblem;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +49,21 @@ public final class Problems {
       default -> status >= 500 ? "Something went wrong on our side; the request id identifies it in our logs." : ApiProblem.titleFor(status);
     };
     return ApiProblem.of(status, d);
+  }
+
+  /** A request Vert.x could not decode (its line or headers too long, or malformed): a problem, then the connection closes. */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String detail = switch (status) {
+      case 414 -> "The request line is longer than this server accepts.";
+      case 431 -> "The request headers are larger than this server accepts.";
+      default -> "The request could not be read.";
+    };
+    JsonObject body = new JsonObject().put("type", TYPE_BASE + ApiProblem.of(status, detail).typeSlug())
+        .put("title", ApiProblem.titleFor(status)).put("status", status).put("detail", detail);
+    request.response().setStatusCode(status).putHeader("Connection", "close")
+        .putHeader("Content-Type", "application/problem+json").end(body.encode());
   }
 
   public static void send(RoutingContext ctx, ApiProblem problem) {
