@@ -46,10 +46,10 @@ class ContractIT {
   private static JsonObject document;
   private static DescribedAnswers described;
   private static Fixtures fixtures;
+  private static JsonObject settings;
   private static final List<Operation> OPERATIONS = new ArrayList<>();
   private static final Map<String, AtomicInteger> BY_STATUS = new ConcurrentHashMap<>();
   private static final AtomicInteger SENT = new AtomicInteger();
-  static final List<String> DEV = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** One described operation: its method, path template, parameters and the properties of its JSON body. */
   record Operation(String method, String path, List<JsonObject> query, List<String> pathParameters, boolean takesBody,
@@ -91,6 +91,7 @@ class ContractIT {
     document = api.get("/api/v1/openapi.json").json();
     described = new DescribedAnswers(document);
     fixtures = fixtures();
+    settings = api.get("/api/v1/admin/settings", fixtures.tokens().get("admin")).json();
     document.getJsonObject("paths").forEach(path -> {
       if (NOT_REST.stream().anyMatch(path.getKey()::startsWith)) {
         return;
@@ -108,10 +109,10 @@ class ContractIT {
   static void tally() {
     System.out.println("ContractIT: " + OPERATIONS.size() + " operations, " + SENT.get() + " requests, answers by status "
         + new TreeMap<>(BY_STATUS));
-    try {
-      java.nio.file.Files.write(java.nio.file.Path.of("target/contract-dev.txt"), DEV);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    // the walk may have changed the shop's settings with a body their schema accepts: the next test class finds them as they were
+    Api.Response restored = api.send(HttpMethod.PUT, "/api/v1/admin/settings", fixtures.tokens().get("admin"), settings, Map.of());
+    if (restored.status() != 200) {
+      throw new AssertionError("could not restore the settings: " + restored);
     }
     if (!TestPlatform.BLOCKED.isEmpty()) {
       throw new AssertionError("Vert.x reported a blocked event loop: " + TestPlatform.BLOCKED);
@@ -293,6 +294,14 @@ class ContractIT {
     if (answer.status() >= 400 && (type == null || !type.startsWith("application/problem+json"))) {
       wrong.add("an error that is not a problem document (" + type + ")");
     }
+    boolean bodiless = probe.body() == null || probe.body().isEmpty();
+    if (bodiless && !probe.operation().bodyRequired() && (answer.status() == 415 || answer.status() == 400
+        && FORM_PROBLEMS.contains(answer.json().getString("detail")))) {
+      wrong.add("the document lets this operation go without a body, but the edge wanted one");
+    }
+    if (bodiless && probe.operation().bodyRequired() && (answer.status() < 300 || answer.status() == 415 || answer.status() == 422)) {
+      wrong.add("no body where one is required must be 400");
+    }
     int before = described.mismatches().size();
     described.check(probe.operation().method(), probe.operation().path(), answer);
     wrong.addAll(described.mismatches().subList(before, described.mismatches().size()));
@@ -301,10 +310,6 @@ class ContractIT {
 
   /** Fails with the exact request if anything is wrong. */
   private static void report(Probe probe, Api.Response answer, List<String> wrong) {
-    if (!wrong.isEmpty() && Boolean.getBoolean("contract.all")) {
-      DEV.add(probe.operation() + " | " + probe.what() + " | " + probe.role() + " -> " + answer.status() + " | " + String.join("; ", wrong).replace(LONG, "x*10000"));
-      return;
-    }
     if (!wrong.isEmpty()) {
       throw new AssertionError(probe + "\nanswered " + answer + "\n" + String.join("\n", wrong));
     }

@@ -20,7 +20,7 @@ import net.jqwik.api.Arbitrary;
  */
 final class DescribedBodies {
   /** A pattern of character classes and literals with counts: {@code ^[a-z_]{1,40}\.[a-z_]{1,40}$}. */
-  private static final Pattern PIECE = Pattern.compile("\\[([^\\]]+)]\\{(\\d+)(?:,(\\d+))?}|\\\\?(.)");
+  private static final Pattern PIECE = Pattern.compile("\\[([^\\]]+)]\\{(\\d+)(?:,(\\d+))?}|\\\\?(.)(\\?)?");
   private static final int MAX_TEXT = 40;
 
   private final JsonObject document;
@@ -102,8 +102,9 @@ final class DescribedBodies {
     }
     int min = s.getInteger("minLength", 0);
     int max = Math.max(min, Math.min(s.getInteger("maxLength", MAX_TEXT), MAX_TEXT));
-    return Arbitraries.strings().alpha().numeric().withChars(' ', '-', '\'', 'é', 'ß', '茶', '😀').ofMinLength(min).ofMaxLength(max)
-        .map(v -> (Object) v);
+    // the document says text is trimmed, a blank one counting as empty
+    return Arbitraries.strings().alpha().numeric().withChars(' ', '-', '\'', 'é', 'ß', '茶').ofMinLength(min).ofMaxLength(max)
+        .filter(v -> v.equals(v.strip())).map(v -> (Object) v);
   }
 
   /** Strings a pattern of character classes, counts and literals matches. */
@@ -118,12 +119,12 @@ final class DescribedBodies {
         int max = m.group(3) == null ? min : Integer.parseInt(m.group(3));
         piece = Arbitraries.strings().withChars(chars).ofMinLength(min).ofMaxLength(max);
       } else {
-        piece = Arbitraries.just(m.group(4));
+        piece = m.group(5) == null ? Arbitraries.just(m.group(4)) : Arbitraries.of("", m.group(4));
       }
       Arbitrary<String> before = out;
       out = before.flatMap(b -> piece.map(p -> b + p));
     }
-    return out.map(v -> (Object) v);
+    return out.filter(v -> v.equals(v.strip())).map(v -> (Object) v);
   }
 
   private static char[] chars(String set) {
