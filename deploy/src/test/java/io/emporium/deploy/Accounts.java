@@ -59,11 +59,17 @@ public final class Accounts {
   public static String mailedCode(Api api, String email) {
     JsonArray mails = mails(api, email, 1);
     for (int i = mails.size() - 1; i >= 0; i--) {
-      Matcher m = CODE.matcher(mails.getJsonObject(i).getString("text"));
-      if (m.find()) {
-        return m.group(1);
+      String code = verificationCode(mails.getJsonObject(i).getString("text"));
+      if (code != null) {
+        return code;
       }
     }
     throw new AssertionError("no verification code in " + mails.encodePrettily());
+  }
+
+  /** The verification code a mail's text carries, or null. */
+  public static String verificationCode(String mailText) {
+    Matcher m = CODE.matcher(mailText);
+    return m.find() ? m.group(1) : null;
   }
 }
