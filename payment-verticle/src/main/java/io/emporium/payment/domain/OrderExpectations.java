@@ -84,7 +84,7 @@ public final class OrderExpectations {
       mismatched.add(PaymentMismatch.INTENT);
       expected = session != null ? session : intents.values().stream().findFirst().orElse(null);
     }
-    return compared(fact, expected == null ? 0 : expected.amount(), expected, mismatched);
+    return compared(fact, expected, mismatched);
   }
 
   private PaymentMismatch refundMismatch(PaymentFact fact) {
@@ -93,7 +93,7 @@ public final class OrderExpectations {
     if (payment == null) {
       // giving back money the order did not take is expected; a refund of a payment it never had is not
       return intent != null && mismatchedPayments.contains(intent) ? null
-          : compared(fact, 0, null, new ArrayList<>(List.of(PaymentMismatch.INTENT)));
+          : compared(fact, null, new ArrayList<>(List.of(PaymentMismatch.INTENT)));
     }
     long left = payment.amount() - refunded.getOrDefault(intent, 0L);
     List<String> mismatched = new ArrayList<>();
@@ -106,7 +106,7 @@ public final class OrderExpectations {
     return mismatched.isEmpty() ? null : new PaymentMismatch(fact, left, payment.currency(), List.copyOf(mismatched));
   }
 
-  private static PaymentMismatch compared(PaymentFact fact, long expectedAmount, Money expected, List<String> mismatched) {
+  private static PaymentMismatch compared(PaymentFact fact, Money expected, List<String> mismatched) {
     if (expected != null && fact.amount() != expected.amount()) {
       mismatched.add(PaymentMismatch.AMOUNT);
     }
@@ -114,6 +114,7 @@ public final class OrderExpectations {
       mismatched.add(PaymentMismatch.CURRENCY);
     }
     return mismatched.isEmpty() ? null
-        : new PaymentMismatch(fact, expectedAmount, expected == null ? null : expected.currency(), List.copyOf(mismatched));
+        : new PaymentMismatch(fact, expected == null ? 0 : expected.amount(), expected == null ? null : expected.currency(),
+            List.copyOf(mismatched));
   }
 }

@@ -2,14 +2,14 @@ package io.emporium.payment.events;
 
 import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import com.stripe.param.RefundListParams;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeProblems;
 import io.emporium.payment.domain.PaymentFact;
-import io.emporium.payment.store.Ledger;
-import com.stripe.param.RefundListParams;
-import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.domain.StripeFacts;
 import io.emporium.payment.metrics.WebhookMetrics;
+import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.payment.store.WebhookInbox.InboxedEvent;
 import io.vertx.core.Future;
@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first, then it is applied
- * in one transaction with its ledger entries, their payment.events and its {@code processed_at}. Nudged when an event is recorded and swept every second, so
- * an event that failed to apply is retried; several instances share the inbox (rows are locked, others skipped).
+ * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first, with no transaction
+ * open; then it is applied in one transaction with its ledger entries, their payment.events and its {@code processed_at}.
+ * Nudged when an event is recorded and swept every second, so an event that failed to apply is retried; several
+ * instances share the inbox (rows are locked, others skipped).
  */
 public final class WebhookApplier {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApplier.class);
@@ -48,11 +49,11 @@ public final class WebhookApplier {
 
   public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, Ledger ledger, StripeGateway stripe,
                         WebhookMetrics metrics) {
-    this.ledger = ledger;
     this.vertx = vertx;
     this.pool = pool;
     this.inbox = inbox;
     this.recorder = recorder;
+    this.ledger = ledger;
     this.stripe = stripe;
     this.metrics = metrics;
   }

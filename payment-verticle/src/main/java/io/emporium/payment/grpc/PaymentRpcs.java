@@ -42,13 +42,12 @@ public final class PaymentRpcs {
   Future<WebhookReceipt> acceptWebhook(CallContext caller, WebhookDelivery delivery) {
     String payload = delivery.getPayload().toString(StandardCharsets.UTF_8);
     // stripe-java runs on a worker thread, never on the event loop
-    return vertx.executeBlocking(() -> verify(payload, delivery.getSignature()), false)
+    return vertx.executeBlocking(() -> usable(verify(payload, delivery.getSignature())), false)
         .onFailure(e -> {
           if (e instanceof ApiProblem) {
             metrics.badSignature();
           }
         })
-        .compose(v -> vertx.executeBlocking(() -> usable(payload), false))
         .compose(event -> inbox.record(event.getString("id"), event.getString("type"), event)
             .onSuccess(isNew -> {
               // applied after the answer, so Stripe is answered at once
@@ -65,7 +64,7 @@ public final class PaymentRpcs {
   }
 
   /** Stripe's signature over the raw body, made at most {@link Webhook#DEFAULT_TOLERANCE} seconds ago (or ahead, for clock skew). */
-  private Void verify(String payload, String signature) {
+  private String verify(String payload, String signature) {
     if (signature == null || signature.isBlank()) {
       throw ApiProblem.badRequest("Missing Stripe-Signature header.");
     }
@@ -81,7 +80,7 @@ public final class PaymentRpcs {
     if (timestamp == null || timestamp > Instant.now().getEpochSecond() + Webhook.DEFAULT_TOLERANCE) {
       throw ApiProblem.badRequest("Invalid Stripe signature: its timestamp is in the future.");
     }
-    return null;
+    return payload;
   }
 
   /** The signed body as an event that can be recorded and applied; 400 naming what is wrong otherwise. */
