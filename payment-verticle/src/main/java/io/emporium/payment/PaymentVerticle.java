@@ -61,7 +61,7 @@ public final class PaymentVerticle extends ServiceVerticle {
       inbox = new WebhookInbox(pool);
       relay = new OutboxRelay(vertx, pool, "payment", config.kafkaBootstrapServers).start(RELAY_POLL_MILLIS);
       webhookMetrics = new WebhookMetrics(meters);
-      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, stripe, webhookMetrics).start();
+      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, ledger, stripe, webhookMetrics).start();
     });
   }
 

@@ -66,6 +66,10 @@ public final class GrpcCalls {
     if (status == GrpcStatus.DEADLINE_EXCEEDED) {
       return late();
     }
+    // a peer that refuses the request as invalid without saying more: still the caller's input, never a 5xx
+    if (status == GrpcStatus.INVALID_ARGUMENT) {
+      return ApiProblem.badRequest("The " + peerName + " service refused the request as invalid.");
+    }
     if (status == GrpcStatus.UNAVAILABLE) {
       return ApiProblem.unavailable("The " + peerName + " service is unavailable.");
     }

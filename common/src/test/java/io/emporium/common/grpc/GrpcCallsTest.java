@@ -11,9 +11,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
 import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -132,6 +135,24 @@ class GrpcCallsTest {
         GetProductRequest.newBuilder().setProductId("crash").build(), CallContext.anonymous("r")));
     assertThat(problem.status()).isEqualTo(502);
     assertThat(problem.detail()).doesNotContain("boom");
+  }
+
+  @Test
+  void aPeerRefusingTheRequestAsInvalidWithoutAProblemIs400(Vertx vertx) throws Exception {
+    int barePort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      barePort = s.getLocalPort();
+    }
+    GrpcServer bare = GrpcServer.server(vertx);
+    bare.callHandler(CatalogGrpcService.GetProduct, call -> call.last().onComplete(ar -> call.response().status(GrpcStatus.INVALID_ARGUMENT).end()));
+    HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(barePort)).requestHandler(bare).listen().await();
+    try {
+      ApiProblem problem = (ApiProblem) failure(calls(barePort, Duration.ofSeconds(5)).call(CatalogGrpcClient.GetProduct,
+          GetProductRequest.newBuilder().setProductId("ok").build(), CallContext.anonymous("r")));
+      assertThat(problem.status()).isEqualTo(400);
+    } finally {
+      http.close().await();
+    }
   }
 
   @Test

@@ -10,7 +10,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Moves orders on what {@code payment.events} reports: a payment succeeded or failed, its session expired, a refund was made. */
+/**
+ * Moves orders on what {@code payment.events} reports: a payment succeeded or failed, its session expired, a refund was
+ * made, or Stripe took money that does not match the order.
+ */
 public final class PaymentEventsConsumer {
   public static final String TOPIC = "payment.events";
   private static final Logger LOG = LoggerFactory.getLogger(PaymentEventsConsumer.class);
@@ -42,6 +45,10 @@ public final class PaymentEventsConsumer {
       case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId).mapEmpty();
       case REFUNDED -> payments.refunded(tx, orderId, event.getRefunded().getPaymentIntentId(), event.getRefunded().getRefundId(),
           event.getRefunded().getAmount());
+      // money the order does not expect (the payment service checked it) is given back; a mismatched refund changes nothing
+      case MISMATCH -> event.getMismatch().getReported().equals("payment") && !event.getMismatch().getPaymentIntentId().isEmpty()
+          ? payments.mismatched(tx, orderId, event.getMismatch().getPaymentIntentId(), requestId)
+          : Future.succeededFuture();
       default -> Future.succeededFuture();
     };
   }

@@ -78,7 +78,8 @@ public final class CheckoutSweeper {
             ? Future.succeededFuture(PaymentOutcome.newBuilder().setStatus("expired").build()) : Future.failedFuture(e))
         .compose(outcome -> switch (outcome.getStatus()) {
           case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, due.orderId(), outcome.getPaymentIntentId(), outcome.getSessionId(), requestId)).mapEmpty();
-          case "expired" -> orders.pool().withTransaction(tx -> payments.cancel(tx, due.orderId(), "expired", "expired", false, requestId))
+          // a session paid with what the order does not expect is spent: its money goes back, the order ends like an expired one
+          case "expired", "mismatch" -> orders.pool().withTransaction(tx -> payments.cancel(tx, due.orderId(), "expired", "expired", false, requestId))
               .mapEmpty();
           // past its time but still open at Stripe: close it, and its expiry settles the order
           default -> payment.call(PaymentGrpcClient.ExpireCheckoutSession,

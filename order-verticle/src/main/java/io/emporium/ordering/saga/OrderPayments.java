@@ -109,6 +109,18 @@ public final class OrderPayments {
     });
   }
 
+  /**
+   * Stripe took a payment that does not match what the order expects (its amount, currency, session or PaymentIntent):
+   * the order is left as it is, and the money is given back in full, with the order locked like any payment change.
+   */
+  public Future<Void> mismatched(SqlConnection tx, UUID orderId, String paymentIntentId, String requestId) {
+    CallContext self = CallContext.service(requestId, SERVICE);
+    return orders.lock(tx, orderId).compose(found -> {
+      LOG.warn("payment {} does not match order {}: refunding it", paymentIntentId, orderId);
+      return refund(tx, orderId, paymentIntentId, "", "payment_mismatch", self);
+    });
+  }
+
   private Future<Void> expireSession(UUID orderId, CallContext self) {
     return payment.call(PaymentGrpcClient.ExpireCheckoutSession, OrderPaymentRef.newBuilder().setOrderId(orderId.toString()).build(), self)
         .mapEmpty();

@@ -2,6 +2,7 @@ package io.emporium.payment.events;
 
 import io.emporium.common.events.Outbox;
 import io.emporium.payment.domain.PaymentFact;
+import io.emporium.payment.domain.PaymentMismatch;
 import io.emporium.proto.events.v1.CheckoutExpired;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.proto.events.v1.PaymentFailed;
@@ -23,6 +24,23 @@ public final class PaymentEvents {
     PaymentEvent.Builder event = of(fact).setEventId(eventId.toString()).setOccurredAt(Instant.now().toString())
         .setOrderId(fact.orderId().toString()).setStripeEventId(orEmpty(fact.stripeEventId()));
     return outbox.append(tx, TOPIC, fact.orderId().toString(), eventId, typeOf(fact), event.build().toByteArray());
+  }
+
+  /** Announces, in the caller's transaction, a payment or refund that was recorded as a mismatch instead of applied. */
+  public Future<Void> announce(SqlConnection tx, PaymentMismatch m) {
+    UUID eventId = UUID.randomUUID();
+    PaymentFact f = m.reported();
+    PaymentEvent event = PaymentEvent.newBuilder().setEventId(eventId.toString()).setOccurredAt(Instant.now().toString())
+        .setOrderId(f.orderId().toString()).setStripeEventId(orEmpty(f.stripeEventId())).setMismatch(of(m)).build();
+    return outbox.append(tx, TOPIC, f.orderId().toString(), eventId, "PaymentMismatch", event.toByteArray());
+  }
+
+  static io.emporium.proto.events.v1.PaymentMismatch of(PaymentMismatch m) {
+    PaymentFact f = m.reported();
+    return io.emporium.proto.events.v1.PaymentMismatch.newBuilder().setReported(m.reportedKind())
+        .setPaymentIntentId(orEmpty(f.paymentIntentId())).setSessionId(orEmpty(f.sessionId())).setRefundId(orEmpty(f.refundId()))
+        .setAmount(f.amount()).setCurrency(orEmpty(f.currency())).setExpectedAmount(m.expectedAmount())
+        .setExpectedCurrency(orEmpty(m.expectedCurrency())).addAllMismatched(m.mismatched()).build();
   }
 
   /** The event for a fact, without its envelope. Pure. */

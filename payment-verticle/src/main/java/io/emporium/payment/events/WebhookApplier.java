@@ -1,10 +1,15 @@
 package io.emporium.payment.events;
 
 import com.stripe.model.Refund;
+import com.stripe.model.checkout.Session;
 import com.stripe.param.RefundListParams;
+import io.emporium.common.problem.ApiProblem;
 import io.emporium.payment.client.StripeGateway;
+import io.emporium.payment.client.StripeProblems;
+import io.emporium.payment.domain.PaymentFact;
 import io.emporium.payment.domain.StripeFacts;
 import io.emporium.payment.metrics.WebhookMetrics;
+import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.WebhookInbox;
 import io.emporium.payment.store.WebhookInbox.InboxedEvent;
 import io.vertx.core.Future;
@@ -12,16 +17,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Stripe events in the webhook inbox: each in one transaction with its ledger entries, their
- * payment.events and its {@code processed_at}. Nudged when an event is recorded and swept every second, so
- * an event that failed to apply is retried; several instances share the inbox (rows are locked, others skipped).
+ * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first, with no transaction
+ * open; then it is applied in one transaction with its ledger entries, their payment.events and its {@code processed_at}.
+ * Nudged when an event is recorded and swept every second, so an event that failed to apply is retried; several
+ * instances share the inbox (rows are locked, others skipped).
  */
 public final class WebhookApplier {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApplier.class);
@@ -33,6 +39,7 @@ public final class WebhookApplier {
   private final Pool pool;
   private final WebhookInbox inbox;
   private final PaymentRecorder recorder;
+  private final Ledger ledger;
   private final StripeGateway stripe;
   private final WebhookMetrics metrics;
   private long sweeper = -1;
@@ -40,12 +47,13 @@ public final class WebhookApplier {
   private boolean nudged;
   private Future<Void> inFlight = Future.succeededFuture();
 
-  public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, StripeGateway stripe,
+  public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, Ledger ledger, StripeGateway stripe,
                         WebhookMetrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.inbox = inbox;
     this.recorder = recorder;
+    this.ledger = ledger;
     this.stripe = stripe;
     this.metrics = metrics;
   }
@@ -71,37 +79,64 @@ public final class WebhookApplier {
     });
   }
 
-  private Future<Void> applyFrom(Set<String> failed, int applied) {
+  private Future<Void> applyFrom(Set<String> passedOver, int applied) {
     if (applied >= RUN_LIMIT) {
       return Future.succeededFuture();
     }
-    int failedBefore = failed.size();
-    return pool.withTransaction(tx -> applyNext(tx, failed)).transform(ar -> {
-      if (ar.succeeded()) {
-        return ar.result() ? applyFrom(failed, applied + 1) : Future.succeededFuture();
-      }
-      // an event that failed is passed over until the next sweep; a failure before any event was taken ends the run
-      return failed.size() > failedBefore ? applyFrom(failed, applied + 1) : Future.succeededFuture();
-    });
-  }
-
-  /** False when nothing was left to apply. */
-  private Future<Boolean> applyNext(SqlConnection tx, Set<String> failed) {
-    return inbox.nextUnprocessed(tx, failed).compose(event -> event == null ? Future.succeededFuture(false)
-        : apply(tx, event).map(true).onFailure(e -> {
-          failed.add(event.eventId());
-          metrics.counted(event.eventType(), WebhookMetrics.FAILED);
-          LOG.warn("Stripe event {} ({}) could not be applied, the sweep retries it: {}", event.eventId(), event.eventType(), e.toString());
+    // a failure to read the inbox ends the run; the sweep tries again
+    return inbox.nextUnprocessed(passedOver).compose(event -> event == null ? Future.succeededFuture()
+        : apply(event).transform(done -> {
+          if (done.failed()) {
+            metrics.counted(event.eventType(), WebhookMetrics.FAILED);
+            LOG.warn("Stripe event {} ({}) could not be applied, the sweep retries it: {}", event.eventId(), event.eventType(),
+                done.cause().toString());
+          }
+          // one that failed, or that another instance holds, is passed over until the next sweep
+          if (done.failed() || !done.result()) {
+            passedOver.add(event.eventId());
+          }
+          return applyFrom(passedOver, applied + 1);
         }));
   }
 
-  private Future<Void> apply(SqlConnection tx, InboxedEvent event) {
-    return withRefunds(event)
-        .compose(payload -> recorder.record(tx, StripeFacts.ofEvent(payload)))
-        .compose(recorded -> inbox.markProcessed(tx, event.eventId())
-            // counted once the outcome is known: a commit that fails leaves the event to be applied again
-            .onSuccess(v -> tx.transaction().completion().onComplete(committed -> metrics.counted(event.eventType(),
-                committed.failed() ? WebhookMetrics.FAILED : recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED))));
+  /**
+   * Learns from Stripe what the event needs first, with no transaction open; then records its facts, in one
+   * transaction with its {@code processed_at}. False when another instance applied it or is applying it.
+   */
+  private Future<Boolean> apply(InboxedEvent event) {
+    return learn(event).compose(learned -> pool.withTransaction(tx -> inbox.claim(tx, event.eventId()).compose(mine -> !mine
+        ? Future.succeededFuture(false)
+        : recorder.record(tx, learned.facts(), learned.sessionIntent())
+            .compose(recorded -> inbox.markProcessed(tx, event.eventId())
+                // counted once the outcome is known: a commit that fails leaves the event to be applied again
+                .onSuccess(v -> tx.transaction().completion().onComplete(committed -> metrics.counted(event.eventType(),
+                    committed.failed() ? WebhookMetrics.FAILED : recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED)))
+                .map(true)))));
+  }
+
+  /** An event's facts, and for a PaymentIntent's success the PaymentIntent its order's Checkout Session names. */
+  private record Learned(List<PaymentFact> facts, String sessionIntent) {}
+
+  private Future<Learned> learn(InboxedEvent event) {
+    return withRefunds(event).compose(payload -> {
+      List<PaymentFact> facts = StripeFacts.ofEvent(payload);
+      return sessionIntent(event.eventType(), facts).map(intent -> new Learned(facts, intent));
+    });
+  }
+
+  /**
+   * The PaymentIntent of the order's Checkout Session as Stripe has it, for a PaymentIntent's success: Stripe's event
+   * does not say which session it paid, and only that one may pay the order through its session. Null when unknown.
+   */
+  private Future<String> sessionIntent(String eventType, List<PaymentFact> facts) {
+    if (!StripeFacts.INTENT_SUCCEEDED.equals(eventType) || facts.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    return ledger.sessionOf(facts.get(0).orderId()).compose(sessionId -> sessionId == null ? Future.succeededFuture(null)
+        : stripe.call(client -> client.v1().checkout().sessions().retrieve(sessionId)).<String>map(Session::getPaymentIntent)
+            // a session Stripe does not have (an emulator restarted without it) names no PaymentIntent
+            .recover(e -> StripeProblems.of(e) instanceof ApiProblem p && p.status() == 404 ? Future.succeededFuture(null)
+                : Future.failedFuture(e)));
   }
 
   /** A {@code charge.refunded} event names no refunds (Stripe no longer expands them): they are listed from Stripe. */

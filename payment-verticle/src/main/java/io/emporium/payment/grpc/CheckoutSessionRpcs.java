@@ -129,13 +129,18 @@ public final class CheckoutSessionRpcs {
     }
   }
 
+  /** A paid session whose payment does not match its order is reported as {@code mismatch}, never as paid. */
   private Future<PaymentOutcome> recorded(Session session) {
     JsonObject json = StripeJson.of(session);
-    return pool.withTransaction(tx -> recorder.record(tx, StripeFacts.ofSession(json, null))).map(facts -> outcome(session));
+    boolean paid = "complete".equals(session.getStatus()) && "paid".equals(session.getPaymentStatus());
+    return pool.withTransaction(tx -> recorder.record(tx, StripeFacts.ofSession(json, null))
+            .compose(facts -> paid && session.getPaymentIntent() != null ? ledger.paymentMismatched(tx, session.getPaymentIntent())
+                : Future.succeededFuture(false)))
+        .map(mismatched -> outcome(session, mismatched));
   }
 
-  private static PaymentOutcome outcome(Session s) {
-    String status = "complete".equals(s.getStatus()) && "paid".equals(s.getPaymentStatus()) ? "paid"
+  private static PaymentOutcome outcome(Session s, boolean mismatched) {
+    String status = "complete".equals(s.getStatus()) && "paid".equals(s.getPaymentStatus()) ? (mismatched ? "mismatch" : "paid")
         : "expired".equals(s.getStatus()) ? "expired" : "open";
     UUID orderId = StripeFacts.orderOf(StripeJson.of(s));
     return PaymentOutcome.newBuilder().setOrderId(orderId == null ? "" : orderId.toString()).setSessionId(s.getId()).setStatus(status)

@@ -40,7 +40,7 @@ public final class WebhookMetrics {
     counter(HANDLED.contains(eventType) ? eventType : OTHER, result).increment();
   }
 
-  /** A delivery refused for its signature (missing, wrong or stale) or for not being a Stripe event. */
+  /** A delivery refused for its signature (missing, wrong, stale or future) or for not being a usable Stripe event. */
   public void badSignature() {
     counter(UNKNOWN, BAD_SIGNATURE).increment();
   }

@@ -1,6 +1,8 @@
 package io.emporium.payment.store;
 
+import io.emporium.payment.domain.OrderExpectations;
 import io.emporium.payment.domain.PaymentFact;
+import io.emporium.payment.domain.PaymentMismatch;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -30,8 +32,23 @@ public final class Ledger {
       RETURNING stripe_session""";
   private static final String SESSION_OF_ORDER = """
       SELECT stripe_session FROM payment.ledger WHERE order_id = $1 AND kind = 'session_created'""";
+  // a payment recorded as a mismatch took money too: it is refunded like any other
   private static final String PAID_WITH = """
-      SELECT 1 FROM payment.ledger WHERE order_id = $1 AND stripe_intent = $2 AND kind = 'succeeded'""";
+      SELECT 1 FROM payment.ledger WHERE order_id = $1 AND stripe_intent = $2
+        AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment'))""";
+  private static final String ENTRIES_OF_ORDER = """
+      SELECT kind, amount, currency, stripe_session, stripe_intent, reported FROM payment.ledger WHERE order_id = $1 ORDER BY id""";
+  private static final String PAYMENT_KNOWN = """
+      SELECT 1 FROM payment.ledger WHERE stripe_intent = $1 AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment'))""";
+  private static final String REFUND_KNOWN = """
+      SELECT 1 FROM payment.ledger WHERE stripe_refund = $1 AND (kind = 'refunded' OR (kind = 'mismatch' AND reported = 'refund'))""";
+  private static final String PAYMENT_MISMATCHED = """
+      SELECT 1 FROM payment.ledger WHERE stripe_intent = $1 AND kind = 'mismatch' AND reported = 'payment'""";
+  private static final String MISMATCH = """
+      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event,
+                                  reported, expected_amount, expected_currency, mismatched)
+      VALUES ($1, 'mismatch', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      ON CONFLICT DO NOTHING""";
 
   private final Pool pool;
 
@@ -56,6 +73,42 @@ public final class Ledger {
         .addString(f.failureReason());
     return tx.preparedQuery(FACT).execute(entry)
         .map(rows -> rows.rowCount() == 0 ? null : f.inSession(rows.iterator().next().getString("stripe_session")));
+  }
+
+  /** Whether a payment or refund is in the ledger already, as applied or as a mismatch; one Stripe names no id of is not. */
+  public Future<Boolean> known(SqlConnection tx, PaymentFact f) {
+    String sql = f.kind() == PaymentFact.Kind.SUCCEEDED ? PAYMENT_KNOWN : f.kind() == PaymentFact.Kind.REFUNDED ? REFUND_KNOWN : null;
+    String id = f.kind() == PaymentFact.Kind.SUCCEEDED ? f.paymentIntentId() : f.refundId();
+    if (sql == null || id == null) {
+      return Future.succeededFuture(false);
+    }
+    return tx.preparedQuery(sql).execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
+  /** What the order's entries say it expects, read in the caller's transaction. */
+  public Future<OrderExpectations> expectations(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(ENTRIES_OF_ORDER).execute(Tuple.of(orderId)).map(rows -> {
+      OrderExpectations expected = new OrderExpectations();
+      for (Row r : rows) {
+        expected.add(r.getString("kind"), r.getLong("amount"), r.getString("currency"), r.getString("stripe_session"),
+            r.getString("stripe_intent"), r.getString("reported"));
+      }
+      return expected;
+    });
+  }
+
+  /** Records a mismatch in the caller's transaction: true when new, false when it was already recorded. */
+  public Future<Boolean> mismatch(SqlConnection tx, PaymentMismatch m) {
+    PaymentFact f = m.reported();
+    Tuple entry = Tuple.tuple().addUUID(f.orderId()).addLong(f.amount()).addString(f.currency()).addString(f.sessionId())
+        .addString(f.paymentIntentId()).addString(f.refundId()).addString(f.stripeEventId()).addString(m.reportedKind())
+        .addLong(m.expectedAmount()).addString(m.expectedCurrency()).addArrayOfString(m.mismatched().toArray(String[]::new));
+    return tx.preparedQuery(MISMATCH).execute(entry).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Whether this PaymentIntent's payment was recorded as a mismatch. */
+  public Future<Boolean> paymentMismatched(SqlConnection tx, String intentId) {
+    return tx.preparedQuery(PAYMENT_MISMATCHED).execute(Tuple.of(intentId)).map(rows -> rows.size() > 0);
   }
 
   /** The Checkout Session opened for an order, or null. */

@@ -13,12 +13,13 @@ public final class WebhookInbox {
   private static final String RECORD = """
       INSERT INTO payment.webhook_events (event_id, event_type, payload) VALUES ($1, $2, $3)
       ON CONFLICT (event_id) DO NOTHING""";
-  // SKIP LOCKED: an event another instance is applying is left to it
   private static final String NEXT_UNPROCESSED = """
       SELECT event_id, event_type, payload FROM payment.webhook_events
       WHERE processed_at IS NULL AND NOT (event_id = ANY($1))
-      ORDER BY received_at, event_id LIMIT 1
-      FOR UPDATE SKIP LOCKED""";
+      ORDER BY received_at, event_id LIMIT 1""";
+  // SKIP LOCKED: an event another instance is applying is left to it
+  private static final String CLAIM = """
+      SELECT 1 FROM payment.webhook_events WHERE event_id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED""";
   private static final String MARK_PROCESSED = """
       UPDATE payment.webhook_events SET processed_at = now() WHERE event_id = $1""";
 
@@ -36,15 +37,20 @@ public final class WebhookInbox {
     return pool.preparedQuery(RECORD).execute(Tuple.of(eventId, eventType, payload)).map(rows -> rows.rowCount() == 1);
   }
 
-  /** The oldest event not yet applied, locked in the caller's transaction, skipping {@code passedOver}; null when none is left. */
-  public Future<InboxedEvent> nextUnprocessed(SqlConnection tx, Collection<String> passedOver) {
-    return tx.preparedQuery(NEXT_UNPROCESSED).execute(Tuple.of(passedOver.toArray(String[]::new))).map(rows -> {
+  /** The oldest event not yet applied, skipping {@code passedOver}; null when none is left. Nothing is locked. */
+  public Future<InboxedEvent> nextUnprocessed(Collection<String> passedOver) {
+    return pool.preparedQuery(NEXT_UNPROCESSED).execute(Tuple.of(passedOver.toArray(String[]::new))).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
       Row row = rows.iterator().next();
       return new InboxedEvent(row.getString("event_id"), row.getString("event_type"), row.getJsonObject("payload"));
     });
+  }
+
+  /** Locks the event for the caller's transaction: false when it was applied meanwhile or another instance is applying it. */
+  public Future<Boolean> claim(SqlConnection tx, String eventId) {
+    return tx.preparedQuery(CLAIM).execute(Tuple.of(eventId)).map(rows -> rows.size() > 0);
   }
 
   public Future<Void> markProcessed(SqlConnection tx, String eventId) {

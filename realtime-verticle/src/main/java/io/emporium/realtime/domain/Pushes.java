@@ -58,15 +58,26 @@ public final class Pushes {
     return out;
   }
 
-  /** A failed payment is an admin alert. */
+  /** A failed payment, and money Stripe reported that does not match its order, are admin alerts. */
   public static List<Push> ofPaymentEvent(PaymentEvent e) {
-    if (e.getKindCase() != PaymentEvent.KindCase.FAILED) {
-      return List.of();
-    }
-    var failed = e.getFailed();
-    return List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "paymentFailed").put("orderId", e.getOrderId())
-        .put("paymentIntentId", failed.getPaymentIntentId()).put("amount", failed.getAmount())
-        .put("currency", failed.getCurrency()).put("reason", failed.getReason()).put("at", e.getOccurredAt())));
+    return switch (e.getKindCase()) {
+      case FAILED -> {
+        var failed = e.getFailed();
+        yield List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "paymentFailed").put("orderId", e.getOrderId())
+            .put("paymentIntentId", failed.getPaymentIntentId()).put("amount", failed.getAmount())
+            .put("currency", failed.getCurrency()).put("reason", failed.getReason()).put("at", e.getOccurredAt())));
+      }
+      case MISMATCH -> {
+        var m = e.getMismatch();
+        yield List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "paymentMismatch").put("orderId", e.getOrderId())
+            .put("reported", m.getReported()).put("paymentIntentId", m.getPaymentIntentId()).put("sessionId", m.getSessionId())
+            .put("refundId", m.getRefundId()).put("amount", m.getAmount()).put("currency", m.getCurrency())
+            .put("expectedAmount", m.getExpectedAmount()).put("expectedCurrency", m.getExpectedCurrency())
+            .put("mismatched", new JsonArray(List.copyOf(m.getMismatchedList()))).put("stripeEventId", e.getStripeEventId())
+            .put("at", e.getOccurredAt())));
+      }
+      default -> List.of();
+    };
   }
 
   /** Whether a catalog event is a stock alert, which fans out to the seller's followers. */

@@ -9,8 +9,11 @@ import io.emporium.proto.events.v1.OrderPaid;
 import io.emporium.proto.events.v1.OrderStatusChanged;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.proto.events.v1.PaymentFailed;
+import io.emporium.proto.events.v1.PaymentMismatch;
 import io.emporium.proto.events.v1.PaymentSucceeded;
 import io.emporium.proto.events.v1.StockChanged;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,20 @@ class PushesTest {
     assertThat(pushes.get(0).body().getJsonArray("items")).hasSize(2);
     assertThat(pushes.get(1).body().getJsonArray("items").getJsonObject(0).getString("sku")).isEqualTo("B-1");
     assertThat(pushes).allMatch(p -> p.body().getString("type").equals("newOrder") && p.body().getString("orderId").equals("o2"));
+  }
+
+  @Test
+  void aPaymentMismatchIsAnAdminAlertSayingWhatDiffers() {
+    PaymentEvent mismatch = PaymentEvent.newBuilder().setOrderId("o4").setOccurredAt(AT).setStripeEventId("evt_1")
+        .setMismatch(PaymentMismatch.newBuilder().setReported("payment").setPaymentIntentId("pi_1").setSessionId("cs_1").setAmount(1)
+            .setCurrency("usd").setExpectedAmount(2500).setExpectedCurrency("usd").addMismatched("amount")).build();
+    assertThat(Pushes.ofPaymentEvent(mismatch)).singleElement().satisfies(p -> {
+      assertThat(p.address()).isEqualTo("admin.alerts");
+      assertThat(p.body()).isEqualTo(new JsonObject().put("type", "paymentMismatch").put("orderId", "o4").put("reported", "payment")
+          .put("paymentIntentId", "pi_1").put("sessionId", "cs_1").put("refundId", "").put("amount", 1L).put("currency", "usd")
+          .put("expectedAmount", 2500L).put("expectedCurrency", "usd").put("mismatched", new JsonArray().add("amount"))
+          .put("stripeEventId", "evt_1").put("at", AT));
+    });
   }
 
   @Test
