@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public final class Accounts {
   public static final String PASSWORD = "Sturdy-Garden-Lamp-42";
   private static final Pattern CODE = Pattern.compile("verification code is (\\d{6})");
+  private static final Pattern RESET_TOKEN = Pattern.compile("reset token: ([A-Za-z0-9_-]{43})");
 
   private Accounts() {}
 
@@ -71,5 +72,16 @@ public final class Accounts {
   public static String verificationCode(String mailText) {
     Matcher m = CODE.matcher(mailText);
     return m.find() ? m.group(1) : null;
+  }
+
+  /** The reset token of the newest reset mail, once the mailbox holds {@code count} mails. */
+  public static String resetToken(Api api, String email, int count) {
+    JsonArray mails = mails(api, email, count);
+    JsonObject newest = mails.getJsonObject(mails.size() - 1);
+    assertThat(newest.getString("subject")).contains("Reset");
+    assertThat(newest.getString("html")).contains("reset-password?token=");
+    Matcher m = RESET_TOKEN.matcher(newest.getString("text"));
+    assertThat(m.find()).as(newest.getString("text")).isTrue();
+    return m.group(1);
   }
 }

@@ -6,6 +6,7 @@ import io.emporium.common.config.EmporiumConfig.Service;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scale-out: two launchers clustered with Hazelcast share one event bus, so a browser on either edge process hears
- * its orders.
+ * its orders, and loses them on either when its access is revoked through the other.
  */
 @ExtendWith(TestPlatform.class)
 class ClusteredEdgesIT {
@@ -69,6 +70,25 @@ class ClusteredEdgesIT {
     try (BridgeClient socket = BridgeClient.connect(secondEdge.config().appPort)) {
       socket.register("user." + other.id() + ".orders", snoop.accessToken());
       assertThat(socket.awaitError().getString("body")).isIn("rejected", "access_denied");
+    }
+  }
+
+  @Test
+  void aLogoutThroughTheFirstEdgeCutsARegistrationHeldOnTheSecond(Api api) throws Exception {
+    Accounts.Account phone = Accounts.signedIn(api, null);
+    Accounts.Account laptop = Accounts.login(api, phone.email(), Accounts.PASSWORD);
+    String address = "user." + phone.id() + ".orders";
+    int second = secondEdge.config().appPort;
+    try (BridgeClient loggedOut = BridgeClient.connect(second); BridgeClient stillIn = BridgeClient.connect(second)) {
+      loggedOut.register(address, phone.accessToken());
+      stillIn.register(address, laptop.accessToken());
+      loggedOut.awaitListening(address);
+      stillIn.awaitListening(address);
+
+      // api talks to the first edge: only the cluster can tell the second one
+      Api.Response out = api.post("/api/v1/auth/logout", phone.accessToken(), new JsonObject());
+      assertThat(out.status()).as(out.toString()).isEqualTo(204);
+      loggedOut.assertCutOff(address, Instant.now(), stillIn);
     }
   }
 

@@ -2,16 +2,12 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(TestPlatform.class)
 class SessionsIT {
-  private static final Pattern RESET_TOKEN = Pattern.compile("reset token: ([A-Za-z0-9_-]{43})");
 
   private static Api.Response refresh(Api api, String token) {
     return api.post("/api/v1/auth/refresh", new JsonObject().put("refreshToken", token));
@@ -70,7 +66,7 @@ class SessionsIT {
     assertThat(api.post("/api/v1/auth/forgot-password", new JsonObject().put("email", ghost)).status()).isEqualTo(202);
     Accounts.Account account = Accounts.signedIn(api, null);
     assertThat(api.post("/api/v1/auth/forgot-password", new JsonObject().put("email", account.email())).status()).isEqualTo(202);
-    assertThat(resetToken(api, account.email(), 2)).hasSize(43);
+    assertThat(Accounts.resetToken(api, account.email(), 2)).hasSize(43);
     assertThat(api.get("/dev/mailbox?to=" + ghost).jsonArray()).isEmpty();
   }
 
@@ -78,7 +74,7 @@ class SessionsIT {
   void resettingThePasswordIsSingleUseAndEndsEverySession(Api api) {
     Accounts.Account account = Accounts.signedIn(api, null);
     api.post("/api/v1/auth/forgot-password", new JsonObject().put("email", account.email()));
-    String token = resetToken(api, account.email(), 2);
+    String token = Accounts.resetToken(api, account.email(), 2);
 
     Api.Response weak = api.post("/api/v1/auth/reset-password", new JsonObject().put("token", token).put("newPassword", "short"));
     assertThat(weak.status()).isEqualTo(422);
@@ -103,24 +99,13 @@ class SessionsIT {
   void aNewResetRequestRetiresTheOlderToken(Api api) {
     Accounts.Account account = Accounts.signedIn(api, null);
     api.post("/api/v1/auth/forgot-password", new JsonObject().put("email", account.email()));
-    String older = resetToken(api, account.email(), 2);
+    String older = Accounts.resetToken(api, account.email(), 2);
     api.post("/api/v1/auth/forgot-password", new JsonObject().put("email", account.email()));
-    String newer = resetToken(api, account.email(), 3);
+    String newer = Accounts.resetToken(api, account.email(), 3);
     assertThat(newer).isNotEqualTo(older);
     assertThat(api.post("/api/v1/auth/reset-password",
         new JsonObject().put("token", older).put("newPassword", "Quiet-River-Stone-19")).status()).isEqualTo(400);
     assertThat(api.post("/api/v1/auth/reset-password",
         new JsonObject().put("token", newer).put("newPassword", "Quiet-River-Stone-19")).status()).isEqualTo(204);
-  }
-
-  /** The reset token of the newest reset mail, once the mailbox holds {@code count} mails. */
-  private static String resetToken(Api api, String email, int count) {
-    JsonArray mails = Accounts.mails(api, email, count);
-    JsonObject newest = mails.getJsonObject(mails.size() - 1);
-    assertThat(newest.getString("subject")).contains("Reset");
-    assertThat(newest.getString("html")).contains("reset-password?token=");
-    Matcher m = RESET_TOKEN.matcher(newest.getString("text"));
-    assertThat(m.find()).as(newest.getString("text")).isTrue();
-    return m.group(1);
   }
 }

@@ -41,6 +41,7 @@ import io.emporium.edge.http.ReviewRoutes;
 import io.emporium.edge.http.SellerRoutes;
 import io.emporium.edge.http.ServiceRoutes;
 import io.emporium.edge.http.WishlistRoutes;
+import io.emporium.edge.identity.AccessChanges;
 import io.emporium.edge.identity.AccessTokens;
 import io.emporium.edge.identity.AddressStore;
 import io.emporium.edge.identity.AuthThrottle;
@@ -106,6 +107,7 @@ public final class EdgeVerticle extends VerticleBase {
   private HttpServer server;
   private ApiDocsRoutes docs;
   private Router routes;
+  private EventBusBridge bridge;
 
   public EdgeVerticle(EmporiumConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -156,14 +158,16 @@ public final class EdgeVerticle extends VerticleBase {
               AuditTrail.TOPIC, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
 
           UserStore users = new UserStore(pool);
-          IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(), passwords,
+          IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(),
+              new AccessChanges(vertx.eventBus()), passwords,
               new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry), new AuthThrottle(redis, config.loginLimits),
               config.refreshTokenTtl);
           routes = router(identity, users, auditLog);
           Future<Boolean> admin = config.adminEmail == null
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
-          return admin.compose(created -> catalogEvents.start().compose(v -> auditEvents.start()).map(created)).compose(created -> {
+          return admin.compose(created -> catalogEvents.start().compose(v -> auditEvents.start()).compose(v -> bridge.listening())
+              .map(created)).compose(created -> {
             if (created) {
               LOG.info("created the bootstrap admin {}", config.adminEmail);
             }
@@ -197,7 +201,8 @@ public final class EdgeVerticle extends VerticleBase {
     }
     router.route().handler(new RequestText(docs.described())::check);
     // before the body handler: SockJS reads its own request bodies
-    router.route(EventBusBridge.PATH).subRouter(new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime")).router());
+    bridge = new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime"));
+    router.route(EventBusBridge.PATH).subRouter(bridge.router());
     router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 

@@ -3,6 +3,7 @@ package io.emporium.edge.http;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.identity.AccessChanges;
 import io.emporium.edge.identity.Caller;
 import io.emporium.edge.identity.IdentityService;
 import io.emporium.proto.realtime.v1.MissedPushesRequest;
@@ -11,12 +12,16 @@ import io.emporium.proto.realtime.v1.RealtimeGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +37,8 @@ import java.util.regex.Pattern;
  * addresses, registering with their access token; a {@code since} header first replays, in order, what that address
  * got after that sequence number. Every message carries its address's {@code seq}; none reaches a socket twice, and
  * none after the registering token expired (the socket is closed then, for the client to come back with a new one).
+ * Access is live: when identity announces a user's access changed ({@link AccessChanges}, heard by every clustered
+ * edge), that user's registrations are checked again, and those no longer allowed get an error frame and nothing more.
  * State is per edge instance and touched only on its event loop.
  */
 public final class EventBusBridge {
@@ -46,10 +53,20 @@ public final class EventBusBridge {
   private final IdentityService identity;
   private final GrpcCalls realtime;
   private final Map<SockJSSocket, Map<String, Feed>> feeds = new HashMap<>();
+  // registrations whose token is being checked, and the announcements heard meanwhile: one of those may have been
+  // read before it committed, so such a registration is checked again
+  private int checking;
+  private long announcements;
+  private final Map<UUID, Long> announcedWhileChecking = new HashMap<>();
+  private MessageConsumer<JsonObject> accessChanges;
 
   /** One address one socket listens on: the last number it was sent, and live messages held while it catches up. */
   private static final class Feed {
+    final String token;
+    final UUID userId;
     final Instant tokenExpiresAt;
+    // access was withdrawn: nothing more is delivered, and the address stays taken until unregistered
+    boolean revoked;
     long lastSeq;
     // the client's position is known: from since, or from a message it was sent
     boolean anchored;
@@ -57,8 +74,10 @@ public final class EventBusBridge {
     boolean replaying;
     final List<BridgeEvent> held = new ArrayList<>();
 
-    Feed(Long since, Instant tokenExpiresAt) {
-      this.tokenExpiresAt = tokenExpiresAt;
+    Feed(Long since, String token, Caller caller) {
+      this.token = token;
+      this.userId = caller.userId();
+      this.tokenExpiresAt = caller.tokenExpiresAt();
       this.lastSeq = since == null ? 0 : since;
       this.anchored = since != null;
       this.catchingUp = since != null;
@@ -71,12 +90,43 @@ public final class EventBusBridge {
     this.realtime = realtime;
   }
 
+  /** SockJS's routes, behind a handler that keeps its CORS answers to what the edge's CORS handler allowed. */
   public Router router() {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         // nothing inbound is permitted: browsers only listen
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(OWN.pattern() + "|admin\\.alerts"))
         .setMaxHandlersPerSocket(8);
-    return SockJSHandler.create(vertx).bridge(options, this::handle);
+    // the token travels in frames, never in a cookie: no JSESSIONID (sticky sessions are the load balancer's job)
+    Router router = SockJSHandler.create(vertx, new SockJSHandlerOptions().setInsertJSESSIONID(false)).bridge(options, this::handle);
+    router.route().order(-1).handler(EventBusBridge::onlyConfiguredCors);
+    accessChanges = vertx.eventBus().consumer(AccessChanges.ADDRESS, m -> {
+      UUID userId = AccessChanges.userOf(m.body());
+      if (userId != null) {
+        accessChanged(userId);
+      }
+    });
+    return router;
+  }
+
+  /** Done once every edge on the cluster will hear access changes. */
+  public Future<Void> listening() {
+    return accessChanges.completion();
+  }
+
+  /**
+   * SockJS answers CORS itself, echoing any Origin (even {@code null}) with credentials, unless the edge's CORS
+   * handler allowed the request first; so an answer that handler did not allow leaves without CORS headers.
+   */
+  private static void onlyConfiguredCors(RoutingContext ctx) {
+    if (!ctx.response().headers().contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+      ctx.addHeadersEndHandler(v -> ctx.response().headers()
+          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS)
+          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS)
+          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS)
+          .remove(HttpHeaders.ACCESS_CONTROL_MAX_AGE));
+    }
+    ctx.next();
   }
 
   void handle(BridgeEvent event) {
@@ -128,16 +178,65 @@ public final class EventBusBridge {
       event.complete(false);
       return;
     }
-    identity.authenticate(token).onComplete(ar -> {
+    checking++;
+    authenticateAfterAnnouncements(token).onComplete(ar -> {
+      if (--checking == 0) {
+        announcedWhileChecking.clear();
+      }
       // the socket may have closed while the token was checked: then there is no entry, and none is made again
       Map<String, Feed> of = feeds.get(event.socket());
       if (ar.failed() || of == null || of.containsKey(address) || !owns(ar.result(), address)) {
         event.complete(false);
         return;
       }
-      of.put(address, new Feed(since, ar.result().tokenExpiresAt()));
+      of.put(address, new Feed(since, token, ar.result()));
       event.complete(true);
     });
+  }
+
+  /** The token's caller, read again when an access change of theirs was announced while it was being read. */
+  private Future<Caller> authenticateAfterAnnouncements(String token) {
+    long before = announcements;
+    return identity.authenticate(token).compose(caller -> {
+      Long announced = announcedWhileChecking.get(caller.userId());
+      return announced != null && announced > before ? authenticateAfterAnnouncements(token) : Future.succeededFuture(caller);
+    });
+  }
+
+  /** Checks the user's registrations on this edge again (one check per token); those no longer allowed are revoked. */
+  private void accessChanged(UUID userId) {
+    announcements++;
+    if (checking > 0) {
+      announcedWhileChecking.put(userId, announcements);
+    }
+    record Registration(SockJSSocket socket, String address, Feed feed) {}
+    List<Registration> theirs = new ArrayList<>();
+    feeds.forEach((socket, of) -> of.forEach((address, feed) -> {
+      if (!feed.revoked && feed.userId.equals(userId)) {
+        theirs.add(new Registration(socket, address, feed));
+      }
+    }));
+    Map<String, Future<Caller>> checks = new HashMap<>();
+    for (Registration r : theirs) {
+      checks.computeIfAbsent(r.feed().token, identity::authenticate).onComplete(ar -> {
+        // a failed check counts as revoked: the client registers again, and that check decides
+        if (isCurrent(r.socket(), r.address(), r.feed()) && (ar.failed() || !owns(ar.result(), r.address()))) {
+          revoke(r.socket(), r.address(), r.feed());
+        }
+      });
+    }
+  }
+
+  /** Nothing more reaches the registration; the socket closes once none of its registrations is left alive. */
+  private void revoke(SockJSSocket socket, String address, Feed feed) {
+    feed.revoked = true;
+    feed.held.forEach(held -> held.complete(false));
+    feed.held.clear();
+    socket.write(error("access_revoked", address));
+    Map<String, Feed> of = feeds.get(socket);
+    if (of != null && of.values().stream().allMatch(f -> f.revoked)) {
+      socket.close();
+    }
   }
 
   static boolean owns(Caller caller, String address) {
@@ -160,7 +259,7 @@ public final class EventBusBridge {
     String address = raw.getString("address");
     Map<String, Feed> of = feeds.get(event.socket());
     Feed feed = of == null ? null : of.get(address);
-    if (feed == null) {
+    if (feed == null || feed.revoked) {
       event.complete(false);
       return;
     }
@@ -247,10 +346,10 @@ public final class EventBusBridge {
         });
   }
 
-  /** The feed is still this socket's registration for the address (not unregistered, replaced or closed). */
+  /** The feed is still this socket's live registration for the address (not unregistered, replaced, revoked or closed). */
   private boolean isCurrent(SockJSSocket socket, String address, Feed feed) {
     Map<String, Feed> of = feeds.get(socket);
-    return of != null && of.get(address) == feed;
+    return of != null && of.get(address) == feed && !feed.revoked;
   }
 
   private static Buffer error(String body, String address) {

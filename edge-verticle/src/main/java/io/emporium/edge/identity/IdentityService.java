@@ -38,18 +38,20 @@ public final class IdentityService {
   private final UserStore users;
   private final SessionStore sessions;
   private final IdentityEvents events;
+  private final AccessChanges accessChanges;
   private final AuditTrail audit = new AuditTrail("identity");
   private final Passwords passwords;
   private final AccessTokens accessTokens;
   private final AuthThrottle throttle;
   private final Duration refreshTtl;
 
-  public IdentityService(Pool pool, UserStore users, SessionStore sessions, IdentityEvents events, Passwords passwords,
-                         AccessTokens accessTokens, AuthThrottle throttle, Duration refreshTtl) {
+  public IdentityService(Pool pool, UserStore users, SessionStore sessions, IdentityEvents events, AccessChanges accessChanges,
+                         Passwords passwords, AccessTokens accessTokens, AuthThrottle throttle, Duration refreshTtl) {
     this.pool = pool;
     this.users = users;
     this.sessions = sessions;
     this.events = events;
+    this.accessChanges = accessChanges;
     this.passwords = passwords;
     this.accessTokens = accessTokens;
     this.throttle = throttle;
@@ -143,6 +145,7 @@ public final class IdentityService {
   public Future<TokenPair> refresh(String refreshToken) {
     byte[] hash = Secrets.sha256(refreshToken);
     String next = Secrets.newToken();
+    UUID[] reusedBy = new UUID[1];
     return pool.withTransaction(tx -> sessions.lockRefreshToken(tx, hash).compose(found -> {
       if (found.isEmpty() || found.get().sessionRevoked() || found.get().expiresAt().isBefore(now())) {
         return Future.succeededFuture(Optional.<TokenPair>empty());
@@ -150,6 +153,7 @@ public final class IdentityService {
       SessionStore.StoredRefresh stored = found.get();
       if (stored.used()) {
         LOG.atWarn().addKeyValue("sessionId", stored.sessionId()).log("refresh token reused: revoking its session");
+        reusedBy[0] = stored.userId();
         return sessions.revoke(tx, stored.sessionId(), "refresh token reused").map(Optional.<TokenPair>empty());
       }
       return users.byId(tx, stored.userId()).compose(user -> {
@@ -160,10 +164,14 @@ public final class IdentityService {
             .compose(v -> sessions.addRefreshToken(tx, stored.sessionId(), Secrets.sha256(next), now().plus(refreshTtl)))
             .map(v -> Optional.of(pair(user.get(), stored.sessionId(), next)));
       });
-    })).map(pair -> pair.orElseThrow(() -> ApiProblem.unauthorized(BAD_REFRESH)));
+    })).onSuccess(pair -> {
+      if (reusedBy[0] != null) {
+        accessChanges.announce(reusedBy[0]);
+      }
+    }).map(pair -> pair.orElseThrow(() -> ApiProblem.unauthorized(BAD_REFRESH)));
   }
 
-  /** Ends the caller's session, and the session of the given refresh token when it is also theirs. */
+  /** Ends the caller's session, and the session of the given refresh token when it is also theirs; announced once committed. */
   public Future<Void> logout(Caller caller, String refreshToken) {
     return pool.withTransaction(tx -> sessions.revoke(tx, caller.sessionId(), "logout").compose(v -> {
       if (refreshToken == null) {
@@ -173,7 +181,7 @@ public final class IdentityService {
           .filter(t -> t.userId().equals(caller.userId()))
           .map(t -> sessions.revoke(tx, t.sessionId(), "logout"))
           .orElse(Future.succeededFuture()));
-    }));
+    })).onSuccess(v -> accessChanges.announce(caller.userId()));
   }
 
   /**
@@ -208,14 +216,20 @@ public final class IdentityService {
         .compose(live -> live ? passwords.hash(newPassword) : Future.<String>failedFuture(invalid))
         .compose(hash -> pool.withTransaction(tx -> users.useResetToken(tx, tokenHash).compose(userId -> {
           if (userId.isEmpty()) {
-            return Future.succeededFuture(false);
+            return Future.succeededFuture(Optional.<UUID>empty());
           }
           return users.setPassword(tx, userId.get(), hash).compose(updated -> updated
               ? users.retireOpenResets(tx, userId.get())
-                  .compose(v -> sessions.revokeAllOf(tx, userId.get(), "password reset")).map(true)
-              : Future.succeededFuture(false));
+                  .compose(v -> sessions.revokeAllOf(tx, userId.get(), "password reset")).map(userId)
+              : Future.succeededFuture(Optional.<UUID>empty()));
         })))
-        .compose(done -> done ? Future.<Void>succeededFuture() : Future.failedFuture(invalid));
+        .compose(reset -> {
+          if (reset.isEmpty()) {
+            return Future.failedFuture(invalid);
+          }
+          accessChanges.announce(reset.get());
+          return Future.succeededFuture();
+        });
   }
 
   /** The caller behind an access token: signature, claims, a live session and an active account. */
@@ -226,7 +240,8 @@ public final class IdentityService {
   }
 
   /**
-   * An admin changes another account's role or active flag, audited; deactivation ends its sessions at once.
+   * An admin changes another account's role or active flag, audited; deactivation ends its sessions at once, and
+   * every edge checks the account's bridge registrations again.
    * {@code request} is the admin's call context (request id, client address).
    */
   public Future<User> changeAccount(Caller admin, CallContext request, UUID userId, String newRole, Boolean newActive) {
@@ -264,7 +279,7 @@ public final class IdentityService {
         }
         return done.map(after);
       });
-    }));
+    })).onSuccess(after -> accessChanges.announce(userId));
   }
 
   /** Creates the bootstrap admin when no account with that email exists yet; audited, as every new admin is. */
