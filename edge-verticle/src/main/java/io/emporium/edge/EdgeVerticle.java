@@ -64,6 +64,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -131,7 +132,8 @@ public final class EdgeVerticle extends VerticleBase {
         })
         .compose(passwords -> {
           pool = Database.pool(vertx, config, "identity", 16);
-          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setMaxPoolSize(16)
+          // named, or the pool's metrics carry a random id
+          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setPoolName("edge").setMaxPoolSize(16)
               .setMaxPoolWaiting(256));
           kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
               "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
@@ -190,7 +192,8 @@ public final class EdgeVerticle extends VerticleBase {
           .allowCredentials(true));
     }
     // before the body handler: SockJS reads its own request bodies
-    router.route(EventBusBridge.PATH).subRouter(new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime")).router());
+    router.route(EventBusBridge.PATH).subRouter(
+        templateNames(new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime")).router(), "/eventbus"));
     router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 
@@ -233,13 +236,28 @@ public final class EdgeVerticle extends VerticleBase {
     new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
     docs.mountDocument(api);
-    router.route("/api/v1/*").subRouter(api);
+    router.route("/api/v1/*").subRouter(templateNames(api, "/api/v1"));
 
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(404, ctx -> Problems.send(ctx, Problems.fromStatus(404, null)));
     router.errorHandler(405, ctx -> Problems.send(ctx, Problems.fromStatus(405, null)));
     router.errorHandler(500, Problems::handleFailure);
     return router;
+  }
+
+  /**
+   * Names a sub-router's routes by their full template ({@code /api/v1/products/:id}, a regex route by its mount
+   * point and {@code *}): the HTTP metrics label a request with the names of the routes it passed.
+   */
+  private static Router templateNames(Router sub, String mount) {
+    for (Route route : sub.getRoutes()) {
+      if (route.getPath() != null) {
+        route.setName(mount + route.getPath());
+      } else if (route.isRegexPath()) {
+        route.setName(mount + "/*");
+      }
+    }
+    return sub;
   }
 
   /** The routes this edge serves, once started (the OpenAPI document's coverage test walks them). */
