@@ -57,7 +57,8 @@ final class InvoiceFonts {
       if (in == null) {
         throw new IOException("font " + resource + " is not on the class path");
       }
-      return new TTFParser().parse(new RandomAccessReadBuffer(in.readAllBytes()));
+      // read in small chunks: one 10 MB array is a humongous allocation for the garbage collector
+      return new TTFParser().parse(new RandomAccessReadBuffer(in));
     }
   }
 }
