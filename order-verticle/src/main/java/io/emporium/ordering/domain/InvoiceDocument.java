@@ -44,7 +44,6 @@ public final class InvoiceDocument {
   private static final float LEADING = 14;
   private static final float BODY = 9.5f;
   private static final PDRectangle PAGE = PDRectangle.A4;
-  private static final int SOFT_HYPHEN = 0xAD;
   // table columns: item, sku, quantity, unit price, amount (the numbers right-aligned at their right edge)
   private static final float ITEM_X = MARGIN;
   private static final float SKU_X = 265;
@@ -353,7 +352,8 @@ public final class InvoiceDocument {
   }
 
   /**
-   * The text in characters the fonts have: spaces and controls become a space, stray accents and soft hyphens go,
+   * The text in characters the fonts have: spaces and controls become a space, stray accents and invisible format
+   * characters (soft hyphens, zero-width joiners) go,
    * a character neither font has is folded to its base letters ("ő" to "o") or else shown as a white square.
    */
   private String showable(String s) {
@@ -361,7 +361,7 @@ public final class InvoiceDocument {
     Normalizer.normalize(s, Normalizer.Form.NFC).codePoints().forEach(c -> {
       if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
         out.append(' ');
-      } else if (c == SOFT_HYPHEN || isMark(c)) {
+      } else if (Character.getType(c) == Character.FORMAT || isMark(c)) {
         return;
       } else if (fonts.fontOf(c) != null) {
         out.appendCodePoint(c);
