@@ -27,6 +27,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,31 @@ public final class Platform {
       return DistributionStatisticConfig.builder().serviceLevelObjectives(bounds).build().merge(config);
     }
   };
+  /**
+   * A request passes several routes (a sub-router's mount point, the endpoint, the mount point again on failure) and
+   * Vert.x labels it with all their names joined by {@code >}: the longest, the endpoint's template, is the route.
+   */
+  private static final MeterFilter ROUTE_TEMPLATES = new MeterFilter() {
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      String route = id.getTag(Label.HTTP_ROUTE.toString());
+      if (route == null || !route.contains(">") || !id.getName().startsWith("vertx.http.server.")) {
+        return id;
+      }
+      String template = Stream.of(route.split(">")).max(Comparator.comparingInt(String::length)).orElse(route);
+      return id.replaceTags(Tags.of(id.getTags()).and(Label.HTTP_ROUTE.toString(), template));
+    }
+  };
+  /** Netty's allocator metrics tell allocators apart by their identity hash, a new number every start: one of each type runs. */
+  private static final MeterFilter NO_ALLOCATOR_IDS = new MeterFilter() {
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      if (!id.getName().startsWith("netty.allocator.") || id.getTag("id") == null) {
+        return id;
+      }
+      return id.replaceTags(Tags.of(id.getTags().stream().filter(t -> !t.getKey().equals("id")).toList()));
+    }
+  };
   private final Vertx vertx;
   private final List<String> serviceDeployments = new ArrayList<>();
   private String edgeDeployment;
@@ -73,7 +99,7 @@ public final class Platform {
    */
   public static Future<Platform> start(EmporiumConfig config, Set<Service> services, DevMailbox devMailbox) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(HTTP_LATENCY_BUCKETS);
+    registry.config().meterFilter(ROUTE_TEMPLATES).meterFilter(NO_ALLOCATOR_IDS).meterFilter(HTTP_LATENCY_BUCKETS);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setJvmMetricsEnabled(true).setNettyMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))

@@ -187,6 +187,24 @@ class AuditLogIT {
   }
 
   @Test
+  void savingTheSettingsUnchangedRecordsNothing(Api api) {
+    String admin = admin(api);
+    JsonObject settings = api.get("/api/v1/admin/settings", admin).json();
+    String unchanged = act(api, HttpMethod.PUT, "/api/v1/admin/settings", admin, settings, 200);
+    JsonObject raised = settings.copy().put("lowStockThreshold", settings.getInteger("lowStockThreshold") + 1);
+    String marker;
+    try {
+      marker = act(api, HttpMethod.PUT, "/api/v1/admin/settings", admin, raised, 200);
+    } finally {
+      act(api, HttpMethod.PUT, "/api/v1/admin/settings", admin, settings, 200);
+    }
+    // the later change's entry is in, so the unchanged save's would be too
+    assertThat(entryOf(api, admin, "catalog", marker).getJsonObject("before")).isEqualTo(settings);
+    assertThat(items(api.get(AUDIT + "?target=catalog&limit=100", admin))).as("entries of the unchanged save")
+        .noneMatch(e -> unchanged.equals(e.getString("requestId")));
+  }
+
+  @Test
   void discountChangesAndRefundsAreRecorded(Api api) throws Exception {
     String admin = admin(api);
     String adminId = adminId(api, admin);

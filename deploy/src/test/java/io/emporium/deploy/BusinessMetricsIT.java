@@ -181,6 +181,34 @@ class BusinessMetricsIT {
   }
 
   @Test
+  void requestsAreLabelledWithTheirRouteTemplateAndNoLabelCarriesAnId(Api api) {
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    assertThat(api.get("/api/v1/admin/audit", admin).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/products/" + UUID.randomUUID(), null).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/categories", null).status()).isEqualTo(200);
+    assertThat(api.get("/eventbus/info", null).status()).isEqualTo(200);
+    ScrapedMetrics scraped = ScrapedMetrics.of(api);
+
+    Set<String> routes = scraped.series("vertx_http_server_requests_total").stream().map(l -> l.get("route")).collect(Collectors.toSet());
+    assertThat(routes).contains("/api/v1/admin/audit", "/api/v1/products/:id", "/api/v1/categories", "/eventbus/info")
+        .noneMatch(r -> r.contains(">"));
+    assertThat(scraped.value("vertx_http_server_requests_total", Map.of("route", "/api/v1/products/:id", "method", "GET", "code", "404")))
+        .as("a failed request is labelled with its route too").isGreaterThanOrEqualTo(1);
+    assertThat(scraped.series("vertx_http_server_response_time_seconds_count")).extracting(l -> l.get("route"))
+        .contains("/api/v1/admin/audit").noneMatch(r -> r.contains(">"));
+
+    Pattern uuid = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    Pattern number = Pattern.compile("\\d{6,}");
+    List<String> ids = scraped.samples().stream().flatMap(s -> s.labels().entrySet().stream()
+            .filter(l -> !l.getKey().equals("le") && !l.getKey().equals("quantile"))
+            .filter(l -> uuid.matcher(l.getValue()).find() || number.matcher(l.getValue()).find())
+            .map(l -> s.name() + "{" + l.getKey() + "=" + l.getValue() + "}"))
+        .distinct().toList();
+    assertThat(ids).as("label values that are ids, new every start or every request").isEmpty();
+    assertThat(scraped.series("vertx_pool_in_use")).extracting(l -> l.get("pool_name")).contains("edge");
+  }
+
+  @Test
   void everyDashboardQueryReadsMetricsThePlatformExposesAndEveryBusinessMetricHasAPanel(Api api) throws Exception {
     JsonObject dashboard = new JsonObject(Files.readString(DASHBOARD));
     assertThat(dashboard.getJsonObject("templating").getJsonArray("list").stream().map(v -> ((JsonObject) v).getString("name")))

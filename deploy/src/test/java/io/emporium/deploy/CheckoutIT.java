@@ -65,6 +65,29 @@ class CheckoutIT {
   }
 
   @Test
+  void aSuccessUrlWithStripesSessionIdTemplateIsTakenAndTheBuyerComesBackWithTheSessionId(Api api) throws Exception {
+    Product p = product(api, 1_500, 5);
+    Accounts.Account buyer = buyer(api, p, 1);
+    Api.Response templateOnly = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")
+        .put("successUrl", "{CHECKOUT_SESSION_ID}"));
+    assertThat(templateOnly.status()).as("the template does not make a relative URL absolute").isEqualTo(422);
+    Api.Response braces = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")
+        .put("successUrl", "https://shop.example/thanks?session_id={SESSION}"));
+    assertThat(braces.status()).as("only Stripe's own template may hold braces").isEqualTo(422);
+    assertThat(braces.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("successUrl");
+
+    Api.Response started = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")
+        .put("successUrl", "https://shop.example/thanks?session_id={CHECKOUT_SESSION_ID}"));
+    assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    String sessionId = started.json().getString("sessionId");
+    var paid = payOnPage(started.json().getString("checkoutUrl"), PAYS);
+    assertThat(paid.statusCode()).isEqualTo(303);
+    assertThat(paid.headers().firstValue("Location")).as("Stripe fills the session id in")
+        .hasValue("https://shop.example/thanks?session_id=" + sessionId);
+    orderOnceItIs(api, buyer.accessToken(), started.json().getString("orderId"), "paid");
+  }
+
+  @Test
   void aDeclinedCardCancelsTheOrderReleasesTheStockAndClosesTheSession(Api api) throws Exception {
     Product p = product(api, 6_000, 4);
     Accounts.Account buyer = buyer(api, p, 1);

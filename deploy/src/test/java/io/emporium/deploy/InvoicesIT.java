@@ -30,18 +30,23 @@ class InvoicesIT {
   }
 
   private static Bought order(Api api, boolean pay) throws Exception {
+    return order(api, pay, "Oakhill Woodworks ", List.of("Walnut bowl ", "Cherry spoon "), "Ada Lovelace");
+  }
+
+  /** The seller's name and the products' names start with the given text; the buyer's address bears {@code buyerName}. */
+  private static Bought order(Api api, boolean pay, String sellerPrefix, List<String> productPrefixes, String buyerName) throws Exception {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
-    String sellerName = "Oakhill Woodworks " + seller.id().substring(0, 6);
+    String sellerName = sellerPrefix + seller.id().substring(0, 6);
     Api.Response named = api.patch("/api/v1/users/me", seller.accessToken(), new JsonObject().put("fullName", sellerName));
     assertThat(named.status()).as(named.toString()).isEqualTo(200);
     String suffix = UUID.randomUUID().toString().substring(0, 6);
-    List<String> names = List.of("Walnut bowl " + suffix, "Cherry spoon " + suffix);
+    List<String> names = List.of(productPrefixes.get(0) + suffix, productPrefixes.get(1) + suffix);
     Accounts.Account buyer = Accounts.signedIn(api, null);
     for (var p : Map.of(product(api, seller.accessToken(), names.get(0), 2_400), 2, product(api, seller.accessToken(), names.get(1), 1_350), 1).entrySet()) {
       Api.Response added = api.post("/api/v1/cart/items", buyer.accessToken(), new JsonObject().put("productId", p.getKey()).put("quantity", p.getValue()));
       assertThat(added.status()).as(added.toString()).isEqualTo(200);
     }
-    JsonObject body = Checkouts.checkoutBody("US").put("address", new JsonObject().put("name", "Ada Lovelace").put("line1", "1 Analytical Row")
+    JsonObject body = Checkouts.checkoutBody("US").put("address", new JsonObject().put("name", buyerName).put("line1", "1 Analytical Row")
         .put("city", "Boston").put("postalCode", "02110").put("country", "US"));
     Api.Response started = Checkouts.checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), body);
     assertThat(started.status()).as(started.toString()).isEqualTo(201);
@@ -61,6 +66,14 @@ class InvoicesIT {
     try (PDDocument pdf = Loader.loadPDF(r.body().getBytes())) {
       return new PDFTextStripper().getText(pdf);
     }
+  }
+
+  @Test
+  void chineseAndAccentedNamesShowOnTheInvoiceAsWritten(Api api) throws Exception {
+    Bought b = order(api, true, "木工坊 Ŝtudio ", List.of("青花瓷茶碗 ", "Łódź spoon "), "王小明 Zoë Ångström");
+    Api.Response r = api.get(invoicePath(b), b.buyer().accessToken());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(text(r)).contains(b.names().get(0), b.names().get(1), b.sellerName(), "王小明 Zoë Ångström").doesNotContain("?");
   }
 
   @Test

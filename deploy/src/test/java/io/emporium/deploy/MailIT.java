@@ -82,7 +82,11 @@ class MailIT {
     assertThat(confirmation.getString("text")).contains(paid.id()).contains("2 x Walnut bowl " + p.sku())
         .contains("at 25.00 USD = 50.00 USD").contains("Total: " + total);
     assertThat(confirmation.getString("html")).contains(p.sku()).contains("50.00 USD").contains(total);
-    assertThat(receipt.getString("text")).contains("payment of " + total + " for order " + paid.id()).contains("Payment reference: pi_");
+    assertThat(receipt.getString("text")).contains("payment of " + total + " for order " + paid.id()).contains("Payment reference: pi_")
+        .as("a time a person reads, in UTC").containsPattern(" on \\d{1,2} [A-Z][a-z]+ \\d{4}, \\d{2}:\\d{2} UTC\\.")
+        .doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T")
+        .as("links go to STOREFRONT_URL").contains(TestPlatform.STOREFRONT_URL + "/orders/" + paid.id() + "/invoice");
+    assertThat(confirmation.getString("html")).contains("href=\"" + TestPlatform.STOREFRONT_URL + "/orders/" + paid.id() + "\"");
     assertThat(receipt.getString("html")).contains(total);
     assertThat(mails(api, paid.buyer().email(), RECEIPT, 1)).hasSize(1);
   }

@@ -66,6 +66,11 @@ final class ScrapedMetrics {
     return samples.stream().map(Sample::name).collect(Collectors.toSet());
   }
 
+  /** Every sample on the page. */
+  List<Sample> samples() {
+    return samples;
+  }
+
   /** The label sets of the series of {@code name}. */
   List<Map<String, String>> series(String name) {
     return samples.stream().filter(s -> s.name().equals(name)).map(Sample::labels).toList();

@@ -38,6 +38,8 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   public static final String WEBHOOK_SECRET = "whsec_test_0123456789abcdef";
   public static final String ADMIN_EMAIL = "admin@emporium.test";
   public static final String ADMIN_PASSWORD = "Root-Keeper-Tests-2026!";
+  /** Where mail links point; not the default, so a test sees the setting used. */
+  public static final String STOREFRONT_URL = "https://storefront.emporium.test";
   public static final String CORS_ORIGIN = "https://shop.example";
   /** Port of the page server that {@link HeadlessBrowser} starts; the edge allows its origin too. */
   static final int PAGE_PORT = freePort();
@@ -59,6 +61,7 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     }
     env.put("JWT_SECRET", JWT_SECRET);
     env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.put("STOREFRONT_URL", STOREFRONT_URL);
     env.put("ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN + "," + PAGE_ORIGIN);

@@ -66,6 +66,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -135,7 +136,8 @@ public final class EdgeVerticle extends VerticleBase {
         })
         .compose(passwords -> {
           pool = Database.pool(vertx, config, "identity", 16);
-          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setMaxPoolSize(16)
+          // named, or the pool's metrics carry a random id
+          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl).setPoolName("edge").setMaxPoolSize(16)
               .setMaxPoolWaiting(256));
           kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
               "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
@@ -202,7 +204,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().handler(new RequestText(docs.described())::check);
     // before the body handler: SockJS reads its own request bodies
     bridge = new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime"));
-    router.route(EventBusBridge.PATH).subRouter(bridge.router());
+    router.route(EventBusBridge.PATH).subRouter(templateNames(bridge.router(), "/eventbus"));
     router.post(ImageRoutes.UPLOAD_PATH).handler(ImageRoutes.uploadBodies(uploads(), config.imageMaxBytes));
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
 
@@ -245,7 +247,7 @@ public final class EdgeVerticle extends VerticleBase {
     new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
     docs.mountDocument(api);
-    router.route("/api/v1/*").subRouter(api);
+    router.route("/api/v1/*").subRouter(templateNames(api, "/api/v1"));
 
     router.route().failureHandler(Problems::handleFailure);
     // a path Vert.x cannot decode never reaches a route
@@ -257,6 +259,21 @@ public final class EdgeVerticle extends VerticleBase {
     });
     router.errorHandler(500, Problems::handleFailure);
     return router;
+  }
+
+  /**
+   * Names a sub-router's routes by their full template ({@code /api/v1/products/:id}, a regex route by its mount
+   * point and {@code *}): the HTTP metrics label a request with the names of the routes it passed.
+   */
+  private static Router templateNames(Router sub, String mount) {
+    for (Route route : sub.getRoutes()) {
+      if (route.getPath() != null) {
+        route.setName(mount + route.getPath());
+      } else if (route.isRegexPath()) {
+        route.setName(mount + "/*");
+      }
+    }
+    return sub;
   }
 
   /** The routes this edge serves, once started (the OpenAPI document's coverage test walks them). */

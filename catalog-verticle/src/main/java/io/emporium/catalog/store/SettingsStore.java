@@ -29,10 +29,11 @@ public final class SettingsStore {
     return pool.query(GET).execute().map(SettingsStore::settings);
   }
 
-  /** Replaces the settings; the change is audited with the settings before and after. */
+  /** Replaces the settings; a change is audited with the settings before and after, and no change records nothing. */
   public Future<CatalogSettings> put(CallContext caller, CatalogSettings s) {
-    return pool.withTransaction(tx -> tx.query(LOCK).execute().map(SettingsStore::settings).compose(before ->
-        tx.preparedQuery(PUT).execute(Tuple.of(s.getProductApprovalRequired(), s.getLowStockThreshold()))
+    return pool.withTransaction(tx -> tx.query(LOCK).execute().map(SettingsStore::settings).compose(before -> before.equals(s)
+        ? Future.succeededFuture(before)
+        : tx.preparedQuery(PUT).execute(Tuple.of(s.getProductApprovalRequired(), s.getLowStockThreshold()))
             .map(SettingsStore::settings)
             .compose(after -> audit.record(tx, caller, "settings.changed", "settings", "catalog", json(before), json(after))
                 .map(after))));

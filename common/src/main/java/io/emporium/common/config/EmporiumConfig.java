@@ -72,7 +72,7 @@ public final class EmporiumConfig {
   /** Where the Stripe emulator delivers its webhooks. */
   public final String stripeWebhookUrl;
   public final int appPort;
-  /** Where the storefront lives; links in emails point there. */
+  /** Where the storefront lives ({@code STOREFRONT_URL}, default {@code http://localhost:3000}); every link in a mail points there. */
   public final String storefrontUrl;
   public final String adminEmail;
   public final String adminPassword;

@@ -25,15 +25,15 @@ import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
-import org.apache.pdfbox.pdmodel.font.encoding.GlyphList;
-import org.apache.pdfbox.pdmodel.font.encoding.WinAnsiEncoding;
+import org.apache.fontbox.ttf.TrueTypeFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 
 /**
  * An order's invoice as a PDF: number, dates, buyer, sellers, every line, the totals and the payment.
- * Pure: the order and what the edge knows of the people in, the bytes out. Standard 14 Helvetica, so
- * text is limited to WinAnsi; anything else is folded to its base letter or shown as '?'.
+ * Pure: the order and what the edge knows of the people in, the bytes out. Any text shows: each character in
+ * the first of {@link InvoiceFonts} that has it (embedded as subsets), else folded to its base letters, else a
+ * white square.
  */
 public final class InvoiceDocument {
   /** The statuses of an order that has been paid; a cancelled order counts only if its history shows a payment. */
@@ -44,7 +44,6 @@ public final class InvoiceDocument {
   private static final float LEADING = 14;
   private static final float BODY = 9.5f;
   private static final PDRectangle PAGE = PDRectangle.A4;
-  private static final int SOFT_HYPHEN = 0xAD;
   // table columns: item, sku, quantity, unit price, amount (the numbers right-aligned at their right edge)
   private static final float ITEM_X = MARGIN;
   private static final float SKU_X = 265;
@@ -52,16 +51,20 @@ public final class InvoiceDocument {
   private static final float UNIT_RIGHT = 475;
   private static final float AMOUNT_RIGHT = 545;
 
-  private final PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-  private final PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
+  private static final boolean REGULAR = false;
+  private static final boolean BOLD = true;
+  private final InvoiceFonts fonts;
   private final Order order;
   private final Map<String, String> sellerNames;
   private final String buyerEmail;
   private PDDocument document;
+  private PDType0Font latin;
+  private PDType0Font cjk;
   private PDPageContentStream page;
   private float y;
 
-  private InvoiceDocument(Order order, Map<String, String> sellerNames, String buyerEmail) {
+  private InvoiceDocument(InvoiceFonts fonts, Order order, Map<String, String> sellerNames, String buyerEmail) {
+    this.fonts = fonts;
     this.order = order;
     this.sellerNames = sellerNames;
     this.buyerEmail = buyerEmail;
@@ -93,15 +96,18 @@ public final class InvoiceDocument {
     return code + " " + BigDecimal.valueOf(minor, digits).toPlainString();
   }
 
-  /** Loads the fonts, which PDFBox maps to system fonts on first use: seconds, better spent before the first invoice. */
+  /** Parses the fonts: a second or two, better spent before the first invoice. */
   public static void prepareFonts() {
-    new InvoiceDocument(Order.getDefaultInstance(), Map.of(), "");
+    InvoiceFonts.get();
   }
 
   /** The PDF of an order that {@linkplain #issuable(Order) has an invoice}; sellers by id to their display names. */
   public static byte[] render(Order order, Map<String, String> sellerNames, String buyerEmail) {
+    InvoiceFonts fonts = InvoiceFonts.get();
     try {
-      return new InvoiceDocument(order, sellerNames, buyerEmail).render();
+      synchronized (fonts) {
+        return new InvoiceDocument(fonts, order, sellerNames, buyerEmail).render();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -110,8 +116,10 @@ public final class InvoiceDocument {
   private byte[] render() throws IOException {
     try (PDDocument doc = new PDDocument()) {
       document = doc;
+      latin = PDType0Font.load(doc, fonts.latin, true);
+      cjk = PDType0Font.load(doc, fonts.cjk, true);
       PDDocumentInformation info = doc.getDocumentInformation();
-      info.setTitle(winAnsi("Invoice " + number(order)));
+      info.setTitle("Invoice " + number(order));
       info.setAuthor("Emporium");
       newPage();
       heading();
@@ -128,7 +136,7 @@ public final class InvoiceDocument {
   }
 
   private void heading() throws IOException {
-    text(bold, 20, MARGIN, y, "Invoice");
+    text(BOLD, 20, MARGIN, y, "Invoice");
     y -= 28;
     labelled("Invoice number", number(order));
     labelled("Order", order.getId());
@@ -148,20 +156,20 @@ public final class InvoiceDocument {
     buyer.add(String.join(", ", nonBlank(a.getRegion(), a.getCountry())));
     buyer.add(buyerEmail);
     float top = y;
-    text(bold, BODY, MARGIN, y, "Bill to");
+    text(BOLD, BODY, MARGIN, y, "Bill to");
     for (String line : buyer) {
       if (!line.isBlank()) {
         y -= LEADING;
-        text(regular, BODY, MARGIN, y, fit(regular, BODY, line, 240));
+        text(REGULAR, BODY, MARGIN, y, fit(BODY, line, 240));
       }
     }
     float left = y;
     y = top;
-    text(bold, BODY, 310, y, "Sold by");
+    text(BOLD, BODY, 310, y, "Sold by");
     for (String seller : sellers()) {
       ensureRoom(LEADING);
       y -= LEADING;
-      text(regular, BODY, 310, y, fit(regular, BODY, seller, PAGE.getWidth() - MARGIN - 310));
+      text(REGULAR, BODY, 310, y, fit(BODY, seller, PAGE.getWidth() - MARGIN - 310));
     }
     y = Math.min(y, left) - 2 * LEADING;
   }
@@ -184,11 +192,11 @@ public final class InvoiceDocument {
         tableHeader();
       }
       y -= LEADING;
-      text(regular, BODY, ITEM_X, y, fit(regular, BODY, item.getName(), SKU_X - ITEM_X - 8));
-      text(regular, BODY, SKU_X, y, fit(regular, BODY, item.getSku(), QTY_RIGHT - SKU_X - 40));
-      right(regular, BODY, QTY_RIGHT, y, Integer.toString(item.getQuantity()));
-      right(regular, BODY, UNIT_RIGHT, y, money(item.getUnitPrice(), order.getCurrency()));
-      right(regular, BODY, AMOUNT_RIGHT, y, money(item.getLineTotal(), order.getCurrency()));
+      text(REGULAR, BODY, ITEM_X, y, fit(BODY, item.getName(), SKU_X - ITEM_X - 8));
+      text(REGULAR, BODY, SKU_X, y, fit(BODY, item.getSku(), QTY_RIGHT - SKU_X - 40));
+      right(REGULAR, BODY, QTY_RIGHT, y, Integer.toString(item.getQuantity()));
+      right(REGULAR, BODY, UNIT_RIGHT, y, money(item.getUnitPrice(), order.getCurrency()));
+      right(REGULAR, BODY, AMOUNT_RIGHT, y, money(item.getLineTotal(), order.getCurrency()));
     }
     y -= LEADING / 2;
     rule();
@@ -196,11 +204,11 @@ public final class InvoiceDocument {
 
   private void tableHeader() throws IOException {
     y -= LEADING;
-    text(bold, BODY, ITEM_X, y, "Item");
-    text(bold, BODY, SKU_X, y, "SKU");
-    right(bold, BODY, QTY_RIGHT, y, "Qty");
-    right(bold, BODY, UNIT_RIGHT, y, "Unit price");
-    right(bold, BODY, AMOUNT_RIGHT, y, "Amount");
+    text(BOLD, BODY, ITEM_X, y, "Item");
+    text(BOLD, BODY, SKU_X, y, "SKU");
+    right(BOLD, BODY, QTY_RIGHT, y, "Qty");
+    right(BOLD, BODY, UNIT_RIGHT, y, "Unit price");
+    right(BOLD, BODY, AMOUNT_RIGHT, y, "Amount");
     y -= LEADING / 2;
     rule();
   }
@@ -208,29 +216,29 @@ public final class InvoiceDocument {
   private void totals() throws IOException {
     String currency = order.getCurrency();
     ensureRoom(6 * LEADING);
-    total("Subtotal", money(order.getSubtotal(), currency), regular);
+    total("Subtotal", money(order.getSubtotal(), currency), REGULAR);
     if (order.getDiscount() != 0 || !order.getDiscountCode().isEmpty()) {
       String label = order.getDiscountCode().isEmpty() ? "Discount" : "Discount (" + order.getDiscountCode() + ")";
-      total(label, "-" + money(order.getDiscount(), currency), regular);
+      total(label, "-" + money(order.getDiscount(), currency), REGULAR);
     }
-    total("Shipping", money(order.getShipping(), currency), regular);
-    total("Tax", money(order.getTax(), currency), regular);
-    total("Total", money(order.getTotal(), currency), bold);
+    total("Shipping", money(order.getShipping(), currency), REGULAR);
+    total("Tax", money(order.getTax(), currency), REGULAR);
+    total("Total", money(order.getTotal(), currency), BOLD);
     if (order.getRefunded() > 0) {
-      total("Refunded", "-" + money(order.getRefunded(), currency), regular);
+      total("Refunded", "-" + money(order.getRefunded(), currency), REGULAR);
     }
     y -= LEADING;
   }
 
-  private void total(String label, String amount, PDType1Font font) throws IOException {
+  private void total(String label, String amount, boolean bold) throws IOException {
     y -= LEADING;
-    right(font, BODY, UNIT_RIGHT, y, fit(font, BODY, label, UNIT_RIGHT - SKU_X));
-    right(font, BODY, AMOUNT_RIGHT, y, amount);
+    right(bold, BODY, UNIT_RIGHT, y, fit(BODY, label, UNIT_RIGHT - SKU_X));
+    right(bold, BODY, AMOUNT_RIGHT, y, amount);
   }
 
   private void payment() throws IOException {
     ensureRoom(4 * LEADING);
-    text(bold, BODY, MARGIN, y, "Payment");
+    text(BOLD, BODY, MARGIN, y, "Payment");
     y -= LEADING;
     labelled("Currency", order.getCurrency().toUpperCase(Locale.ROOT));
     labelled("Reference", order.getPaymentIntentId().isEmpty() ? "-" : order.getPaymentIntentId());
@@ -240,8 +248,8 @@ public final class InvoiceDocument {
 
   private void labelled(String label, String value) throws IOException {
     ensureRoom(LEADING);
-    text(regular, BODY, MARGIN, y, label);
-    text(regular, BODY, MARGIN + 100, y, fit(regular, BODY, value, PAGE.getWidth() - 2 * MARGIN - 100));
+    text(REGULAR, BODY, MARGIN, y, label);
+    text(REGULAR, BODY, MARGIN + 100, y, fit(BODY, value, PAGE.getWidth() - 2 * MARGIN - 100));
     y -= LEADING;
   }
 
@@ -251,8 +259,8 @@ public final class InvoiceDocument {
     for (int i = 0; i < pages; i++) {
       try (PDPageContentStream footer = new PDPageContentStream(document, document.getPage(i), PDPageContentStream.AppendMode.APPEND, true)) {
         page = footer;
-        text(regular, 8, MARGIN, FOOTER - 15, number(order));
-        right(regular, 8, AMOUNT_RIGHT, FOOTER - 15, "Page " + (i + 1) + " of " + pages);
+        text(REGULAR, 8, MARGIN, FOOTER - 15, number(order));
+        right(REGULAR, 8, AMOUNT_RIGHT, FOOTER - 15, "Page " + (i + 1) + " of " + pages);
       }
     }
   }
@@ -282,53 +290,90 @@ public final class InvoiceDocument {
     y -= 2;
   }
 
-  private void text(PDType1Font font, float size, float x, float at, String s) throws IOException {
+  /** One line of text, each run of characters in the typeface that has them; bold is drawn by stroking the outline too. */
+  private void text(boolean bold, float size, float x, float at, String s) throws IOException {
+    page.setLineWidth(size / 30);
     page.beginText();
-    page.setFont(font, size);
+    page.setRenderingMode(bold ? RenderingMode.FILL_STROKE : RenderingMode.FILL);
     page.newLineAtOffset(x, at);
-    page.showText(winAnsi(s));
+    for (Run run : runs(showable(s))) {
+      page.setFont(run.font(), size);
+      page.showText(run.text());
+    }
     page.endText();
   }
 
-  private void right(PDType1Font font, float size, float rightEdge, float at, String s) throws IOException {
-    text(font, size, rightEdge - width(font, size, s), at, s);
+  private void right(boolean bold, float size, float rightEdge, float at, String s) throws IOException {
+    text(bold, size, rightEdge - width(size, s), at, s);
   }
 
   /** The text cut to fit {@code max} points, ending in "..." when cut. */
-  private static String fit(PDType1Font font, float size, String s, float max) throws IOException {
-    String clean = winAnsi(s);
-    if (width(font, size, clean) <= max) {
+  private String fit(float size, String s, float max) throws IOException {
+    String clean = showable(s);
+    if (width(size, clean) <= max) {
       return clean;
     }
-    int end = clean.length();
-    while (end > 0 && width(font, size, clean.substring(0, end) + "...") > max) {
+    int[] chars = clean.codePoints().toArray();
+    int end = chars.length;
+    while (end > 0 && width(size, new String(chars, 0, end) + "...") > max) {
       end--;
     }
-    return clean.substring(0, end).stripTrailing() + "...";
+    return new String(chars, 0, end).stripTrailing() + "...";
   }
 
-  private static float width(PDType1Font font, float size, String s) throws IOException {
-    return font.getStringWidth(winAnsi(s)) / 1000 * size;
+  private float width(float size, String s) throws IOException {
+    float units = 0;
+    for (Run run : runs(showable(s))) {
+      units += run.font().getStringWidth(run.text());
+    }
+    return units / 1000 * size;
+  }
+
+  private record Run(PDType0Font font, String text) {}
+
+  /** Splits showable text into runs of one typeface each. */
+  private List<Run> runs(String showable) {
+    List<Run> runs = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    TrueTypeFont current = null;
+    for (int c : showable.codePoints().toArray()) {
+      TrueTypeFont font = fonts.fontOf(c);
+      if (font != current && run.length() > 0) {
+        runs.add(new Run(current == fonts.latin ? latin : cjk, run.toString()));
+        run.setLength(0);
+      }
+      current = font;
+      run.appendCodePoint(c);
+    }
+    if (run.length() > 0) {
+      runs.add(new Run(current == fonts.latin ? latin : cjk, run.toString()));
+    }
+    return runs;
   }
 
   /**
-   * The text in characters Helvetica can show (WinAnsi): spaces and controls become a space, other characters
-   * fold to their base letters ("ő" to "o"), stray accents and soft hyphens go, and what is left over becomes '?'.
+   * The text in characters the fonts have: spaces and controls become a space, stray accents and invisible format
+   * characters (soft hyphens, zero-width joiners) go,
+   * a character neither font has is folded to its base letters ("ő" to "o") or else shown as a white square.
    */
-  static String winAnsi(String s) {
+  private String showable(String s) {
     StringBuilder out = new StringBuilder(s.length());
     Normalizer.normalize(s, Normalizer.Form.NFC).codePoints().forEach(c -> {
       if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
         out.append(' ');
-      } else if (c == SOFT_HYPHEN || isMark(c)) {
+      } else if (Character.getType(c) == Character.FORMAT || isMark(c)) {
         return;
-      } else if (encodable(c)) {
+      } else if (fonts.fontOf(c) != null) {
         out.appendCodePoint(c);
       } else {
         String base = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFKD).codePoints()
-            .filter(InvoiceDocument::encodable)
+            .filter(b -> !isMark(b) && fonts.fontOf(b) != null)
             .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        out.append(base.isBlank() ? "?" : base);
+        if (base.isBlank()) {
+          out.appendCodePoint(InvoiceFonts.REPLACEMENT);
+        } else {
+          out.append(base);
+        }
       }
     });
     return out.toString();
@@ -337,11 +382,6 @@ public final class InvoiceDocument {
   private static boolean isMark(int c) {
     int type = Character.getType(c);
     return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
-  }
-
-  private static boolean encodable(int c) {
-    String name = GlyphList.getAdobeGlyphList().codePointToName(c);
-    return !".notdef".equals(name) && WinAnsiEncoding.INSTANCE.contains(name);
   }
 
   /** When the order was first paid, RFC 3339, or null when it never was. */

@@ -54,6 +54,7 @@ public final class CheckoutSaga {
   /** The hold outlives the session, so a payment made in the session's last second still finds its stock. */
   private static final Duration HOLD_MARGIN = Duration.ofMinutes(10);
   private static final int MAX_KEY_LENGTH = 255;
+  private static final String SESSION_ID_TEMPLATE = "{CHECKOUT_SESSION_ID}";
   private final CartStore carts;
   private final DiscountStore discounts;
   private final OrderStore orders;
@@ -86,7 +87,8 @@ public final class CheckoutSaga {
       errors.add(new FieldError("Idempotency-Key", "header is required, at most " + MAX_KEY_LENGTH + " characters"));
     }
     errors.addAll(ShippingAddresses.validate(request.getAddress()));
-    url(errors, "successUrl", request.getSuccessUrl());
+    // Stripe fills {CHECKOUT_SESSION_ID} into the success URL, so a storefront learns the session it came back from
+    url(errors, "successUrl", request.getSuccessUrl().replace(SESSION_ID_TEMPLATE, "cs_test"));
     url(errors, "cancelUrl", request.getCancelUrl());
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));

@@ -7,10 +7,14 @@ import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
 import io.emporium.proto.ordering.v1.StatusChange;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 
@@ -83,14 +87,31 @@ class InvoiceDocumentTest {
   }
 
   @Test
-  void charactersHelveticaCannotShowAreFoldedOrReplacedInsteadOfFailing() throws IOException {
-    Order odd = order().setItems(0, item("Łódź ő 茶碗 🍵 bowl\u00a0\u00ad\tno.\u0301 2 – “best” €", "SKU\n1", SELLER, 2_400, 2))
-        .setShippingAddress(Address.newBuilder().setName("Zoë Ångström ﬁne").setLine1("Straße 1\r\n").setCity("Kraków").setCountry("PL"))
+  void chineseAccentsAndOtherScriptsShowAsWrittenAndWhatNoFontHasIsAWhiteSquare() throws IOException {
+    Order odd = order().setItems(0, item("青花瓷茶碗 Łódź ő 🍵 bowl\u00a0\u00ad\tno.\u0301 2 – “best” €", "SKU\n1", SELLER, 2_400, 2))
+        .setShippingAddress(Address.newBuilder().setName("王小明 Zoë Ångström").setLine1("Straße 1\r\n").setLine2("Ωμέγα Жёлтый").setCity("Kraków")
+            .setRegion("北京市").setCountry("CN"))
         .build();
-    byte[] bytes = InvoiceDocument.render(odd, Map.of(SELLER, "Ŝeller ☃"), "zoë@example.com");
+    byte[] bytes = InvoiceDocument.render(odd, Map.of(SELLER, "Ŝeller\u200b ☃ 木工坊 🍵\u200d🍵\ufe0f", OTHER_SELLER, "ไทย 한글"), "zoë@example.com");
     try (PDDocument pdf = Loader.loadPDF(bytes)) {
       String text = text(pdf);
-      assertThat(text).contains("?ódz o ?? ? bowl", "no. 2 – “best” €", "SKU 1", "Zoë Ångström fine", "Straße 1", "Kraków", "Seller ?", "zoë@example.com");
+      assertThat(text).contains("青花瓷茶碗 Łódź ő □ bowl", "no. 2 – “best” €", "SKU 1", "王小明 Zoë Ångström", "Straße 1", "Kraków",
+          "北京市, CN", "Ŝeller ☃ 木工坊 □□\n", "□□□ □□", "zoë@example.com", "Ωμέγα Жёлтый").doesNotContain("?");
+    }
+  }
+
+  @Test
+  void theFontsAreEmbeddedAsSubsets() throws IOException {
+    byte[] bytes = InvoiceDocument.render(order().setItems(0, item("青花瓷茶碗", "WB-001", SELLER, 2_400, 2)).build(), SELLERS, "ada@example.com");
+    assertThat(bytes.length).as("two subsets, not a 10 MB font").isLessThan(200_000);
+    try (PDDocument pdf = Loader.loadPDF(bytes)) {
+      List<String> fonts = new ArrayList<>();
+      for (COSName name : pdf.getPage(0).getResources().getFontNames()) {
+        PDFont font = pdf.getPage(0).getResources().getFont(name);
+        assertThat(font.isEmbedded()).as(font.getName()).isTrue();
+        fonts.add(font.getName());
+      }
+      assertThat(fonts).anyMatch(f -> f.matches("[A-Z]{6}\\+NotoSansSC.*")).anyMatch(f -> f.matches("[A-Z]{6}\\+LiberationSans.*"));
     }
   }
 

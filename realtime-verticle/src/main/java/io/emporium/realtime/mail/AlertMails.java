@@ -40,17 +40,17 @@ public final class AlertMails {
     String text = """
         Hello %s,
 
-        A payment of %s for order %s failed at %s.
+        A payment of %s for order %s failed on %s.
         Reason: %s
         Payment intent: %s
         Checkout session: %s
-        """.formatted(admin.fullName(), amount, e.getOrderId(), e.getOccurredAt(), reason, failed.getPaymentIntentId(),
+        """.formatted(admin.fullName(), amount, e.getOrderId(), MailTimes.format(e.getOccurredAt()), reason, failed.getPaymentIntentId(),
         failed.getSessionId().isEmpty() ? "none" : failed.getSessionId());
     String html = """
         <p>Hello %s,</p>
-        <p>A payment of <strong>%s</strong> for order %s failed at %s.</p>
+        <p>A payment of <strong>%s</strong> for order %s failed on %s.</p>
         <p>Reason: %s<br>Payment intent: <code>%s</code><br>Checkout session: <code>%s</code></p>
-        """.formatted(Html.escape(admin.fullName()), amount, Html.escape(e.getOrderId()), Html.escape(e.getOccurredAt()),
+        """.formatted(Html.escape(admin.fullName()), amount, Html.escape(e.getOrderId()), Html.escape(MailTimes.format(e.getOccurredAt())),
         Html.escape(reason), Html.escape(failed.getPaymentIntentId()),
         Html.escape(failed.getSessionId().isEmpty() ? "none" : failed.getSessionId()));
     return new Mail(admin.email(), subject, text, html);

@@ -21,13 +21,13 @@ public final class IdentityMails {
         Your verification code is %s. It expires at %s.
 
         If you did not create an Emporium account, ignore this email.
-        """.formatted(e.getFullName(), e.getCode(), e.getExpiresAt());
+        """.formatted(e.getFullName(), e.getCode(), MailTimes.format(e.getExpiresAt()));
     String html = """
         <p>Hello %s,</p>
         <p>Your verification code is <strong style="font-size:1.4em;letter-spacing:0.2em">%s</strong>.
         It expires at %s.</p>
         <p>If you did not create an Emporium account, ignore this email.</p>
-        """.formatted(Html.escape(e.getFullName()), e.getCode(), e.getExpiresAt());
+        """.formatted(Html.escape(e.getFullName()), Html.escape(e.getCode()), Html.escape(MailTimes.format(e.getExpiresAt())));
     return new Mail(e.getEmail(), subject, text, html);
   }
 
@@ -41,12 +41,12 @@ public final class IdentityMails {
         or use this reset token: %s
 
         The link works once and expires at %s. If you did not ask for it, ignore this email.
-        """.formatted(e.getFullName(), link, e.getToken(), e.getExpiresAt());
+        """.formatted(e.getFullName(), link, e.getToken(), MailTimes.format(e.getExpiresAt()));
     String html = """
         <p>Hello %s,</p>
         <p><a href="%s">Choose a new password</a>, or use this reset token: <code>%s</code></p>
         <p>The link works once and expires at %s. If you did not ask for it, ignore this email.</p>
-        """.formatted(Html.escape(e.getFullName()), Html.escape(link), Html.escape(e.getToken()), e.getExpiresAt());
+        """.formatted(Html.escape(e.getFullName()), Html.escape(link), Html.escape(e.getToken()), Html.escape(MailTimes.format(e.getExpiresAt())));
     return new Mail(e.getEmail(), subject, text, html);
   }
 }

@@ -52,12 +52,12 @@ public final class OrderMails {
         We received your payment of %s for order %s on %s.
         %s
         Keep this email as your receipt; the invoice is at %s/invoice
-        """.formatted(to.fullName(), amount, e.getOrderId(), e.getOccurredAt(), reference, orderLink(e));
+        """.formatted(to.fullName(), amount, e.getOrderId(), MailTimes.format(e.getOccurredAt()), reference, orderLink(e));
     String html = """
         <p>Hello %s,</p>
         <p>We received your payment of <strong>%s</strong> for order %s on %s.</p>
         %s<p>Keep this email as your receipt; <a href="%s/invoice">the invoice</a> is online.</p>
-        """.formatted(Html.escape(to.fullName()), amount, Html.escape(e.getOrderId()), Html.escape(e.getOccurredAt()),
+        """.formatted(Html.escape(to.fullName()), amount, Html.escape(e.getOrderId()), Html.escape(MailTimes.format(e.getOccurredAt())),
         reference.isEmpty() ? "" : "<p>Payment reference: <code>" + Html.escape(paid.getPaymentIntentId()) + "</code></p>\n",
         Html.escape(orderLink(e)));
     return new Mail(to.email(), subject, text, html);

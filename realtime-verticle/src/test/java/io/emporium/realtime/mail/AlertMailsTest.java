@@ -34,7 +34,8 @@ class AlertMailsTest {
     Mail mail = mails.paymentFailed(failed, admin);
     assertThat(mail.to()).isEqualTo("root@example.com");
     assertThat(mail.subject()).contains("o-1");
-    assertThat(mail.text()).contains("payment of 64.00 USD for order o-1").contains("Reason: Your card was declined.").contains("pi_9");
+    assertThat(mail.text()).contains("payment of 64.00 USD for order o-1 failed on 22 November 2026, 10:00 UTC.")
+        .contains("Reason: Your card was declined.").contains("pi_9");
     assertThat(mail.html()).contains("64.00 USD").contains("Your card was declined.");
   }
 }

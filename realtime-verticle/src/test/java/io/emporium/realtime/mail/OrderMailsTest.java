@@ -46,8 +46,10 @@ class OrderMailsTest {
   void theReceiptStatesTheAmountPaidAndCitesThePayment() {
     Mail mail = mails.receipt(paid(), ANN);
     assertThat(mail.subject()).contains("receipt").contains("12,345.50 USD");
-    assertThat(mail.text()).contains("payment of 12,345.50 USD for order " + ORDER).contains("Payment reference: pi_123");
-    assertThat(mail.html()).contains("12,345.50 USD").contains("pi_123");
+    assertThat(mail.text()).contains("payment of 12,345.50 USD for order " + ORDER + " on 22 November 2026, 10:00 UTC.")
+        .contains("Payment reference: pi_123").contains("https://shop.example/orders/" + ORDER + "/invoice");
+    assertThat(mail.html()).contains("12,345.50 USD").contains("pi_123").contains("on 22 November 2026, 10:00 UTC.")
+        .doesNotContain("2026-11-22T10:00:00Z");
   }
 
   @Test
