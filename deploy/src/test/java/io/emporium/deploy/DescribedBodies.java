@@ -90,7 +90,7 @@ final class DescribedBodies {
       return Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12)
           .map(local -> (Object) (local + "-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com"));
     }
-    if (format.equals("uri")) {
+    if (format.equals("uri") || format.equals("uri-template")) {
       return Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(20).map(p -> (Object) ("https://shop.example/" + p));
     }
     if (format.equals("date-time")) {

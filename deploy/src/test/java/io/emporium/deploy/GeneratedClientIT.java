@@ -60,7 +60,7 @@ class GeneratedClientIT {
     ApiResponse<CheckoutSession> started = new CheckoutApi(shopper).checkoutWithHttpInfo(UUID.randomUUID().toString(),
         new CheckoutRequest().address(new AddressInput().name("Grace Hopper").line1("1 Harbor Road").city("Arlington")
                 .postalCode("22201").country("US"))
-            .successUrl(URI.create("https://shop.example/thanks")).cancelUrl(URI.create("https://shop.example/cart")), null);
+            .successUrl("https://shop.example/thanks?session={CHECKOUT_SESSION_ID}").cancelUrl(URI.create("https://shop.example/cart")), null);
     assertThat(started.getStatusCode()).isEqualTo(201);
     CheckoutSession session = started.getData();
     assertThat(session.getCheckoutUrl()).asString().startsWith(TestPlatform.platform().stripeEmulatorUrl());
