@@ -47,6 +47,7 @@ class ContractIT {
   private static DescribedAnswers described;
   private static Fixtures fixtures;
   private static JsonObject settings;
+  private static DescribedBodies bodies;
   private static final List<Operation> OPERATIONS = new ArrayList<>();
   private static final Map<String, AtomicInteger> BY_STATUS = new ConcurrentHashMap<>();
   private static final AtomicInteger SENT = new AtomicInteger();
@@ -91,6 +92,7 @@ class ContractIT {
     document = api.get("/api/v1/openapi.json").json();
     described = new DescribedAnswers(document);
     fixtures = fixtures();
+    bodies = new DescribedBodies(document, fixtures.ids());
     settings = api.get("/api/v1/admin/settings", fixtures.tokens().get("admin")).json();
     document.getJsonObject("paths").forEach(path -> {
       if (NOT_REST.stream().anyMatch(path.getKey()::startsWith)) {
@@ -156,7 +158,6 @@ class ContractIT {
 
   @Provide
   Arbitrary<Probe> valid() {
-    DescribedBodies bodies = new DescribedBodies(document, fixtures.ids());
     List<Operation> withBodies = OPERATIONS.stream()
         .filter(op -> !op.bodyFields().isEmpty() && !destructive(op) && !op.path().equals("/api/v1/payments/webhook")).toList();
     return Arbitraries.of(withBodies).flatMap(op -> {
@@ -380,15 +381,7 @@ class ContractIT {
   }
 
   private static JsonObject resolve(JsonObject schema) {
-    JsonObject s = schema;
-    while (s.containsKey("$ref")) {
-      Object here = document;
-      for (String token : s.getString("$ref").substring(2).split("/")) {
-        here = ((JsonObject) here).getValue(token.replace("~1", "/").replace("~0", "~"));
-      }
-      s = (JsonObject) here;
-    }
-    return s;
+    return bodies.resolve(schema);
   }
 
   /** Real values for the operation's path parameters, from the walk's own fixtures (a fresh id where none fits). */

@@ -175,7 +175,8 @@ final class DescribedBodies {
     return out;
   }
 
-  private JsonObject resolve(JsonObject schema) {
+  /** The schema a {@code $ref} points to, followed to the end. */
+  JsonObject resolve(JsonObject schema) {
     JsonObject s = schema;
     while (s.containsKey("$ref")) {
       Object here = document;
