@@ -41,6 +41,8 @@ class OpenApiAnswersIT {
     doc.check("get", "/api/v1/users/me/following", api.get("/api/v1/users/me/following", token));
     doc.check("post", "/api/v1/wishlist", api.post("/api/v1/wishlist", token, new JsonObject().put("productId", product.id())));
     doc.check("get", "/api/v1/recommendations", api.get("/api/v1/recommendations", token));
+    doc.check("post", "/api/v1/products/{id}/reviews", api.post("/api/v1/products/" + product.id() + "/reviews", token,
+        new JsonObject().put("rating", 5).put("body", "Heavy and true.")));
     doc.check("get", "/api/v1/products/{id}/reviews", api.get("/api/v1/products/" + product.id() + "/reviews"));
     doc.check("post", "/api/v1/cart/items", api.post("/api/v1/cart/items", null, new JsonObject().put("productId", product.id()).put("quantity", 1)));
     doc.check("post", "/api/v1/cart/items", api.post("/api/v1/cart/items", token, new JsonObject().put("productId", product.id()).put("quantity", 2)));
@@ -56,6 +58,7 @@ class OpenApiAnswersIT {
     doc.check("get", "/api/v1/orders/{id}", api.get("/api/v1/orders/" + orderId, token));
     doc.check("get", "/api/v1/orders", api.get("/api/v1/orders", token));
     doc.check("get", "/api/v1/seller/orders", api.get("/api/v1/seller/orders", seller));
+    doc.check("get", "/api/v1/orders/{id}", api.get("/api/v1/orders/" + orderId, seller));
     doc.check("get", "/api/v1/orders/{id}/invoice", api.get("/api/v1/orders/" + orderId + "/invoice", token));
     doc.check("post", "/api/v1/seller/orders/{id}/ship", api.post("/api/v1/seller/orders/" + orderId + "/ship", seller,
         new JsonObject().put("carrier", "DHL").put("trackingNumber", "JD0001")));
@@ -69,6 +72,7 @@ class OpenApiAnswersIT {
     doc.check("post", "/api/v1/admin/discounts", api.post("/api/v1/admin/discounts", admin, new JsonObject()
         .put("code", "DOC" + UUID.randomUUID().toString().substring(0, 6)).put("type", "percent").put("value", 10)));
     doc.check("get", "/api/v1/admin/orders", api.get("/api/v1/admin/orders?status=shipped&limit=3", admin));
+    doc.check("get", "/api/v1/orders/{id}", api.get("/api/v1/orders/" + orderId, admin));
     Api.Response refunded = doc.check("post", "/api/v1/orders/{id}/refund", api.send(HttpMethod.POST, "/api/v1/orders/" + orderId + "/refund",
         admin, new JsonObject().put("amount", 500).put("reason", "a chipped rim"), Map.of("Idempotency-Key", UUID.randomUUID().toString())));
     assertThat(refunded.status()).as(refunded.toString()).isEqualTo(200);

@@ -34,7 +34,7 @@ class ReviewsIT {
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(created.json().getInteger("rating")).isEqualTo(4);
     assertThat(created.json().getBoolean("verifiedPurchase")).isFalse();
-    assertThat(created.json().getString("userId")).isEqualTo(first.id());
+    assertThat(created.json().getJsonObject("reviewer").getString("displayName")).isEqualTo("Test P.");
     Api.Response again = api.post("/api/v1/products/" + id + "/reviews", first.accessToken(), review(1, "Changed my mind."));
     assertThat(again.status()).isEqualTo(409);
     Accounts.Account second = Accounts.signedIn(api, null);
@@ -50,6 +50,22 @@ class ReviewsIT {
     Api.Response rest = api.get("/api/v1/products/" + id + "/reviews?limit=1&cursor=" + page.json().getString("nextCursor"));
     assertThat(rest.json().getJsonArray("items").getJsonObject(0).getString("body")).isEqualTo("Solid and heavy.");
     assertThat(rest.json().getValue("nextCursor")).isNull();
+  }
+
+  @Test
+  void reviewersAreShownByDisplayNameNeverById(Api api) {
+    String id = product(api, null);
+    Accounts.Account reviewer = Accounts.signedIn(api, null);
+    assertThat(api.patch("/api/v1/users/me", reviewer.accessToken(), new JsonObject().put("fullName", "Grace Brewster Hopper")).status())
+        .isEqualTo(200);
+    Api.Response created = api.post("/api/v1/products/" + id + "/reviews", reviewer.accessToken(), review(5, "Sharp and true."));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    JsonObject listed = api.get("/api/v1/products/" + id + "/reviews").json().getJsonArray("items").getJsonObject(0);
+    for (JsonObject review : List.of(created.json(), listed)) {
+      assertThat(review.getJsonObject("reviewer").getString("displayName")).isEqualTo("Grace H.");
+      assertThat(review.containsKey("userId")).as(review.encode()).isFalse();
+      assertThat(review.encode()).doesNotContain(reviewer.id()).doesNotContain(reviewer.email()).doesNotContain("Hopper");
+    }
   }
 
   @Test

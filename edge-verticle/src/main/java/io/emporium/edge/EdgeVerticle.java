@@ -240,7 +240,7 @@ public final class EdgeVerticle extends VerticleBase {
     new OrderRoutes(peer(Service.ORDERING, "ordering")).mount(api);
     new InvoiceRoutes(peer(Service.ORDERING, "ordering"), users).mount(api);
     new DiscountRoutes(peer(Service.ORDERING, "ordering")).mount(api);
-    new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache).mount(api);
+    new ReviewRoutes(peer(Service.CATALOG, "catalog"), catalogCache, users).mount(api);
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminAuditRoutes(auditLog).mount(api);

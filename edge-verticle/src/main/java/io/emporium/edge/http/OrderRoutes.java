@@ -18,7 +18,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** {@code /orders}: a customer's orders, and one order for its customer, a seller of its items, or an admin. */
+/**
+ * {@code /orders}: a customer's orders, and one order for its customer, a seller of its items (their share), or an admin;
+ * the ordering service decides what each caller is shown.
+ */
 public final class OrderRoutes {
   private final GrpcCalls ordering;
 
@@ -90,8 +93,15 @@ public final class OrderRoutes {
         .put("name", i.getName()).put("sellerId", i.getSellerId().isEmpty() ? null : i.getSellerId())
         .put("unitPrice", i.getUnitPrice()).put("quantity", i.getQuantity()).put("lineTotal", i.getLineTotal())));
     JsonArray history = new JsonArray();
-    o.getStatusHistoryList().forEach(h -> history.add(new JsonObject().put("status", h.getStatus()).put("at", h.getAt())
-        .put("reason", h.getReason().isEmpty() ? null : h.getReason()).put("actor", h.getActor().isEmpty() ? null : h.getActor())));
+    o.getStatusHistoryList().forEach(h -> {
+      JsonObject move = new JsonObject().put("status", h.getStatus()).put("at", h.getAt())
+          .put("reason", h.getReason().isEmpty() ? null : h.getReason()).put("actor", h.getActorRole());
+      // the ordering service names the mover to admins only
+      if (!h.getActor().isEmpty()) {
+        move.put("actorId", h.getActor());
+      }
+      history.add(move);
+    });
     JsonArray shipments = new JsonArray();
     o.getShipmentsList().forEach(s -> shipments.add(new JsonObject().put("sellerId", s.getSellerId()).put("carrier", s.getCarrier())
         .put("trackingNumber", s.getTrackingNumber()).put("shippedAt", s.getShippedAt())));

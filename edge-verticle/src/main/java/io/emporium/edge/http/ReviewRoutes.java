@@ -2,6 +2,8 @@ package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.cache.CatalogCache;
+import io.emporium.edge.identity.DisplayNames;
+import io.emporium.edge.identity.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListReviewsRequest;
 import io.emporium.proto.catalog.v1.Review;
@@ -13,17 +15,24 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
-/** {@code /products/{id}/reviews}: anyone reads them; a customer writes one per product. */
+/**
+ * {@code /products/{id}/reviews}: anyone reads them; a customer writes one per product. The catalog keeps the reviews
+ * and who wrote them; identity (here) names the reviewers, by {@link DisplayNames#customer}.
+ */
 public final class ReviewRoutes {
   private final GrpcCalls catalog;
-
   private final CatalogCache cache;
+  private final UserStore users;
 
-  public ReviewRoutes(GrpcCalls catalog, CatalogCache cache) {
+  public ReviewRoutes(GrpcCalls catalog, CatalogCache cache, UserStore users) {
     this.catalog = catalog;
     this.cache = cache;
+    this.users = users;
   }
 
   public void mount(Router api) {
@@ -35,7 +44,10 @@ public final class ReviewRoutes {
     MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
     ListReviewsRequest request = ListReviewsRequest.newBuilder().setProductId(ctx.pathParam("id"))
         .setLimit(Paging.limit(params)).setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
-    return catalog.call(CatalogGrpcClient.ListReviews, request, Authn.callContext(ctx)).map(ReviewRoutes::page);
+    return catalog.call(CatalogGrpcClient.ListReviews, request, Authn.callContext(ctx)).compose(page -> {
+      List<UUID> reviewers = page.getReviewsList().stream().map(r -> UUID.fromString(r.getUserId())).distinct().toList();
+      return users.names(reviewers).map(names -> page(page, names));
+    });
   }
 
   Future<Reply> add(RoutingContext ctx) {
@@ -50,23 +62,25 @@ public final class ReviewRoutes {
     f.throwIfInvalid();
     ReviewDraft draft = ReviewDraft.newBuilder().setProductId(ctx.pathParam("id")).setRating(rating)
         .setTitle(title == null ? "" : title).setBody(body).build();
+    String reviewer = DisplayNames.customer(Authn.caller(ctx).user().fullName());
     return catalog.call(CatalogGrpcClient.AddReview, draft, Authn.callContext(ctx))
-        .compose(r -> cache.productChanged(r.getProductId()).map(Reply.created(json(r))));
+        .compose(r -> cache.productChanged(r.getProductId()).map(Reply.created(json(r, reviewer))));
   }
 
-  private static Reply page(ReviewPage page) {
+  private static Reply page(ReviewPage page, Map<UUID, String> names) {
     JsonArray items = new JsonArray();
-    page.getReviewsList().forEach(r -> items.add(json(r)));
+    page.getReviewsList().forEach(r -> items.add(json(r, DisplayNames.customer(names.get(UUID.fromString(r.getUserId()))))));
     return Reply.ok(new JsonObject().put("items", items)
         .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor())
         .put("rating", new JsonObject().put("average", page.getRating().getAverage()).put("count", page.getRating().getCount())));
   }
 
-  static JsonObject json(Review r) {
+  /** A review as the public sees it: the reviewer by display name, never by id. */
+  static JsonObject json(Review r, String reviewerName) {
     return new JsonObject()
         .put("id", r.getId())
         .put("productId", r.getProductId())
-        .put("userId", r.getUserId())
+        .put("reviewer", new JsonObject().put("displayName", reviewerName))
         .put("rating", r.getRating())
         .put("title", r.getTitle().isEmpty() ? null : r.getTitle())
         .put("body", r.getBody())

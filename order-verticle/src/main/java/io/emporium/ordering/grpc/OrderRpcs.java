@@ -8,6 +8,7 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.domain.OrderViews;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
@@ -52,13 +53,13 @@ public final class OrderRpcs {
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(OrderingGrpcService.Checkout, checkout::start);
-    endpoints.unary(OrderingGrpcService.ConfirmCheckout, this::confirm);
-    endpoints.unary(OrderingGrpcService.ListOrders, this::list);
+    endpoints.unary(OrderingGrpcService.ConfirmCheckout, (caller, r) -> confirm(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(OrderingGrpcService.ListOrders, (caller, r) -> list(caller, r).map(p -> shown(caller, p)));
     endpoints.unary(OrderingGrpcService.GetOrder, (caller, ref) -> visible(caller, ref.getId()));
     endpoints.unary(OrderingGrpcService.CreatePaymentIntent, this::createPaymentIntent);
     endpoints.unary(OrderingGrpcService.ListSellerOrders, (caller, r) -> {
       UUID seller = caller.requireRole("seller");
-      return paging(r.getLimit(), r.getCursor()).compose(p -> orders.sellerPage(seller, p.after(), p.limit()));
+      return paging(r.getLimit(), r.getCursor()).compose(p -> orders.sellerPage(seller, p.after(), p.limit())).map(p -> shown(caller, p));
     });
     endpoints.unary(OrderingGrpcService.ListAllOrders, (caller, r) -> {
       caller.requireRole("admin");
@@ -67,13 +68,13 @@ public final class OrderRpcs {
       }
       return paging(r.getLimit(), r.getCursor()).compose(p -> orders.allPage(r.getStatus().isEmpty() ? null : r.getStatus(), p.after(), p.limit()));
     });
-    endpoints.unary(OrderingGrpcService.ShipOrder, lifecycle::ship);
-    endpoints.unary(OrderingGrpcService.DeliverOrder, lifecycle::deliver);
-    endpoints.unary(OrderingGrpcService.CancelOrder, lifecycle::cancel);
-    endpoints.unary(OrderingGrpcService.RefundOrder, lifecycle::refund);
+    endpoints.unary(OrderingGrpcService.ShipOrder, (caller, r) -> lifecycle.ship(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(OrderingGrpcService.DeliverOrder, (caller, r) -> lifecycle.deliver(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(OrderingGrpcService.CancelOrder, (caller, r) -> lifecycle.cancel(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(OrderingGrpcService.RefundOrder, (caller, r) -> lifecycle.refund(caller, r).map(o -> shown(caller, o)));
   }
 
-  /** The order when the caller may see it: its customer, a seller of one of its items, or an admin; 404 for anyone else. */
+  /** The order when the caller may see it, as they may see it (OrderViews); 404 for anyone else. */
   private Future<Order> visible(CallContext caller, String rawId) {
     UUID me = caller.requireRole("customer", "seller", "admin");
     UUID id = Ids.parse(rawId);
@@ -81,18 +82,18 @@ public final class OrderRpcs {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return orders.find(id).map(found -> {
-      Order o = found.orElseThrow(() -> missing);
-      if (caller.isAdmin() || o.getCustomerId().equals(me.toString())) {
-        return o;
-      }
-      // a seller sees the order through their own lines only
-      Order theirs = OrderStore.linesOf(o, me.toString());
-      if ("seller".equals(caller.role()) && theirs.getItemsCount() > 0) {
-        return theirs;
-      }
-      throw missing;
-    });
+    return orders.find(id).map(found -> found.flatMap(o -> OrderViews.forCaller(o, me.toString(), caller.role()))
+        .orElseThrow(() -> missing));
+  }
+
+  /** An order the caller has acted on, as they may see it. */
+  private static Order shown(CallContext caller, Order order) {
+    return OrderViews.forCaller(order, caller.userId(), caller.role())
+        .orElseThrow(() -> new IllegalStateException("order " + order.getId() + " answered to a caller who may not see it"));
+  }
+
+  private static OrderPage shown(CallContext caller, OrderPage page) {
+    return page.toBuilder().clearOrders().addAllOrders(page.getOrdersList().stream().map(o -> shown(caller, o)).toList()).build();
   }
 
   /** The customer's own order; 404 for anyone else's. */

@@ -7,6 +7,7 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
@@ -66,6 +67,10 @@ public final class OrderLifecycle {
     return orders.lock(tx, id).map(found -> found.filter(mayAct).orElseThrow(() -> missing));
   }
 
+  private static Actor actor(CallContext caller) {
+    return new Actor(caller.userId(), caller.role());
+  }
+
   private static Set<String> sellers(Order order) {
     Set<String> sellers = new LinkedHashSet<>();
     order.getItemsList().stream().map(OrderItem::getSellerId).filter(s -> !s.isEmpty()).forEach(sellers::add);
@@ -84,8 +89,9 @@ public final class OrderLifecycle {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    String actor = me.toString();
-    return orders.pool().withTransaction(tx -> locked(tx, request.getOrderId(), o -> caller.isAdmin() || sellers(o).contains(actor))
+    String seller = me.toString();
+    Actor actor = actor(caller);
+    return orders.pool().withTransaction(tx -> locked(tx, request.getOrderId(), o -> caller.isAdmin() || sellers(o).contains(seller))
         .compose(order -> {
           OrderStatus status = OrderStatus.of(order.getStatus());
           if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
@@ -95,14 +101,14 @@ public final class OrderLifecycle {
             return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is refunded in full; it does not ship."));
           }
           Set<String> shipped = new LinkedHashSet<>(order.getShipmentsList().stream().map(Shipment::getSellerId).toList());
-          List<String> parts = caller.isAdmin() ? sellers(order).stream().filter(s -> !shipped.contains(s)).toList() : List.of(actor);
-          if (!caller.isAdmin() && shipped.contains(actor)) {
+          List<String> parts = caller.isAdmin() ? sellers(order).stream().filter(s -> !shipped.contains(s)).toList() : List.of(seller);
+          if (!caller.isAdmin() && shipped.contains(seller)) {
             return Future.failedFuture(ApiProblem.conflict("Your part of order " + order.getId() + " has shipped already."));
           }
           UUID id = UUID.fromString(order.getId());
           Future<Void> chain = Future.succeededFuture();
-          for (String seller : parts) {
-            chain = chain.compose(v -> orders.ship(tx, order, seller, request.getCarrier().strip(),
+          for (String part : parts) {
+            chain = chain.compose(v -> orders.ship(tx, order, part, request.getCarrier().strip(),
                 request.getTrackingNumber().strip()).mapEmpty());
           }
           shipped.addAll(parts);
@@ -114,15 +120,14 @@ public final class OrderLifecycle {
               .compose(now -> orders.lock(tx, id))
               .compose(now -> audited(tx, caller, "order.shipped", order, now.orElseThrow(), new JsonObject()
                   .put("carrier", request.getCarrier().strip()).put("trackingNumber", request.getTrackingNumber().strip())
-                  .put("sellers", new JsonArray(parts))))
-              .map(now -> caller.isAdmin() ? now : OrderStore.linesOf(now, actor));
+                  .put("sellers", new JsonArray(parts))));
         }));
   }
 
   public Future<Order> deliver(CallContext caller, OrderRef ref) {
-    UUID me = caller.requireRole("admin");
+    caller.requireRole("admin");
     return orders.pool().withTransaction(tx -> locked(tx, ref.getId(), o -> true)
-        .compose(order -> orders.transition(tx, order, OrderStatus.DELIVERED, null, me.toString(), null)
+        .compose(order -> orders.transition(tx, order, OrderStatus.DELIVERED, null, actor(caller), null)
             .compose(now -> audited(tx, caller, "order.delivered", order, now, null))));
   }
 
@@ -139,7 +144,7 @@ public final class OrderLifecycle {
           UUID id = UUID.fromString(order.getId());
           OrderStatus status = OrderStatus.of(order.getStatus());
           if (status == OrderStatus.PENDING_PAYMENT) {
-            return payments.cancel(tx, id, "cancelled", reason, true, caller.requestId()).map(o -> {
+            return payments.cancel(tx, id, "cancelled", reason, true, caller.requestId(), actor(caller)).map(o -> {
               if (!o.orElseThrow().getStatus().equals(OrderStatus.CANCELLED.wire())) {
                 throw ApiProblem.conflict("Order " + order.getId() + " was paid just now; cancel it again to have it refunded.");
               }
@@ -156,7 +161,7 @@ public final class OrderLifecycle {
                   .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()).mapEmpty());
           return refunded
               .compose(v -> returnUnshipped(order, self))
-              .compose(restocked -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), reason)
+              .compose(restocked -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", actor(caller), reason)
                   .compose(now -> audited(tx, caller, "order.cancelled", order, now, new JsonObject().put("restocked", restocked))));
         }));
   }
@@ -218,14 +223,14 @@ public final class OrderLifecycle {
                     return orders.lock(tx, id).map(o -> o.orElseThrow());
                   }
                   if (status == OrderStatus.DELIVERED) {
-                    return orders.transition(tx, order, OrderStatus.REFUNDED, "refunded", me.toString(), request.getReason());
+                    return orders.transition(tx, order, OrderStatus.REFUNDED, "refunded", actor(caller), request.getReason());
                   }
                   if (status == OrderStatus.SHIPPED) {
                     return orders.lock(tx, id).map(o -> o.orElseThrow());
                   }
                   return returnUnshipped(order, self).compose(restocked -> {
                     details.put("restocked", restocked);
-                    return orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", me.toString(), request.getReason());
+                    return orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", actor(caller), request.getReason());
                   });
                 })
                 // a retry after a lost answer refunds nothing new and moves nothing: there is no new act to log

@@ -4,6 +4,7 @@ import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
@@ -90,6 +91,12 @@ public final class OrderPayments {
    */
   public Future<Optional<Order>> cancel(SqlConnection tx, UUID orderId, String paymentStatus, String reason, boolean closeSession,
                                         String requestId) {
+    return cancel(tx, orderId, paymentStatus, reason, closeSession, requestId, Actor.SYSTEM);
+  }
+
+  /** As above, cancelled by {@code actor}. */
+  public Future<Optional<Order>> cancel(SqlConnection tx, UUID orderId, String paymentStatus, String reason, boolean closeSession,
+                                        String requestId, Actor actor) {
     CallContext self = CallContext.service(requestId, SERVICE);
     return orders.lock(tx, orderId).compose(found -> {
       if (found.isEmpty() || !found.get().getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
@@ -104,7 +111,7 @@ public final class OrderPayments {
           return paid(tx, orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), requestId);
         }
         return catalog.call(CatalogGrpcClient.ReleaseReservation, ref(orderId), self)
-            .compose(v -> orders.markCancelled(tx, found.get(), paymentStatus, reason)).map(Optional::of);
+            .compose(v -> orders.markCancelled(tx, found.get(), paymentStatus, reason, actor)).map(Optional::of);
       });
     });
   }

@@ -2,6 +2,7 @@ package io.emporium.ordering.store;
 
 import io.emporium.common.Cursor;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.CheckoutRules.Totals;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.events.OrderEvents;
@@ -34,8 +35,6 @@ import java.util.UUID;
  * discount use each one holds. Every status change writes its event to the outbox in the same transaction.
  */
 public final class OrderStore {
-  /** The actor of changes no person made: payments, the sweeper. */
-  public static final String SYSTEM = "system";
   private static final String COLUMNS = """
       id, customer_id, status, payment_status, currency, subtotal, discount, shipping, tax, total, discount_code, discount_id,
       shipping_address, checkout_session_id, payment_intent_id, refunded, created_at""";
@@ -47,7 +46,7 @@ public final class OrderStore {
       INSERT INTO ordering.order_items (order_id, line, product_id, sku, name, seller_id, unit_price, quantity)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
   private static final String RECORD_STATUS = """
-      INSERT INTO ordering.order_status_history (order_id, status, reason, actor) VALUES ($1, $2, $3, $4)""";
+      INSERT INTO ordering.order_status_history (order_id, status, reason, actor, actor_role) VALUES ($1, $2, $3, $4, $5)""";
   // the conditional update is what makes the last use of a code go to one buyer only
   private static final String TAKE_DISCOUNT_USE = """
       UPDATE ordering.discounts SET uses = uses + 1, updated_at = now()
@@ -62,7 +61,7 @@ public final class OrderStore {
   private static final String LOCK = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1 FOR UPDATE";
   private static final String ITEMS = """
       SELECT product_id, sku, name, seller_id, unit_price, quantity FROM ordering.order_items WHERE order_id = $1 ORDER BY line""";
-  private static final String HISTORY = "SELECT status, reason, actor, at FROM ordering.order_status_history WHERE order_id = $1 ORDER BY id";
+  private static final String HISTORY = "SELECT status, reason, actor, actor_role, at FROM ordering.order_status_history WHERE order_id = $1 ORDER BY id";
   private static final String SHIPMENTS = """
       SELECT seller_id, carrier, tracking_number, shipped_at FROM ordering.shipments WHERE order_id = $1 ORDER BY shipped_at, seller_id""";
   private static final String SHIP = """
@@ -147,7 +146,7 @@ public final class OrderStore {
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(order)
         .compose(v -> redeem(tx, o))
         .compose(v -> tx.preparedQuery(INSERT_ITEM).executeBatch(items))
-        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null, o.customerId().toString())))
+        .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null, o.customerId().toString(), "customer")))
         .compose(v -> read(tx, o.id()))
         .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get()))
         .onSuccess(created -> metrics.placed(tx)));
@@ -195,20 +194,20 @@ public final class OrderStore {
   public Future<Order> markPaid(SqlConnection tx, Order order, String paymentIntentId) {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
-    return move(tx, order, OrderStatus.PAID, "paid", paymentIntentId, null, SYSTEM)
+    return move(tx, order, OrderStatus.PAID, "paid", paymentIntentId, null, Actor.SYSTEM)
         .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus())
-            .compose(v -> events.statusChanged(tx, paid.get(), order.getStatus(), SYSTEM)).map(paid.get()));
+            .compose(v -> events.statusChanged(tx, paid.get(), order.getStatus(), Actor.SYSTEM.id())).map(paid.get()));
   }
 
   /** Moves a locked order to cancelled and gives back the discount use it held. */
   public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason) {
-    return markCancelled(tx, order, paymentStatus, reason, SYSTEM);
+    return markCancelled(tx, order, paymentStatus, reason, Actor.SYSTEM);
   }
 
-  /** As above, moved by {@code actor} (a user id, or {@link #SYSTEM}). */
-  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason, String actor) {
+  /** As above, moved by {@code actor}. */
+  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason, Actor actor) {
     UUID id = UUID.fromString(order.getId());
     Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
@@ -216,15 +215,15 @@ public final class OrderStore {
         .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
         .compose(v -> read(tx, id))
         .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason)
-            .compose(v -> events.statusChanged(tx, cancelled.get(), order.getStatus(), actor)).map(cancelled.get()));
+            .compose(v -> events.statusChanged(tx, cancelled.get(), order.getStatus(), actor.id())).map(cancelled.get()));
   }
 
   private Future<Void> move(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, String intentId, String reason,
-                            String actor) {
+                            Actor actor) {
     UUID id = UUID.fromString(order.getId());
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, to.wire(), paymentStatus, intentId))
         .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.tuple().addValue(id).addValue(to.wire()).addValue(reason)
-            .addValue(actor)))
+            .addValue(actor.id()).addValue(actor.role())))
         .<Void>mapEmpty()
         .onSuccess(v -> metrics.changed(tx, order.getStatus(), to, order.getCreatedAt()));
   }
@@ -234,7 +233,7 @@ public final class OrderStore {
    * with its history and an {@code OrderStatusChanged} event; the payment status becomes {@code paymentStatus}
    * when given.
    */
-  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, String actor, String reason) {
+  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, Actor actor, String reason) {
     OrderStatus from = OrderStatus.of(order.getStatus());
     if (!from.canMoveTo(to)) {
       return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + from.wire() + "; it cannot become " + to.wire() + "."));
@@ -242,7 +241,7 @@ public final class OrderStore {
     UUID id = UUID.fromString(order.getId());
     return move(tx, order, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus, null, reason, actor)
         .compose(v -> read(tx, id))
-        .compose(moved -> events.statusChanged(tx, moved.orElseThrow(), from.wire(), actor).map(moved.get()));
+        .compose(moved -> events.statusChanged(tx, moved.orElseThrow(), from.wire(), actor.id()).map(moved.get()));
   }
 
   /** How many orders are in each status now, by {@link OrderStatus#wire()}. */
@@ -274,26 +273,16 @@ public final class OrderStore {
             : Future.<Boolean>failedFuture(ApiProblem.conflict("Refund " + stripeRefundId + " would take order " + orderId + " past what was paid."))));
   }
 
-  /** Orders holding a seller's items (paid at least), newest first, each showing only that seller's lines. */
+  /** Orders holding a seller's items (paid at least), newest first, whole: the caller shows the seller their share. */
   public Future<OrderPage> sellerPage(UUID sellerId, Cursor after, int limit) {
     Tuple args = Tuple.of(sellerId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    return page(SELLER_PAGE, args, limit).map(page -> {
-      OrderPage.Builder only = page.toBuilder().clearOrders();
-      page.getOrdersList().forEach(o -> only.addOrders(linesOf(o, sellerId.toString())));
-      return only.build();
-    });
+    return page(SELLER_PAGE, args, limit);
   }
 
   /** Every order, or those of one status, newest first. */
   public Future<OrderPage> allPage(String status, Cursor after, int limit) {
     Tuple args = Tuple.of(status, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
     return page(ALL_PAGE, args, limit);
-  }
-
-  /** The order as one of its sellers sees it: their lines only. */
-  public static Order linesOf(Order order, String sellerId) {
-    return order.toBuilder().clearItems().addAllItems(order.getItemsList().stream().filter(i -> i.getSellerId().equals(sellerId)).toList())
-        .build();
   }
 
   /** A customer's orders, newest first. */
@@ -369,7 +358,9 @@ public final class OrderStore {
           .compose(o -> client.preparedQuery(HISTORY).execute(Tuple.of(id)))
           .map(history -> {
             history.forEach(r -> order.addStatusHistory(StatusChange.newBuilder().setStatus(r.getString("status"))
-                .setReason(r.getString("reason") == null ? "" : r.getString("reason")).setActor(r.getString("actor"))
+                .setReason(r.getString("reason") == null ? "" : r.getString("reason"))
+                .setActor(Actor.SYSTEM_ROLE.equals(r.getString("actor_role")) ? "" : r.getString("actor"))
+                .setActorRole(r.getString("actor_role"))
                 .setAt(rfc3339(r.getOffsetDateTime("at")))));
             return order;
           })
