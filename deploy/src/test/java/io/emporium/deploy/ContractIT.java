@@ -33,6 +33,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * document, and every answer is one the document describes. A failure names the exact request.
  */
 class ContractIT {
+  private static final List<String> ROLES = List.of("anonymous", "customer", "seller", "admin");
   private static final String NUL = "tea\u0000pot";
   /** Where an operation names the fields it checks beyond their schemas (a password's strength, an unknown id). */
   static final String RULES = "x-rules-beyond-schema";
@@ -43,6 +44,8 @@ class ContractIT {
   private static final List<String> NOT_REST = List.of("/eventbus/");
 
   private static Api api;
+  private static final List<Api> CLIENTS = new ArrayList<>();
+  private static int malformedProbes;
   private static JsonObject document;
   private static DescribedAnswers described;
   private static Fixtures fixtures;
@@ -89,6 +92,9 @@ class ContractIT {
   @BeforeContainer
   static void prepare() throws Exception {
     api = TestPlatform.newClient();
+    for (int i = 0; i < 64; i++) {
+      CLIENTS.add(TestPlatform.newClient());
+    }
     document = api.get("/api/v1/openapi.json").json();
     described = new DescribedAnswers(document);
     fixtures = fixtures();
@@ -109,8 +115,8 @@ class ContractIT {
 
   @AfterContainer
   static void tally() {
-    System.out.println("ContractIT: " + OPERATIONS.size() + " operations, " + SENT.get() + " requests, answers by status "
-        + new TreeMap<>(BY_STATUS));
+    System.out.println("ContractIT: " + OPERATIONS.size() + " operations, " + malformedProbes + " malformed requests, "
+        + SENT.get() + " requests in all, answers by status " + new TreeMap<>(BY_STATUS));
     // the walk may have changed the shop's settings with a body their schema accepts: the next test class finds them as they were
     Api.Response restored = api.send(HttpMethod.PUT, "/api/v1/admin/settings", fixtures.tokens().get("admin"), settings, Map.of());
     if (restored.status() != 200) {
@@ -164,7 +170,7 @@ class ContractIT {
       JsonObject operation = document.getJsonObject("paths").getJsonObject(op.path()).getJsonObject(op.method().toLowerCase());
       JsonObject schema = resolve(resolve(operation.getJsonObject("requestBody")).getJsonObject("content")
           .getJsonObject("application/json").getJsonObject("schema"));
-      return Combinators.combine(Arbitraries.of(roles(op)), bodies.of(schema, "body"))
+      return Combinators.combine(Arbitraries.of(ROLES), bodies.of(schema, "body"))
           .as((role, body) -> probe(op, role, "a body the schema accepts", ids(op), Map.of(), jsonHeaders(op), body.toString()));
     });
   }
@@ -173,19 +179,20 @@ class ContractIT {
   Arbitrary<Probe> malformed() {
     List<Probe> probes = new ArrayList<>();
     for (Operation op : OPERATIONS) {
-      for (String role : roles(op)) {
+      for (String role : ROLES) {
         malformed(op, role, probes);
       }
     }
     // what ends a session or removes a fixture goes last, so the rest of the walk still reaches past authentication
     probes.sort((a, b) -> Boolean.compare(destructive(a.operation()), destructive(b.operation())));
+    malformedProbes = probes.size();
     return Arbitraries.of(probes);
   }
 
   @Provide
   Arbitrary<Probe> random() {
     Arbitrary<Operation> operations = Arbitraries.of(OPERATIONS.stream().filter(op -> !destructive(op)).toList());
-    return operations.flatMap(op -> Combinators.combine(Arbitraries.of(roles(op)), anyValues(op.bodyFields().keySet()),
+    return operations.flatMap(op -> Combinators.combine(Arbitraries.of(ROLES), anyValues(op.bodyFields().keySet()),
             anyValues(op.query().stream().map(q -> q.getString("name")).toList()))
         .as((role, body, query) -> {
           JsonObject json = new JsonObject();
@@ -278,7 +285,9 @@ class ContractIT {
         "/api/v1/payments/intents").contains(probe.operation().path())) {
       headers.put("Idempotency-Key", UUID.randomUUID().toString());
     }
-    Api.Response answer = api.raw(HttpMethod.valueOf(probe.operation().method()), probe.uri(), token,
+    // from many addresses: sign-in routes count attempts per address, and the walk must reach their checks
+    Api client = CLIENTS.get(SENT.get() % CLIENTS.size());
+    Api.Response answer = client.raw(HttpMethod.valueOf(probe.operation().method()), probe.uri(), token,
         probe.body() == null ? null : Buffer.buffer(probe.body()), headers);
     SENT.incrementAndGet();
     BY_STATUS.computeIfAbsent(Integer.toString(answer.status()), s -> new AtomicInteger()).incrementAndGet();
@@ -316,9 +325,6 @@ class ContractIT {
     }
   }
 
-  private static List<String> roles(Operation op) {
-    return List.of("anonymous", "customer", "seller", "admin");
-  }
 
   /** Operations that end a session or remove one of the walk's own fixtures. */
   private static boolean destructive(Operation op) {
