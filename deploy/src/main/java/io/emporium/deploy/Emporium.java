@@ -6,6 +6,7 @@ import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
+import io.emporium.deploy.embedded.EmbeddedStripe;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,20 +26,26 @@ import sun.misc.Signal;
 
 /**
  * The launcher: reads the configuration, starts an embedded server for each backing service left
- * unconfigured, deploys the chosen verticles and stops all of it in order on SIGTERM or SIGINT.
+ * unconfigured (and the Stripe emulator when payments have no Stripe key), deploys the chosen verticles
+ * and stops all of it in order on SIGTERM or SIGINT.
  */
 public final class Emporium implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Emporium.class);
 
   private final EmporiumConfig config;
+  /** Null when only the Stripe emulator runs here. */
   private final EmbeddedServices embedded;
+  /** Null when only the Stripe emulator runs here. */
   private final Platform platform;
+  /** Null when the emulator does not run in this process. */
+  private final EmbeddedStripe stripe;
   private final Path ephemeralDir;
 
-  private Emporium(EmporiumConfig config, EmbeddedServices embedded, Platform platform, Path ephemeralDir) {
+  private Emporium(EmporiumConfig config, EmbeddedServices embedded, Platform platform, EmbeddedStripe stripe, Path ephemeralDir) {
     this.config = config;
     this.embedded = embedded;
     this.platform = platform;
+    this.stripe = stripe;
     this.ephemeralDir = ephemeralDir;
   }
 
@@ -120,14 +127,31 @@ public final class Emporium implements AutoCloseable {
         LOG.warn("{} is not set: using a generated development value kept in {} (embedded mode only)", name, dataDir);
       }
     }
-    validateBeforeStarting(settings);
-    EmbeddedServices embedded = EmbeddedServices.startMissing(settings, dataDir);
+    EmporiumConfig probed = validateBeforeStarting(settings);
+    boolean noStripe = blank(settings, "STRIPE_SECRET_KEY") && blank(settings, "STRIPE_API_BASE");
+    EmbeddedStripe stripe = null;
+    if (options.stripeEmulator() || (options.services().contains(Service.PAYMENT) && noStripe)) {
+      stripe = EmbeddedStripe.start(probed);
+      if (noStripe) {
+        settings.put("STRIPE_API_BASE", stripe.baseUrl());
+      }
+    }
+    if (options.services().isEmpty()) {
+      return new Emporium(probed, null, null, stripe, ephemeralDir);
+    }
+    EmbeddedServices embedded;
+    try {
+      embedded = EmbeddedServices.startMissing(settings, dataDir);
+    } catch (RuntimeException e) {
+      closeQuietly(stripe);
+      throw e;
+    }
     Emporium running = null;
     try {
       settings.putAll(embedded.settings());
       EmporiumConfig config = EmporiumConfig.from(settings);
       Platform platform = Platform.start(config, options.services(), embedded.smtpSink()).await(120, TimeUnit.SECONDS);
-      running = new Emporium(config, embedded, platform, ephemeralDir);
+      running = new Emporium(config, embedded, platform, stripe, ephemeralDir);
       if (embeddedDatabase && !options.ephemeral() && options.services().containsAll(EnumSet.allOf(Service.class))) {
         DemoStore.seedOnce(platform.vertx(), config);
       }
@@ -141,6 +165,7 @@ public final class Emporium implements AutoCloseable {
         throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
       }
       embedded.close();
+      closeQuietly(stripe);
       deleteRecursively(ephemeralDir);
       if (e instanceof RuntimeException re && rootCause(re) instanceof ConfigException ce) {
         throw ce;
@@ -149,15 +174,30 @@ public final class Emporium implements AutoCloseable {
     }
   }
 
+  private static boolean blank(Map<String, String> settings, String name) {
+    return settings.getOrDefault(name, "").isBlank();
+  }
+
+  private static void closeQuietly(EmbeddedStripe stripe) {
+    if (stripe == null) {
+      return;
+    }
+    try {
+      stripe.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the Stripe emulator: {}", e.toString());
+    }
+  }
+
   /** Fails fast on bad settings before any embedded server starts (their own values are stand-ins here). */
-  private static void validateBeforeStarting(Map<String, String> settings) {
+  private static EmporiumConfig validateBeforeStarting(Map<String, String> settings) {
     Map<String, String> probe = new HashMap<>(settings);
     probe.putIfAbsent("DB_HOST", "localhost");
     probe.putIfAbsent("DB_USER", "postgres");
     probe.putIfAbsent("REDIS_URL", "redis://localhost:6379");
     probe.putIfAbsent("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     probe.putIfAbsent("SMTP_HOST", "localhost");
-    EmporiumConfig.from(probe);
+    return EmporiumConfig.from(probe);
   }
 
   public EmporiumConfig config() {
@@ -171,21 +211,25 @@ public final class Emporium implements AutoCloseable {
 
   /** The Stripe emulator's base URL when payments go to it in this process; else null. */
   String stripeEmulatorUrl() {
-    return platform.stripeEmulatorUrl();
+    return stripe == null ? null : stripe.baseUrl();
   }
 
   /** The port of /metrics apart from the edge when this process runs none; else -1 (the edge serves it). */
   int metricsPort() {
-    return platform.metricsPort();
+    return platform == null ? -1 : platform.metricsPort();
   }
 
   /** The embedded SMTP sink when mail goes to it in this process; else null. */
   EmbeddedSmtpSink smtpSink() {
-    return embedded.smtpSink();
+    return embedded == null ? null : embedded.smtpSink();
   }
 
   String describe(long startMillis) {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
+    if (platform == null) {
+      return out.append("  stripe   emulator at ").append(stripeEmulatorUrl()).append(" (test mode); webhooks to ")
+          .append(config.stripeWebhookUrl).toString();
+    }
     out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");
     out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
     out.append("  metrics  http://localhost:").append(metricsPort() < 0 ? config.appPort : metricsPort()).append("/metrics\n");
@@ -212,11 +256,16 @@ public final class Emporium implements AutoCloseable {
   @Override
   public void close() {
     try {
-      platform.stop(Duration.ofSeconds(20));
+      if (platform != null) {
+        platform.stop(Duration.ofSeconds(20));
+      }
     } catch (Exception e) {
       LOG.warn("stopping the platform: {}", e.toString());
     }
-    embedded.close();
+    closeQuietly(stripe);
+    if (embedded != null) {
+      embedded.close();
+    }
     deleteRecursively(ephemeralDir);
   }
 

@@ -7,23 +7,27 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** Command-line options of the launcher. */
-public record LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile, int syntheticProducts) {
+/**
+ * Command-line options of the launcher. {@code stripeEmulator}: run the Stripe emulator here even when no payment service
+ * needs it ({@code --services=stripe-emulator}).
+ */
+public record LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile, int syntheticProducts, boolean stripeEmulator) {
 
   static final String USAGE = """
-      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime] [--ephemeral] [--config=FILE]
-                                    [--synthetic-products=N]
-        --services            run only these services; the others are reached at their *_GRPC_ADDRESS (default: all)
+      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator] [--ephemeral]
+                                    [--config=FILE] [--synthetic-products=N]
+        --services            run only these services; the others are reached at their *_GRPC_ADDRESS (default: all);
+                              stripe-emulator alone runs just the Stripe emulator (on STRIPE_EMULATOR_PORT)
         --ephemeral           keep embedded data in a temporary directory that is deleted on exit
         --config              a .env-style file of settings (KEY=VALUE); environment variables win over it
         --synthetic-products  after start, add N generated products to the catalog (for benchmarks)""";
 
   public LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile) {
-    this(services, ephemeral, configFile, 0);
+    this(services, ephemeral, configFile, 0, false);
   }
 
   public static LaunchOptions all() {
-    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0);
+    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0, false);
   }
 
   public static LaunchOptions parse(String... args) {
@@ -31,11 +35,16 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
     boolean ephemeral = false;
     Path config = null;
     int synthetic = 0;
+    boolean stripeEmulator = false;
     for (String arg : args) {
       if (arg.startsWith("--services=")) {
         services = EnumSet.noneOf(Service.class);
         for (String name : arg.substring("--services=".length()).split(",")) {
-          services.add(service(name.strip()));
+          if (name.strip().equalsIgnoreCase("stripe-emulator")) {
+            stripeEmulator = true;
+          } else {
+            services.add(service(name.strip()));
+          }
         }
       } else if (arg.equals("--ephemeral")) {
         ephemeral = true;
@@ -47,7 +56,7 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
         throw new ConfigException("unknown argument '" + arg + "'\n" + USAGE);
       }
     }
-    return new LaunchOptions(services, ephemeral, config, synthetic);
+    return new LaunchOptions(services, ephemeral, config, synthetic, stripeEmulator);
   }
 
   private static int syntheticProducts(String raw) {
@@ -69,11 +78,11 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
       case "ordering", "order" -> Service.ORDERING;
       case "payment" -> Service.PAYMENT;
       case "realtime" -> Service.REALTIME;
-      default -> throw new ConfigException("--services: unknown service '" + name + "' (edge, catalog, ordering, payment, realtime)");
+      default -> throw new ConfigException("--services: unknown service '" + name + "' (edge, catalog, ordering, payment, realtime, stripe-emulator)");
     };
   }
 
   public LaunchOptions ephemeral(boolean on) {
-    return new LaunchOptions(services, on, configFile, syntheticProducts);
+    return new LaunchOptions(services, on, configFile, syntheticProducts, stripeEmulator);
   }
 }

@@ -80,7 +80,6 @@ public final class Platform {
   private final Vertx vertx;
   private final List<String> serviceDeployments = new ArrayList<>();
   private String edgeDeployment;
-  private PaymentVerticle payment;
   /** Serves /metrics when this process runs no edge; closed with Vert.x. */
   private HttpServer metricsServer;
 
@@ -128,8 +127,7 @@ public final class Platform {
       deployments.add(vertx.deployVerticle(new OrderVerticle(config, registry)));
     }
     if (services.contains(Service.PAYMENT)) {
-      platform.payment = new PaymentVerticle(config, registry);
-      deployments.add(vertx.deployVerticle(platform.payment));
+      deployments.add(vertx.deployVerticle(new PaymentVerticle(config, registry)));
     }
     if (services.contains(Service.REALTIME)) {
       deployments.add(vertx.deployVerticle(new RealtimeVerticle(config, registry, devMailbox)));
@@ -143,11 +141,6 @@ public final class Platform {
                 .onSuccess(server -> platform.metricsServer = server).<Void>mapEmpty())
         .map(platform)
         .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
-  }
-
-  /** The Stripe emulator's base URL when this process runs the payment service without a Stripe key; else null. */
-  String stripeEmulatorUrl() {
-    return payment == null ? null : payment.stripeEmulatorUrl();
   }
 
   /** The port this process serves /metrics on apart from the edge (the edge serves it on its own); -1 when the edge runs here. */

@@ -3,7 +3,7 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stripe.StripeClient;
-import io.emporium.payment.emulator.StripeEmulator;
+import io.emporium.stripe.emulator.StripeEmulator;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

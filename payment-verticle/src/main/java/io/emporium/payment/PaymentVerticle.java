@@ -6,7 +6,6 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.payment.client.StripeGateway;
-import io.emporium.payment.emulator.StripeEmulator;
 import io.emporium.payment.events.PaymentEvents;
 import io.emporium.payment.events.PaymentRecorder;
 import io.emporium.payment.events.WebhookApplier;
@@ -25,13 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over gRPC.
- * Without {@code STRIPE_SECRET_KEY} it starts its Stripe emulator and points stripe-java at it. It applies the
- * webhook inbox and relays its outbox to {@code payment.events}.
+ * stripe-java talks to {@code STRIPE_API_BASE}: Stripe, or without {@code STRIPE_SECRET_KEY} a Stripe emulator with a
+ * test key. It applies the webhook inbox and relays its outbox to {@code payment.events}.
  */
 public final class PaymentVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentVerticle.class);
-  /** The emulator listens on loopback only: it takes any test key and its pages need no login. */
-  private static final String EMULATOR_HOST = "127.0.0.1";
+  /** What stripe-java sends a Stripe emulator, which takes any test key. */
+  private static final String EMULATOR_KEY = "sk_test_emulator";
 
   private static final long RELAY_POLL_MILLIS = 200;
 
@@ -43,7 +42,6 @@ public final class PaymentVerticle extends ServiceVerticle {
   private OutboxRelay relay;
   private WebhookApplier webhooks;
   private WebhookMetrics webhookMetrics;
-  private String stripeEmulatorUrl;
 
   public PaymentVerticle(EmporiumConfig config, MeterRegistry meters) {
     super(config, meters, "payment", EmporiumConfig.Service.PAYMENT, PaymentGrpcService.SERVICE_NAME);
@@ -69,14 +67,11 @@ public final class PaymentVerticle extends ServiceVerticle {
     if (!config.stripeEmulated()) {
       return Future.succeededFuture(StripeGateway.connect(vertx, config.stripeApiBase, config.stripeSecretKey));
     }
-    LOG.warn("STRIPE_SECRET_KEY is not set: payments go to the built-in Stripe emulator (test mode, in memory)");
-    StripeEmulator emulator = new StripeEmulator(StripeEmulator.Options.of(EMULATOR_HOST, config.stripeEmulatorPort,
-        config.stripeWebhookUrl, config.stripeWebhookSecret));
-    // deployed from here, the emulator is undeployed with this verticle
-    return vertx.deployVerticle(emulator).map(id -> {
-      stripeEmulatorUrl = emulator.baseUrl();
-      return StripeGateway.connect(vertx, stripeEmulatorUrl, StripeEmulator.SECRET_KEY);
-    });
+    if (config.stripeApiBase.equals(EmporiumConfig.STRIPE_API)) {
+      return Future.failedFuture(new ConfigException("STRIPE_SECRET_KEY is required, or STRIPE_API_BASE pointing at a Stripe emulator"));
+    }
+    LOG.warn("STRIPE_SECRET_KEY is not set: payments go to the Stripe emulator at {} (test mode)", config.stripeApiBase);
+    return Future.succeededFuture(StripeGateway.connect(vertx, config.stripeApiBase, EMULATOR_KEY));
   }
 
   @Override
@@ -85,11 +80,6 @@ public final class PaymentVerticle extends ServiceVerticle {
     return applying
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> stripe == null ? Future.succeededFuture() : stripe.close());
-  }
-
-  /** The emulator's base URL when payments go to it; null when they go to Stripe. */
-  public String stripeEmulatorUrl() {
-    return stripeEmulatorUrl;
   }
 
   @Override

@@ -62,13 +62,17 @@ public final class EmporiumConfig {
   public final String redisUrl;
   public final String kafkaBootstrapServers;
   public final Smtp smtp;
-  /** Stripe's secret key; unset, the payment service starts its Stripe emulator and stripe-java talks to that. */
+  /** Stripe itself, the default {@link #stripeApiBase}. */
+  public static final String STRIPE_API = "https://api.stripe.com";
+  /** Stripe's secret key; unset, stripe-java talks to a Stripe emulator at {@link #stripeApiBase} with a test key. */
   public final String stripeSecretKey;
   public final String stripeWebhookSecret;
-  /** Where stripe-java sends requests when {@link #stripeSecretKey} is set. */
+  /** Where stripe-java sends requests; left at Stripe without a key, the launcher starts a Stripe emulator and sets it. */
   public final String stripeApiBase;
-  /** Port of the Stripe emulator (0: any free port); it runs only when {@link #stripeSecretKey} is unset. */
+  /** Port of the Stripe emulator when the launcher runs it (0: any free port). */
   public final int stripeEmulatorPort;
+  /** Where the Stripe emulator keeps its sessions, intents, refunds, events and deliveries ({@code DATA_DIR/stripe-emulator}). */
+  public final Path stripeEmulatorDataDir;
   /** Where the Stripe emulator delivers its webhooks. */
   public final String stripeWebhookUrl;
   public final int appPort;
@@ -142,7 +146,7 @@ public final class EmporiumConfig {
       throw new ConfigException("STRIPE_SECRET_KEY must be a secret or restricted key (sk_... or rk_...)");
     }
     this.stripeWebhookSecret = s.optional("STRIPE_WEBHOOK_SECRET", null);
-    this.stripeApiBase = s.url("STRIPE_API_BASE", "http", "https://api.stripe.com");
+    this.stripeApiBase = s.url("STRIPE_API_BASE", "http", STRIPE_API);
     this.appPort = s.port("APP_PORT", 8080);
     this.stripeEmulatorPort = s.port("STRIPE_EMULATOR_PORT", 0);
     this.stripeWebhookUrl = s.url("STRIPE_WEBHOOK_URL", "http", "http://127.0.0.1:" + appPort + "/api/v1/payments/webhook");
@@ -154,6 +158,7 @@ public final class EmporiumConfig {
           + " is required when " + (adminEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL") + " is set");
     }
     this.dataDir = Path.of(s.optional("DATA_DIR", "./.emporium"));
+    this.stripeEmulatorDataDir = Path.of(s.optional("STRIPE_EMULATOR_DATA_DIR", dataDir.resolve("stripe-emulator").toString()));
     this.grpc = Map.of(
         Service.CATALOG, peer(s, "CATALOG", 9101),
         Service.ORDERING, peer(s, "ORDERING", 9102),
@@ -197,7 +202,7 @@ public final class EmporiumConfig {
     this.metricsRefresh = s.duration("METRICS_REFRESH", Duration.ofSeconds(15));
   }
 
-  /** True when payments go to the payment service's own Stripe emulator (no {@code STRIPE_SECRET_KEY}). */
+  /** True when payments go to a Stripe emulator (no {@code STRIPE_SECRET_KEY}). */
   public boolean stripeEmulated() {
     return stripeSecretKey == null;
   }

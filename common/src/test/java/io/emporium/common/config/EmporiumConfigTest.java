@@ -44,6 +44,7 @@ class EmporiumConfigTest {
     assertThat(c.stripeApiBase).isEqualTo("https://api.stripe.com");
     assertThat(c.stripeEmulated()).isTrue();
     assertThat(c.stripeEmulatorPort).isZero();
+    assertThat(c.stripeEmulatorDataDir).isEqualTo(c.dataDir.resolve("stripe-emulator"));
     assertThat(c.stripeWebhookUrl).isEqualTo("http://127.0.0.1:8080/api/v1/payments/webhook");
     assertThat(c.devMailbox).isFalse();
     assertThat(c.imageBucket).as("images stay under DATA_DIR").isNull();
