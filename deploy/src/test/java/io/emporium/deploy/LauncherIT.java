@@ -3,6 +3,7 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.deploy.embedded.EmbeddedPostgresServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,38 @@ class LauncherIT {
     } finally {
       terminate(second);
     }
+  }
+
+  @Test
+  void aKilledLauncherTakesItsEmbeddedServersWithIt(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Process launcher = startAndAwaitReady(env, dir.resolve("killed.log"));
+    List<ProcessHandle> children = new java.util.ArrayList<>(launcher.descendants().toList());
+    try {
+      ProcessHandle postmaster = ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dir.resolve("data").resolve("postgres")))
+          .orElseThrow();
+      children.add(postmaster);
+      children.addAll(postmaster.descendants().toList());
+      assertThat(children).as("the embedded Redis runs as a child").anyMatch(h -> command(h).contains("redis-server"));
+      assertThat(postmaster.descendants().count()).as("PostgreSQL's own processes").isPositive();
+
+      launcher.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+      while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(children.stream().filter(ProcessHandle::isAlive).map(LauncherIT::command).toList())
+          .as("processes left behind by the killed launcher").isEmpty();
+    } finally {
+      launcher.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private static String command(ProcessHandle h) {
+    return h.info().commandLine().orElse(h.info().command().orElse("pid " + h.pid()));
   }
 
   @Test
