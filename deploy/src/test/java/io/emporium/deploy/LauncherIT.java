@@ -156,6 +156,49 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void signInAnswers503WhileTheEmbeddedRedisIsDownAndTheRestartedRedisIsUsedAgain(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Api api = Api.connect(Integer.parseInt(env.get("APP_PORT")), "127.0.0.1");
+    Process launcher = startAndAwaitReady(env, dir.resolve("redis.log"));
+    try {
+      String email = Accounts.uniqueEmail("redis-down");
+      assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
+      JsonObject credentials = new JsonObject().put("email", email).put("password", Accounts.PASSWORD);
+      ProcessHandle redis = redisOf(launcher);
+
+      signal(redis, "STOP"); // Redis hangs: it neither answers nor exits
+      Api.Response login = api.post("/api/v1/auth/login", credentials);
+      assertThat(login.status()).as(login.toString()).isEqualTo(503);
+      assertThat(login.header("Retry-After")).isEqualTo("5");
+      assertThat(login.json().getString("detail")).startsWith("Sign-in is briefly unavailable");
+      Api.Response browse = api.get("/api/v1/products?limit=1");
+      assertThat(browse.status()).as("rate limits let requests through uncounted").isEqualTo(200);
+      assertThat(browse.header("RateLimit-Limit")).isNull();
+
+      redis.destroyForcibly(); // now it dies: the launcher starts another on the same port
+      Api.Response ready = api.await(Duration.ofSeconds(60), () -> api.get("/health/ready"), r -> r.status() == 200);
+      assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+      assertThat(redisOf(launcher).pid()).isNotEqualTo(redis.pid());
+      Api.Response again = api.await(Duration.ofSeconds(30), () -> api.post("/api/v1/auth/login", credentials),
+          r -> r.status() == 200);
+      assertThat(again.status()).as(again.toString()).isEqualTo(200);
+      assertThat(api.get("/api/v1/products?limit=1").header("RateLimit-Limit")).as("counted again").isNotNull();
+      terminate(launcher);
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  private static ProcessHandle redisOf(Process launcher) {
+    return launcher.descendants().filter(h -> h.isAlive() && command(h).contains("redis-server")).findFirst().orElseThrow();
+  }
+
+  private static void signal(ProcessHandle process, String signal) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+  }
+
   private static String command(ProcessHandle h) {
     return h.info().commandLine().orElse(h.info().command().orElse("pid " + h.pid()));
   }

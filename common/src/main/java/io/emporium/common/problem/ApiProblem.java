@@ -64,6 +64,11 @@ public final class ApiProblem extends RuntimeException {
     return of(503, detail);
   }
 
+  /** A dependency is down for a moment (database restarting, Redis gone): the client should retry after a pause. */
+  public static ApiProblem unavailable(String detail, long retryAfterSeconds) {
+    return new ApiProblem(503, titleFor(503), detail, List.of(), Math.max(1, retryAfterSeconds));
+  }
+
   public int status() {
     return status;
   }

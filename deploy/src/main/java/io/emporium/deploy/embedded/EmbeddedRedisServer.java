@@ -8,21 +8,35 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
-/** A real Redis server process started from the JVM; it is a cache, so it keeps nothing on disk. */
+/**
+ * A real Redis server process started from the JVM; it is a cache, so it keeps nothing on disk. If the process dies,
+ * it is started again on the same port (every second until it is back), so clients reconnect to the same URL.
+ */
 public final class EmbeddedRedisServer implements AutoCloseable {
-  private final int port;
-  private final Process process;
-  private final ChildWatchdog watchdog;
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
 
-  private EmbeddedRedisServer(int port, Process process, ChildWatchdog watchdog) {
+  private final int port;
+  private Process process;
+  private ChildWatchdog watchdog;
+  private boolean closed;
+
+  private EmbeddedRedisServer(int port) {
     this.port = port;
-    this.process = process;
-    this.watchdog = watchdog;
   }
 
   public static EmbeddedRedisServer start(int port) throws IOException {
+    EmbeddedRedisServer server = new EmbeddedRedisServer(port);
+    synchronized (server) {
+      server.launch();
+    }
+    return server;
+  }
+
+  private void launch() throws IOException {
     List<String> command = RedisServer.newRedisServer()
         .port(port)
         .bind("127.0.0.1")
@@ -30,17 +44,57 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("appendonly no")
         .setting("maxmemory 128mb")
         .buildCommandArgs();
-    Process process = new ProcessBuilder(command)
+    Process started = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    ChildWatchdog watchdog;
+    ChildWatchdog guard = null;
     try {
-      watchdog = ChildWatchdog.watch(process.pid(), "TERM", 5);
-      awaitPong(process, port);
+      guard = ChildWatchdog.watch(started.pid(), "TERM", 5);
+      awaitPong(started, port);
     } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
+      started.destroyForcibly();
+      if (guard != null) {
+        guard.close();
+      }
       throw e;
     }
-    return new EmbeddedRedisServer(port, process, watchdog);
+    process = started;
+    watchdog = guard;
+    started.onExit().thenRun(() -> {
+      Thread restarter = new Thread(() -> restartAfter(started), "embedded-redis-restart");
+      restarter.setDaemon(true);
+      restarter.start();
+    });
+  }
+
+  /** The server died on its own: start it again until it is back, unless it is being closed. */
+  private void restartAfter(Process exited) {
+    synchronized (this) {
+      if (closed || exited != process) {
+        return;
+      }
+      LOG.warn("embedded Redis (pid {}) exited with status {}; starting it again on port {}", exited.pid(), exited.exitValue(), port);
+      watchdog.close();
+    }
+    for (int attempt = 1; ; attempt++) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        try {
+          launch();
+          LOG.info("embedded Redis is back at {}", url());
+          return;
+        } catch (IOException e) {
+          LOG.warn("embedded Redis did not start again (attempt {}): {}", attempt, e.getMessage());
+        }
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Ready once it answers PING; a process that exits first (its port taken) did not start. */
@@ -83,7 +137,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    closed = true;
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
