@@ -191,6 +191,43 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void requestsAnswer503WithRetryAfterWhilePostgresqlIsDown(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Api api = Api.connect(Integer.parseInt(env.get("APP_PORT")), "127.0.0.1");
+    Process launcher = startAndAwaitReady(env, dir.resolve("postgres.log"));
+    try {
+      String email = Accounts.uniqueEmail("db-down");
+      assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
+      Accounts.Account account = Accounts.login(api, email, Accounts.PASSWORD);
+      String missing = "/api/v1/products/" + java.util.UUID.randomUUID();
+      assertThat(api.get(missing).status()).isEqualTo(404);
+      assertThat(api.get("/api/v1/orders", account.accessToken()).status()).isEqualTo(200);
+
+      ProcessHandle postmaster = ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dir.resolve("data").resolve("postgres")))
+          .orElseThrow();
+      signal(postmaster, "INT"); // fast shutdown: PostgreSQL closes its connections, stops and stays down
+      assertThat(postmaster.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+
+      Map<String, Api.Response> answers = new java.util.LinkedHashMap<>();
+      answers.put("login (the edge's own identity queries)", api.post("/api/v1/auth/login",
+          new JsonObject().put("email", email).put("password", Accounts.PASSWORD)));
+      answers.put("profile (the edge's own identity queries)", api.get("/api/v1/users/me", account.accessToken()));
+      answers.put("a product (the catalog service)", api.get(missing));
+      answers.put("orders (the ordering service)", api.get("/api/v1/orders", account.accessToken()));
+      answers.forEach((what, answer) -> {
+        assertThat(answer.status()).as(what + ": " + answer).isEqualTo(503);
+        assertThat(answer.header("Retry-After")).as(what).isEqualTo("5");
+        assertThat(answer.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+        assertThat(answer.json().getString("detail")).as(what).startsWith("A service this request needs is briefly unavailable");
+      });
+    } finally {
+      launcher.destroyForcibly();
+      launcher.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static ProcessHandle redisOf(Process launcher) {
     return launcher.descendants().filter(h -> h.isAlive() && command(h).contains("redis-server")).findFirst().orElseThrow();
   }
