@@ -3,6 +3,7 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.deploy.embedded.EmbeddedPostgresServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,118 @@ class LauncherIT {
     } finally {
       terminate(second);
     }
+  }
+
+  @Test
+  void aKilledLauncherTakesItsEmbeddedServersWithIt(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Process launcher = startAndAwaitReady(env, dir.resolve("killed.log"));
+    List<ProcessHandle> children = new java.util.ArrayList<>(launcher.descendants().toList());
+    try {
+      ProcessHandle postmaster = ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dir.resolve("data").resolve("postgres")))
+          .orElseThrow();
+      children.add(postmaster);
+      children.addAll(postmaster.descendants().toList());
+      assertThat(children).as("the embedded Redis runs as a child").anyMatch(h -> command(h).contains("redis-server"));
+      assertThat(postmaster.descendants().count()).as("PostgreSQL's own processes").isPositive();
+
+      launcher.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+      while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(children.stream().filter(ProcessHandle::isAlive).map(LauncherIT::command).toList())
+          .as("processes left behind by the killed launcher").isEmpty();
+    } finally {
+      launcher.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void signInAnswers503WhileTheEmbeddedRedisIsDownAndTheRestartedRedisIsUsedAgain(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Api api = Api.connect(Integer.parseInt(env.get("APP_PORT")), "127.0.0.1");
+    Process launcher = startAndAwaitReady(env, dir.resolve("redis.log"));
+    try {
+      String email = Accounts.uniqueEmail("redis-down");
+      assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
+      JsonObject credentials = new JsonObject().put("email", email).put("password", Accounts.PASSWORD);
+      ProcessHandle redis = redisOf(launcher);
+
+      signal(redis, "STOP"); // Redis hangs: it neither answers nor exits
+      Api.Response login = api.post("/api/v1/auth/login", credentials);
+      assertThat(login.status()).as(login.toString()).isEqualTo(503);
+      assertThat(login.header("Retry-After")).isEqualTo("5");
+      assertThat(login.json().getString("detail")).startsWith("Sign-in is briefly unavailable");
+      Api.Response browse = api.get("/api/v1/products?limit=1");
+      assertThat(browse.status()).as("rate limits let requests through uncounted").isEqualTo(200);
+      assertThat(browse.header("RateLimit-Limit")).isNull();
+
+      redis.destroyForcibly(); // now it dies: the launcher starts another on the same port
+      Api.Response ready = api.await(Duration.ofSeconds(60), () -> api.get("/health/ready"), r -> r.status() == 200);
+      assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+      assertThat(redisOf(launcher).pid()).isNotEqualTo(redis.pid());
+      Api.Response again = api.await(Duration.ofSeconds(30), () -> api.post("/api/v1/auth/login", credentials),
+          r -> r.status() == 200);
+      assertThat(again.status()).as(again.toString()).isEqualTo(200);
+      assertThat(api.get("/api/v1/products?limit=1").header("RateLimit-Limit")).as("counted again").isNotNull();
+      terminate(launcher);
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  @Test
+  void requestsAnswer503WithRetryAfterWhilePostgresqlIsDown(@TempDir Path dir) throws Exception {
+    Map<String, String> env = ports();
+    env.put("DATA_DIR", dir.resolve("data").toString());
+    Api api = Api.connect(Integer.parseInt(env.get("APP_PORT")), "127.0.0.1");
+    Process launcher = startAndAwaitReady(env, dir.resolve("postgres.log"));
+    try {
+      String email = Accounts.uniqueEmail("db-down");
+      assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
+      Accounts.Account account = Accounts.login(api, email, Accounts.PASSWORD);
+      String missing = "/api/v1/products/" + java.util.UUID.randomUUID();
+      assertThat(api.get(missing).status()).isEqualTo(404);
+      assertThat(api.get("/api/v1/orders", account.accessToken()).status()).isEqualTo(200);
+
+      ProcessHandle postmaster = ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dir.resolve("data").resolve("postgres")))
+          .orElseThrow();
+      signal(postmaster, "INT"); // fast shutdown: PostgreSQL closes its connections, stops and stays down
+      assertThat(postmaster.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+
+      Map<String, Api.Response> answers = new java.util.LinkedHashMap<>();
+      answers.put("login (the edge's own identity queries)", api.post("/api/v1/auth/login",
+          new JsonObject().put("email", email).put("password", Accounts.PASSWORD)));
+      answers.put("profile (the edge's own identity queries)", api.get("/api/v1/users/me", account.accessToken()));
+      answers.put("a product (the catalog service)", api.get(missing));
+      answers.put("orders (the ordering service)", api.get("/api/v1/orders", account.accessToken()));
+      answers.forEach((what, answer) -> {
+        assertThat(answer.status()).as(what + ": " + answer).isEqualTo(503);
+        assertThat(answer.header("Retry-After")).as(what).isEqualTo("5");
+        assertThat(answer.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+        assertThat(answer.json().getString("detail")).as(what).startsWith("A service this request needs is briefly unavailable");
+      });
+    } finally {
+      launcher.destroyForcibly();
+      launcher.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ProcessHandle redisOf(Process launcher) {
+    return launcher.descendants().filter(h -> h.isAlive() && command(h).contains("redis-server")).findFirst().orElseThrow();
+  }
+
+  private static void signal(ProcessHandle process, String signal) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+  }
+
+  private static String command(ProcessHandle h) {
+    return h.info().commandLine().orElse(h.info().command().orElse("pid " + h.pid()));
   }
 
   @Test

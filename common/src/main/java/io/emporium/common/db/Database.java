@@ -8,6 +8,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 
 /** A service's PostgreSQL pool and its Flyway migrations, one schema per service. */
@@ -21,7 +22,9 @@ public final class Database {
         .setHost(db.host()).setPort(db.port()).setUser(db.user()).setPassword(db.password())
         .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16)
         .setProperties(Map.of("search_path", schema + ", public"));
-    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(schema).setShared(true);
+    // a request that waits this long for a connection fails (503, retry) before the edge's 5 s gRPC deadline
+    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(schema).setShared(true)
+        .setConnectionTimeout(4).setConnectionTimeoutUnit(TimeUnit.SECONDS);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 

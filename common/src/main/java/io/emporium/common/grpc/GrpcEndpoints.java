@@ -57,6 +57,11 @@ public final class GrpcEndpoints {
   }
 
   private static void fail(GrpcServerResponse<?, ?> response, CallContext caller, ServiceMethod<?, ?> method, Throwable failure) {
+    ApiProblem unavailable = failure instanceof ApiProblem ? null : ApiProblem.ifUnavailable(failure);
+    if (unavailable != null) {
+      LOG.warn("{} failed for request {}: a dependency is unavailable: {}", method.methodName(), caller.requestId(), failure.toString());
+      failure = unavailable;
+    }
     if (failure instanceof ApiProblem problem) {
       ProblemStatus.write(problem, response.trailers());
       response.status(ProblemStatus.grpcStatus(problem.status())).statusMessage(ProblemStatus.bounded(problem.detail())).end();

@@ -1,5 +1,9 @@
 package io.emporium.common.problem;
 
+import io.vertx.core.VertxException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
+import java.net.ConnectException;
 import java.util.List;
 
 /**
@@ -62,6 +66,34 @@ public final class ApiProblem extends RuntimeException {
 
   public static ApiProblem unavailable(String detail) {
     return of(503, detail);
+  }
+
+  /** A dependency is down for a moment (database restarting, Redis gone): the client should retry after a pause. */
+  public static ApiProblem unavailable(String detail, long retryAfterSeconds) {
+    return new ApiProblem(503, titleFor(503), detail, List.of(), Math.max(1, retryAfterSeconds));
+  }
+
+  /**
+   * The 503 (retry in a few seconds) that a failure stands for when a dependency could not be reached: a refused or
+   * closed connection, no pooled connection in time, or PostgreSQL starting, stopping or out of connections. Else null.
+   */
+  public static ApiProblem ifUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException
+          || t instanceof VertxException && POOL_TIMEOUT.equals(t.getMessage())
+          || t instanceof DatabaseException db && unavailableState(db.getSqlState())) {
+        return unavailable("A service this request needs is briefly unavailable; try again in a few seconds.", 5);
+      }
+    }
+    return null;
+  }
+
+  private static final String POOL_TIMEOUT = "Timeout waiting for connection";
+
+  /** Connection exceptions (08), the server shutting down or starting (57P01-57P03), too many connections (53300). */
+  private static boolean unavailableState(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+        || sqlState.equals("57P03") || sqlState.equals("53300"));
   }
 
   public int status() {

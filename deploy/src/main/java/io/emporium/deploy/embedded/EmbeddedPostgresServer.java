@@ -21,9 +21,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String DATABASE = "emporium";
 
   private final EmbeddedPostgres postgres;
+  private final ChildWatchdog watchdog;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, ChildWatchdog watchdog) {
     this.postgres = postgres;
+    this.watchdog = watchdog;
   }
 
   public static EmbeddedPostgresServer start(Path dataDir, int port) throws IOException, SQLException {
@@ -40,13 +42,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setServerConfig("max_connections", "200")
         .setServerConfig("synchronous_commit", "on")
         .start();
+    ChildWatchdog watchdog;
+    try {
+      // pg_ctl detaches the postmaster from this JVM; fast shutdown (SIGINT) if the JVM dies, SIGKILL 30 s later
+      watchdog = ChildWatchdog.watch(postmasterPid(data), "INT", 30);
+    } catch (IOException | RuntimeException e) {
+      postgres.close();
+      throw e;
+    }
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
       if (!exists.next()) {
         s.execute("CREATE DATABASE " + DATABASE);
       }
     }
-    return new EmbeddedPostgresServer(postgres);
+    return new EmbeddedPostgresServer(postgres, watchdog);
+  }
+
+  /** The running postmaster's pid, the first line of its pid file. */
+  public static long postmasterPid(Path data) throws IOException {
+    try {
+      return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+    } catch (RuntimeException e) {
+      throw new IOException("no readable postmaster.pid in " + data, e);
+    }
   }
 
   /** A server left running on this data directory by a launcher that was killed: stop it first. */
@@ -80,6 +99,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    postgres.close();
+    try {
+      postgres.close();
+    } finally {
+      watchdog.close();
+    }
   }
 }

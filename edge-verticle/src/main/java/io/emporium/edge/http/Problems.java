@@ -29,6 +29,9 @@ public final class Problems {
       problem = fromStatus(http.getStatusCode(), http.getPayload());
     } else if (failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       problem = fromStatus(ctx.statusCode() <= 0 ? 500 : ctx.statusCode(), null);
+    } else if ((problem = ApiProblem.ifUnavailable(failure)) != null) {
+      LOG.atWarn().addKeyValue("requestId", RequestIds.of(ctx))
+          .log("503 on {} {}: a dependency is unavailable: {}", ctx.request().method(), ctx.request().path(), failure.toString());
     } else {
       LOG.atError().addKeyValue("requestId", RequestIds.of(ctx)).setCause(failure)
           .log("unhandled failure on {} {}", ctx.request().method(), ctx.request().path());
