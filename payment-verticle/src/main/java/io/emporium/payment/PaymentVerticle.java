@@ -33,7 +33,6 @@ public final class PaymentVerticle extends ServiceVerticle {
   /** The emulator listens on loopback only: it takes any test key and its pages need no login. */
   private static final String EMULATOR_HOST = "127.0.0.1";
 
-  private static final long RELAY_POLL_MILLIS = 200;
 
   /** stripe-java for the RPCs that call Stripe. */
   private StripeGateway stripe;
@@ -59,7 +58,7 @@ public final class PaymentVerticle extends ServiceVerticle {
       ledger = new Ledger(pool);
       recorder = new PaymentRecorder(ledger, new PaymentEvents());
       inbox = new WebhookInbox(pool);
-      relay = new OutboxRelay(vertx, pool, "payment", config.kafkaBootstrapServers).start(RELAY_POLL_MILLIS);
+      relay = new OutboxRelay(vertx, pool, config, "payment").start();
       webhookMetrics = new WebhookMetrics(meters);
       webhooks = new WebhookApplier(vertx, pool, inbox, recorder, ledger, stripe, webhookMetrics).start();
     });
