@@ -78,7 +78,7 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected Future<?> startBackground() {
-    relay = new OutboxRelay(vertx, pool, "catalog", config.kafkaBootstrapServers).start(200);
+    relay = new OutboxRelay(vertx, pool, config, "catalog").start();
     ReservationMetrics metrics = new ReservationMetrics(meters);
     reservations = new ReservationStore(pool, events, metrics);
     products = new ProductStore(pool, events);

@@ -79,6 +79,8 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("CHECKOUT_TAX_RATES", "DE:19,*:0");
     // business gauges recounted every second, so BusinessMetricsIT sees them move within its patience
     env.put("METRICS_REFRESH", "1");
+    // relays must wake on commit: a poll this slow would make every event test wait (OutboxRelayIT relies on it)
+    env.put("OUTBOX_POLL_INTERVAL", "30s");
     // clustered, so that a test can add edges that share its event bus; a name of its own keeps other runs out
     env.put("CLUSTER_ENABLED", "true");
     env.put("CLUSTER_NAME", "emporium-test-" + ProcessHandle.current().pid());

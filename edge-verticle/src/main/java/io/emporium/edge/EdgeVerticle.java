@@ -149,7 +149,7 @@ public final class EdgeVerticle extends VerticleBase {
               new HttpClientOptions().setHttp2ClearTextUpgrade(false).setHttp2ConnectionWindowSize(GrpcServers.WINDOW)
                   .setInitialSettings(new Http2Settings().setInitialWindowSize(GrpcServers.WINDOW)));
           callerSignature = new CallerSignature(config.jwtSecret);
-          relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
+          relay = new OutboxRelay(vertx, pool, config, "identity").start();
           catalogCache = new CatalogCache(redis);
           CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
           catalogEvents = new EventConsumer(vertx, pool, "identity", "edge-catalog-cache", config.kafkaBootstrapServers,

@@ -66,7 +66,7 @@ public final class OrderVerticle extends ServiceVerticle {
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     catalog = peer(EmporiumConfig.Service.CATALOG, "catalog");
     payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
-    relay = new OutboxRelay(vertx, pool, "ordering", config.kafkaBootstrapServers).start(200);
+    relay = new OutboxRelay(vertx, pool, config, "ordering").start();
     metrics = new OrderMetrics(meters);
     orders = new OrderStore(pool, new OrderEvents(), metrics);
     payments = new OrderPayments(orders, catalog, payment);

@@ -32,7 +32,6 @@ public final class PaymentVerticle extends ServiceVerticle {
   /** What stripe-java sends a Stripe emulator, which takes any test key. */
   private static final String EMULATOR_KEY = "sk_test_emulator";
 
-  private static final long RELAY_POLL_MILLIS = 200;
 
   /** stripe-java for the RPCs that call Stripe. */
   private StripeGateway stripe;
@@ -57,7 +56,7 @@ public final class PaymentVerticle extends ServiceVerticle {
       ledger = new Ledger(pool);
       recorder = new PaymentRecorder(ledger, new PaymentEvents());
       inbox = new WebhookInbox(pool);
-      relay = new OutboxRelay(vertx, pool, "payment", config.kafkaBootstrapServers).start(RELAY_POLL_MILLIS);
+      relay = new OutboxRelay(vertx, pool, config, "payment").start();
       webhookMetrics = new WebhookMetrics(meters);
       webhooks = new WebhookApplier(vertx, pool, inbox, recorder, ledger, stripe, webhookMetrics).start();
     });

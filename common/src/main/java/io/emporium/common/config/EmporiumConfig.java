@@ -108,6 +108,8 @@ public final class EmporiumConfig {
   public final int metricsPort;
   /** How often services recount what their business gauges show (orders by status, units held), off the request path. */
   public final Duration metricsRefresh;
+  /** How often an outbox relay looks for rows on its own; it wakes on each commit, so this only covers a lost notification. */
+  public final Duration outboxPollInterval;
 
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
@@ -200,6 +202,10 @@ public final class EmporiumConfig {
     this.cluster = cluster(s);
     this.metricsPort = s.port("METRICS_PORT", 9190);
     this.metricsRefresh = s.duration("METRICS_REFRESH", Duration.ofSeconds(15));
+    this.outboxPollInterval = s.duration("OUTBOX_POLL_INTERVAL", Duration.ofSeconds(5));
+    if (outboxPollInterval.compareTo(Duration.ofMillis(100)) < 0 || outboxPollInterval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException("OUTBOX_POLL_INTERVAL must be from 100ms to 1h");
+    }
   }
 
   /** True when payments go to a Stripe emulator (no {@code STRIPE_SECRET_KEY}). */

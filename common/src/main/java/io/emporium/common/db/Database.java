@@ -17,15 +17,19 @@ public final class Database {
 
   /** A pool whose connections look names up in {@code schema}, then {@code public} (where shared extensions may live). */
   public static Pool pool(Vertx vertx, EmporiumConfig config, String schema, int maxSize) {
-    EmporiumConfig.Database db = config.database;
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(db.host()).setPort(db.port()).setUser(db.user()).setPassword(db.password())
-        .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16)
-        .setProperties(Map.of("search_path", schema + ", public"));
     // a request that waits this long for a connection fails (503, retry) before the edge's 5 s gRPC deadline
     PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(schema).setShared(true)
         .setConnectionTimeout(4).setConnectionTimeoutUnit(TimeUnit.SECONDS);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    return PgBuilder.pool().with(pool).connectingTo(connectOptions(config, schema)).using(vertx).build();
+  }
+
+  /** How a connection to the service's schema is made; for pools and for the relay's own listening connection. */
+  public static PgConnectOptions connectOptions(EmporiumConfig config, String schema) {
+    EmporiumConfig.Database db = config.database;
+    return new PgConnectOptions()
+        .setHost(db.host()).setPort(db.port()).setUser(db.user()).setPassword(db.password())
+        .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16)
+        .setProperties(Map.of("search_path", schema + ", public"));
   }
 
   /** Applies the shared {@code db/common} and the service's {@code db/<schema>} migrations to that schema, on a worker thread (Flyway is JDBC). */
@@ -36,6 +40,8 @@ public final class Database {
           .dataSource(db.jdbcUrl(), db.user(), db.password())
           .schemas(schema)
           .createSchemas(true)
+          // a common migration added later (V0_2) still applies to schemas that already have their own V1..
+          .outOfOrder(true)
           .locations("classpath:db/common", "classpath:db/" + schema)
           .load()
           .migrate();

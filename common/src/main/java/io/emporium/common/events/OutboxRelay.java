@@ -1,16 +1,22 @@
 package io.emporium.common.events;
 
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.db.Database;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,25 +26,37 @@ import org.slf4j.LoggerFactory;
  * The one outbox relay: publishes a schema's outbox rows to Kafka in id order, then deletes them
  * in the same transaction. At least once (a crash after the send re-sends; consumers de-duplicate by
  * event id) and in order per key: an advisory lock lets one relay per schema work at a time.
+ *
+ * <p>It wakes when an outbox insert commits: a trigger (common migration V0_2) notifies the channel
+ * {@code outbox_<schema>}, on which the relay listens over a connection of its own that reconnects by itself.
+ * A slow poll ({@code OUTBOX_POLL_INTERVAL}) publishes whatever a lost notification or a dropped connection left.
  */
 public final class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int BATCH = 200;
+  private static final long RECONNECT_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final Pool pool;
   private final String schema;
+  private final long pollMillis;
   private final KafkaProducer<String, Buffer> producer;
+  private final PgSubscriber subscriber;
   private final String select;
   private final String deletePublished;
+  private final Context context;
   private long timer = -1;
+  private boolean stopped;
   private boolean draining;
+  private boolean wokenWhileDraining;
   private Future<Void> inFlight = Future.succeededFuture();
 
-  public OutboxRelay(Vertx vertx, Pool pool, String schema, String bootstrapServers) {
+  public OutboxRelay(Vertx vertx, Pool pool, EmporiumConfig config, String schema) {
     this.vertx = vertx;
     this.pool = pool;
     this.schema = schema;
+    this.pollMillis = config.outboxPollInterval.toMillis();
+    String bootstrapServers = config.kafkaBootstrapServers;
     this.producer = KafkaProducer.create(vertx, Map.of(
         "bootstrap.servers", bootstrapServers,
         "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
@@ -54,25 +72,49 @@ public final class OutboxRelay {
         SELECT id, event_id, topic, event_key, event_type, payload FROM %s.outbox
         ORDER BY id LIMIT %d""".formatted(schema, BATCH);
     this.deletePublished = "DELETE FROM %s.outbox WHERE id = ANY($1)".formatted(schema);
+    PgConnectOptions listening = Database.connectOptions(config, schema);
+    Map<String, String> properties = new HashMap<>(listening.getProperties());
+    properties.put("application_name", "emporium-outbox-relay-" + schema);
+    this.subscriber = PgSubscriber.subscriber(vertx, listening.setProperties(properties))
+        .reconnectPolicy(attempt -> RECONNECT_MILLIS);
+    this.context = vertx.getOrCreateContext();
   }
 
-  public OutboxRelay start(long pollMillis) {
+  /** Listens for committed outbox rows and starts the fallback poll. */
+  public OutboxRelay start() {
+    // subscribed also after each reconnect: drain what was committed while nobody listened
+    subscriber.channel("outbox_" + schema)
+        .subscribeHandler(v -> context.runOnContext(x -> drain()))
+        .handler(payload -> context.runOnContext(x -> drain()));
+    listen();
     timer = vertx.setPeriodic(pollMillis, id -> drain());
     return this;
   }
 
-  /** Publishes what is pending now; safe to call at any time (a running drain is not doubled). */
+  private void listen() {
+    subscriber.connect().onFailure(e -> {
+      LOG.warn("outbox relay for {} cannot listen yet, retrying: {}", schema, e.toString());
+      if (!stopped) {
+        vertx.setTimer(RECONNECT_MILLIS, t -> listen());
+      }
+    });
+  }
+
+  /** Publishes what is pending now; safe to call at any time (a running drain is not doubled, but runs once more). */
   public void drain() {
     if (draining) {
+      wokenWhileDraining = true;
       return;
     }
     draining = true;
+    wokenWhileDraining = false;
     inFlight = pool.withTransaction(this::publishBatch)
         .onFailure(e -> LOG.warn("outbox relay for {} will retry: {}", schema, e.toString()))
         .andThen(ar -> draining = false)
         .onSuccess(published -> {
-          if (published == BATCH) {
-            vertx.runOnContext(v -> drain());
+          // a full batch leaves more; a wake during the drain may be for a row committed after its select
+          if ((published == BATCH || wokenWhileDraining) && !stopped) {
+            context.runOnContext(v -> drain());
           }
         })
         .mapEmpty();
@@ -105,9 +147,10 @@ public final class OutboxRelay {
   }
 
   public Future<Void> stop() {
+    stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    return inFlight.transform(ar -> producer.close(5_000));
+    return subscriber.close().transform(closed -> inFlight).transform(ar -> producer.close(5_000));
   }
 }

@@ -550,8 +550,8 @@ public final class RealtimeBench {
         clientAfterMessages.perConnection(clientIdle, connections)));
     out.append(String.format("load client CPU      %.2f cores over the measured window%n",
         (cpuAtMeasureUntil - cpuAtMeasureFrom) / (double) measureNanos));
-    out.append("not included         ordering's outbox relay in front of Kafka: it polls every 200 ms (OutboxRelay.start(200) in"
-        + " OrderVerticle), so it adds 0-200 ms, about 100 ms on average, plus one transaction\n");
+    out.append("not included         ordering's outbox relay in front of Kafka: it wakes on the commit (LISTEN/NOTIFY),"
+        + " so it adds one transaction and one send, tens of milliseconds\n");
     out.append("errors               ").append(errors.isEmpty() ? "none" : errors.toString());
     return out.toString();
   }
