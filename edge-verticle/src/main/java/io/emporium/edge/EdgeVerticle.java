@@ -153,11 +153,11 @@ public final class EdgeVerticle extends VerticleBase {
           catalogCache = new CatalogCache(redis);
           CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
           catalogEvents = new EventConsumer(vertx, pool, "identity", "edge-catalog-cache", config.kafkaBootstrapServers,
-              CatalogCacheInvalidation.TOPIC, (tx, eventId, type, key, value) -> invalidation.apply(value));
+              CatalogCacheInvalidation.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> invalidation.apply(value));
 
           AuditLog auditLog = new AuditLog(pool);
           auditEvents = new EventConsumer(vertx, pool, "identity", "edge-audit-log", config.kafkaBootstrapServers,
-              AuditTrail.TOPIC, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
+              AuditTrail.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
 
           UserStore users = new UserStore(pool);
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(),

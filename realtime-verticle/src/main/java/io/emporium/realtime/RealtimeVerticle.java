@@ -91,11 +91,11 @@ public final class RealtimeVerticle extends ServiceVerticle {
   }
 
   private EventConsumer consumer(String name, String topic, EventConsumer.Handler handler) {
-    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler);
+    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, config.eventRetry, handler);
   }
 
   private EventConsumer pushConsumer(String name, String topic, EventConsumer.Handler handler) {
-    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler, true);
+    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, config.eventRetry, handler, true);
   }
 
   @Override

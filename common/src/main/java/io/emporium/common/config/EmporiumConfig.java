@@ -104,6 +104,14 @@ public final class EmporiumConfig {
   public final int metricsPort;
   /** How often services recount what their business gauges show (orders by status, units held), off the request path. */
   public final Duration metricsRefresh;
+  /** How often a Kafka consumer tries one failing message before it parks it and moves on. */
+  public final EventRetry eventRetry;
+
+  /**
+   * A failing message is tried {@code attempts} times, waiting {@code backoff} after the first failure and twice as long
+   * after each next one (at most 30 s), then parked in the service's {@code parked_messages} table.
+   */
+  public record EventRetry(int attempts, Duration backoff) {}
 
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
@@ -195,6 +203,11 @@ public final class EmporiumConfig {
     this.cluster = cluster(s);
     this.metricsPort = s.port("METRICS_PORT", 9190);
     this.metricsRefresh = s.duration("METRICS_REFRESH", Duration.ofSeconds(15));
+    this.eventRetry = new EventRetry(s.integer("EVENT_RETRY_ATTEMPTS", 5, 1, 10), s.duration("EVENT_RETRY_BACKOFF", Duration.ofMillis(500)));
+    // the consumer does not poll while it waits, and Kafka drops a member that has not polled for five minutes
+    if (eventRetry.backoff().compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new ConfigException("EVENT_RETRY_BACKOFF must be at most 10s");
+    }
   }
 
   /** True when payments go to the payment service's own Stripe emulator (no {@code STRIPE_SECRET_KEY}). */
