@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,11 +74,21 @@ class ParkedEventsIT {
         .execute(Tuple.of(UUID.fromString(poisoned))).await();
     String key = UUID.randomUUID().toString();
     String poisonId = UUID.randomUUID().toString();
-    publish(key, poisonId, orderPaid(poisonId, UUID.randomUUID().toString(), poisoned, 2));
-    String goodId = UUID.randomUUID().toString();
-    publish(key, goodId, orderPaid(goodId, UUID.randomUUID().toString(), healthy, 3));
+    try (BridgeClient admin = BridgeClient.connect()) {
+      admin.register("admin.alerts", Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken());
+      admin.awaitListening("admin.alerts");
+      publish(key, poisonId, orderPaid(poisonId, UUID.randomUUID().toString(), poisoned, 2));
+      String goodId = UUID.randomUUID().toString();
+      publish(key, goodId, orderPaid(goodId, UUID.randomUUID().toString(), healthy, 3));
 
-    awaitUnitsSold(healthy, 3);
+      awaitUnitsSold(healthy, 3);
+      JsonObject alert = admin.awaitMessage("admin.alerts", m -> "eventParked".equals(m.getString("type")) && key.equals(m.getString("key")));
+      assertThat(alert.getString("service")).isEqualTo("catalog");
+      assertThat(alert.getString("source")).isEqualTo("ordering.events");
+      assertThat(alert.getString("error")).contains("bigint out of range");
+      assertThat(alert.getString("id")).startsWith("catalog:");
+      assertThat(alert.getString("at")).isNotBlank();
+    }
     RowSet<Row> rows = parked(poisonId);
     assertThat(rows.size()).as("the poison event is parked").isEqualTo(1);
     Row row = rows.iterator().next();
@@ -88,6 +99,23 @@ class ParkedEventsIT {
     assertThat(row.getString("last_error")).contains("bigint out of range");
     assertThat(row.getOffsetDateTime("first_failed_at")).isBeforeOrEqualTo(row.getOffsetDateTime("parked_at"));
     assertThat(unitsSold(poisoned)).isEqualTo(Long.MAX_VALUE);
+    awaitGaugeShowsWhatIsParked(api);
+  }
+
+  /** The gauge of the catalog's parked messages from ordering.events catches up with its table. */
+  private static void awaitGaugeShowsWhatIsParked(Api api) throws InterruptedException {
+    Map<String, String> labels = Map.of("service", "catalog", "source", "ordering.events");
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      long parked = TestPlatform.db().query("SELECT count(*) FROM catalog.parked_messages WHERE source = 'ordering.events'").execute()
+          .await().iterator().next().getLong(0);
+      double shown = ScrapedMetrics.of(api).value("emporium_parked_events", labels);
+      if (parked > 0 && shown == parked) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("emporium_parked_events shows " + parked + ", not " + shown).isLessThan(deadline);
+      Thread.sleep(200);
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.emporium.common.db.Database;
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
+import io.emporium.common.events.ParkedMessages;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcServers;
@@ -105,6 +106,8 @@ public final class EdgeVerticle extends VerticleBase {
   private CatalogCache catalogCache;
   private EventConsumer catalogEvents;
   private EventConsumer auditEvents;
+  private ParkedMessages parked;
+  private long parkedRecount = -1;
   private HttpServer server;
   private ApiDocsRoutes docs;
   private Router routes;
@@ -150,13 +153,15 @@ public final class EdgeVerticle extends VerticleBase {
                   .setInitialSettings(new Http2Settings().setInitialWindowSize(GrpcServers.WINDOW)));
           callerSignature = new CallerSignature(config.jwtSecret);
           relay = new OutboxRelay(vertx, pool, "identity", config.kafkaBootstrapServers).start(200);
+          parked = new ParkedMessages(pool, "identity", "edge", registry);
+          parkedRecount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> parked.recount());
           catalogCache = new CatalogCache(redis);
           CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
-          catalogEvents = new EventConsumer(vertx, pool, "identity", "edge-catalog-cache", config.kafkaBootstrapServers,
+          catalogEvents = new EventConsumer(vertx, pool, "identity", parked, "edge-catalog-cache", config.kafkaBootstrapServers,
               CatalogCacheInvalidation.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> invalidation.apply(value));
 
           AuditLog auditLog = new AuditLog(pool);
-          auditEvents = new EventConsumer(vertx, pool, "identity", "edge-audit-log", config.kafkaBootstrapServers,
+          auditEvents = new EventConsumer(vertx, pool, "identity", parked, "edge-audit-log", config.kafkaBootstrapServers,
               AuditTrail.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
 
           UserStore users = new UserStore(pool);
@@ -295,6 +300,7 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    vertx.cancelTimer(parkedRecount);
     return draining
         .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
         .eventually(() -> auditEvents == null ? Future.succeededFuture() : auditEvents.stop())

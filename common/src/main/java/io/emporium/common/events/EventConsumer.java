@@ -13,9 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.Arrays;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +56,16 @@ public final class EventConsumer {
   private final Handler handler;
   private final boolean batched;
   private final EmporiumConfig.EventRetry retry;
-  private final String park;
+  private final ParkedMessages parked;
   private KafkaConsumer<String, Buffer> consumer;
   private final String recordProcessed;
   private volatile boolean running;
   private long backoffMs = 250;
   private Future<Void> loop = Future.succeededFuture();
 
-  public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic,
+  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
       EmporiumConfig.EventRetry retry, Handler handler) {
-    this(vertx, pool, schema, name, bootstrapServers, topic, retry, handler, false);
+    this(vertx, pool, schema, parked, name, bootstrapServers, topic, retry, handler, false);
   }
 
   /**
@@ -75,8 +73,9 @@ public final class EventConsumer {
    * events, for high-rate consumers whose handlers only write their own schema); a failure rolls all of them back
    * and they are applied again one by one, each with its own retries.
    */
-  public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic,
+  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
       EmporiumConfig.EventRetry retry, Handler handler, boolean batched) {
+    this.parked = parked;
     this.batched = batched;
     this.retry = retry;
     this.vertx = vertx;
@@ -88,10 +87,6 @@ public final class EventConsumer {
     this.recordProcessed = """
         INSERT INTO %s.processed_events (consumer, event_id) VALUES ($1, $2)
         ON CONFLICT DO NOTHING""".formatted(schema);
-    this.park = """
-        INSERT INTO %s.parked_messages (id, consumer, source, event_id, event_type, key, payload, attempts, last_error, first_failed_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        ON CONFLICT (consumer, event_id) DO NOTHING""".formatted(schema);
   }
 
   /** Makes sure the topic exists (so partitions are assigned at once, not when a producer first writes), then polls. */
@@ -207,9 +202,9 @@ public final class EventConsumer {
     return pool.withTransaction(tx -> tx.preparedQuery(recordProcessed).execute(Tuple.of(name, eventId))
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture()
-            : tx.preparedQuery(park).execute(Tuple.from(Arrays.asList(UUID.randomUUID(), name, record.topic(), eventId,
-                orNull(header(record, "event-type")), orNull(record.key()), record.value() == null ? Buffer.buffer() : record.value(),
-                attempts, lastError, firstFailedAt.atOffset(ZoneOffset.UTC)))).mapEmpty()));
+            : parked.park(tx, name, record.topic(), eventId, orNull(header(record, "event-type")), orNull(record.key()),
+                record.value() == null ? Buffer.buffer() : record.value(), attempts, lastError, firstFailedAt)))
+        .onSuccess(v -> parked.recount());
   }
 
   /** What an admin reads: the failure in one line, without text PostgreSQL cannot store. */
@@ -220,7 +215,7 @@ public final class EventConsumer {
     return storable.length() > MAX_ERROR_CHARS ? storable.substring(0, MAX_ERROR_CHARS) : storable.toString();
   }
 
-  private static Object orNull(String text) {
+  private static String orNull(String text) {
     return text == null ? null : text.replace('\u0000', ' ');
   }
 
