@@ -3,9 +3,11 @@ package io.emporium.common;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.db.Database;
 import io.emporium.common.events.ParkedMessages;
+import io.emporium.common.events.ParkingAdmin;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.grpc.GrpcServers;
+import io.emporium.common.grpc.ParkingRpcs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -74,7 +76,10 @@ public abstract class ServiceVerticle extends VerticleBase {
           return startBackground();
         })
         .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
-            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), this::bind))
+            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), endpoints -> {
+              bind(endpoints);
+              new ParkingRpcs(new ParkingAdmin(pool, schema, parked)).bind(endpoints);
+            }))
         .onSuccess(s -> server = s)
         // Vert.x does not call stop() after a failed start: stop the consumers and timers already started here
         .recover(failure -> {

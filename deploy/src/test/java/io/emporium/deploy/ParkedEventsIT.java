@@ -2,6 +2,17 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.grpc.CallContext;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.ops.v1.ListParkedRequest;
+import io.emporium.proto.ops.v1.ParkedList;
+import io.emporium.proto.ops.v1.ParkedMessage;
+import io.emporium.proto.ops.v1.ParkedRef;
+import io.emporium.proto.ops.v1.ParkingGrpcClient;
+import io.emporium.proto.ops.v1.RetryParkedReply;
+import io.vertx.core.Future;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
@@ -136,5 +147,111 @@ class ParkedEventsIT {
     awaitUnitsSold(marker, 1);
     assertThat(parked(poisonId).size()).as("parked once however often it comes").isEqualTo(1);
     assertThat(parked(poisonId).iterator().next().getInteger("attempts")).isEqualTo(3);
+  }
+
+  private static CallContext as(String role) {
+    return new CallContext("parked-events-it-" + UUID.randomUUID(), UUID.randomUUID().toString(), role);
+  }
+
+  private static ApiProblem refusal(Future<?> call) {
+    Throwable failure = call.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).isInstanceOf(ApiProblem.class);
+    return (ApiProblem) failure;
+  }
+
+  /** The catalog's parked message published under {@code key}, found by paging through the list; null when none. */
+  private static ParkedMessage listed(GrpcCalls catalog, String key) {
+    String after = "";
+    do {
+      ParkedList page = catalog.call(ParkingGrpcClient.ListParked, ListParkedRequest.newBuilder().setLimit(2).setAfter(after).build(),
+          as("admin")).await();
+      for (ParkedMessage m : page.getMessagesList()) {
+        if (key.equals(m.getKey())) {
+          return m;
+        }
+      }
+      after = page.getNext();
+    } while (!after.isEmpty());
+    return null;
+  }
+
+  private static String overflowing(Api api, String seller) {
+    String id = product(api, seller);
+    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id))).await();
+    return id;
+  }
+
+  @Test
+  void anAdminRetriesAParkedMessageOnceItsCauseIsFixedAndDiscardsAnother(Api api) throws Exception {
+    String seller = Accounts.signedIn(api, "seller").accessToken();
+    String retried = overflowing(api, seller);
+    String discarded = overflowing(api, seller);
+    String marker = product(api, seller);
+    String retryKey = UUID.randomUUID().toString();
+    String discardKey = UUID.randomUUID().toString();
+    String a = UUID.randomUUID().toString();
+    publish(retryKey, a, orderPaid(a, UUID.randomUUID().toString(), retried, 2));
+    String b = UUID.randomUUID().toString();
+    publish(discardKey, b, orderPaid(b, UUID.randomUUID().toString(), discarded, 1));
+    String m = UUID.randomUUID().toString();
+    publish(discardKey, m, orderPaid(m, UUID.randomUUID().toString(), marker, 1));
+    awaitUnitsSold(marker, 1);
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (parked(a).size() == 0) {
+      assertThat(System.nanoTime()).as("the first poison event is parked").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+
+    GrpcCalls catalog = TestPlatform.grpc(EmporiumConfig.Service.CATALOG);
+    ParkedMessage first = listed(catalog, retryKey);
+    assertThat(first).as("listed").isNotNull();
+    assertThat(first.getId()).startsWith("catalog:");
+    assertThat(first.getService()).isEqualTo("catalog");
+    assertThat(first.getSource()).isEqualTo("ordering.events");
+    assertThat(first.getAttempts()).isEqualTo(3);
+    assertThat(first.getLastError()).contains("bigint out of range");
+    ParkedRef ref = ParkedRef.newBuilder().setId(first.getId()).build();
+    for (String role : List.of("customer", "seller")) {
+      assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ref, as(role))).status()).as(role).isEqualTo(403);
+      assertThat(refusal(catalog.call(ParkingGrpcClient.DiscardParked, ref, as(role))).status()).as(role).isEqualTo(403);
+      assertThat(refusal(catalog.call(ParkingGrpcClient.ListParked, ListParkedRequest.getDefaultInstance(), as(role))).status())
+          .isEqualTo(403);
+    }
+    assertThat(refusal(catalog.call(ParkingGrpcClient.ListParked, ListParkedRequest.getDefaultInstance(),
+        CallContext.anonymous("parked-events-it"))).status()).isEqualTo(401);
+    assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ParkedRef.newBuilder().setId("catalog:nope").build(), as("admin")))
+        .status()).isEqualTo(422);
+    assertThat(refusal(catalog.call(ParkingGrpcClient.DiscardParked, ParkedRef.newBuilder().setId("ordering:" + UUID.randomUUID()).build(),
+        as("admin"))).status()).isEqualTo(404);
+
+    RetryParkedReply stillBad = catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin")).await();
+    assertThat(stillBad.getApplied()).isFalse();
+    assertThat(stillBad.getStillParked().getAttempts()).isEqualTo(4);
+    assertThat(stillBad.getStillParked().getLastError()).contains("bigint out of range");
+    assertThat(listed(catalog, retryKey).getAttempts()).isEqualTo(4);
+
+    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 0 WHERE id = $1").execute(Tuple.of(UUID.fromString(retried)))
+        .await();
+    assertThat(catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin")).await().getApplied()).isTrue();
+    assertThat(unitsSold(retried)).as("applied through the purchases consumer's own handler").isEqualTo(2);
+    assertThat(listed(catalog, retryKey)).as("gone once applied").isNull();
+    assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin"))).status()).isEqualTo(404);
+
+    ParkedMessage second = listed(catalog, discardKey);
+    assertThat(second).isNotNull();
+    catalog.call(ParkingGrpcClient.DiscardParked, ParkedRef.newBuilder().setId(second.getId()).build(), as("admin")).await();
+    assertThat(listed(catalog, discardKey)).isNull();
+    assertThat(unitsSold(discarded)).as("discarded, not applied").isEqualTo(Long.MAX_VALUE);
+    deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (audited(second.getId(), "parked_message.discarded") == 0 || audited(first.getId(), "parked_message.retried") < 2) {
+      assertThat(System.nanoTime()).as("the retries and the discard reach the audit log").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static long audited(String target, String action) {
+    return TestPlatform.db().preparedQuery("SELECT count(*) FROM identity.audit_log WHERE target_id = $1 AND action = $2")
+        .execute(Tuple.of(target, action)).await().iterator().next().getLong(0);
   }
 }

@@ -76,6 +76,8 @@ public final class EventConsumer {
   public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
       EmporiumConfig.EventRetry retry, Handler handler, boolean batched) {
     this.parked = parked;
+    parked.handle(name, handler);
+    parked.watch(topic);
     this.batched = batched;
     this.retry = retry;
     this.vertx = vertx;
@@ -180,8 +182,9 @@ public final class EventConsumer {
   private Future<Void> applyWithRetries(KafkaConsumerRecord<String, Buffer> record, int attempt, Instant firstFailedAt, long backoff) {
     return applyOne(record).recover(e -> {
       Instant first = firstFailedAt == null ? Instant.now() : firstFailedAt;
-      if (!running) {
-        return Future.failedFuture(e); // stopping: the next member of the group takes it from here
+      if (!running || outage(e)) {
+        // stopping, or a server it needs is down (no fault of this message): the poll loop waits that out, unbounded
+        return Future.failedFuture(e);
       }
       if (attempt >= retry.attempts()) {
         return park(record, attempt, first, e);
@@ -205,6 +208,18 @@ public final class EventConsumer {
             : parked.park(tx, name, record.topic(), eventId, orNull(header(record, "event-type")), orNull(record.key()),
                 record.value() == null ? Buffer.buffer() : record.value(), attempts, lastError, firstFailedAt)))
         .onSuccess(v -> parked.recount());
+  }
+
+  /** A server the handler needs could not be reached or said it is unavailable. */
+  static boolean outage(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
+          || e instanceof java.nio.channels.ClosedChannelException
+          || e instanceof io.emporium.common.problem.ApiProblem p && p.status() == 503) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What an admin reads: the failure in one line, without text PostgreSQL cannot store. */

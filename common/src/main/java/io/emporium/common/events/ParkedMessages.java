@@ -38,6 +38,7 @@ public final class ParkedMessages {
   private final Outbox outbox;
   private final String insert;
   private final String countBySource;
+  private final Map<String, EventConsumer.Handler> handlers = new ConcurrentHashMap<>();
 
   /** {@code service} names the service in ids, metrics and alerts: edge, catalog, ordering, payment or realtime. */
   public ParkedMessages(Pool pool, String schema, String service, MeterRegistry registry) {
@@ -50,6 +51,20 @@ public final class ParkedMessages {
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         ON CONFLICT (consumer, event_id) DO NOTHING""".formatted(schema);
     this.countBySource = "SELECT source, count(*) AS parked FROM %s.parked_messages GROUP BY source".formatted(schema);
+  }
+
+  /** The consumer named {@code consumer} applies its messages, and so its parked ones, with {@code handler}. */
+  void handle(String consumer, EventConsumer.Handler handler) {
+    handlers.put(consumer, handler);
+  }
+
+  /** Shows {@code source} on the gauge from the start, at zero until something from it is parked. */
+  void watch(String source) {
+    gauge(source);
+  }
+
+  EventConsumer.Handler handler(String consumer) {
+    return handlers.get(consumer);
   }
 
   public String service() {
