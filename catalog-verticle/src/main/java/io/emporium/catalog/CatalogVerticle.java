@@ -84,8 +84,8 @@ public final class CatalogVerticle extends ServiceVerticle {
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
     OrderEventsConsumer orders = new OrderEventsConsumer(purchases);
-    orderEvents = new EventConsumer(vertx, pool, "catalog", "catalog-purchases", config.kafkaBootstrapServers,
-        OrderEventsConsumer.TOPIC, (tx, eventId, type, key, value) -> orders.apply(tx, value));
+    orderEvents = new EventConsumer(vertx, pool, "catalog", parked, "catalog-purchases", config.kafkaBootstrapServers,
+        OrderEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> orders.apply(tx, value));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
     recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> reservations.unitsHeld().onSuccess(metrics::recount)

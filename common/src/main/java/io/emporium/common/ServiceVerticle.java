@@ -2,9 +2,12 @@ package io.emporium.common;
 
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.db.Database;
+import io.emporium.common.events.ParkedMessages;
+import io.emporium.common.events.ParkingAdmin;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.grpc.GrpcServers;
+import io.emporium.common.grpc.ParkingRpcs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,6 +30,9 @@ public abstract class ServiceVerticle extends VerticleBase {
   private final EmporiumConfig.Service service;
   private final ServiceName serviceName;
   protected Pool pool;
+  /** This service's parked messages, for its consumers; set once the pool is open. */
+  protected ParkedMessages parked;
+  private long parkedRecount = -1;
   private HttpServer server;
 
   protected ServiceVerticle(EmporiumConfig config, MeterRegistry meters, String schema, EmporiumConfig.Service service,
@@ -65,20 +71,31 @@ public abstract class ServiceVerticle extends VerticleBase {
     return Database.migrate(vertx, config, schema)
         .compose(v -> {
           pool = Database.pool(vertx, config, schema, poolSize());
+          parked = new ParkedMessages(pool, schema, service.name().toLowerCase(java.util.Locale.ROOT), meters);
+          parkedRecount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> parked.recount());
           return startBackground();
         })
         .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
-            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), this::bind))
+            () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), endpoints -> {
+              bind(endpoints);
+              new ParkingRpcs(new ParkingAdmin(pool, schema, parked)).bind(endpoints);
+            }))
         .onSuccess(s -> server = s)
         // Vert.x does not call stop() after a failed start: stop the consumers and timers already started here
-        .recover(failure -> stopBackground().transform(ignored -> Future.failedFuture(failure)));
+        .recover(failure -> {
+          vertx.cancelTimer(parkedRecount);
+          return stopBackground().transform(ignored -> Future.failedFuture(failure));
+        });
   }
 
   @Override
   public final Future<?> stop() {
     Future<?> closing = server == null ? Future.succeededFuture() : server.shutdown(DRAIN_SECONDS, TimeUnit.SECONDS);
     return closing
-        .eventually(this::stopBackground)
+        .eventually(() -> {
+          vertx.cancelTimer(parkedRecount);
+          return stopBackground();
+        })
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

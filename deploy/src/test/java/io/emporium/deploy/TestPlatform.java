@@ -81,6 +81,9 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("METRICS_REFRESH", "1");
     // relays must wake on commit: a poll this slow would make every event test wait (OutboxRelayIT relies on it)
     env.put("OUTBOX_POLL_INTERVAL", "30s");
+    // a poison event is parked after three quick tries, so ParkedEventsIT does not wait on the production backoff
+    env.put("EVENT_RETRY_ATTEMPTS", "3");
+    env.put("EVENT_RETRY_BACKOFF", "50ms");
     // clustered, so that a test can add edges that share its event bus; a name of its own keeps other runs out
     env.put("CLUSTER_ENABLED", "true");
     env.put("CLUSTER_NAME", "emporium-test-" + ProcessHandle.current().pid());

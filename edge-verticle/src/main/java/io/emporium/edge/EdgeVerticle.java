@@ -7,6 +7,8 @@ import io.emporium.common.db.Database;
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
+import io.emporium.common.events.ParkedMessages;
+import io.emporium.common.events.ParkingAdmin;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcServers;
@@ -15,6 +17,7 @@ import io.emporium.edge.cache.CatalogCache;
 import io.emporium.edge.cache.CatalogCacheInvalidation;
 import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminAuditRoutes;
+import io.emporium.edge.http.AdminParkingRoutes;
 import io.emporium.edge.http.AdminReportRoutes;
 import io.emporium.edge.http.AdminSettingsRoutes;
 import io.emporium.edge.http.AdminUserRoutes;
@@ -105,6 +108,8 @@ public final class EdgeVerticle extends VerticleBase {
   private CatalogCache catalogCache;
   private EventConsumer catalogEvents;
   private EventConsumer auditEvents;
+  private ParkedMessages parked;
+  private long parkedRecount = -1;
   private HttpServer server;
   private ApiDocsRoutes docs;
   private Router routes;
@@ -150,14 +155,16 @@ public final class EdgeVerticle extends VerticleBase {
                   .setInitialSettings(new Http2Settings().setInitialWindowSize(GrpcServers.WINDOW)));
           callerSignature = new CallerSignature(config.jwtSecret);
           relay = new OutboxRelay(vertx, pool, config, "identity").start();
+          parked = new ParkedMessages(pool, "identity", "edge", registry);
+          parkedRecount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> parked.recount());
           catalogCache = new CatalogCache(redis);
           CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
-          catalogEvents = new EventConsumer(vertx, pool, "identity", "edge-catalog-cache", config.kafkaBootstrapServers,
-              CatalogCacheInvalidation.TOPIC, (tx, eventId, type, key, value) -> invalidation.apply(value));
+          catalogEvents = new EventConsumer(vertx, pool, "identity", parked, "edge-catalog-cache", config.kafkaBootstrapServers,
+              CatalogCacheInvalidation.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> invalidation.apply(value));
 
           AuditLog auditLog = new AuditLog(pool);
-          auditEvents = new EventConsumer(vertx, pool, "identity", "edge-audit-log", config.kafkaBootstrapServers,
-              AuditTrail.TOPIC, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
+          auditEvents = new EventConsumer(vertx, pool, "identity", parked, "edge-audit-log", config.kafkaBootstrapServers,
+              AuditTrail.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
 
           UserStore users = new UserStore(pool);
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(),
@@ -244,6 +251,7 @@ public final class EdgeVerticle extends VerticleBase {
     new RecommendationRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminSettingsRoutes(peer(Service.CATALOG, "catalog")).mount(api);
     new AdminAuditRoutes(auditLog).mount(api);
+    new AdminParkingRoutes(new ParkingAdmin(pool, "identity", parked), AdminParkingRoutes.byName(this::peer)).mount(api);
     new AdminReportRoutes(peer(Service.ORDERING, "ordering"), peer(Service.CATALOG, "catalog"), users, Clock.systemUTC()).mount(api);
     new ImageRoutes(peer(Service.CATALOG, "catalog"), catalogCache, vertx.fileSystem(), config.imageMaxBytes).mount(api);
     docs.mountDocument(api);
@@ -295,6 +303,7 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    vertx.cancelTimer(parkedRecount);
     return draining
         .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
         .eventually(() -> auditEvents == null ? Future.succeededFuture() : auditEvents.stop())

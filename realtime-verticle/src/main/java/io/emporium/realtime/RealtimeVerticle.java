@@ -3,6 +3,7 @@ package io.emporium.realtime;
 import io.emporium.common.ServiceVerticle;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.EventConsumer;
+import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
@@ -46,6 +47,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
   private Mailer mailer;
   private GrpcClient grpc;
   private PushStore pushes;
+  private OutboxRelay relay;
   private long purger = -1;
 
   /** {@code devMailbox} is the embedded SMTP sink, or null when a real SMTP server is configured. */
@@ -57,6 +59,8 @@ public final class RealtimeVerticle extends ServiceVerticle {
   @Override
   protected Future<?> startBackground() {
     mailer = new Mailer(vertx, config.smtp, devMailbox != null);
+    // only what this service announces itself (a message it parked) goes through its outbox
+    relay = new OutboxRelay(vertx, pool, config, "realtime").start();
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     EmporiumConfig.GrpcPeer catalogPeer = config.grpc.get(EmporiumConfig.Service.CATALOG);
     GrpcCalls catalog = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(catalogPeer.peerPort(), catalogPeer.host()), "catalog",
@@ -67,6 +71,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
     consumers.add(pushConsumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
     consumers.add(pushConsumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
     consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
+    consumers.add(pushConsumer("realtime-push-ops", PushFanOut.OPS_TOPIC, (tx, id, type, key, value) -> fanOut.opsEvent(tx, id, value)));
 
     EventMails mails = new EventMails(mailer, new SentMailStore(pool), new MailMetrics(meters));
     RecipientStore recipientStore = new RecipientStore();
@@ -84,24 +89,25 @@ public final class RealtimeVerticle extends ServiceVerticle {
     return Future.all(consumers.stream().map(EventConsumer::start).toList());
   }
 
-  /** Seven consumers each hold a transaction, a mail's sent-record needs one more, and catch-up reads need some. */
+  /** Eight consumers and the relay each hold a connection, a mail's sent-record needs one more, and catch-up reads need some. */
   @Override
   protected int poolSize() {
-    return 16;
+    return 18;
   }
 
   private EventConsumer consumer(String name, String topic, EventConsumer.Handler handler) {
-    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler);
+    return new EventConsumer(vertx, pool, "realtime", parked, name, config.kafkaBootstrapServers, topic, config.eventRetry, handler);
   }
 
   private EventConsumer pushConsumer(String name, String topic, EventConsumer.Handler handler) {
-    return new EventConsumer(vertx, pool, "realtime", name, config.kafkaBootstrapServers, topic, handler, true);
+    return new EventConsumer(vertx, pool, "realtime", parked, name, config.kafkaBootstrapServers, topic, config.eventRetry, handler, true);
   }
 
   @Override
   protected Future<?> stopBackground() {
     vertx.cancelTimer(purger);
     return Future.join(consumers.stream().map(EventConsumer::stop).toList())
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())
         .eventually(() -> mailer == null ? Future.succeededFuture() : mailer.close());
   }

@@ -110,6 +110,14 @@ public final class EmporiumConfig {
   public final Duration metricsRefresh;
   /** How often an outbox relay looks for rows on its own; it wakes on each commit, so this only covers a lost notification. */
   public final Duration outboxPollInterval;
+  /** How often a Kafka consumer tries one failing message before it parks it and moves on. */
+  public final EventRetry eventRetry;
+
+  /**
+   * A failing message is tried {@code attempts} times, waiting {@code backoff} after the first failure and twice as long
+   * after each next one (at most 30 s), then parked in the service's {@code parked_messages} table.
+   */
+  public record EventRetry(int attempts, Duration backoff) {}
 
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
@@ -205,6 +213,11 @@ public final class EmporiumConfig {
     this.outboxPollInterval = s.duration("OUTBOX_POLL_INTERVAL", Duration.ofSeconds(5));
     if (outboxPollInterval.compareTo(Duration.ofMillis(100)) < 0 || outboxPollInterval.compareTo(Duration.ofHours(1)) > 0) {
       throw new ConfigException("OUTBOX_POLL_INTERVAL must be from 100ms to 1h");
+    }
+    this.eventRetry = new EventRetry(s.integer("EVENT_RETRY_ATTEMPTS", 5, 1, 10), s.duration("EVENT_RETRY_BACKOFF", Duration.ofMillis(500)));
+    // the consumer does not poll while it waits, and Kafka drops a member that has not polled for five minutes
+    if (eventRetry.backoff().compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new ConfigException("EVENT_RETRY_BACKOFF must be at most 10s");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.emporium.common.events;
 
+import io.emporium.common.config.EmporiumConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes one Kafka topic at least once and applies each event id at most once: the handler runs
  * in a transaction that also records the event id in the schema's {@code processed_events} table,
- * and offsets are committed only after that transaction. A failing event is retried with backoff.
+ * and offsets are committed only after that transaction. A failing event is retried a few times with backoff, then
+ * parked in the schema's {@code parked_messages} table (in the transaction that records it as processed) and the
+ * consumer moves on past it, so one bad message never stops its partition.
  */
 public final class EventConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final long CLOSE_TIMEOUT_SECONDS = 5;
+  /** Longest error text kept with a parked message. */
+  private static final int MAX_ERROR_CHARS = 2000;
 
   /** Applies one event; runs inside the transaction that records it as processed. */
   @FunctionalInterface
@@ -49,24 +55,31 @@ public final class EventConsumer {
   private final String bootstrapServers;
   private final Handler handler;
   private final boolean batched;
+  private final EmporiumConfig.EventRetry retry;
+  private final ParkedMessages parked;
   private KafkaConsumer<String, Buffer> consumer;
   private final String recordProcessed;
   private volatile boolean running;
   private long backoffMs = 250;
   private Future<Void> loop = Future.succeededFuture();
 
-  public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic, Handler handler) {
-    this(vertx, pool, schema, name, bootstrapServers, topic, handler, false);
+  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
+      EmporiumConfig.EventRetry retry, Handler handler) {
+    this(vertx, pool, schema, parked, name, bootstrapServers, topic, retry, handler, false);
   }
 
   /**
    * With {@code batched}, each poll's records are applied in one transaction (one commit for up to a hundred
    * events, for high-rate consumers whose handlers only write their own schema); a failure rolls all of them back
-   * and retries from the first.
+   * and they are applied again one by one, each with its own retries.
    */
-  public EventConsumer(Vertx vertx, Pool pool, String schema, String name, String bootstrapServers, String topic, Handler handler,
-      boolean batched) {
+  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
+      EmporiumConfig.EventRetry retry, Handler handler, boolean batched) {
+    this.parked = parked;
+    parked.handle(name, handler);
+    parked.watch(topic);
     this.batched = batched;
+    this.retry = retry;
     this.vertx = vertx;
     this.pool = pool;
     this.name = name;
@@ -135,12 +148,12 @@ public final class EventConsumer {
         });
   }
 
-  /** Applies the batch in order; on a failure every partition is rewound to its first record not applied. */
+  /**
+   * Applies the batch in order, each message with its retries (or parked); when even parking fails (the database is
+   * down), every partition is rewound to its first record not applied.
+   */
   private Future<Void> applyAll(KafkaConsumerRecords<String, Buffer> records) {
-    if (batched) {
-      if (records.isEmpty()) {
-        return Future.succeededFuture();
-      }
+    if (batched && !records.isEmpty()) {
       return pool.withTransaction(tx -> {
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < records.size(); i++) {
@@ -148,15 +161,77 @@ public final class EventConsumer {
           chain = chain.compose(v -> applyIn(tx, record));
         }
         return chain;
-      }).recover(e -> rewind(records, 0).transform(ignored -> Future.failedFuture(e)));
+      }).recover(e -> {
+        LOG.warn("consumer {} on {} failed a batch, applying it one by one: {}", name, topic, e.toString());
+        return applyEach(records);
+      });
     }
+    return applyEach(records);
+  }
+
+  private Future<Void> applyEach(KafkaConsumerRecords<String, Buffer> records) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < records.size(); i++) {
       int index = i;
-      chain = chain.compose(v -> applyOne(records.recordAt(index))
+      chain = chain.compose(v -> applyWithRetries(records.recordAt(index), 1, null, retry.backoff().toMillis())
           .recover(e -> rewind(records, index).transform(ignored -> Future.failedFuture(e))));
     }
     return chain;
+  }
+
+  private Future<Void> applyWithRetries(KafkaConsumerRecord<String, Buffer> record, int attempt, Instant firstFailedAt, long backoff) {
+    return applyOne(record).recover(e -> {
+      Instant first = firstFailedAt == null ? Instant.now() : firstFailedAt;
+      if (!running || outage(e)) {
+        // stopping, or a server it needs is down (no fault of this message): the poll loop waits that out, unbounded
+        return Future.failedFuture(e);
+      }
+      if (attempt >= retry.attempts()) {
+        return park(record, attempt, first, e);
+      }
+      LOG.warn("consumer {} failed {}-{}@{} (attempt {} of {}), retrying in {} ms: {}", name, record.topic(), record.partition(),
+          record.offset(), attempt, retry.attempts(), backoff, e.toString());
+      return vertx.timer(backoff, TimeUnit.MILLISECONDS)
+          .compose(t -> applyWithRetries(record, attempt + 1, first, Math.min(MAX_BACKOFF_MS, backoff * 2)));
+    });
+  }
+
+  /** Records the event as processed and keeps it with its error, in one transaction: parked once however often it comes. */
+  private Future<Void> park(KafkaConsumerRecord<String, Buffer> record, int attempts, Instant firstFailedAt, Throwable error) {
+    UUID eventId = eventId(record);
+    String lastError = errorText(error);
+    LOG.error("consumer {} parked event {} from {}-{}@{} after {} attempts: {}", name, eventId, record.topic(), record.partition(),
+        record.offset(), attempts, lastError);
+    return pool.withTransaction(tx -> tx.preparedQuery(recordProcessed).execute(Tuple.of(name, eventId))
+        .compose(inserted -> inserted.rowCount() == 0
+            ? Future.succeededFuture()
+            : parked.park(tx, name, record.topic(), eventId, orNull(header(record, "event-type")), orNull(record.key()),
+                record.value() == null ? Buffer.buffer() : record.value(), attempts, lastError, firstFailedAt)))
+        .onSuccess(v -> parked.recount());
+  }
+
+  /** A server the handler needs could not be reached or said it is unavailable. */
+  static boolean outage(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
+          || e instanceof java.nio.channels.ClosedChannelException
+          || e instanceof io.emporium.common.problem.ApiProblem p && p.status() == 503) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What an admin reads: the failure in one line, without text PostgreSQL cannot store. */
+  static String errorText(Throwable error) {
+    String text = String.valueOf(error).replace('\u0000', ' ');
+    StringBuilder storable = new StringBuilder();
+    text.codePoints().filter(c -> !(c >= 0xD800 && c <= 0xDFFF)).forEach(storable::appendCodePoint);
+    return storable.length() > MAX_ERROR_CHARS ? storable.substring(0, MAX_ERROR_CHARS) : storable.toString();
+  }
+
+  private static String orNull(String text) {
+    return text == null ? null : text.replace('\u0000', ' ');
   }
 
   private Future<Void> rewind(KafkaConsumerRecords<String, Buffer> records, int firstUnapplied) {
@@ -177,16 +252,25 @@ public final class EventConsumer {
   }
 
   private Future<Void> applyIn(SqlConnection tx, KafkaConsumerRecord<String, Buffer> record) {
-    String id = header(record, "event-id");
-    if (id == null) {
-      LOG.error("consumer {} skipped a record without event-id at {}-{}@{}", name, record.topic(), record.partition(), record.offset());
+    UUID eventId = eventId(record);
+    if (eventId == null) {
+      LOG.error("consumer {} skipped a record without a UUID event-id at {}-{}@{}", name, record.topic(), record.partition(),
+          record.offset());
       return Future.succeededFuture();
     }
-    UUID eventId = UUID.fromString(id);
     return tx.preparedQuery(recordProcessed).execute(Tuple.of(name, eventId))
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture()
             : handler.apply(tx, eventId, header(record, "event-type"), record.key(), record.value()));
+  }
+
+  private static UUID eventId(KafkaConsumerRecord<String, Buffer> record) {
+    String id = header(record, "event-id");
+    try {
+      return id == null ? null : UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String header(KafkaConsumerRecord<String, Buffer> record, String key) {

@@ -1,6 +1,7 @@
 package io.emporium.realtime.domain;
 
 import io.emporium.proto.events.v1.CatalogEvent;
+import io.emporium.proto.events.v1.EventParked;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.PaymentEvent;
@@ -92,6 +93,13 @@ public final class Pushes {
   /**
    * Low stock alerts admins and the seller; low stock and back in stock both update the followers of that seller.
    */
+  /** A consumer gave up on a message and parked it; the admin routes name it by {@code id}. */
+  public static List<Push> ofEventParked(EventParked e) {
+    return List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "eventParked").put("id", e.getParkedId())
+        .put("service", e.getService()).put("source", e.getSource()).put("key", e.getKey()).put("error", e.getError())
+        .put("at", e.getOccurredAt())));
+  }
+
   public static List<Push> ofStockAlert(CatalogEvent e, List<String> followers) {
     StockChanged change = stockChange(e);
     JsonObject level = new JsonObject().put("productId", e.getProductId()).put("sku", change.getSku())

@@ -5,7 +5,9 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListFollowersRequest;
+import io.emporium.common.events.ParkedMessages;
 import io.emporium.proto.events.v1.CatalogEvent;
+import io.emporium.proto.events.v1.EventParked;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.realtime.domain.Pushes;
@@ -28,6 +30,7 @@ public final class PushFanOut {
   public static final String ORDERING_TOPIC = "ordering.events";
   public static final String PAYMENT_TOPIC = "payment.events";
   public static final String CATALOG_TOPIC = "catalog.events";
+  public static final String OPS_TOPIC = ParkedMessages.OPS_TOPIC;
   private static final Logger LOG = LoggerFactory.getLogger(PushFanOut.class);
   private static final int FOLLOWERS_PAGE = 1000;
 
@@ -59,6 +62,17 @@ public final class PushFanOut {
       return unreadable("payment", e);
     }
     return push(tx, eventId, Pushes.ofPaymentEvent(event));
+  }
+
+  /** A service parked a message: admins hear of it. */
+  public Future<Void> opsEvent(SqlConnection tx, UUID eventId, Buffer value) {
+    EventParked event;
+    try {
+      event = EventParked.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      return unreadable("ops", e);
+    }
+    return push(tx, eventId, Pushes.ofEventParked(event));
   }
 
   public Future<Void> catalogEvent(SqlConnection tx, UUID eventId, Buffer value) {
