@@ -33,12 +33,7 @@ public final class AdminAuditRoutes {
 
   Future<Reply> list(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
-    MultiMap params = Paging.params(ctx, PARAMS);
-    for (String name : PARAMS) {
-      if (params.getAll(name).size() > 1) {
-        throw ApiProblem.invalid(name, "must be given once");
-      }
-    }
+    MultiMap params = Paging.singleParams(ctx, PARAMS);
     int limit = Paging.limit(params);
     Cursor after = Paging.cursor(params);
     String rawActor = params.get("actor");

@@ -64,12 +64,7 @@ public final class AdminParkingRoutes {
   /** Oldest failure first across every service: each gives its page after the cursor, and the merge keeps the first {@code limit}. */
   Future<Reply> list(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
-    MultiMap params = Paging.params(ctx, PARAMS);
-    for (String name : PARAMS) {
-      if (params.getAll(name).size() > 1) {
-        throw ApiProblem.invalid(name, "must be given once");
-      }
-    }
+    MultiMap params = Paging.singleParams(ctx, PARAMS);
     int limit = Paging.limit(params);
     Cursor after = Paging.cursor(params);
     ListParkedRequest request = ListParkedRequest.newBuilder().setLimit(limit).setAfter(after == null ? "" : after.encode()).build();

@@ -24,6 +24,17 @@ public final class Paging {
     return params;
   }
 
+  /** The same, also refusing (422) a parameter given more than once. */
+  public static MultiMap singleParams(RoutingContext ctx, Set<String> allowed) {
+    MultiMap params = params(ctx, allowed);
+    for (String name : params.names()) {
+      if (params.getAll(name).size() > 1) {
+        throw ApiProblem.invalid(name, "must be given once");
+      }
+    }
+    return params;
+  }
+
   public static int limit(MultiMap params) {
     String raw = params.get("limit");
     if (raw == null) {
