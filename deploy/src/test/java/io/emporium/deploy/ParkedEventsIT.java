@@ -186,23 +186,11 @@ class ParkedEventsIT {
   @Test
   void anAdminRetriesAParkedMessageOnceItsCauseIsFixedAndDiscardsAnother(Api api) throws Exception {
     String seller = Accounts.signedIn(api, "seller").accessToken();
-    String retried = overflowing(api, seller);
-    String discarded = overflowing(api, seller);
-    String marker = product(api, seller);
-    String retryKey = UUID.randomUUID().toString();
-    String discardKey = UUID.randomUUID().toString();
-    String a = UUID.randomUUID().toString();
-    publish(retryKey, a, orderPaid(a, UUID.randomUUID().toString(), retried, 2));
-    String b = UUID.randomUUID().toString();
-    publish(discardKey, b, orderPaid(b, UUID.randomUUID().toString(), discarded, 1));
-    String m = UUID.randomUUID().toString();
-    publish(discardKey, m, orderPaid(m, UUID.randomUUID().toString(), marker, 1));
-    awaitUnitsSold(marker, 1);
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (parked(a).size() == 0) {
-      assertThat(System.nanoTime()).as("the first poison event is parked").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    TwoParked two = parkTwo(api, seller);
+    String retried = two.retriedProduct();
+    String retryKey = two.retryKey();
+    String discardKey = two.discardKey();
+    long deadline;
 
     GrpcCalls catalog = TestPlatform.grpc(EmporiumConfig.Service.CATALOG);
     ParkedMessage first = listed(catalog, retryKey);
@@ -243,7 +231,7 @@ class ParkedEventsIT {
     assertThat(second).isNotNull();
     catalog.call(ParkingGrpcClient.DiscardParked, ParkedRef.newBuilder().setId(second.getId()).build(), as("admin")).await();
     assertThat(listed(catalog, discardKey)).isNull();
-    assertThat(unitsSold(discarded)).as("discarded, not applied").isEqualTo(Long.MAX_VALUE);
+    assertThat(unitsSold(two.discardedProduct())).as("discarded, not applied").isEqualTo(Long.MAX_VALUE);
     deadline = System.nanoTime() + PATIENCE.toNanos();
     while (audited(second.getId(), "parked_message.discarded") == 0 || audited(first.getId(), "parked_message.retried") < 2) {
       assertThat(System.nanoTime()).as("the retries and the discard reach the audit log").isLessThan(deadline);
@@ -280,23 +268,11 @@ class ParkedEventsIT {
   void adminsListRetryAndDiscardParkedMessagesOverRest(Api api) throws Exception {
     String seller = Accounts.signedIn(api, "seller").accessToken();
     String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
-    String retried = overflowing(api, seller);
-    String discarded = overflowing(api, seller);
-    String marker = product(api, seller);
-    String retryKey = UUID.randomUUID().toString();
-    String discardKey = UUID.randomUUID().toString();
-    String a = UUID.randomUUID().toString();
-    publish(retryKey, a, orderPaid(a, UUID.randomUUID().toString(), retried, 2));
-    String b = UUID.randomUUID().toString();
-    publish(discardKey, b, orderPaid(b, UUID.randomUUID().toString(), discarded, 1));
-    String m = UUID.randomUUID().toString();
-    publish(discardKey, m, orderPaid(m, UUID.randomUUID().toString(), marker, 1));
-    awaitUnitsSold(marker, 1);
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (parked(a).size() == 0) {
-      assertThat(System.nanoTime()).as("the first poison event is parked").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    TwoParked two = parkTwo(api, seller);
+    String retried = two.retriedProduct();
+    String retryKey = two.retryKey();
+    String discardKey = two.discardKey();
+    long deadline;
 
     assertThat(api.get(PARKED).status()).isEqualTo(401);
     assertThat(api.get(PARKED, seller).status()).isEqualTo(403);
@@ -336,5 +312,29 @@ class ParkedEventsIT {
       assertThat(System.nanoTime()).as("the discard reaches the audit log").isLessThan(deadline);
       Thread.sleep(100);
     }
+  }
+
+  /** Two poison events parked (one to retry once its product is fixed, one to discard), behind a marker that was applied. */
+  private record TwoParked(String retriedProduct, String discardedProduct, String retryKey, String discardKey) {}
+
+  private TwoParked parkTwo(Api api, String seller) throws Exception {
+    String retried = overflowing(api, seller);
+    String discarded = overflowing(api, seller);
+    String marker = product(api, seller);
+    String retryKey = UUID.randomUUID().toString();
+    String discardKey = UUID.randomUUID().toString();
+    String a = UUID.randomUUID().toString();
+    publish(retryKey, a, orderPaid(a, UUID.randomUUID().toString(), retried, 2));
+    String b = UUID.randomUUID().toString();
+    publish(discardKey, b, orderPaid(b, UUID.randomUUID().toString(), discarded, 1));
+    String m = UUID.randomUUID().toString();
+    publish(discardKey, m, orderPaid(m, UUID.randomUUID().toString(), marker, 1));
+    awaitUnitsSold(marker, 1);
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (parked(a).size() == 0) {
+      assertThat(System.nanoTime()).as("the first poison event is parked").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    return new TwoParked(retried, discarded, retryKey, discardKey);
   }
 }

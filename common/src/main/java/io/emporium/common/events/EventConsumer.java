@@ -1,6 +1,7 @@
 package io.emporium.common.events;
 
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.problem.StorableText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -224,14 +225,12 @@ public final class EventConsumer {
 
   /** What an admin reads: the failure in one line, without text PostgreSQL cannot store. */
   static String errorText(Throwable error) {
-    String text = String.valueOf(error).replace('\u0000', ' ');
-    StringBuilder storable = new StringBuilder();
-    text.codePoints().filter(c -> !(c >= 0xD800 && c <= 0xDFFF)).forEach(storable::appendCodePoint);
-    return storable.length() > MAX_ERROR_CHARS ? storable.substring(0, MAX_ERROR_CHARS) : storable.toString();
+    String storable = StorableText.storableCopy(String.valueOf(error));
+    return storable.length() > MAX_ERROR_CHARS ? storable.substring(0, MAX_ERROR_CHARS) : storable;
   }
 
   private static String orNull(String text) {
-    return text == null ? null : text.replace('\u0000', ' ');
+    return text == null ? null : StorableText.storableCopy(text);
   }
 
   private Future<Void> rewind(KafkaConsumerRecords<String, Buffer> records, int firstUnapplied) {

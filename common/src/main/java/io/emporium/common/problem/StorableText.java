@@ -37,6 +37,13 @@ public final class StorableText {
     return true;
   }
 
+  /** The text with what cannot be stored (NUL, unpaired surrogates) replaced by U+FFFD, for text the platform writes itself. */
+  public static String storableCopy(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> out.appendCodePoint(c == 0 || c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c));
+    return out.toString();
+  }
+
   /** Every string in a JSON value (keys too) that cannot be stored, named by its path ({@code items[0].sku}). */
   public static List<FieldError> inJson(Object value) {
     List<FieldError> errors = new ArrayList<>();

@@ -20,6 +20,12 @@ class StorableTextTest {
   }
 
   @Test
+  void aStorableCopyReplacesWhatCannotBeStoredAndKeepsTheRest() {
+    assertThat(StorableText.storableCopy("a\u0000b\ud800c 茶 😀")).isEqualTo("a\ufffdb\ufffdc 茶 😀");
+    assertThat(StorableText.storable(StorableText.storableCopy("\ude00\u0000"))).isTrue();
+  }
+
+  @Test
   void jsonFieldsAreNamedByTheirPath() {
     JsonObject body = new JsonObject().put("name", "ok").put("note", "x\u0000")
         .put("variants", new JsonArray().add(new JsonObject().put("sku", "ok")).add(new JsonObject().put("sku", "\u0000")))
