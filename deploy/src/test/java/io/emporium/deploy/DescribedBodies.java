@@ -97,11 +97,12 @@ final class DescribedBodies {
       return Arbitraries.integers().between(-400, 400)
           .map(days -> (Object) Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString());
     }
-    if (s.containsKey("pattern")) {
-      return matching(s.getString("pattern"));
-    }
     int min = s.getInteger("minLength", 0);
     int max = Math.max(min, Math.min(s.getInteger("maxLength", MAX_TEXT), MAX_TEXT));
+    if (s.containsKey("pattern")) {
+      // a schema's lengths hold as well as its pattern
+      return matching(s.getString("pattern")).filter(v -> ((String) v).length() >= min && ((String) v).length() <= max);
+    }
     // the document says text is trimmed, a blank one counting as empty
     return Arbitraries.strings().alpha().numeric().withChars(' ', '-', '\'', 'é', 'ß', '茶').ofMinLength(min).ofMaxLength(max)
         .filter(v -> v.equals(v.strip())).map(v -> (Object) v);
