@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrderVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(OrderVerticle.class);
-  private static final long SWEEP_MILLIS = 5_000;
   private GrpcClient grpc;
   private GrpcCalls catalog;
   private GrpcCalls payment;
@@ -74,8 +73,8 @@ public final class OrderVerticle extends ServiceVerticle {
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
     paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, "ordering-payments", config.kafkaBootstrapServers,
         PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
-    CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment);
-    sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString())));
+    CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
+    sweeper = vertx.setPeriodic(checkout.sweepInterval().toMillis(), id -> sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString())));
     recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> orders.countByStatus().onSuccess(metrics::recount)
         .onFailure(e -> LOG.warn("counting orders by status for /metrics failed: {}", e.toString())));
     return paymentEvents.start();
@@ -93,8 +92,7 @@ public final class OrderVerticle extends ServiceVerticle {
     CartStore carts = new CartStore(pool);
     new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
-    CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout.sessionLifetime(),
-        metrics);
+    CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout, metrics);
     new OrderRpcs(saga, new OrderLifecycle(orders, payments, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
     new InvoiceRpcs(vertx, orders).bind(endpoints);
     new ReportRpcs(new SalesStore(pool)).bind(endpoints);

@@ -121,10 +121,14 @@ public final class EmporiumConfig {
 
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
-   * in percent by destination country ({@code "DE:19,GB:20,*:0"}, {@code *} for the rest); and the
-   * Stripe session's life (Stripe takes 30 minutes to 24 hours), for which the stock stays reserved.
+   * in percent by destination country ({@code "DE:19,GB:20,*:0"}, {@code *} for the rest); how long a customer has
+   * to pay ({@code sessionLifetime}; a Stripe session lives at least 31 minutes, and one the order no longer waits
+   * for is expired by the sweeper); how much longer the stock stays held ({@code holdMargin}); and the sweeper's
+   * timings: it runs every {@code sweepInterval}, cancels an order whose checkout stopped before its session was
+   * opened after {@code abandonedAfter}, and settles an order {@code overdueAfter} past its time to pay.
    */
-  public record Checkout(long shippingFlat, long freeShippingFrom, String taxRates, Duration sessionLifetime) {}
+  public record Checkout(long shippingFlat, long freeShippingFrom, String taxRates, Duration sessionLifetime, Duration holdMargin,
+                         Duration sweepInterval, Duration abandonedAfter, Duration overdueAfter) {}
 
   /**
    * Scale-out: processes with the same {@code name} that find each other form one Hazelcast cluster and share one
@@ -198,11 +202,12 @@ public final class EmporiumConfig {
         s.integer("CHECKOUT_SHIPPING_FLAT", 499, 0, 1_000_000),
         s.integer("CHECKOUT_FREE_SHIPPING_FROM", 5_000, 0, Integer.MAX_VALUE),
         s.optional("CHECKOUT_TAX_RATES", "*:0"),
-        s.duration("CHECKOUT_SESSION_LIFETIME", Duration.ofMinutes(31)));
-    // Stripe takes 30 minutes to 24 hours; the margins keep the session above its floor and the stock hold under a day
-    if (checkout.sessionLifetime().compareTo(Duration.ofMinutes(31)) < 0 || checkout.sessionLifetime().compareTo(Duration.ofHours(23)) > 0) {
-      throw new ConfigException("CHECKOUT_SESSION_LIFETIME must be from 31 minutes to 23 hours");
-    }
+        s.duration("CHECKOUT_SESSION_LIFETIME", Duration.ofMinutes(31)),
+        s.duration("CHECKOUT_HOLD_MARGIN", Duration.ofMinutes(10)),
+        s.duration("CHECKOUT_SWEEP_INTERVAL", Duration.ofSeconds(5)),
+        s.duration("CHECKOUT_ABANDONED_AFTER", Duration.ofMinutes(2)),
+        s.duration("CHECKOUT_OVERDUE_AFTER", Duration.ofMinutes(1)));
+    checkoutTimings(checkout, grpcDeadline);
     this.pushRetention = s.duration("PUSH_RETENTION", Duration.ofHours(24));
     if (pushRetention.compareTo(Duration.ofMinutes(1)) < 0 || pushRetention.compareTo(Duration.ofDays(30)) > 0) {
       throw new ConfigException("PUSH_RETENTION must be from 1 minute to 30 days");
@@ -325,4 +330,27 @@ public final class EmporiumConfig {
   public static EmporiumConfig from(Map<String, String> settings) {
     return new EmporiumConfig(new Settings(settings));
   }
+
+  /** The safe minimums: each timing leaves room for what must happen within it. */
+  private static void checkoutTimings(Checkout c, Duration grpcDeadline) {
+    within("CHECKOUT_SESSION_LIFETIME", c.sessionLifetime(), Duration.ofMinutes(1), Duration.ofHours(23));
+    within("CHECKOUT_SWEEP_INTERVAL", c.sweepInterval(), Duration.ofSeconds(1), Duration.ofMinutes(10));
+    // a checkout makes three calls with deadlines; an order younger than that may still be getting its session
+    within("CHECKOUT_ABANDONED_AFTER", c.abandonedAfter(), max(Duration.ofSeconds(10), grpcDeadline.multipliedBy(3)), Duration.ofHours(1));
+    // a webhook of the session's last moment may still be on its way
+    within("CHECKOUT_OVERDUE_AFTER", c.overdueAfter(), Duration.ofSeconds(5), Duration.ofHours(1));
+    // a payment made in the last moment still finds its stock when the sweeper settles it
+    within("CHECKOUT_HOLD_MARGIN", c.holdMargin(), c.overdueAfter().plus(c.sweepInterval().multipliedBy(2)), Duration.ofHours(1));
+  }
+
+  private static void within(String name, Duration value, Duration min, Duration max) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new ConfigException(name + " must be from " + Settings.describe(min) + " to " + Settings.describe(max));
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
 }

@@ -114,6 +114,16 @@ final class Settings {
     return v == null ? fallback : parseDuration(name, v);
   }
 
+  /** A duration written as a setting takes it: {@code 250ms}, {@code 15s}, {@code 2m}, {@code 1h}. */
+  static String describe(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+  }
+
   private static Duration parseDuration(String name, String v) {
     Matcher m = DURATION.matcher(v);
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {

@@ -169,11 +169,33 @@ class EmporiumConfigTest {
   @Test
   void checkoutDefaultsToFlatShippingNoTaxAndASessionStripeAccepts() {
     EmporiumConfig.Checkout c = EmporiumConfig.from(minimal()).checkout;
-    assertThat(c).isEqualTo(new EmporiumConfig.Checkout(499, 5_000, "*:0", Duration.ofMinutes(31)));
-    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "30m"))).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("CHECKOUT_SESSION_LIFETIME");
+    assertThat(c).isEqualTo(new EmporiumConfig.Checkout(499, 5_000, "*:0", Duration.ofMinutes(31), Duration.ofMinutes(10),
+        Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(1)));
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "30s"))).isInstanceOf(ConfigException.class)
+        .hasMessage("CHECKOUT_SESSION_LIFETIME must be from 1m to 23h");
     assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "24h"))).isInstanceOf(ConfigException.class);
     assertThat(EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "2h")).checkout.sessionLifetime()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void checkoutTimingsShortenDownToTheirSafeMinimums() {
+    Map<String, String> quick = minimal();
+    quick.putAll(Map.of("CHECKOUT_SESSION_LIFETIME", "1m", "CHECKOUT_SWEEP_INTERVAL", "1s", "CHECKOUT_ABANDONED_AFTER", "15s",
+        "CHECKOUT_OVERDUE_AFTER", "5s", "CHECKOUT_HOLD_MARGIN", "7s"));
+    EmporiumConfig.Checkout c = EmporiumConfig.from(quick).checkout;
+    assertThat(c.holdMargin()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(c.abandonedAfter()).isEqualTo(Duration.ofSeconds(15));
+    // the hold must outlast the sweeper's settling of a payment made in the last moment
+    quick.put("CHECKOUT_HOLD_MARGIN", "6s");
+    assertThatThrownBy(() -> EmporiumConfig.from(quick)).hasMessage("CHECKOUT_HOLD_MARGIN must be from 7s to 1h");
+    quick.put("CHECKOUT_HOLD_MARGIN", "7s");
+    // an order may still be getting its session while its three calls run to their deadlines
+    quick.put("GRPC_DEADLINE", "6s");
+    assertThatThrownBy(() -> EmporiumConfig.from(quick)).hasMessage("CHECKOUT_ABANDONED_AFTER must be from 18s to 1h");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SWEEP_INTERVAL", "500ms")))
+        .hasMessage("CHECKOUT_SWEEP_INTERVAL must be from 1s to 10m");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_OVERDUE_AFTER", "4s")))
+        .hasMessage("CHECKOUT_OVERDUE_AFTER must be from 5s to 1h");
   }
 
   @Test

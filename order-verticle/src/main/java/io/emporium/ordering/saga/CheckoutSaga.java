@@ -1,6 +1,7 @@
 package io.emporium.ordering.saga;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
@@ -51,8 +52,8 @@ import java.util.stream.Collectors;
  */
 public final class CheckoutSaga {
   static final String OPERATION = "checkout";
-  /** The hold outlives the session, so a payment made in the session's last second still finds its stock. */
-  private static final Duration HOLD_MARGIN = Duration.ofMinutes(10);
+  /** Stripe's shortest session (30 minutes) and a minute to spare; a shorter time to pay is kept by the sweeper expiring it. */
+  private static final Duration SHORTEST_STRIPE_SESSION = Duration.ofMinutes(31);
   private static final int MAX_KEY_LENGTH = 255;
   private static final String SESSION_ID_TEMPLATE = "{CHECKOUT_SESSION_ID}";
   private final CartStore carts;
@@ -64,10 +65,12 @@ public final class CheckoutSaga {
   private final GrpcCalls payment;
   private final CheckoutRules rules;
   private final Duration sessionLifetime;
+  /** The hold outlives the time to pay, so a payment made in its last second still finds its stock. */
+  private final Duration holdMargin;
   private final OrderMetrics metrics;
 
   public CheckoutSaga(CartStore carts, DiscountStore discounts, OrderStore orders, IdempotencyKeys keys, OrderPayments payments,
-                      GrpcCalls catalog, GrpcCalls payment, CheckoutRules rules, Duration sessionLifetime, OrderMetrics metrics) {
+                      GrpcCalls catalog, GrpcCalls payment, CheckoutRules rules, EmporiumConfig.Checkout timings, OrderMetrics metrics) {
     this.carts = carts;
     this.discounts = discounts;
     this.orders = orders;
@@ -76,7 +79,8 @@ public final class CheckoutSaga {
     this.catalog = catalog;
     this.payment = payment;
     this.rules = rules;
-    this.sessionLifetime = sessionLifetime;
+    this.sessionLifetime = timings.sessionLifetime();
+    this.holdMargin = timings.holdMargin();
     this.metrics = metrics;
   }
 
@@ -197,7 +201,7 @@ public final class CheckoutSaga {
     UUID orderId = UUID.fromString(order.getId());
     CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
     ReserveStockRequest.Builder hold = ReserveStockRequest.newBuilder().setOrderId(order.getId())
-        .setTtlSeconds((int) sessionLifetime.plus(HOLD_MARGIN).toSeconds());
+        .setTtlSeconds((int) sessionLifetime.plus(holdMargin).toSeconds());
     order.getItemsList().forEach(i -> hold.addItems(ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));
     return catalog.call(CatalogGrpcClient.ReserveStock, hold.build(), self)
         .compose(held -> held.getStatus().equals("held") ? Future.<Void>succeededFuture()
@@ -247,7 +251,8 @@ public final class CheckoutSaga {
     CheckoutSessionRequest.Builder s = CheckoutSessionRequest.newBuilder().setOrderId(order.getId()).setCustomerId(order.getCustomerId())
         .setCurrency(order.getCurrency()).setTotal(order.getTotal()).setDiscount(order.getDiscount()).setShipping(order.getShipping())
         .setTax(order.getTax()).setSuccessUrl(request.getSuccessUrl()).setCancelUrl(request.getCancelUrl())
-        .setExpiresAt(Instant.now().plus(sessionLifetime).getEpochSecond());
+        .setExpiresAt(Instant.now().plus(sessionLifetime.compareTo(SHORTEST_STRIPE_SESSION) < 0 ? SHORTEST_STRIPE_SESSION : sessionLifetime)
+            .getEpochSecond());
     order.getItemsList().forEach(i -> s.addLines(CheckoutLine.newBuilder().setName(i.getName()).setUnitAmount(i.getUnitPrice())
         .setQuantity(i.getQuantity())));
     return s.build();

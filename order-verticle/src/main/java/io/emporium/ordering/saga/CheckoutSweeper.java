@@ -1,5 +1,6 @@
 package io.emporium.ordering.saga;
 
+import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
@@ -24,16 +25,18 @@ import org.slf4j.LoggerFactory;
 public final class CheckoutSweeper {
   private static final Logger LOG = LoggerFactory.getLogger(CheckoutSweeper.class);
   /** Longer than any checkout takes with its deadlines: a younger order without a session may still be getting one. */
-  public static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
-  /** How long after a session's end its webhook may still be on its way. */
-  public static final Duration OVERDUE_AFTER = Duration.ofMinutes(1);
+  private final Duration abandonedAfter;
+  /** How long after an order's time to pay a webhook of its session's last moment may still be on its way. */
+  private final Duration overdueAfter;
   private final OrderStore orders;
   private final OrderPayments payments;
   private final IdempotencyKeys keys;
   private final GrpcCalls payment;
   private boolean sweeping;
 
-  public CheckoutSweeper(OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls payment) {
+  public CheckoutSweeper(OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls payment, EmporiumConfig.Checkout timings) {
+    this.abandonedAfter = timings.abandonedAfter();
+    this.overdueAfter = timings.overdueAfter();
     this.orders = orders;
     this.payments = payments;
     this.keys = keys;
@@ -47,7 +50,7 @@ public final class CheckoutSweeper {
     }
     sweeping = true;
     String requestId = "sweeper-" + UUID.randomUUID();
-    return orders.abandoned(ABANDONED_AFTER)
+    return orders.abandoned(abandonedAfter)
         .compose(ids -> {
           Future<Void> chain = Future.succeededFuture();
           for (UUID id : ids) {
@@ -57,7 +60,7 @@ public final class CheckoutSweeper {
           }
           return chain;
         })
-        .compose(v -> orders.overdue(OVERDUE_AFTER))
+        .compose(v -> orders.overdue(overdueAfter))
         .compose(due -> {
           Future<Void> chain = Future.succeededFuture();
           for (OrderStore.Overdue o : due) {
