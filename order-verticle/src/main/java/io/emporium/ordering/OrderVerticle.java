@@ -18,6 +18,7 @@ import io.emporium.ordering.grpc.ReportRpcs;
 import io.emporium.ordering.metrics.OrderMetrics;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.CheckoutSweeper;
+import io.emporium.ordering.saga.OrderMoves;
 import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.CartStore;
@@ -47,6 +48,7 @@ public final class OrderVerticle extends ServiceVerticle {
   private OutboxRelay relay;
   private EventConsumer paymentEvents;
   private OrderStore orders;
+  private OrderMoves moves;
   private OrderPayments payments;
   private IdempotencyKeys keys;
   private CheckoutRules rules;
@@ -68,15 +70,22 @@ public final class OrderVerticle extends ServiceVerticle {
     relay = new OutboxRelay(vertx, pool, config, "ordering").start();
     metrics = new OrderMetrics(meters);
     orders = new OrderStore(pool, new OrderEvents(), metrics);
-    payments = new OrderPayments(orders, catalog, payment);
+    moves = new OrderMoves(vertx, pool, parked, config);
+    payments = new OrderPayments(orders, moves, catalog, payment);
     keys = new IdempotencyKeys(pool);
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
     paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, "ordering-payments", config.kafkaBootstrapServers,
         PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
-    sweeper = vertx.setPeriodic(checkout.sweepInterval().toMillis(), id -> sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString())));
+    // each sweep also looks for order moves left by a process that stopped, or waiting out a backoff
+    sweeper = vertx.setPeriodic(checkout.sweepInterval().toMillis(), id -> {
+      moves.wake();
+      sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString()));
+    });
     recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> orders.countByStatus().onSuccess(metrics::recount)
         .onFailure(e -> LOG.warn("counting orders by status for /metrics failed: {}", e.toString())));
+    // moves a stopped process left are resumed once their leases end; those not held run now
+    moves.wake();
     return paymentEvents.start();
   }
 
@@ -93,7 +102,7 @@ public final class OrderVerticle extends ServiceVerticle {
     new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout, metrics);
-    new OrderRpcs(saga, new OrderLifecycle(orders, payments, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
+    new OrderRpcs(saga, new OrderLifecycle(orders, payments, moves, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
     new InvoiceRpcs(vertx, orders).bind(endpoints);
     new ReportRpcs(new SalesStore(pool)).bind(endpoints);
   }
@@ -101,6 +110,9 @@ public final class OrderVerticle extends ServiceVerticle {
   @Override
   protected Future<?> stopBackground() {
     vertx.cancelTimer(sweeper);
+    if (moves != null) {
+      moves.stop();
+    }
     vertx.cancelTimer(recount);
     Future<Void> consumer = paymentEvents == null ? Future.succeededFuture() : paymentEvents.stop();
     return consumer

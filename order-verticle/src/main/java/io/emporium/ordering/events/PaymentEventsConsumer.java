@@ -23,7 +23,7 @@ public final class PaymentEventsConsumer {
     this.payments = payments;
   }
 
-  /** Runs in the transaction that records the event as processed. */
+  /** Runs in the transaction that records the event as processed: it asks for the order move the event calls for. */
   public Future<Void> apply(SqlConnection tx, Buffer value) {
     PaymentEvent event;
     try {
@@ -39,10 +39,10 @@ public final class PaymentEventsConsumer {
     }
     String requestId = "payment-event-" + event.getEventId();
     return switch (event.getKindCase()) {
-      case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), event.getSucceeded().getSessionId(), requestId).mapEmpty();
+      case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), event.getSucceeded().getSessionId(), requestId);
       // a declined card ends this checkout: the order is cancelled and its session closed, so it cannot be paid later
-      case FAILED -> payments.cancel(tx, orderId, "failed", "payment_failed", true, requestId).mapEmpty();
-      case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId).mapEmpty();
+      case FAILED -> payments.cancel(tx, orderId, "failed", "payment_failed", true, requestId);
+      case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId);
       case REFUNDED -> payments.refunded(tx, orderId, event.getRefunded().getPaymentIntentId(), event.getRefunded().getRefundId(),
           event.getRefunded().getAmount());
       // money the order does not expect (the payment service checked it) is given back; a mismatched refund changes nothing

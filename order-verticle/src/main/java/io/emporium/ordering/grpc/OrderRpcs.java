@@ -118,8 +118,8 @@ public final class OrderRpcs {
             .compose(outcome -> {
               UUID orderId = UUID.fromString(order.getId());
               return switch (outcome.getStatus()) {
-                case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), caller.requestId()));
-                case "expired" -> orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "expired", "expired", false, caller.requestId()));
+                case "paid" -> payments.paid(orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), caller.requestId());
+                case "expired" -> payments.cancel(orderId, "expired", "expired", false, caller.requestId());
                 default -> Future.succeededFuture();
               };
             })

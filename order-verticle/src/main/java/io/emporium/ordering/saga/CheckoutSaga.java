@@ -47,8 +47,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code POST /checkout}: cart → order ({@code pending_payment}, prices re-read from the catalog) → stock
- * reserved (all or nothing) → Stripe Checkout Session → 201. Every step is retry-safe; a failure after the
- * order exists cancels it here, and a crash between steps is repaired by the {@link CheckoutSweeper}.
+ * reserved (all or nothing) → Stripe Checkout Session → 201. Each step is a short local transaction or one idempotent
+ * call; none waits on a call inside a transaction. The order's own row is the saga's state: waiting for payment without
+ * a session means the checkout is under way or stopped. A failure after the order exists cancels it here (an
+ * {@link OrderMoves} cancel), and a checkout stopped by a crash is cancelled by the {@link CheckoutSweeper}.
  */
 public final class CheckoutSaga {
   static final String OPERATION = "checkout";
@@ -111,7 +113,7 @@ public final class CheckoutSaga {
       UUID abandoned = ((IdempotencyKeys.Claimed) claim).abandonedOrder();
       // the first attempt died mid-way: its order gives back its stock and discount use before this one starts
       Future<Void> undone = abandoned == null ? Future.succeededFuture()
-          : orders.pool().withTransaction(tx -> payments.cancel(tx, abandoned, "cancelled", "abandoned", true, caller.requestId())).mapEmpty();
+          : payments.cancel(abandoned, "cancelled", "abandoned", true, caller.requestId()).mapEmpty();
       return undone.compose(v -> run(caller, customer, key, request));
     });
   }
@@ -235,14 +237,14 @@ public final class CheckoutSaga {
     ApiProblem problem = new ApiProblem(409, ApiProblem.titleFor(409), "Not enough stock for " + String.join(", ", described)
         + "; the order was cancelled.", named, null);
     UUID orderId = UUID.fromString(order.getId());
-    return orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "cancelled", "out_of_stock", false, caller.requestId()))
+    return payments.cancel(orderId, "cancelled", "out_of_stock", false, caller.requestId())
         .compose(v -> keys.finish(key, problem))
         .compose(v -> Future.failedFuture(new OutOfStock(problem)));
   }
 
-  /** Undoes what the failed checkout did and frees its key; if this fails too, the sweeper finishes it. */
+  /** Undoes what the failed checkout did and frees its key; the cancel is a persisted move, so it finishes even if this process stops. */
   private <T> Future<T> compensate(CallContext caller, Key key, UUID orderId, Throwable cause) {
-    return orders.pool().withTransaction(tx -> payments.cancel(tx, orderId, "cancelled", "checkout_failed", true, caller.requestId()))
+    return payments.cancel(orderId, "cancelled", "checkout_failed", true, caller.requestId())
         .compose(v -> keys.release(key))
         .transform(ar -> Future.failedFuture(cause));
   }

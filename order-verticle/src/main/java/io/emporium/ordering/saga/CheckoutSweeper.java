@@ -54,7 +54,7 @@ public final class CheckoutSweeper {
         .compose(ids -> {
           Future<Void> chain = Future.succeededFuture();
           for (UUID id : ids) {
-            chain = chain.compose(v -> orders.pool().withTransaction(tx -> payments.cancel(tx, id, "cancelled", "abandoned", true, requestId))
+            chain = chain.compose(v -> payments.cancel(id, "cancelled", "abandoned", true, requestId)
                 .onSuccess(o -> LOG.info("cancelled order {}: its checkout stopped before the payment session was opened", id))
                 .<Void>mapEmpty().recover(e -> postponed(id, e)));
           }
@@ -80,9 +80,9 @@ public final class CheckoutSweeper {
         .recover(e -> e instanceof ApiProblem p && p.status() == 404
             ? Future.succeededFuture(PaymentOutcome.newBuilder().setStatus("expired").build()) : Future.failedFuture(e))
         .compose(outcome -> switch (outcome.getStatus()) {
-          case "paid" -> orders.pool().withTransaction(tx -> payments.paid(tx, due.orderId(), outcome.getPaymentIntentId(), outcome.getSessionId(), requestId)).mapEmpty();
+          case "paid" -> payments.paid(due.orderId(), outcome.getPaymentIntentId(), outcome.getSessionId(), requestId).<Void>mapEmpty();
           // a session paid with what the order does not expect is spent: its money goes back, the order ends like an expired one
-          case "expired", "mismatch" -> orders.pool().withTransaction(tx -> payments.cancel(tx, due.orderId(), "expired", "expired", false, requestId))
+          case "expired", "mismatch" -> payments.cancel(due.orderId(), "expired", "expired", false, requestId)
               .mapEmpty();
           // past its time but still open at Stripe: close it, and its expiry settles the order
           default -> payment.call(PaymentGrpcClient.ExpireCheckoutSession,

@@ -15,6 +15,8 @@ import io.emporium.ordering.store.IdempotencyKeys.Key;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ReservationRef;
+import io.emporium.ordering.saga.OrderMoves.Kind;
+import io.emporium.ordering.saga.OrderMoves.Step;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
 import io.emporium.proto.ordering.v1.OrderRef;
@@ -31,6 +33,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -44,14 +47,19 @@ public final class OrderLifecycle {
   private static final Set<String> STRIPE_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
   private final OrderStore orders;
   private final OrderPayments payments;
+  private final OrderMoves moves;
   private final IdempotencyKeys keys;
   private final GrpcCalls catalog;
   private final GrpcCalls payment;
   private final AuditTrail audit = new AuditTrail("ordering");
 
-  public OrderLifecycle(OrderStore orders, OrderPayments payments, IdempotencyKeys keys, GrpcCalls catalog, GrpcCalls payment) {
+  public OrderLifecycle(OrderStore orders, OrderPayments payments, OrderMoves moves, IdempotencyKeys keys, GrpcCalls catalog,
+                        GrpcCalls payment) {
     this.orders = orders;
     this.payments = payments;
+    this.moves = moves;
+    moves.handle(Kind.CANCEL_ORDER, this::cancel);
+    moves.handle(Kind.REFUND, this::refund);
     this.keys = keys;
     this.catalog = catalog;
     this.payment = payment;
@@ -65,6 +73,16 @@ public final class OrderLifecycle {
       return Future.failedFuture(missing);
     }
     return orders.lock(tx, id).map(found -> found.filter(mayAct).orElseThrow(() -> missing));
+  }
+
+  /** As {@link #locked}, for a move made here alone: 409 while a move that calls other services is asked for or running. */
+  private Future<Order> still(SqlConnection tx, String rawId, java.util.function.Predicate<Order> mayAct) {
+    return locked(tx, rawId, mayAct).compose(order -> moves.busy(tx, UUID.fromString(order.getId())).map(busy -> {
+      if (busy) {
+        throw ApiProblem.conflict("Order " + order.getId() + " is changing (a payment, cancellation or refund is under way); try again in a moment.");
+      }
+      return order;
+    }));
   }
 
   private static Actor actor(CallContext caller) {
@@ -91,7 +109,7 @@ public final class OrderLifecycle {
     }
     String seller = me.toString();
     Actor actor = actor(caller);
-    return orders.pool().withTransaction(tx -> locked(tx, request.getOrderId(), o -> caller.isAdmin() || sellers(o).contains(seller))
+    return orders.pool().withTransaction(tx -> still(tx, request.getOrderId(), o -> caller.isAdmin() || sellers(o).contains(seller))
         .compose(order -> {
           OrderStatus status = OrderStatus.of(order.getStatus());
           if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
@@ -126,49 +144,61 @@ public final class OrderLifecycle {
 
   public Future<Order> deliver(CallContext caller, OrderRef ref) {
     caller.requireRole("admin");
-    return orders.pool().withTransaction(tx -> locked(tx, ref.getId(), o -> true)
+    return orders.pool().withTransaction(tx -> still(tx, ref.getId(), o -> true)
         .compose(order -> orders.transition(tx, order, OrderStatus.DELIVERED, null, actor(caller), null)
             .compose(now -> audited(tx, caller, "order.delivered", order, now, null))));
   }
 
   /**
    * The customer or an admin cancels before shipment. A waiting order is cancelled as an unpaid one is; a paid one is
-   * refunded in full, its stock goes back on sale, and it becomes {@code cancelled}.
+   * refunded in full, its stock goes back on sale, and it becomes {@code cancelled}. A move of the order ({@link OrderMoves}).
    */
   public Future<Order> cancel(CallContext caller, OrderRef ref) {
     UUID me = caller.requireRole("customer", "admin");
-    String reason = caller.isAdmin() ? "by_admin" : "by_customer";
-    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
-    return orders.pool().withTransaction(tx -> locked(tx, ref.getId(), o -> caller.isAdmin() || o.getCustomerId().equals(me.toString()))
-        .compose(order -> {
-          UUID id = UUID.fromString(order.getId());
-          OrderStatus status = OrderStatus.of(order.getStatus());
-          if (status == OrderStatus.PENDING_PAYMENT) {
-            return payments.cancel(tx, id, "cancelled", reason, true, caller.requestId(), actor(caller)).map(o -> {
+    UUID id = Ids.parse(ref.getId());
+    if (id == null) {
+      return Future.failedFuture(ApiProblem.notFound("No order " + ref.getId() + "."));
+    }
+    JsonObject args = by(caller).put("reason", caller.isAdmin() ? "by_admin" : "by_customer");
+    return moves.submit(id, Kind.CANCEL_ORDER, args, caller.requestId(),
+            tx -> locked(tx, ref.getId(), o -> caller.isAdmin() || o.getCustomerId().equals(me.toString())).mapEmpty())
+        .map(Optional::orElseThrow);
+  }
+
+  private Future<Optional<Order>> cancel(Step step) {
+    CallContext caller = caller(step);
+    String reason = step.args().getString("reason");
+    CallContext self = CallContext.service(step.requestId(), OrderPayments.SERVICE);
+    return orders.find(step.orderId()).map(Optional::orElseThrow).compose(order -> {
+      OrderStatus status = OrderStatus.of(order.getStatus());
+      if (status == OrderStatus.PENDING_PAYMENT) {
+        return payments.cancel(step, "cancelled", reason, true, actor(caller), (tx, before, after) -> audited(tx, caller, "order.cancelled", before, after, null))
+            .map(o -> {
               if (!o.orElseThrow().getStatus().equals(OrderStatus.CANCELLED.wire())) {
                 throw ApiProblem.conflict("Order " + order.getId() + " was paid just now; cancel it again to have it refunded.");
               }
-              return o.get();
-            }).compose(now -> audited(tx, caller, "order.cancelled", order, now, null));
-          }
-          if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
-            return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire()
-                + "; only an order not yet shipped can be cancelled."));
-          }
-          long left = order.getTotal() - order.getRefunded();
-          Future<Void> refunded = left == 0 ? Future.succeededFuture()
-              : refund(order, left, "requested_by_customer", "cancel-" + order.getId() + "-" + left, self)
-                  .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()).mapEmpty());
-          return refunded
-              .compose(v -> returnUnshipped(order, self))
-              .compose(restocked -> orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", actor(caller), reason)
-                  .compose(now -> audited(tx, caller, "order.cancelled", order, now, new JsonObject().put("restocked", restocked))));
-        }));
+              return o;
+            });
+      }
+      if (status != OrderStatus.PAID && status != OrderStatus.PROCESSING) {
+        return step.refuse(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire()
+            + "; only an order not yet shipped can be cancelled."));
+      }
+      long left = order.getTotal() - order.getRefunded();
+      Future<RefundReceipt> refunded = left == 0 ? Future.succeededFuture()
+          : refund(order, left, "requested_by_customer", "cancel-" + order.getId() + "-" + left, self);
+      return refunded.compose(receipt -> returnUnshipped(order, self).compose(restocked -> step.commit(tx -> unchanged(tx, order)
+              .compose(o -> receipt == null ? Future.succeededFuture(o) : orders.addRefund(tx, o, receipt.getRefundId(), receipt.getAmount()).map(o))
+              .compose(o -> orders.transition(tx, o, OrderStatus.CANCELLED, "refunded", actor(caller), reason))
+              .compose(now -> audited(tx, caller, "order.cancelled", order, now, new JsonObject().put("restocked", restocked))))))
+          .map(Optional::of);
+    });
   }
 
   /**
    * An admin refunds part or all of what is left of a paid order through Stripe, once per Idempotency-Key. A full
    * refund ends the order: {@code cancelled} (stock back on sale) before shipment, {@code refunded} after delivery.
+   * A move of the order ({@link OrderMoves}).
    */
   public Future<Order> refund(CallContext caller, RefundOrderRequest request) {
     UUID me = caller.requireRole("admin");
@@ -185,9 +215,14 @@ public final class OrderLifecycle {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
+    UUID id = Ids.parse(request.getOrderId());
+    if (id == null) {
+      return Future.failedFuture(ApiProblem.notFound("No order " + request.getOrderId() + "."));
+    }
     Key key = new Key(me, REFUND, request.getIdempotencyKey());
     byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
-    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    JsonObject args = by(caller).put("amount", request.getAmount()).put("reason", request.getReason())
+        .put("idempotencyKey", request.getIdempotencyKey());
     return keys.claim(key, fingerprint).compose(claim -> {
       if (claim instanceof Finished finished) {
         try {
@@ -196,50 +231,81 @@ public final class OrderLifecycle {
           return Future.failedFuture(e);
         }
       }
-      return orders.pool().withTransaction(tx -> locked(tx, request.getOrderId(), o -> true).compose(order -> {
-            UUID id = UUID.fromString(order.getId());
-            OrderStatus status = OrderStatus.of(order.getStatus());
-            if (status == OrderStatus.PENDING_PAYMENT || status == OrderStatus.CANCELLED || status == OrderStatus.REFUNDED) {
-              return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire() + "; there is no payment to refund."));
-            }
-            long left = order.getTotal() - order.getRefunded();
-            long amount = request.getAmount() == 0 ? left : request.getAmount();
-            if (left == 0 && status == OrderStatus.SHIPPED) {
-              return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is refunded in full already."));
-            }
-            if (amount > left) {
-              return Future.failedFuture(ApiProblem.invalid("amount", "is more than is left to refund (" + left + ")"));
-            }
-            String stripeReason = STRIPE_REASONS.contains(request.getReason()) ? request.getReason() : "";
-            JsonObject details = new JsonObject().put("reason", request.getReason());
-            boolean full = amount == left;
-            // refunded in full already (a refund made at Stripe, or one whose order change did not commit): only the move is left
-            Future<Void> refunded = left == 0 ? Future.succeededFuture()
-                : refund(order, amount, stripeReason, "admin-" + me + "-" + request.getIdempotencyKey(), self)
-                    .compose(receipt -> orders.addRefund(tx, order, receipt.getRefundId(), receipt.getAmount()).mapEmpty());
-            return refunded
-                .compose(v -> {
-                  if (!full) {
-                    return orders.lock(tx, id).map(o -> o.orElseThrow());
-                  }
-                  if (status == OrderStatus.DELIVERED) {
-                    return orders.transition(tx, order, OrderStatus.REFUNDED, "refunded", actor(caller), request.getReason());
-                  }
-                  if (status == OrderStatus.SHIPPED) {
-                    return orders.lock(tx, id).map(o -> o.orElseThrow());
-                  }
-                  return returnUnshipped(order, self).compose(restocked -> {
-                    details.put("restocked", restocked);
-                    return orders.transition(tx, order, OrderStatus.CANCELLED, "refunded", actor(caller), request.getReason());
-                  });
-                })
-                // a retry after a lost answer refunds nothing new and moves nothing: there is no new act to log
-                .compose(now -> now.getRefunded() == order.getRefunded() && now.getStatus().equals(order.getStatus())
-                    ? Future.succeededFuture(now)
-                    : audited(tx, caller, "order.refunded", order, now, details.put("amount", now.getRefunded() - order.getRefunded())));
-          }))
+      return moves.submit(id, Kind.REFUND, args, caller.requestId(), tx -> locked(tx, request.getOrderId(), o -> true).mapEmpty())
+          .map(Optional::orElseThrow)
           .compose(order -> keys.finish(key, order.toByteArray()).map(order))
           .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)));
+    });
+  }
+
+  private Future<Optional<Order>> refund(Step step) {
+    CallContext caller = caller(step);
+    CallContext self = CallContext.service(step.requestId(), OrderPayments.SERVICE);
+    long requested = step.args().getLong("amount");
+    String reason = step.args().getString("reason");
+    return orders.find(step.orderId()).map(Optional::orElseThrow).compose(order -> {
+      OrderStatus status = OrderStatus.of(order.getStatus());
+      if (status == OrderStatus.PENDING_PAYMENT || status == OrderStatus.CANCELLED || status == OrderStatus.REFUNDED) {
+        return step.refuse(ApiProblem.conflict("Order " + order.getId() + " is " + status.wire() + "; there is no payment to refund."));
+      }
+      long left = order.getTotal() - order.getRefunded();
+      long amount = requested == 0 ? left : requested;
+      if (left == 0 && status == OrderStatus.SHIPPED) {
+        return step.refuse(ApiProblem.conflict("Order " + order.getId() + " is refunded in full already."));
+      }
+      if (amount > left) {
+        return step.refuse(ApiProblem.invalid("amount", "is more than is left to refund (" + left + ")"));
+      }
+      String stripeReason = STRIPE_REASONS.contains(reason) ? reason : "";
+      JsonObject details = new JsonObject().put("reason", reason);
+      boolean full = amount == left;
+      // refunded in full already (a refund made at Stripe, or one whose order change did not commit): only the move is left
+      Future<RefundReceipt> refunded = left == 0 ? Future.succeededFuture()
+          : refund(order, amount, stripeReason, "admin-" + caller.userId() + "-" + step.args().getString("idempotencyKey"), self);
+      boolean restock = full && status != OrderStatus.DELIVERED && status != OrderStatus.SHIPPED;
+      return refunded
+          .compose(receipt -> (restock ? returnUnshipped(order, self) : Future.succeededFuture(new JsonArray())).compose(restocked -> step.commit(tx ->
+              unchanged(tx, order)
+                  .compose(o -> receipt == null ? Future.succeededFuture(o) : orders.addRefund(tx, o, receipt.getRefundId(), receipt.getAmount()).map(o))
+                  .compose(o -> {
+                    UUID id = step.orderId();
+                    if (!full || status == OrderStatus.SHIPPED) {
+                      return orders.lock(tx, id).map(Optional::orElseThrow);
+                    }
+                    if (status == OrderStatus.DELIVERED) {
+                      return orders.transition(tx, o, OrderStatus.REFUNDED, "refunded", actor(caller), reason);
+                    }
+                    details.put("restocked", restocked);
+                    return orders.transition(tx, o, OrderStatus.CANCELLED, "refunded", actor(caller), reason);
+                  })
+                  // a retry after a lost answer refunds nothing new and moves nothing: there is no new act to log
+                  .compose(now -> now.getRefunded() == order.getRefunded() && now.getStatus().equals(order.getStatus())
+                      ? Future.succeededFuture(now)
+                      : audited(tx, caller, "order.refunded", order, now, details.put("amount", now.getRefunded() - order.getRefunded()))))))
+          .map(Optional::of);
+    });
+  }
+
+  /** Who asked for a move, kept with its step. */
+  private static JsonObject by(CallContext caller) {
+    return new JsonObject().put("userId", caller.userId()).put("role", caller.role());
+  }
+
+  private static CallContext caller(Step step) {
+    return new CallContext(step.requestId(), step.args().getString("userId"), step.args().getString("role"));
+  }
+
+  /**
+   * The order, locked, in the status the move found it in; the moves of an order run one at a time and the others
+   * refuse while one is asked for, so anything else is a bug, and the move runs again to decide afresh.
+   */
+  private Future<Order> unchanged(SqlConnection tx, Order seen) {
+    return orders.lock(tx, UUID.fromString(seen.getId())).map(found -> {
+      Order order = found.orElseThrow();
+      if (!order.getStatus().equals(seen.getStatus())) {
+        throw new IllegalStateException("order " + seen.getId() + " became " + order.getStatus() + " while a move of it ran");
+      }
+      return order;
     });
   }
 
