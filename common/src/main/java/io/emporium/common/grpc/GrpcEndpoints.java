@@ -51,9 +51,18 @@ public final class GrpcEndpoints {
               return Future.failedFuture(e);
             }
           })
-          .onSuccess(call.response()::end)
-          .onFailure(failure -> fail(call.response(), caller, method, failure));
+          .onSuccess(response -> answer(method, caller, () -> call.response().end(response)))
+          .onFailure(failure -> answer(method, caller, () -> fail(call.response(), caller, method, failure)));
     });
+  }
+
+  /** Answers, unless the caller has gone (its deadline passed, or it cancelled): then there is no one to answer. */
+  private static void answer(ServiceMethod<?, ?> method, CallContext caller, Runnable answer) {
+    try {
+      answer.run();
+    } catch (IllegalStateException e) {
+      LOG.debug("{} for request {} ended after its caller had gone: {}", method.methodName(), caller.requestId(), e.getMessage());
+    }
   }
 
   private static void fail(GrpcServerResponse<?, ?> response, CallContext caller, ServiceMethod<?, ?> method, Throwable failure) {

@@ -79,6 +79,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     // a restart re-registers node 1: a short session lets the controller drop the old incarnation quickly
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "1500");
+    // a restart after a crash reloads the dead process's consumers as members holding their partitions until their
+    // sessions end: 45 s by default, in which nothing of those topics is consumed. Six seconds is enough on one host.
+    p.put("group.consumer.min.session.timeout.ms", "6000");
+    p.put("group.consumer.session.timeout.ms", "6000");
+    p.put("group.consumer.min.heartbeat.interval.ms", "1000");
+    p.put("group.consumer.heartbeat.interval.ms", "2000");
     return p;
   }
 
