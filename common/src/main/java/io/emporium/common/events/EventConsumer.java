@@ -225,7 +225,7 @@ public final class EventConsumer {
   }
 
   /** A server the handler needs could not be reached or said it is unavailable. */
-  static boolean outage(Throwable error) {
+  public static boolean outage(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
           || e instanceof java.nio.channels.ClosedChannelException
@@ -237,7 +237,7 @@ public final class EventConsumer {
   }
 
   /** No retry can apply the message: park it now. */
-  private static boolean permanent(Throwable error) {
+  public static boolean permanent(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof PermanentFailure) {
         return true;
@@ -247,7 +247,7 @@ public final class EventConsumer {
   }
 
   /** What an admin reads: the failure in one line, without text PostgreSQL cannot store. */
-  static String errorText(Throwable error) {
+  public static String errorText(Throwable error) {
     String storable = StorableText.storableCopy(String.valueOf(error));
     return storable.length() > MAX_ERROR_CHARS ? storable.substring(0, MAX_ERROR_CHARS) : storable;
   }

@@ -54,12 +54,12 @@ public final class ParkedMessages {
   }
 
   /** The consumer named {@code consumer} applies its messages, and so its parked ones, with {@code handler}. */
-  void handle(String consumer, EventConsumer.Handler handler) {
+  public void handle(String consumer, EventConsumer.Handler handler) {
     handlers.put(consumer, handler);
   }
 
   /** Shows {@code source} on the gauge from the start, at zero until something from it is parked. */
-  void watch(String source) {
+  public void watch(String source) {
     gauge(source);
   }
 
