@@ -294,6 +294,43 @@ class MailIT {
     assertThat(parked.getString("last_error")).contains("identity knows no user " + stranger);
   }
 
+  @Test
+  void anAdminAddressRefusedForGoodKeepsTheOtherAdminsFailedPaymentMail(Api api) throws Exception {
+    EmbeddedSmtpSink sink = TestPlatform.platform().smtpSink();
+    String admin = admin(api);
+    // sorts before the bootstrap admin, so it is mailed first
+    String email = Accounts.uniqueEmail("aaa-admin");
+    Api.Response registered = api.post("/api/v1/auth/register", Accounts.registration(email, null));
+    assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+    Api.Response verified = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", Accounts.mailedCode(api, email)));
+    assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+    String id = Accounts.login(api, email, Accounts.PASSWORD).id();
+    Api.Response promoted = api.patch("/api/v1/admin/users/" + id, admin, new JsonObject().put("role", "admin"));
+    assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
+    awaitConsumed("realtime-identity-mail", eventId(published("identity", "identity.events", id, "UserRoleChanged")));
+    sink.refuse(email);
+    String orderId;
+    try {
+      Accounts.Account buyer = buyer(api, product(api, 2_900, 5), 1);
+      JsonObject session = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+      pay(session.getString("checkoutUrl"), DECLINES);
+      orderId = session.getString("orderId");
+
+      mails(api, TestPlatform.ADMIN_EMAIL, "Payment failed for order " + orderId, 1);
+      UUID failed = eventId(published("payment", "payment.events", orderId, "PaymentFailed"));
+      awaitConsumed("realtime-mail-payment", failed);
+      Row parked = TestPlatform.db().preparedQuery("""
+          SELECT attempts, last_error FROM realtime.parked_messages WHERE consumer = 'realtime-mail-payment' AND event_id = $1""")
+          .execute(Tuple.of(failed)).await().iterator().next();
+      assertThat(parked.getInteger("attempts")).isEqualTo(1);
+      assertThat(parked.getString("last_error")).contains("550").contains(email);
+    } finally {
+      sink.accept(email);
+      Api.Response retired = api.patch("/api/v1/admin/users/" + id, admin, new JsonObject().put("active", false));
+      assertThat(retired.status()).as(retired.toString()).isEqualTo(200);
+    }
+  }
+
   /** Realtime's parked message published under {@code key}, as GET /admin/events/parked lists it, once it is there. */
   private static JsonObject awaitParkedOverRest(Api api, String key) throws InterruptedException {
     String admin = admin(api);

@@ -64,17 +64,17 @@ public final class WebhookApplier {
   public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, Ledger ledger, StripeGateway stripe,
                         WebhookMetrics metrics, ParkedMessages parked, EmporiumConfig.EventRetry retry) {
     this.vertx = vertx;
-    this.parked = parked;
-    this.retry = retry;
-    // an admin's retry puts the event back in the inbox, in the transaction that removes it from the parked ones
-    parked.handle(CONSUMER, (tx, eventId, type, key, value) -> inbox.requeue(tx, key));
-    parked.watch(SOURCE);
     this.pool = pool;
     this.inbox = inbox;
     this.recorder = recorder;
     this.ledger = ledger;
     this.stripe = stripe;
     this.metrics = metrics;
+    this.parked = parked;
+    this.retry = retry;
+    // an admin's retry puts the event back in the inbox, in the transaction that removes it from the parked ones
+    parked.handle(CONSUMER, (tx, eventId, type, key, value) -> inbox.requeue(tx, key));
+    parked.watch(SOURCE);
   }
 
   public WebhookApplier start() {
@@ -141,7 +141,7 @@ public final class WebhookApplier {
     }
     String lastError = EventConsumer.errorText(error);
     return inbox.failed(event.eventId(), lastError, retry.backoff().toMillis()).compose(failure -> failure == null
-        || failure.attempts() < retry.attempts() && !EventConsumer.permanent(error)
+        || (failure.attempts() < retry.attempts() && !EventConsumer.permanent(error))
         ? Future.succeededFuture()
         : park(event, failure, lastError));
   }
