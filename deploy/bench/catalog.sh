@@ -18,7 +18,7 @@ BENCH_DIR=deploy/bench
 cleanup() { [ -n "${PID:-}" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 \
+APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 IDENTITY_GRPC_PORT=19105 \
   EMPORIUM_ACCESS_LOG=WARN java -jar deploy/target/emporium.jar --ephemeral --synthetic-products="$PRODUCTS" > "$LOG" 2>&1 &
 PID=$!
 until grep -q "Emporium ready" "$LOG"; do

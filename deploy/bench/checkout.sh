@@ -31,7 +31,7 @@ trap 'echo "checkout.sh: failed at line $LINENO" >&2' ERR
 
 unzip -l "$JAR" | grep -c 'io/emporium/deploy/bench/CheckoutBench.class' > /dev/null || { echo "$JAR has no CheckoutBench; rebuild it"; exit 1; }
 
-APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 \
+APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 IDENTITY_GRPC_PORT=19105 \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
 until grep -q "Emporium ready" "$LOG" 2>/dev/null; do

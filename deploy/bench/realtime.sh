@@ -42,7 +42,7 @@ fi
 # the platform signs access tokens with it and the client mints the seeded users' tokens with it; a fresh one per run
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_')
 
-JWT_SECRET=$JWT_SECRET APP_PORT=$PORT CATALOG_GRPC_PORT=19111 ORDERING_GRPC_PORT=19112 PAYMENT_GRPC_PORT=19113 REALTIME_GRPC_PORT=19114 \
+JWT_SECRET=$JWT_SECRET APP_PORT=$PORT CATALOG_GRPC_PORT=19111 ORDERING_GRPC_PORT=19112 PAYMENT_GRPC_PORT=19113 REALTIME_GRPC_PORT=19114 IDENTITY_GRPC_PORT=19115 \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
 until grep -q "Emporium ready" "$LOG" 2>/dev/null; do

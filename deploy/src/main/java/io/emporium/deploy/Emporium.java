@@ -236,6 +236,7 @@ public final class Emporium implements AutoCloseable {
     for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
       out.append("  gRPC     ").append(s.name().toLowerCase()).append(" on port ").append(config.grpc.get(s).port()).append('\n');
     }
+    out.append("  gRPC     identity on port ").append(config.grpc.get(Service.EDGE).port()).append('\n');
     if (stripeEmulatorUrl() != null) {
       out.append("  stripe   emulator at ").append(stripeEmulatorUrl()).append(" (STRIPE_SECRET_KEY unset; test cards only)\n");
     }

@@ -122,6 +122,7 @@ class CachingIT {
       env.put(s.name() + "_GRPC_ADDRESS", peer.host() + ":" + peer.peerPort());
       env.put(s.name() + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     }
+    env.put("IDENTITY_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     Emporium edge = Emporium.launch(new LaunchOptions(EnumSet.of(EmporiumConfig.Service.EDGE), false, null), env);
     try {
       Api redisless = Api.connect(edge.config().appPort, "127.0.0.1");

@@ -70,7 +70,7 @@ class LauncherIT {
     Map<String, String> env = new HashMap<>();
     env.put("APP_PORT", Integer.toString(TestPlatform.freePort()));
     env.put("METRICS_PORT", Integer.toString(TestPlatform.freePort()));
-    for (String s : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME")) {
+    for (String s : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME", "IDENTITY")) {
       env.put(s + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     }
     return env;

@@ -7,9 +7,14 @@ import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.proto.events.v1.OrderLine;
+import io.emporium.proto.events.v1.OrderPaid;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +222,135 @@ class MailIT {
     assertThat(receipts.get(0).getString("text")).contains(orderId);
     assertThat(mails(api, buyer.email(), CONFIRMED, 1)).hasSize(1);
     assertThat(receipts).hasSize(1);
+  }
+
+  @Test
+  void aMailTheSmtpServerRefusesForGoodIsParkedAtOnceAndTheNextEventIsMailed(Api api) throws Exception {
+    EmbeddedSmtpSink sink = TestPlatform.platform().smtpSink();
+    Product p = product(api, 1_800, 5);
+    Accounts.Account buyer = buyer(api, p, 1);
+    String orderId;
+    sink.refuse(buyer.email());
+    try {
+      JsonObject session = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+      assertThat(pay(session.getString("checkoutUrl"), PAYS)).isEqualTo(303);
+      orderId = orderOnceItIs(api, buyer.accessToken(), session.getString("orderId"), "paid").getString("id");
+
+      JsonObject parked = awaitParkedOverRest(api, orderId);
+      assertThat(parked.getString("id")).startsWith("realtime:");
+      assertThat(parked.getString("source")).isEqualTo("ordering.events");
+      assertThat(parked.getInteger("attempts")).as("parked on its first attempt, not after EVENT_RETRY_ATTEMPTS").isEqualTo(1);
+      assertThat(parked.getString("lastError")).contains("550").contains(buyer.email());
+    } finally {
+      sink.accept(buyer.email());
+    }
+    // the shipment comes next under the same key, so on the same partition: the consumer moved on past the parked event
+    ship(api, p, orderId, "AFTER-550");
+    mails(api, buyer.email(), "has shipped", 1);
+    assertThat(about(api.get("/dev/mailbox?to=" + buyer.email()).jsonArray(), RECEIPT)).isEmpty();
+  }
+
+  @Test
+  void aBuyerMissingFromTheRecipientsIsFetchedFromIdentityAndMailed(Api api) throws Exception {
+    Product p = product(api, 1_300, 5);
+    Accounts.Account buyer = buyer(api, p, 1);
+    awaitConsumed("realtime-identity-mail", eventId(published("identity", "identity.events", buyer.id(), "UserRegistered")));
+    long forgotten = TestPlatform.db().preparedQuery("DELETE FROM realtime.recipients WHERE user_id = $1")
+        .execute(Tuple.of(UUID.fromString(buyer.id()))).await().rowCount();
+    assertThat(forgotten).isEqualTo(1);
+
+    JsonObject session = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+    assertThat(pay(session.getString("checkoutUrl"), PAYS)).isEqualTo(303);
+    String orderId = orderOnceItIs(api, buyer.accessToken(), session.getString("orderId"), "paid").getString("id");
+
+    assertThat(mails(api, buyer.email(), RECEIPT, 1).get(0).getString("text")).contains(orderId);
+    assertThat(mails(api, buyer.email(), CONFIRMED, 1)).hasSize(1);
+    Row stored = TestPlatform.db().preparedQuery("SELECT email, role, active FROM realtime.recipients WHERE user_id = $1")
+        .execute(Tuple.of(UUID.fromString(buyer.id()))).await().iterator().next();
+    assertThat(stored.getString("email")).isEqualTo(buyer.email());
+    assertThat(stored.getString("role")).isEqualTo("customer");
+    assertThat(stored.getBoolean("active")).isTrue();
+    assertThat(TestPlatform.db().preparedQuery("SELECT count(*) FROM realtime.parked_messages WHERE key = $1")
+        .execute(Tuple.of(orderId)).await().iterator().next().getLong(0)).as("nothing parked").isZero();
+  }
+
+  @Test
+  void anOrderOfAUserIdentityDoesNotKnowIsParkedAtOnce() throws Exception {
+    String eventId = UUID.randomUUID().toString();
+    String orderId = UUID.randomUUID().toString();
+    String stranger = UUID.randomUUID().toString();
+    byte[] paid = OrderEvent.newBuilder().setEventId(eventId).setOccurredAt(Instant.now().toString()).setOrderId(orderId)
+        .setCustomerId(stranger).setStatus("paid").setPreviousStatus("pending_payment")
+        .setOrderPaid(OrderPaid.newBuilder().setCurrency("USD").setTotal(1_000L)
+            .addLines(OrderLine.newBuilder().setProductId(UUID.randomUUID().toString()).setSku("NOBODY-1").setQuantity(1).setUnitPrice(1_000)))
+        .build().toByteArray();
+    PublishedEvents.publish("ordering.events", orderId, "OrderPaid", paid, List.of(eventId));
+
+    awaitConsumed("realtime-mail-ordering", UUID.fromString(eventId));
+    Row parked = TestPlatform.db().preparedQuery("""
+        SELECT attempts, last_error FROM realtime.parked_messages WHERE consumer = 'realtime-mail-ordering' AND event_id = $1""")
+        .execute(Tuple.of(UUID.fromString(eventId))).await().iterator().next();
+    assertThat(parked.getInteger("attempts")).as("parked on its first attempt").isEqualTo(1);
+    assertThat(parked.getString("last_error")).contains("identity knows no user " + stranger);
+  }
+
+  @Test
+  void anAdminAddressRefusedForGoodKeepsTheOtherAdminsFailedPaymentMail(Api api) throws Exception {
+    EmbeddedSmtpSink sink = TestPlatform.platform().smtpSink();
+    String admin = admin(api);
+    // sorts before the bootstrap admin, so it is mailed first
+    String email = Accounts.uniqueEmail("aaa-admin");
+    Api.Response registered = api.post("/api/v1/auth/register", Accounts.registration(email, null));
+    assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+    Api.Response verified = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", Accounts.mailedCode(api, email)));
+    assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+    String id = Accounts.login(api, email, Accounts.PASSWORD).id();
+    Api.Response promoted = api.patch("/api/v1/admin/users/" + id, admin, new JsonObject().put("role", "admin"));
+    assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
+    awaitConsumed("realtime-identity-mail", eventId(published("identity", "identity.events", id, "UserRoleChanged")));
+    sink.refuse(email);
+    String orderId;
+    try {
+      Accounts.Account buyer = buyer(api, product(api, 2_900, 5), 1);
+      JsonObject session = checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), checkoutBody("GB")).json();
+      pay(session.getString("checkoutUrl"), DECLINES);
+      orderId = session.getString("orderId");
+
+      mails(api, TestPlatform.ADMIN_EMAIL, "Payment failed for order " + orderId, 1);
+      UUID failed = eventId(published("payment", "payment.events", orderId, "PaymentFailed"));
+      awaitConsumed("realtime-mail-payment", failed);
+      Row parked = TestPlatform.db().preparedQuery("""
+          SELECT attempts, last_error FROM realtime.parked_messages WHERE consumer = 'realtime-mail-payment' AND event_id = $1""")
+          .execute(Tuple.of(failed)).await().iterator().next();
+      assertThat(parked.getInteger("attempts")).isEqualTo(1);
+      assertThat(parked.getString("last_error")).contains("550").contains(email);
+    } finally {
+      sink.accept(email);
+      Api.Response retired = api.patch("/api/v1/admin/users/" + id, admin, new JsonObject().put("active", false));
+      assertThat(retired.status()).as(retired.toString()).isEqualTo(200);
+    }
+  }
+
+  /** Realtime's parked message published under {@code key}, as GET /admin/events/parked lists it, once it is there. */
+  private static JsonObject awaitParkedOverRest(Api api, String key) throws InterruptedException {
+    String admin = admin(api);
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      String cursor = null;
+      do {
+        Api.Response r = api.get("/api/v1/admin/events/parked?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        for (Object o : r.json().getJsonArray("items")) {
+          JsonObject m = (JsonObject) o;
+          if (key.equals(m.getString("key")) && "realtime".equals(m.getString("service"))) {
+            return m;
+          }
+        }
+        cursor = r.json().getString("nextCursor");
+      } while (cursor != null);
+      assertThat(System.nanoTime()).as("realtime parks the event under " + key).isLessThan(deadline);
+      Thread.sleep(200);
+    }
   }
 
   private static long sentMails(String orderId) throws Exception {

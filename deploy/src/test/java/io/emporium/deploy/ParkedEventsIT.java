@@ -314,6 +314,60 @@ class ParkedEventsIT {
     }
   }
 
+  @Test
+  void aStripeEventThatKeepsFailingIsParkedAndAnAdminsRetryPutsItBackInTheInbox(Api api) throws Exception {
+    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    String eventId = "evt_it_parked_" + UUID.randomUUID().toString().replace("-", "");
+    // past the webhook route's checks, as an event recorded before a rule changed: its amount breaks every attempt
+    JsonObject session = new JsonObject().put("id", "cs_it_" + UUID.randomUUID().toString().replace("-", "")).put("object", "checkout.session")
+        .put("status", "complete").put("payment_status", "paid").put("amount_total", "all of it").put("currency", "usd")
+        .put("metadata", new JsonObject().put("order_id", UUID.randomUUID().toString()));
+    JsonObject event = new JsonObject().put("id", eventId).put("object", "event").put("type", "checkout.session.completed")
+        .put("data", new JsonObject().put("object", session));
+    TestPlatform.db().preparedQuery("INSERT INTO payment.webhook_events (event_id, event_type, payload) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(eventId, "checkout.session.completed", event)).await();
+
+    JsonObject first = awaitListedOverRest(api, admin, "payment", eventId, null);
+    assertThat(first.getString("id")).startsWith("payment:");
+    assertThat(first.getString("source")).isEqualTo("stripe.webhooks");
+    assertThat(first.getInteger("attempts")).as("tried EVENT_RETRY_ATTEMPTS times").isEqualTo(3);
+    assertThat(first.getString("lastError")).contains("ClassCastException");
+    // parked, the sweep leaves it alone: a second and more go by without another attempt
+    Thread.sleep(2_500);
+    Row inbox = TestPlatform.db().preparedQuery("SELECT attempts, parked_at, processed_at FROM payment.webhook_events WHERE event_id = $1")
+        .execute(Tuple.of(eventId)).await().iterator().next();
+    assertThat(inbox.getInteger("attempts")).isEqualTo(3);
+    assertThat(inbox.getOffsetDateTime("parked_at")).isNotNull();
+    assertThat(inbox.getOffsetDateTime("processed_at")).isNull();
+
+    Api.Response retried = api.post(PARKED + "/" + first.getString("id") + "/retry", admin, null);
+    assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+    assertThat(retried.json().getBoolean("applied")).as("back in the inbox").isTrue();
+    JsonObject again = awaitListedOverRest(api, admin, "payment", eventId, first.getString("id"));
+    assertThat(again.getInteger("attempts")).as("tried afresh, and parked again").isEqualTo(3);
+  }
+
+  /** The service's parked message under {@code key} other than {@code not}, as GET /admin/events/parked lists it, once it is there. */
+  private static JsonObject awaitListedOverRest(Api api, String admin, String service, String key, String not) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      String cursor = null;
+      do {
+        Api.Response r = api.get(PARKED + "?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        for (Object o : r.json().getJsonArray("items")) {
+          JsonObject m = (JsonObject) o;
+          if (key.equals(m.getString("key")) && service.equals(m.getString("service")) && !m.getString("id").equals(not)) {
+            return m;
+          }
+        }
+        cursor = r.json().getString("nextCursor");
+      } while (cursor != null);
+      assertThat(System.nanoTime()).as(service + " parks the message under " + key).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
   /** Two poison events parked (one to retry once its product is fixed, one to discard), behind a marker that was applied. */
   private record TwoParked(String retriedProduct, String discardedProduct, String retryKey, String discardKey) {}
 

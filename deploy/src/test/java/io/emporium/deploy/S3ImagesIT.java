@@ -60,6 +60,7 @@ class S3ImagesIT {
     for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
       env.put(s.name() + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     }
+    env.put("IDENTITY_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     for (Service s : List.of(Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
       env.put(s.name() + "_GRPC_ADDRESS", shared.grpc.get(s).host() + ":" + shared.grpc.get(s).peerPort());
     }

@@ -56,7 +56,7 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   static Map<String, String> settings() {
     Map<String, String> env = new HashMap<>();
     env.put("APP_PORT", Integer.toString(freePort()));
-    for (String service : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME")) {
+    for (String service : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME", "IDENTITY")) {
       env.put(service + "_GRPC_PORT", Integer.toString(freePort()));
     }
     env.put("JWT_SECRET", JWT_SECRET);
@@ -99,6 +99,8 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     EmporiumConfig c = config();
     Map<String, String> env = backingServices();
     env.put("APP_PORT", Integer.toString(freePort()));
+    // it serves identity over gRPC too, on a port of its own
+    env.put("IDENTITY_GRPC_PORT", Integer.toString(freePort()));
     env.put("EDGE_INSTANCES", "1");
     env.put("CORS_ALLOWED_ORIGINS", String.join(",", c.corsAllowedOrigins));
     for (EmporiumConfig.Service s : List.of(EmporiumConfig.Service.CATALOG, EmporiumConfig.Service.ORDERING,

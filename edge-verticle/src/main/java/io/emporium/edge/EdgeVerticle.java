@@ -15,6 +15,7 @@ import io.emporium.common.grpc.GrpcServers;
 import io.emporium.edge.audit.AuditLog;
 import io.emporium.edge.cache.CatalogCache;
 import io.emporium.edge.cache.CatalogCacheInvalidation;
+import io.emporium.edge.grpc.IdentityRpcs;
 import io.emporium.edge.http.AccountRoutes;
 import io.emporium.edge.http.AdminAuditRoutes;
 import io.emporium.edge.http.AdminParkingRoutes;
@@ -57,6 +58,7 @@ import io.emporium.edge.identity.Passwords;
 import io.emporium.edge.identity.SessionStore;
 import io.emporium.edge.identity.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
+import io.emporium.proto.identity.v1.IdentityGrpcService;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.emporium.proto.realtime.v1.RealtimeGrpcService;
@@ -90,7 +92,10 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP edge: REST {@code /api/v1}, identity, health, metrics; other services reached over gRPC. */
+/**
+ * The HTTP edge: REST {@code /api/v1}, identity (also served to the other services over gRPC), health, metrics; other
+ * services reached over gRPC.
+ */
 public final class EdgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
   private static final Duration DRAIN = Duration.ofSeconds(10);
@@ -111,6 +116,7 @@ public final class EdgeVerticle extends VerticleBase {
   private ParkedMessages parked;
   private long parkedRecount = -1;
   private HttpServer server;
+  private HttpServer grpcServer;
   private ApiDocsRoutes docs;
   private Router routes;
   private EventBusBridge bridge;
@@ -176,7 +182,7 @@ public final class EdgeVerticle extends VerticleBase {
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
           return admin.compose(created -> catalogEvents.start().compose(v -> auditEvents.start()).compose(v -> bridge.listening())
-              .map(created)).compose(created -> {
+              .compose(v -> serveIdentity(users)).map(created)).compose(created -> {
             if (created) {
               LOG.info("created the bootstrap admin {}", config.adminEmail);
             }
@@ -190,6 +196,13 @@ public final class EdgeVerticle extends VerticleBase {
           });
         })
         .onSuccess(s -> server = s);
+  }
+
+  /** Identity's gRPC contract for the other services, on its own port (shared by the edge's instances, like the HTTP port). */
+  private Future<Void> serveIdentity(UserStore users) {
+    return GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(Service.EDGE).port(), IdentityGrpcService.SERVICE_NAME,
+            () -> pool.query("SELECT 1").execute().map(true), callerSignature, endpoints -> new IdentityRpcs(users).bind(endpoints))
+        .onSuccess(s -> grpcServer = s).mapEmpty();
   }
 
   private Router router(IdentityService identity, UserStore users, AuditLog auditLog) {
@@ -305,6 +318,8 @@ public final class EdgeVerticle extends VerticleBase {
     Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     vertx.cancelTimer(parkedRecount);
     return draining
+        .eventually(() -> grpcServer == null ? Future.succeededFuture() : grpcServer.shutdown(DRAIN.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS))
         .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
         .eventually(() -> auditEvents == null ? Future.succeededFuture() : auditEvents.stop())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())

@@ -58,7 +58,7 @@ public final class PaymentVerticle extends ServiceVerticle {
       inbox = new WebhookInbox(pool);
       relay = new OutboxRelay(vertx, pool, config, "payment").start();
       webhookMetrics = new WebhookMetrics(meters);
-      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, ledger, stripe, webhookMetrics).start();
+      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, ledger, stripe, webhookMetrics, parked, config.eventRetry).start();
     });
   }
 

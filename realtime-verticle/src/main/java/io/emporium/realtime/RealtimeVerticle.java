@@ -66,6 +66,9 @@ public final class RealtimeVerticle extends ServiceVerticle {
     GrpcCalls catalog = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(catalogPeer.peerPort(), catalogPeer.host()), "catalog",
         config.grpcDeadline, new CallerSignature(config.jwtSecret));
     pushes = new PushStore(pool, config.pushRetention);
+    EmporiumConfig.GrpcPeer identityPeer = config.grpc.get(EmporiumConfig.Service.EDGE);
+    GrpcCalls identity = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(identityPeer.peerPort(), identityPeer.host()), "identity",
+        config.grpcDeadline, new CallerSignature(config.jwtSecret));
     PushFanOut fanOut = new PushFanOut(vertx.eventBus(), pushes, catalog);
     // pushes come at the rate of every status change in the shop: one transaction per poll, not per event
     consumers.add(pushConsumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
@@ -75,15 +78,16 @@ public final class RealtimeVerticle extends ServiceVerticle {
 
     EventMails mails = new EventMails(mailer, new SentMailStore(pool), new MailMetrics(meters));
     RecipientStore recipientStore = new RecipientStore();
-    MailRecipients recipients = new MailRecipients(recipientStore);
-    IdentityEventsConsumer identity = new IdentityEventsConsumer(mails, recipientStore, new IdentityMails(config.storefrontUrl));
+    MailRecipients recipients = new MailRecipients(pool, recipientStore, identity);
+    IdentityEventsConsumer identityEvents = new IdentityEventsConsumer(mails, recipientStore, new IdentityMails(config.storefrontUrl));
     OrderMailsConsumer orders = new OrderMailsConsumer(mails, recipients, new OrderMails(config.storefrontUrl));
     PaymentMailsConsumer payments = new PaymentMailsConsumer(mails, recipients, new AlertMails(config.storefrontUrl));
     StockMailsConsumer stock = new StockMailsConsumer(mails, recipients, new AlertMails(config.storefrontUrl));
-    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC, (tx, id, type, key, value) -> identity.apply(tx, id, value)));
-    consumers.add(consumer("realtime-mail-ordering", OrderMailsConsumer.TOPIC, (tx, id, type, key, value) -> orders.apply(tx, id, value)));
+    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC,
+        (tx, id, type, key, value) -> identityEvents.apply(tx, id, value)));
+    consumers.add(consumer("realtime-mail-ordering", OrderMailsConsumer.TOPIC, orders));
     consumers.add(consumer("realtime-mail-payment", PaymentMailsConsumer.TOPIC, (tx, id, type, key, value) -> payments.apply(tx, id, value)));
-    consumers.add(consumer("realtime-mail-catalog", StockMailsConsumer.TOPIC, (tx, id, type, key, value) -> stock.apply(tx, id, value)));
+    consumers.add(consumer("realtime-mail-catalog", StockMailsConsumer.TOPIC, stock));
 
     purger = vertx.setPeriodic(PURGE_MILLIS, id -> pushes.purge().onFailure(e -> LOG.warn("purging old pushes failed: {}", e.toString())));
     return Future.all(consumers.stream().map(EventConsumer::start).toList());

@@ -81,6 +81,7 @@ public final class EmporiumConfig {
   public final String adminEmail;
   public final String adminPassword;
   public final Path dataDir;
+  /** Each service's gRPC port and where others reach it; the edge's is identity's ({@code IDENTITY_GRPC_PORT}). */
   public final Map<Service, GrpcPeer> grpc;
   /** Interface the gRPC servers bind to; they trust the caller identity in metadata, so loopback by default. */
   public final String grpcBindHost;
@@ -177,7 +178,9 @@ public final class EmporiumConfig {
         Service.CATALOG, peer(s, "CATALOG", 9101),
         Service.ORDERING, peer(s, "ORDERING", 9102),
         Service.PAYMENT, peer(s, "PAYMENT", 9103),
-        Service.REALTIME, peer(s, "REALTIME", 9104));
+        Service.REALTIME, peer(s, "REALTIME", 9104),
+        // identity lives at the edge, and serves the other services on this port
+        Service.EDGE, peer(s, "IDENTITY", 9105));
     this.grpcBindHost = s.optional("GRPC_BIND_HOST", "127.0.0.1");
     this.grpcDeadline = s.duration("GRPC_DEADLINE", Duration.ofSeconds(5));
     this.maxBodyBytes = s.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, Integer.MAX_VALUE);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * in a transaction that also records the event id in the schema's {@code processed_events} table,
  * and offsets are committed only after that transaction. A failing event is retried a few times with backoff, then
  * parked in the schema's {@code parked_messages} table (in the transaction that records it as processed) and the
- * consumer moves on past it, so one bad message never stops its partition.
+ * consumer moves on past it, so one bad message never stops its partition; a {@link PermanentFailure} is parked at once.
  */
 public final class EventConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -47,6 +47,14 @@ public final class EventConsumer {
   @FunctionalInterface
   public interface Handler {
     Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value);
+
+    /**
+     * Runs before each attempt's transaction, for what the event needs from another service: no connection is held
+     * while that call waits. Its failure is the attempt's.
+     */
+    default Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+      return Future.succeededFuture();
+    }
   }
 
   private final Vertx vertx;
@@ -155,14 +163,19 @@ public final class EventConsumer {
    */
   private Future<Void> applyAll(KafkaConsumerRecords<String, Buffer> records) {
     if (batched && !records.isEmpty()) {
-      return pool.withTransaction(tx -> {
+      Future<Void> prepared = Future.succeededFuture();
+      for (int i = 0; i < records.size(); i++) {
+        KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+        prepared = prepared.compose(v -> prepare(record));
+      }
+      return prepared.compose(p -> pool.withTransaction(tx -> {
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < records.size(); i++) {
           KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
           chain = chain.compose(v -> applyIn(tx, record));
         }
         return chain;
-      }).recover(e -> {
+      })).recover(e -> {
         LOG.warn("consumer {} on {} failed a batch, applying it one by one: {}", name, topic, e.toString());
         return applyEach(records);
       });
@@ -187,7 +200,7 @@ public final class EventConsumer {
         // stopping, or a server it needs is down (no fault of this message): the poll loop waits that out, unbounded
         return Future.failedFuture(e);
       }
-      if (attempt >= retry.attempts()) {
+      if (attempt >= retry.attempts() || permanent(e)) {
         return park(record, attempt, first, e);
       }
       LOG.warn("consumer {} failed {}-{}@{} (attempt {} of {}), retrying in {} ms: {}", name, record.topic(), record.partition(),
@@ -223,6 +236,16 @@ public final class EventConsumer {
     return false;
   }
 
+  /** No retry can apply the message: park it now. */
+  public static boolean permanent(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof PermanentFailure) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What an admin reads: the failure in one line, without text PostgreSQL cannot store. */
   public static String errorText(Throwable error) {
     String storable = StorableText.storableCopy(String.valueOf(error));
@@ -247,7 +270,14 @@ public final class EventConsumer {
   }
 
   private Future<Void> applyOne(KafkaConsumerRecord<String, Buffer> record) {
-    return pool.withTransaction(tx -> applyIn(tx, record));
+    return prepare(record).compose(v -> pool.withTransaction(tx -> applyIn(tx, record)));
+  }
+
+  /** The handler's work outside the transaction; none for a record {@link #applyIn} skips. */
+  private Future<Void> prepare(KafkaConsumerRecord<String, Buffer> record) {
+    UUID eventId = eventId(record);
+    return eventId == null ? Future.succeededFuture()
+        : handler.prepare(eventId, header(record, "event-type"), record.key(), record.value());
   }
 
   private Future<Void> applyIn(SqlConnection tx, KafkaConsumerRecord<String, Buffer> record) {

@@ -24,6 +24,7 @@ public final class ParkingAdmin {
   private final ParkedMessages parked;
   private final AuditTrail audit;
   private final String list;
+  private final String byId;
   private final String lock;
   private final String delete;
   private final String failedAgain;
@@ -35,7 +36,8 @@ public final class ParkingAdmin {
     this.list = """
         SELECT %s FROM %s.parked_messages WHERE (first_failed_at, id) > ($1, $2)
         ORDER BY first_failed_at, id LIMIT $3""".formatted(COLUMNS, schema);
-    this.lock = "SELECT %s FROM %s.parked_messages WHERE id = $1 FOR UPDATE".formatted(COLUMNS, schema);
+    this.byId = "SELECT %s FROM %s.parked_messages WHERE id = $1".formatted(COLUMNS, schema);
+    this.lock = byId + " FOR UPDATE";
     this.delete = "DELETE FROM %s.parked_messages WHERE id = $1".formatted(schema);
     this.failedAgain = """
         UPDATE %s.parked_messages SET attempts = attempts + 1, last_error = $2, parked_at = now() WHERE id = $1
@@ -61,10 +63,13 @@ public final class ParkingAdmin {
     });
   }
 
-  /** One more try; a failure keeps it, counted, with the new error. */
+  /**
+   * One more try, its handler's preparation first with no transaction open (as its consumer does); a failure keeps it,
+   * counted, with the new error.
+   */
   public Future<RetryParkedReply> retry(String publicId, CallContext actor) {
     UUID id = ownId(publicId);
-    return pool.withTransaction(tx -> tx.preparedQuery(lock).execute(Tuple.of(id)).compose(rows -> {
+    return pool.preparedQuery(byId).execute(Tuple.of(id)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(ApiProblem.notFound("No parked message " + publicId + "."));
       }
@@ -73,10 +78,16 @@ public final class ParkingAdmin {
       if (handler == null) {
         return Future.failedFuture(ApiProblem.conflict("The consumer " + row.getString("consumer") + " does not run here."));
       }
-      return handler.apply(tx, row.getUUID("event_id"), row.getString("event_type"), row.getString("key"), row.getBuffer("payload"))
-          .compose(v -> tx.preparedQuery(delete).execute(Tuple.of(id)))
-          .compose(v -> audit.record(tx, actor, "parked_message.retried", "parked_message", publicId, summary(row), null));
-    })).map(v -> RetryParkedReply.newBuilder().setApplied(true).build())
+      return handler.prepare(row.getUUID("event_id"), row.getString("event_type"), row.getString("key"), row.getBuffer("payload"))
+          .compose(v -> pool.withTransaction(tx -> tx.preparedQuery(lock).execute(Tuple.of(id)).compose(locked -> {
+            if (locked.size() == 0) {
+              return Future.failedFuture(ApiProblem.notFound("No parked message " + publicId + "."));
+            }
+            return handler.apply(tx, row.getUUID("event_id"), row.getString("event_type"), row.getString("key"), row.getBuffer("payload"))
+                .compose(applied -> tx.preparedQuery(delete).execute(Tuple.of(id)))
+                .compose(deleted -> audit.record(tx, actor, "parked_message.retried", "parked_message", publicId, summary(row), null));
+          })));
+    }).map(v -> RetryParkedReply.newBuilder().setApplied(true).build())
         .recover(e -> e instanceof ApiProblem ? Future.failedFuture(e) : failedAgain(id, publicId, e, actor))
         .onComplete(ar -> parked.recount());
   }

@@ -1,5 +1,12 @@
 package io.emporium.deploy.embedded;
 
+import com.icegreen.greenmail.Managers;
+import com.icegreen.greenmail.imap.ImapHostManager;
+import com.icegreen.greenmail.mail.MailAddress;
+import com.icegreen.greenmail.server.AbstractServer;
+import com.icegreen.greenmail.smtp.SmtpManager;
+import com.icegreen.greenmail.smtp.SmtpState;
+import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.emporium.proto.realtime.v1.DevMail;
@@ -16,14 +23,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-JVM SMTP server that keeps what it receives, readable through {@code GET /dev/mailbox}. It can go down and
- * come back on the same port, keeping what it received before, so tests can watch mail survive an outage.
+ * come back on the same port, keeping what it received before, so tests can watch mail survive an outage; and it can
+ * refuse an address for good (550), so they can watch a permanent rejection.
  */
 public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
   private final int port;
   private final List<MimeMessage> beforeRestarts = new ArrayList<>();
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private GreenMail greenMail;
 
   private EmbeddedSmtpSink(int port) {
@@ -52,9 +65,58 @@ public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
   /** Accepts mail again on the same port (a no-op while running). */
   public synchronized void restart() {
     if (greenMail == null) {
-      GreenMail fresh = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+      GreenMail fresh = new RefusingGreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP), refused);
       fresh.start();
       greenMail = fresh;
+    }
+  }
+
+  /** From now on answers {@code RCPT TO} of this address with 550, as a server does for a mailbox that does not exist. */
+  public void refuse(String recipient) {
+    refused.add(recipient.strip().toLowerCase(Locale.ROOT));
+  }
+
+  /** Accepts mail to this address again. */
+  public void accept(String recipient) {
+    refused.remove(recipient.strip().toLowerCase(Locale.ROOT));
+  }
+
+  /** GreenMail with its SMTP recipient check answering for the refused addresses; the rest of the server is its own. */
+  private static final class RefusingGreenMail extends GreenMail {
+    private final Set<String> refused;
+
+    RefusingGreenMail(ServerSetup setup, Set<String> refused) {
+      super(setup);
+      this.refused = refused;
+    }
+
+    @Override
+    protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers managers) {
+      SmtpManager checking = new SmtpManager(managers.getImapHostManager(), managers.getUserManager()) {
+        @Override
+        public String checkRecipient(SmtpState state, MailAddress recipient) {
+          return refused.contains(recipient.getEmail().toLowerCase(Locale.ROOT))
+              ? "550 5.1.1 <" + recipient.getEmail() + ">: Recipient address rejected: mailbox unavailable"
+              : super.checkRecipient(state, recipient);
+        }
+      };
+      // the same users and mailboxes, so what it accepts is read as before
+      return super.createServices(config, new Managers() {
+        @Override
+        public SmtpManager getSmtpManager() {
+          return checking;
+        }
+
+        @Override
+        public UserManager getUserManager() {
+          return managers.getUserManager();
+        }
+
+        @Override
+        public ImapHostManager getImapHostManager() {
+          return managers.getImapHostManager();
+        }
+      });
     }
   }
 

@@ -34,6 +34,7 @@ public final class UserStore {
       RETURNING""" + " " + User.COLUMNS;
   private static final String BY_EMAIL = "SELECT " + User.COLUMNS + ", password_hash FROM identity.users WHERE email = $1";
   private static final String BY_ID = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = $1";
+  private static final String BY_IDS = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = ANY($1)";
   private static final String IN_SESSION = """
       SELECT u.id, u.email, u.full_name, u.role, u.email_verified, u.active, u.created_at
       FROM identity.users u JOIN identity.sessions s ON s.user_id = u.id
@@ -120,6 +121,15 @@ public final class UserStore {
 
   public Future<Optional<User>> byId(SqlClient client, UUID id) {
     return client.preparedQuery(BY_ID).execute(Tuple.of(id)).map(rows -> first(rows.iterator()));
+  }
+
+  /** The accounts with these ids, in no particular order; unknown ids are left out. */
+  public Future<List<User>> byIds(List<UUID> ids) {
+    return pool.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+      List<User> users = new ArrayList<>();
+      rows.forEach(row -> users.add(User.from(row)));
+      return users;
+    });
   }
 
   public Future<Optional<User>> lockById(SqlClient tx, UUID id) {

@@ -3,6 +3,10 @@ package io.emporium.payment.events;
 import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.RefundListParams;
+import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.EventConsumer;
+import io.emporium.common.events.ParkedMessages;
+import io.emporium.common.events.PermanentFailure;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeProblems;
@@ -14,26 +18,34 @@ import io.emporium.payment.store.WebhookInbox;
 import io.emporium.payment.store.WebhookInbox.InboxedEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first, with no transaction
  * open; then it is applied in one transaction with its ledger entries, their payment.events and its {@code processed_at}.
- * Nudged when an event is recorded and swept every second, so an event that failed to apply is retried; several
- * instances share the inbox (rows are locked, others skipped).
+ * Nudged when an event is recorded and swept every second, so an event that failed to apply is retried, after a wait
+ * that doubles with each failure; after {@code EVENT_RETRY_ATTEMPTS} failures of its own (at once for a
+ * {@link PermanentFailure}) it is parked in {@code payment.parked_messages} for admins, while an unreachable Stripe is
+ * waited out. Several instances share the inbox (rows are locked, others skipped).
  */
 public final class WebhookApplier {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApplier.class);
   private static final long SWEEP_MILLIS = 1_000;
   /** Events applied in one run at most, so a flood leaves room for the event loop's other work. */
   private static final int RUN_LIMIT = 500;
+  /** How parked webhook events are named among the payment service's parked messages. */
+  public static final String CONSUMER = "payment-webhooks";
+  public static final String SOURCE = "stripe.webhooks";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -42,13 +54,15 @@ public final class WebhookApplier {
   private final Ledger ledger;
   private final StripeGateway stripe;
   private final WebhookMetrics metrics;
+  private final ParkedMessages parked;
+  private final EmporiumConfig.EventRetry retry;
   private long sweeper = -1;
   private boolean running;
   private boolean nudged;
   private Future<Void> inFlight = Future.succeededFuture();
 
   public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, Ledger ledger, StripeGateway stripe,
-                        WebhookMetrics metrics) {
+                        WebhookMetrics metrics, ParkedMessages parked, EmporiumConfig.EventRetry retry) {
     this.vertx = vertx;
     this.pool = pool;
     this.inbox = inbox;
@@ -56,6 +70,11 @@ public final class WebhookApplier {
     this.ledger = ledger;
     this.stripe = stripe;
     this.metrics = metrics;
+    this.parked = parked;
+    this.retry = retry;
+    // an admin's retry puts the event back in the inbox, in the transaction that removes it from the parked ones
+    parked.handle(CONSUMER, (tx, eventId, type, key, value) -> inbox.requeue(tx, key));
+    parked.watch(SOURCE);
   }
 
   public WebhookApplier start() {
@@ -86,14 +105,15 @@ public final class WebhookApplier {
     // a failure to read the inbox ends the run; the sweep tries again
     return inbox.nextUnprocessed(passedOver).compose(event -> event == null ? Future.succeededFuture()
         : apply(event).transform(done -> {
-          if (done.failed()) {
-            metrics.counted(event.eventType(), WebhookMetrics.FAILED);
-            LOG.warn("Stripe event {} ({}) could not be applied, the sweep retries it: {}", event.eventId(), event.eventType(),
-                done.cause().toString());
-          }
           // one that failed, or that another instance holds, is passed over until the next sweep
           if (done.failed() || !done.result()) {
             passedOver.add(event.eventId());
+          }
+          if (done.failed()) {
+            metrics.counted(event.eventType(), WebhookMetrics.FAILED);
+            LOG.warn("Stripe event {} ({}) could not be applied: {}", event.eventId(), event.eventType(), done.cause().toString());
+            // counting it is best effort: a failure here leaves it to the next sweep, uncounted
+            return failed(event, done.cause()).transform(ignored -> applyFrom(passedOver, applied + 1));
           }
           return applyFrom(passedOver, applied + 1);
         }));
@@ -112,6 +132,29 @@ public final class WebhookApplier {
                 .onSuccess(v -> tx.transaction().completion().onComplete(committed -> metrics.counted(event.eventType(),
                     committed.failed() ? WebhookMetrics.FAILED : recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED)))
                 .map(true)))));
+  }
+
+  /** Counts a failure of the event's own (an outage is waited out, uncounted); parks it when it failed too often or for good. */
+  private Future<Void> failed(InboxedEvent event, Throwable error) {
+    if (EventConsumer.outage(error)) {
+      return Future.succeededFuture();
+    }
+    String lastError = EventConsumer.errorText(error);
+    return inbox.failed(event.eventId(), lastError, retry.backoff().toMillis()).compose(failure -> failure == null
+        || (failure.attempts() < retry.attempts() && !EventConsumer.permanent(error))
+        ? Future.succeededFuture()
+        : park(event, failure, lastError));
+  }
+
+  /** Takes the event out of the sweep and keeps it with its error for admins, in one transaction. */
+  private Future<Void> park(InboxedEvent event, WebhookInbox.Failure failure, String lastError) {
+    LOG.error("Stripe event {} ({}) parked after {} attempts: {}", event.eventId(), event.eventType(), failure.attempts(), lastError);
+    // parked messages are keyed by a UUID event id, which a Stripe event id is not: one is derived from it
+    UUID parkedId = UUID.nameUUIDFromBytes(("stripe:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
+    return pool.withTransaction(tx -> inbox.park(tx, event.eventId()).compose(mine -> !mine ? Future.<Void>succeededFuture()
+            : parked.park(tx, CONSUMER, SOURCE, parkedId, event.eventType(), event.eventId(), Buffer.buffer(event.payload().encode()),
+                failure.attempts(), lastError, failure.firstFailedAt())))
+        .onSuccess(v -> parked.recount());
   }
 
   /** An event's facts, and for a PaymentIntent's success the PaymentIntent its order's Checkout Session names. */

@@ -1,20 +1,25 @@
 package io.emporium.realtime.events;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.realtime.mail.MailKind;
 import io.emporium.realtime.mail.OrderMails;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns {@code ordering.events} into the customer's order emails: confirmation and receipt, shipment, refund. */
-public final class OrderMailsConsumer {
+public final class OrderMailsConsumer implements EventConsumer.Handler {
   public static final String TOPIC = "ordering.events";
   private static final Logger LOG = LoggerFactory.getLogger(OrderMailsConsumer.class);
+  private static final Set<OrderEvent.KindCase> MAILED = EnumSet.of(OrderEvent.KindCase.ORDER_PAID, OrderEvent.KindCase.SHIPPED,
+      OrderEvent.KindCase.REFUNDED);
 
   private final EventMails mails;
   private final MailRecipients recipients;
@@ -26,15 +31,22 @@ public final class OrderMailsConsumer {
     this.templates = templates;
   }
 
-  public Future<Void> apply(SqlConnection tx, UUID eventId, Buffer value) {
-    OrderEvent event;
-    try {
-      event = OrderEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      LOG.error("skipping an unreadable order event {}: {}", eventId, e.getMessage());
+  /** The customer of a mailed event, from identity when the recipients lack them. */
+  @Override
+  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+    OrderEvent event = read(value);
+    return event == null || !MAILED.contains(event.getKindCase()) ? Future.succeededFuture()
+        : recipients.backfill(eventId, event.getCustomerId(), why(event));
+  }
+
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+    OrderEvent event = read(value);
+    if (event == null) {
+      LOG.error("skipping an unreadable order event {}", eventId);
       return Future.succeededFuture();
     }
-    String why = "order " + event.getOrderId() + " " + event.getKindCase();
+    String why = why(event);
     return switch (event.getKindCase()) {
       case ORDER_PAID -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
           ? Future.succeededFuture()
@@ -48,5 +60,18 @@ public final class OrderMailsConsumer {
           : mails.send(tx, eventId, MailKind.ORDER_REFUNDED, templates.refunded(event, to.get())));
       default -> Future.succeededFuture();
     };
+  }
+
+  private static String why(OrderEvent event) {
+    return "order " + event.getOrderId() + " " + event.getKindCase();
+  }
+
+  /** The event, or null when it cannot be read. */
+  private static OrderEvent read(Buffer value) {
+    try {
+      return OrderEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
   }
 }

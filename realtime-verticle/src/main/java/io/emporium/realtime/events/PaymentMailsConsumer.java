@@ -1,6 +1,7 @@
 package io.emporium.realtime.events;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.realtime.mail.AlertMails;
 import io.emporium.realtime.mail.MailKind;
@@ -8,6 +9,8 @@ import io.emporium.realtime.mail.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +42,21 @@ public final class PaymentMailsConsumer {
       return Future.succeededFuture();
     }
     return recipients.admins(tx, "failed payment of order " + event.getOrderId()).compose(admins -> {
-      // one after the other: a failure leaves the rest to the retried event, those already sent are skipped then
+      // one after the other: a failure leaves the rest to the retried event, those already sent are skipped then; an
+      // address refused for good still lets the admins after it have theirs before the event is parked for it
+      List<Throwable> refused = new ArrayList<>();
       Future<Void> sent = Future.succeededFuture();
       for (Recipient admin : admins) {
-        sent = sent.compose(v -> mails.send(tx, eventId, MailKind.PAYMENT_FAILED, templates.paymentFailed(event, admin)));
+        sent = sent.compose(v -> mails.send(tx, eventId, MailKind.PAYMENT_FAILED, templates.paymentFailed(event, admin))
+            .recover(e -> {
+              if (!EventConsumer.permanent(e)) {
+                return Future.failedFuture(e);
+              }
+              refused.add(e);
+              return Future.succeededFuture();
+            }));
       }
-      return sent;
+      return sent.compose(v -> refused.isEmpty() ? Future.succeededFuture() : Future.failedFuture(refused.get(0)));
     });
   }
 }

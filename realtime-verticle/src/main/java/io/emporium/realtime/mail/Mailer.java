@@ -1,12 +1,14 @@
 package io.emporium.realtime.mail;
 
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.events.PermanentFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
 
 /** Sends mail through vertx-mail-client to the configured SMTP server. */
@@ -27,7 +29,10 @@ public final class Mailer {
     this.from = smtp.from();
   }
 
-  /** Completes once the SMTP server accepted the mail; {@code messageId} is the same on every attempt of one mail. */
+  /**
+   * Completes once the SMTP server accepted the mail; {@code messageId} is the same on every attempt of one mail. A 5xx
+   * answer fails it as a {@link PermanentFailure}: trying again would get the same.
+   */
   public Future<Void> send(Mail mail, String messageId) {
     MailMessage message = new MailMessage()
         .setFrom(from)
@@ -36,7 +41,9 @@ public final class Mailer {
         .setText(mail.text())
         .setHtml(mail.html())
         .addHeader("Message-ID", messageId);
-    return client.sendMail(message).mapEmpty();
+    return client.sendMail(message).<Void>mapEmpty().recover(e -> Future.failedFuture(e instanceof SMTPException smtp && smtp.isPermanent()
+        ? new PermanentFailure("the SMTP server refused the mail to " + mail.to() + " for good: " + smtp.getMessage(), e)
+        : e));
   }
 
   public Future<Void> close() {

@@ -22,7 +22,7 @@ public final class MailMetrics {
     sent.get(kind).increment();
   }
 
-  /** The attempt failed; the event is retried, so the mail may still go out later. */
+  /** The attempt failed; the event is retried, so the mail may still go out later, or parked when refused for good. */
   public void failed(MailKind kind) {
     failed.get(kind).increment();
   }

@@ -16,6 +16,10 @@ public final class RecipientStore {
       INSERT INTO realtime.recipients (user_id, email, full_name, role) VALUES ($1, $2, $3, $4)
       ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, full_name = EXCLUDED.full_name, role = EXCLUDED.role,
         updated_at = now()""";
+  // what identity.events bring meanwhile is newer than this answer: it is kept
+  private static final String BACKFILLED = """
+      INSERT INTO realtime.recipients (user_id, email, full_name, role, active) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (user_id) DO NOTHING""";
   private static final String ROLE_CHANGED = """
       UPDATE realtime.recipients SET role = $2, updated_at = now() WHERE user_id = $1""";
   private static final String DEACTIVATED = """
@@ -27,6 +31,12 @@ public final class RecipientStore {
 
   public Future<Void> registered(SqlClient tx, UUID userId, String email, String fullName, String role) {
     return tx.preparedQuery(REGISTERED).execute(Tuple.of(userId, email, fullName, role)).mapEmpty();
+  }
+
+  /** A user identity answered for, when identity.events have not brought them yet. */
+  public Future<Void> backfilled(SqlClient tx, Recipient user) {
+    return tx.preparedQuery(BACKFILLED).execute(Tuple.of(user.userId(), user.email(), user.fullName(), user.role(), user.active()))
+        .mapEmpty();
   }
 
   public Future<Void> roleChanged(SqlClient tx, UUID userId, String role) {
