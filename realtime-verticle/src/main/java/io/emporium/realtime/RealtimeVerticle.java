@@ -73,7 +73,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
     // pushes come at the rate of every status change in the shop: one transaction per poll, not per event
     consumers.add(pushConsumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
     consumers.add(pushConsumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
-    consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, (tx, id, type, key, value) -> fanOut.catalogEvent(tx, id, value)));
+    consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, fanOut.catalogEvents()));
     consumers.add(pushConsumer("realtime-push-ops", PushFanOut.OPS_TOPIC, (tx, id, type, key, value) -> fanOut.opsEvent(tx, id, value)));
 
     EventMails mails = new EventMails(mailer, new SentMailStore(pool), new MailMetrics(meters));
@@ -83,10 +83,9 @@ public final class RealtimeVerticle extends ServiceVerticle {
     OrderMailsConsumer orders = new OrderMailsConsumer(mails, recipients, new OrderMails(config.storefrontUrl));
     PaymentMailsConsumer payments = new PaymentMailsConsumer(mails, recipients, new AlertMails(config.storefrontUrl));
     StockMailsConsumer stock = new StockMailsConsumer(mails, recipients, new AlertMails(config.storefrontUrl));
-    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC,
-        (tx, id, type, key, value) -> identityEvents.apply(tx, id, value)));
+    consumers.add(consumer("realtime-identity-mail", IdentityEventsConsumer.TOPIC, identityEvents));
     consumers.add(consumer("realtime-mail-ordering", OrderMailsConsumer.TOPIC, orders));
-    consumers.add(consumer("realtime-mail-payment", PaymentMailsConsumer.TOPIC, (tx, id, type, key, value) -> payments.apply(tx, id, value)));
+    consumers.add(consumer("realtime-mail-payment", PaymentMailsConsumer.TOPIC, payments));
     consumers.add(consumer("realtime-mail-catalog", StockMailsConsumer.TOPIC, stock));
 
     purger = vertx.setPeriodic(PURGE_MILLIS, id -> pushes.purge().onFailure(e -> LOG.warn("purging old pushes failed: {}", e.toString())));

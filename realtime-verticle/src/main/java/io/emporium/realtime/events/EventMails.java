@@ -6,13 +6,13 @@ import io.emporium.realtime.mail.Mailer;
 import io.emporium.realtime.metrics.MailMetrics;
 import io.emporium.realtime.store.SentMailStore;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
  * Sends the mails an event calls for, each (event, kind, recipient) once: skipped when already accepted, else sent
- * and recorded. A failed send fails the event's handler, so the event is retried rather than the mail lost.
+ * and recorded. A failed send fails the event's handler, so the event is retried rather than the mail lost. Mails are
+ * sent in a handler's {@code prepare}, outside any transaction: nothing waits on the SMTP server with a transaction open.
  */
 public final class EventMails {
   private final Mailer mailer;
@@ -25,9 +25,9 @@ public final class EventMails {
     this.metrics = metrics;
   }
 
-  public Future<Void> send(SqlConnection tx, UUID eventId, MailKind kind, Mail mail) {
+  public Future<Void> send(UUID eventId, MailKind kind, Mail mail) {
     String recipient = mail.to().strip().toLowerCase(Locale.ROOT);
-    return sent.wasSent(tx, eventId, kind.code(), recipient).compose(already -> already
+    return sent.wasSent(eventId, kind.code(), recipient).compose(already -> already
         ? Future.succeededFuture()
         : mailer.send(mail, kind.messageId(eventId, recipient))
             .onComplete(accepted -> {

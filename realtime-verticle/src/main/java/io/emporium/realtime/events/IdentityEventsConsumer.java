@@ -1,5 +1,6 @@
 package io.emporium.realtime.events;
 
+import io.emporium.common.events.EventConsumer;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.proto.events.v1.IdentityEvent;
 import io.emporium.realtime.mail.IdentityMails;
@@ -13,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns {@code identity.events} into account emails, and keeps the recipients every other mail is addressed from. */
-public final class IdentityEventsConsumer {
+public final class IdentityEventsConsumer implements EventConsumer.Handler {
   public static final String TOPIC = "identity.events";
   private static final Logger LOG = LoggerFactory.getLogger(IdentityEventsConsumer.class);
 
@@ -27,12 +28,11 @@ public final class IdentityEventsConsumer {
     this.templates = templates;
   }
 
-  public Future<Void> apply(SqlConnection tx, UUID eventId, Buffer value) {
-    IdentityEvent event;
-    try {
-      event = IdentityEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      LOG.error("skipping an unreadable identity event: {}", e.getMessage());
+  /** The recipients' projection changes in the event's transaction. */
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+    IdentityEvent event = read(value);
+    if (event == null) {
       return Future.succeededFuture();
     }
     return switch (event.getKindCase()) {
@@ -40,11 +40,33 @@ public final class IdentityEventsConsumer {
           event.getUserRegistered().getFullName(), event.getUserRegistered().getRole());
       case USER_ROLE_CHANGED -> recipients.roleChanged(tx, UUID.fromString(event.getUserId()), event.getUserRoleChanged().getRole());
       case USER_DEACTIVATED -> recipients.deactivated(tx, UUID.fromString(event.getUserId()));
-      case EMAIL_VERIFICATION_REQUESTED -> mails.send(tx, eventId, MailKind.EMAIL_VERIFICATION,
+      default -> Future.succeededFuture();
+    };
+  }
+
+  /** Mails go out before that transaction, outside it: the event carries all they need. */
+  @Override
+  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+    IdentityEvent event = read(value);
+    if (event == null) {
+      return Future.succeededFuture();
+    }
+    return switch (event.getKindCase()) {
+      case EMAIL_VERIFICATION_REQUESTED -> mails.send(eventId, MailKind.EMAIL_VERIFICATION,
           templates.verification(event.getEmailVerificationRequested()));
-      case PASSWORD_RESET_REQUESTED -> mails.send(tx, eventId, MailKind.PASSWORD_RESET,
+      case PASSWORD_RESET_REQUESTED -> mails.send(eventId, MailKind.PASSWORD_RESET,
           templates.passwordReset(event.getPasswordResetRequested()));
       default -> Future.succeededFuture();
     };
+  }
+
+  /** The event, or null (logged) when it cannot be read. */
+  private static IdentityEvent read(Buffer value) {
+    try {
+      return IdentityEvent.parseFrom(value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      LOG.error("skipping an unreadable identity event: {}", e.getMessage());
+      return null;
+    }
   }
 }

@@ -10,7 +10,6 @@ import io.emporium.realtime.mail.Recipient;
 import io.emporium.realtime.store.RecipientStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,13 +56,13 @@ public final class MailRecipients {
    * The user when they are active, empty when deactivated; fails when not known, so the event is retried instead of its
    * mail dropped ({@link #backfill} has stored them before the transaction).
    */
-  Future<Optional<Recipient>> user(SqlConnection tx, String userId, String why) {
+  Future<Optional<Recipient>> user(String userId, String why) {
     UUID id = userId(userId);
     if (id == null) {
       LOG.warn("no mail for {}: '{}' is not a user id", why, userId);
       return Future.succeededFuture(Optional.empty());
     }
-    return recipients.byId(tx, id).compose(found -> {
+    return recipients.byId(pool, id).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(new IllegalStateException("user " + id + " is not known yet; " + why + " waits for identity"));
       }
@@ -76,8 +75,8 @@ public final class MailRecipients {
   }
 
   /** Every active admin; none known is logged, not retried, since a platform may have no admin yet. */
-  Future<List<Recipient>> admins(SqlConnection tx, String why) {
-    return recipients.activeAdmins(tx).onSuccess(admins -> {
+  Future<List<Recipient>> admins(String why) {
+    return recipients.activeAdmins(pool).onSuccess(admins -> {
       if (admins.isEmpty()) {
         LOG.warn("no mail for {}: no active admin is known", why);
       }

@@ -31,35 +31,35 @@ public final class OrderMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
-  /** The customer of a mailed event, from identity when the recipients lack them. */
+  /**
+   * Sends the mails, outside the transaction: the customer of a mailed event is fetched from identity first when the
+   * recipients lack them.
+   */
   @Override
   public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-    OrderEvent event = read(value);
-    return event == null || !MAILED.contains(event.getKindCase()) ? Future.succeededFuture()
-        : recipients.backfill(eventId, event.getCustomerId(), why(event));
-  }
-
-  @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
     OrderEvent event = read(value);
     if (event == null) {
       LOG.error("skipping an unreadable order event {}", eventId);
       return Future.succeededFuture();
     }
+    if (!MAILED.contains(event.getKindCase())) {
+      return Future.succeededFuture();
+    }
     String why = why(event);
-    return switch (event.getKindCase()) {
-      case ORDER_PAID -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
-          ? Future.succeededFuture()
-          : mails.send(tx, eventId, MailKind.ORDER_CONFIRMATION, templates.confirmation(event, to.get()))
-              .compose(v -> mails.send(tx, eventId, MailKind.PAYMENT_RECEIPT, templates.receipt(event, to.get()))));
-      case SHIPPED -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
-          ? Future.succeededFuture()
-          : mails.send(tx, eventId, MailKind.ORDER_SHIPPED, templates.shipped(event, to.get())));
-      case REFUNDED -> recipients.user(tx, event.getCustomerId(), why).compose(to -> to.isEmpty()
-          ? Future.succeededFuture()
-          : mails.send(tx, eventId, MailKind.ORDER_REFUNDED, templates.refunded(event, to.get())));
-      default -> Future.succeededFuture();
-    };
+    return recipients.backfill(eventId, event.getCustomerId(), why)
+        .compose(v -> recipients.user(event.getCustomerId(), why))
+        .compose(to -> to.isEmpty() ? Future.succeededFuture() : switch (event.getKindCase()) {
+          case ORDER_PAID -> mails.send(eventId, MailKind.ORDER_CONFIRMATION, templates.confirmation(event, to.get()))
+              .compose(v -> mails.send(eventId, MailKind.PAYMENT_RECEIPT, templates.receipt(event, to.get())));
+          case SHIPPED -> mails.send(eventId, MailKind.ORDER_SHIPPED, templates.shipped(event, to.get()));
+          default -> mails.send(eventId, MailKind.ORDER_REFUNDED, templates.refunded(event, to.get()));
+        });
+  }
+
+  /** The mails went out in {@link #prepare}; the event's transaction only records it as processed. */
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+    return Future.succeededFuture();
   }
 
   private static String why(OrderEvent event) {

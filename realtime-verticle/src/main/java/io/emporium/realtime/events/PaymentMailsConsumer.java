@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns a failed payment on {@code payment.events} into a mail to every active admin. */
-public final class PaymentMailsConsumer {
+public final class PaymentMailsConsumer implements EventConsumer.Handler {
   public static final String TOPIC = "payment.events";
   private static final Logger LOG = LoggerFactory.getLogger(PaymentMailsConsumer.class);
 
@@ -30,7 +30,15 @@ public final class PaymentMailsConsumer {
     this.templates = templates;
   }
 
-  public Future<Void> apply(SqlConnection tx, UUID eventId, Buffer value) {
+  /** The event's transaction only records it as processed: the mails went out in {@link #prepare}. */
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+    return Future.succeededFuture();
+  }
+
+  /** Sends the failed-payment mail to every active admin, outside any transaction. */
+  @Override
+  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
     PaymentEvent event;
     try {
       event = PaymentEvent.parseFrom(value.getBytes());
@@ -41,13 +49,13 @@ public final class PaymentMailsConsumer {
     if (event.getKindCase() != PaymentEvent.KindCase.FAILED) {
       return Future.succeededFuture();
     }
-    return recipients.admins(tx, "failed payment of order " + event.getOrderId()).compose(admins -> {
+    return recipients.admins("failed payment of order " + event.getOrderId()).compose(admins -> {
       // one after the other: a failure leaves the rest to the retried event, those already sent are skipped then; an
       // address refused for good still lets the admins after it have theirs before the event is parked for it
       List<Throwable> refused = new ArrayList<>();
       Future<Void> sent = Future.succeededFuture();
       for (Recipient admin : admins) {
-        sent = sent.compose(v -> mails.send(tx, eventId, MailKind.PAYMENT_FAILED, templates.paymentFailed(event, admin))
+        sent = sent.compose(v -> mails.send(eventId, MailKind.PAYMENT_FAILED, templates.paymentFailed(event, admin))
             .recover(e -> {
               if (!EventConsumer.permanent(e)) {
                 return Future.failedFuture(e);

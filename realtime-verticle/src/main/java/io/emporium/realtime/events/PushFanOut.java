@@ -1,11 +1,12 @@
 package io.emporium.realtime.events;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.emporium.common.events.EventConsumer;
+import io.emporium.common.events.ParkedMessages;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListFollowersRequest;
-import io.emporium.common.events.ParkedMessages;
 import io.emporium.proto.events.v1.CatalogEvent;
 import io.emporium.proto.events.v1.EventParked;
 import io.emporium.proto.events.v1.OrderEvent;
@@ -17,7 +18,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,8 @@ public final class PushFanOut {
   public static final String OPS_TOPIC = ParkedMessages.OPS_TOPIC;
   private static final Logger LOG = LoggerFactory.getLogger(PushFanOut.class);
   private static final int FOLLOWERS_PAGE = 1000;
+  /** Follower lists listed ahead of their transactions that this many may wait at once (a poll holds at most 100 events). */
+  private static final int MAX_WAITING_LISTS = 1000;
 
   private final EventBus bus;
   private final PushStore store;
@@ -75,19 +81,51 @@ public final class PushFanOut {
     return push(tx, eventId, Pushes.ofEventParked(event));
   }
 
-  public Future<Void> catalogEvent(SqlConnection tx, UUID eventId, Buffer value) {
-    CatalogEvent event;
+  /**
+   * The catalog's stock alerts go to the seller's followers, listed by the catalog before the event's transaction (never
+   * while it is open); the lists wait here for the transaction that pushes them.
+   */
+  public EventConsumer.Handler catalogEvents() {
+    Map<UUID, List<String>> listed = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<UUID, List<String>> eldest) {
+        // one whose transaction never came (the event had been processed already) is dropped in time
+        return size() > MAX_WAITING_LISTS;
+      }
+    });
+    return new EventConsumer.Handler() {
+      @Override
+      public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+        CatalogEvent event = stockAlert(value);
+        return event == null ? Future.succeededFuture()
+            : followers(Pushes.stockChange(event).getSellerId(), "", new ArrayList<>(), eventId).map(found -> {
+              listed.put(eventId, found);
+              return null;
+            });
+      }
+
+      @Override
+      public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+        CatalogEvent event = stockAlert(value);
+        if (event == null) {
+          return Future.succeededFuture();
+        }
+        List<String> followers = listed.remove(eventId);
+        return followers == null ? Future.failedFuture(new IllegalStateException("the followers of stock alert " + eventId + " were not listed"))
+            : push(tx, eventId, Pushes.ofStockAlert(event, followers));
+      }
+    };
+  }
+
+  /** The catalog event when it is a stock alert; null (logged when unreadable) otherwise. */
+  private static CatalogEvent stockAlert(Buffer value) {
     try {
-      event = CatalogEvent.parseFrom(value.getBytes());
+      CatalogEvent event = CatalogEvent.parseFrom(value.getBytes());
+      return Pushes.isStockAlert(event) ? event : null;
     } catch (InvalidProtocolBufferException e) {
-      return unreadable("catalog", e);
+      unreadable("catalog", e);
+      return null;
     }
-    if (!Pushes.isStockAlert(event)) {
-      return Future.succeededFuture();
-    }
-    String seller = Pushes.stockChange(event).getSellerId();
-    return followers(seller, "", new ArrayList<>(), eventId)
-        .compose(followers -> push(tx, eventId, Pushes.ofStockAlert(event, followers)));
   }
 
   private Future<List<String>> followers(String sellerId, String after, List<String> found, UUID eventId) {

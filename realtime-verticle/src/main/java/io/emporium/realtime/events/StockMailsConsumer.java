@@ -27,16 +27,9 @@ public final class StockMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
-  /** The seller, from identity when the recipients lack them. */
+  /** Sends the mail outside the transaction: the seller is fetched from identity first when the recipients lack them. */
   @Override
   public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-    CatalogEvent event = read(value);
-    return event == null || event.getKindCase() != CatalogEvent.KindCase.STOCK_LOW ? Future.succeededFuture()
-        : recipients.backfill(eventId, event.getStockLow().getSellerId(), why(event));
-  }
-
-  @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
     CatalogEvent event = read(value);
     if (event == null) {
       LOG.error("skipping an unreadable catalog event {}", eventId);
@@ -45,10 +38,18 @@ public final class StockMailsConsumer implements EventConsumer.Handler {
     if (event.getKindCase() != CatalogEvent.KindCase.STOCK_LOW) {
       return Future.succeededFuture();
     }
-    return recipients.user(tx, event.getStockLow().getSellerId(), why(event))
+    String sellerId = event.getStockLow().getSellerId();
+    return recipients.backfill(eventId, sellerId, why(event))
+        .compose(v -> recipients.user(sellerId, why(event)))
         .compose(seller -> seller.isEmpty()
             ? Future.succeededFuture()
-            : mails.send(tx, eventId, MailKind.STOCK_LOW, templates.lowStock(event, seller.get())));
+            : mails.send(eventId, MailKind.STOCK_LOW, templates.lowStock(event, seller.get())));
+  }
+
+  /** The mail went out in {@link #prepare}; the event's transaction only records it as processed. */
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+    return Future.succeededFuture();
   }
 
   private static String why(CatalogEvent event) {

@@ -19,8 +19,8 @@ public final class SentMailStore {
     this.pool = pool;
   }
 
-  public Future<Boolean> wasSent(SqlClient client, UUID eventId, String kind, String recipient) {
-    return client.preparedQuery(SENT).execute(Tuple.of(eventId, kind, recipient)).map(rows -> rows.size() > 0);
+  public Future<Boolean> wasSent(UUID eventId, String kind, String recipient) {
+    return pool.preparedQuery(SENT).execute(Tuple.of(eventId, kind, recipient)).map(rows -> rows.size() > 0);
   }
 
   /** Commits on its own, outside the event's transaction: a mail once accepted stays recorded whatever happens next. */
