@@ -288,11 +288,13 @@ public final class OrderLifecycle {
 
   /** Who asked for a move, kept with its step. */
   private static JsonObject by(CallContext caller) {
-    return new JsonObject().put("userId", caller.userId()).put("role", caller.role());
+    return new JsonObject().put("userId", caller.userId()).put("role", caller.role()).put("clientAddress", caller.clientAddress());
   }
 
+  /** Who asked for the move, as the audit log records them. */
   private static CallContext caller(Step step) {
-    return new CallContext(step.requestId(), step.args().getString("userId"), step.args().getString("role"));
+    return new CallContext(step.requestId(), step.args().getString("userId"), step.args().getString("role"),
+        step.args().getString("clientAddress"));
   }
 
   /**
