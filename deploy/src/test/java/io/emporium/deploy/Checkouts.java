@@ -30,7 +30,10 @@ final class Checkouts {
   record Product(String sellerId, String sellerToken, String id, String sku) {}
 
   static Product product(Api api, long price, int stock) {
-    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    return product(api, Accounts.signedIn(api, "seller"), price, stock);
+  }
+
+  static Product product(Api api, Accounts.Account seller, long price, int stock) {
     String sku = "CO-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
     Api.Response r = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Walnut bowl " + sku)
         .put("price", price).put("currency", "usd").put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", stock))));
@@ -40,9 +43,13 @@ final class Checkouts {
 
   static Accounts.Account buyer(Api api, Product p, int quantity) {
     Accounts.Account customer = Accounts.signedIn(api, null);
+    addToCart(api, customer, p, quantity);
+    return customer;
+  }
+
+  static void addToCart(Api api, Accounts.Account customer, Product p, int quantity) {
     Api.Response added = api.post("/api/v1/cart/items", customer.accessToken(), new JsonObject().put("productId", p.id()).put("quantity", quantity));
     assertThat(added.status()).as(added.toString()).isEqualTo(200);
-    return customer;
   }
 
   static JsonObject address(String country) {

@@ -1,12 +1,11 @@
 package io.emporium.deploy;
 
+import static io.emporium.deploy.Launchers.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
-import io.emporium.deploy.embedded.EmbeddedPostgresServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,19 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The launcher as operators use it: a process with environment variables, signals and a data directory. */
 @ExtendWith(TestPlatform.class)
 class LauncherIT {
-
-  private static ProcessBuilder launcher(Map<String, String> env, Path log, String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), Emporium.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false)
-        .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SMTP_") || k.equals("REDIS_URL")
-        || k.equals("KAFKA_BOOTSTRAP_SERVERS") || k.equals("JWT_SECRET"));
-    pb.environment().putAll(env);
-    return pb;
-  }
 
   private static String runToExit(Map<String, String> env, Path dir) throws Exception {
     Path log = dir.resolve("launcher.log");
@@ -64,36 +50,6 @@ class LauncherIT {
     assertThat(runToExit(Map.of("DB_HOST", "db.internal", "DB_USER", "shop", "JWT_SECRET", "too-short"), dir))
         .isEqualTo("emporium: JWT_SECRET must be at least 32 bytes long");
     assertThat(runToExit(Map.of("JWT_EXPIRY", "soon"), dir)).startsWith("emporium: JWT_EXPIRY must be a positive duration");
-  }
-
-  private static Map<String, String> ports() {
-    Map<String, String> env = new HashMap<>();
-    env.put("APP_PORT", Integer.toString(TestPlatform.freePort()));
-    env.put("METRICS_PORT", Integer.toString(TestPlatform.freePort()));
-    for (String s : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME", "IDENTITY")) {
-      env.put(s + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
-    }
-    return env;
-  }
-
-  private static Process startAndAwaitReady(Map<String, String> env, Path log) throws Exception {
-    Process p = launcher(env, log).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("Emporium ready in")) {
-        return p;
-      }
-      assertThat(p.isAlive()).as("launcher died: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
-      Thread.sleep(200);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("not ready in 90 s");
-  }
-
-  private static void terminate(Process p) throws Exception {
-    p.destroy(); // SIGTERM
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops within 60 s of SIGTERM").isTrue();
-    assertThat(p.exitValue()).as("exit status after SIGTERM").isZero();
   }
 
   @Test
@@ -133,23 +89,14 @@ class LauncherIT {
     Map<String, String> env = ports();
     env.put("DATA_DIR", dir.resolve("data").toString());
     Process launcher = startAndAwaitReady(env, dir.resolve("killed.log"));
-    List<ProcessHandle> children = new java.util.ArrayList<>(launcher.descendants().toList());
+    List<ProcessHandle> children = startedBy(launcher, dir.resolve("data"));
     try {
-      ProcessHandle postmaster = ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dir.resolve("data").resolve("postgres")))
-          .orElseThrow();
-      children.add(postmaster);
-      children.addAll(postmaster.descendants().toList());
       assertThat(children).as("the embedded Redis runs as a child").anyMatch(h -> command(h).contains("redis-server"));
-      assertThat(postmaster.descendants().count()).as("PostgreSQL's own processes").isPositive();
+      assertThat(postmaster(dir.resolve("data")).descendants().count()).as("PostgreSQL's own processes").isPositive();
 
       launcher.destroyForcibly(); // SIGKILL: no shutdown hook runs
       assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-      while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
-      assertThat(children.stream().filter(ProcessHandle::isAlive).map(LauncherIT::command).toList())
-          .as("processes left behind by the killed launcher").isEmpty();
+      assertThat(stillRunning(children, Duration.ofSeconds(45))).as("processes left behind by the killed launcher").isEmpty();
     } finally {
       launcher.destroyForcibly();
       children.forEach(ProcessHandle::destroyForcibly);
@@ -205,8 +152,7 @@ class LauncherIT {
       assertThat(api.get(missing).status()).isEqualTo(404);
       assertThat(api.get("/api/v1/orders", account.accessToken()).status()).isEqualTo(200);
 
-      ProcessHandle postmaster = ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dir.resolve("data").resolve("postgres")))
-          .orElseThrow();
+      ProcessHandle postmaster = postmaster(dir.resolve("data"));
       signal(postmaster, "INT"); // fast shutdown: PostgreSQL closes its connections, stops and stays down
       assertThat(postmaster.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
 
@@ -226,18 +172,6 @@ class LauncherIT {
       launcher.destroyForcibly();
       launcher.waitFor(30, TimeUnit.SECONDS);
     }
-  }
-
-  private static ProcessHandle redisOf(Process launcher) {
-    return launcher.descendants().filter(h -> h.isAlive() && command(h).contains("redis-server")).findFirst().orElseThrow();
-  }
-
-  private static void signal(ProcessHandle process, String signal) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
-  }
-
-  private static String command(ProcessHandle h) {
-    return h.info().commandLine().orElse(h.info().command().orElse("pid " + h.pid()));
   }
 
   @Test

@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -86,23 +85,9 @@ class StripeEmulatorProcessIT {
     return env;
   }
 
+  /** The emulator alone, as its own process. */
   private static Process start(Map<String, String> env, Path log) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), Emporium.class.getName(), "--services=stripe-emulator")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("STRIPE_") || k.equals("DATA_DIR"));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("Emporium ready in")) {
-        return p;
-      }
-      assertThat(p.isAlive()).as("emulator died: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("not ready in 60 s");
+    return Launchers.startAndAwaitReady(env, log, "--services=stripe-emulator");
   }
 
   private static void kill(Process p) throws InterruptedException {
