@@ -72,7 +72,7 @@ public final class OrderVerticle extends ServiceVerticle {
     orders = new OrderStore(pool, new OrderEvents(), metrics);
     moves = new OrderMoves(vertx, pool, parked, config);
     payments = new OrderPayments(orders, moves, catalog, payment);
-    keys = new IdempotencyKeys(pool);
+    keys = new IdempotencyKeys(pool, checkout.abandonedAfter());
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
     paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, "ordering-payments", config.kafkaBootstrapServers,
         PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));

@@ -20,8 +20,11 @@ import java.util.UUID;
  * under it is a conflict. A request that dies while running is taken over once its lease has passed.
  */
 public final class IdempotencyKeys {
-  /** How long a running request holds its key before a retry may take it over. */
-  private static final int LEASE_SECONDS = 120;
+  /**
+   * How long a running request holds its key before a retry may take it over: {@code CHECKOUT_ABANDONED_AFTER}, the age
+   * at which a checkout that has not finished is taken for stopped (it outlasts the deadlines of every call it makes).
+   */
+  private final int leaseSeconds;
   // a key older than 24 h, or one whose runner died (same request, lease over), is claimed afresh
   private static final String CLAIM = """
       WITH previous AS (SELECT order_id FROM ordering.idempotency_keys WHERE customer_id = $1 AND operation = $2 AND key = $3)
@@ -66,8 +69,9 @@ public final class IdempotencyKeys {
 
   private final Pool pool;
 
-  public IdempotencyKeys(Pool pool) {
+  public IdempotencyKeys(Pool pool, java.time.Duration lease) {
     this.pool = pool;
+    this.leaseSeconds = (int) lease.toSeconds();
   }
 
   /** SHA-256 of a request's bytes. */
@@ -84,7 +88,7 @@ public final class IdempotencyKeys {
    * request is still running under it.
    */
   public Future<Claim> claim(Key key, byte[] fingerprint) {
-    Tuple claim = key.tuple().addValue(Buffer.buffer(fingerprint)).addValue(LEASE_SECONDS);
+    Tuple claim = key.tuple().addValue(Buffer.buffer(fingerprint)).addValue(leaseSeconds);
     return pool.preparedQuery(CLAIM).execute(claim).compose(claimed -> {
       if (claimed.rowCount() == 1) {
         return Future.succeededFuture(new Claimed(claimed.iterator().next().getUUID("previous_order")));
