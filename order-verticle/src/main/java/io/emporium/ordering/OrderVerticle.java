@@ -72,7 +72,7 @@ public final class OrderVerticle extends ServiceVerticle {
     payments = new OrderPayments(orders, catalog, payment);
     keys = new IdempotencyKeys(pool);
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
-    paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, "ordering-payments", config.kafkaBootstrapServers,
+    paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, meters, "ordering-payments", config.kafkaBootstrapServers,
         PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment);
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString())));
