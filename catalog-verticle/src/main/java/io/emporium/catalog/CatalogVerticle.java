@@ -84,7 +84,7 @@ public final class CatalogVerticle extends ServiceVerticle {
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
     OrderEventsConsumer orders = new OrderEventsConsumer(purchases);
-    orderEvents = new EventConsumer(vertx, pool, "catalog", parked, "catalog-purchases", config.kafkaBootstrapServers,
+    orderEvents = new EventConsumer(vertx, pool, "catalog", parked, meters, "catalog-purchases", config.kafkaBootstrapServers,
         OrderEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> orders.apply(tx, value));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));

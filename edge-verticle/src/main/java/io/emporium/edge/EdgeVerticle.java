@@ -165,12 +165,12 @@ public final class EdgeVerticle extends VerticleBase {
           parkedRecount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> parked.recount());
           catalogCache = new CatalogCache(redis);
           CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
-          catalogEvents = new EventConsumer(vertx, pool, "identity", parked, "edge-catalog-cache", config.kafkaBootstrapServers,
+          catalogEvents = new EventConsumer(vertx, pool, "identity", parked, registry, "edge-catalog-cache", config.kafkaBootstrapServers,
               CatalogCacheInvalidation.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> invalidation.apply(value));
 
           AuditLog auditLog = new AuditLog(pool);
-          auditEvents = new EventConsumer(vertx, pool, "identity", parked, "edge-audit-log", config.kafkaBootstrapServers,
-              AuditTrail.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> auditLog.append(tx, value), true);
+          auditEvents = new EventConsumer(vertx, pool, "identity", parked, registry, "edge-audit-log", config.kafkaBootstrapServers,
+              AuditTrail.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> auditLog.append(tx, value));
 
           UserStore users = new UserStore(pool);
           IdentityService identity = new IdentityService(pool, users, new SessionStore(), new IdentityEvents(),

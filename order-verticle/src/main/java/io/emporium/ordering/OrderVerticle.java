@@ -74,7 +74,7 @@ public final class OrderVerticle extends ServiceVerticle {
     payments = new OrderPayments(orders, moves, catalog, payment);
     keys = new IdempotencyKeys(pool, checkout.abandonedAfter());
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
-    paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, "ordering-payments", config.kafkaBootstrapServers,
+    paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, meters, "ordering-payments", config.kafkaBootstrapServers,
         PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
     // each sweep also looks for order moves left by a process that stopped, or waiting out a backoff

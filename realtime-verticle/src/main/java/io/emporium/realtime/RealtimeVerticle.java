@@ -70,11 +70,10 @@ public final class RealtimeVerticle extends ServiceVerticle {
     GrpcCalls identity = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(identityPeer.peerPort(), identityPeer.host()), "identity",
         config.grpcDeadline, new CallerSignature(config.jwtSecret));
     PushFanOut fanOut = new PushFanOut(vertx.eventBus(), pushes, catalog);
-    // pushes come at the rate of every status change in the shop: one transaction per poll, not per event
-    consumers.add(pushConsumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
-    consumers.add(pushConsumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
-    consumers.add(pushConsumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, fanOut.catalogEvents()));
-    consumers.add(pushConsumer("realtime-push-ops", PushFanOut.OPS_TOPIC, (tx, id, type, key, value) -> fanOut.opsEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, fanOut.catalogEvents()));
+    consumers.add(consumer("realtime-push-ops", PushFanOut.OPS_TOPIC, (tx, id, type, key, value) -> fanOut.opsEvent(tx, id, value)));
 
     EventMails mails = new EventMails(mailer, new SentMailStore(pool), new MailMetrics(meters));
     RecipientStore recipientStore = new RecipientStore();
@@ -92,18 +91,18 @@ public final class RealtimeVerticle extends ServiceVerticle {
     return Future.all(consumers.stream().map(EventConsumer::start).toList());
   }
 
-  /** Eight consumers and the relay each hold a connection, a mail's sent-record needs one more, and catch-up reads need some. */
+  /**
+   * Eight consumers take up to {@code EventConsumer.LANES} connections each while they catch up (seldom all at once; a
+   * lane that finds none waits its turn), the relay one, a mail's sent-record one more, and catch-up reads need some.
+   */
   @Override
   protected int poolSize() {
-    return 18;
+    return 24;
   }
 
   private EventConsumer consumer(String name, String topic, EventConsumer.Handler handler) {
-    return new EventConsumer(vertx, pool, "realtime", parked, name, config.kafkaBootstrapServers, topic, config.eventRetry, handler);
-  }
-
-  private EventConsumer pushConsumer(String name, String topic, EventConsumer.Handler handler) {
-    return new EventConsumer(vertx, pool, "realtime", parked, name, config.kafkaBootstrapServers, topic, config.eventRetry, handler, true);
+    return new EventConsumer(vertx, pool, "realtime", parked, meters, name, config.kafkaBootstrapServers, topic, config.eventRetry,
+        handler);
   }
 
   @Override

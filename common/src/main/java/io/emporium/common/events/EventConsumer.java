@@ -2,9 +2,11 @@ package io.emporium.common.events;
 
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.problem.StorableText;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -15,14 +17,16 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -31,15 +35,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes one Kafka topic at least once and applies each event id at most once: the handler runs
  * in a transaction that also records the event id in the schema's {@code processed_events} table,
- * and offsets are committed only after that transaction. A failing event is retried a few times with backoff, then
+ * and offsets are committed only after that transaction. Each poll is split into {@link #LANES} lanes by key (one key
+ * in one lane, in offset order) and each lane is applied in one transaction, the lanes at the same time. A lane whose
+ * transaction fails is applied again one event at a time: a failing event is retried a few times with backoff, then
  * parked in the schema's {@code parked_messages} table (in the transaction that records it as processed) and the
  * consumer moves on past it, so one bad message never stops its partition; a {@link PermanentFailure} is parked at once.
+ * A handler's {@link Handler#prepare} (its calls to other services) runs before the transaction, never inside it. The
+ * gauge {@code emporium.consumer.lag} shows how far behind the log end the consumer's group is.
  */
 public final class EventConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final long CLOSE_TIMEOUT_SECONDS = 5;
+  /**
+   * Lanes a poll is split into: at most this many of the pool's connections per consumer, half a service's pool of 8, so
+   * requests still get theirs while a consumer catches up.
+   */
+  static final int LANES = 4;
+  private static final long LAG_EVERY_MS = 3_000;
   /** Longest error text kept with a parked message. */
   private static final int MAX_ERROR_CHARS = 2000;
 
@@ -63,31 +77,26 @@ public final class EventConsumer {
   private final String topic;
   private final String bootstrapServers;
   private final Handler handler;
-  private final boolean batched;
   private final EmporiumConfig.EventRetry retry;
   private final ParkedMessages parked;
+  private final ConsumerLag lag;
   private KafkaConsumer<String, Buffer> consumer;
+  /** Asks the broker for the group's lag; also the client that made the topic. */
+  private KafkaAdminClient admin;
   private final String recordProcessed;
   private volatile boolean running;
   private long backoffMs = 250;
   private Future<Void> loop = Future.succeededFuture();
+  private long lagTimer = -1;
+  private boolean measuring;
 
-  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
-      EmporiumConfig.EventRetry retry, Handler handler) {
-    this(vertx, pool, schema, parked, name, bootstrapServers, topic, retry, handler, false);
-  }
-
-  /**
-   * With {@code batched}, each poll's records are applied in one transaction (one commit for up to a hundred
-   * events, for high-rate consumers whose handlers only write their own schema); a failure rolls all of them back
-   * and they are applied again one by one, each with its own retries.
-   */
-  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, String name, String bootstrapServers, String topic,
-      EmporiumConfig.EventRetry retry, Handler handler, boolean batched) {
+  /** {@code name} is the consumer group; {@code meters} gets its lag. */
+  public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, MeterRegistry meters, String name,
+      String bootstrapServers, String topic, EmporiumConfig.EventRetry retry, Handler handler) {
     this.parked = parked;
     parked.handle(name, handler);
     parked.watch(topic);
-    this.batched = batched;
+    this.lag = new ConsumerLag(meters, topic, name);
     this.retry = retry;
     this.vertx = vertx;
     this.pool = pool;
@@ -100,29 +109,55 @@ public final class EventConsumer {
         ON CONFLICT DO NOTHING""".formatted(schema);
   }
 
-  /** Makes sure the topic exists (so partitions are assigned at once, not when a producer first writes), then polls. */
+  /**
+   * Makes sure the topic exists (so partitions are assigned at once, not when a producer first writes), then polls and
+   * measures the lag.
+   */
   public Future<Void> start() {
     running = true;
-    // the plain admin client (blocking, so on a worker): only it can ask for the broker's default partitions and replication
-    Future<Void> created = vertx.executeBlocking(() -> {
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 5000,
-          "default.api.timeout.ms", 5000))) {
-        admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-      return null;
-    }, false);
-    // the Kafka client's constructor does I/O set-up: on a worker too, like the admin client
-    return created.compose(v -> vertx.executeBlocking(this::createConsumer, false))
+    // the Kafka clients' constructors do I/O set-up: on a worker
+    return vertx.executeBlocking(this::createTopic, false)
+        .compose(created -> {
+          admin = KafkaAdminClient.create(vertx, created);
+          return vertx.executeBlocking(this::createConsumer, false).onFailure(e -> admin.close());
+        })
         .compose(c -> {
           consumer = c;
-          // stopped while the client was being made: it must not stay subscribed
-          return running ? consumer.subscribe(topic) : consumer.close();
+          // stopped while the clients were being made: they must not stay open
+          return running ? consumer.subscribe(topic) : consumer.close().eventually(() -> admin.close());
         })
-        .onSuccess(v -> pollLoop());
+        .onSuccess(v -> {
+          if (running) {
+            lagTimer = vertx.setPeriodic(LAG_EVERY_MS, id -> measureLag());
+          }
+          pollLoop();
+        });
+  }
+
+  /** One measurement at a time: a slow broker answer is not asked again meanwhile. */
+  private void measureLag() {
+    if (!running || measuring) {
+      return;
+    }
+    measuring = true;
+    lag.measure(admin)
+        .onFailure(e -> LOG.debug("consumer {} on {} could not measure its lag: {}", name, topic, e.toString()))
+        .onComplete(ar -> measuring = false);
+  }
+
+  /** The plain admin client, blocking (so on a worker): only it can ask for the broker's default partitions and replication. */
+  private AdminClient createTopic() throws Exception {
+    AdminClient created = AdminClient.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 5000,
+        "default.api.timeout.ms", 5000));
+    try {
+      created.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (!(e instanceof ExecutionException && e.getCause() instanceof TopicExistsException)) {
+        created.close();
+        throw e;
+      }
+    }
+    return created;
   }
 
   private KafkaConsumer<String, Buffer> createConsumer() {
@@ -158,37 +193,55 @@ public final class EventConsumer {
   }
 
   /**
-   * Applies the batch in order, each message with its retries (or parked); when even parking fails (the database is
-   * down), every partition is rewound to its first record not applied.
+   * Applies the poll's lanes at the same time and waits for all of them; when a lane could not even park (the database
+   * is down), every partition is rewound to its lowest record some lane did not apply (the ones applied after it are
+   * skipped as processed when they come again).
    */
   private Future<Void> applyAll(KafkaConsumerRecords<String, Buffer> records) {
-    if (batched && !records.isEmpty()) {
-      Future<Void> prepared = Future.succeededFuture();
-      for (int i = 0; i < records.size(); i++) {
-        KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
-        prepared = prepared.compose(v -> prepare(record));
-      }
-      return prepared.compose(p -> pool.withTransaction(tx -> {
-        Future<Void> chain = Future.succeededFuture();
-        for (int i = 0; i < records.size(); i++) {
-          KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
-          chain = chain.compose(v -> applyIn(tx, record));
-        }
-        return chain;
-      })).recover(e -> {
-        LOG.warn("consumer {} on {} failed a batch, applying it one by one: {}", name, topic, e.toString());
-        return applyEach(records);
-      });
-    }
-    return applyEach(records);
+    // filled by the lanes' callbacks, which all run on this consumer's context
+    List<KafkaConsumerRecord<String, Buffer>> unapplied = new ArrayList<>();
+    List<Future<Void>> lanes = lanes(records).stream().map(lane -> applyLane(lane, unapplied)).toList();
+    return Future.join(lanes).transform(ar -> ar.succeeded()
+        ? Future.succeededFuture()
+        : rewind(unapplied).transform(ignored -> Future.failedFuture(ar.cause())));
   }
 
-  private Future<Void> applyEach(KafkaConsumerRecords<String, Buffer> records) {
-    Future<Void> chain = Future.succeededFuture();
+  /** The poll's records by lane: a key's always in the same lane, in offset order; one without a key goes by its partition. */
+  private static List<List<KafkaConsumerRecord<String, Buffer>>> lanes(KafkaConsumerRecords<String, Buffer> records) {
+    Map<Integer, List<KafkaConsumerRecord<String, Buffer>>> lanes = new TreeMap<>();
     for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+      int lane = Math.floorMod(record.key() == null ? record.partition() : record.key().hashCode(), LANES);
+      lanes.computeIfAbsent(lane, l -> new ArrayList<>()).add(record);
+    }
+    return List.copyOf(lanes.values());
+  }
+
+  /** One transaction for the lane; if it fails, the lane once more one event at a time. */
+  private Future<Void> applyLane(List<KafkaConsumerRecord<String, Buffer>> lane, List<KafkaConsumerRecord<String, Buffer>> unapplied) {
+    Future<Void> prepared = Future.succeededFuture();
+    for (KafkaConsumerRecord<String, Buffer> record : lane) {
+      prepared = prepared.compose(v -> prepare(record));
+    }
+    return prepared.compose(p -> pool.withTransaction(tx -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (KafkaConsumerRecord<String, Buffer> record : lane) {
+        chain = chain.compose(v -> applyIn(tx, record));
+      }
+      return chain;
+    })).recover(e -> {
+      LOG.warn("consumer {} on {} failed a lane of {} events, applying them one by one: {}", name, topic, lane.size(), e.toString());
+      return applyEach(lane, unapplied);
+    });
+  }
+
+  /** Applies the lane in order, each event with its retries (or parked); stops at one that fails, adding it and the rest to {@code unapplied}. */
+  private Future<Void> applyEach(List<KafkaConsumerRecord<String, Buffer>> lane, List<KafkaConsumerRecord<String, Buffer>> unapplied) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < lane.size(); i++) {
       int index = i;
-      chain = chain.compose(v -> applyWithRetries(records.recordAt(index), 1, null, retry.backoff().toMillis())
-          .recover(e -> rewind(records, index).transform(ignored -> Future.failedFuture(e))));
+      chain = chain.compose(v -> applyWithRetries(lane.get(index), 1, null, retry.backoff().toMillis())
+          .onFailure(e -> unapplied.addAll(lane.subList(index, lane.size()))));
     }
     return chain;
   }
@@ -256,11 +309,10 @@ public final class EventConsumer {
     return text == null ? null : StorableText.storableCopy(text);
   }
 
-  private Future<Void> rewind(KafkaConsumerRecords<String, Buffer> records, int firstUnapplied) {
+  private Future<Void> rewind(List<KafkaConsumerRecord<String, Buffer>> unapplied) {
     Map<TopicPartition, Long> positions = new LinkedHashMap<>();
-    for (int i = firstUnapplied; i < records.size(); i++) {
-      KafkaConsumerRecord<String, Buffer> r = records.recordAt(i);
-      positions.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+    for (KafkaConsumerRecord<String, Buffer> r : unapplied) {
+      positions.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
     }
     Future<Void> seeks = Future.succeededFuture();
     for (Map.Entry<TopicPartition, Long> p : positions.entrySet()) {
@@ -314,10 +366,11 @@ public final class EventConsumer {
   /** Stops polling and leaves the group; never waits more than a few seconds for the broker. */
   public Future<Void> stop() {
     running = false;
+    vertx.cancelTimer(lagTimer);
     if (consumer == null) {
-      return Future.succeededFuture(); // start() closes the client it is still making
+      return Future.succeededFuture(); // start() closes the clients it is still making
     }
-    return loop.transform(ar -> consumer.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+    return loop.transform(ar -> consumer.close()).eventually(() -> admin.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .recover(e -> {
           LOG.warn("consumer {} did not close within {} s: {}", name, CLOSE_TIMEOUT_SECONDS, e.toString());
           return Future.succeededFuture();
