@@ -143,8 +143,8 @@ public final class EventConsumer {
       return;
     }
     loop = consumer.poll(POLL)
-        .compose(this::applyAll)
-        .compose(v -> consumer.commit())
+        // an empty poll moved no offset: committing it anyway would write to the broker's offsets log twice a second, idle
+        .compose(records -> applyAll(records).compose(v -> records.isEmpty() ? Future.<Void>succeededFuture() : consumer.commit()))
         .onSuccess(v -> {
           backoffMs = 250;
           vertx.runOnContext(x -> pollLoop());
