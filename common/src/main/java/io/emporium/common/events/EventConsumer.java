@@ -134,6 +134,8 @@ public final class EventConsumer {
         "enable.auto.commit", "false",
         "auto.offset.reset", "earliest",
         "max.poll.records", "100",
+        // the broker answers a fetch as soon as a record comes; an idle consumer's fetch waits this long, so it asks less often
+        "fetch.max.wait.ms", "2000",
         // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
         "group.protocol", "consumer"));
   }
