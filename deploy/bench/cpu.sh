@@ -63,8 +63,8 @@ cpu_parts() {
       if (name ~ /^vert\.x-(worker|intern)/) return "worker pools"
       if (name ~ /CompilerThre/) return "JIT compiler"
       if (name ~ /^(GC Thread|G# |VM Thread)/) return "GC"
-      if (name ~ /^(kafka|data-plane|broker-|controller-|raft|quorum|ExpirationReap|LogDirFailure|feature-zk|executor-|metrics-meter|group-coord|transaction-|share-)/ \
-        || name ~ /^vert\.x-kafka/) return "Kafka"
+      if (name ~ /^(kafka|vert\.x-kafka|consumer_backgr|data-plane|broker-|controller-|quorum|raft-|group-coord|share-|executor-|Expiration)/ \
+        || name ~ /^(transaction-log|metrics-meter|client-metrics|persister|PersisterState|network-partiti|TxnMarker|SensorExpiry|LogDirFailure|AddPartitionsTo)/) return "Kafka"
       return "other JVM"
     }
     FNR == NR { before[$3] = $2; next }

@@ -54,7 +54,6 @@ echo "load after:  $(uptime)"
 
 WINDOW=$(window_seconds)
 cpu_parts | awk -F'\t' -v s="$WINDOW" '{ part[NR] = $1; sec[NR] = $2; all += $2 } END {
-  printf "idle cores  %.3f  (over %.1f s; by part:", all / s, s
-  for (i = 1; i <= NR; i++) printf "  %s %.3f", part[i], sec[i] / s
-  print ")" }'
+  printf "idle cores  %.3f  (the average over %.1f s), by part:\n", all / s, s
+  for (i = 1; i <= NR; i++) printf "  %-14s %.3f\n", part[i], sec[i] / s }'
 cpu_report
