@@ -29,7 +29,7 @@ trap 'echo "idle.sh: failed at line $LINENO" >&2' ERR
 
 [ -f "$JAR" ] || { echo "no $JAR; build it (./mvnw -B -DskipTests package)"; exit 1; }
 
-APP_PORT=$PORT CATALOG_GRPC_PORT=19131 ORDERING_GRPC_PORT=19132 PAYMENT_GRPC_PORT=19133 REALTIME_GRPC_PORT=19134 \
+APP_PORT=$PORT CATALOG_GRPC_PORT=19131 ORDERING_GRPC_PORT=19132 PAYMENT_GRPC_PORT=19133 REALTIME_GRPC_PORT=19134 IDENTITY_GRPC_PORT=19135 \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
 until grep -q "Emporium ready" "$LOG" 2>/dev/null; do
