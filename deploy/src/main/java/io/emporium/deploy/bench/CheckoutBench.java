@@ -320,7 +320,7 @@ public final class CheckoutBench {
     }
     long now = System.nanoTime();
     if (measuring(s.payAnsweredAt)) {
-      // the push may overtake the pay page's answer (the emulator sends the webhook as it answers)
+      // a push that overtook the pay page's answer counts as 0
       paidAfterPay.add(Math.max(0, s.pushedAt - s.payAnsweredAt));
     }
     if (measuring(now)) {
