@@ -1,11 +1,12 @@
 # A benchmark's measured window and where the CPU went over it; sourced by the benchmark scripts, not run.
-# Needs PID (the platform JVM), POSTMASTER (PostgreSQL's postmaster pid, may be empty), WORK (a scratch directory).
+# Needs PID (the platform JVM), POSTMASTER (PostgreSQL's postmaster pid, may be empty), WORK (a scratch directory);
+# with POSTGRES (host:port of the embedded PostgreSQL) set, each reading also takes the database's transaction count.
 # CPU time (clock ticks) of processes and of the JVM's threads, read from /proc at the window's start and end
 # with few forks, so a reading takes a moment even on a loaded machine. PostgreSQL backends are children of the
 # postmaster (pg_ctl detaches it from the JVM); Redis is a child of the JVM.
 ticks() { cat $(printf '/proc/%s/stat ' "$@") 2>/dev/null | awk '{ sub(/.*\) /, ""); split($0, f, " "); t += f[12] + f[13] } END { print t + 0 }' || true; }
 threads() { cat /proc/"$PID"/task/*/stat 2>/dev/null | awk '{ i = index($0, "("); j = match($0, /\) [A-Z] /); name = substr($0, i + 1, j - i - 1)
-  split(substr($0, j + 2), f, " "); gsub(/[0-9]+/, "#", name); print name "\t" f[12] + f[13] }' || true; }
+  split(substr($0, j + 2), f, " "); gsub(/[0-9]+/, "#", name); print name "\t" f[12] + f[13] "\t" $1 }' || true; }
 machine() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
 snapshot() { # label
   local now family
@@ -14,6 +15,19 @@ snapshot() { # label
     $1 == pm || $2 == pm { pg = pg " " $1 } $2 == jvm { kids = kids " " $1 } END { print pg ":" kids }')
   echo "$now $(ticks "$PID") $(ticks ${family%%:*}) $(ticks ${family#*:}) $(machine)" > "$WORK/$1.cpu"
   threads > "$WORK/$1.threads"
+  if [ -n "${POSTGRES:-}" ]; then transactions > "$WORK/$1.xacts"; fi
+}
+# Committed and rolled-back transactions of the platform's database so far; backends report them within a second or so.
+transactions() {
+  psql -X -A -t -q -h "${POSTGRES%:*}" -p "${POSTGRES#*:}" -U postgres -d emporium \
+    -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()" 2>/dev/null || echo "?"
+}
+# Seconds between the snapshots "start" and "end".
+window_seconds() {
+  local t0 t1
+  read -r t0 _ < "$WORK/start.cpu"
+  read -r t1 _ < "$WORK/end.cpu"
+  awk -v t=$((t1 - t0)) 'BEGIN { printf "%.2f", t / 1e9 }'
 }
 
 # Prints the CPU between the snapshots "start" and "end": by process, then the platform JVM's busiest thread groups.
@@ -21,7 +35,7 @@ cpu_report() {
   local t0 j0 p0 r0 m0 i0 t1 j1 p1 r1 m1 i1 window hz
   read -r t0 j0 p0 r0 m0 i0 < "$WORK/start.cpu"
   read -r t1 j1 p1 r1 m1 i1 < "$WORK/end.cpu"
-  window=$(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.2f", t / 1e9 }')  # seconds between the two readings
+  window=$(window_seconds)
   hz=$(getconf CLK_TCK)
   awk -v s="$window" -v hz="$hz" -v j=$((j1 - j0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) \
     -v m=$((m1 - m0)) -v i=$((i1 - i0)) -v n="$(nproc)" 'BEGIN {
@@ -34,6 +48,32 @@ cpu_report() {
     awk -F'\t' -v s="$window" -v hz="$hz" '{ d = ($3 - $2) / hz / s; if (d >= 0.01) printf "%.2f\t%s\n", d, $1 }' |
     sort -rn | head -12 | awk -F'\t' -v all="$(awk -v j=$((j1 - j0)) -v s="$window" -v hz="$hz" 'BEGIN { print j / hz / s }')" '
       { printf "  %-30s %s\n", $2, $1; listed += $1 } END { printf "  %-30s %.2f\n", "(smaller or ended threads)", all - listed }'
+}
+
+# CPU seconds between the snapshots "start" and "end" by part, one "part<TAB>seconds" a line: the platform JVM's
+# threads in groups (by name: Vert.x event loops and worker pools, the JIT compilers, GC, the in-JVM Kafka broker and
+# the Kafka clients; ended threads fall into "other JVM"), then PostgreSQL and Redis.
+cpu_parts() {
+  local j0 p0 r0 j1 p1 r1
+  read -r _ j0 p0 r0 _ < "$WORK/start.cpu"
+  read -r _ j1 p1 r1 _ < "$WORK/end.cpu"
+  awk -F'\t' -v hz="$(getconf CLK_TCK)" -v j=$((j1 - j0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) '
+    function part(name) {
+      if (name ~ /^vert\.x-eventloo/) return "event loops"
+      if (name ~ /^vert\.x-(worker|intern)/) return "worker pools"
+      if (name ~ /CompilerThre/) return "JIT compiler"
+      if (name ~ /^(GC Thread|G# |VM Thread)/) return "GC"
+      if (name ~ /^(kafka|vert\.x-kafka|consumer_backgr|data-plane|broker-|controller-|quorum|raft-|group-coord|share-|executor-|Expiration)/ \
+        || name ~ /^(transaction-log|metrics-meter|client-metrics|persister|PersisterState|network-partiti|TxnMarker|SensorExpiry|LogDirFailure|AddPartitionsTo)/) return "Kafka"
+      return "other JVM"
+    }
+    FNR == NR { before[$3] = $2; next }
+    { t[part($1)] += $2 - before[$3] }
+    END {
+      n = split("event loops,JIT compiler,GC,Kafka,worker pools", order, ",")
+      for (i = 1; i <= n; i++) { printf "%s\t%.3f\n", order[i], t[order[i]] / hz; listed += t[order[i]] }
+      printf "other JVM\t%.3f\nPostgreSQL\t%.3f\nRedis\t%.3f\n", (j - listed) / hz, p / hz, r / hz
+    }' "$WORK/start.threads" "$WORK/end.threads"
 }
 
 # top's second sample (the first has no interval), trimmed to the header and the busiest processes.

@@ -169,6 +169,8 @@ public final class EventConsumer {
         "enable.auto.commit", "false",
         "auto.offset.reset", "earliest",
         "max.poll.records", "100",
+        // the broker answers a fetch as soon as a record comes; an idle consumer's fetch waits this long, so it asks less often
+        "fetch.max.wait.ms", "2000",
         // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
         "group.protocol", "consumer"));
   }
@@ -178,8 +180,8 @@ public final class EventConsumer {
       return;
     }
     loop = consumer.poll(POLL)
-        .compose(this::applyAll)
-        .compose(v -> consumer.commit())
+        // an empty poll moved no offset: committing it anyway would write to the broker's offsets log twice a second, idle
+        .compose(records -> applyAll(records).compose(v -> records.isEmpty() ? Future.<Void>succeededFuture() : consumer.commit()))
         .onSuccess(v -> {
           backoffMs = 250;
           vertx.runOnContext(x -> pollLoop());

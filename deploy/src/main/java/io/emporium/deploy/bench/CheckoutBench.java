@@ -6,6 +6,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -13,7 +17,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,35 +34,51 @@ import java.util.regex.Pattern;
  *
  * <p>One seller lists one product with ample stock; N buyers, each signed up through REST and sending from a
  * loopback address of its own (the per-address login limit counts them apart), loop: add one item to the cart →
- * {@code POST /checkout} with a fresh {@code Idempotency-Key} → pay on the emulator's hosted page → poll
- * {@code GET /orders/{id}} until it is {@code paid} (webhook → payment inbox → Kafka → ordering).
+ * {@code POST /checkout} with a fresh {@code Idempotency-Key} → pay on the emulator's hosted page → wait for the push
+ * saying the order is {@code paid} (webhook → payment inbox → Kafka → ordering → Kafka → realtime → the bridge). Like a
+ * storefront, each buyer learns of it from one SockJS socket (the raw WebSocket transport), registered with its access
+ * token for its {@code user.{id}.orders}, and pinging as vertx-eventbus.js does; it registers with {@code since} 0, so a
+ * push published before the registration took effect is replayed, not lost.
  *
  * <p>After a warm-up it measures, over a fixed window: completed (paid) checkouts per second, p50/p99 of each
  * step's latency (the checkout request is the headline; "paid after pay" is the asynchronous settlement as the
- * client sees it, so it includes up to one poll interval), and failures by step and status.
+ * buyer sees it: from the pay page's answer to the push), and failures by step and status; a push that has not come
+ * {@link #SETTLE_TIMEOUT_MS} after the pay page answered is a failure.
  *
- * <p>Usage: {@code CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10] [pollMillis=20]}
+ * <p>Usage: {@code CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10]}
  */
 public final class CheckoutBench {
   private static final String PASSWORD = "Bench-Checkout-Lantern-7";
   private static final String PAYS = "4242424242424242";
   private static final int STOCK = 1_000_000;
   private static final long REQUEST_TIMEOUT_MS = 30_000;
-  private static final long SETTLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+  private static final long SETTLE_TIMEOUT_MS = 30_000;
+  private static final long SETTLE_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(SETTLE_TIMEOUT_MS);
+  private static final String WEBSOCKET_PATH = "/eventbus/websocket";
+  // vertx-eventbus.js's default; the bridge drops a socket silent for 10 s
+  private static final long PING_EVERY_MS = 5_000;
+  private static final String PING = new JsonObject().put("type", "ping").encode();
   private static final Pattern CODE = Pattern.compile("verification code is (\\d{6})");
   private static final JsonObject CHECKOUT = new JsonObject()
       .put("address", new JsonObject().put("name", "Bench Buyer").put("line1", "1 Load Street").put("city", "London")
           .put("postalCode", "SW1A 1AA").put("country", "GB"))
       .put("successUrl", "https://shop.example/thanks").put("cancelUrl", "https://shop.example/cart");
 
-  private record Buyer(WebClient client, String token) {}
+  private record Buyer(WebClient client, String token, String userId) {}
+
+  /** An order from its checkout's answer until the push saying it is paid; both instants in nanoseconds, 0 until known. */
+  private static final class Settlement {
+    final Promise<Void> settled = Promise.promise();
+    long payAnsweredAt;
+    long pushedAt;
+    long timer = -1;
+  }
 
   private final Vertx vertx;
   private final URI base;
   private final int buyers;
   private final long measureNanos;
   private final long warmUpNanos;
-  private final long pollMillis;
 
   // Everything below is touched only on the one context run() starts on, so it needs no locking.
   private final Latencies addToCart = new Latencies();
@@ -64,8 +86,11 @@ public final class CheckoutBench {
   private final Latencies pay = new Latencies();
   private final Latencies paidAfterPay = new Latencies();
   private final Map<String, Integer> errors = new TreeMap<>();
+  private final Map<String, Settlement> awaiting = new HashMap<>();
+  private final List<WebSocket> sockets = new ArrayList<>();
+  private WebSocketClient socketClient;
   private long completed;
-  private long polls;
+  private long pushes;
   private long measureFrom;
   private long measureUntil;
   private long cpuAtMeasureFrom;
@@ -73,22 +98,21 @@ public final class CheckoutBench {
   private int clients;
   private String productId;
 
-  public CheckoutBench(Vertx vertx, URI base, int buyers, long seconds, long warmUpSeconds, long pollMillis) {
+  public CheckoutBench(Vertx vertx, URI base, int buyers, long seconds, long warmUpSeconds) {
     this.vertx = vertx;
     this.base = base;
     this.buyers = buyers;
     this.measureNanos = TimeUnit.SECONDS.toNanos(seconds);
     this.warmUpNanos = TimeUnit.SECONDS.toNanos(warmUpSeconds);
-    this.pollMillis = pollMillis;
   }
 
   public static void main(String[] args) {
-    if (args.length < 1 || args.length > 5) {
-      System.err.println("usage: CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10] [pollMillis=20]");
+    if (args.length < 1 || args.length > 4) {
+      System.err.println("usage: CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10]");
       System.exit(2);
     }
     CheckoutBench bench = new CheckoutBench(Vertx.vertx(), URI.create(args[0]), argument(args, 1, 32), argument(args, 2, 60),
-        argument(args, 3, 10), argument(args, 4, 20));
+        argument(args, 3, 10));
     Promise<String> summary = Promise.promise();
     bench.vertx.getOrCreateContext().runOnContext(v -> bench.run().onComplete(summary));
     int exit = 0;
@@ -109,14 +133,16 @@ public final class CheckoutBench {
   /** Sets up the seller, the product and the buyers, runs the loops and answers the summary. */
   public Future<String> run() {
     long setupStart = System.nanoTime();
+    socketClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(buyers).setConnectTimeout(30_000));
+    vertx.setPeriodic(PING_EVERY_MS, t -> sockets.forEach(s -> s.writeTextMessage(PING)));
     return signUp("seller").compose(this::listProduct).compose(v -> {
       List<Future<Buyer>> signUps = new ArrayList<>();
       for (int i = 0; i < buyers; i++) {
-        signUps.add(signUp(null));
+        signUps.add(signUp(null).compose(this::listen));
       }
       return Future.all(signUps).map(all -> signUps.stream().map(Future::result).toList());
     }).compose(ready -> {
-      System.out.printf("setup: a seller, a product of %d units and %d buyers signed up in %.1f s%n", STOCK, buyers,
+      System.out.printf("setup: a seller, a product of %d units and %d buyers signed up, each with a socket, in %.1f s%n", STOCK, buyers,
           (System.nanoTime() - setupStart) / 1e9);
       measureFrom = System.nanoTime() + warmUpNanos;
       measureUntil = measureFrom + measureNanos;
@@ -159,7 +185,7 @@ public final class CheckoutBench {
             .sendJsonObject(new JsonObject().put("email", email).put("code", code))))
         .compose(r -> expect("login", 200, () -> client.post("/api/v1/auth/login").timeout(REQUEST_TIMEOUT_MS)
             .sendJsonObject(new JsonObject().put("email", email).put("password", PASSWORD))))
-        .map(r -> new Buyer(client, r.bodyAsJsonObject().getString("accessToken")));
+        .map(r -> new Buyer(client, r.bodyAsJsonObject().getString("accessToken"), r.bodyAsJsonObject().getJsonObject("user").getString("id")));
   }
 
   private Future<String> mailedCode(WebClient client, String email, long deadline) {
@@ -194,9 +220,7 @@ public final class CheckoutBench {
       return;
     }
     buyOnce(buyer).recover(failure -> {
-      if (measuring(System.nanoTime())) {
-        errors.merge(failure.getMessage(), 1, Integer::sum);
-      }
+      error(failure.getMessage());
       // a short pause, so a platform that refuses everything is not hammered in a tight loop
       return buyer.client().delete("/api/v1/cart").bearerTokenAuthentication(buyer.token()).timeout(REQUEST_TIMEOUT_MS).send()
           .<Void>mapEmpty().otherwiseEmpty().compose(v -> vertx.timer(100));
@@ -211,40 +235,98 @@ public final class CheckoutBench {
             .putHeader("Idempotency-Key", UUID.randomUUID().toString()).timeout(REQUEST_TIMEOUT_MS).sendJsonObject(CHECKOUT)))
         .compose(started -> {
           JsonObject session = started.bodyAsJsonObject();
+          String orderId = session.getString("orderId");
+          // waiting from before the payment, so a push that overtakes the pay page's answer still counts
+          Settlement s = new Settlement();
+          awaiting.put(orderId, s);
           return timed("pay", 303, pay, () -> client.postAbs(session.getString("checkoutUrl") + "/pay").timeout(REQUEST_TIMEOUT_MS)
               .sendForm(MultiMap.caseInsensitiveMultiMap().add("card", PAYS)))
+              .onFailure(e -> awaiting.remove(orderId))
               .compose(paid -> {
-                Promise<Void> settled = Promise.promise();
-                pollUntilPaid(buyer, session.getString("orderId"), System.nanoTime(), settled);
-                return settled.future();
+                s.payAnsweredAt = System.nanoTime();
+                if (s.pushedAt != 0) {
+                  settle(orderId, null);
+                } else if (awaiting.containsKey(orderId)) {
+                  s.timer = vertx.setTimer(SETTLE_TIMEOUT_MS, t -> settle(orderId,
+                      failure("no paid push " + TimeUnit.MILLISECONDS.toSeconds(SETTLE_TIMEOUT_MS) + " s after pay")));
+                }
+                return s.settled.future();
               });
         });
   }
 
-  private void pollUntilPaid(Buyer buyer, String orderId, long paidAt, Promise<Void> settled) {
-    if (measuring(System.nanoTime())) {
-      polls++;
-    }
-    expect("order", 200, () -> buyer.client().get("/api/v1/orders/" + orderId).bearerTokenAuthentication(buyer.token())
-        .timeout(REQUEST_TIMEOUT_MS).send()).onFailure(settled::fail).onSuccess(r -> {
-          long now = System.nanoTime();
-          String status = r.bodyAsJsonObject().getString("status");
-          if ("paid".equals(status)) {
-            if (measuring(paidAt)) {
-              paidAfterPay.add(now - paidAt);
+  /** Opens the buyer's socket and registers for its order pushes, from the first one on. */
+  private Future<Buyer> listen(Buyer buyer) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+        .setURI(WEBSOCKET_PATH).setTimeout(REQUEST_TIMEOUT_MS);
+    return socketClient.connect(options).recover(e -> Future.failedFuture(failure("socket " + e.getClass().getSimpleName())))
+        .map(socket -> {
+          sockets.add(socket);
+          socket.textMessageHandler(this::onFrame);
+          socket.binaryMessageHandler(bytes -> onFrame(bytes.toString(StandardCharsets.UTF_8)));
+          socket.exceptionHandler(e -> error("socket " + e.getClass().getSimpleName()));
+          socket.closeHandler(v -> {
+            if (sockets.remove(socket)) {
+              error("socket closed by the platform");
             }
-            if (measuring(now)) {
-              completed++;
-            }
-            settled.complete();
-          } else if (!"pending_payment".equals(status)) {
-            settled.fail(failure("order " + status));
-          } else if (now - paidAt > SETTLE_TIMEOUT_NS) {
-            settled.fail(failure("order still pending_payment 30 s after pay"));
-          } else {
-            vertx.setTimer(pollMillis, t -> pollUntilPaid(buyer, orderId, paidAt, settled));
-          }
+          });
+          socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "user." + buyer.userId() + ".orders")
+              .put("headers", new JsonObject().put("Authorization", "Bearer " + buyer.token()).put("since", "0")).encode());
+          return buyer;
         });
+  }
+
+  /** A status push settles its order: {@code paid} completes it, anything but {@code pending_payment} fails it. */
+  private void onFrame(String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (RuntimeException e) {
+      error("unreadable frame");
+      return;
+    }
+    if (!"rec".equals(frame.getString("type")) || !(frame.getValue("body") instanceof JsonObject body)) {
+      error("frame " + frame.getString("type") + " " + frame.getValue("body"));
+      return;
+    }
+    if (measuring(System.nanoTime())) {
+      pushes++;
+    }
+    Settlement s = awaiting.get(body.getString("orderId", ""));
+    String status = body.getString("status", "");
+    if (s == null || "pending_payment".equals(status)) {
+      return;
+    }
+    if (!"paid".equals(status)) {
+      settle(body.getString("orderId"), failure("order " + status));
+      return;
+    }
+    s.pushedAt = System.nanoTime();
+    if (s.payAnsweredAt != 0) {
+      settle(body.getString("orderId"), null);
+    }
+  }
+
+  /** Completes (failure null) or fails the order's wait, counting a completion and its paid-after-pay time. */
+  private void settle(String orderId, Throwable failure) {
+    Settlement s = awaiting.remove(orderId);
+    if (s == null) {
+      return;
+    }
+    vertx.cancelTimer(s.timer);
+    if (failure != null) {
+      s.settled.fail(failure);
+      return;
+    }
+    long now = System.nanoTime();
+    if (measuring(s.payAnsweredAt)) {
+      // a push that overtook the pay page's answer counts as 0
+      paidAfterPay.add(Math.max(0, s.pushedAt - s.payAnsweredAt));
+    }
+    if (measuring(now)) {
+      completed++;
+    }
+    s.settled.complete();
   }
 
   /** The request, its latency recorded when it started inside the measured window. */
@@ -276,6 +358,13 @@ public final class CheckoutBench {
     return VertxException.noStackTrace(what);
   }
 
+  /** Counted when it happens inside the measured window. */
+  private void error(String what) {
+    if (measuring(System.nanoTime())) {
+      errors.merge(what, 1, Integer::sum);
+    }
+  }
+
   private boolean measuring(long nanos) {
     return nanos >= measureFrom && nanos < measureUntil;
   }
@@ -283,14 +372,14 @@ public final class CheckoutBench {
   private String summary() {
     double seconds = measureNanos / 1e9;
     StringBuilder out = new StringBuilder();
-    out.append(String.format("checkout benchmark: %d buyers, %.0f s measured after %d s warm-up, orders polled every %d ms%n",
-        buyers, seconds, TimeUnit.NANOSECONDS.toSeconds(warmUpNanos), pollMillis));
+    out.append(String.format("checkout benchmark: %d buyers, %.0f s measured after %d s warm-up, paid learnt from each buyer's SockJS socket%n",
+        buyers, seconds, TimeUnit.NANOSECONDS.toSeconds(warmUpNanos)));
     out.append(String.format("completed checkouts  %d paid = %.1f/s%n", completed, completed / seconds));
     out.append(line("checkout", checkout));
     out.append(line("pay", pay));
     out.append(line("paid after pay", paidAfterPay));
     out.append(line("add to cart", addToCart));
-    out.append(String.format("order polls          %d = %.0f/s%n", polls, polls / seconds));
+    out.append(String.format("order pushes         %d = %.1f/s; %d of %d sockets open at the end%n", pushes, pushes / seconds, sockets.size(), buyers));
     out.append(String.format("load client CPU      %.2f cores%n", (cpuAtMeasureUntil - cpuAtMeasureFrom) / (double) measureNanos));
     out.append("errors               ").append(errors.isEmpty() ? "none" : errors.toString());
     return out.toString();
