@@ -37,16 +37,9 @@ APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_POR
   RATE_LIMIT_CHECKOUT_USER=1000000/1m RATE_LIMIT_WRITE_USER=1000000/1m RATE_LIMIT_WEBHOOK=1000000/1m \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
-until grep -q "Emporium ready" "$LOG" 2>/dev/null; do
-  kill -0 "$PID" 2>/dev/null || { echo "emporium died:"; tail -20 "$LOG"; exit 1; }
-  sleep 0.5
-done
-DATA=$(grep -o 'data     [^"\\]*' "$LOG" | head -1 | sed 's/^data *//')
-POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid" 2>/dev/null || true)
-POSTGRES=$(grep -o 'embedded PostgreSQL [0-9]* on [0-9.]*:[0-9]*' "$LOG" | head -1 | sed 's/.* on //' || true)
-command -v psql > /dev/null || POSTGRES=
-
 . deploy/bench/cpu.sh
+await_ready
+
 
 echo "checkout benchmark: $BUYERS buyers, ${DURATION}s measured after ${WARMUP}s warm-up, $(nproc) cores"
 echo "load before: $(uptime)"
@@ -62,7 +55,7 @@ PAID=$(sed -n 's/^completed checkouts *\([0-9]*\) paid.*/\1/p' "$OUT")
 if [ "${PAID:-0}" -gt 0 ]; then
   echo "CPU per paid order over the measured window, in CPU-milliseconds ($PAID paid; the Stripe emulator runs on the platform's event loops):"
   cpu_parts | awk -F'\t' -v n="$PAID" '{ printf "  %-14s %6.1f\n", $1, 1000 * $2 / n; all += $2 } END { printf "  %-14s %6.1f\n", "all", 1000 * all / n }'
-  if [ -n "$POSTGRES" ] && [ "$(cat "$WORK/start.xacts")" != "?" ] && [ "$(cat "$WORK/end.xacts")" != "?" ]; then
+  if [ -s "$WORK/start.xacts" ] && [ -s "$WORK/end.xacts" ] && [ "$(cat "$WORK/start.xacts")" != "?" ] && [ "$(cat "$WORK/end.xacts")" != "?" ]; then
     XACTS=$(( $(cat "$WORK/end.xacts") - $(cat "$WORK/start.xacts") ))
     awk -v x="$XACTS" -v n="$PAID" 'BEGIN { printf "PostgreSQL transactions per paid order  %.1f (%d committed or rolled back over the window)\n", x / n, x }'
   else

@@ -1,9 +1,20 @@
 # A benchmark's measured window and where the CPU went over it; sourced by the benchmark scripts, not run.
-# Needs PID (the platform JVM), POSTMASTER (PostgreSQL's postmaster pid, may be empty), WORK (a scratch directory);
+# await_ready waits for the platform and finds its parts; the rest needs PID (the platform JVM), POSTMASTER (PostgreSQL's postmaster pid, may be empty), WORK (a scratch directory);
 # with POSTGRES (host:port of the embedded PostgreSQL) set, each reading also takes the database's transaction count.
 # CPU time (clock ticks) of processes and of the JVM's threads, read from /proc at the window's start and end
 # with few forks, so a reading takes a moment even on a loaded machine. PostgreSQL backends are children of the
 # postmaster (pg_ctl detaches it from the JVM); Redis is a child of the JVM.
+# Waits for the platform started as PID (its log in LOG) to be ready, then sets DATA (its data directory),
+# POSTMASTER and POSTGRES (host:port of the embedded PostgreSQL).
+await_ready() {
+  until grep -q "Emporium ready" "$LOG" 2>/dev/null; do
+    kill -0 "$PID" 2>/dev/null || { echo "emporium died:"; tail -20 "$LOG"; exit 1; }
+    sleep 0.5
+  done
+  DATA=$(grep -o 'data     [^"\\]*' "$LOG" | head -1 | sed 's/^data *//')
+  POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid" 2>/dev/null || true)
+  POSTGRES=$(grep -o 'embedded PostgreSQL [0-9]* on [0-9.]*:[0-9]*' "$LOG" | head -1 | sed 's/.* on //' || true)
+}
 ticks() { cat $(printf '/proc/%s/stat ' "$@") 2>/dev/null | awk '{ sub(/.*\) /, ""); split($0, f, " "); t += f[12] + f[13] } END { print t + 0 }' || true; }
 threads() { cat /proc/"$PID"/task/*/stat 2>/dev/null | awk '{ i = index($0, "("); j = match($0, /\) [A-Z] /); name = substr($0, i + 1, j - i - 1)
   split(substr($0, j + 2), f, " "); gsub(/[0-9]+/, "#", name); print name "\t" f[12] + f[13] "\t" $1 }' || true; }
@@ -15,7 +26,7 @@ snapshot() { # label
     $1 == pm || $2 == pm { pg = pg " " $1 } $2 == jvm { kids = kids " " $1 } END { print pg ":" kids }')
   echo "$now $(ticks "$PID") $(ticks ${family%%:*}) $(ticks ${family#*:}) $(machine)" > "$WORK/$1.cpu"
   threads > "$WORK/$1.threads"
-  if [ -n "${POSTGRES:-}" ]; then transactions > "$WORK/$1.xacts"; fi
+  if [ -n "${POSTGRES:-}" ] && command -v psql > /dev/null; then transactions > "$WORK/$1.xacts"; fi
 }
 # Committed and rolled-back transactions of the platform's database so far; backends report them within a second or so.
 transactions() {

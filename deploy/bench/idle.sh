@@ -32,14 +32,9 @@ trap 'echo "idle.sh: failed at line $LINENO" >&2' ERR
 APP_PORT=$PORT CATALOG_GRPC_PORT=19131 ORDERING_GRPC_PORT=19132 PAYMENT_GRPC_PORT=19133 REALTIME_GRPC_PORT=19134 IDENTITY_GRPC_PORT=19135 \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
-until grep -q "Emporium ready" "$LOG" 2>/dev/null; do
-  kill -0 "$PID" 2>/dev/null || { echo "emporium died:"; tail -20 "$LOG"; exit 1; }
-  sleep 0.5
-done
-DATA=$(grep -o 'data     [^"\\]*' "$LOG" | head -1 | sed 's/^data *//')
-POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid" 2>/dev/null || true)
-
 . deploy/bench/cpu.sh
+await_ready
+
 
 echo "idle benchmark: ready, then ${SETTLE}s to settle and ${DURATION}s measured, $(nproc) cores"
 echo "load before: $(uptime)"

@@ -45,18 +45,12 @@ JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_')
 JWT_SECRET=$JWT_SECRET APP_PORT=$PORT CATALOG_GRPC_PORT=19111 ORDERING_GRPC_PORT=19112 PAYMENT_GRPC_PORT=19113 REALTIME_GRPC_PORT=19114 IDENTITY_GRPC_PORT=19115 \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
-until grep -q "Emporium ready" "$LOG" 2>/dev/null; do
-  kill -0 "$PID" 2>/dev/null || { echo "emporium died:"; tail -20 "$LOG"; exit 1; }
-  sleep 0.5
-done
-DATA=$(grep -o 'data     [^"\\]*' "$LOG" | head -1 | sed 's/^data *//')
-POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid" 2>/dev/null || true)
-POSTGRES=$(grep -o 'embedded PostgreSQL [0-9]* on [0-9.]*:[0-9]*' "$LOG" | head -1 | sed 's/.* on //')
+. deploy/bench/cpu.sh
+await_ready
 KAFKA=$(grep -o 'embedded Kafka (KRaft) at [0-9.]*:[0-9]*' "$LOG" | head -1 | sed 's/.* at //')
 [ -n "$POSTGRES" ] && [ -n "$KAFKA" ] || { echo "cannot find the embedded PostgreSQL and Kafka addresses in the log"; exit 1; }
 MAX_HEAP=$(jcmd "$PID" VM.flags 2>/dev/null | grep -o ' -XX:MaxHeapSize=[0-9]*' | awk -F= '{ printf "%.0f MiB", $2 / 1048576 }' || true)
 
-. deploy/bench/cpu.sh
 
 echo "realtime benchmark: $CONNECTIONS sockets, $RATE status changes/s, ${DURATION}s measured after ${WARMUP}s warm-up, $(nproc) cores;"
 echo "  the platform (pid $PID, max heap ${MAX_HEAP:-?}) and the load client run on this machine, over loopback"
