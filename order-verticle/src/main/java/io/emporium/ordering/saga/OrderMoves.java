@@ -161,16 +161,7 @@ public final class OrderMoves {
   /** As above, once {@code check} (in the transaction that holds the order's row) lets it be asked for. */
   public Future<Optional<Order>> submit(UUID orderId, Kind kind, JsonObject args, String requestId, Function<SqlConnection, Future<Void>> check) {
     Promise<Optional<Order>> outcome = Promise.promise();
-    return pool.withTransaction(tx -> check.apply(tx).compose(v -> store.insert(tx, orderId, kind.wire(), args, requestId)).onSuccess(id -> {
-          waiters.put(id, outcome);
-          tx.transaction().completion().onComplete(ar -> {
-            if (ar.failed()) {
-              waiters.remove(id);
-            } else {
-              wake();
-            }
-          });
-        }))
+    return pool.withTransaction(tx -> check.apply(tx).compose(v -> ask(tx, orderId, kind, args, requestId, outcome)))
         .compose(id -> outcome.future().timeout(lease.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
           waiters.remove(id);
           return Future.failedFuture(e instanceof java.util.concurrent.TimeoutException
@@ -180,9 +171,28 @@ public final class OrderMoves {
 
   /** Asks for a move in the caller's transaction; it runs once that commits. */
   public Future<Void> enqueue(SqlConnection tx, UUID orderId, Kind kind, JsonObject args, String requestId) {
-    return store.insert(tx, orderId, kind.wire(), args, requestId).map(id -> {
-      tx.transaction().completion().onSuccess(v -> wake());
-      return null;
+    return ask(tx, orderId, kind, args, requestId, null).mapEmpty();
+  }
+
+  /**
+   * Inserts the step; once the transaction commits, this process runs it at once when it is the order's only step (so
+   * the asker's waiter hears of it, and no claim is needed), or looks for steps whose turn has come.
+   */
+  private Future<Long> ask(SqlConnection tx, UUID orderId, Kind kind, JsonObject args, String requestId, Promise<Optional<Order>> waiter) {
+    return store.insert(tx, orderId, kind.wire(), args, requestId, lease).map(asked -> {
+      if (waiter != null) {
+        waiters.put(asked.id(), waiter);
+      }
+      tx.transaction().completion().onComplete(ar -> {
+        if (ar.failed()) {
+          waiters.remove(asked.id());
+        } else if (asked.claimed()) {
+          start(new Claimed(asked.id(), orderId, kind.wire(), args, requestId, 1, null));
+        } else {
+          wake();
+        }
+      });
+      return asked.id();
     });
   }
 
@@ -208,13 +218,7 @@ public final class OrderMoves {
         LOG.warn("could not claim order steps, trying at the next sweep: {}", ar.cause().toString());
         return;
       }
-      for (Claimed claimed : ar.result()) {
-        running++;
-        run(claimed).onComplete(x -> {
-          running--;
-          wake();
-        });
-      }
+      ar.result().forEach(this::start);
       if (again) {
         wake();
       }
@@ -223,6 +227,15 @@ public final class OrderMoves {
 
   public void stop() {
     stopped = true;
+  }
+
+  /** Runs a claimed step; its end lets the order's next step have its turn. */
+  private void start(Claimed claimed) {
+    running++;
+    run(claimed).onComplete(x -> {
+      running--;
+      wake();
+    });
   }
 
   private Future<Void> run(Claimed claimed) {

@@ -15,8 +15,12 @@ import java.util.UUID;
 
 /** The {@code order_steps} table: order moves asked for and not yet done (see {@code OrderMoves}). */
 public final class StepStore {
+  // the order's only step is taken at once by whoever asked for it; one behind another waits for its turn
   private static final String INSERT = """
-      INSERT INTO ordering.order_steps (order_id, kind, args, request_id) VALUES ($1, $2, $3, $4) RETURNING id""";
+      INSERT INTO ordering.order_steps (order_id, kind, args, request_id, lease_until, attempts)
+      SELECT $1, $2, $3, $4, CASE WHEN earlier THEN NULL ELSE now() + make_interval(secs => $5) END, CASE WHEN earlier THEN 0 ELSE 1 END
+      FROM (SELECT EXISTS (SELECT 1 FROM ordering.order_steps WHERE order_id = $1) AS earlier) e
+      RETURNING id, attempts""";
   private static final String LOCK_ORDER = "SELECT 1 FROM ordering.orders WHERE id = $1 FOR UPDATE";
   // the oldest step of each order whose turn has come and that no one holds, locked against other claimers
   private static final String CLAIM = """
@@ -38,17 +42,27 @@ public final class StepStore {
   /** A claimed step: {@code attempts} counts this one. */
   public record Claimed(long id, UUID orderId, String kind, JsonObject args, String requestId, int attempts, OffsetDateTime firstFailedAt) {}
 
+  /** A step just asked for; {@code claimed} when the asker holds it. */
+  public record Asked(long id, boolean claimed) {}
+
   private final Pool pool;
 
   public StepStore(Pool pool) {
     this.pool = pool;
   }
 
-  /** Adds a step for the order, with the order's row locked so a move that checks for steps sees it or goes first. */
-  public Future<Long> insert(SqlConnection tx, UUID orderId, String kind, JsonObject args, String requestId) {
+  /**
+   * Adds a step for the order, with the order's row locked so a move that checks for steps sees it or goes first. When
+   * the order has no other step, the step is claimed for {@code lease} at once, to be run by the asker once it commits;
+   * otherwise it waits for its turn.
+   */
+  public Future<Asked> insert(SqlConnection tx, UUID orderId, String kind, JsonObject args, String requestId, Duration lease) {
     return tx.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId))
-        .compose(v -> tx.preparedQuery(INSERT).execute(Tuple.of(orderId, kind, args, requestId)))
-        .map(rows -> rows.iterator().next().getLong("id"));
+        .compose(v -> tx.preparedQuery(INSERT).execute(Tuple.of(orderId, kind, args, requestId, lease.toMillis() / 1000.0)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Asked(r.getLong("id"), r.getInteger("attempts") == 1);
+        });
   }
 
   /** Takes up to {@code limit} steps whose turn has come, each held for {@code lease}. */
