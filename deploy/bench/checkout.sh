@@ -7,7 +7,8 @@
 # client reports its own CPU in its summary. Then per paid order: CPU-milliseconds by part and PostgreSQL transactions.
 # Needs: a built deploy/target/emporium.jar (./mvnw -B -DskipTests package) and psql.
 # Usage: deploy/bench/checkout.sh [buyers, default 32] [measured seconds, default 60]
-#   BENCH_WARMUP (seconds, default 20: the JIT is still busy after 10) tunes the client.
+#   BENCH_WARMUP (seconds, default 20: the JIT is still busy after 10) tunes the client; BENCH_JFR=<file> also records
+#   the measured window with Java Flight Recorder (its own cost then counts in the figures).
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/../.."

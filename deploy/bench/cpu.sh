@@ -97,6 +97,7 @@ top_now() {
 # "warm-up over" when the window starts and "measured:" when it ends.
 measure_window() {
   wait_for "warm-up over"
+  record_window
   snapshot start
   sleep $((DURATION / 2))
   echo "top at mid-window (platform JVM pid $PID, PostgreSQL postmaster pid ${POSTMASTER:-?}, load client pid $CLIENT):"
@@ -106,5 +107,12 @@ measure_window() {
   echo "load after:  $(uptime)"
   wait "$CLIENT" || { cat "$OUT"; exit 1; }
   CLIENT=
+}
+# With BENCH_JFR=<file>, records the platform JVM over the next DURATION seconds with Java Flight Recorder (profile
+# settings; read it with `jfr print --events jdk.ExecutionSample <file>`); its own cost then counts in the figures.
+record_window() {
+  if [ -n "${BENCH_JFR:-}" ]; then
+    jcmd "$PID" JFR.start name=window settings=profile duration="${DURATION}s" filename="$(realpath -m "$BENCH_JFR")" > /dev/null
+  fi
 }
 wait_for() { until grep -q "$1" "$OUT"; do kill -0 "$CLIENT" 2>/dev/null || { cat "$OUT"; exit 1; }; sleep 0.2; done; }

@@ -39,9 +39,7 @@ await_ready
 echo "idle benchmark: ready, then ${SETTLE}s to settle and ${DURATION}s measured, $(nproc) cores"
 echo "load before: $(uptime)"
 sleep "$SETTLE"
-if [ -n "${BENCH_JFR:-}" ]; then
-  jcmd "$PID" JFR.start name=idle settings=profile duration="${DURATION}s" filename="$(realpath -m "$BENCH_JFR")" > /dev/null
-fi
+record_window
 snapshot start
 sleep "$DURATION"
 snapshot end
