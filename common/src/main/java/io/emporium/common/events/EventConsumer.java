@@ -69,6 +69,15 @@ public final class EventConsumer {
     default Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
       return Future.succeededFuture();
     }
+
+    /**
+     * Whether the event can change anything here. One that cannot is passed over before any transaction: it is neither
+     * prepared, applied nor recorded as processed (there is nothing to do twice). An event that cannot be read is wanted,
+     * so the handler reports it.
+     */
+    default boolean wants(String eventType, Buffer value) {
+      return true;
+    }
   }
 
   private final Vertx vertx;
@@ -219,8 +228,16 @@ public final class EventConsumer {
     return List.copyOf(lanes.values());
   }
 
-  /** One transaction for the lane; if it fails, the lane once more one event at a time. */
-  private Future<Void> applyLane(List<KafkaConsumerRecord<String, Buffer>> lane, List<KafkaConsumerRecord<String, Buffer>> unapplied) {
+  /**
+   * One transaction for the lane's wanted events (none when it has none); if it fails, those once more one event at a
+   * time.
+   */
+  private Future<Void> applyLane(List<KafkaConsumerRecord<String, Buffer>> records, List<KafkaConsumerRecord<String, Buffer>> unapplied) {
+    List<KafkaConsumerRecord<String, Buffer>> lane = records.stream()
+        .filter(r -> handler.wants(header(r, "event-type"), r.value() == null ? Buffer.buffer() : r.value())).toList();
+    if (lane.isEmpty()) {
+      return Future.succeededFuture();
+    }
     Future<Void> prepared = Future.succeededFuture();
     for (KafkaConsumerRecord<String, Buffer> record : lane) {
       prepared = prepared.compose(v -> prepare(record));
