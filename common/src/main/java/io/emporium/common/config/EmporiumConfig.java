@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The one typed configuration of the platform, read from environment-style settings
  * (environment variables over an optional {@code .env}-style file). Every field has a documented
- * default in the README; a bad or missing value fails with one line naming the variable.
+ * default in docs/configuration.md; a bad or missing value fails with one line naming the variable.
  */
 public final class EmporiumConfig {
 
