@@ -99,11 +99,15 @@ public final class Emporium implements AutoCloseable {
         return;
       }
       stopping = true;
-      new Thread(() -> {
+      Thread stopper = new Thread(() -> {
         LOG.info("stopping: draining requests, closing clients, stopping embedded services");
         running.close();
         System.exit(0);
-      }, "emporium-shutdown").start();
+      }, "emporium-shutdown");
+      // the signal's thread is a daemon, and so would this one be: the JVM would end as soon as the platform's own
+      // threads are gone, before the embedded servers stopped and the ephemeral directory was deleted
+      stopper.setDaemon(false);
+      stopper.start();
     }
   }
 
@@ -270,14 +274,28 @@ public final class Emporium implements AutoCloseable {
     deleteRecursively(ephemeralDir);
   }
 
+  /**
+   * Deletes the ephemeral directory. A stopped server may still be removing files of its own while this walks, so a
+   * file that vanished is no error, and the walk is tried again a few times.
+   */
   private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
+    for (int attempt = 0; dir != null && Files.exists(dir) && attempt < 5; attempt++) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        LOG.debug("deleting {} (attempt {}): {}", dir, attempt + 1, e.toString());
+      }
+      if (Files.exists(dir)) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not delete {}: {}", dir, e.toString());
+    if (dir != null && Files.exists(dir)) {
+      LOG.warn("could not delete {}", dir);
     }
   }
 
