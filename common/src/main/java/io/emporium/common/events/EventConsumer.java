@@ -53,7 +53,8 @@ public final class EventConsumer {
    * requests still get theirs while a consumer catches up.
    */
   static final int LANES = 4;
-  private static final long LAG_EVERY_MS = 3_000;
+  /** How often the lag is asked of the broker: two requests each time, for every consumer, also when idle. */
+  private static final long LAG_EVERY_MS = 10_000;
   /** Longest a busy consumer goes without committing what it applied. */
   private static final long COMMIT_EVERY_MS = 1_000;
   /** Longest error text kept with a parked message. */
@@ -183,7 +184,7 @@ public final class EventConsumer {
         "auto.offset.reset", "earliest",
         "max.poll.records", "100",
         // the broker answers a fetch as soon as a record comes; an idle consumer's fetch waits this long, so it asks less often
-        "fetch.max.wait.ms", "2000",
+        "fetch.max.wait.ms", "10000",
         // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
         "group.protocol", "consumer"));
   }
