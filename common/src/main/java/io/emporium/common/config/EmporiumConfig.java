@@ -198,7 +198,7 @@ public final class EmporiumConfig {
         groupLimits(s, "WRITE", "60/1m", "120/1m"),
         groupLimits(s, "AUTH", "20/1m", "20/1m"),
         groupLimits(s, "CHECKOUT", "10/1m", "20/1m"),
-        s.rateLimit("RATE_LIMIT_WEBHOOK", "600/1m"));
+        s.rateLimit("RATE_LIMIT_WEBHOOK", "60000/1m"));
     this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
     this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
     this.checkout = new Checkout(
