@@ -75,7 +75,7 @@ public abstract class ServiceVerticle extends VerticleBase {
           parkedRecount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> parked.recount());
           return startBackground();
         })
-        .compose(v -> GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(service).port(), serviceName,
+        .compose(v -> GrpcServers.serve(vertx, config, config.grpc.get(service).port(), serviceName,
             () -> pool.query("SELECT 1").execute().map(true), new CallerSignature(config.jwtSecret), maxMessageBytes(), endpoints -> {
               bind(endpoints);
               new ParkingRpcs(new ParkingAdmin(pool, schema, parked)).bind(endpoints);

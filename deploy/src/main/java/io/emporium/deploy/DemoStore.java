@@ -6,6 +6,7 @@ import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.proto.catalog.v1.AddProductImageRequest;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.Category;
@@ -98,7 +99,7 @@ final class DemoStore {
     if (Files.exists(marker)) {
       return;
     }
-    GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    GrpcClient client = GrpcServers.client(vertx, config, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     try {
       EmporiumConfig.GrpcPeer peer = config.grpc.get(Service.CATALOG);
       GrpcCalls catalog = new GrpcCalls(client, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), "catalog",

@@ -70,6 +70,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -116,6 +117,8 @@ public final class EdgeVerticle extends VerticleBase {
   private ParkedMessages parked;
   private long parkedRecount = -1;
   private HttpServer server;
+  /** The plain HTTP listener that redirects to HTTPS, when there is one. */
+  private HttpServer redirectServer;
   private HttpServer grpcServer;
   private ApiDocsRoutes docs;
   private Router routes;
@@ -152,9 +155,9 @@ public final class EdgeVerticle extends VerticleBase {
               .setMaxPoolWaiting(256));
           kafkaAdmin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", config.kafkaBootstrapServers,
               "request.timeout.ms", "2000", "default.api.timeout.ms", "2000"));
-          grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+          grpc = GrpcServers.client(vertx, config, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
           // image bytes travel to and from the catalog: larger messages and flow-control windows for that peer only
-          catalogGrpc = GrpcClient.client(vertx,
+          catalogGrpc = GrpcServers.client(vertx, config,
               new GrpcClientOptions().setScheduleDeadlineAutomatically(true)
                   .setMaxMessageSize(GrpcServers.maxMessageBytes(config.imageMaxBytes)),
               new HttpClientOptions().setHttp2ClearTextUpgrade(false).setHttp2ConnectionWindowSize(GrpcServers.WINDOW)
@@ -188,19 +191,37 @@ public final class EdgeVerticle extends VerticleBase {
             }
             // no per-message deflate for WebSockets: bridge messages are small, and each connection's zlib state cost
             // ~100 KiB and doubled the delay at 10 000 sockets (deploy/bench/realtime.sh, docs/benchmarks.md)
-            return vertx.createHttpServer(new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true)
-                    .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-                    // room for long search filters; past it the answer is a 414 problem, not a bare status
-                    .setMaxInitialLineLength(MAX_REQUEST_LINE))
-                .requestHandler(routes).invalidRequestHandler(Problems::invalidRequest).listen();
+            HttpServerOptions options = new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true)
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+                // room for long search filters; past it the answer is a 414 problem, not a bare status
+                .setMaxInitialLineLength(MAX_REQUEST_LINE);
+            if (config.tls != null) {
+              options.setSsl(true).setUseAlpn(true).setEnabledSecureTransportProtocols(config.tls.versions())
+                  .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tls.certFile()).setKeyPath(config.tls.keyFile()));
+            }
+            return vertx.createHttpServer(options).requestHandler(routes).invalidRequestHandler(Problems::invalidRequest).listen()
+                .compose(s -> redirectToHttps().map(s));
           });
         })
         .onSuccess(s -> server = s);
   }
 
+  /** With HTTPS and {@code HTTP_REDIRECT_PORT}, plain HTTP on that port answers 308 to the same URL over HTTPS. */
+  private Future<?> redirectToHttps() {
+    if (config.tls == null || config.tls.redirectPort() == 0) {
+      return Future.succeededFuture();
+    }
+    String port = config.appPort == 443 ? "" : ":" + config.appPort;
+    return vertx.createHttpServer(new HttpServerOptions().setPort(config.tls.redirectPort())).requestHandler(request -> {
+      String host = request.authority() == null ? "localhost" : request.authority().host();
+      request.response().setStatusCode(308).putHeader("Location", "https://" + host + port + request.uri())
+          .putHeader("Content-Length", "0").end();
+    }).listen().onSuccess(s -> redirectServer = s);
+  }
+
   /** Identity's gRPC contract for the other services, on its own port (shared by the edge's instances, like the HTTP port). */
   private Future<Void> serveIdentity(UserStore users) {
-    return GrpcServers.serve(vertx, config.grpcBindHost, config.grpc.get(Service.EDGE).port(), IdentityGrpcService.SERVICE_NAME,
+    return GrpcServers.serve(vertx, config, config.grpc.get(Service.EDGE).port(), IdentityGrpcService.SERVICE_NAME,
             () -> pool.query("SELECT 1").execute().map(true), callerSignature, endpoints -> new IdentityRpcs(users).bind(endpoints))
         .onSuccess(s -> grpcServer = s).mapEmpty();
   }
@@ -210,6 +231,13 @@ public final class EdgeVerticle extends VerticleBase {
     // HEAD is GET without the body (Vert.x leaves the body out of a HEAD response)
     router.route().method(HttpMethod.HEAD).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     router.route().handler(RequestIds::handle);
+    if (config.tls != null) {
+      // browsers that once came over HTTPS never try plain HTTP for this host again for a year
+      router.route().handler(ctx -> {
+        ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+        ctx.next();
+      });
+    }
     if (!config.corsAllowedOrigins.isEmpty()) {
       router.route().handler(CorsHandler.create()
           .addOrigins(config.corsAllowedOrigins.stream().toList())
@@ -318,6 +346,7 @@ public final class EdgeVerticle extends VerticleBase {
     Future<?> draining = server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     vertx.cancelTimer(parkedRecount);
     return draining
+        .eventually(() -> redirectServer == null ? Future.succeededFuture() : redirectServer.close())
         .eventually(() -> grpcServer == null ? Future.succeededFuture() : grpcServer.shutdown(DRAIN.toMillis(),
             java.util.concurrent.TimeUnit.MILLISECONDS))
         .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())

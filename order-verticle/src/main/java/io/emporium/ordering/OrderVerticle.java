@@ -6,6 +6,7 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.events.OrderEvents;
@@ -64,7 +65,7 @@ public final class OrderVerticle extends ServiceVerticle {
   protected Future<?> startBackground() {
     EmporiumConfig.Checkout checkout = config.checkout;
     rules = CheckoutRules.of(checkout.shippingFlat(), checkout.freeShippingFrom(), checkout.taxRates());
-    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    grpc = GrpcServers.client(vertx, config, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     catalog = peer(EmporiumConfig.Service.CATALOG, "catalog");
     payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
     relay = new OutboxRelay(vertx, pool, config, "ordering").start();

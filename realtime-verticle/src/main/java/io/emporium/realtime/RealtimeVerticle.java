@@ -6,6 +6,7 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.emporium.realtime.events.EventMails;
@@ -61,7 +62,7 @@ public final class RealtimeVerticle extends ServiceVerticle {
     mailer = new Mailer(vertx, config.smtp, devMailbox != null);
     // only what this service announces itself (a message it parked) goes through its outbox
     relay = new OutboxRelay(vertx, pool, config, "realtime").start();
-    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    grpc = GrpcServers.client(vertx, config, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     EmporiumConfig.GrpcPeer catalogPeer = config.grpc.get(EmporiumConfig.Service.CATALOG);
     GrpcCalls catalog = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(catalogPeer.peerPort(), catalogPeer.host()), "catalog",
         config.grpcDeadline, new CallerSignature(config.jwtSecret));

@@ -128,6 +128,29 @@ public final class EmporiumConfig {
 
   public record ErrorTracking(String dsn, String environment, String release) {}
 
+  /** HTTPS of the edge on {@link #appPort}; null: plain HTTP. */
+  public final Tls tls;
+
+  /**
+   * The edge's certificate chain and key (PEM files), the oldest TLS version it accepts ({@code TLSv1.3}, or
+   * {@code TLSv1.2}), and the port of a plain HTTP listener that only redirects to HTTPS (0: none).
+   */
+  public record Tls(String certFile, String keyFile, String minVersion, int redirectPort) {
+    /** The protocol versions the edge enables. */
+    public Set<String> versions() {
+      return minVersion.equals("TLSv1.2") ? Set.of("TLSv1.2", "TLSv1.3") : Set.of("TLSv1.3");
+    }
+  }
+
+  /** Mutual TLS between services; null: plain gRPC (loopback or a trusted network only). */
+  public final GrpcTls grpcTls;
+
+  /**
+   * This process's certificate chain and key (PEM), presented both as a gRPC server and as a client, and the CA (PEM)
+   * every peer's certificate must be signed by.
+   */
+  public record GrpcTls(String certFile, String keyFile, String caFile) {}
+
   /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
    * in percent by destination country ({@code "DE:19,GB:20,*:0"}, {@code *} for the rest); how long a customer has
@@ -231,6 +254,8 @@ public final class EmporiumConfig {
       throw new ConfigException("OUTBOX_POLL_INTERVAL must be from 100ms to 1h");
     }
     this.eventRetry = new EventRetry(s.integer("EVENT_RETRY_ATTEMPTS", 5, 1, 10), s.duration("EVENT_RETRY_BACKOFF", Duration.ofMillis(500)));
+    this.tls = tls(s);
+    this.grpcTls = grpcTls(s);
     String sentryDsn = s.optional("SENTRY_DSN", null) == null ? null : s.url("SENTRY_DSN", "http", null);
     if (sentryDsn != null && URI.create(sentryDsn).getUserInfo() == null) {
       throw new ConfigException("SENTRY_DSN must carry its public key (https://<key>@<host>/<project>), got '" + sentryDsn + "'");
@@ -345,6 +370,45 @@ public final class EmporiumConfig {
   }
 
   /** Reads and validates settings; throws {@link ConfigException} naming the first bad variable. */
+  private static Tls tls(Settings s) {
+    String cert = s.optional("TLS_CERT_FILE", null);
+    String key = s.optional("TLS_KEY_FILE", null);
+    if (cert == null && key == null) {
+      for (String dependent : List.of("TLS_MIN_VERSION", "HTTP_REDIRECT_PORT")) {
+        if (s.optional(dependent, null) != null) {
+          throw new ConfigException(dependent + " needs TLS_CERT_FILE and TLS_KEY_FILE");
+        }
+      }
+      return null;
+    }
+    String version = s.optional("TLS_MIN_VERSION", "TLSv1.3");
+    if (!version.equals("TLSv1.3") && !version.equals("TLSv1.2")) {
+      throw new ConfigException("TLS_MIN_VERSION must be TLSv1.3 or TLSv1.2, got '" + version + "'");
+    }
+    return new Tls(readable(s, "TLS_CERT_FILE"), readable(s, "TLS_KEY_FILE"), version, s.port("HTTP_REDIRECT_PORT", 0));
+  }
+
+  private static GrpcTls grpcTls(Settings s) {
+    List<String> names = List.of("GRPC_TLS_CERT_FILE", "GRPC_TLS_KEY_FILE", "GRPC_TLS_CA_FILE");
+    long set = names.stream().filter(n -> s.optional(n, null) != null).count();
+    if (set == 0) {
+      return null;
+    }
+    if (set < names.size()) {
+      throw new ConfigException("GRPC_TLS_CERT_FILE, GRPC_TLS_KEY_FILE and GRPC_TLS_CA_FILE are set together or not at all");
+    }
+    return new GrpcTls(readable(s, names.get(0)), readable(s, names.get(1)), readable(s, names.get(2)));
+  }
+
+  /** A setting naming a file this process can read. */
+  private static String readable(Settings s, String name) {
+    String file = s.required(name);
+    if (!java.nio.file.Files.isReadable(Path.of(file))) {
+      throw new ConfigException(name + " names a file that cannot be read: '" + file + "'");
+    }
+    return file;
+  }
+
   public static EmporiumConfig from(Map<String, String> settings) {
     return new EmporiumConfig(new Settings(settings));
   }

@@ -2,6 +2,7 @@ package io.emporium.common.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
@@ -21,6 +22,7 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +43,9 @@ class GrpcCallsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    server = GrpcServers.serve(vertx, "127.0.0.1", port, CatalogGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true),
+    EmporiumConfig config = EmporiumConfig.from(Map.of("DB_HOST", "db", "DB_USER", "shop", "JWT_SECRET", "x".repeat(32),
+        "REDIS_URL", "redis://cache:6379", "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "SMTP_HOST", "mail"));
+    server = GrpcServers.serve(vertx, config, port, CatalogGrpcService.SERVICE_NAME, () -> Future.succeededFuture(true),
         SIGNATURE, endpoints -> endpoints.unary(CatalogGrpcService.GetProduct, (caller, request) -> {
           seen.set(caller);
           return switch (request.getProductId()) {
