@@ -1,5 +1,6 @@
 package io.emporium.common.events;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.problem.StorableText;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +78,68 @@ public final class EventConsumer {
      */
     default boolean wants(String eventType, Buffer value) {
       return true;
+    }
+  }
+
+  /** Reads an event's bytes: a generated protobuf message's {@code parseFrom}. */
+  @FunctionalInterface
+  public interface Parser<E> {
+    E parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  /** A {@link Handler} of one kind of event, given the event read: an unreadable one never reaches it. */
+  @FunctionalInterface
+  public interface EventHandler<E> {
+    /** Runs inside the transaction that records the event as processed. */
+    Future<Void> apply(SqlConnection tx, UUID eventId, E event);
+
+    /** As {@link Handler#prepare}: before each attempt's transaction, for what the event needs from another service. */
+    default Future<Void> prepare(UUID eventId, E event) {
+      return Future.succeededFuture();
+    }
+
+    /** As {@link Handler#wants}: whether the event can change anything here. */
+    default boolean wants(E event) {
+      return true;
+    }
+  }
+
+  /**
+   * A handler that reads each event with {@code parser} and hands it to {@code handler}. An event that cannot be read is
+   * wanted (so it is recorded as processed, once), logged and skipped: no retry can make it readable.
+   */
+  public static <E> Handler of(Parser<E> parser, EventHandler<E> handler) {
+    return new Handler() {
+      @Override
+      public boolean wants(String eventType, Buffer value) {
+        E event = read(parser, value);
+        return event == null || handler.wants(event);
+      }
+
+      @Override
+      public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+        E event = read(parser, value);
+        return event == null ? Future.succeededFuture() : handler.prepare(eventId, event);
+      }
+
+      @Override
+      public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+        E event = read(parser, value);
+        if (event == null) {
+          LOG.error("skipped unreadable event {} ({})", eventId, eventType);
+          return Future.succeededFuture();
+        }
+        return handler.apply(tx, eventId, event);
+      }
+    };
+  }
+
+  /** The event, or null when its bytes are not one. */
+  static <E> E read(Parser<E> parser, Buffer value) {
+    try {
+      return parser.parse(value == null ? new byte[0] : value.getBytes());
+    } catch (InvalidProtocolBufferException e) {
+      return null;
     }
   }
 
