@@ -1,21 +1,17 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.consume;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.CatalogEvent;
 import io.emporium.realtime.mail.AlertMails;
+import io.emporium.realtime.mail.EventMails;
 import io.emporium.realtime.mail.MailKind;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns a variant falling to its low-stock threshold on {@code catalog.events} into a mail to its seller. */
-public final class StockMailsConsumer implements EventConsumer.Handler {
+public final class StockMailsConsumer implements EventConsumer.EventHandler<CatalogEvent> {
   public static final String TOPIC = "catalog.events";
-  private static final Logger LOG = LoggerFactory.getLogger(StockMailsConsumer.class);
 
   private final EventMails mails;
   private final MailRecipients recipients;
@@ -27,21 +23,20 @@ public final class StockMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
+  /** What the topic's consumer runs: each event read, then handled here. */
+  public EventConsumer.Handler handler() {
+    return EventConsumer.of(CatalogEvent::parseFrom, this);
+  }
+
   /** Only low-stock alerts: the rest pass by without a transaction. */
   @Override
-  public boolean wants(String eventType, Buffer value) {
-    CatalogEvent event = read(value);
-    return event == null || event.getKindCase() == CatalogEvent.KindCase.STOCK_LOW;
+  public boolean wants(CatalogEvent event) {
+    return event.getKindCase() == CatalogEvent.KindCase.STOCK_LOW;
   }
 
   /** Sends the mail outside the transaction: the seller is fetched from identity first when the recipients lack them. */
   @Override
-  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-    CatalogEvent event = read(value);
-    if (event == null) {
-      LOG.error("skipping an unreadable catalog event {}", eventId);
-      return Future.succeededFuture();
-    }
+  public Future<Void> prepare(UUID eventId, CatalogEvent event) {
     if (event.getKindCase() != CatalogEvent.KindCase.STOCK_LOW) {
       return Future.succeededFuture();
     }
@@ -55,20 +50,11 @@ public final class StockMailsConsumer implements EventConsumer.Handler {
 
   /** The mail went out in {@link #prepare}; the event's transaction only records it as processed. */
   @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+  public Future<Void> apply(SqlConnection tx, UUID eventId, CatalogEvent event) {
     return Future.succeededFuture();
   }
 
   private static String why(CatalogEvent event) {
     return "low stock of " + event.getStockLow().getSku();
-  }
-
-  /** The event, or null when it cannot be read. */
-  private static CatalogEvent read(Buffer value) {
-    try {
-      return CatalogEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      return null;
-    }
   }
 }

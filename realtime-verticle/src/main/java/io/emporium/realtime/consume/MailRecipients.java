@@ -1,4 +1,4 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.consume;
 
 import io.emporium.common.events.PermanentFailure;
 import io.emporium.common.grpc.CallContext;
@@ -6,7 +6,7 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.proto.identity.v1.IdentityGrpcClient;
 import io.emporium.proto.identity.v1.ListUsersRequest;
 import io.emporium.proto.identity.v1.User;
-import io.emporium.realtime.mail.Recipient;
+import io.emporium.realtime.domain.Recipient;
 import io.emporium.realtime.store.RecipientStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,6 +1,5 @@
-package io.emporium.realtime.metrics;
+package io.emporium.realtime.mail;
 
-import io.emporium.realtime.mail.MailKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;

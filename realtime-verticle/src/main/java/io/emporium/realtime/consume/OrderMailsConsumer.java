@@ -1,23 +1,19 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.consume;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.realtime.mail.EventMails;
 import io.emporium.realtime.mail.MailKind;
 import io.emporium.realtime.mail.OrderMails;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns {@code ordering.events} into the customer's order emails: confirmation and receipt, shipment, refund. */
-public final class OrderMailsConsumer implements EventConsumer.Handler {
+public final class OrderMailsConsumer implements EventConsumer.EventHandler<OrderEvent> {
   public static final String TOPIC = "ordering.events";
-  private static final Logger LOG = LoggerFactory.getLogger(OrderMailsConsumer.class);
   private static final Set<OrderEvent.KindCase> MAILED = EnumSet.of(OrderEvent.KindCase.ORDER_PAID, OrderEvent.KindCase.SHIPPED,
       OrderEvent.KindCase.REFUNDED);
 
@@ -31,11 +27,15 @@ public final class OrderMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
+  /** What the topic's consumer runs: each event read, then handled here. */
+  public EventConsumer.Handler handler() {
+    return EventConsumer.of(OrderEvent::parseFrom, this);
+  }
+
   /** Only mailed events: the rest pass by without a transaction. */
   @Override
-  public boolean wants(String eventType, Buffer value) {
-    OrderEvent event = read(value);
-    return event == null || MAILED.contains(event.getKindCase());
+  public boolean wants(OrderEvent event) {
+    return MAILED.contains(event.getKindCase());
   }
 
   /**
@@ -43,12 +43,7 @@ public final class OrderMailsConsumer implements EventConsumer.Handler {
    * recipients lack them.
    */
   @Override
-  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-    OrderEvent event = read(value);
-    if (event == null) {
-      LOG.error("skipping an unreadable order event {}", eventId);
-      return Future.succeededFuture();
-    }
+  public Future<Void> prepare(UUID eventId, OrderEvent event) {
     if (!MAILED.contains(event.getKindCase())) {
       return Future.succeededFuture();
     }
@@ -65,20 +60,11 @@ public final class OrderMailsConsumer implements EventConsumer.Handler {
 
   /** The mails went out in {@link #prepare}; the event's transaction only records it as processed. */
   @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+  public Future<Void> apply(SqlConnection tx, UUID eventId, OrderEvent event) {
     return Future.succeededFuture();
   }
 
   private static String why(OrderEvent event) {
     return "order " + event.getOrderId() + " " + event.getKindCase();
-  }
-
-  /** The event, or null when it cannot be read. */
-  private static OrderEvent read(Buffer value) {
-    try {
-      return OrderEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      return null;
-    }
   }
 }

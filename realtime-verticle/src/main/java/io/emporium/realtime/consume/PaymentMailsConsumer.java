@@ -1,24 +1,20 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.consume;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.PaymentEvent;
+import io.emporium.realtime.domain.Recipient;
 import io.emporium.realtime.mail.AlertMails;
+import io.emporium.realtime.mail.EventMails;
 import io.emporium.realtime.mail.MailKind;
-import io.emporium.realtime.mail.Recipient;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns a failed payment on {@code payment.events} into a mail to every active admin. */
-public final class PaymentMailsConsumer implements EventConsumer.Handler {
+public final class PaymentMailsConsumer implements EventConsumer.EventHandler<PaymentEvent> {
   public static final String TOPIC = "payment.events";
-  private static final Logger LOG = LoggerFactory.getLogger(PaymentMailsConsumer.class);
 
   private final EventMails mails;
   private final MailRecipients recipients;
@@ -30,32 +26,26 @@ public final class PaymentMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
+  /** What the topic's consumer runs: each event read, then handled here. */
+  public EventConsumer.Handler handler() {
+    return EventConsumer.of(PaymentEvent::parseFrom, this);
+  }
+
   /** The event's transaction only records it as processed: the mails went out in {@link #prepare}. */
   @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+  public Future<Void> apply(SqlConnection tx, UUID eventId, PaymentEvent event) {
     return Future.succeededFuture();
   }
 
   /** Only failed payments: the rest pass by without a transaction. */
   @Override
-  public boolean wants(String eventType, Buffer value) {
-    try {
-      return PaymentEvent.parseFrom(value.getBytes()).getKindCase() == PaymentEvent.KindCase.FAILED;
-    } catch (InvalidProtocolBufferException e) {
-      return true; // prepare reports it
-    }
+  public boolean wants(PaymentEvent event) {
+    return event.getKindCase() == PaymentEvent.KindCase.FAILED;
   }
 
   /** Sends the failed-payment mail to every active admin, outside any transaction. */
   @Override
-  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-    PaymentEvent event;
-    try {
-      event = PaymentEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      LOG.error("skipping an unreadable payment event {}: {}", eventId, e.getMessage());
-      return Future.succeededFuture();
-    }
+  public Future<Void> prepare(UUID eventId, PaymentEvent event) {
     if (event.getKindCase() != PaymentEvent.KindCase.FAILED) {
       return Future.succeededFuture();
     }

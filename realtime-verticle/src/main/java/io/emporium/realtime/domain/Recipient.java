@@ -1,4 +1,4 @@
-package io.emporium.realtime.mail;
+package io.emporium.realtime.domain;
 
 import java.util.UUID;
 

@@ -1,6 +1,5 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.consume;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.ParkedMessages;
 import io.emporium.common.grpc.CallContext;
@@ -14,8 +13,8 @@ import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.realtime.domain.Pushes;
 import io.emporium.realtime.store.PushStore;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns domain events from Kafka into numbered messages on the event bus. Each runs in the transaction that marks
@@ -36,7 +33,6 @@ public final class PushFanOut {
   public static final String PAYMENT_TOPIC = "payment.events";
   public static final String CATALOG_TOPIC = "catalog.events";
   public static final String OPS_TOPIC = ParkedMessages.OPS_TOPIC;
-  private static final Logger LOG = LoggerFactory.getLogger(PushFanOut.class);
   private static final int FOLLOWERS_PAGE = 1000;
   /** Follower lists listed ahead of their transactions that this many may wait at once (a poll holds at most 100 events). */
   private static final int MAX_WAITING_LISTS = 1000;
@@ -53,47 +49,32 @@ public final class PushFanOut {
 
   /** Order events that push something; the others pass by without a transaction. */
   public EventConsumer.Handler orderEvents() {
-    return pushing("ordering", OrderEvent::parseFrom, Pushes::ofOrderEvent);
+    return pushing(OrderEvent::parseFrom, Pushes::ofOrderEvent);
   }
 
   /** Payment events that push something (failures and mismatches). */
   public EventConsumer.Handler paymentEvents() {
-    return pushing("payment", PaymentEvent::parseFrom, Pushes::ofPaymentEvent);
+    return pushing(PaymentEvent::parseFrom, Pushes::ofPaymentEvent);
   }
 
   /** A service parked a message: admins hear of it. */
   public EventConsumer.Handler opsEvents() {
-    return pushing("ops", EventParked::parseFrom, Pushes::ofEventParked);
-  }
-
-  /** Reads an event's bytes. */
-  private interface Parser<E> {
-    E parse(byte[] bytes) throws InvalidProtocolBufferException;
+    return pushing(EventParked::parseFrom, Pushes::ofEventParked);
   }
 
   /** Pushes what {@code pushes} makes of each event, and wants only the events it makes some of. */
-  private <E> EventConsumer.Handler pushing(String area, Parser<E> parser, Function<E, List<Pushes.Push>> pushes) {
-    return new EventConsumer.Handler() {
+  private <E> EventConsumer.Handler pushing(EventConsumer.Parser<E> parser, Function<E, List<Pushes.Push>> pushes) {
+    return EventConsumer.of(parser, new EventConsumer.EventHandler<E>() {
       @Override
-      public boolean wants(String eventType, Buffer value) {
-        try {
-          return !pushes.apply(parser.parse(value.getBytes())).isEmpty();
-        } catch (InvalidProtocolBufferException e) {
-          return true; // apply reports it
-        }
+      public boolean wants(E event) {
+        return !pushes.apply(event).isEmpty();
       }
 
       @Override
-      public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
-        E event;
-        try {
-          event = parser.parse(value.getBytes());
-        } catch (InvalidProtocolBufferException e) {
-          return unreadable(area, e);
-        }
+      public Future<Void> apply(SqlConnection tx, UUID eventId, E event) {
         return push(tx, eventId, pushes.apply(event));
       }
-    };
+    });
   }
 
   /**
@@ -108,45 +89,31 @@ public final class PushFanOut {
         return size() > MAX_WAITING_LISTS;
       }
     });
-    return new EventConsumer.Handler() {
-      /** Only stock alerts push; an unreadable event is reported here and passed by. */
+    return EventConsumer.of(CatalogEvent::parseFrom, new EventConsumer.EventHandler<CatalogEvent>() {
+      /** Only stock alerts push. */
       @Override
-      public boolean wants(String eventType, Buffer value) {
-        return stockAlert(value) != null;
+      public boolean wants(CatalogEvent event) {
+        return Pushes.isStockAlert(event);
       }
 
       @Override
-      public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-        CatalogEvent event = stockAlert(value);
-        return event == null ? Future.succeededFuture()
-            : followers(Pushes.stockChange(event).getSellerId(), "", new ArrayList<>(), eventId).map(found -> {
-              listed.put(eventId, found);
-              return null;
-            });
+      public Future<Void> prepare(UUID eventId, CatalogEvent event) {
+        return !Pushes.isStockAlert(event) ? Future.succeededFuture() : followers(Pushes.stockChange(event).getSellerId(), "", new ArrayList<>(), eventId).map(found -> {
+          listed.put(eventId, found);
+          return null;
+        });
       }
 
       @Override
-      public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
-        CatalogEvent event = stockAlert(value);
-        if (event == null) {
+      public Future<Void> apply(SqlConnection tx, UUID eventId, CatalogEvent event) {
+        if (!Pushes.isStockAlert(event)) {
           return Future.succeededFuture();
         }
         List<String> followers = listed.remove(eventId);
         return followers == null ? Future.failedFuture(new IllegalStateException("the followers of stock alert " + eventId + " were not listed"))
             : push(tx, eventId, Pushes.ofStockAlert(event, followers));
       }
-    };
-  }
-
-  /** The catalog event when it is a stock alert; null (logged when unreadable) otherwise. */
-  private static CatalogEvent stockAlert(Buffer value) {
-    try {
-      CatalogEvent event = CatalogEvent.parseFrom(value.getBytes());
-      return Pushes.isStockAlert(event) ? event : null;
-    } catch (InvalidProtocolBufferException e) {
-      unreadable("catalog", e);
-      return null;
-    }
+    });
   }
 
   private Future<List<String>> followers(String sellerId, String after, List<String> found, UUID eventId) {
@@ -160,14 +127,9 @@ public final class PushFanOut {
   private Future<Void> push(SqlConnection tx, UUID eventId, List<Pushes.Push> pushes) {
     return store.append(tx, eventId, pushes).map(numbered -> {
       if (!numbered.isEmpty()) {
-        tx.transaction().completion().onSuccess(committed -> numbered.forEach(p -> bus.publish(p.address(), p.body())));
+        tx.transaction().completion().onSuccess(committed -> numbered.forEach(p -> bus.publish(p.address(), new JsonObject(p.body()))));
       }
       return null;
     });
-  }
-
-  private static Future<Void> unreadable(String area, InvalidProtocolBufferException e) {
-    LOG.error("skipping an unreadable {} event: {}", area, e.getMessage());
-    return Future.succeededFuture();
   }
 }

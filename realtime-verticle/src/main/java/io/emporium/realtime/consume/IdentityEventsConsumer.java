@@ -1,22 +1,18 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.consume;
 
 import io.emporium.common.events.EventConsumer;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.proto.events.v1.IdentityEvent;
+import io.emporium.realtime.mail.EventMails;
 import io.emporium.realtime.mail.IdentityMails;
 import io.emporium.realtime.mail.MailKind;
 import io.emporium.realtime.store.RecipientStore;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns {@code identity.events} into account emails, and keeps the recipients every other mail is addressed from. */
-public final class IdentityEventsConsumer implements EventConsumer.Handler {
+public final class IdentityEventsConsumer implements EventConsumer.EventHandler<IdentityEvent> {
   public static final String TOPIC = "identity.events";
-  private static final Logger LOG = LoggerFactory.getLogger(IdentityEventsConsumer.class);
 
   private final EventMails mails;
   private final RecipientStore recipients;
@@ -28,13 +24,14 @@ public final class IdentityEventsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
+  /** What the topic's consumer runs: each event read, then handled here. */
+  public EventConsumer.Handler handler() {
+    return EventConsumer.of(IdentityEvent::parseFrom, this);
+  }
+
   /** The recipients' projection changes in the event's transaction. */
   @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
-    IdentityEvent event = read(value);
-    if (event == null) {
-      return Future.succeededFuture();
-    }
+  public Future<Void> apply(SqlConnection tx, UUID eventId, IdentityEvent event) {
     return switch (event.getKindCase()) {
       case USER_REGISTERED -> recipients.registered(tx, UUID.fromString(event.getUserId()), event.getUserRegistered().getEmail(),
           event.getUserRegistered().getFullName(), event.getUserRegistered().getRole());
@@ -46,11 +43,7 @@ public final class IdentityEventsConsumer implements EventConsumer.Handler {
 
   /** Mails go out before that transaction, outside it: the event carries all they need. */
   @Override
-  public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-    IdentityEvent event = read(value);
-    if (event == null) {
-      return Future.succeededFuture();
-    }
+  public Future<Void> prepare(UUID eventId, IdentityEvent event) {
     return switch (event.getKindCase()) {
       case EMAIL_VERIFICATION_REQUESTED -> mails.send(eventId, MailKind.EMAIL_VERIFICATION,
           templates.verification(event.getEmailVerificationRequested()));
@@ -58,15 +51,5 @@ public final class IdentityEventsConsumer implements EventConsumer.Handler {
           templates.passwordReset(event.getPasswordResetRequested()));
       default -> Future.succeededFuture();
     };
-  }
-
-  /** The event, or null (logged) when it cannot be read. */
-  private static IdentityEvent read(Buffer value) {
-    try {
-      return IdentityEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      LOG.error("skipping an unreadable identity event: {}", e.getMessage());
-      return null;
-    }
   }
 }

@@ -1,9 +1,5 @@
-package io.emporium.realtime.events;
+package io.emporium.realtime.mail;
 
-import io.emporium.realtime.mail.Mail;
-import io.emporium.realtime.mail.MailKind;
-import io.emporium.realtime.mail.Mailer;
-import io.emporium.realtime.metrics.MailMetrics;
 import io.emporium.realtime.store.SentMailStore;
 import io.vertx.core.Future;
 import java.util.Locale;
