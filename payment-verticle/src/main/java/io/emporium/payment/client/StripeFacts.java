@@ -1,6 +1,7 @@
-package io.emporium.payment.domain;
+package io.emporium.payment.client;
 
 import io.emporium.common.Ids;
+import io.emporium.payment.domain.PaymentFact;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package io.emporium.payment.metrics;
+package io.emporium.payment.client;
 
-import io.emporium.payment.domain.StripeFacts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;

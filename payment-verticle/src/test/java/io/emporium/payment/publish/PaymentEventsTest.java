@@ -1,4 +1,4 @@
-package io.emporium.payment.events;
+package io.emporium.payment.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

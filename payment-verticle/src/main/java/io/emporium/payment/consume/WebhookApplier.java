@@ -1,4 +1,4 @@
-package io.emporium.payment.events;
+package io.emporium.payment.consume;
 
 import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
@@ -8,14 +8,15 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.ParkedMessages;
 import io.emporium.common.events.PermanentFailure;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.client.StripeFacts;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeProblems;
+import io.emporium.payment.client.WebhookMetrics;
 import io.emporium.payment.domain.PaymentFact;
-import io.emporium.payment.domain.StripeFacts;
-import io.emporium.payment.metrics.WebhookMetrics;
 import io.emporium.payment.store.Ledger;
-import io.emporium.payment.store.WebhookInbox;
+import io.emporium.payment.store.PaymentRecorder;
 import io.emporium.payment.store.WebhookInbox.InboxedEvent;
+import io.emporium.payment.store.WebhookInbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

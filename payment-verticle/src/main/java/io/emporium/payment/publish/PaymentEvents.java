@@ -1,4 +1,4 @@
-package io.emporium.payment.events;
+package io.emporium.payment.publish;
 
 import io.emporium.common.events.Outbox;
 import io.emporium.payment.domain.PaymentFact;

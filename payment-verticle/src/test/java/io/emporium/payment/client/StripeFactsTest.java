@@ -1,7 +1,8 @@
-package io.emporium.payment.domain;
+package io.emporium.payment.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.emporium.payment.domain.PaymentFact;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;

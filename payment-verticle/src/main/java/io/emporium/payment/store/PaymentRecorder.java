@@ -1,10 +1,10 @@
-package io.emporium.payment.events;
+package io.emporium.payment.store;
 
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.payment.domain.PaymentFact;
 import io.emporium.payment.domain.PaymentMismatch;
-import io.emporium.payment.store.Ledger;
+import io.emporium.payment.publish.PaymentEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.emporium.payment.domain;
+package io.emporium.payment.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.emporium.payment.domain;
+package io.emporium.payment.client;
 
 import io.emporium.common.problem.ApiProblem.FieldError;
 import io.vertx.core.json.JsonArray;
