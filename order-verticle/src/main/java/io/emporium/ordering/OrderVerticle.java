@@ -7,23 +7,23 @@ import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.ordering.consume.PaymentEventsConsumer;
 import io.emporium.ordering.domain.CheckoutRules;
-import io.emporium.ordering.events.OrderEvents;
-import io.emporium.ordering.events.PaymentEventsConsumer;
 import io.emporium.ordering.grpc.DiscountRpcs;
 import io.emporium.ordering.grpc.InvoiceRpcs;
 import io.emporium.ordering.grpc.OrderRpcs;
 import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.grpc.ReportRpcs;
-import io.emporium.ordering.metrics.OrderMetrics;
+import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.CheckoutSweeper;
-import io.emporium.ordering.saga.OrderMoves;
 import io.emporium.ordering.saga.OrderLifecycle;
+import io.emporium.ordering.saga.OrderMoves;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.OrderMetrics;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.ordering.store.SalesStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
@@ -75,7 +75,7 @@ public final class OrderVerticle extends ServiceVerticle {
     keys = new IdempotencyKeys(pool, checkout.abandonedAfter());
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
     paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, meters, "ordering-payments", config.kafkaBootstrapServers,
-        PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
+        PaymentEventsConsumer.TOPIC, config.eventRetry, consumer.handler());
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
     // each sweep also looks for order moves left by a process that stopped, or waiting out a backoff
     sweeper = vertx.setPeriodic(checkout.sweepInterval().toMillis(), id -> {

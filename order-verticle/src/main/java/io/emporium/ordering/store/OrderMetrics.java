@@ -1,4 +1,4 @@
-package io.emporium.ordering.metrics;
+package io.emporium.ordering.store;
 
 import io.emporium.ordering.domain.OrderStatus;
 import io.micrometer.core.instrument.Counter;

@@ -1,10 +1,10 @@
-package io.emporium.ordering.events;
+package io.emporium.ordering.consume;
 
 import io.emporium.common.Ids;
+import io.emporium.common.events.EventConsumer;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Moves orders on what {@code payment.events} reports: a payment succeeded or failed, its session expired, a refund was
  * made, or Stripe took money that does not match the order.
  */
-public final class PaymentEventsConsumer {
+public final class PaymentEventsConsumer implements EventConsumer.EventHandler<PaymentEvent> {
   public static final String TOPIC = "payment.events";
   private static final Logger LOG = LoggerFactory.getLogger(PaymentEventsConsumer.class);
   private final OrderPayments payments;
@@ -23,15 +23,14 @@ public final class PaymentEventsConsumer {
     this.payments = payments;
   }
 
+  /** What the topic's consumer runs: each event read, then handled here. */
+  public EventConsumer.Handler handler() {
+    return EventConsumer.of(PaymentEvent::parseFrom, this);
+  }
+
   /** Runs in the transaction that records the event as processed: it asks for the order move the event calls for. */
-  public Future<Void> apply(SqlConnection tx, Buffer value) {
-    PaymentEvent event;
-    try {
-      event = PaymentEvent.parseFrom(value.getBytes());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.error("skipped an unreadable payment event: {}", e.getMessage());
-      return Future.succeededFuture();
-    }
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, PaymentEvent event) {
     UUID orderId = Ids.parse(event.getOrderId());
     if (orderId == null) {
       LOG.error("skipped payment event {}: its order id is not a UUID", event.getEventId());

@@ -1,4 +1,4 @@
-package io.emporium.ordering.events;
+package io.emporium.ordering.publish;
 
 import io.emporium.common.events.Outbox;
 import io.emporium.proto.events.v1.OrderCancelled;
