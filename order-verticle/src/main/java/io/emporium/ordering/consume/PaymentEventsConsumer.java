@@ -2,6 +2,7 @@ package io.emporium.ordering.consume;
 
 import io.emporium.common.Ids;
 import io.emporium.common.events.EventConsumer;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.vertx.core.Future;
@@ -40,8 +41,8 @@ public final class PaymentEventsConsumer implements EventConsumer.EventHandler<P
     return switch (event.getKindCase()) {
       case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), event.getSucceeded().getSessionId(), requestId);
       // a declined card ends this checkout: the order is cancelled and its session closed, so it cannot be paid later
-      case FAILED -> payments.cancel(tx, orderId, "failed", "payment_failed", true, requestId);
-      case EXPIRED -> payments.cancel(tx, orderId, "expired", "expired", false, requestId);
+      case FAILED -> payments.cancel(tx, orderId, PaymentStatus.FAILED, "payment_failed", true, requestId);
+      case EXPIRED -> payments.cancel(tx, orderId, PaymentStatus.EXPIRED, "expired", false, requestId);
       case REFUNDED -> payments.refunded(tx, orderId, event.getRefunded().getPaymentIntentId(), event.getRefunded().getRefundId(),
           event.getRefunded().getAmount());
       // money the order does not expect (the payment service checked it) is given back; a mismatched refund changes nothing

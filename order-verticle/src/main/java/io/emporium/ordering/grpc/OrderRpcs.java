@@ -9,6 +9,7 @@ import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.domain.OrderViews;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
@@ -119,7 +120,7 @@ public final class OrderRpcs {
               UUID orderId = UUID.fromString(order.getId());
               return switch (outcome.getStatus()) {
                 case "paid" -> payments.paid(orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), caller.requestId());
-                case "expired" -> payments.cancel(orderId, "expired", "expired", false, caller.requestId());
+                case "expired" -> payments.cancel(orderId, PaymentStatus.EXPIRED, "expired", false, caller.requestId());
                 default -> Future.succeededFuture();
               };
             })

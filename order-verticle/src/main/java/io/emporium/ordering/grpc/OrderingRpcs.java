@@ -24,7 +24,6 @@ import io.emporium.proto.ordering.v1.GetCartRequest;
 import io.emporium.proto.ordering.v1.MergeCartRequest;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.vertx.core.Future;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,11 +78,7 @@ public final class OrderingRpcs {
 
   /** Why the code does not apply to the priced cart now, for this caller (per-customer limits count their redemptions). */
   private Future<Optional<String>> refusal(CallContext caller, Discount discount, Cart cart) {
-    UUID customer = caller.authenticated() ? Ids.parse(caller.userId()) : null;
-    Future<Integer> used = customer == null || !discount.hasPerUserLimit()
-        ? Future.succeededFuture(customer == null ? null : 0)
-        : discounts.usesBy(UUID.fromString(discount.getId()), customer);
-    return used.map(n -> DiscountRules.refusal(discount, Instant.now(), cart.getSubtotal(), cart.getCurrency(), n));
+    return discounts.refusal(discount, caller.authenticated() ? Ids.parse(caller.userId()) : null, cart.getSubtotal(), cart.getCurrency());
   }
 
   /** Whose cart a call is about: the customer's own, or the guest's whose token it carries. */

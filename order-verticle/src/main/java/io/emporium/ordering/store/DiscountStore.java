@@ -3,6 +3,7 @@ package io.emporium.ordering.store;
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.DiscountRules;
 import io.emporium.proto.ordering.v1.Discount;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -100,6 +102,17 @@ public final class DiscountStore {
         .put("endsAt", d.getEndsAt().isEmpty() ? null : d.getEndsAt())
         .put("maxUses", d.hasMaxUses() ? d.getMaxUses() : null)
         .put("perUserLimit", d.hasPerUserLimit() ? d.getPerUserLimit() : null);
+  }
+
+  /**
+   * Why the code does not apply to a cart of {@code subtotal} in {@code currency} now, for {@code customer} (null for a
+   * guest) with their redemptions counted when the code limits them; empty when it applies.
+   */
+  public Future<Optional<String>> refusal(Discount d, UUID customer, long subtotal, String currency) {
+    Future<Integer> used = customer == null || !d.hasPerUserLimit()
+        ? Future.succeededFuture(customer == null ? null : 0)
+        : usesBy(UUID.fromString(d.getId()), customer);
+    return used.map(n -> DiscountRules.refusal(d, Instant.now(), subtotal, currency, n));
   }
 
   /** How often this customer has redeemed the code. */

@@ -5,6 +5,7 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.CheckoutRules.Totals;
 import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.Order;
@@ -193,7 +194,7 @@ public final class OrderStore {
   public Future<Order> markPaid(SqlConnection tx, Order order, String paymentIntentId) {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
-    return move(tx, order, OrderStatus.PAID, "paid", paymentIntentId, null, Actor.SYSTEM)
+    return move(tx, order, OrderStatus.PAID, PaymentStatus.PAID.wire(), paymentIntentId, null, Actor.SYSTEM)
         .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus())
@@ -201,17 +202,17 @@ public final class OrderStore {
   }
 
   /** Moves a locked order to cancelled and gives back the discount use it held. */
-  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason) {
+  public Future<Order> markCancelled(SqlConnection tx, Order order, PaymentStatus paymentStatus, String reason) {
     return markCancelled(tx, order, paymentStatus, reason, Actor.SYSTEM);
   }
 
   /** As above, moved by {@code actor}. */
-  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason, Actor actor) {
+  public Future<Order> markCancelled(SqlConnection tx, Order order, PaymentStatus paymentStatus, String reason, Actor actor) {
     UUID id = UUID.fromString(order.getId());
     Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
     return giveBack
-        .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
+        .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus.wire(), null, reason, actor))
         .compose(v -> read(tx, id))
         .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason)
             .compose(v -> events.statusChanged(tx, cancelled.get(), order.getStatus(), actor.id())).map(cancelled.get()));
@@ -232,13 +233,13 @@ public final class OrderStore {
    * with its history and an {@code OrderStatusChanged} event; the payment status becomes {@code paymentStatus}
    * when given.
    */
-  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, Actor actor, String reason) {
+  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, PaymentStatus paymentStatus, Actor actor, String reason) {
     OrderStatus from = OrderStatus.of(order.getStatus());
     if (!from.canMoveTo(to)) {
       return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + from.wire() + "; it cannot become " + to.wire() + "."));
     }
     UUID id = UUID.fromString(order.getId());
-    return move(tx, order, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus, null, reason, actor)
+    return move(tx, order, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus.wire(), null, reason, actor)
         .compose(v -> read(tx, id))
         .compose(moved -> events.statusChanged(tx, moved.orElseThrow(), from.wire(), actor.id()).map(moved.get()));
   }
