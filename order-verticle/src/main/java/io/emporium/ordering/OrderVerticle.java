@@ -47,6 +47,8 @@ public final class OrderVerticle extends ServiceVerticle {
   private GrpcCalls payment;
   private OutboxRelay relay;
   private EventConsumer paymentEvents;
+  private DiscountStore discounts;
+  private CartStore carts;
   private OrderStore orders;
   private OrderMoves moves;
   private OrderPayments payments;
@@ -69,7 +71,9 @@ public final class OrderVerticle extends ServiceVerticle {
     payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
     relay = new OutboxRelay(vertx, pool, config, "ordering").start();
     metrics = new OrderMetrics(meters);
-    orders = new OrderStore(pool, new OrderEvents(), metrics);
+    discounts = new DiscountStore(pool);
+    carts = new CartStore(pool);
+    orders = new OrderStore(pool, new OrderEvents(), metrics, discounts, carts);
     moves = new OrderMoves(vertx, pool, parked, config);
     payments = new OrderPayments(orders, moves, catalog, payment);
     keys = new IdempotencyKeys(pool, checkout.abandonedAfter());
@@ -97,8 +101,6 @@ public final class OrderVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    DiscountStore discounts = new DiscountStore(pool);
-    CartStore carts = new CartStore(pool);
     new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout, metrics);

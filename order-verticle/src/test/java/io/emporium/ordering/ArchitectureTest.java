@@ -29,6 +29,11 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage("..ordering.grpc..", "..ordering.consume..", "..ordering.saga..");
 
   @ArchTest
+  static final ArchRule storesDoNotKnowTheCaller = noClasses().that().resideInAPackage("..ordering.store..")
+      .should().dependOnClassesThat().resideInAPackage("io.emporium.common.grpc..")
+      .because("who asked is the served contract's business; a store is handed what it writes");
+
+  @ArchTest
   static final ArchRule eventsDoNotReachIntoStores = noClasses().that().resideInAPackage("..ordering.publish..")
       .should().dependOnClassesThat().resideInAPackage("..ordering.store..")
       .because("a store writes its events in its transaction, never the other way round");

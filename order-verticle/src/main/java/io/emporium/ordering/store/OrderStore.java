@@ -31,8 +31,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Orders: the price snapshot and shipping address taken at checkout, their status history, and the
- * discount use each one holds. Every status change writes its event to the outbox in the same transaction.
+ * Orders: the price snapshot and shipping address taken at checkout and their status history; placing one takes a use
+ * of its discount code ({@link DiscountStore}), cancelling gives it back, and paying clears the bought lines from the
+ * customer's cart ({@link CartStore}), each in the order's transaction. Every status change writes its event to the
+ * outbox in the same transaction.
  */
 public final class OrderStore {
   private static final String COLUMNS = """
@@ -47,16 +49,6 @@ public final class OrderStore {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
   private static final String RECORD_STATUS = """
       INSERT INTO ordering.order_status_history (order_id, status, reason, actor, actor_role) VALUES ($1, $2, $3, $4, $5)""";
-  // the conditional update is what makes the last use of a code go to one buyer only
-  private static final String TAKE_DISCOUNT_USE = """
-      UPDATE ordering.discounts SET uses = uses + 1, updated_at = now()
-      WHERE id = $1 AND deleted_at IS NULL AND (max_uses IS NULL OR uses < max_uses)
-      RETURNING per_user_limit""";
-  private static final String USES_BY_CUSTOMER = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
-  private static final String REDEEM = "INSERT INTO ordering.discount_redemptions (discount_id, order_id, user_id) VALUES ($1, $2, $3)";
-  private static final String GIVE_BACK_USE = """
-      WITH gone AS (DELETE FROM ordering.discount_redemptions WHERE discount_id = $1 AND order_id = $2 RETURNING discount_id)
-      UPDATE ordering.discounts d SET uses = d.uses - 1, updated_at = now() FROM gone WHERE d.id = gone.discount_id""";
   private static final String READ = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1";
   private static final String LOCK = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1 FOR UPDATE";
   private static final String ITEMS = """
@@ -93,9 +85,6 @@ public final class OrderStore {
       SELECT id, created_at FROM ordering.orders
       WHERE customer_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
       ORDER BY created_at DESC, id DESC LIMIT $4""";
-  private static final String CLEAR_BOUGHT = """
-      DELETE FROM ordering.cart_items i USING ordering.carts c
-      WHERE c.id = i.cart_id AND c.user_id = $1 AND i.sku = ANY($2)""";
   // a saga that has not opened its session within this age has died between steps
   private static final String ABANDONED = """
       SELECT id FROM ordering.orders
@@ -119,11 +108,15 @@ public final class OrderStore {
   private final Pool pool;
   private final OrderEvents events;
   private final OrderMetrics metrics;
+  private final DiscountStore discounts;
+  private final CartStore carts;
 
-  public OrderStore(Pool pool, OrderEvents events, OrderMetrics metrics) {
+  public OrderStore(Pool pool, OrderEvents events, OrderMetrics metrics, DiscountStore discounts, CartStore carts) {
     this.pool = pool;
     this.events = events;
     this.metrics = metrics;
+    this.discounts = discounts;
+    this.carts = carts;
   }
 
   public Pool pool() {
@@ -144,31 +137,12 @@ public final class OrderStore {
           .addValue(item.getUnitPrice()).addValue(item.getQuantity()));
     }
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(order)
-        .compose(v -> redeem(tx, o))
+        .compose(v -> o.discountId() == null ? Future.succeededFuture() : discounts.redeem(tx, o.discountId(), o.discountCode(), o.id(), o.customerId()))
         .compose(v -> tx.preparedQuery(INSERT_ITEM).executeBatch(items))
         .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null, o.customerId().toString(), "customer")))
         .compose(v -> read(tx, o.id()))
         .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get()))
         .onSuccess(created -> metrics.placed(tx)));
-  }
-
-  private Future<Void> redeem(SqlConnection tx, NewOrder o) {
-    if (o.discountId() == null) {
-      return Future.succeededFuture();
-    }
-    return tx.preparedQuery(TAKE_DISCOUNT_USE).execute(Tuple.of(o.discountId())).compose(taken -> {
-      if (taken.rowCount() == 0) {
-        return Future.failedFuture(ApiProblem.invalid("discountCode", "The code " + o.discountCode() + " has been used up."));
-      }
-      Integer perUser = taken.iterator().next().getInteger("per_user_limit");
-      Future<Void> allowed = perUser == null ? Future.succeededFuture()
-          : tx.preparedQuery(USES_BY_CUSTOMER).execute(Tuple.of(o.discountId(), o.customerId())).compose(rows ->
-              rows.iterator().next().getLong(0) >= perUser
-                  ? Future.failedFuture(ApiProblem.invalid("discountCode", "You have already used the code " + o.discountCode()
-                      + " as often as it allows."))
-                  : Future.succeededFuture());
-      return allowed.compose(v -> tx.preparedQuery(REDEEM).execute(Tuple.of(o.discountId(), o.id(), o.customerId()))).mapEmpty();
-    });
   }
 
   /** Records the Stripe session the order is paid through; false when the order is no longer waiting for one. */
@@ -195,7 +169,7 @@ public final class OrderStore {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
     return move(tx, order, OrderStatus.PAID, PaymentStatus.PAID.wire(), paymentIntentId, null, Actor.SYSTEM)
-        .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
+        .compose(v -> carts.clearBought(tx, UUID.fromString(order.getCustomerId()), skus))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus())
             .compose(v -> events.statusChanged(tx, paid.get(), order.getStatus(), Actor.SYSTEM.id())).map(paid.get()));
@@ -210,7 +184,7 @@ public final class OrderStore {
   public Future<Order> markCancelled(SqlConnection tx, Order order, PaymentStatus paymentStatus, String reason, Actor actor) {
     UUID id = UUID.fromString(order.getId());
     Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
+        : discounts.giveBack(tx, UUID.fromString(order.getDiscountId()), id);
     return giveBack
         .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus.wire(), null, reason, actor))
         .compose(v -> read(tx, id))
