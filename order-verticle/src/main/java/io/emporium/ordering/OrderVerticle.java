@@ -9,10 +9,10 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.ordering.consume.PaymentEventsConsumer;
 import io.emporium.ordering.domain.CheckoutRules;
+import io.emporium.ordering.grpc.CartRpcs;
 import io.emporium.ordering.grpc.DiscountRpcs;
 import io.emporium.ordering.grpc.InvoiceRpcs;
 import io.emporium.ordering.grpc.OrderRpcs;
-import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.grpc.ReportRpcs;
 import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.ordering.saga.CheckoutSaga;
@@ -101,7 +101,7 @@ public final class OrderVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
+    new CartRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout, metrics);
     new OrderRpcs(saga, new OrderLifecycle(orders, payments, moves, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);

@@ -7,6 +7,7 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.domain.OrderViews;
 import io.emporium.ordering.domain.PaymentStatus;
@@ -112,7 +113,7 @@ public final class OrderRpcs {
     if (sessionId.isBlank()) {
       return Future.failedFuture(ApiProblem.invalid("sessionId", "is required"));
     }
-    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
     return orders.bySession(sessionId)
         .compose(found -> own(caller, found.orElse(null), "for session " + sessionId))
         .compose(order -> payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(sessionId).build(), self)

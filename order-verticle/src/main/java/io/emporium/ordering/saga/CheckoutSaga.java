@@ -6,6 +6,7 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.CartPricing;
 import io.emporium.ordering.domain.CartPricing.Line;
 import io.emporium.ordering.domain.CheckoutRules;
@@ -150,7 +151,7 @@ public final class CheckoutSaga {
       }
       CartStore.StoredCart cart = found.get();
       LookupVariantsRequest lookup = LookupVariantsRequest.newBuilder().addAllSkus(cart.lines().stream().map(Line::sku).toList()).build();
-      return catalog.call(CatalogGrpcClient.LookupVariants, lookup, CallContext.service(caller.requestId(), OrderPayments.SERVICE))
+      return catalog.call(CatalogGrpcClient.LookupVariants, lookup, CallContext.service(caller.requestId(), Actor.SERVICE))
           .compose(found2 -> {
             Map<String, VariantOffer> offers = found2.getOffersList().stream().collect(Collectors.toMap(VariantOffer::getSku, o -> o, (a, b) -> a));
             CartPricing.OrderLines priced = CartPricing.forOrder(cart.currency(), cart.lines(), offers);
@@ -188,7 +189,7 @@ public final class CheckoutSaga {
 
   private Future<CheckoutStarted> reserveAndOpenSession(CallContext caller, Key key, Order order, CheckoutRequest request) {
     UUID orderId = UUID.fromString(order.getId());
-    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
     ReserveStockRequest.Builder hold = ReserveStockRequest.newBuilder().setOrderId(order.getId())
         .setTtlSeconds((int) sessionLifetime.plus(holdMargin).toSeconds());
     order.getItemsList().forEach(i -> hold.addItems(ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));

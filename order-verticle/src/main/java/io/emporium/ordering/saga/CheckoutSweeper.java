@@ -4,6 +4,7 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.OrderStore;
@@ -75,7 +76,7 @@ public final class CheckoutSweeper {
   }
 
   private Future<Void> settle(OrderStore.Overdue due, String requestId) {
-    CallContext self = CallContext.service(requestId, OrderPayments.SERVICE);
+    CallContext self = CallContext.service(requestId, Actor.SERVICE);
     return payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(due.sessionId()).build(), self)
         // a session Stripe no longer knows (an emulator restarted without it) can never be paid
         .recover(e -> e instanceof ApiProblem p && p.status() == 404

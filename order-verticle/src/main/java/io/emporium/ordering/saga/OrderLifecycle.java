@@ -169,7 +169,7 @@ public final class OrderLifecycle {
   private Future<Optional<Order>> cancel(Step step) {
     CallContext caller = caller(step);
     String reason = step.args().getString("reason");
-    CallContext self = CallContext.service(step.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     return orders.find(step.orderId()).map(Optional::orElseThrow).compose(order -> {
       OrderStatus status = OrderStatus.of(order.getStatus());
       if (status == OrderStatus.PENDING_PAYMENT) {
@@ -241,7 +241,7 @@ public final class OrderLifecycle {
 
   private Future<Optional<Order>> refund(Step step) {
     CallContext caller = caller(step);
-    CallContext self = CallContext.service(step.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     long requested = step.args().getLong("amount");
     String reason = step.args().getString("reason");
     return orders.find(step.orderId()).map(Optional::orElseThrow).compose(order -> {

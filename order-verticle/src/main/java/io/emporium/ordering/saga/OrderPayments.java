@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrderPayments {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPayments.class);
-  public static final String SERVICE = "ordering";
   /** Who acted when Stripe reports a refund the order had not counted: no user of ours that we know of. */
   private static final CallContext STRIPE = new CallContext(null, null, "stripe");
   private final AuditTrail audit = new AuditTrail("ordering");
@@ -105,7 +104,7 @@ public final class OrderPayments {
 
   /** The paid move: the stock is committed (or found gone, and the money given back), then the order marked paid. */
   Future<Optional<Order>> paid(Step step, String paymentIntentId, String sessionId) {
-    CallContext self = CallContext.service(step.requestId(), SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     UUID orderId = step.orderId();
     return orders.find(orderId).compose(found -> {
       if (found.isEmpty()) {
@@ -155,7 +154,7 @@ public final class OrderPayments {
    * {@code actor}, with what {@code recorded} adds. An order no longer waiting is left as it is.
    */
   Future<Optional<Order>> cancel(Step step, PaymentStatus paymentStatus, String reason, boolean closeSession, Actor actor, Recorded recorded) {
-    CallContext self = CallContext.service(step.requestId(), SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     UUID orderId = step.orderId();
     return orders.find(orderId).compose(found -> {
       if (found.isEmpty() || !found.get().getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
@@ -178,7 +177,7 @@ public final class OrderPayments {
 
   private Future<Optional<Order>> mismatched(Step step) {
     String paymentIntentId = step.args().getString("paymentIntentId");
-    CallContext self = CallContext.service(step.requestId(), SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     LOG.warn("payment {} does not match order {}: refunding it", paymentIntentId, step.orderId());
     return refund(step.orderId(), paymentIntentId, "", self)
         .compose(receipt -> step.commit(tx -> refunded(tx, step.orderId(), paymentIntentId, receipt, "payment_mismatch", self)))

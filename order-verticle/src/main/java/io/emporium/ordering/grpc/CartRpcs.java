@@ -35,12 +35,12 @@ import java.util.UUID;
  * Carts of {@code emporium.ordering.v1.Ordering}: a signed-in customer's, or a guest's addressed by its token.
  * Prices, names and availability come from the catalog on every read.
  */
-public final class OrderingRpcs {
+public final class CartRpcs {
   private final CartStore carts;
   private final DiscountStore discounts;
   private final GrpcCalls catalog;
 
-  public OrderingRpcs(CartStore carts, DiscountStore discounts, GrpcCalls catalog) {
+  public CartRpcs(CartStore carts, DiscountStore discounts, GrpcCalls catalog) {
     this.carts = carts;
     this.discounts = discounts;
     this.catalog = catalog;
