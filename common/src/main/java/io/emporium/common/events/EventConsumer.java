@@ -105,41 +105,65 @@ public final class EventConsumer {
   }
 
   /**
-   * A handler that reads each event with {@code parser} and hands it to {@code handler}. An event that cannot be read is
-   * wanted (so it is recorded as processed, once), logged and skipped: no retry can make it readable.
+   * A handler that reads each event with {@code parser} once and hands it to {@code handler}. An event that cannot be
+   * read is wanted (so it is recorded as processed, once), logged and skipped: no retry can make it readable.
    */
   public static <E> Handler of(Parser<E> parser, EventHandler<E> handler) {
+    Readings<E> readings = new Readings<>(parser);
     return new Handler() {
       @Override
       public boolean wants(String eventType, Buffer value) {
-        E event = read(parser, value);
-        return event == null || handler.wants(event);
+        return readings.of(value).map(handler::wants).orElse(true);
       }
 
       @Override
       public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
-        E event = read(parser, value);
-        return event == null ? Future.succeededFuture() : handler.prepare(eventId, event);
+        return readings.of(value).map(event -> handler.prepare(eventId, event)).orElse(Future.succeededFuture());
       }
 
       @Override
       public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
-        E event = read(parser, value);
-        if (event == null) {
+        Optional<E> event = readings.of(value);
+        if (event.isEmpty()) {
           LOG.error("skipped unreadable event {} ({})", eventId, eventType);
           return Future.succeededFuture();
         }
-        return handler.apply(tx, eventId, event);
+        return handler.apply(tx, eventId, event.get());
       }
     };
   }
 
-  /** The event, or null when its bytes are not one. */
-  static <E> E read(Parser<E> parser, Buffer value) {
-    try {
-      return parser.parse(value == null ? new byte[0] : value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      return null;
+  /**
+   * The events read lately, by their bytes, so one record's wants, prepare and apply share one reading; a few polls'
+   * worth are kept (a poll holds at most 100 records), the oldest dropped first.
+   */
+  private static final class Readings<E> {
+    private static final int KEPT = 512;
+    private final Parser<E> parser;
+    private final Map<Buffer, Optional<E>> read = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Buffer, Optional<E>> eldest) {
+        return size() > KEPT;
+      }
+    };
+
+    Readings(Parser<E> parser) {
+      this.parser = parser;
+    }
+
+    /** The event, or empty when its bytes are not one. */
+    synchronized Optional<E> of(Buffer value) {
+      Buffer bytes = value == null ? Buffer.buffer() : value;
+      Optional<E> event = read.get(bytes);
+      if (event == null) {
+        try {
+          event = Optional.of(parser.parse(bytes.getBytes()));
+        } catch (InvalidProtocolBufferException e) {
+          event = Optional.empty();
+        }
+        read.put(bytes, event);
+      }
+      return event;
     }
   }
 

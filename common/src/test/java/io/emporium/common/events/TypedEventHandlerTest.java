@@ -21,8 +21,12 @@ class TypedEventHandlerTest {
   private static final Buffer UNREADABLE = Buffer.buffer(new byte[] {0x0A, 0x05});
 
   private final List<String> seen = new ArrayList<>();
+  private int reads;
 
-  private final EventConsumer.Handler handler = EventConsumer.of(PaymentEvent::parseFrom, new EventConsumer.EventHandler<>() {
+  private final EventConsumer.Handler handler = EventConsumer.of(bytes -> {
+    reads++;
+    return PaymentEvent.parseFrom(bytes);
+  }, new EventConsumer.EventHandler<>() {
     @Override
     public boolean wants(PaymentEvent event) {
       return event.getKindCase() == PaymentEvent.KindCase.FAILED;
@@ -47,6 +51,7 @@ class TypedEventHandlerTest {
     assertThat(handler.prepare(EVENT, "PaymentFailed", "o1", FAILED).succeeded()).isTrue();
     assertThat(handler.apply(null, EVENT, "PaymentFailed", "o1", FAILED).succeeded()).isTrue();
     assertThat(seen).containsExactly("prepare o1 card_declined", "apply o1");
+    assertThat(reads).as("the event is read once for its wants, prepare and apply").isEqualTo(1);
   }
 
   @Test
@@ -62,5 +67,6 @@ class TypedEventHandlerTest {
     assertThat(handler.prepare(EVENT, "PaymentFailed", "o3", UNREADABLE).succeeded()).isTrue();
     assertThat(handler.apply(null, EVENT, "PaymentFailed", "o3", UNREADABLE).succeeded()).isTrue();
     assertThat(seen).isEmpty();
+    assertThat(reads).isEqualTo(1);
   }
 }
