@@ -8,23 +8,23 @@ import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcServers;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.ordering.consume.PaymentEventsConsumer;
 import io.emporium.ordering.domain.CheckoutRules;
-import io.emporium.ordering.events.OrderEvents;
-import io.emporium.ordering.events.PaymentEventsConsumer;
+import io.emporium.ordering.grpc.CartRpcs;
 import io.emporium.ordering.grpc.DiscountRpcs;
 import io.emporium.ordering.grpc.InvoiceRpcs;
 import io.emporium.ordering.grpc.OrderRpcs;
-import io.emporium.ordering.grpc.OrderingRpcs;
 import io.emporium.ordering.grpc.ReportRpcs;
-import io.emporium.ordering.metrics.OrderMetrics;
+import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.CheckoutSweeper;
-import io.emporium.ordering.saga.OrderMoves;
 import io.emporium.ordering.saga.OrderLifecycle;
+import io.emporium.ordering.saga.OrderMoves;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.ordering.store.IdempotencyKeys;
+import io.emporium.ordering.store.OrderMetrics;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.ordering.store.SalesStore;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
@@ -48,6 +48,8 @@ public final class OrderVerticle extends ServiceVerticle {
   private GrpcCalls payment;
   private OutboxRelay relay;
   private EventConsumer paymentEvents;
+  private DiscountStore discounts;
+  private CartStore carts;
   private OrderStore orders;
   private OrderMoves moves;
   private OrderPayments payments;
@@ -70,13 +72,15 @@ public final class OrderVerticle extends ServiceVerticle {
     payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
     relay = new OutboxRelay(vertx, pool, config, "ordering").start();
     metrics = new OrderMetrics(meters);
-    orders = new OrderStore(pool, new OrderEvents(), metrics);
+    discounts = new DiscountStore(pool);
+    carts = new CartStore(pool);
+    orders = new OrderStore(pool, new OrderEvents(), metrics, discounts, carts);
     moves = new OrderMoves(vertx, pool, parked, config);
     payments = new OrderPayments(orders, moves, catalog, payment);
     keys = new IdempotencyKeys(pool, checkout.abandonedAfter());
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
     paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, meters, "ordering-payments", config.kafkaBootstrapServers,
-        PaymentEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> consumer.apply(tx, value));
+        PaymentEventsConsumer.TOPIC, config.eventRetry, consumer.handler());
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
     // each sweep also looks for order moves left by a process that stopped, or waiting out a backoff
     sweeper = vertx.setPeriodic(checkout.sweepInterval().toMillis(), id -> {
@@ -98,9 +102,7 @@ public final class OrderVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    DiscountStore discounts = new DiscountStore(pool);
-    CartStore carts = new CartStore(pool);
-    new OrderingRpcs(carts, discounts, catalog).bind(endpoints);
+    new CartRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
     CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout, metrics);
     new OrderRpcs(saga, new OrderLifecycle(orders, payments, moves, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);

@@ -1,5 +1,6 @@
 package io.emporium.common.events;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.problem.StorableText;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,6 +81,92 @@ public final class EventConsumer {
      */
     default boolean wants(String eventType, Buffer value) {
       return true;
+    }
+  }
+
+  /** Reads an event's bytes: a generated protobuf message's {@code parseFrom}. */
+  @FunctionalInterface
+  public interface Parser<E> {
+    E parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  /** A {@link Handler} of one kind of event, given the event read: an unreadable one never reaches it. */
+  @FunctionalInterface
+  public interface EventHandler<E> {
+    /** Runs inside the transaction that records the event as processed. */
+    Future<Void> apply(SqlConnection tx, UUID eventId, E event);
+
+    /** As {@link Handler#prepare}: before each attempt's transaction, for what the event needs from another service. */
+    default Future<Void> prepare(UUID eventId, E event) {
+      return Future.succeededFuture();
+    }
+
+    /** As {@link Handler#wants}: whether the event can change anything here. */
+    default boolean wants(E event) {
+      return true;
+    }
+  }
+
+  /**
+   * A handler that reads each event with {@code parser} once and hands it to {@code handler}. An event that cannot be
+   * read is wanted (so it is recorded as processed, once), logged and skipped: no retry can make it readable.
+   */
+  public static <E> Handler of(Parser<E> parser, EventHandler<E> handler) {
+    Readings<E> readings = new Readings<>(parser);
+    return new Handler() {
+      @Override
+      public boolean wants(String eventType, Buffer value) {
+        return readings.of(value).map(handler::wants).orElse(true);
+      }
+
+      @Override
+      public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+        return readings.of(value).map(event -> handler.prepare(eventId, event)).orElse(Future.succeededFuture());
+      }
+
+      @Override
+      public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+        Optional<E> event = readings.of(value);
+        if (event.isEmpty()) {
+          LOG.error("skipped unreadable event {} ({})", eventId, eventType);
+          return Future.succeededFuture();
+        }
+        return handler.apply(tx, eventId, event.get());
+      }
+    };
+  }
+
+  /**
+   * The events read lately, by their bytes, so one record's wants, prepare and apply share one reading; a few polls'
+   * worth are kept (a poll holds at most 100 records), the oldest dropped first.
+   */
+  private static final class Readings<E> {
+    private static final int KEPT = 512;
+    private final Parser<E> parser;
+    private final Map<Buffer, Optional<E>> read = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Buffer, Optional<E>> eldest) {
+        return size() > KEPT;
+      }
+    };
+
+    Readings(Parser<E> parser) {
+      this.parser = parser;
+    }
+
+    /** The event, or empty when its bytes are not one. */
+    synchronized Optional<E> of(Buffer value) {
+      Buffer bytes = value == null ? Buffer.buffer() : value;
+      Optional<E> event = read.get(bytes);
+      if (event == null) {
+        try {
+          event = Optional.of(parser.parse(bytes.getBytes()));
+        } catch (InvalidProtocolBufferException e) {
+          event = Optional.empty();
+        }
+        read.put(bytes, event);
+      }
+      return event;
     }
   }
 

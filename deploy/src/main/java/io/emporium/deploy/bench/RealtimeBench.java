@@ -2,7 +2,7 @@ package io.emporium.deploy.bench;
 
 import io.emporium.deploy.embedded.EmbeddedPostgresServer;
 import io.emporium.edge.identity.AccessTokens;
-import io.emporium.ordering.events.OrderEvents;
+import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderStatusChanged;
 import io.vertx.core.Context;

@@ -1,6 +1,7 @@
 package io.emporium.ordering.grpc;
 
 import io.emporium.common.Ids;
+import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
@@ -17,6 +18,7 @@ import java.util.UUID;
 
 /** Discount codes of {@code emporium.ordering.v1.Ordering}: admins manage them. */
 public final class DiscountRpcs {
+  private final AuditTrail audit = new AuditTrail("ordering");
   private final DiscountStore discounts;
 
   public DiscountRpcs(DiscountStore discounts) {
@@ -34,7 +36,7 @@ public final class DiscountRpcs {
     });
     endpoints.unary(OrderingGrpcService.DeleteDiscount, (caller, r) -> {
       caller.requireRole("admin");
-      return discounts.delete(caller, id(r.getId())).map(found -> found.orElseThrow(() -> missing(r.getId())));
+      return discounts.delete(id(r.getId()), audited(caller)).map(found -> found.orElseThrow(() -> missing(r.getId())));
     });
     endpoints.unary(OrderingGrpcService.SaveDiscount, this::save);
   }
@@ -51,9 +53,14 @@ public final class DiscountRpcs {
       if (!errors.isEmpty()) {
         return Future.failedFuture(ApiProblem.invalid(errors));
       }
-      return discounts.save(caller, creating ? null : UUID.fromString(current.getId()), merged)
+      return discounts.save(creating ? null : UUID.fromString(current.getId()), merged, audited(caller))
           .map(saved -> saved.orElseThrow(() -> missing(request.getId())));
     });
+  }
+
+  /** The admin's change of a code, in the audit log. */
+  private DiscountStore.Audited audited(CallContext caller) {
+    return (tx, action, discountId, before, after) -> audit.record(tx, caller, action, "discount", discountId, before, after);
   }
 
   private static Discount merge(Discount current, SaveDiscountRequest request) {

@@ -7,8 +7,10 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.OrderStatus;
 import io.emporium.ordering.domain.OrderViews;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.saga.CheckoutSaga;
 import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
@@ -111,7 +113,7 @@ public final class OrderRpcs {
     if (sessionId.isBlank()) {
       return Future.failedFuture(ApiProblem.invalid("sessionId", "is required"));
     }
-    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
     return orders.bySession(sessionId)
         .compose(found -> own(caller, found.orElse(null), "for session " + sessionId))
         .compose(order -> payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(sessionId).build(), self)
@@ -119,7 +121,7 @@ public final class OrderRpcs {
               UUID orderId = UUID.fromString(order.getId());
               return switch (outcome.getStatus()) {
                 case "paid" -> payments.paid(orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), caller.requestId());
-                case "expired" -> payments.cancel(orderId, "expired", "expired", false, caller.requestId());
+                case "expired" -> payments.cancel(orderId, PaymentStatus.EXPIRED, "expired", false, caller.requestId());
                 default -> Future.succeededFuture();
               };
             })

@@ -6,16 +6,19 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.ordering.domain.Actor;
+import io.emporium.ordering.domain.CartPricing;
 import io.emporium.ordering.domain.CartPricing.Line;
 import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.domain.DiscountRules;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.domain.ShippingAddresses;
-import io.emporium.ordering.metrics.OrderMetrics;
 import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
 import io.emporium.ordering.store.IdempotencyKeys.Key;
+import io.emporium.ordering.store.OrderMetrics;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.ordering.store.OrderStore.NewOrder;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
@@ -27,7 +30,6 @@ import io.emporium.proto.ordering.v1.CheckoutRequest;
 import io.emporium.proto.ordering.v1.CheckoutStarted;
 import io.emporium.proto.ordering.v1.Discount;
 import io.emporium.proto.ordering.v1.Order;
-import io.emporium.proto.ordering.v1.OrderItem;
 import io.emporium.proto.payment.v1.CheckoutLine;
 import io.emporium.proto.payment.v1.CheckoutSession;
 import io.emporium.proto.payment.v1.CheckoutSessionRequest;
@@ -113,7 +115,7 @@ public final class CheckoutSaga {
       UUID abandoned = ((IdempotencyKeys.Claimed) claim).abandonedOrder();
       // the first attempt died mid-way: its order gives back its stock and discount use before this one starts
       Future<Void> undone = abandoned == null ? Future.succeededFuture()
-          : payments.cancel(abandoned, "cancelled", "abandoned", true, caller.requestId()).mapEmpty();
+          : payments.cancel(abandoned, PaymentStatus.CANCELLED, "abandoned", true, caller.requestId()).mapEmpty();
       return undone.compose(v -> run(caller, customer, key, request));
     });
   }
@@ -149,34 +151,21 @@ public final class CheckoutSaga {
       }
       CartStore.StoredCart cart = found.get();
       LookupVariantsRequest lookup = LookupVariantsRequest.newBuilder().addAllSkus(cart.lines().stream().map(Line::sku).toList()).build();
-      return catalog.call(CatalogGrpcClient.LookupVariants, lookup, CallContext.service(caller.requestId(), OrderPayments.SERVICE))
+      return catalog.call(CatalogGrpcClient.LookupVariants, lookup, CallContext.service(caller.requestId(), Actor.SERVICE))
           .compose(found2 -> {
             Map<String, VariantOffer> offers = found2.getOffersList().stream().collect(Collectors.toMap(VariantOffer::getSku, o -> o, (a, b) -> a));
-            List<OrderItem> items = new ArrayList<>();
-            List<FieldError> unsold = new ArrayList<>();
-            long subtotal = 0;
-            for (Line line : cart.lines()) {
-              VariantOffer offer = offers.get(line.sku());
-              if (offer == null || !offer.getPurchasable() || !offer.getCurrency().equals(cart.currency())) {
-                unsold.add(new FieldError("items." + line.sku(), line.name() + " is no longer sold"));
-                continue;
-              }
-              long lineTotal = Math.multiplyExact(offer.getPrice(), line.quantity());
-              subtotal = Math.addExact(subtotal, lineTotal);
-              items.add(OrderItem.newBuilder().setProductId(offer.getProductId()).setSku(offer.getSku()).setName(offer.getProductName())
-                  .setSellerId(offer.getSellerId()).setUnitPrice(offer.getPrice()).setQuantity(line.quantity()).setLineTotal(lineTotal).build());
-            }
-            if (!unsold.isEmpty()) {
+            CartPricing.OrderLines priced = CartPricing.forOrder(cart.currency(), cart.lines(), offers);
+            if (!priced.unsold().isEmpty()) {
               return Future.failedFuture(new ApiProblem(409, ApiProblem.titleFor(409), "Some items in the cart are no longer sold; remove them first.",
-                  unsold, null));
+                  priced.unsold(), null));
             }
-            long goods = subtotal;
+            long goods = priced.subtotal();
             return discount(customer, cart, goods).map(d -> {
               long off = d == null ? 0 : DiscountRules.amount(d, goods);
               CheckoutRules.Totals totals = rules.totals(goods, off, request.getAddress().getCountry());
               OffsetDateTime payBy = OffsetDateTime.now(ZoneOffset.UTC).plus(sessionLifetime);
               return new NewOrder(UUID.randomUUID(), customer, cart.currency(), totals, d == null ? null : UUID.fromString(d.getId()),
-                  d == null ? null : d.getCode(), request.getAddress(), request.getSuccessUrl(), request.getCancelUrl(), payBy, items);
+                  d == null ? null : d.getCode(), request.getAddress(), request.getSuccessUrl(), request.getCancelUrl(), payBy, priced.items());
             });
           });
     });
@@ -189,9 +178,8 @@ public final class CheckoutSaga {
     }
     return discounts.byCode(cart.discountCode()).compose(found -> {
       Discount d = found.orElseThrow(() -> ApiProblem.invalid("discountCode", "The code " + cart.discountCode() + " no longer exists."));
-      Future<Integer> used = d.hasPerUserLimit() ? discounts.usesBy(UUID.fromString(d.getId()), customer) : Future.succeededFuture(0);
-      return used.map(n -> {
-        DiscountRules.refusal(d, Instant.now(), subtotal, cart.currency(), n).ifPresent(why -> {
+      return discounts.refusal(d, customer, subtotal, cart.currency()).map(refused -> {
+        refused.ifPresent(why -> {
           throw ApiProblem.invalid("discountCode", "The code " + d.getCode() + " " + why + ".");
         });
         return d;
@@ -201,7 +189,7 @@ public final class CheckoutSaga {
 
   private Future<CheckoutStarted> reserveAndOpenSession(CallContext caller, Key key, Order order, CheckoutRequest request) {
     UUID orderId = UUID.fromString(order.getId());
-    CallContext self = CallContext.service(caller.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
     ReserveStockRequest.Builder hold = ReserveStockRequest.newBuilder().setOrderId(order.getId())
         .setTtlSeconds((int) sessionLifetime.plus(holdMargin).toSeconds());
     order.getItemsList().forEach(i -> hold.addItems(ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));
@@ -237,14 +225,14 @@ public final class CheckoutSaga {
     ApiProblem problem = new ApiProblem(409, ApiProblem.titleFor(409), "Not enough stock for " + String.join(", ", described)
         + "; the order was cancelled.", named, null);
     UUID orderId = UUID.fromString(order.getId());
-    return payments.cancel(orderId, "cancelled", "out_of_stock", false, caller.requestId())
+    return payments.cancel(orderId, PaymentStatus.CANCELLED, "out_of_stock", false, caller.requestId())
         .compose(v -> keys.finish(key, problem))
         .compose(v -> Future.failedFuture(new OutOfStock(problem)));
   }
 
   /** Undoes what the failed checkout did and frees its key; the cancel is a persisted move, so it finishes even if this process stops. */
   private <T> Future<T> compensate(CallContext caller, Key key, UUID orderId, Throwable cause) {
-    return payments.cancel(orderId, "cancelled", "checkout_failed", true, caller.requestId())
+    return payments.cancel(orderId, PaymentStatus.CANCELLED, "checkout_failed", true, caller.requestId())
         .compose(v -> keys.release(key))
         .transform(ar -> Future.failedFuture(cause));
   }

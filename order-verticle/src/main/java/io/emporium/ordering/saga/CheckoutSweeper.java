@@ -4,6 +4,8 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.Actor;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.payment.v1.CheckoutSessionRef;
@@ -54,7 +56,7 @@ public final class CheckoutSweeper {
         .compose(ids -> {
           Future<Void> chain = Future.succeededFuture();
           for (UUID id : ids) {
-            chain = chain.compose(v -> payments.cancel(id, "cancelled", "abandoned", true, requestId)
+            chain = chain.compose(v -> payments.cancel(id, PaymentStatus.CANCELLED, "abandoned", true, requestId)
                 .onSuccess(o -> LOG.info("cancelled order {}: its checkout stopped before the payment session was opened", id))
                 .<Void>mapEmpty().recover(e -> postponed(id, e)));
           }
@@ -74,7 +76,7 @@ public final class CheckoutSweeper {
   }
 
   private Future<Void> settle(OrderStore.Overdue due, String requestId) {
-    CallContext self = CallContext.service(requestId, OrderPayments.SERVICE);
+    CallContext self = CallContext.service(requestId, Actor.SERVICE);
     return payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(due.sessionId()).build(), self)
         // a session Stripe no longer knows (an emulator restarted without it) can never be paid
         .recover(e -> e instanceof ApiProblem p && p.status() == 404
@@ -82,7 +84,7 @@ public final class CheckoutSweeper {
         .compose(outcome -> switch (outcome.getStatus()) {
           case "paid" -> payments.paid(due.orderId(), outcome.getPaymentIntentId(), outcome.getSessionId(), requestId).<Void>mapEmpty();
           // a session paid with what the order does not expect is spent: its money goes back, the order ends like an expired one
-          case "expired", "mismatch" -> payments.cancel(due.orderId(), "expired", "expired", false, requestId)
+          case "expired", "mismatch" -> payments.cancel(due.orderId(), PaymentStatus.EXPIRED, "expired", false, requestId)
               .mapEmpty();
           // past its time but still open at Stripe: close it, and its expiry settles the order
           default -> payment.call(PaymentGrpcClient.ExpireCheckoutSession,

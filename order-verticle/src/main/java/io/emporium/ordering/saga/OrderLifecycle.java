@@ -9,20 +9,21 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.common.problem.ApiProblem.FieldError;
 import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.domain.PaymentStatus;
+import io.emporium.ordering.saga.OrderMoves.Kind;
+import io.emporium.ordering.saga.OrderMoves.Step;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
 import io.emporium.ordering.store.IdempotencyKeys.Key;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ReservationRef;
-import io.emporium.ordering.saga.OrderMoves.Kind;
-import io.emporium.ordering.saga.OrderMoves.Step;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
 import io.emporium.proto.ordering.v1.OrderRef;
 import io.emporium.proto.ordering.v1.RefundOrderRequest;
-import io.emporium.proto.ordering.v1.Shipment;
 import io.emporium.proto.ordering.v1.ShipOrderRequest;
+import io.emporium.proto.ordering.v1.Shipment;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.emporium.proto.payment.v1.RefundReceipt;
 import io.emporium.proto.payment.v1.RefundRequest;
@@ -168,11 +169,11 @@ public final class OrderLifecycle {
   private Future<Optional<Order>> cancel(Step step) {
     CallContext caller = caller(step);
     String reason = step.args().getString("reason");
-    CallContext self = CallContext.service(step.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     return orders.find(step.orderId()).map(Optional::orElseThrow).compose(order -> {
       OrderStatus status = OrderStatus.of(order.getStatus());
       if (status == OrderStatus.PENDING_PAYMENT) {
-        return payments.cancel(step, "cancelled", reason, true, actor(caller), (tx, before, after) -> audited(tx, caller, "order.cancelled", before, after, null))
+        return payments.cancel(step, PaymentStatus.CANCELLED, reason, true, actor(caller), (tx, before, after) -> audited(tx, caller, "order.cancelled", before, after, null))
             .map(o -> {
               if (!o.orElseThrow().getStatus().equals(OrderStatus.CANCELLED.wire())) {
                 throw ApiProblem.conflict("Order " + order.getId() + " was paid just now; cancel it again to have it refunded.");
@@ -189,7 +190,7 @@ public final class OrderLifecycle {
           : refund(order, left, "requested_by_customer", "cancel-" + order.getId() + "-" + left, self);
       return refunded.compose(receipt -> returnUnshipped(order, self).compose(restocked -> step.commit(tx -> unchanged(tx, order)
               .compose(o -> receipt == null ? Future.succeededFuture(o) : orders.addRefund(tx, o, receipt.getRefundId(), receipt.getAmount()).map(o))
-              .compose(o -> orders.transition(tx, o, OrderStatus.CANCELLED, "refunded", actor(caller), reason))
+              .compose(o -> orders.transition(tx, o, OrderStatus.CANCELLED, PaymentStatus.REFUNDED, actor(caller), reason))
               .compose(now -> audited(tx, caller, "order.cancelled", order, now, new JsonObject().put("restocked", restocked))))))
           .map(Optional::of);
     });
@@ -240,7 +241,7 @@ public final class OrderLifecycle {
 
   private Future<Optional<Order>> refund(Step step) {
     CallContext caller = caller(step);
-    CallContext self = CallContext.service(step.requestId(), OrderPayments.SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     long requested = step.args().getLong("amount");
     String reason = step.args().getString("reason");
     return orders.find(step.orderId()).map(Optional::orElseThrow).compose(order -> {
@@ -273,10 +274,10 @@ public final class OrderLifecycle {
                       return orders.lock(tx, id).map(Optional::orElseThrow);
                     }
                     if (status == OrderStatus.DELIVERED) {
-                      return orders.transition(tx, o, OrderStatus.REFUNDED, "refunded", actor(caller), reason);
+                      return orders.transition(tx, o, OrderStatus.REFUNDED, PaymentStatus.REFUNDED, actor(caller), reason);
                     }
                     details.put("restocked", restocked);
-                    return orders.transition(tx, o, OrderStatus.CANCELLED, "refunded", actor(caller), reason);
+                    return orders.transition(tx, o, OrderStatus.CANCELLED, PaymentStatus.REFUNDED, actor(caller), reason);
                   })
                   // a retry after a lost answer refunds nothing new and moves nothing: there is no new act to log
                   .compose(now -> now.getRefunded() == order.getRefunded() && now.getStatus().equals(order.getStatus())

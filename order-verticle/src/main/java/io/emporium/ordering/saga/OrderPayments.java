@@ -6,6 +6,7 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.saga.OrderMoves.Kind;
 import io.emporium.ordering.saga.OrderMoves.Step;
 import io.emporium.ordering.store.OrderStore;
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrderPayments {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPayments.class);
-  public static final String SERVICE = "ordering";
   /** Who acted when Stripe reports a refund the order had not counted: no user of ours that we know of. */
   private static final CallContext STRIPE = new CallContext(null, null, "stripe");
   private final AuditTrail audit = new AuditTrail("ordering");
@@ -55,7 +55,7 @@ public final class OrderPayments {
     this.catalog = catalog;
     this.payment = payment;
     moves.handle(Kind.PAID, step -> paid(step, step.args().getString("paymentIntentId"), step.args().getString("sessionId")));
-    moves.handle(Kind.CANCEL, step -> cancel(step, step.args().getString("paymentStatus"), step.args().getString("reason"),
+    moves.handle(Kind.CANCEL, step -> cancel(step, PaymentStatus.of(step.args().getString("paymentStatus")), step.args().getString("reason"),
         step.args().getBoolean("closeSession"), Actor.SYSTEM, Recorded.NOTHING));
     moves.handle(Kind.MISMATCH, this::mismatched);
   }
@@ -77,12 +77,12 @@ public final class OrderPayments {
    * The order will not be paid: a waiting order is cancelled, its stock released and its discount use given back.
    * With {@code closeSession} its Stripe session is expired first, so it can no longer be paid.
    */
-  public Future<Optional<Order>> cancel(UUID orderId, String paymentStatus, String reason, boolean closeSession, String requestId) {
+  public Future<Optional<Order>> cancel(UUID orderId, PaymentStatus paymentStatus, String reason, boolean closeSession, String requestId) {
     return moves.submit(orderId, Kind.CANCEL, cancelArgs(paymentStatus, reason, closeSession), requestId);
   }
 
   /** As above, asked for in the transaction that records a payment event. */
-  public Future<Void> cancel(SqlConnection tx, UUID orderId, String paymentStatus, String reason, boolean closeSession, String requestId) {
+  public Future<Void> cancel(SqlConnection tx, UUID orderId, PaymentStatus paymentStatus, String reason, boolean closeSession, String requestId) {
     return moves.enqueue(tx, orderId, Kind.CANCEL, cancelArgs(paymentStatus, reason, closeSession), requestId);
   }
 
@@ -98,13 +98,13 @@ public final class OrderPayments {
     return new JsonObject().put("paymentIntentId", paymentIntentId).put("sessionId", sessionId);
   }
 
-  private static JsonObject cancelArgs(String paymentStatus, String reason, boolean closeSession) {
-    return new JsonObject().put("paymentStatus", paymentStatus).put("reason", reason).put("closeSession", closeSession);
+  private static JsonObject cancelArgs(PaymentStatus paymentStatus, String reason, boolean closeSession) {
+    return new JsonObject().put("paymentStatus", paymentStatus.wire()).put("reason", reason).put("closeSession", closeSession);
   }
 
   /** The paid move: the stock is committed (or found gone, and the money given back), then the order marked paid. */
   Future<Optional<Order>> paid(Step step, String paymentIntentId, String sessionId) {
-    CallContext self = CallContext.service(step.requestId(), SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     UUID orderId = step.orderId();
     return orders.find(orderId).compose(found -> {
       if (found.isEmpty()) {
@@ -125,7 +125,7 @@ public final class OrderPayments {
           if (isGone(committed.cause())) {
             // the hold ended before the money came (it outlives the session, so this is rare): sell nothing, give the money back
             return refund(orderId, paymentIntentId, "", self).compose(receipt -> step.commit(tx -> stillWaiting(tx, orderId)
-                    .compose(o -> orders.markCancelled(tx, o, "refunded", "stock_released"))
+                    .compose(o -> orders.markCancelled(tx, o, PaymentStatus.REFUNDED, "stock_released"))
                     .compose(cancelled -> refunded(tx, orderId, paymentIntentId, receipt, "stock_released", self).map(cancelled))))
                 .map(Optional::of);
           }
@@ -153,8 +153,8 @@ public final class OrderPayments {
    * customer paid in the meantime, the order is paid instead), its stock released, then the order cancelled by
    * {@code actor}, with what {@code recorded} adds. An order no longer waiting is left as it is.
    */
-  Future<Optional<Order>> cancel(Step step, String paymentStatus, String reason, boolean closeSession, Actor actor, Recorded recorded) {
-    CallContext self = CallContext.service(step.requestId(), SERVICE);
+  Future<Optional<Order>> cancel(Step step, PaymentStatus paymentStatus, String reason, boolean closeSession, Actor actor, Recorded recorded) {
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     UUID orderId = step.orderId();
     return orders.find(orderId).compose(found -> {
       if (found.isEmpty() || !found.get().getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())) {
@@ -177,7 +177,7 @@ public final class OrderPayments {
 
   private Future<Optional<Order>> mismatched(Step step) {
     String paymentIntentId = step.args().getString("paymentIntentId");
-    CallContext self = CallContext.service(step.requestId(), SERVICE);
+    CallContext self = CallContext.service(step.requestId(), Actor.SERVICE);
     LOG.warn("payment {} does not match order {}: refunding it", paymentIntentId, step.orderId());
     return refund(step.orderId(), paymentIntentId, "", self)
         .compose(receipt -> step.commit(tx -> refunded(tx, step.orderId(), paymentIntentId, receipt, "payment_mismatch", self)))

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,9 @@ public final class CartStore {
   private static final String DELETE_CART = "DELETE FROM ordering.carts WHERE id = $1";
   private static final String SET_DISCOUNT = "UPDATE ordering.carts SET discount_code = $2, updated_at = now() WHERE id = $1";
 
+  private static final String CLEAR_BOUGHT = """
+      DELETE FROM ordering.cart_items i USING ordering.carts c
+      WHERE c.id = i.cart_id AND c.user_id = $1 AND i.sku = ANY($2)""";
   private final Pool pool;
 
   public CartStore(Pool pool) {
@@ -145,5 +149,10 @@ public final class CartStore {
       }
     }
     return id == null ? Optional.empty() : Optional.of(new StoredCart(id, currency, discount, lines));
+  }
+
+  /** Takes the bought variants out of the customer's cart, in the transaction that marks their order paid. */
+  public Future<Void> clearBought(SqlConnection tx, UUID userId, List<String> skus) {
+    return tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(userId).addValue(skus.toArray(String[]::new))).mapEmpty();
   }
 }

@@ -1,8 +1,7 @@
 package io.emporium.ordering.store;
 
-import io.emporium.common.events.AuditTrail;
-import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.ordering.domain.DiscountRules;
 import io.emporium.proto.ordering.v1.Discount;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +9,9 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +22,12 @@ import java.util.UUID;
 
 /** Discount codes in the {@code ordering} schema; deleted ones are kept for the orders that used them. */
 public final class DiscountStore {
+  /** What a change to a code records with it, in its transaction: the audit entry of {@code action}, before and after. */
+  @FunctionalInterface
+  public interface Audited {
+    Future<Void> record(SqlConnection tx, String action, String discountId, JsonObject before, JsonObject after);
+  }
+
   private static final String COLUMNS = """
       id, code, type, value, currency, min_subtotal, starts_at, ends_at, max_uses, per_user_limit, uses, created_at""";
   private static final String LIST = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE deleted_at IS NULL ORDER BY created_at DESC, id";
@@ -36,9 +43,17 @@ public final class DiscountStore {
       WHERE id = $1 AND deleted_at IS NULL RETURNING """ + " " + COLUMNS;
   private static final String DELETE = "UPDATE ordering.discounts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING " + COLUMNS;
   private static final String USES_BY = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
+  // the conditional update is what makes the last use of a code go to one buyer only
+  private static final String TAKE_USE = """
+      UPDATE ordering.discounts SET uses = uses + 1, updated_at = now()
+      WHERE id = $1 AND deleted_at IS NULL AND (max_uses IS NULL OR uses < max_uses)
+      RETURNING per_user_limit""";
+  private static final String REDEEM = "INSERT INTO ordering.discount_redemptions (discount_id, order_id, user_id) VALUES ($1, $2, $3)";
+  private static final String GIVE_BACK_USE = """
+      WITH gone AS (DELETE FROM ordering.discount_redemptions WHERE discount_id = $1 AND order_id = $2 RETURNING discount_id)
+      UPDATE ordering.discounts d SET uses = d.uses - 1, updated_at = now() FROM gone WHERE d.id = gone.discount_id""";
 
   private final Pool pool;
-  private final AuditTrail audit = new AuditTrail("ordering");
 
   public DiscountStore(Pool pool) {
     this.pool = pool;
@@ -61,7 +76,7 @@ public final class DiscountStore {
   }
 
   /** Creates ({@code id} null) or replaces a code's settings, audited; 409 when another live code has the same text. */
-  public Future<Optional<Discount>> save(CallContext caller, UUID id, Discount d) {
+  public Future<Optional<Discount>> save(UUID id, Discount d, Audited audit) {
     UUID discountId = id == null ? UUID.randomUUID() : id;
     Tuple args = Tuple.of(discountId, d.getCode(), d.getType(), d.getValue(), d.getCurrency(), d.getMinSubtotal())
         .addValue(time(d.getStartsAt())).addValue(time(d.getEndsAt()))
@@ -70,9 +85,8 @@ public final class DiscountStore {
             : tx.preparedQuery(LOCK).execute(Tuple.of(id)).map(DiscountStore::first))
         .compose(before -> id != null && before.isEmpty() ? Future.succeededFuture(Optional.<Discount>empty())
             : tx.preparedQuery(id == null ? INSERT : UPDATE).execute(args).map(DiscountStore::first)
-                .compose(saved -> audit.record(tx, caller, id == null ? "discount.created" : "discount.updated", "discount",
-                    discountId.toString(), before.map(DiscountStore::auditFields).orElse(null), auditFields(saved.orElseThrow()))
-                    .map(saved))))
+                .compose(saved -> audit.record(tx, id == null ? "discount.created" : "discount.updated", discountId.toString(),
+                    before.map(DiscountStore::auditFields).orElse(null), auditFields(saved.orElseThrow())).map(saved))))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiProblem.conflict("Another discount already has the code " + d.getCode() + ".")
             : e instanceof PgException pg2 && "23514".equals(pg2.getSqlState())
@@ -81,10 +95,10 @@ public final class DiscountStore {
   }
 
   /** Retires a code, audited; empty when there is no live code with that id. */
-  public Future<Optional<Discount>> delete(CallContext caller, UUID id) {
+  public Future<Optional<Discount>> delete(UUID id, Audited audit) {
     return pool.withTransaction(tx -> tx.preparedQuery(DELETE).execute(Tuple.of(id)).map(DiscountStore::first)
         .compose(deleted -> deleted.isEmpty() ? Future.succeededFuture(deleted)
-            : audit.record(tx, caller, "discount.deleted", "discount", id.toString(), auditFields(deleted.get()), null)
+            : audit.record(tx, "discount.deleted", id.toString(), auditFields(deleted.get()), null)
                 .map(deleted)));
   }
 
@@ -100,6 +114,42 @@ public final class DiscountStore {
         .put("endsAt", d.getEndsAt().isEmpty() ? null : d.getEndsAt())
         .put("maxUses", d.hasMaxUses() ? d.getMaxUses() : null)
         .put("perUserLimit", d.hasPerUserLimit() ? d.getPerUserLimit() : null);
+  }
+
+  /**
+   * Why the code does not apply to a cart of {@code subtotal} in {@code currency} now, for {@code customer} (null for a
+   * guest) with their redemptions counted when the code limits them; empty when it applies.
+   */
+  public Future<Optional<String>> refusal(Discount d, UUID customer, long subtotal, String currency) {
+    Future<Integer> used = customer == null || !d.hasPerUserLimit()
+        ? Future.succeededFuture(customer == null ? null : 0)
+        : usesBy(UUID.fromString(d.getId()), customer);
+    return used.map(n -> DiscountRules.refusal(d, Instant.now(), subtotal, currency, n));
+  }
+
+  /**
+   * Takes one use of the code for a new order in the order's transaction; 422 when none is left, or none for this
+   * customer.
+   */
+  public Future<Void> redeem(SqlConnection tx, UUID discountId, String code, UUID orderId, UUID customerId) {
+    return tx.preparedQuery(TAKE_USE).execute(Tuple.of(discountId)).compose(taken -> {
+      if (taken.rowCount() == 0) {
+        return Future.failedFuture(ApiProblem.invalid("discountCode", "The code " + code + " has been used up."));
+      }
+      Integer perUser = taken.iterator().next().getInteger("per_user_limit");
+      Future<Void> allowed = perUser == null ? Future.succeededFuture()
+          : tx.preparedQuery(USES_BY).execute(Tuple.of(discountId, customerId)).compose(rows ->
+              rows.iterator().next().getLong(0) >= perUser
+                  ? Future.failedFuture(ApiProblem.invalid("discountCode", "You have already used the code " + code
+                      + " as often as it allows."))
+                  : Future.succeededFuture());
+      return allowed.compose(v -> tx.preparedQuery(REDEEM).execute(Tuple.of(discountId, orderId, customerId))).mapEmpty();
+    });
+  }
+
+  /** Gives back the use a cancelled order held, in its transaction; nothing when it held none. */
+  public Future<Void> giveBack(SqlConnection tx, UUID discountId, UUID orderId) {
+    return tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(discountId, orderId)).mapEmpty();
   }
 
   /** How often this customer has redeemed the code. */

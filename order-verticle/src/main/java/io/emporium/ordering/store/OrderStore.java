@@ -5,8 +5,8 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.CheckoutRules.Totals;
 import io.emporium.ordering.domain.OrderStatus;
-import io.emporium.ordering.events.OrderEvents;
-import io.emporium.ordering.metrics.OrderMetrics;
+import io.emporium.ordering.domain.PaymentStatus;
+import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderItem;
@@ -31,8 +31,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Orders: the price snapshot and shipping address taken at checkout, their status history, and the
- * discount use each one holds. Every status change writes its event to the outbox in the same transaction.
+ * Orders: the price snapshot and shipping address taken at checkout and their status history; placing one takes a use
+ * of its discount code ({@link DiscountStore}), cancelling gives it back, and paying clears the bought lines from the
+ * customer's cart ({@link CartStore}), each in the order's transaction. Every status change writes its event to the
+ * outbox in the same transaction.
  */
 public final class OrderStore {
   private static final String COLUMNS = """
@@ -47,16 +49,6 @@ public final class OrderStore {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
   private static final String RECORD_STATUS = """
       INSERT INTO ordering.order_status_history (order_id, status, reason, actor, actor_role) VALUES ($1, $2, $3, $4, $5)""";
-  // the conditional update is what makes the last use of a code go to one buyer only
-  private static final String TAKE_DISCOUNT_USE = """
-      UPDATE ordering.discounts SET uses = uses + 1, updated_at = now()
-      WHERE id = $1 AND deleted_at IS NULL AND (max_uses IS NULL OR uses < max_uses)
-      RETURNING per_user_limit""";
-  private static final String USES_BY_CUSTOMER = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
-  private static final String REDEEM = "INSERT INTO ordering.discount_redemptions (discount_id, order_id, user_id) VALUES ($1, $2, $3)";
-  private static final String GIVE_BACK_USE = """
-      WITH gone AS (DELETE FROM ordering.discount_redemptions WHERE discount_id = $1 AND order_id = $2 RETURNING discount_id)
-      UPDATE ordering.discounts d SET uses = d.uses - 1, updated_at = now() FROM gone WHERE d.id = gone.discount_id""";
   private static final String READ = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1";
   private static final String LOCK = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1 FOR UPDATE";
   private static final String ITEMS = """
@@ -93,9 +85,6 @@ public final class OrderStore {
       SELECT id, created_at FROM ordering.orders
       WHERE customer_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
       ORDER BY created_at DESC, id DESC LIMIT $4""";
-  private static final String CLEAR_BOUGHT = """
-      DELETE FROM ordering.cart_items i USING ordering.carts c
-      WHERE c.id = i.cart_id AND c.user_id = $1 AND i.sku = ANY($2)""";
   // a saga that has not opened its session within this age has died between steps
   private static final String ABANDONED = """
       SELECT id FROM ordering.orders
@@ -119,11 +108,15 @@ public final class OrderStore {
   private final Pool pool;
   private final OrderEvents events;
   private final OrderMetrics metrics;
+  private final DiscountStore discounts;
+  private final CartStore carts;
 
-  public OrderStore(Pool pool, OrderEvents events, OrderMetrics metrics) {
+  public OrderStore(Pool pool, OrderEvents events, OrderMetrics metrics, DiscountStore discounts, CartStore carts) {
     this.pool = pool;
     this.events = events;
     this.metrics = metrics;
+    this.discounts = discounts;
+    this.carts = carts;
   }
 
   public Pool pool() {
@@ -144,31 +137,12 @@ public final class OrderStore {
           .addValue(item.getUnitPrice()).addValue(item.getQuantity()));
     }
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(order)
-        .compose(v -> redeem(tx, o))
+        .compose(v -> o.discountId() == null ? Future.succeededFuture() : discounts.redeem(tx, o.discountId(), o.discountCode(), o.id(), o.customerId()))
         .compose(v -> tx.preparedQuery(INSERT_ITEM).executeBatch(items))
         .compose(v -> tx.preparedQuery(RECORD_STATUS).execute(Tuple.of(o.id(), OrderStatus.PENDING_PAYMENT.wire(), null, o.customerId().toString(), "customer")))
         .compose(v -> read(tx, o.id()))
         .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get()))
         .onSuccess(created -> metrics.placed(tx)));
-  }
-
-  private Future<Void> redeem(SqlConnection tx, NewOrder o) {
-    if (o.discountId() == null) {
-      return Future.succeededFuture();
-    }
-    return tx.preparedQuery(TAKE_DISCOUNT_USE).execute(Tuple.of(o.discountId())).compose(taken -> {
-      if (taken.rowCount() == 0) {
-        return Future.failedFuture(ApiProblem.invalid("discountCode", "The code " + o.discountCode() + " has been used up."));
-      }
-      Integer perUser = taken.iterator().next().getInteger("per_user_limit");
-      Future<Void> allowed = perUser == null ? Future.succeededFuture()
-          : tx.preparedQuery(USES_BY_CUSTOMER).execute(Tuple.of(o.discountId(), o.customerId())).compose(rows ->
-              rows.iterator().next().getLong(0) >= perUser
-                  ? Future.failedFuture(ApiProblem.invalid("discountCode", "You have already used the code " + o.discountCode()
-                      + " as often as it allows."))
-                  : Future.succeededFuture());
-      return allowed.compose(v -> tx.preparedQuery(REDEEM).execute(Tuple.of(o.discountId(), o.id(), o.customerId()))).mapEmpty();
-    });
   }
 
   /** Records the Stripe session the order is paid through; false when the order is no longer waiting for one. */
@@ -194,25 +168,25 @@ public final class OrderStore {
   public Future<Order> markPaid(SqlConnection tx, Order order, String paymentIntentId) {
     UUID id = UUID.fromString(order.getId());
     List<String> skus = order.getItemsList().stream().map(OrderItem::getSku).toList();
-    return move(tx, order, OrderStatus.PAID, "paid", paymentIntentId, null, Actor.SYSTEM)
-        .compose(v -> tx.preparedQuery(CLEAR_BOUGHT).execute(Tuple.tuple().addValue(UUID.fromString(order.getCustomerId())).addValue(skus.toArray(String[]::new))))
+    return move(tx, order, OrderStatus.PAID, PaymentStatus.PAID.wire(), paymentIntentId, null, Actor.SYSTEM)
+        .compose(v -> carts.clearBought(tx, UUID.fromString(order.getCustomerId()), skus))
         .compose(v -> read(tx, id))
         .compose(paid -> events.paid(tx, paid.orElseThrow(), order.getStatus())
             .compose(v -> events.statusChanged(tx, paid.get(), order.getStatus(), Actor.SYSTEM.id())).map(paid.get()));
   }
 
   /** Moves a locked order to cancelled and gives back the discount use it held. */
-  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason) {
+  public Future<Order> markCancelled(SqlConnection tx, Order order, PaymentStatus paymentStatus, String reason) {
     return markCancelled(tx, order, paymentStatus, reason, Actor.SYSTEM);
   }
 
   /** As above, moved by {@code actor}. */
-  public Future<Order> markCancelled(SqlConnection tx, Order order, String paymentStatus, String reason, Actor actor) {
+  public Future<Order> markCancelled(SqlConnection tx, Order order, PaymentStatus paymentStatus, String reason, Actor actor) {
     UUID id = UUID.fromString(order.getId());
     Future<Void> giveBack = order.getDiscountId().isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery(GIVE_BACK_USE).execute(Tuple.of(UUID.fromString(order.getDiscountId()), id)).mapEmpty();
+        : discounts.giveBack(tx, UUID.fromString(order.getDiscountId()), id);
     return giveBack
-        .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus, null, reason, actor))
+        .compose(v -> move(tx, order, OrderStatus.CANCELLED, paymentStatus.wire(), null, reason, actor))
         .compose(v -> read(tx, id))
         .compose(cancelled -> events.cancelled(tx, cancelled.orElseThrow(), order.getStatus(), reason)
             .compose(v -> events.statusChanged(tx, cancelled.get(), order.getStatus(), actor.id())).map(cancelled.get()));
@@ -233,13 +207,13 @@ public final class OrderStore {
    * with its history and an {@code OrderStatusChanged} event; the payment status becomes {@code paymentStatus}
    * when given.
    */
-  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, String paymentStatus, Actor actor, String reason) {
+  public Future<Order> transition(SqlConnection tx, Order order, OrderStatus to, PaymentStatus paymentStatus, Actor actor, String reason) {
     OrderStatus from = OrderStatus.of(order.getStatus());
     if (!from.canMoveTo(to)) {
       return Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is " + from.wire() + "; it cannot become " + to.wire() + "."));
     }
     UUID id = UUID.fromString(order.getId());
-    return move(tx, order, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus, null, reason, actor)
+    return move(tx, order, to, paymentStatus == null ? order.getPaymentStatus() : paymentStatus.wire(), null, reason, actor)
         .compose(v -> read(tx, id))
         .compose(moved -> events.statusChanged(tx, moved.orElseThrow(), from.wire(), actor.id()).map(moved.get()));
   }

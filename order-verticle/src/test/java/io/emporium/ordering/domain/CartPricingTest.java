@@ -36,4 +36,31 @@ class CartPricingTest {
     assertThat(cart.getWarningsList()).containsExactly("Only 2 of Mug (A) are available; the cart holds 3.",
         "Mug (B) is no longer sold.", "Mug (C) is no longer sold.");
   }
+
+  @Test
+  void anOrderTakesTheCatalogsPricesAndSellers() {
+    VariantOffer a = offer("A", 1_200, 9, true).toBuilder().setSellerId("s1").setProductId("pA").build();
+    CartPricing.OrderLines lines = CartPricing.forOrder("usd", List.of(new Line("1", "p", "A", "Old mug", 1_000, 3)), Map.of("A", a));
+    assertThat(lines.unsold()).isEmpty();
+    assertThat(lines.subtotal()).isEqualTo(3_600);
+    assertThat(lines.items()).singleElement().satisfies(i -> {
+      assertThat(i.getUnitPrice()).isEqualTo(1_200);
+      assertThat(i.getLineTotal()).isEqualTo(3_600);
+      assertThat(i.getSellerId()).isEqualTo("s1");
+      assertThat(i.getProductId()).isEqualTo("pA");
+      assertThat(i.getName()).isEqualTo("Mug");
+    });
+  }
+
+  @Test
+  void anOrderRefusesLinesNoLongerSoldOrSoldInAnotherCurrency() {
+    VariantOffer euros = offer("B", 500, 9, true).toBuilder().setCurrency("eur").build();
+    CartPricing.OrderLines lines = CartPricing.forOrder("usd", List.of(new Line("1", "p", "A", "Mug", 1_000, 1),
+        new Line("2", "p", "B", "Cup", 500, 1), new Line("3", "p", "C", "Jug", 700, 1), new Line("4", "p", "D", "Pot", 900, 2)),
+        Map.of("A", offer("A", 1_000, 0, false), "B", euros, "D", offer("D", 900, 9, true)));
+    assertThat(lines.unsold()).extracting(e -> e.field() + ": " + e.message())
+        .containsExactly("items.A: Mug is no longer sold", "items.B: Cup is no longer sold", "items.C: Jug is no longer sold");
+    assertThat(lines.items()).extracting(i -> i.getSku()).containsExactly("D");
+    assertThat(lines.subtotal()).isEqualTo(1_800);
+  }
 }

@@ -6,8 +6,6 @@ import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.proto.events.v1.StockChanged;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +15,11 @@ import java.util.Map;
 public final class Pushes {
   public static final String ADMIN_ALERTS = "admin.alerts";
 
-  /** One message for one address; {@code body} carries its {@code type} and payload, the store adds {@code seq}. */
-  public record Push(String address, JsonObject body) {}
+  /**
+   * One message for one address; {@code body} (a JSON object as plain maps and lists, its fields in order) carries its
+   * {@code type} and payload, the store adds {@code seq}.
+   */
+  public record Push(String address, Map<String, Object> body) {}
 
   private Pushes() {}
 
@@ -37,25 +38,25 @@ public final class Pushes {
   /** A status move tells the buyer; a payment tells each seller whose lines were bought. */
   public static List<Push> ofOrderEvent(OrderEvent e) {
     return switch (e.getKindCase()) {
-      case STATUS_CHANGED -> List.of(new Push(userOrders(e.getCustomerId()), new JsonObject()
-          .put("type", "orderStatusUpdate").put("orderId", e.getOrderId()).put("status", e.getStatus())
-          .put("previousStatus", e.getPreviousStatus()).put("at", e.getOccurredAt())));
+      case STATUS_CHANGED -> List.of(new Push(userOrders(e.getCustomerId()), object(
+          "type", "orderStatusUpdate", "orderId", e.getOrderId(), "status", e.getStatus(),
+          "previousStatus", e.getPreviousStatus(), "at", e.getOccurredAt())));
       case ORDER_PAID -> newOrders(e);
       default -> List.of();
     };
   }
 
   private static List<Push> newOrders(OrderEvent e) {
-    Map<String, JsonArray> bySeller = new LinkedHashMap<>();
+    Map<String, List<Object>> bySeller = new LinkedHashMap<>();
     for (OrderLine line : e.getOrderPaid().getLinesList()) {
-      bySeller.computeIfAbsent(line.getSellerId(), s -> new JsonArray()).add(new JsonObject()
-          .put("productId", line.getProductId()).put("sku", line.getSku()).put("name", line.getName())
-          .put("quantity", line.getQuantity()).put("unitPrice", line.getUnitPrice()));
+      bySeller.computeIfAbsent(line.getSellerId(), s -> new ArrayList<>()).add(object(
+          "productId", line.getProductId(), "sku", line.getSku(), "name", line.getName(),
+          "quantity", line.getQuantity(), "unitPrice", line.getUnitPrice()));
     }
     List<Push> out = new ArrayList<>();
-    bySeller.forEach((seller, items) -> out.add(new Push(sellerOrders(seller), new JsonObject()
-        .put("type", "newOrder").put("orderId", e.getOrderId()).put("items", items)
-        .put("currency", e.getOrderPaid().getCurrency()).put("at", e.getOccurredAt()))));
+    bySeller.forEach((seller, items) -> out.add(new Push(sellerOrders(seller), object(
+        "type", "newOrder", "orderId", e.getOrderId(), "items", items,
+        "currency", e.getOrderPaid().getCurrency(), "at", e.getOccurredAt()))));
     return out;
   }
 
@@ -64,18 +65,18 @@ public final class Pushes {
     return switch (e.getKindCase()) {
       case FAILED -> {
         var failed = e.getFailed();
-        yield List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "paymentFailed").put("orderId", e.getOrderId())
-            .put("paymentIntentId", failed.getPaymentIntentId()).put("amount", failed.getAmount())
-            .put("currency", failed.getCurrency()).put("reason", failed.getReason()).put("at", e.getOccurredAt())));
+        yield List.of(new Push(ADMIN_ALERTS, object("type", "paymentFailed", "orderId", e.getOrderId(),
+            "paymentIntentId", failed.getPaymentIntentId(), "amount", failed.getAmount(),
+            "currency", failed.getCurrency(), "reason", failed.getReason(), "at", e.getOccurredAt())));
       }
       case MISMATCH -> {
         var m = e.getMismatch();
-        yield List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "paymentMismatch").put("orderId", e.getOrderId())
-            .put("reported", m.getReported()).put("paymentIntentId", m.getPaymentIntentId()).put("sessionId", m.getSessionId())
-            .put("refundId", m.getRefundId()).put("amount", m.getAmount()).put("currency", m.getCurrency())
-            .put("expectedAmount", m.getExpectedAmount()).put("expectedCurrency", m.getExpectedCurrency())
-            .put("mismatched", new JsonArray(List.copyOf(m.getMismatchedList()))).put("stripeEventId", e.getStripeEventId())
-            .put("at", e.getOccurredAt())));
+        yield List.of(new Push(ADMIN_ALERTS, object("type", "paymentMismatch", "orderId", e.getOrderId(),
+            "reported", m.getReported(), "paymentIntentId", m.getPaymentIntentId(), "sessionId", m.getSessionId(),
+            "refundId", m.getRefundId(), "amount", m.getAmount(), "currency", m.getCurrency(),
+            "expectedAmount", m.getExpectedAmount(), "expectedCurrency", m.getExpectedCurrency(),
+            "mismatched", List.<Object>copyOf(m.getMismatchedList()), "stripeEventId", e.getStripeEventId(),
+            "at", e.getOccurredAt())));
       }
       default -> List.of();
     };
@@ -90,29 +91,42 @@ public final class Pushes {
     return e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW ? e.getStockLow() : e.getBackInStock();
   }
 
+  /** A consumer gave up on a message and parked it; the admin routes name it by {@code id}. */
+  public static List<Push> ofEventParked(EventParked e) {
+    return List.of(new Push(ADMIN_ALERTS, object("type", "eventParked", "id", e.getParkedId(),
+        "service", e.getService(), "source", e.getSource(), "key", e.getKey(), "error", e.getError(),
+        "at", e.getOccurredAt())));
+  }
+
   /**
    * Low stock alerts admins and the seller; low stock and back in stock both update the followers of that seller.
    */
-  /** A consumer gave up on a message and parked it; the admin routes name it by {@code id}. */
-  public static List<Push> ofEventParked(EventParked e) {
-    return List.of(new Push(ADMIN_ALERTS, new JsonObject().put("type", "eventParked").put("id", e.getParkedId())
-        .put("service", e.getService()).put("source", e.getSource()).put("key", e.getKey()).put("error", e.getError())
-        .put("at", e.getOccurredAt())));
-  }
-
   public static List<Push> ofStockAlert(CatalogEvent e, List<String> followers) {
     StockChanged change = stockChange(e);
-    JsonObject level = new JsonObject().put("productId", e.getProductId()).put("sku", change.getSku())
-        .put("sellerId", change.getSellerId()).put("available", change.getAvailable()).put("threshold", change.getThreshold());
+    Map<String, Object> level = object("productId", e.getProductId(), "sku", change.getSku(),
+        "sellerId", change.getSellerId(), "available", change.getAvailable(), "threshold", change.getThreshold());
     List<Push> out = new ArrayList<>();
     if (e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW) {
-      JsonObject alert = new JsonObject().put("type", "lowStock").mergeIn(level).put("at", e.getOccurredAt());
+      Map<String, Object> alert = object("type", "lowStock");
+      alert.putAll(level);
+      alert.put("at", e.getOccurredAt());
       out.add(new Push(ADMIN_ALERTS, alert));
-      out.add(new Push(sellerOrders(change.getSellerId()), alert.copy()));
+      out.add(new Push(sellerOrders(change.getSellerId()), new LinkedHashMap<>(alert)));
     }
-    JsonObject update = new JsonObject().put("type", "inventoryUpdate").mergeIn(level)
-        .put("inStock", change.getAvailable() > 0).put("at", e.getOccurredAt());
-    followers.forEach(f -> out.add(new Push(userInventory(f), update.copy())));
+    Map<String, Object> update = object("type", "inventoryUpdate");
+    update.putAll(level);
+    update.put("inStock", change.getAvailable() > 0);
+    update.put("at", e.getOccurredAt());
+    followers.forEach(f -> out.add(new Push(userInventory(f), new LinkedHashMap<>(update))));
     return out;
+  }
+
+  /** A JSON object of {@code fields} (name, value, name, value...), in their order. */
+  private static Map<String, Object> object(Object... fields) {
+    Map<String, Object> object = new LinkedHashMap<>();
+    for (int i = 0; i < fields.length; i += 2) {
+      object.put((String) fields[i], fields[i + 1]);
+    }
+    return object;
   }
 }

@@ -4,6 +4,7 @@ import io.emporium.proto.events.v1.CatalogEvent;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.proto.events.v1.PaymentFailed;
 import io.emporium.proto.events.v1.StockChanged;
+import io.emporium.realtime.domain.Recipient;
 
 /** Mails that ask someone to act: low stock to its seller, a failed payment to the admins. Pure text building, no I/O. */
 public final class AlertMails {

@@ -5,6 +5,7 @@ import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
 import io.emporium.proto.events.v1.OrderRefunded;
 import io.emporium.proto.events.v1.OrderShipped;
+import io.emporium.realtime.domain.Recipient;
 import java.util.List;
 
 /** The customer's order emails: confirmation, payment receipt, shipment and refund. Pure text building, no I/O. */

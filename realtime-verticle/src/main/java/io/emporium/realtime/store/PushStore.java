@@ -15,7 +15,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Pushed messages in the {@code realtime} schema: numbered per address without gaps, kept for catch-up. */
@@ -52,12 +54,14 @@ public final class PushStore {
       return Future.succeededFuture(List.of());
     }
     List<Pushes.Push> sorted = pushes.stream().sorted(Comparator.comparing(Pushes.Push::address)).toList();
-    List<Tuple> rows = sorted.stream().map(p -> Tuple.of(p.address(), eventId, p.body().encode())).toList();
+    List<Tuple> rows = sorted.stream().map(p -> Tuple.of(p.address(), eventId, new JsonObject(p.body()).encode())).toList();
     return tx.query(NUMBERING_LOCK).execute().compose(locked -> tx.preparedQuery(APPEND).executeBatch(rows)).map(result -> {
       List<Pushes.Push> numbered = new ArrayList<>(sorted.size());
       RowSet<Row> r = result;
       for (Pushes.Push p : sorted) {
-        numbered.add(new Pushes.Push(p.address(), p.body().copy().put("seq", r.iterator().next().getLong("seq"))));
+        Map<String, Object> body = new LinkedHashMap<>(p.body());
+        body.put("seq", r.iterator().next().getLong("seq"));
+        numbered.add(new Pushes.Push(p.address(), body));
         r = r.next();
       }
       return numbered;

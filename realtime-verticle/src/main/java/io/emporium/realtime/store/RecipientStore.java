@@ -1,6 +1,6 @@
 package io.emporium.realtime.store;
 
-import io.emporium.realtime.mail.Recipient;
+import io.emporium.realtime.domain.Recipient;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

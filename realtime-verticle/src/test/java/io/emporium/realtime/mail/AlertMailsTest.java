@@ -6,6 +6,7 @@ import io.emporium.proto.events.v1.CatalogEvent;
 import io.emporium.proto.events.v1.PaymentEvent;
 import io.emporium.proto.events.v1.PaymentFailed;
 import io.emporium.proto.events.v1.StockChanged;
+import io.emporium.realtime.domain.Recipient;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

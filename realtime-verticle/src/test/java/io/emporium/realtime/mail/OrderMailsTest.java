@@ -7,6 +7,7 @@ import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
 import io.emporium.proto.events.v1.OrderRefunded;
 import io.emporium.proto.events.v1.OrderShipped;
+import io.emporium.realtime.domain.Recipient;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

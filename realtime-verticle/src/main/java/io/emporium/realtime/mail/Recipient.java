@@ -1,6 +1,0 @@
-package io.emporium.realtime.mail;
-
-import java.util.UUID;
-
-/** A user mail can go to, as identity last announced them. */
-public record Recipient(UUID userId, String email, String fullName, String role, boolean active) {}
