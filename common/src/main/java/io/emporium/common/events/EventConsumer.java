@@ -270,8 +270,9 @@ public final class EventConsumer {
         "enable.auto.commit", "false",
         "auto.offset.reset", "earliest",
         "max.poll.records", "100",
-        // the broker answers a fetch as soon as a record comes; an idle consumer's fetch waits this long, so it asks less often
-        "fetch.max.wait.ms", "10000",
+        // the broker answers a fetch as soon as a record comes; an idle consumer's fetch waits this long, so it asks less
+        // often. Not longer: a partition newly assigned to the consumer is fetched only once the fetch in flight returns
+        "fetch.max.wait.ms", "2000",
         // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
         "group.protocol", "consumer"));
   }
