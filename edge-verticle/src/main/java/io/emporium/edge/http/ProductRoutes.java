@@ -115,9 +115,9 @@ public final class ProductRoutes {
       ctx.response().putHeader(CACHE_HEADER, "miss");
       return listingReads.share(canonical(request), () -> catalog.call(CatalogGrpcClient.SearchProducts, request, Authn.callContext(ctx))
           .map(page -> {
-            Reply reply = page(page);
-            cache.putListing(cached, reply.body().toString());
-            return reply;
+            String body = page(page).body().toString();
+            cache.putListing(cached, body);
+            return Reply.encoded(body);
           }));
     });
   }
@@ -224,7 +224,7 @@ public final class ProductRoutes {
   /** A public product page comes from the cache when it is there; pages only their owner or an admin may see never go in. */
   Future<Reply> get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(new CatalogCache.Entry(null, null, null)) : cache.product(id);
+    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(CatalogCache.Entry.none()) : cache.product(id);
     return lookup.compose(cached -> {
       if (cached.hit()) {
         ctx.response().putHeader(CACHE_HEADER, "hit");
@@ -235,12 +235,15 @@ public final class ProductRoutes {
       // what a product read answers depends on who asks (drafts show to their seller), so only the same caller shares one
       String reader = id + "/" + Authn.callContext(ctx).userId();
       return productReads.share(reader, () -> catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx))).map(p -> {
-        JsonObject body = json(p);
+        // encoded once: the same text goes to the caches and to the client
+        String body = json(p).encode();
         if (p.getStatus().equals("active")) {
-          cache.putProduct(cached, body.encode());
+          cache.putProduct(cached, body);
+        } else {
+          cache.notCached(cached);
         }
-        return Reply.ok(body);
-      });
+        return Reply.encoded(body);
+      }).onFailure(e -> cache.notCached(cached));
     });
   }
 
