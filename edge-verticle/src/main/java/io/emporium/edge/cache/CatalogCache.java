@@ -140,7 +140,9 @@ public final class CatalogCache {
     });
     return quietly(found).map(e -> {
       if (e == null) {
-        return new Entry(null, null, null, nearby);
+        // without Redis no version vouches for an answer: the near cache keeps none either
+        near.abandon(nearby);
+        return new Entry(null, null, null, null);
       }
       if (e.hit()) {
         near.fill(nearby, e.body());
