@@ -45,6 +45,31 @@ class NearCacheIT {
   static void startASecondEdge() {
     secondEdge = Emporium.launch(new LaunchOptions(EnumSet.of(Service.EDGE), true, null), TestPlatform.extraEdge());
     redis = Redis.createClient(Vertx.vertx(), new RedisOptions().setConnectionString(TestPlatform.config().redisUrl));
+    awaitSteadyEvents();
+  }
+
+  /**
+   * The second edge joins the edges' consumer group of catalog.events, and events wait while the group rebalances:
+   * the one-second bound is the steady state's, so one sale is seen through to both edges before any test measures.
+   */
+  private static void awaitSteadyEvents() {
+    Api api = TestPlatform.newClient();
+    Api onSecond = Api.connect(secondEdge.config().appPort, TestPlatform.newClientAddress());
+    String sku = sku();
+    String path = "/api/v1/products/" + product(api, Accounts.signedIn(api, "seller").accessToken(), sku, 9).getString("id");
+    cached(api, path);
+    cached(onSecond, path);
+    reserve(sku, 1);
+    for (Api edge : List.of(api, onSecond)) {
+      assertThat(available(edge.await(Duration.ofSeconds(60), () -> edge.get(path), r -> available(r) == 8))).isEqualTo(8);
+    }
+  }
+
+  /** What checkout does: the catalog holds the units, and says so on catalog.events. */
+  private static void reserve(String sku, int quantity) {
+    TestPlatform.grpc(EmporiumConfig.Service.CATALOG).call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder()
+        .setOrderId(UUID.randomUUID().toString()).setTtlSeconds(600)
+        .addItems(ReservedItem.newBuilder().setSku(sku).setQuantity(quantity)).build(), CallContext.service("near-cache-it", "ordering")).await();
   }
 
   @AfterAll
@@ -133,12 +158,11 @@ class NearCacheIT {
     cached(api, path);
     cached(onSecond, path);
 
-    // what checkout does: the catalog holds the units, and says so on catalog.events
-    TestPlatform.grpc(EmporiumConfig.Service.CATALOG).call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder()
-        .setOrderId(UUID.randomUUID().toString()).setTtlSeconds(600)
-        .addItems(ReservedItem.newBuilder().setSku(sku).setQuantity(4)).build(), CallContext.service("near-cache-it", "ordering")).await();
-    Predicate<Api.Response> sold = r -> r.json().getJsonArray("variants").getJsonObject(0).getInteger("available") == 5;
-    assertThat(available(seenWithin(onSecond, path, CONVERGENCE, sold))).as("on the second edge").isEqualTo(5);
+    long sale = System.nanoTime();
+    reserve(sku, 4);
+    Predicate<Api.Response> sold = r -> available(r) == 5;
+    Api.Response second = seenWithin(onSecond, path, CONVERGENCE, sold);
+    assertThat(available(second)).as("on the second edge, %d ms after the sale", (System.nanoTime() - sale) / 1_000_000).isEqualTo(5);
     assertThat(available(seenWithin(api, path, Duration.ofMillis(200), sold))).as("on the first edge").isEqualTo(5);
   }
 
