@@ -39,7 +39,7 @@ public final class NearCache implements Shareable {
   /** Moved on by every change: a listing stored at an older generation is a miss. */
   private final AtomicLong listings = new AtomicLong();
 
-  private NearCache(EmporiumConfig.NearCache config) {
+  NearCache(EmporiumConfig.NearCache config) {
     this.entries = config.enabled()
         ? Caffeine.newBuilder()
             .maximumWeight(config.maxBytes())
