@@ -83,9 +83,8 @@ public final class CatalogVerticle extends ServiceVerticle {
     reservations = new ReservationStore(pool, events, metrics);
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
-    OrderEventsConsumer orders = new OrderEventsConsumer(purchases);
     orderEvents = new EventConsumer(vertx, pool, "catalog", parked, meters, "catalog-purchases", config.kafkaBootstrapServers,
-        OrderEventsConsumer.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> orders.apply(tx, value));
+        OrderEventsConsumer.TOPIC, config.eventRetry, new OrderEventsConsumer(purchases));
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
     recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> reservations.unitsHeld().onSuccess(metrics::recount)

@@ -4,6 +4,7 @@ import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.ConfigSources;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.problem.ErrorReports;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import io.emporium.deploy.embedded.EmbeddedStripe;
@@ -64,6 +65,8 @@ public final class Emporium implements AutoCloseable {
     } catch (Exception e) {
       // also what Vert.x rethrows undeclared from await(), such as a BindException: the embedded servers are closed by now
       LOG.error("start-up failed", e);
+      ErrorReports.startFailed("launcher", e);
+      ErrorReports.stop();
       System.err.println("emporium: start-up failed: " + rootMessage(e));
       System.exit(1);
       return;
@@ -99,11 +102,15 @@ public final class Emporium implements AutoCloseable {
         return;
       }
       stopping = true;
-      new Thread(() -> {
+      Thread stopper = new Thread(() -> {
         LOG.info("stopping: draining requests, closing clients, stopping embedded services");
         running.close();
         System.exit(0);
-      }, "emporium-shutdown").start();
+      }, "emporium-shutdown");
+      // the signal's thread is a daemon, and so would this one be: the JVM would end as soon as the platform's own
+      // threads are gone, before the embedded servers stopped and the ephemeral directory was deleted
+      stopper.setDaemon(false);
+      stopper.start();
     }
   }
 
@@ -128,6 +135,10 @@ public final class Emporium implements AutoCloseable {
       }
     }
     EmporiumConfig probed = validateBeforeStarting(settings);
+    if (ErrorReports.start(probed.errorTracking)) {
+      LOG.info("reporting unhandled failures to Sentry ({}, release {})", probed.errorTracking.environment(),
+          probed.errorTracking.release());
+    }
     boolean noStripe = blank(settings, "STRIPE_SECRET_KEY") && blank(settings, "STRIPE_API_BASE");
     EmbeddedStripe stripe = null;
     if (options.stripeEmulator() || (options.services().contains(Service.PAYMENT) && noStripe)) {
@@ -268,16 +279,31 @@ public final class Emporium implements AutoCloseable {
       embedded.close();
     }
     deleteRecursively(ephemeralDir);
+    ErrorReports.stop();
   }
 
+  /**
+   * Deletes the ephemeral directory. A stopped server may still be removing files of its own while this walks, so a
+   * file that vanished is no error, and the walk is tried again a few times.
+   */
   private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
+    for (int attempt = 0; dir != null && Files.exists(dir) && attempt < 5; attempt++) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        LOG.debug("deleting {} (attempt {}): {}", dir, attempt + 1, e.toString());
+      }
+      if (Files.exists(dir)) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not delete {}: {}", dir, e.toString());
+    if (dir != null && Files.exists(dir)) {
+      LOG.warn("could not delete {}", dir);
     }
   }
 

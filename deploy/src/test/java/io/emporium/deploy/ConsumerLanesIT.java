@@ -48,6 +48,7 @@ class ConsumerLanesIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final String SCHEMA = "lanes_test";
   private static final String TOPIC = "lanes-test.events";
+  private static final String WANTS_TOPIC = "lanes-test-wants.events";
   private static final int KEYS = 8;
   private static final int PER_KEY = 30;
 
@@ -134,6 +135,72 @@ class ConsumerLanesIT {
     }
   }
 
+  @Test
+  void anEventTheHandlerDoesNotWantIsPassedByWithoutATransactionOrARecord() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Database.migrate(vertx, TestPlatform.config(), SCHEMA).await();
+      Pool pool = Database.pool(vertx, TestPlatform.config(), SCHEMA, 8);
+      pool.query("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".wanted (seq int NOT NULL)").execute().await();
+      String key = "wants-" + UUID.randomUUID();
+      List<String> ids = IntStream.range(0, 10).mapToObj(i -> UUID.randomUUID().toString()).toList();
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        for (int seq = 0; seq < ids.size(); seq++) {
+          send(producer, WANTS_TOPIC, key, ids.get(seq), seq);
+        }
+      }
+      Set<Integer> touched = ConcurrentHashMap.newKeySet();
+      EventConsumer.Handler handler = new EventConsumer.Handler() {
+        @Override
+        public boolean wants(String eventType, io.vertx.core.buffer.Buffer value) {
+          return Integer.parseInt(value.toString(StandardCharsets.UTF_8)) % 2 == 0;
+        }
+
+        @Override
+        public Future<Void> prepare(UUID eventId, String eventType, String k, io.vertx.core.buffer.Buffer value) {
+          touched.add(Integer.parseInt(value.toString(StandardCharsets.UTF_8)));
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String k, io.vertx.core.buffer.Buffer value) {
+          int seq = Integer.parseInt(value.toString(StandardCharsets.UTF_8));
+          touched.add(seq);
+          return tx.preparedQuery("INSERT INTO " + SCHEMA + ".wanted (seq) VALUES ($1)").execute(Tuple.of(seq)).mapEmpty();
+        }
+      };
+      String group = "wants-test-" + UUID.randomUUID();
+      ParkedMessages parked = new ParkedMessages(pool, SCHEMA, "lanes-test", new SimpleMeterRegistry());
+      EventConsumer consumer = new EventConsumer(vertx, pool, SCHEMA, parked, new SimpleMeterRegistry(), group,
+          TestPlatform.config().kafkaBootstrapServers, WANTS_TOPIC, TestPlatform.config().eventRetry, handler);
+      Context context = vertx.getOrCreateContext();
+      Promise<Void> started = Promise.promise();
+      context.runOnContext(v -> consumer.start().onComplete(started));
+      started.future().await();
+      try {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        List<UUID> even = IntStream.range(0, ids.size()).filter(i -> i % 2 == 0).mapToObj(i -> UUID.fromString(ids.get(i))).toList();
+        while (pool.preparedQuery("SELECT count(*) FROM " + SCHEMA + ".processed_events WHERE consumer = $1").execute(Tuple.of(group))
+            .await().iterator().next().getLong(0) < even.size()) {
+          assertThat(System.nanoTime()).as("the wanted events are applied").isLessThan(deadline);
+          Thread.sleep(100);
+        }
+        Thread.sleep(500); // an odd event, had it been taken, would have been recorded by now
+        List<UUID> recorded = new ArrayList<>();
+        pool.preparedQuery("SELECT event_id FROM " + SCHEMA + ".processed_events WHERE consumer = $1").execute(Tuple.of(group)).await()
+            .forEach(row -> recorded.add(row.getUUID(0)));
+        assertThat(recorded).as("only the wanted events are recorded as processed").containsExactlyInAnyOrderElementsOf(even);
+        assertThat(touched).as("events prepared or applied").containsExactlyInAnyOrder(0, 2, 4, 6, 8);
+      } finally {
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> consumer.stop().onComplete(stopped));
+        stopped.future().await();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   private static KafkaProducer<String, byte[]> producer() {
     return new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", TestPlatform.config().kafkaBootstrapServers),
         new StringSerializer(), new ByteArraySerializer());
@@ -141,7 +208,11 @@ class ConsumerLanesIT {
 
   /** One event as a relay writes it; its payload is its number within its key. */
   private static void send(KafkaProducer<String, byte[]> producer, String key, String eventId, int seq) throws Exception {
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(TOPIC, key, Integer.toString(seq).getBytes(StandardCharsets.UTF_8));
+    send(producer, TOPIC, key, eventId, seq);
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String eventId, int seq) throws Exception {
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, Integer.toString(seq).getBytes(StandardCharsets.UTF_8));
     record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
     record.headers().add("event-type", "LaneTest".getBytes(StandardCharsets.UTF_8));
     producer.send(record).get();
@@ -170,10 +241,15 @@ class ConsumerLanesIT {
   @Test
   void theLagOfAHeldBackConsumerRisesAndIsZeroOnceItCaughtUp(Api api) throws Exception {
     Map<String, String> purchases = Map.of("topic", "ordering.events", "group", "catalog-purchases");
-    awaitLag(api, purchases, lag -> lag == 0, "caught up at first");
     String seller = Accounts.signedIn(api, "seller").accessToken();
     String held = product(api, seller);
     String other = product(api, seller);
+    // a first sale, applied and committed: the lag counts the partitions the group has committed
+    String first = product(api, seller);
+    publishSale(first);
+    awaitCommitted("catalog-purchases", "ordering.events");
+    awaitLag(api, purchases, lag -> lag == 0, "caught up at first");
+    assertThat(unitsSold(first)).isEqualTo(1);
     int behind = 5;
     SqlConnection locker = TestPlatform.db().getConnection().await();
     try {
@@ -211,6 +287,20 @@ class ConsumerLanesIT {
       }
       assertThat(System.nanoTime()).as(what + ": emporium_consumer_lag " + labels + " shows " + lag).isLessThan(deadline);
       Thread.sleep(200);
+    }
+  }
+
+  /** Waits until the group has committed an offset of every partition of the topic. */
+  private static void awaitCommitted(String group, String topic) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.<String, Object>of("bootstrap.servers", TestPlatform.config().kafkaBootstrapServers))) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      while (admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().keySet().stream()
+          .filter(p -> p.topic().equals(topic)).count() < partitions) {
+        assertThat(System.nanoTime()).as(group + " has committed its offsets of " + topic).isLessThan(deadline);
+        Thread.sleep(100);
+      }
     }
   }
 

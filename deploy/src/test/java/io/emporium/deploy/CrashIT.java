@@ -460,7 +460,7 @@ class CrashIT {
   /**
    * Each paid order mails its buyer one confirmation; an order not paid mails none. Counted by Message-ID, as mail
    * systems tell copies apart: a mail the SMTP server accepted just before the kill, but not yet recorded as sent, is
-   * sent again after the restart under the same Message-ID (the one window the README names); such copies are reported.
+   * sent again after the restart under the same Message-ID (the one window docs/features.md names); such copies are reported.
    */
   private void oneConfirmationPerPaidOrder(GreenMail smtp, List<Buyer> buyers) throws Exception {
     Map<Buyer, List<String>> paid = new HashMap<>();

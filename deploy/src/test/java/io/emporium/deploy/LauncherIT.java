@@ -44,6 +44,27 @@ class LauncherIT {
   }
 
   @Test
+  void sigtermOfAnEphemeralPlatformStopsItsServersAndDeletesItsDirectory(@TempDir Path dir) throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Map<String, String> env = ports();
+    env.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
+    Process launcher = startAndAwaitReady(env, dir.resolve("ephemeral.log"), "--ephemeral");
+    try {
+      List<Path> made;
+      try (var listing = Files.list(tmp)) {
+        made = listing.filter(p -> p.getFileName().toString().startsWith("emporium-")).toList();
+      }
+      assertThat(made).as("the ephemeral data directory").hasSize(1);
+      ProcessHandle postmaster = postmaster(made.get(0));
+      terminate(launcher);
+      assertThat(postmaster.isAlive()).as("PostgreSQL stopped by the launcher").isFalse();
+      assertThat(Files.exists(made.get(0))).as(made.get(0) + " after the launcher exited").isFalse();
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  @Test
   void aBadOrMissingSettingStopsStartUpWithOneLineNamingIt(@TempDir Path dir) throws Exception {
     assertThat(runToExit(Map.of("APP_PORT", "eighty"), dir)).isEqualTo("emporium: APP_PORT must be a port number 0-65535, got 'eighty'");
     assertThat(runToExit(Map.of("DB_HOST", "db.internal", "DB_USER", "shop"), dir)).isEqualTo("emporium: JWT_SECRET is required");

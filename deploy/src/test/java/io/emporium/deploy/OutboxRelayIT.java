@@ -109,6 +109,48 @@ class OutboxRelayIT {
   }
 
   @Test
+  void noTransactionIsOpenWhileKafkaKeepsTheRelayWaitingAndTheSchemaStaysLocked() throws Exception {
+    String schema = "relay_stall_test";
+    // a broker that takes connections and never answers: the relay's sends wait
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Map<String, String> settings = TestPlatform.backingServices();
+      settings.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + silent.getLocalPort());
+      EmporiumConfig config = EmporiumConfig.from(settings);
+      Vertx vertx = Vertx.vertx();
+      try {
+        Database.migrate(vertx, config, schema).await();
+        Pool pool = Database.pool(vertx, config, schema, 2);
+        commitOutboxRow(schema, "stalled-" + UUID.randomUUID(), false);
+        OutboxRelay relay = new OutboxRelay(vertx, pool, config, schema).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<String> states = List.of();
+        while (states.isEmpty()) {
+          assertThat(System.nanoTime()).as("the relay has read its outbox").isLessThan(deadline);
+          Thread.sleep(50);
+          states = new ArrayList<>();
+          for (var row : TestPlatform.db().preparedQuery("SELECT state FROM pg_stat_activity WHERE query LIKE $1")
+              .execute(Tuple.of("SELECT id, event_id, topic%FROM " + schema + ".outbox%")).await()) {
+            states.add(row.getString(0));
+          }
+        }
+        Thread.sleep(1000);
+        assertThat(TestPlatform.db().preparedQuery("SELECT state FROM pg_stat_activity WHERE query LIKE $1")
+            .execute(Tuple.of("SELECT id, event_id, topic%FROM " + schema + ".outbox%")).await().iterator().next().getString(0))
+            .as("the relay's connection while Kafka keeps it waiting").isEqualTo("idle");
+        boolean taken = TestPlatform.db().withConnection(c -> c.preparedQuery("SELECT pg_try_advisory_lock(hashtext($1))")
+            .execute(Tuple.of("outbox." + schema)).compose(r -> r.iterator().next().getBoolean(0)
+                ? c.preparedQuery("SELECT pg_advisory_unlock(hashtext($1))").execute(Tuple.of("outbox." + schema)).map(true)
+                : Future.succeededFuture(false))).await();
+        assertThat(taken).as("another relay could take the schema's lock meanwhile").isFalse();
+        assertThat(outboxRows(schema, "stalled-%")).as("nothing deleted before Kafka acknowledged it").isEqualTo(1);
+        relay.stop().await();
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+
+  @Test
   void aRelayListensAgainAfterItsConnectionDrops() throws Exception {
     Pool db = TestPlatform.db();
     String listener = "emporium-outbox-relay-payment";
@@ -162,7 +204,7 @@ class OutboxRelayIT {
   }
 
   private static long outboxRows(String schema, String key) {
-    return TestPlatform.db().preparedQuery("SELECT count(*) FROM " + schema + ".outbox WHERE event_key = $1")
+    return TestPlatform.db().preparedQuery("SELECT count(*) FROM " + schema + ".outbox WHERE event_key LIKE $1")
         .execute(Tuple.of(key)).await().iterator().next().getLong(0);
   }
 

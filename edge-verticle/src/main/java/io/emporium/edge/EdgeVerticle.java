@@ -193,7 +193,7 @@ public final class EdgeVerticle extends VerticleBase {
               LOG.info("created the bootstrap admin {}", config.adminEmail);
             }
             // no per-message deflate for WebSockets: bridge messages are small, and each connection's zlib state cost
-            // ~100 KiB and doubled the delay at 10 000 sockets (deploy/bench/realtime.sh, README)
+            // ~100 KiB and doubled the delay at 10 000 sockets (deploy/bench/realtime.sh, docs/benchmarks.md)
             return vertx.createHttpServer(new HttpServerOptions().setPort(config.appPort).setCompressionSupported(true)
                     .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                     // room for long search filters; past it the answer is a 414 problem, not a bare status

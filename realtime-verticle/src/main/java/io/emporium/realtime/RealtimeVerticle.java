@@ -70,10 +70,10 @@ public final class RealtimeVerticle extends ServiceVerticle {
     GrpcCalls identity = new GrpcCalls(grpc, SocketAddress.inetSocketAddress(identityPeer.peerPort(), identityPeer.host()), "identity",
         config.grpcDeadline, new CallerSignature(config.jwtSecret));
     PushFanOut fanOut = new PushFanOut(vertx.eventBus(), pushes, catalog);
-    consumers.add(consumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, (tx, id, type, key, value) -> fanOut.orderEvent(tx, id, value)));
-    consumers.add(consumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, (tx, id, type, key, value) -> fanOut.paymentEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-ordering", PushFanOut.ORDERING_TOPIC, fanOut.orderEvents()));
+    consumers.add(consumer("realtime-push-payment", PushFanOut.PAYMENT_TOPIC, fanOut.paymentEvents()));
     consumers.add(consumer("realtime-push-catalog", PushFanOut.CATALOG_TOPIC, fanOut.catalogEvents()));
-    consumers.add(consumer("realtime-push-ops", PushFanOut.OPS_TOPIC, (tx, id, type, key, value) -> fanOut.opsEvent(tx, id, value)));
+    consumers.add(consumer("realtime-push-ops", PushFanOut.OPS_TOPIC, fanOut.opsEvents()));
 
     EventMails mails = new EventMails(mailer, new SentMailStore(pool), new MailMetrics(meters));
     RecipientStore recipientStore = new RecipientStore();

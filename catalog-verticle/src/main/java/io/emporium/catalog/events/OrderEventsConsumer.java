@@ -2,6 +2,7 @@ package io.emporium.catalog.events;
 
 import io.emporium.catalog.store.PurchaseStore;
 import io.emporium.common.Ids;
+import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.vertx.core.Future;
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Learns from {@code ordering.events} what each customer bought: the source of verified reviews and recommendations. */
-public final class OrderEventsConsumer {
+public final class OrderEventsConsumer implements EventConsumer.Handler {
   public static final String TOPIC = "ordering.events";
   private static final Logger LOG = LoggerFactory.getLogger(OrderEventsConsumer.class);
   private final PurchaseStore purchases;
@@ -25,15 +26,17 @@ public final class OrderEventsConsumer {
     this.purchases = purchases;
   }
 
-  public Future<Void> apply(SqlConnection tx, Buffer value) {
-    OrderEvent event;
-    try {
-      event = OrderEvent.parseFrom(value.getBytes());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.error("skipped an unreadable order event: {}", e.getMessage());
-      return Future.succeededFuture();
-    }
-    if (!event.hasOrderPaid()) {
+  /** Only paid orders: the other order events pass by without a transaction. */
+  @Override
+  public boolean wants(String eventType, Buffer value) {
+    OrderEvent event = read(value);
+    return event == null || event.hasOrderPaid();
+  }
+
+  @Override
+  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+    OrderEvent event = read(value);
+    if (event == null || !event.hasOrderPaid()) {
       return Future.succeededFuture();
     }
     UUID order = Ids.parse(event.getOrderId());
@@ -50,6 +53,16 @@ public final class OrderEventsConsumer {
       }
     }
     return purchases.record(tx, order, customer, quantities, occurredAt(event.getOccurredAt()));
+  }
+
+  /** The event, or null (logged) when it cannot be read. */
+  private static OrderEvent read(Buffer value) {
+    try {
+      return OrderEvent.parseFrom(value.getBytes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.error("skipped an unreadable order event: {}", e.getMessage());
+      return null;
+    }
   }
 
   private static OffsetDateTime occurredAt(String rfc3339) {

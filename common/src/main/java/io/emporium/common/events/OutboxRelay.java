@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one outbox relay: publishes a schema's outbox rows to Kafka in id order, then deletes them
- * in the same transaction. At least once (a crash after the send re-sends; consumers de-duplicate by
- * event id) and in order per key: an advisory lock lets one relay per schema work at a time.
+ * The one outbox relay: publishes a schema's outbox rows to Kafka in id order, then deletes them. At least once (a
+ * crash after the send re-sends; consumers de-duplicate by event id) and in order per key: a session-level advisory
+ * lock lets one relay per schema work at a time. No transaction is open while Kafka acknowledges the sends: the rows
+ * are read, sent and deleted by statements of their own, on a connection that holds only that lock.
  *
  * <p>It wakes when an outbox insert commits: a trigger (common migration V0_2) notifies the channel
  * {@code outbox_<schema>}, on which the relay listens over a connection of its own that reconnects by itself.
@@ -108,7 +109,7 @@ public final class OutboxRelay {
     }
     draining = true;
     wokenWhileDraining = false;
-    inFlight = pool.withTransaction(this::publishBatch)
+    inFlight = pool.withConnection(this::publishBatch)
         .onFailure(e -> LOG.warn("outbox relay for {} will retry: {}", schema, e.toString()))
         .andThen(ar -> draining = false)
         .onSuccess(published -> {
@@ -120,14 +121,17 @@ public final class OutboxRelay {
         .mapEmpty();
   }
 
-  private Future<Integer> publishBatch(SqlConnection tx) {
-    return tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1))").execute(Tuple.of("outbox." + schema))
+  /** Under the schema's lock, released before the connection goes back to the pool (or with it, if it broke). */
+  private Future<Integer> publishBatch(SqlConnection connection) {
+    Tuple lock = Tuple.of("outbox." + schema);
+    return connection.preparedQuery("SELECT pg_try_advisory_lock(hashtext($1))").execute(lock)
         .compose(locked -> locked.iterator().next().getBoolean(0)
-            ? tx.query(select).execute().compose(rows -> publish(tx, rows))
+            ? connection.query(select).execute().compose(rows -> publish(connection, rows))
+                .eventually(() -> connection.preparedQuery("SELECT pg_advisory_unlock(hashtext($1))").execute(lock))
             : Future.succeededFuture(0));
   }
 
-  private Future<Integer> publish(SqlConnection tx, RowSet<Row> rows) {
+  private Future<Integer> publish(SqlConnection connection, RowSet<Row> rows) {
     if (rows.size() == 0) {
       return Future.succeededFuture(0);
     }
@@ -142,7 +146,7 @@ public final class OutboxRelay {
       sends.add(producer.send(record));
     }
     return Future.all(sends)
-        .compose(sent -> tx.preparedQuery(deletePublished).execute(Tuple.of(ids.toArray(Long[]::new))))
+        .compose(sent -> connection.preparedQuery(deletePublished).execute(Tuple.of(ids.toArray(Long[]::new))))
         .map(ids.size());
   }
 

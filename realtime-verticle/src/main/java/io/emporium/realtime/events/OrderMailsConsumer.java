@@ -31,6 +31,13 @@ public final class OrderMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
+  /** Only mailed events: the rest pass by without a transaction. */
+  @Override
+  public boolean wants(String eventType, Buffer value) {
+    OrderEvent event = read(value);
+    return event == null || MAILED.contains(event.getKindCase());
+  }
+
   /**
    * Sends the mails, outside the transaction: the customer of a mailed event is fetched from identity first when the
    * recipients lack them.

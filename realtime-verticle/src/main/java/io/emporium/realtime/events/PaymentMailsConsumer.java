@@ -36,6 +36,16 @@ public final class PaymentMailsConsumer implements EventConsumer.Handler {
     return Future.succeededFuture();
   }
 
+  /** Only failed payments: the rest pass by without a transaction. */
+  @Override
+  public boolean wants(String eventType, Buffer value) {
+    try {
+      return PaymentEvent.parseFrom(value.getBytes()).getKindCase() == PaymentEvent.KindCase.FAILED;
+    } catch (InvalidProtocolBufferException e) {
+      return true; // prepare reports it
+    }
+  }
+
   /** Sends the failed-payment mail to every active admin, outside any transaction. */
   @Override
   public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {

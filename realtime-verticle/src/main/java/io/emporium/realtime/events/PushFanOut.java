@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,35 +51,49 @@ public final class PushFanOut {
     this.catalog = catalog;
   }
 
-  public Future<Void> orderEvent(SqlConnection tx, UUID eventId, Buffer value) {
-    OrderEvent event;
-    try {
-      event = OrderEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      return unreadable("ordering", e);
-    }
-    return push(tx, eventId, Pushes.ofOrderEvent(event));
+  /** Order events that push something; the others pass by without a transaction. */
+  public EventConsumer.Handler orderEvents() {
+    return pushing("ordering", OrderEvent::parseFrom, Pushes::ofOrderEvent);
   }
 
-  public Future<Void> paymentEvent(SqlConnection tx, UUID eventId, Buffer value) {
-    PaymentEvent event;
-    try {
-      event = PaymentEvent.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      return unreadable("payment", e);
-    }
-    return push(tx, eventId, Pushes.ofPaymentEvent(event));
+  /** Payment events that push something (failures and mismatches). */
+  public EventConsumer.Handler paymentEvents() {
+    return pushing("payment", PaymentEvent::parseFrom, Pushes::ofPaymentEvent);
   }
 
   /** A service parked a message: admins hear of it. */
-  public Future<Void> opsEvent(SqlConnection tx, UUID eventId, Buffer value) {
-    EventParked event;
-    try {
-      event = EventParked.parseFrom(value.getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      return unreadable("ops", e);
-    }
-    return push(tx, eventId, Pushes.ofEventParked(event));
+  public EventConsumer.Handler opsEvents() {
+    return pushing("ops", EventParked::parseFrom, Pushes::ofEventParked);
+  }
+
+  /** Reads an event's bytes. */
+  private interface Parser<E> {
+    E parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  /** Pushes what {@code pushes} makes of each event, and wants only the events it makes some of. */
+  private <E> EventConsumer.Handler pushing(String area, Parser<E> parser, Function<E, List<Pushes.Push>> pushes) {
+    return new EventConsumer.Handler() {
+      @Override
+      public boolean wants(String eventType, Buffer value) {
+        try {
+          return !pushes.apply(parser.parse(value.getBytes())).isEmpty();
+        } catch (InvalidProtocolBufferException e) {
+          return true; // apply reports it
+        }
+      }
+
+      @Override
+      public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+        E event;
+        try {
+          event = parser.parse(value.getBytes());
+        } catch (InvalidProtocolBufferException e) {
+          return unreadable(area, e);
+        }
+        return push(tx, eventId, pushes.apply(event));
+      }
+    };
   }
 
   /**
@@ -94,6 +109,12 @@ public final class PushFanOut {
       }
     });
     return new EventConsumer.Handler() {
+      /** Only stock alerts push; an unreadable event is reported here and passed by. */
+      @Override
+      public boolean wants(String eventType, Buffer value) {
+        return stockAlert(value) != null;
+      }
+
       @Override
       public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
         CatalogEvent event = stockAlert(value);

@@ -27,6 +27,13 @@ public final class StockMailsConsumer implements EventConsumer.Handler {
     this.templates = templates;
   }
 
+  /** Only low-stock alerts: the rest pass by without a transaction. */
+  @Override
+  public boolean wants(String eventType, Buffer value) {
+    CatalogEvent event = read(value);
+    return event == null || event.getKindCase() == CatalogEvent.KindCase.STOCK_LOW;
+  }
+
   /** Sends the mail outside the transaction: the seller is fetched from identity first when the recipients lack them. */
   @Override
   public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
