@@ -26,6 +26,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,21 +39,22 @@ import java.util.function.Function;
 
 /** Products and their variants in the {@code catalog} schema. */
 public final class ProductStore {
+  /** A product with its live variants and its images, in one round trip: each row carries its children as JSON arrays. */
   private static final String PRODUCTS = """
-      SELECT id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold,
-             review_note, rating_average, rating_count, created_at, updated_at
-      FROM catalog.products WHERE id = ANY($1) AND deleted_at IS NULL""";
-  private static final String VARIANTS = """
-      SELECT product_id, sku, attributes, price, stock, stock - reserved AS available
-      FROM catalog.variants WHERE product_id = ANY($1) AND removed_at IS NULL ORDER BY position, sku""";
+      SELECT p.id, p.seller_id, p.name, p.description, p.category_id, p.price, p.currency, p.status, p.low_stock_threshold,
+             p.review_note, p.rating_average, p.rating_count, p.created_at, p.updated_at,
+             (SELECT json_agg(json_build_object('sku', v.sku, 'attributes', v.attributes, 'price', v.price, 'stock', v.stock,
+                                                'available', v.stock - v.reserved) ORDER BY v.position, v.sku)
+              FROM catalog.variants v WHERE v.product_id = p.id AND v.removed_at IS NULL) AS variants,
+             (SELECT json_agg(json_build_object('id', i.id, 'url', i.url, 'contentType', i.content_type, 'size', i.byte_size)
+                              ORDER BY i.position)
+              FROM catalog.product_images i WHERE i.product_id = p.id) AS images
+      FROM catalog.products p WHERE p.id = ANY($1) AND p.deleted_at IS NULL""";
   private static final String LOCK_VARIANTS = """
       SELECT sku, reserved FROM catalog.variants WHERE product_id = $1 AND removed_at IS NULL ORDER BY sku FOR UPDATE""";
   private static final String RESHAPE_VARIANT = """
       UPDATE catalog.variants SET attributes = $2, price = $3, position = $4 WHERE sku = $1""";
   private static final String REMOVE_VARIANT = "UPDATE catalog.variants SET removed_at = now() WHERE sku = $1";
-  private static final String IMAGES = """
-      SELECT id, product_id, url, content_type, byte_size
-      FROM catalog.product_images WHERE product_id = ANY($1) ORDER BY position""";
   private static final String MINE = """
       SELECT id, created_at FROM catalog.products
       WHERE seller_id = $1 AND deleted_at IS NULL AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
@@ -278,38 +280,28 @@ public final class ProductStore {
     });
   }
 
-  /** Products with their variants and images, in the order of {@code ids}; deleted ones are left out. */
+  /** Products with their variants and images, in the order of {@code ids}; deleted ones are left out. One query. */
   private static Future<List<Product>> load(SqlClient client, List<UUID> ids) {
-    UUID[] array = ids.toArray(UUID[]::new);
-    return client.preparedQuery(PRODUCTS).execute(Tuple.of(array)).compose(productRows ->
-        client.preparedQuery(VARIANTS).execute(Tuple.of(array)).compose(variantRows ->
-        client.preparedQuery(IMAGES).execute(Tuple.of(array)).map(imageRows -> {
-          Map<UUID, Product.Builder> byId = new LinkedHashMap<>();
-          Map<UUID, Long> prices = new LinkedHashMap<>();
-          for (Row row : productRows) {
-            byId.put(row.getUUID("id"), product(row));
-            prices.put(row.getUUID("id"), row.getLong("price"));
-          }
-          for (Row row : variantRows) {
-            Product.Builder p = byId.get(row.getUUID("product_id"));
-            if (p != null) {
-              p.addVariants(variant(row, prices.get(row.getUUID("product_id"))));
-            }
-          }
-          for (Row row : imageRows) {
-            Product.Builder p = byId.get(row.getUUID("product_id"));
-            if (p != null) {
-              p.addImages(image(row));
-            }
-          }
-          List<Product> ordered = new ArrayList<>();
-          ids.forEach(id -> {
-            if (byId.containsKey(id)) {
-              ordered.add(byId.get(id).build());
-            }
-          });
-          return ordered;
-        })));
+    return client.preparedQuery(PRODUCTS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+      Map<UUID, Product> byId = new HashMap<>();
+      for (Row row : rows) {
+        Product.Builder p = product(row);
+        if (row.getValue("variants") instanceof JsonArray variants) {
+          variants.forEach(v -> p.addVariants(variant((JsonObject) v, p.getPrice())));
+        }
+        if (row.getValue("images") instanceof JsonArray images) {
+          images.forEach(i -> p.addImages(image((JsonObject) i)));
+        }
+        byId.put(row.getUUID("id"), p.build());
+      }
+      List<Product> ordered = new ArrayList<>();
+      ids.forEach(id -> {
+        if (byId.containsKey(id)) {
+          ordered.add(byId.get(id));
+        }
+      });
+      return ordered;
+    });
   }
 
   private static Product.Builder product(Row row) {
@@ -335,15 +327,25 @@ public final class ProductStore {
     return p;
   }
 
-  private static Variant variant(Row row, long productPrice) {
+  private static Variant variant(JsonObject row, long productPrice) {
     Variant.Builder v = Variant.newBuilder()
         .setSku(row.getString("sku"))
         .setPrice(row.getLong("price") == null ? productPrice : row.getLong("price"))
         .setStock(row.getInteger("stock"))
         .setAvailable(row.getInteger("available"));
-    JsonObject attributes = (JsonObject) row.getValue("attributes");
-    attributes.forEach(e -> v.putAttributes(e.getKey(), String.valueOf(e.getValue())));
+    row.getJsonObject("attributes").forEach(e -> v.putAttributes(e.getKey(), String.valueOf(e.getValue())));
     return v.build();
+  }
+
+  /** An image as the one-query read aggregates it; {@code url} is null for an upload. */
+  private static Image image(JsonObject json) {
+    Image.Builder i = Image.newBuilder().setId(json.getString("id"));
+    if (json.getString("url") != null) {
+      i.setUrl(json.getString("url"));
+    } else {
+      i.setContentType(json.getString("contentType")).setSize(json.getLong("size"));
+    }
+    return i.build();
   }
 
   /** An image row as the contract shows it; {@code url} is null for an upload. */

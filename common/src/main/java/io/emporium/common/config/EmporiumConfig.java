@@ -97,6 +97,8 @@ public final class EmporiumConfig {
   /** Per route group request limits of the REST API. */
   public final RateLimits rateLimits;
   public final int edgeInstances;
+  /** The edge's in-process copy of hot public catalog reads, in front of Redis. */
+  public final NearCache nearCache;
   /** True when mail goes to the embedded SMTP sink; only then do {@code /dev/*} routes exist. */
   public final boolean devMailbox;
   /** How checkout charges shipping and tax, and how long a customer has to pay. */
@@ -119,6 +121,17 @@ public final class EmporiumConfig {
    * after each next one (at most 30 s), then parked in the service's {@code parked_messages} table.
    */
   public record EventRetry(int attempts, Duration backoff) {}
+
+  /**
+   * Each edge process keeps up to {@code maxBytes} of public product pages, the category tree and listings in memory
+   * (0 turns it off). Change announcements retire entries at once; {@code ttl} bounds how long one is kept when no
+   * announcement reaches the process (edge processes that are not clustered, or a lost message).
+   */
+  public record NearCache(long maxBytes, Duration ttl) {
+    public boolean enabled() {
+      return maxBytes > 0;
+    }
+  }
 
   /**
    * Where unhandled failures are reported (a Sentry DSN; null: nowhere), with the environment and release they are
@@ -231,6 +244,11 @@ public final class EmporiumConfig {
         groupLimits(s, "CHECKOUT", "10/1m", "20/1m"),
         s.rateLimit("RATE_LIMIT_WEBHOOK", "60000/1m"));
     this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
+    this.nearCache = new NearCache(s.integer("NEAR_CACHE_MAX_BYTES", 64 * 1024 * 1024, 0, Integer.MAX_VALUE),
+        s.duration("NEAR_CACHE_TTL", Duration.ofSeconds(10)));
+    if (nearCache.ttl().compareTo(Duration.ofMillis(100)) < 0 || nearCache.ttl().compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException("NEAR_CACHE_TTL must be from 100ms to 1h");
+    }
     this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
     this.checkout = new Checkout(
         s.integer("CHECKOUT_SHIPPING_FLAT", 499, 0, 1_000_000),

@@ -1,6 +1,7 @@
 package io.emporium.edge.cache;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * the version on (the catalog's change events do, and the edge's own writes at once); an entry of an older
  * version is a miss, so a read that raced a change cannot serve its old answer. Every change also moves
  * the listings' version on. Redis failing or slow counts as a miss, and the edge answers from the catalog.
+ * In front of Redis sits this process's {@link NearCache}: a change retires its entries here before it is answered,
+ * and is announced to every edge process on the event bus once Redis has moved on.
  */
 public final class CatalogCache {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogCache.class);
@@ -33,29 +36,48 @@ public final class CatalogCache {
   private static final String CATEGORIES = "catalog:categories";
 
   private final Redis redis;
+  private final NearCache near;
+  private final EventBus bus;
 
-  public CatalogCache(Redis redis) {
+  public CatalogCache(Redis redis, NearCache near, EventBus bus) {
     this.redis = redis;
+    this.near = near;
+    this.bus = bus;
   }
 
-  /** What the cache holds for one item: its body (null on a miss), and where and at which version a fresh body belongs. */
-  public record Entry(String key, String version, String body) {
+  /**
+   * What the cache holds for one item: its body (null on a miss), where and at which version a fresh body belongs in
+   * Redis, and the near cache's placeholder for it.
+   */
+  public record Entry(String key, String version, String body, NearCache.Lookup nearby) {
     public boolean hit() {
       return body != null;
+    }
+
+    /** Nothing cached, and nowhere to keep an answer (an id that cannot exist). */
+    public static Entry none() {
+      return new Entry(null, null, null, null);
     }
   }
 
   public Future<Entry> product(String id) {
-    return read(productItem(id));
+    return read(near.product(id), productItem(id), productItem(id));
   }
 
   public Future<Entry> categories() {
-    return read(CATEGORIES);
+    return read(near.categories(), CATEGORIES, CATEGORIES);
   }
 
   /** The cached listing for a canonical query string. */
   public Future<Entry> listing(String query) {
-    return read(LISTINGS, "catalog:listing:" + sha256(query));
+    return read(near.listing(query), LISTINGS, "catalog:listing:" + sha256(query));
+  }
+
+  /** Gives up a miss's place in the near cache: its answer is not public (a draft shown to its seller). */
+  public void notCached(Entry miss) {
+    if (miss.nearby() != null) {
+      near.abandon(miss.nearby());
+    }
   }
 
   public void putProduct(Entry miss, String body) {
@@ -70,44 +92,69 @@ public final class CatalogCache {
     put(miss, body, LISTING_TTL);
   }
 
-  /** Retires a product's page and every listing; never fails (the catalog's event retires them again). */
+  /**
+   * Retires a product's page and every listing, here at once and in every edge process once Redis has moved on; never
+   * fails (the catalog's event retires them again).
+   */
   public Future<Void> productChanged(String id) {
-    return quietly(moveOn(productItem(id))).mapEmpty();
+    // after Redis moved on: a read that got the old entry from Redis meanwhile has its placeholder retired too
+    return quietly(moveOn(productItem(id))).onComplete(done -> {
+      near.retireProduct(id);
+      bus.publish(NearCache.ADDRESS, NearCache.productRetired(id));
+    }).mapEmpty();
   }
 
   public Future<Void> categoriesChanged() {
-    return quietly(moveOn(CATEGORIES)).mapEmpty();
+    return quietly(moveOn(CATEGORIES)).onComplete(done -> {
+      near.retireCategories();
+      bus.publish(NearCache.ADDRESS, NearCache.categoriesRetired());
+    }).mapEmpty();
   }
 
-  /** For the event consumer: fails when Redis did not take it, so the event is applied again later. */
+  /**
+   * For the event consumer: fails when Redis did not take it, so the event is applied again later. Every edge process
+   * hears of it either way: their near caches drop the entry, and a read then finds Redis moved on or asks the catalog.
+   */
   public Future<Void> retireProduct(String id) {
-    return moveOn(productItem(id));
+    return moveOn(productItem(id)).onComplete(done -> bus.publish(NearCache.ADDRESS, NearCache.productRetired(id)));
   }
 
   public Future<Void> retireCategories() {
-    return moveOn(CATEGORIES);
+    return moveOn(CATEGORIES).onComplete(done -> bus.publish(NearCache.ADDRESS, NearCache.categoriesRetired()));
   }
 
   public Future<Void> retireListings() {
-    return moveOn(LISTINGS);
+    return moveOn(LISTINGS).onComplete(done -> bus.publish(NearCache.ADDRESS, NearCache.listingsRetired()));
   }
 
-  private Future<Entry> read(String item) {
-    return read(item, item);
-  }
-
-  /** One round trip: the item's current version and its entry, which holds "version|body". */
-  private Future<Entry> read(String versionOf, String key) {
+  /** The near cache's entry when it has one; else one Redis round trip: the item's current version and its entry, which holds "version|body". */
+  private Future<Entry> read(NearCache.Lookup nearby, String versionOf, String key) {
+    if (nearby.hit()) {
+      return Future.succeededFuture(new Entry(null, null, nearby.body(), null));
+    }
     Future<Entry> found = redis.send(Request.cmd(Command.MGET).arg(versionOf + ":version").arg(key)).map(r -> {
       String version = r.get(0) == null ? "0" : r.get(0).toString();
       String stored = r.get(1) == null ? null : r.get(1).toString();
       String prefix = version + "|";
-      return new Entry(key, version, stored != null && stored.startsWith(prefix) ? stored.substring(prefix.length()) : null);
+      return new Entry(key, version, stored != null && stored.startsWith(prefix) ? stored.substring(prefix.length()) : null, nearby);
     });
-    return quietly(found).map(e -> e == null ? new Entry(null, null, null) : e);
+    return quietly(found).map(e -> {
+      if (e == null) {
+        // without Redis no version vouches for an answer: the near cache keeps none either
+        near.abandon(nearby);
+        return new Entry(null, null, null, null);
+      }
+      if (e.hit()) {
+        near.fill(nearby, e.body());
+      }
+      return e;
+    });
   }
 
   private void put(Entry miss, String body, Duration ttl) {
+    if (miss.nearby() != null) {
+      near.fill(miss.nearby(), body);
+    }
     if (miss.key() != null) {
       quietly(redis.send(Request.cmd(Command.SET).arg(miss.key()).arg(miss.version() + "|" + body).arg("PX").arg(ttl.toMillis())));
     }

@@ -26,8 +26,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * {@code /products}: the edge checks JSON types and shapes; the catalog owns the product rules
@@ -36,6 +38,9 @@ import java.util.TreeMap;
 public final class ProductRoutes {
   private static final long MAX_MONEY = 100_000_000_00L;
   private static final int MAX_COUNT = 1_000_000;
+  /** The longest query text the catalog searches (SearchRules.MAX_QUERY); longer is a 422. */
+  private static final int MAX_QUERY = 200;
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /** Says whether a public read was served from the cache ({@code hit}) or the catalog ({@code miss}). */
   static final String CACHE_HEADER = "X-Cache";
@@ -115,17 +120,25 @@ public final class ProductRoutes {
       ctx.response().putHeader(CACHE_HEADER, "miss");
       return listingReads.share(canonical(request), () -> catalog.call(CatalogGrpcClient.SearchProducts, request, Authn.callContext(ctx))
           .map(page -> {
-            Reply reply = page(page);
-            cache.putListing(cached, reply.body().toString());
-            return reply;
+            String body = page(page).body().toString();
+            cache.putListing(cached, body);
+            return Reply.encoded(body);
           }));
     });
   }
 
-  /** A search as a cache key: every field, in a fixed order, whatever order the query string had. */
+  /**
+   * A search as a cache key: every field, in a fixed order, whatever order the query string had; the query text in
+   * lower case with single spaces, since the catalog searches its words whatever their case and spacing.
+   */
   private static String canonical(ProductSearch s) {
-    return String.join("\n", s.getQuery(), s.getCategoryId(), s.getSellerId(), s.hasMinPrice() ? "" + s.getMinPrice() : "",
+    return String.join("\n", normalQuery(s.getQuery()), s.getCategoryId(), s.getSellerId(), s.hasMinPrice() ? "" + s.getMinPrice() : "",
         s.hasMaxPrice() ? "" + s.getMaxPrice() : "", "" + s.getInStock(), s.getSort(), "" + s.getLimit(), s.getCursor());
+  }
+
+  /** A query text the catalog would refuse for its length keeps its own key: only answers it accepts are cached. */
+  private static String normalQuery(String q) {
+    return q.length() > MAX_QUERY ? q : WHITESPACE.matcher(q.strip().toLowerCase(Locale.ROOT)).replaceAll(" ");
   }
 
   private static Long wholeNumber(MultiMap params, String name, List<ApiProblem.FieldError> errors) {
@@ -224,7 +237,7 @@ public final class ProductRoutes {
   /** A public product page comes from the cache when it is there; pages only their owner or an admin may see never go in. */
   Future<Reply> get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(new CatalogCache.Entry(null, null, null)) : cache.product(id);
+    Future<CatalogCache.Entry> lookup = Ids.parse(id) == null ? Future.succeededFuture(CatalogCache.Entry.none()) : cache.product(id);
     return lookup.compose(cached -> {
       if (cached.hit()) {
         ctx.response().putHeader(CACHE_HEADER, "hit");
@@ -235,12 +248,15 @@ public final class ProductRoutes {
       // what a product read answers depends on who asks (drafts show to their seller), so only the same caller shares one
       String reader = id + "/" + Authn.callContext(ctx).userId();
       return productReads.share(reader, () -> catalog.call(CatalogGrpcClient.GetProduct, request, Authn.callContext(ctx))).map(p -> {
-        JsonObject body = json(p);
+        // encoded once: the same text goes to the caches and to the client
+        String body = json(p).encode();
         if (p.getStatus().equals("active")) {
-          cache.putProduct(cached, body.encode());
+          cache.putProduct(cached, body);
+        } else {
+          cache.notCached(cached);
         }
-        return Reply.ok(body);
-      });
+        return Reply.encoded(body);
+      }).onFailure(e -> cache.notCached(cached));
     });
   }
 
