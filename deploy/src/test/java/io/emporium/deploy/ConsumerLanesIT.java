@@ -91,10 +91,7 @@ class ConsumerLanesIT {
       ParkedMessages parked = new ParkedMessages(pool, SCHEMA, "lanes-test", new SimpleMeterRegistry());
       EventConsumer consumer = new EventConsumer(vertx, pool, SCHEMA, parked, new SimpleMeterRegistry(), "lanes-test-" + UUID.randomUUID(),
           TestPlatform.config().kafkaBootstrapServers, TOPIC, TestPlatform.config().eventRetry, handler);
-      Context context = vertx.getOrCreateContext();
-      Promise<Void> started = Promise.promise();
-      context.runOnContext(v -> consumer.start().onComplete(started));
-      started.future().await();
+      Context context = started(vertx, consumer);
       try {
         awaitApplied(pool, KEYS * PER_KEY - 1);
         for (String key : keys) {
@@ -126,9 +123,7 @@ class ConsumerLanesIT {
         assertThat(appliedSeqs(pool, keys.get(0))).as("redelivered events are not applied twice")
             .isEqualTo(IntStream.rangeClosed(0, PER_KEY).boxed().toList());
       } finally {
-        Promise<Void> stopped = Promise.promise();
-        context.runOnContext(v -> consumer.stop().onComplete(stopped));
-        stopped.future().await();
+        stop(context, consumer);
       }
     } finally {
       vertx.close().await();
@@ -173,10 +168,7 @@ class ConsumerLanesIT {
       ParkedMessages parked = new ParkedMessages(pool, SCHEMA, "lanes-test", new SimpleMeterRegistry());
       EventConsumer consumer = new EventConsumer(vertx, pool, SCHEMA, parked, new SimpleMeterRegistry(), group,
           TestPlatform.config().kafkaBootstrapServers, WANTS_TOPIC, TestPlatform.config().eventRetry, handler);
-      Context context = vertx.getOrCreateContext();
-      Promise<Void> started = Promise.promise();
-      context.runOnContext(v -> consumer.start().onComplete(started));
-      started.future().await();
+      Context context = started(vertx, consumer);
       try {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         List<UUID> even = IntStream.range(0, ids.size()).filter(i -> i % 2 == 0).mapToObj(i -> UUID.fromString(ids.get(i))).toList();
@@ -192,13 +184,26 @@ class ConsumerLanesIT {
         assertThat(recorded).as("only the wanted events are recorded as processed").containsExactlyInAnyOrderElementsOf(even);
         assertThat(touched).as("events prepared or applied").containsExactlyInAnyOrder(0, 2, 4, 6, 8);
       } finally {
-        Promise<Void> stopped = Promise.promise();
-        context.runOnContext(v -> consumer.stop().onComplete(stopped));
-        stopped.future().await();
+        stop(context, consumer);
       }
     } finally {
       vertx.close().await();
     }
+  }
+
+  /** Starts the consumer on a context of its own, which it is stopped on too. */
+  private static Context started(Vertx vertx, EventConsumer consumer) {
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> consumer.start().onComplete(started));
+    started.future().await();
+    return context;
+  }
+
+  private static void stop(Context context, EventConsumer consumer) {
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(v -> consumer.stop().onComplete(stopped));
+    stopped.future().await();
   }
 
   private static KafkaProducer<String, byte[]> producer() {
