@@ -19,6 +19,9 @@ DURATION=${2:-20}
 PORT=${BENCH_PORT:-18080}
 PK_PORT=${BENCH_PK_PORT:-18090}
 JAR=deploy/target/emporium.jar
+# the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
+# while the load clients still come from JAR
+PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
 WORK=$(mktemp -d)
 LOG="$WORK/emporium.log"
 BENCH_DIR=deploy/bench
@@ -37,7 +40,7 @@ trap cleanup EXIT
 # reads are limited per client address: wrk is one address, so the limit is set out of its way (still counted in Redis)
 APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 IDENTITY_GRPC_PORT=19105 \
   RATE_LIMIT_READ_ANONYMOUS=1000000/1s EMPORIUM_ACCESS_LOG=WARN \
-  java -jar "$JAR" --ephemeral --synthetic-products="$PRODUCTS" > "$LOG" 2>&1 &
+  java -jar "$PLATFORM_JAR" --ephemeral --synthetic-products="$PRODUCTS" > "$LOG" 2>&1 &
 PID=$!
 . "$BENCH_DIR/cpu.sh"
 await_ready

@@ -17,6 +17,9 @@ DURATION=${2:-60}
 WARMUP=${BENCH_WARMUP:-20}
 PORT=${BENCH_PORT:-18080}
 JAR=deploy/target/emporium.jar
+# the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
+# while the load clients still come from JAR
+PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
 WORK=$(mktemp -d)
 LOG="$WORK/emporium.log"
 OUT="$WORK/client.txt"
@@ -36,7 +39,7 @@ unzip -l "$JAR" | grep -c 'io/emporium/deploy/bench/CheckoutBench.class' > /dev/
 # webhook (two per order), are exactly what they refuse (checkout 20/min a user, webhooks 60000/min an address).
 APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 IDENTITY_GRPC_PORT=19105 \
   RATE_LIMIT_CHECKOUT_USER=1000000/1m RATE_LIMIT_WRITE_USER=1000000/1m RATE_LIMIT_WEBHOOK=1000000/1m \
-  EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
+  EMPORIUM_ACCESS_LOG=WARN java -jar "$PLATFORM_JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
 . deploy/bench/cpu.sh
 await_ready

@@ -15,6 +15,9 @@ DURATION=${1:-60}
 SETTLE=${BENCH_SETTLE:-30}
 PORT=${BENCH_PORT:-18082}
 JAR=deploy/target/emporium.jar
+# the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
+# while the load clients still come from JAR
+PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
 WORK=$(mktemp -d)
 LOG="$WORK/emporium.log"
 
@@ -30,7 +33,7 @@ trap 'echo "idle.sh: failed at line $LINENO" >&2' ERR
 [ -f "$JAR" ] || { echo "no $JAR; build it (./mvnw -B -DskipTests package)"; exit 1; }
 
 APP_PORT=$PORT CATALOG_GRPC_PORT=19131 ORDERING_GRPC_PORT=19132 PAYMENT_GRPC_PORT=19133 REALTIME_GRPC_PORT=19134 IDENTITY_GRPC_PORT=19135 \
-  EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
+  EMPORIUM_ACCESS_LOG=WARN java -jar "$PLATFORM_JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
 . deploy/bench/cpu.sh
 await_ready

@@ -17,6 +17,9 @@ DURATION=${3:-60}
 WARMUP=${BENCH_WARMUP:-10}
 PORT=${BENCH_PORT:-18081}
 JAR=deploy/target/emporium.jar
+# the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
+# while the load clients still come from JAR
+PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
 WORK=$(mktemp -d)
 LOG="$WORK/emporium.log"
 OUT="$WORK/client.txt"
@@ -43,7 +46,7 @@ fi
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_')
 
 JWT_SECRET=$JWT_SECRET APP_PORT=$PORT CATALOG_GRPC_PORT=19111 ORDERING_GRPC_PORT=19112 PAYMENT_GRPC_PORT=19113 REALTIME_GRPC_PORT=19114 IDENTITY_GRPC_PORT=19115 \
-  EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &
+  EMPORIUM_ACCESS_LOG=WARN java -jar "$PLATFORM_JAR" --ephemeral > "$LOG" 2>&1 &
 PID=$!
 . deploy/bench/cpu.sh
 await_ready
