@@ -12,6 +12,7 @@
 # each printed as a ratio to its ceiling, and the platform JVM's resident memory at the end.
 # Needs: a built deploy/target/emporium.jar (./mvnw -B -DskipTests package) and wrk (apt-get install wrk).
 # Usage: deploy/bench/catalog.sh [products, default 100000] [seconds-per-run, default 20]
+#   BENCH_JFR=<file> records the platform JVM over the random-product run with Java Flight Recorder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PRODUCTS=${1:-100000}
@@ -79,6 +80,7 @@ warm "$LISTING"
 warm -s "$BENCH_DIR/search.lua" "$BASE"
 run health-live -s "$BENCH_DIR/stats.lua" "$BASE/health/live"
 run pk-read -s "$BENCH_DIR/stats.lua" "http://localhost:$PK_PORT/"
+record_window # with BENCH_JFR: where a miss spends its time, over the random-product run
 run product-random -s "$BENCH_DIR/products.lua" "$BASE" -- "$WORK/ids.txt"
 run product-hot -s "$BENCH_DIR/products.lua" "$BASE" -- "$WORK/hot.txt"
 run search-varied -s "$BENCH_DIR/search.lua" "$BASE"
