@@ -57,7 +57,7 @@ class LauncherIT {
       assertThat(made).as("the ephemeral data directory").hasSize(1);
       ProcessHandle postmaster = postmaster(made.get(0));
       terminate(launcher);
-      assertThat(postmaster.isAlive()).as("PostgreSQL stopped by the launcher").isFalse();
+      assertThat(postmaster.onExit().get(10, TimeUnit.SECONDS).isAlive()).as("PostgreSQL stopped").isFalse();
       assertThat(Files.exists(made.get(0))).as(made.get(0) + " after the launcher exited").isFalse();
     } finally {
       launcher.destroyForcibly();

@@ -55,7 +55,11 @@ class TlsIT {
     env.putAll(Launchers.ports());
     env.put("TLS_CERT_FILE", edge[0].toString());
     env.put("TLS_KEY_FILE", edge[1].toString());
-    env.put("HTTP_REDIRECT_PORT", Integer.toString(TestPlatform.freePort()));
+    String redirect;
+    do { // a port freed a moment ago may come back: it must not be one of the others
+      redirect = Integer.toString(TestPlatform.freePort());
+    } while (env.containsValue(redirect));
+    env.put("HTTP_REDIRECT_PORT", redirect);
     env.put("GRPC_TLS_CERT_FILE", service[0].toString());
     env.put("GRPC_TLS_KEY_FILE", service[1].toString());
     env.put("GRPC_TLS_CA_FILE", ca.caFile().toString());

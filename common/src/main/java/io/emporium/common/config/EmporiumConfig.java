@@ -403,7 +403,11 @@ public final class EmporiumConfig {
     if (!version.equals("TLSv1.3") && !version.equals("TLSv1.2")) {
       throw new ConfigException("TLS_MIN_VERSION must be TLSv1.3 or TLSv1.2, got '" + version + "'");
     }
-    return new Tls(readable(s, "TLS_CERT_FILE"), readable(s, "TLS_KEY_FILE"), version, s.port("HTTP_REDIRECT_PORT", 0));
+    int redirectPort = s.port("HTTP_REDIRECT_PORT", 0);
+    if (redirectPort != 0 && redirectPort == s.port("APP_PORT", 8080)) {
+      throw new ConfigException("HTTP_REDIRECT_PORT must differ from APP_PORT, which serves HTTPS");
+    }
+    return new Tls(readable(s, "TLS_CERT_FILE"), readable(s, "TLS_KEY_FILE"), version, redirectPort);
   }
 
   private static GrpcTls grpcTls(Settings s) {
