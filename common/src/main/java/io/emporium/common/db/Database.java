@@ -70,7 +70,8 @@ public final class Database {
         MigrationInfo current = info.current();
         throw new SchemaNotMigrated("schema " + schema + " is at version " + (current == null ? "none" : current.getVersion())
             + ", this build needs " + pending[pending.length - 1].getVersion() + " (" + pending.length
-            + " migrations not applied) and MIGRATE_ON_START is false: run 'java -jar emporium.jar migrate' first");
+            + (pending.length == 1 ? " migration" : " migrations") + " not applied) and MIGRATE_ON_START is false: run"
+            + " 'java -jar emporium.jar migrate' first");
       }
       return null;
     }, false);
