@@ -33,7 +33,7 @@ trap 'echo "checkout.sh: failed at line $LINENO" >&2' ERR
 unzip -l "$JAR" | grep -c 'io/emporium/deploy/bench/CheckoutBench.class' > /dev/null || { echo "$JAR has no CheckoutBench; rebuild it"; exit 1; }
 
 # The limits are per user and per sending address: a few buyers buying back to back, and the one emulator sending every
-# webhook (two per order), are exactly what they refuse (checkout 20/min a user, webhooks 600/min an address).
+# webhook (two per order), are exactly what they refuse (checkout 20/min a user, webhooks 60000/min an address).
 APP_PORT=$PORT CATALOG_GRPC_PORT=19101 ORDERING_GRPC_PORT=19102 PAYMENT_GRPC_PORT=19103 REALTIME_GRPC_PORT=19104 IDENTITY_GRPC_PORT=19105 \
   RATE_LIMIT_CHECKOUT_USER=1000000/1m RATE_LIMIT_WRITE_USER=1000000/1m RATE_LIMIT_WEBHOOK=1000000/1m \
   EMPORIUM_ACCESS_LOG=WARN java -jar "$JAR" --ephemeral > "$LOG" 2>&1 &

@@ -4,6 +4,7 @@ import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.ConfigSources;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.problem.ErrorReports;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import io.emporium.deploy.embedded.EmbeddedStripe;
@@ -69,6 +70,8 @@ public final class Emporium implements AutoCloseable {
     } catch (Exception e) {
       // also what Vert.x rethrows undeclared from await(), such as a BindException: the embedded servers are closed by now
       LOG.error("start-up failed", e);
+      ErrorReports.startFailed("launcher", e);
+      ErrorReports.stop();
       System.err.println("emporium: start-up failed: " + rootMessage(e));
       System.exit(1);
       return;
@@ -152,6 +155,10 @@ public final class Emporium implements AutoCloseable {
       }
     }
     EmporiumConfig probed = validateBeforeStarting(settings);
+    if (ErrorReports.start(probed.errorTracking)) {
+      LOG.info("reporting unhandled failures to Sentry ({}, release {})", probed.errorTracking.environment(),
+          probed.errorTracking.release());
+    }
     boolean noStripe = blank(settings, "STRIPE_SECRET_KEY") && blank(settings, "STRIPE_API_BASE");
     EmbeddedStripe stripe = null;
     if (options.stripeEmulator() || (options.services().contains(Service.PAYMENT) && noStripe)) {
@@ -292,6 +299,7 @@ public final class Emporium implements AutoCloseable {
       embedded.close();
     }
     deleteRecursively(ephemeralDir);
+    ErrorReports.stop();
   }
 
   /**

@@ -136,6 +136,14 @@ public final class EmporiumConfig {
   public record EventRetry(int attempts, Duration backoff) {}
 
   /**
+   * Where unhandled failures are reported (a Sentry DSN; null: nowhere), with the environment and release they are
+   * tagged with.
+   */
+  public final ErrorTracking errorTracking;
+
+  public record ErrorTracking(String dsn, String environment, String release) {}
+
+  /**
    * Checkout rules: a flat shipping rate (minor units) waived from a subtotal after discount; tax rates
    * in percent by destination country ({@code "DE:19,GB:20,*:0"}, {@code *} for the rest); how long a customer has
    * to pay ({@code sessionLifetime}; a Stripe session lives at least 31 minutes, and one the order no longer waits
@@ -212,7 +220,7 @@ public final class EmporiumConfig {
         groupLimits(s, "WRITE", "60/1m", "120/1m"),
         groupLimits(s, "AUTH", "20/1m", "20/1m"),
         groupLimits(s, "CHECKOUT", "10/1m", "20/1m"),
-        s.rateLimit("RATE_LIMIT_WEBHOOK", "600/1m"));
+        s.rateLimit("RATE_LIMIT_WEBHOOK", "60000/1m"));
     this.edgeInstances = s.integer("EDGE_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
     this.devMailbox = Boolean.parseBoolean(s.optional("DEV_MAILBOX", "false"));
     this.checkout = new Checkout(
@@ -237,6 +245,13 @@ public final class EmporiumConfig {
       throw new ConfigException("OUTBOX_POLL_INTERVAL must be from 100ms to 1h");
     }
     this.eventRetry = new EventRetry(s.integer("EVENT_RETRY_ATTEMPTS", 5, 1, 10), s.duration("EVENT_RETRY_BACKOFF", Duration.ofMillis(500)));
+    String sentryDsn = s.optional("SENTRY_DSN", null) == null ? null : s.url("SENTRY_DSN", "http", null);
+    if (sentryDsn != null && URI.create(sentryDsn).getUserInfo() == null) {
+      throw new ConfigException("SENTRY_DSN must carry its public key (https://<key>@<host>/<project>), got '" + sentryDsn + "'");
+    }
+    String version = EmporiumConfig.class.getPackage().getImplementationVersion();
+    this.errorTracking = new ErrorTracking(sentryDsn, s.optional("SENTRY_ENVIRONMENT", "production"),
+        s.optional("SENTRY_RELEASE", "emporium@" + (version == null ? "dev" : version)));
     // the consumer does not poll while it waits, and Kafka drops a member that has not polled for five minutes
     if (eventRetry.backoff().compareTo(Duration.ofSeconds(10)) > 0) {
       throw new ConfigException("EVENT_RETRY_BACKOFF must be at most 10s");

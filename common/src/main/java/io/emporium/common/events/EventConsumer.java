@@ -53,7 +53,10 @@ public final class EventConsumer {
    * requests still get theirs while a consumer catches up.
    */
   static final int LANES = 4;
-  private static final long LAG_EVERY_MS = 3_000;
+  /** How often the lag is asked of the broker: two requests each time, for every consumer, also when idle. */
+  private static final long LAG_EVERY_MS = 10_000;
+  /** Longest a busy consumer goes without committing what it applied. */
+  private static final long COMMIT_EVERY_MS = 1_000;
   /** Longest error text kept with a parked message. */
   private static final int MAX_ERROR_CHARS = 2000;
 
@@ -98,6 +101,8 @@ public final class EventConsumer {
   private Future<Void> loop = Future.succeededFuture();
   private long lagTimer = -1;
   private boolean measuring;
+  private boolean uncommitted;
+  private long lastCommit = System.nanoTime();
 
   /** {@code name} is the consumer group; {@code meters} gets its lag. */
   public EventConsumer(Vertx vertx, Pool pool, String schema, ParkedMessages parked, MeterRegistry meters, String name,
@@ -179,7 +184,7 @@ public final class EventConsumer {
         "auto.offset.reset", "earliest",
         "max.poll.records", "100",
         // the broker answers a fetch as soon as a record comes; an idle consumer's fetch waits this long, so it asks less often
-        "fetch.max.wait.ms", "2000",
+        "fetch.max.wait.ms", "10000",
         // the broker-driven group protocol (KIP-848): quicker rebalances and a clean leave on close
         "group.protocol", "consumer"));
   }
@@ -189,8 +194,7 @@ public final class EventConsumer {
       return;
     }
     loop = consumer.poll(POLL)
-        // an empty poll moved no offset: committing it anyway would write to the broker's offsets log twice a second, idle
-        .compose(records -> applyAll(records).compose(v -> records.isEmpty() ? Future.<Void>succeededFuture() : consumer.commit()))
+        .compose(records -> applyAll(records).compose(v -> commitIfDue(!records.isEmpty())))
         .onSuccess(v -> {
           backoffMs = 250;
           vertx.runOnContext(x -> pollLoop());
@@ -201,6 +205,24 @@ public final class EventConsumer {
           backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
           vertx.setTimer(delay, t -> pollLoop());
         });
+  }
+
+  /**
+   * Commits the applied offsets at most once per {@link #COMMIT_EVERY_MS} while records keep coming, and at the first
+   * poll that brings none: under load one commit covers many polls, and an idle consumer (nothing new applied) writes
+   * nothing to the broker's offsets log. A crash may redeliver what the last commit did not cover; it is skipped as
+   * processed.
+   */
+  private Future<Void> commitIfDue(boolean applied) {
+    uncommitted |= applied;
+    long now = System.nanoTime();
+    if (!uncommitted || applied && now - lastCommit < TimeUnit.MILLISECONDS.toNanos(COMMIT_EVERY_MS)) {
+      return Future.succeededFuture();
+    }
+    return consumer.commit().onSuccess(v -> {
+      uncommitted = false;
+      lastCommit = now;
+    });
   }
 
   /**
@@ -389,7 +411,9 @@ public final class EventConsumer {
     if (consumer == null) {
       return Future.succeededFuture(); // start() closes the clients it is still making
     }
-    return loop.transform(ar -> consumer.close()).eventually(() -> admin.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+    // what was applied since the last commit is committed on the way out, so a restart does not see it again
+    return loop.transform(ar -> ar.succeeded() && uncommitted ? consumer.commit().otherwiseEmpty() : Future.<Void>succeededFuture())
+        .transform(ar -> consumer.close()).eventually(() -> admin.close()).timeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .recover(e -> {
           LOG.warn("consumer {} did not close within {} s: {}", name, CLOSE_TIMEOUT_SECONDS, e.toString());
           return Future.succeededFuture();

@@ -1,5 +1,6 @@
 package io.emporium.common.events;
 
+import io.emporium.common.problem.ErrorReports;
 import io.emporium.proto.events.v1.EventParked;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,7 +84,18 @@ public final class ParkedMessages {
     return tx.preparedQuery(insert).execute(Tuple.from(Arrays.asList(id, consumer, source, eventId, eventType, key, payload, attempts,
             lastError, firstFailedAt.atOffset(ZoneOffset.UTC))))
         .compose(rows -> {
-          if (rows.rowCount() == 0 || source.equals(OPS_TOPIC)) {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture();
+          }
+          // reported once it is really parked, not by a transaction that rolls back
+          Runnable report = () -> ErrorReports.parked(service, consumer, source, eventId == null ? null : eventId.toString(), attempts,
+              lastError);
+          if (tx.transaction() == null) {
+            report.run();
+          } else {
+            tx.transaction().completion().onSuccess(committed -> report.run());
+          }
+          if (source.equals(OPS_TOPIC)) {
             return Future.succeededFuture();
           }
           UUID alertId = UUID.randomUUID();

@@ -2,6 +2,7 @@ package io.emporium.common.grpc;
 
 import com.google.protobuf.Message;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.common.problem.ErrorReports;
 import io.emporium.common.problem.StorableText;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
@@ -77,6 +78,7 @@ public final class GrpcEndpoints {
       return;
     }
     LOG.error("{} failed for request {}", method.methodName(), caller.requestId(), failure);
+    ErrorReports.serverError(method.serviceName().packageName(), caller.requestId(), "gRPC", "/" + method.fullMethodName(), 500, failure);
     response.status(GrpcStatus.INTERNAL).statusMessage("internal error").end();
   }
 }

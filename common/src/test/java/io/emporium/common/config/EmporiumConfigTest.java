@@ -60,7 +60,7 @@ class EmporiumConfigTest {
     assertThat(limits.read().user()).isEqualTo(new EmporiumConfig.RateLimit(600, Duration.ofMinutes(1)));
     assertThat(limits.auth().anonymous().requests()).isLessThan(limits.write().anonymous().requests());
     assertThat(limits.checkout().user().requests()).isLessThan(limits.write().user().requests());
-    assertThat(limits.webhook()).isEqualTo(new EmporiumConfig.RateLimit(600, Duration.ofMinutes(1)));
+    assertThat(limits.webhook()).isEqualTo(new EmporiumConfig.RateLimit(60_000, Duration.ofMinutes(1)));
   }
 
   @Test

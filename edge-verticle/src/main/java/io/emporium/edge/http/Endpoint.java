@@ -12,6 +12,7 @@ public interface Endpoint {
   /** Adapts an endpoint to a route handler. */
   static Handler<RoutingContext> of(Endpoint endpoint) {
     return ctx -> {
+      Problems.rememberRoute(ctx);
       Future<Reply> reply;
       try {
         reply = endpoint.handle(ctx);

@@ -1,12 +1,14 @@
 package io.emporium.edge.http;
 
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.common.problem.ErrorReports;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String TYPE_BASE = "https://emporium.dev/problems/";
+  /** The routing context's key for the template of the route that handled the request. */
+  private static final String ROUTE = "emporium.route";
 
   private Problems() {}
 
@@ -69,10 +73,23 @@ public final class Problems {
         .putHeader("Content-Type", "application/problem+json").end(body.encode());
   }
 
+  /** Keeps the template of the route now handling the request, which a 5xx report names. */
+  static void rememberRoute(RoutingContext ctx) {
+    Route route = ctx.currentRoute();
+    if (route != null && route.getName() != null) {
+      ctx.put(ROUTE, route.getName());
+    }
+  }
+
   public static void send(RoutingContext ctx, ApiProblem problem) {
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
       return;
+    }
+    if (problem.status() >= 500) {
+      String route = ctx.get(ROUTE);
+      ErrorReports.serverError("edge", RequestIds.of(ctx), ctx.request().method().name(), route == null ? "(no route)" : route,
+          problem.status(), ctx.failure());
     }
     if (response.headWritten()) {
       response.reset();
