@@ -68,7 +68,7 @@ public abstract class ServiceVerticle extends VerticleBase {
 
   @Override
   public final Future<?> start() {
-    return Database.migrate(vertx, config, schema)
+    return Database.prepareSchema(vertx, config, schema)
         .compose(v -> {
           pool = Database.pool(vertx, config, schema, poolSize());
           parked = new ParkedMessages(pool, schema, service.name().toLowerCase(java.util.Locale.ROOT), meters);

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -51,6 +52,10 @@ public final class Emporium implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("migrate")) {
+      migrate(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     long started = System.nanoTime();
     Shutdown shutdown = new Shutdown();
     Signal.handle(new Signal("TERM"), shutdown);
@@ -73,6 +78,21 @@ public final class Emporium implements AutoCloseable {
     }
     System.out.println(running.describe(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
     shutdown.arm(running);
+  }
+
+  /** The {@code migrate} command: exit 0 once every schema is migrated; else one line and 2 (settings) or 1. */
+  private static void migrate(String[] args) {
+    try {
+      Migrate.run(args, System.getenv(), System.out);
+    } catch (ConfigException e) {
+      System.err.println("emporium: " + e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      LOG.error("migrate failed", e);
+      System.err.println("emporium: migrate failed: " + rootMessage(e));
+      System.exit(1);
+    }
+    System.exit(0);
   }
 
   /** SIGTERM and SIGINT: stop in order and exit 0; a signal during start-up stops right after it. */

@@ -16,6 +16,8 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
   static final String USAGE = """
       usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator] [--ephemeral]
                                     [--config=FILE] [--synthetic-products=N]
+             java -jar emporium.jar migrate [--services=...] [--config=FILE]
+        migrate               apply the services' schema migrations to the database and exit (for MIGRATE_ON_START=false)
         --services            run only these services; the others are reached at their *_GRPC_ADDRESS (default: all);
                               stripe-emulator alone runs just the Stripe emulator (on STRIPE_EMULATOR_PORT)
         --ephemeral           keep embedded data in a temporary directory that is deleted on exit

@@ -132,7 +132,8 @@ public final class Platform {
     if (services.contains(Service.REALTIME)) {
       deployments.add(vertx.deployVerticle(new RealtimeVerticle(config, registry, devMailbox)));
     }
-    return Future.all(deployments)
+    // join, not all: a failed start waits for the other services' starts to end before Vert.x closes under them
+    return Future.join(deployments)
         .onSuccess(all -> deployments.forEach(d -> platform.serviceDeployments.add(d.result())))
         .compose(v -> services.contains(Service.EDGE)
             ? vertx.deployVerticle(() -> new EdgeVerticle(config, registry), new DeploymentOptions().setInstances(config.edgeInstances))

@@ -143,7 +143,7 @@ public final class EdgeVerticle extends VerticleBase {
         return Future.failedFuture(new ConfigException("ADMIN_PASSWORD " + weak.get()));
       }
     }
-    return Database.migrate(vertx, config, "identity")
+    return Database.prepareSchema(vertx, config, "identity")
         // made here, off the request path, so the upload handler never has to
         .compose(v -> vertx.fileSystem().mkdirs(uploads().toString()))
         .compose(v -> ApiDocsRoutes.load(vertx))

@@ -19,7 +19,20 @@ public final class EmporiumConfig {
   /** Shortest JWT secret accepted, in bytes (HS256 wants at least 256 bits). */
   public static final int MIN_JWT_SECRET_BYTES = 32;
 
-  public enum Service { EDGE, CATALOG, ORDERING, PAYMENT, REALTIME }
+  /** The platform's services, each with the PostgreSQL schema it owns (the edge owns identity's). */
+  public enum Service {
+    EDGE("identity"), CATALOG("catalog"), ORDERING("ordering"), PAYMENT("payment"), REALTIME("realtime");
+
+    private final String schema;
+
+    Service(String schema) {
+      this.schema = schema;
+    }
+
+    public String schema() {
+      return schema;
+    }
+  }
 
   public record Database(String host, int port, String user, String password, String name) {
     public String jdbcUrl() {
@@ -56,6 +69,8 @@ public final class EmporiumConfig {
   }
 
   public final Database database;
+  /** True: each service applies its schema's migrations as it starts; false: it only checks they were applied ({@code migrate}). */
+  public final boolean migrateOnStart;
   public final String jwtSecret;
   public final Duration jwtExpiry;
   public final Duration refreshTokenTtl;
@@ -186,9 +201,8 @@ public final class EmporiumConfig {
       int eventBusPort) {}
 
   private EmporiumConfig(Settings s) {
-    this.database = new Database(
-        s.required("DB_HOST"), s.port("DB_PORT", 5432), s.required("DB_USER"), s.optional("DB_PASS", ""),
-        s.optional("DB_NAME", "emporium"));
+    this.database = database(s);
+    this.migrateOnStart = s.bool("MIGRATE_ON_START", true);
     this.jwtSecret = s.required("JWT_SECRET");
     if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
       throw new ConfigException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES + " bytes long");
@@ -285,6 +299,16 @@ public final class EmporiumConfig {
     if (eventRetry.backoff().compareTo(Duration.ofSeconds(10)) > 0) {
       throw new ConfigException("EVENT_RETRY_BACKOFF must be at most 10s");
     }
+  }
+
+  private static Database database(Settings s) {
+    return new Database(s.required("DB_HOST"), s.port("DB_PORT", 5432), s.required("DB_USER"), s.optional("DB_PASS", ""),
+        s.optional("DB_NAME", "emporium"));
+  }
+
+  /** Only the {@code DB_*} settings, for steps that need nothing else (the {@code migrate} command). */
+  public static Database databaseFrom(Map<String, String> settings) {
+    return database(new Settings(settings));
   }
 
   /** True when payments go to a Stripe emulator (no {@code STRIPE_SECRET_KEY}). */

@@ -10,6 +10,8 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 
 /** A service's PostgreSQL pool and its Flyway migrations, one schema per service. */
 public final class Database {
@@ -32,20 +34,64 @@ public final class Database {
         .setProperties(Map.of("search_path", schema + ", public"));
   }
 
+  /**
+   * What a service does with its schema as it starts: applies its migrations ({@code MIGRATE_ON_START=true}), or only
+   * checks that the {@code migrate} step applied them all and fails the start if not.
+   */
+  public static Future<Void> prepareSchema(Vertx vertx, EmporiumConfig config, String schema) {
+    return config.migrateOnStart ? migrate(vertx, config, schema) : checkMigrated(vertx, config, schema);
+  }
+
   /** Applies the shared {@code db/common} and the service's {@code db/<schema>} migrations to that schema, on a worker thread (Flyway is JDBC). */
   public static Future<Void> migrate(Vertx vertx, EmporiumConfig config, String schema) {
-    EmporiumConfig.Database db = config.database;
     return vertx.executeBlocking(() -> {
-      Flyway.configure(Database.class.getClassLoader())
-          .dataSource(db.jdbcUrl(), db.user(), db.password())
-          .schemas(schema)
-          .createSchemas(true)
-          // a common migration added later (V0_2) still applies to schemas that already have their own V1..
-          .outOfOrder(true)
-          .locations("classpath:db/common", "classpath:db/" + schema)
-          .load()
-          .migrate();
+      migrate(config.database, schema);
       return null;
     }, false);
+  }
+
+  /** Applies the schema's pending migrations; blocks. Returns how many were applied (0 when it was up to date). */
+  public static int migrate(EmporiumConfig.Database db, String schema) {
+    return flyway(db, schema).migrate().migrationsExecuted;
+  }
+
+  /** The newest migration applied to the schema, or "none"; blocks. */
+  public static String appliedVersion(EmporiumConfig.Database db, String schema) {
+    MigrationInfo current = flyway(db, schema).info().current();
+    return current == null ? "none" : current.getVersion().toString();
+  }
+
+  /** Fails with {@link SchemaNotMigrated} when a migration of the schema this code knows has not been applied. */
+  public static Future<Void> checkMigrated(Vertx vertx, EmporiumConfig config, String schema) {
+    return vertx.executeBlocking(() -> {
+      MigrationInfoService info = flyway(config.database, schema).info();
+      MigrationInfo[] pending = info.pending();
+      if (pending.length > 0) {
+        MigrationInfo current = info.current();
+        throw new SchemaNotMigrated("schema " + schema + " is at version " + (current == null ? "none" : current.getVersion())
+            + ", this build needs " + pending[pending.length - 1].getVersion() + " (" + pending.length
+            + (pending.length == 1 ? " migration" : " migrations") + " not applied) and MIGRATE_ON_START is false: run"
+            + " 'java -jar emporium.jar migrate' first");
+      }
+      return null;
+    }, false);
+  }
+
+  /** A schema that lacks migrations this build needs, with MIGRATE_ON_START off. */
+  public static final class SchemaNotMigrated extends IllegalStateException {
+    public SchemaNotMigrated(String message) {
+      super(message);
+    }
+  }
+
+  private static Flyway flyway(EmporiumConfig.Database db, String schema) {
+    return Flyway.configure(Database.class.getClassLoader())
+        .dataSource(db.jdbcUrl(), db.user(), db.password())
+        .schemas(schema)
+        .createSchemas(true)
+        // a common migration added later (V0_2) still applies to schemas that already have their own V1..
+        .outOfOrder(true)
+        .locations("classpath:db/common", "classpath:db/" + schema)
+        .load();
   }
 }

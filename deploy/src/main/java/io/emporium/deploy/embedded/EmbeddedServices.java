@@ -64,6 +64,13 @@ public final class EmbeddedServices implements AutoCloseable {
     }
   }
 
+  /** Only the embedded PostgreSQL on {@code dataDir}, for the {@code migrate} command in embedded mode. */
+  public static EmbeddedServices startDatabase(Path dataDir) {
+    EmbeddedServices embedded = new EmbeddedServices();
+    embedded.startPostgres(dataDir);
+    return embedded;
+  }
+
   private void startPostgres(Path dataDir) {
     try {
       EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, freePort());
