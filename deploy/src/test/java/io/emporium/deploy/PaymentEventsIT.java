@@ -262,6 +262,9 @@ class PaymentEventsIT {
     assertThat(ledgerEntry(orderId, "refunded").getString("stripe_refund")).isEqualTo(first.getRefundId());
     assertThat(publishedFor(orderId)).extracting(PaymentEvent::getKindCase)
         .containsExactlyInAnyOrder(PaymentEvent.KindCase.SUCCEEDED, PaymentEvent.KindCase.REFUNDED);
+    assertThat(publishedFor(orderId).stream().filter(PaymentEvent::hasRefunded).map(e -> e.getRefunded().getRequested()))
+        .as("a refund asked for through RefundPayment says so, for ordering to leave its audit to the move that asked")
+        .containsExactly(true);
 
     RefundReceipt rest = payment.call(PaymentGrpcClient.RefundPayment, request.toBuilder().setAmount(0)
         .setIdempotencyKey("rest-" + orderId).build(), ORDERING).await();

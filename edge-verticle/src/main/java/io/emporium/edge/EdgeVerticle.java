@@ -14,7 +14,7 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcServers;
 import io.emporium.edge.audit.AuditLog;
 import io.emporium.edge.cache.CatalogCache;
-import io.emporium.edge.cache.CatalogCacheInvalidation;
+import io.emporium.edge.cache.CatalogChangeFeed;
 import io.emporium.edge.cache.NearCache;
 import io.emporium.edge.grpc.IdentityRpcs;
 import io.emporium.edge.http.AccountRoutes;
@@ -66,7 +66,6 @@ import io.emporium.proto.realtime.v1.RealtimeGrpcService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -114,8 +113,7 @@ public final class EdgeVerticle extends VerticleBase {
   private CallerSignature callerSignature;
   private OutboxRelay relay;
   private CatalogCache catalogCache;
-  private EventConsumer catalogEvents;
-  private MessageConsumer<Object> nearRetirements;
+  private CatalogChangeFeed catalogChanges;
   private EventConsumer auditEvents;
   private ParkedMessages parked;
   private long parkedRecount = -1;
@@ -170,12 +168,8 @@ public final class EdgeVerticle extends VerticleBase {
           parked = new ParkedMessages(pool, "identity", "edge", registry);
           parkedRecount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> parked.recount());
           NearCache near = NearCache.of(vertx, config.nearCache);
-          catalogCache = new CatalogCache(redis, near, vertx.eventBus());
-          // every instance listens: the near cache is shared, and retiring an entry twice is harmless
-          nearRetirements = vertx.eventBus().consumer(NearCache.ADDRESS, m -> near.apply(m.body()));
-          CatalogCacheInvalidation invalidation = new CatalogCacheInvalidation(catalogCache);
-          catalogEvents = new EventConsumer(vertx, pool, "identity", parked, registry, "edge-catalog-cache", config.kafkaBootstrapServers,
-              CatalogCacheInvalidation.TOPIC, config.eventRetry, (tx, eventId, type, key, value) -> invalidation.apply(value));
+          catalogCache = new CatalogCache(redis, near);
+          catalogChanges = new CatalogChangeFeed(vertx, catalogCache, config.kafkaBootstrapServers);
 
           AuditLog auditLog = new AuditLog(pool);
           auditEvents = new EventConsumer(vertx, pool, "identity", parked, registry, "edge-audit-log", config.kafkaBootstrapServers,
@@ -190,7 +184,7 @@ public final class EdgeVerticle extends VerticleBase {
           Future<Boolean> admin = config.adminEmail == null
               ? Future.succeededFuture(false)
               : identity.bootstrapAdmin(EmailAddresses.normalize(config.adminEmail), config.adminPassword);
-          return admin.compose(created -> nearRetirements.completion().compose(v -> catalogEvents.start()).compose(v -> auditEvents.start()).compose(v -> bridge.listening())
+          return admin.compose(created -> catalogChanges.start().compose(v -> auditEvents.start()).compose(v -> bridge.listening())
               .compose(v -> serveIdentity(users)).map(created)).compose(created -> {
             if (created) {
               LOG.info("created the bootstrap admin {}", config.adminEmail);
@@ -355,7 +349,7 @@ public final class EdgeVerticle extends VerticleBase {
         .eventually(() -> redirectServer == null ? Future.succeededFuture() : redirectServer.close())
         .eventually(() -> grpcServer == null ? Future.succeededFuture() : grpcServer.shutdown(DRAIN.toMillis(),
             java.util.concurrent.TimeUnit.MILLISECONDS))
-        .eventually(() -> catalogEvents == null ? Future.succeededFuture() : catalogEvents.stop())
+        .eventually(() -> catalogChanges == null ? Future.succeededFuture() : catalogChanges.stop())
         .eventually(() -> auditEvents == null ? Future.succeededFuture() : auditEvents.stop())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close())

@@ -1,7 +1,6 @@
 package io.emporium.edge.cache;
 
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -22,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * version is a miss, so a read that raced a change cannot serve its old answer. Every change also moves
  * the listings' version on. Redis failing or slow counts as a miss, and the edge answers from the catalog.
  * In front of Redis sits this process's {@link NearCache}: a change retires its entries here before it is answered,
- * and is announced to every edge process on the event bus once Redis has moved on.
+ * and in every edge process once its {@link CatalogChangeFeed} reads the catalog's event of it.
  */
 public final class CatalogCache {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogCache.class);
   private static final Duration PRODUCT_TTL = Duration.ofMinutes(5);
   private static final Duration CATEGORIES_TTL = Duration.ofMinutes(5);
   private static final Duration LISTING_TTL = Duration.ofSeconds(30);
+  /** The longest an entry stays in Redis: a change longer ago than this has no entry left to retire. */
+  static final Duration LONGEST_TTL = PRODUCT_TTL.compareTo(CATEGORIES_TTL) > 0 ? PRODUCT_TTL : CATEGORIES_TTL;
   /** Outlives every entry stored under the version, so a version that restarts at 0 finds nothing old. */
   private static final Duration VERSION_TTL = Duration.ofMinutes(15);
   private static final long REDIS_TIMEOUT_MS = 250;
@@ -37,12 +38,23 @@ public final class CatalogCache {
 
   private final Redis redis;
   private final NearCache near;
-  private final EventBus bus;
 
-  public CatalogCache(Redis redis, NearCache near, EventBus bus) {
+  public CatalogCache(Redis redis, NearCache near) {
     this.redis = redis;
     this.near = near;
-    this.bus = bus;
+  }
+
+  /** What a catalog change makes stale: a product's page, the category tree, or (a product added) the listings only. */
+  public enum Stale { PRODUCT, CATEGORIES, LISTINGS }
+
+  /** One change to retire; every change retires the listings too. */
+  public record Change(Stale stale, String productId) {
+    public static final Change CATEGORIES = new Change(Stale.CATEGORIES, null);
+    public static final Change LISTINGS = new Change(Stale.LISTINGS, null);
+
+    public static Change product(String id) {
+      return new Change(Stale.PRODUCT, id);
+    }
   }
 
   /**
@@ -93,38 +105,35 @@ public final class CatalogCache {
   }
 
   /**
-   * Retires a product's page and every listing, here at once and in every edge process once Redis has moved on; never
-   * fails (the catalog's event retires them again).
+   * Retires a product's page and every listing before this edge answers the change that made them stale; never fails
+   * (every edge's {@link CatalogChangeFeed} retires them again when the catalog's event comes).
    */
   public Future<Void> productChanged(String id) {
-    // after Redis moved on: a read that got the old entry from Redis meanwhile has its placeholder retired too
-    return quietly(moveOn(productItem(id))).onComplete(done -> {
-      near.retireProduct(id);
-      bus.publish(NearCache.ADDRESS, NearCache.productRetired(id));
-    }).mapEmpty();
+    return quietly(retire(Change.product(id))).mapEmpty();
   }
 
   public Future<Void> categoriesChanged() {
-    return quietly(moveOn(CATEGORIES)).onComplete(done -> {
-      near.retireCategories();
-      bus.publish(NearCache.ADDRESS, NearCache.categoriesRetired());
-    }).mapEmpty();
+    return quietly(retire(Change.CATEGORIES)).mapEmpty();
   }
 
   /**
-   * For the event consumer: fails when Redis did not take it, so the event is applied again later. Every edge process
-   * hears of it either way: their near caches drop the entry, and a read then finds Redis moved on or asks the catalog.
+   * Moves the change's items on in Redis, then retires them from this process's near cache (after Redis: a read that got
+   * the old entry from Redis meanwhile has its placeholder retired too). Fails when Redis did not take it, for a caller
+   * that tries again; the near cache has let go either way.
    */
-  public Future<Void> retireProduct(String id) {
-    return moveOn(productItem(id)).onComplete(done -> bus.publish(NearCache.ADDRESS, NearCache.productRetired(id)));
-  }
-
-  public Future<Void> retireCategories() {
-    return moveOn(CATEGORIES).onComplete(done -> bus.publish(NearCache.ADDRESS, NearCache.categoriesRetired()));
-  }
-
-  public Future<Void> retireListings() {
-    return moveOn(LISTINGS).onComplete(done -> bus.publish(NearCache.ADDRESS, NearCache.listingsRetired()));
+  public Future<Void> retire(Change change) {
+    String item = switch (change.stale()) {
+      case PRODUCT -> productItem(change.productId());
+      case CATEGORIES -> CATEGORIES;
+      case LISTINGS -> LISTINGS;
+    };
+    return moveOn(item).onComplete(done -> {
+      switch (change.stale()) {
+        case PRODUCT -> near.retireProduct(change.productId());
+        case CATEGORIES -> near.retireCategories();
+        case LISTINGS -> near.retireListings();
+      }
+    });
   }
 
   /** The near cache's entry when it has one; else one Redis round trip: the item's current version and its entry, which holds "version|body". */

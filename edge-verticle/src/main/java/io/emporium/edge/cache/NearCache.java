@@ -4,20 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.emporium.common.config.EmporiumConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The edge process's in-memory copy of public catalog reads, in front of {@link CatalogCache}'s Redis: product pages,
  * the category tree and listings, bounded in bytes and kept at most a time to live. One per process, shared by the edge's
- * verticle instances. A change retires entries at once in the process that made it, and every edge process hears of it
- * on the (clustered) event bus at {@link #ADDRESS}. A read that misses leaves a placeholder; its answer is kept only
- * if the placeholder is still there, so an answer read before a change never outlives the change's announcement.
+ * verticle instances. A change retires entries at once in the process that made it, and in every edge process once its
+ * {@link CatalogChangeFeed} reads the change. A read that misses leaves a placeholder; its answer is kept only if the
+ * placeholder is still there, so an answer read before a change never outlives the change's retirement.
  */
 public final class NearCache implements Shareable {
-  /** Where a retirement is published to every edge process: {@code {"product": id}}, {@code {"categories": true}} or {@code {"listings": true}}. */
-  public static final String ADDRESS = "emporium.catalog.cache-retired";
   private static final String SHARED = "emporium.edge.near-cache";
   /** A rough cost of an entry apart from its text: the map node, the key and value objects. */
   private static final int ENTRY_OVERHEAD = 96;
@@ -108,20 +105,6 @@ public final class NearCache implements Shareable {
     }
   }
 
-  /** Applies a retirement announced at {@link #ADDRESS}; ignores anything else. */
-  public void apply(Object announcement) {
-    if (!(announcement instanceof JsonObject a)) {
-      return;
-    }
-    if (a.getValue("product") instanceof String id) {
-      retireProduct(id);
-    } else if (Boolean.TRUE.equals(a.getValue("categories"))) {
-      retireCategories();
-    } else if (Boolean.TRUE.equals(a.getValue("listings"))) {
-      retireListings();
-    }
-  }
-
   /** A product's page and every listing. */
   public void retireProduct(String id) {
     if (entries != null) {
@@ -140,18 +123,6 @@ public final class NearCache implements Shareable {
 
   public void retireListings() {
     listings.incrementAndGet();
-  }
-
-  static JsonObject productRetired(String id) {
-    return new JsonObject().put("product", id);
-  }
-
-  static JsonObject categoriesRetired() {
-    return new JsonObject().put("categories", true);
-  }
-
-  static JsonObject listingsRetired() {
-    return new JsonObject().put("listings", true);
   }
 
   private static String productKey(String id) {

@@ -3,7 +3,6 @@ package io.emporium.edge.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class NearCacheTest {
     assertThat(miss.hit()).isFalse();
     near.fill(miss, "{\"v\":1}");
     assertThat(near.product("p1").body()).isEqualTo("{\"v\":1}");
-    near.apply(new JsonObject().put("product", "p1"));
+    near.retireProduct("p1");
     assertThat(near.product("p1").hit()).isFalse();
   }
 
@@ -62,7 +61,7 @@ class NearCacheTest {
   void aListingReadBeforeAChangeIsNotKeptAfterIt() {
     NearCache near = cache(1 << 20);
     NearCache.Lookup before = near.listing("q=mug");
-    near.apply(new JsonObject().put("listings", true));
+    near.retireListings();
     near.fill(before, "[\"old\"]");
     assertThat(near.listing("q=mug").hit()).isFalse();
   }

@@ -44,7 +44,7 @@ public final class PaymentEventsConsumer implements EventConsumer.EventHandler<P
       case FAILED -> payments.cancel(tx, orderId, PaymentStatus.FAILED, "payment_failed", true, requestId);
       case EXPIRED -> payments.cancel(tx, orderId, PaymentStatus.EXPIRED, "expired", false, requestId);
       case REFUNDED -> payments.refunded(tx, orderId, event.getRefunded().getPaymentIntentId(), event.getRefunded().getRefundId(),
-          event.getRefunded().getAmount());
+          event.getRefunded().getAmount(), event.getRefunded().getRequested());
       // money the order does not expect (the payment service checked it) is given back; a mismatched refund changes nothing
       case MISMATCH -> event.getMismatch().getReported().equals("payment") && !event.getMismatch().getPaymentIntentId().isEmpty()
           ? payments.mismatched(tx, orderId, event.getMismatch().getPaymentIntentId(), requestId)

@@ -208,12 +208,12 @@ public final class OrderPayments {
    * order's refunded total when it refunds the order's own payment; refunds of payments the order did not need are not.
    * Only this service's tables change, in the transaction that records the payment event.
    */
-  public Future<Void> refunded(SqlConnection tx, UUID orderId, String paymentIntentId, String refundId, long amount) {
+  public Future<Void> refunded(SqlConnection tx, UUID orderId, String paymentIntentId, String refundId, long amount, boolean requested) {
     return orders.lock(tx, orderId).compose(found -> found.isEmpty() || !found.get().getPaymentIntentId().equals(paymentIntentId)
         ? Future.succeededFuture()
-        : orders.addRefund(tx, found.get(), refundId, amount).compose(counted -> !counted ? Future.<Void>succeededFuture()
-            // ours are counted when we make them: one counted only now was made in Stripe's dashboard, or is ours from
-            // an order change that did not commit (then its order.refunded entry is missing too)
+        : orders.addRefund(tx, found.get(), refundId, amount).compose(counted -> !counted || requested ? Future.<Void>succeededFuture()
+            // one we asked for is audited by the move that asked (it may commit after this event, and a failed one runs
+            // again): one counted here and not asked for was made elsewhere, such as Stripe's dashboard
             : audit.record(tx, STRIPE, "order.refund_reconciled", "order", orderId.toString(),
                 new JsonObject().put("refunded", found.get().getRefunded()),
                 new JsonObject().put("refunded", found.get().getRefunded() + amount).put("amount", amount).put("refundId", refundId))));

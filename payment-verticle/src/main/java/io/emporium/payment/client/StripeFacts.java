@@ -19,6 +19,12 @@ public final class StripeFacts {
   public static final String INTENT_SUCCEEDED = "payment_intent.succeeded";
   public static final String INTENT_FAILED = "payment_intent.payment_failed";
   public static final String CHARGE_REFUNDED = "charge.refunded";
+  /**
+   * The metadata key, and its value, on a refund this platform asked for; Stripe gives metadata back on the refund, so
+   * the refund's webhook tells it apart from one made elsewhere, such as Stripe's dashboard.
+   */
+  public static final String REQUESTED_BY = "requested_by";
+  public static final String PLATFORM = "emporium";
   /** Refunds that moved money back, or will: a failed or canceled one did not. */
   private static final Set<String> REFUNDING = Set.of("succeeded", "pending", "requires_action");
 
@@ -80,10 +86,15 @@ public final class StripeFacts {
       if (REFUNDING.contains(refund.getString("status", "succeeded"))) {
         facts.add(new PaymentFact(PaymentFact.Kind.REFUNDED, orderId, refund.getLong("amount", 0L),
             refund.getString("currency", charge.getString("currency")), null, charge.getString("payment_intent"), refund.getString("id"),
-            null, eventId));
+            null, eventId, requested(refund)));
       }
     }
     return facts;
+  }
+
+  private static boolean requested(JsonObject refund) {
+    JsonObject metadata = refund.getJsonObject("metadata");
+    return metadata != null && PLATFORM.equals(metadata.getString(REQUESTED_BY));
   }
 
   /** The order an object was made for: its {@code metadata.order_id}, or a session's {@code client_reference_id}. */

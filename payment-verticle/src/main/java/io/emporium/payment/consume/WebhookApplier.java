@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -194,7 +195,7 @@ public final class WebhookApplier {
       JsonArray refunds = new JsonArray();
       for (Refund r : list.getData()) {
         refunds.add(new JsonObject().put("id", r.getId()).put("amount", r.getAmount()).put("currency", r.getCurrency())
-            .put("status", r.getStatus()));
+            .put("status", r.getStatus()).put("metadata", r.getMetadata() == null ? null : new JsonObject(new HashMap<>(r.getMetadata()))));
       }
       JsonObject payload = event.payload().copy();
       payload.getJsonObject("data").getJsonObject("object").put("refunds", new JsonObject().put("object", "list").put("data", refunds));

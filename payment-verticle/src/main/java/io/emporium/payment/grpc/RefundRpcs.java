@@ -8,6 +8,7 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.payment.client.StripeGateway;
+import io.emporium.payment.client.StripeFacts;
 import io.emporium.payment.client.StripeProblems;
 import io.emporium.payment.domain.PaymentFact;
 import io.emporium.payment.store.Ledger;
@@ -66,7 +67,7 @@ public final class RefundRpcs {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
     RefundCreateParams.Builder params = RefundCreateParams.builder().setPaymentIntent(request.getPaymentIntentId())
-        .putMetadata("order_id", request.getOrderId());
+        .putMetadata("order_id", request.getOrderId()).putMetadata(StripeFacts.REQUESTED_BY, StripeFacts.PLATFORM);
     if (request.getAmount() > 0) {
       params.setAmount(request.getAmount());
     }
@@ -84,7 +85,7 @@ public final class RefundRpcs {
   }
 
   private static PaymentFact fact(UUID orderId, Refund r) {
-    return new PaymentFact(PaymentFact.Kind.REFUNDED, orderId, r.getAmount(), r.getCurrency(), null, r.getPaymentIntent(), r.getId(), null, null);
+    return new PaymentFact(PaymentFact.Kind.REFUNDED, orderId, r.getAmount(), r.getCurrency(), null, r.getPaymentIntent(), r.getId(), null, null, true);
   }
 
   private static RefundReceipt receipt(Refund r) {

@@ -54,7 +54,7 @@ public final class PaymentEvents {
           .setAmount(f.amount()).setCurrency(f.currency()).setReason(orEmpty(f.failureReason())));
       case EXPIRED -> PaymentEvent.newBuilder().setExpired(CheckoutExpired.newBuilder().setSessionId(session));
       case REFUNDED -> PaymentEvent.newBuilder().setRefunded(PaymentRefunded.newBuilder().setPaymentIntentId(intent)
-          .setRefundId(orEmpty(f.refundId())).setAmount(f.amount()).setCurrency(f.currency()));
+          .setRefundId(orEmpty(f.refundId())).setAmount(f.amount()).setCurrency(f.currency()).setRequested(f.requested()));
     };
   }
 

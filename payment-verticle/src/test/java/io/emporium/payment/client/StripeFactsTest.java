@@ -69,13 +69,15 @@ class StripeFactsTest {
     JsonObject charge = new JsonObject().put("id", "ch_1").put("object", "charge").put("amount", 6_400).put("amount_refunded", 6_400)
         .put("currency", "usd").put("payment_intent", "pi_1").put("metadata", new JsonObject().put("order_id", ORDER.toString()))
         .put("refunds", new JsonObject().put("data", new JsonArray()
-            .add(new JsonObject().put("id", "re_2").put("amount", 4_000).put("currency", "usd").put("status", "succeeded"))
+            .add(new JsonObject().put("id", "re_2").put("amount", 4_000).put("currency", "usd").put("status", "succeeded")
+                .put("metadata", new JsonObject().put(StripeFacts.REQUESTED_BY, StripeFacts.PLATFORM)))
             .add(new JsonObject().put("id", "re_1").put("amount", 2_400).put("currency", "usd").put("status", "succeeded"))
             .add(new JsonObject().put("id", "re_0").put("amount", 100).put("currency", "usd").put("status", "failed"))));
     assertThat(StripeFacts.ofEvent(event("charge.refunded", charge)))
-        .extracting(PaymentFact::kind, PaymentFact::refundId, PaymentFact::amount, PaymentFact::paymentIntentId)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(PaymentFact.Kind.REFUNDED, "re_2", 4_000L, "pi_1"),
-            org.assertj.core.groups.Tuple.tuple(PaymentFact.Kind.REFUNDED, "re_1", 2_400L, "pi_1"));
+        .extracting(PaymentFact::kind, PaymentFact::refundId, PaymentFact::amount, PaymentFact::paymentIntentId, PaymentFact::requested)
+        .as("only the refund whose metadata says this platform asked for it is requested")
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(PaymentFact.Kind.REFUNDED, "re_2", 4_000L, "pi_1", true),
+            org.assertj.core.groups.Tuple.tuple(PaymentFact.Kind.REFUNDED, "re_1", 2_400L, "pi_1", false));
   }
 
   @Test
