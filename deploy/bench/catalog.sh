@@ -20,6 +20,8 @@ DURATION=${2:-20}
 PORT=${BENCH_PORT:-18080}
 PK_PORT=${BENCH_PK_PORT:-18090}
 JAR=deploy/target/emporium.jar
+# the load clients, run beside the platform's jar
+BENCH_JAR=deploy/bench/target/emporium-bench.jar
 # the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
 # while the load clients still come from JAR
 PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
@@ -28,7 +30,7 @@ LOG="$WORK/emporium.log"
 BENCH_DIR=deploy/bench
 HOT=1000
 
-unzip -l "$JAR" | grep -c 'io/emporium/deploy/bench/PrimaryKeyReads.class' > /dev/null || { echo "$JAR has no PrimaryKeyReads; rebuild it"; exit 1; }
+[ -f "$BENCH_JAR" ] || { echo "no $BENCH_JAR; build it (./mvnw -B -DskipTests package)"; exit 1; }
 
 # a stopped process's wait answers 143: not a failure of the run, and set -e must not cut the cleanup short
 cleanup() {
@@ -49,7 +51,7 @@ grep -o 'generated a synthetic catalog of [0-9]* products[^"]*' "$LOG" || true
 [ -n "${POSTGRES:-}" ] || { echo "no embedded PostgreSQL address in the log"; exit 1; }
 
 # the primary-key ceiling; it also writes every active product's id, from which the hot set is the first $HOT
-java -cp "$JAR" io.emporium.deploy.bench.PrimaryKeyReads "$PK_PORT" "$POSTGRES" "$WORK/ids.txt" > "$WORK/pk.log" 2>&1 &
+java -cp "$JAR:$BENCH_JAR" io.emporium.bench.PrimaryKeyReads "$PK_PORT" "$POSTGRES" "$WORK/ids.txt" > "$WORK/pk.log" 2>&1 &
 PK_PID=$!
 until grep -q "primary-key reads of" "$WORK/pk.log" 2>/dev/null; do
   kill -0 "$PK_PID" 2>/dev/null || { echo "PrimaryKeyReads died:"; tail -20 "$WORK/pk.log"; exit 1; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checkout benchmark, all in one run on this machine: N buyers loop add-to-cart → POST /checkout → pay on the
 # Stripe emulator's hosted page → the push saying the order is paid, on each buyer's SockJS socket
-# (io.emporium.deploy.bench.CheckoutBench).
+# (io.emporium.bench.CheckoutBench).
 # Prints the load client's summary, then where the CPU went over the measured window: the platform JVM
 # (Vert.x, in-JVM Kafka, the Stripe emulator) by thread group, PostgreSQL, Redis and the whole machine; the load
 # client reports its own CPU in its summary. Then per paid order: CPU-milliseconds by part and PostgreSQL transactions.
@@ -17,6 +17,8 @@ DURATION=${2:-60}
 WARMUP=${BENCH_WARMUP:-20}
 PORT=${BENCH_PORT:-18080}
 JAR=deploy/target/emporium.jar
+# the load clients, run beside the platform's jar
+BENCH_JAR=deploy/bench/target/emporium-bench.jar
 # the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
 # while the load clients still come from JAR
 PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
@@ -33,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "checkout.sh: failed at line $LINENO" >&2' ERR
 
-unzip -l "$JAR" | grep -c 'io/emporium/deploy/bench/CheckoutBench.class' > /dev/null || { echo "$JAR has no CheckoutBench; rebuild it"; exit 1; }
+[ -f "$BENCH_JAR" ] || { echo "no $BENCH_JAR; build it (./mvnw -B -DskipTests package)"; exit 1; }
 
 # The limits are per user and per sending address: a few buyers buying back to back, and the one emulator sending every
 # webhook (two per order), are exactly what they refuse (checkout 20/min a user, webhooks 60000/min an address).
@@ -47,7 +49,7 @@ await_ready
 
 echo "checkout benchmark: $BUYERS buyers, ${DURATION}s measured after ${WARMUP}s warm-up, $(nproc) cores"
 echo "load before: $(uptime)"
-java -cp "$JAR" io.emporium.deploy.bench.CheckoutBench "http://127.0.0.1:$PORT" "$BUYERS" "$DURATION" "$WARMUP" > "$OUT" 2>&1 &
+java -cp "$JAR:$BENCH_JAR" io.emporium.bench.CheckoutBench "http://127.0.0.1:$PORT" "$BUYERS" "$DURATION" "$WARMUP" > "$OUT" 2>&1 &
 CLIENT=$!
 measure_window
 grep -v -e '^setup:' -e '^warm-up over' -e '^measured:' "$OUT" | grep -v '^{' || true

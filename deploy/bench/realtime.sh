@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-time benchmark, all in one run on this machine: N SockJS sockets (raw WebSocket transport), each registered for its
 # own user.{id}.orders, and order status changes produced to Kafka at a fixed rate, round-robin over the sockets
-# (io.emporium.deploy.bench.RealtimeBench). Reports the delay from the event on Kafka to the message on the socket, lost
+# (io.emporium.bench.RealtimeBench). Reports the delay from the event on Kafka to the message on the socket, lost
 # and duplicated messages, and memory per connection (platform JVM heap after a full GC and RSS, with no sockets, with
 # all registered, and after the messages; the load client's own too). Then where the CPU went over the measured window.
 # Needs: a built deploy/target/emporium.jar (./mvnw -B -DskipTests package) and the JDK's jcmd and jstat.
@@ -17,6 +17,8 @@ DURATION=${3:-60}
 WARMUP=${BENCH_WARMUP:-10}
 PORT=${BENCH_PORT:-18081}
 JAR=deploy/target/emporium.jar
+# the load clients, run beside the platform's jar
+BENCH_JAR=deploy/bench/target/emporium-bench.jar
 # the platform measured; BENCH_PLATFORM_JAR runs another build of it (an earlier one, for a before/after in one sitting)
 # while the load clients still come from JAR
 PLATFORM_JAR=${BENCH_PLATFORM_JAR:-$JAR}
@@ -34,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "realtime.sh: failed at line $LINENO" >&2' ERR
 
-unzip -l "$JAR" | grep -c 'io/emporium/deploy/bench/RealtimeBench.class' > /dev/null || { echo "$JAR has no RealtimeBench; rebuild it"; exit 1; }
+[ -f "$BENCH_JAR" ] || { echo "no $BENCH_JAR; build it (./mvnw -B -DskipTests package)"; exit 1; }
 command -v jcmd > /dev/null && command -v jstat > /dev/null || { echo "jcmd and jstat (from the JDK) are needed for the memory readings"; exit 1; }
 # each socket is a descriptor in both JVMs, plus what the platform's Kafka, PostgreSQL pools and jars hold
 ulimit -n "$(ulimit -Hn)"
@@ -58,7 +60,7 @@ MAX_HEAP=$(jcmd "$PID" VM.flags 2>/dev/null | grep -o ' -XX:MaxHeapSize=[0-9]*' 
 echo "realtime benchmark: $CONNECTIONS sockets, $RATE status changes/s, ${DURATION}s measured after ${WARMUP}s warm-up, $(nproc) cores;"
 echo "  the platform (pid $PID, max heap ${MAX_HEAP:-?}) and the load client run on this machine, over loopback"
 echo "load before: $(uptime)"
-JWT_SECRET=$JWT_SECRET java -cp "$JAR" io.emporium.deploy.bench.RealtimeBench "http://127.0.0.1:$PORT" "$POSTGRES" "$KAFKA" "$PID" \
+JWT_SECRET=$JWT_SECRET java -cp "$JAR:$BENCH_JAR" io.emporium.bench.RealtimeBench "http://127.0.0.1:$PORT" "$POSTGRES" "$KAFKA" "$PID" \
   "$CONNECTIONS" "$RATE" "$DURATION" "$WARMUP" > "$OUT" 2>&1 &
 CLIENT=$!
 measure_window

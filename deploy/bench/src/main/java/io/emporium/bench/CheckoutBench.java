@@ -1,4 +1,4 @@
-package io.emporium.deploy.bench;
+package io.emporium.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

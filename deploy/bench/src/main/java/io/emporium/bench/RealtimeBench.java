@@ -1,4 +1,4 @@
-package io.emporium.deploy.bench;
+package io.emporium.bench;
 
 import io.emporium.deploy.embedded.EmbeddedPostgresServer;
 import io.emporium.edge.identity.AccessTokens;
