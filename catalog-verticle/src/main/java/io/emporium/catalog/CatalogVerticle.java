@@ -1,7 +1,6 @@
 package io.emporium.catalog;
 
-import io.emporium.catalog.events.CatalogEvents;
-import io.emporium.catalog.events.OrderEventsConsumer;
+import io.emporium.catalog.consume.OrderEventsConsumer;
 import io.emporium.catalog.files.BucketImageFiles;
 import io.emporium.catalog.files.DirectoryImageFiles;
 import io.emporium.catalog.files.ImageFiles;
@@ -11,10 +10,10 @@ import io.emporium.catalog.grpc.FollowRpcs;
 import io.emporium.catalog.grpc.ImageRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.ReservationRpcs;
-import io.emporium.catalog.metrics.ReservationMetrics;
 import io.emporium.catalog.grpc.ReviewRpcs;
 import io.emporium.catalog.grpc.SettingsRpcs;
 import io.emporium.catalog.grpc.WishlistRpcs;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ImageStore;
@@ -23,6 +22,7 @@ import io.emporium.catalog.store.OfferStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.PurchaseStore;
+import io.emporium.catalog.store.ReservationMetrics;
 import io.emporium.catalog.store.ReservationStore;
 import io.emporium.catalog.store.ReviewStore;
 import io.emporium.catalog.store.SettingsStore;

@@ -4,7 +4,7 @@ import io.emporium.catalog.domain.ImageRules;
 import io.emporium.catalog.files.ImageFiles;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Image;
-import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

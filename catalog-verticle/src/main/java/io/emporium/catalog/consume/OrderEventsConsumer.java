@@ -1,4 +1,4 @@
-package io.emporium.catalog.events;
+package io.emporium.catalog.consume;
 
 import io.emporium.catalog.store.PurchaseStore;
 import io.emporium.common.Ids;
