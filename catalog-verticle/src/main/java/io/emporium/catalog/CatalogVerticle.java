@@ -4,6 +4,7 @@ import io.emporium.catalog.consume.OrderEventsConsumer;
 import io.emporium.catalog.files.BucketImageFiles;
 import io.emporium.catalog.files.DirectoryImageFiles;
 import io.emporium.catalog.files.ImageFiles;
+import io.emporium.catalog.files.ProductImages;
 import io.emporium.catalog.grpc.CategoryRpcs;
 import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
@@ -49,7 +50,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   private final CatalogEvents events = new CatalogEvents();
   private ProductStore products;
   private PurchaseStore purchases;
-  private ImageStore images;
+  private ProductImages images;
   private long sweeper = -1;
   private long recount = -1;
 
@@ -92,7 +93,7 @@ public final class CatalogVerticle extends ServiceVerticle {
     ImageFiles files = config.imageBucket == null
         ? new DirectoryImageFiles(vertx.fileSystem(), config.dataDir.resolve("images"))
         : new BucketImageFiles(vertx, config.imageBucket);
-    images = new ImageStore(pool, files, events);
+    images = new ProductImages(new ImageStore(pool, events), files);
     return images.prepare().compose(v -> orderEvents.start());
   }
 
