@@ -85,7 +85,7 @@ public final class CatalogVerticle extends ServiceVerticle {
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
     orderEvents = new EventConsumer(vertx, pool, "catalog", parked, meters, "catalog-purchases", config.kafkaBootstrapServers,
-        OrderEventsConsumer.TOPIC, config.eventRetry, new OrderEventsConsumer(purchases));
+        OrderEventsConsumer.TOPIC, config.eventRetry, new OrderEventsConsumer(purchases).handler());
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
     recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> reservations.unitsHeld().onSuccess(metrics::recount)
