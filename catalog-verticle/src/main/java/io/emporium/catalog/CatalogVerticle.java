@@ -1,20 +1,20 @@
 package io.emporium.catalog;
 
-import io.emporium.catalog.events.CatalogEvents;
-import io.emporium.catalog.events.OrderEventsConsumer;
+import io.emporium.catalog.consume.OrderEventsConsumer;
 import io.emporium.catalog.files.BucketImageFiles;
 import io.emporium.catalog.files.DirectoryImageFiles;
 import io.emporium.catalog.files.ImageFiles;
+import io.emporium.catalog.files.ProductImages;
 import io.emporium.catalog.grpc.CategoryRpcs;
 import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
 import io.emporium.catalog.grpc.ImageRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.ReservationRpcs;
-import io.emporium.catalog.metrics.ReservationMetrics;
 import io.emporium.catalog.grpc.ReviewRpcs;
 import io.emporium.catalog.grpc.SettingsRpcs;
 import io.emporium.catalog.grpc.WishlistRpcs;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.catalog.store.CategoryStore;
 import io.emporium.catalog.store.FollowStore;
 import io.emporium.catalog.store.ImageStore;
@@ -23,6 +23,7 @@ import io.emporium.catalog.store.OfferStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.catalog.store.PurchaseStore;
+import io.emporium.catalog.store.ReservationMetrics;
 import io.emporium.catalog.store.ReservationStore;
 import io.emporium.catalog.store.ReviewStore;
 import io.emporium.catalog.store.SettingsStore;
@@ -49,7 +50,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   private final CatalogEvents events = new CatalogEvents();
   private ProductStore products;
   private PurchaseStore purchases;
-  private ImageStore images;
+  private ProductImages images;
   private long sweeper = -1;
   private long recount = -1;
 
@@ -84,7 +85,7 @@ public final class CatalogVerticle extends ServiceVerticle {
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
     orderEvents = new EventConsumer(vertx, pool, "catalog", parked, meters, "catalog-purchases", config.kafkaBootstrapServers,
-        OrderEventsConsumer.TOPIC, config.eventRetry, new OrderEventsConsumer(purchases));
+        OrderEventsConsumer.TOPIC, config.eventRetry, new OrderEventsConsumer(purchases).handler());
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
         .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
     recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> reservations.unitsHeld().onSuccess(metrics::recount)
@@ -92,7 +93,7 @@ public final class CatalogVerticle extends ServiceVerticle {
     ImageFiles files = config.imageBucket == null
         ? new DirectoryImageFiles(vertx.fileSystem(), config.dataDir.resolve("images"))
         : new BucketImageFiles(vertx, config.imageBucket);
-    images = new ImageStore(pool, files, events);
+    images = new ProductImages(new ImageStore(pool, events), files);
     return images.prepare().compose(v -> orderEvents.start());
   }
 

@@ -3,6 +3,7 @@ package io.emporium.catalog.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.emporium.catalog.domain.ImageRules;
+import io.emporium.catalog.files.ProductImages;
 import io.emporium.catalog.store.ImageStore;
 import io.emporium.catalog.store.ProductStore;
 import io.emporium.common.Ids;
@@ -27,10 +28,10 @@ import java.util.UUID;
 public final class ImageRpcs {
   private final Vertx vertx;
   private final ProductStore products;
-  private final ImageStore images;
+  private final ProductImages images;
   private final int maxBytes;
 
-  public ImageRpcs(Vertx vertx, ProductStore products, ImageStore images, int maxBytes) {
+  public ImageRpcs(Vertx vertx, ProductStore products, ProductImages images, int maxBytes) {
     this.vertx = vertx;
     this.products = products;
     this.images = images;

@@ -1,7 +1,7 @@
 package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.CategoryRules;
-import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;

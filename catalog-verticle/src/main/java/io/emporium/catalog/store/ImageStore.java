@@ -1,10 +1,9 @@
 package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.ImageRules;
-import io.emporium.catalog.files.ImageFiles;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Image;
-import io.emporium.catalog.events.CatalogEvents;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -13,18 +12,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Product images: rows in {@code catalog.product_images}, uploaded bytes in {@link ImageFiles} under
- * {@code <sha256>.<extension>}, shared by equal uploads. Changes to one product's images take that
- * product's row lock (count and positions stay right) in short transactions; files, which may be in a
- * remote bucket, are written and removed outside any transaction. A file is in use while an image row or
- * an upload in progress ({@code catalog.image_uploads}, claimed before its write) names its hash.
+ * Product images' rows in {@code catalog.product_images}, and the uploads in progress ({@code catalog.image_uploads})
+ * that claim a file's hash before its write; the files themselves are the {@code files} room's. Changes to one
+ * product's images take that product's row lock (count and positions stay right) in short transactions.
  */
 public final class ImageStore {
-  private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
   private static final String LOCK_PRODUCT = """
       SELECT id FROM catalog.products WHERE id = $1 AND deleted_at IS NULL FOR UPDATE""";
   private static final String COUNT = """
@@ -44,7 +38,7 @@ public final class ImageStore {
 
   /** An upload as checked by the rules: its format and the hex sha256 of its bytes. */
   public record Upload(ImageRules.Format format, String sha256, Buffer content) {
-    String storageKey() {
+    public String storageKey() {
       return sha256 + "." + format.extension;
     }
   }
@@ -52,39 +46,38 @@ public final class ImageStore {
   /** A stored upload's metadata; its bytes are read separately. */
   public record Stored(String storageKey, String contentType, String sha256) {}
 
+  /** What a deletion removed: {@code found} false when there was no such image; {@code upload} null for an image hosted elsewhere. */
+  public record Deleted(boolean found, Stored upload) {}
+
   private final Pool pool;
-  private final ImageFiles files;
   private final CatalogEvents events;
 
-  public ImageStore(Pool pool, ImageFiles files, CatalogEvents events) {
+  public ImageStore(Pool pool, CatalogEvents events) {
     this.pool = pool;
     this.events = events;
-    this.files = files;
   }
 
-  /** Makes the image storage ready. */
-  public Future<Void> prepare() {
-    return files.prepare();
-  }
-
-  /**
-   * Adds an uploaded image after the product's others: 404 when the product is gone, 409 when it is full. Checks
-   * the product and claims the hash, writes the file, then adds the row and drops the claim in one transaction.
-   */
-  public Future<Image> addUpload(UUID productId, Upload upload) {
+  /** Claims an upload's hash for a new image of the product: 404 when the product is gone, 409 when it is full. */
+  public Future<UUID> claim(UUID productId, String sha256) {
     UUID claim = UUID.randomUUID();
     return pool.withTransaction(tx -> nextPosition(tx, productId)
-            .compose(position -> tx.preparedQuery(CLAIM).execute(Tuple.of(claim, upload.sha256()))))
-        .compose(claimed -> files.write(upload.storageKey(), upload.content(), upload.sha256(), upload.format().contentType)
-            .compose(written -> pool.withTransaction(tx -> nextPosition(tx, productId)
-                .compose(position -> tx.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), productId, position, null,
-                    upload.storageKey(), upload.format().contentType).addValue((long) upload.content().length()).addValue(upload.sha256())))
-                .compose(rows -> tx.preparedQuery(RELEASE).execute(Tuple.of(claim)).map(rows))
-                .compose(rows -> events.productChanged(tx, productId, "images").map(rows))))
-            .recover(e -> pool.preparedQuery(RELEASE).execute(Tuple.of(claim))
-                .compose(released -> removeUnused(upload.storageKey(), upload.sha256(), upload.format().contentType))
-                .transform(cleaned -> Future.failedFuture(e))))
+            .compose(position -> tx.preparedQuery(CLAIM).execute(Tuple.of(claim, sha256))))
+        .map(claimed -> claim);
+  }
+
+  /** Adds the row of a claimed upload, its file written, after the product's others and drops the claim, in one transaction. */
+  public Future<Image> addClaimed(UUID productId, UUID claim, Upload upload) {
+    return pool.withTransaction(tx -> nextPosition(tx, productId)
+            .compose(position -> tx.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), productId, position, null,
+                upload.storageKey(), upload.format().contentType).addValue((long) upload.content().length()).addValue(upload.sha256())))
+            .compose(rows -> tx.preparedQuery(RELEASE).execute(Tuple.of(claim)).map(rows))
+            .compose(rows -> events.productChanged(tx, productId, "images").map(rows)))
         .map(rows -> ProductStore.image(rows.iterator().next()));
+  }
+
+  /** Drops a claim whose upload did not become an image. */
+  public Future<Void> release(UUID claim) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(claim)).mapEmpty();
   }
 
   /** Adds an image hosted elsewhere after the product's others: 404 when the product is gone, 409 when it is full. */
@@ -96,19 +89,19 @@ public final class ImageStore {
         .map(rows -> ProductStore.image(rows.iterator().next()));
   }
 
-  /** Removes a product's image, and then its file when nothing else uses it; false when there is no such image. */
-  public Future<Boolean> delete(UUID productId, UUID imageId) {
+  /** Removes a product's image row; its file, if it has one, is left to the caller. */
+  public Future<Deleted> delete(UUID productId, UUID imageId) {
     return pool.withTransaction(tx -> tx.preparedQuery(LOCK_PRODUCT).execute(Tuple.of(productId))
             .compose(product -> tx.preparedQuery(DELETE).execute(Tuple.of(imageId, productId)))
             .compose(deleted -> deleted.size() == 0 ? Future.succeededFuture(deleted)
                 : events.productChanged(tx, productId, "images").map(deleted)))
-        .compose(deleted -> {
+        .map(deleted -> {
           if (deleted.size() == 0) {
-            return Future.succeededFuture(false);
+            return new Deleted(false, null);
           }
           Row row = deleted.iterator().next();
-          return row.getString("storage_key") == null ? Future.succeededFuture(true)
-              : removeUnused(row.getString("storage_key"), row.getString("sha256"), row.getString("content_type")).map(true);
+          return new Deleted(true, row.getString("storage_key") == null ? null
+              : new Stored(row.getString("storage_key"), row.getString("content_type"), row.getString("sha256")));
         });
   }
 
@@ -123,31 +116,8 @@ public final class ImageStore {
     });
   }
 
-  public Future<Buffer> read(Stored image) {
-    return files.read(image.storageKey());
-  }
-
-  /**
-   * Removes a file nothing uses. An upload that claims the hash after the first look may write the file before
-   * this removal lands, so the remover looks again afterwards and writes back the bytes it read first: the
-   * removal that lands last sees every claim made before it. A file that cannot be read is gone already (its
-   * remover looks again) or unreachable, and is left alone. The image's row is gone whatever happens here, so
-   * a failure is logged rather than answered.
-   */
-  private Future<Void> removeUnused(String key, String sha256, String contentType) {
-    return inUse(sha256)
-        .compose(used -> used ? Future.<Void>succeededFuture() : files.read(key).transform(read -> read.failed()
-            ? Future.<Void>succeededFuture()
-            : files.remove(key)
-                .compose(removed -> inUse(sha256))
-                .compose(claimed -> claimed ? files.write(key, read.result(), sha256, contentType) : Future.<Void>succeededFuture())))
-        .recover(e -> {
-          LOG.error("Image file {} may be left over, or missing for an image that uses it: {}", key, e.toString());
-          return Future.succeededFuture();
-        });
-  }
-
-  private Future<Boolean> inUse(String sha256) {
+  /** Whether an image row or an upload in progress names the hash, so its file is in use. */
+  public Future<Boolean> inUse(String sha256) {
     return pool.preparedQuery(IN_USE).execute(Tuple.of(sha256)).map(rows -> rows.size() > 0);
   }
 

@@ -1,6 +1,6 @@
 package io.emporium.catalog.store;
 
-import io.emporium.catalog.events.CatalogEvents;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.common.Cursor;
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;

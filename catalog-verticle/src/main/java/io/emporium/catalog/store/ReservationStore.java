@@ -1,8 +1,7 @@
 package io.emporium.catalog.store;
 
 import io.emporium.catalog.domain.StockLevels;
-import io.emporium.catalog.events.CatalogEvents;
-import io.emporium.catalog.metrics.ReservationMetrics;
+import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservedItem;

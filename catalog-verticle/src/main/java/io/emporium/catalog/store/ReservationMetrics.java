@@ -1,4 +1,4 @@
-package io.emporium.catalog.metrics;
+package io.emporium.catalog.store;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

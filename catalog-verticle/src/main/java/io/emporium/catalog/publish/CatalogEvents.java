@@ -1,4 +1,4 @@
-package io.emporium.catalog.events;
+package io.emporium.catalog.publish;
 
 import io.emporium.common.events.Outbox;
 import io.emporium.proto.events.v1.CatalogEvent;

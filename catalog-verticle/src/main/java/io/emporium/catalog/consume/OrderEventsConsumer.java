@@ -1,4 +1,4 @@
-package io.emporium.catalog.events;
+package io.emporium.catalog.consume;
 
 import io.emporium.catalog.store.PurchaseStore;
 import io.emporium.common.Ids;
@@ -6,7 +6,6 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -17,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Learns from {@code ordering.events} what each customer bought: the source of verified reviews and recommendations. */
-public final class OrderEventsConsumer implements EventConsumer.Handler {
+public final class OrderEventsConsumer implements EventConsumer.EventHandler<OrderEvent> {
   public static final String TOPIC = "ordering.events";
   private static final Logger LOG = LoggerFactory.getLogger(OrderEventsConsumer.class);
   private final PurchaseStore purchases;
@@ -26,17 +25,20 @@ public final class OrderEventsConsumer implements EventConsumer.Handler {
     this.purchases = purchases;
   }
 
+  /** What the topic's consumer runs: each event read, then handled here. */
+  public EventConsumer.Handler handler() {
+    return EventConsumer.of(OrderEvent::parseFrom, this);
+  }
+
   /** Only paid orders: the other order events pass by without a transaction. */
   @Override
-  public boolean wants(String eventType, Buffer value) {
-    OrderEvent event = read(value);
-    return event == null || event.hasOrderPaid();
+  public boolean wants(OrderEvent event) {
+    return event.hasOrderPaid();
   }
 
   @Override
-  public Future<Void> apply(SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
-    OrderEvent event = read(value);
-    if (event == null || !event.hasOrderPaid()) {
+  public Future<Void> apply(SqlConnection tx, UUID eventId, OrderEvent event) {
+    if (!event.hasOrderPaid()) {
       return Future.succeededFuture();
     }
     UUID order = Ids.parse(event.getOrderId());
@@ -53,16 +55,6 @@ public final class OrderEventsConsumer implements EventConsumer.Handler {
       }
     }
     return purchases.record(tx, order, customer, quantities, occurredAt(event.getOccurredAt()));
-  }
-
-  /** The event, or null (logged) when it cannot be read. */
-  private static OrderEvent read(Buffer value) {
-    try {
-      return OrderEvent.parseFrom(value.getBytes());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      LOG.error("skipped an unreadable order event: {}", e.getMessage());
-      return null;
-    }
   }
 
   private static OffsetDateTime occurredAt(String rfc3339) {

@@ -1,0 +1,14 @@
+package io.emporium.catalog;
+
+import io.emporium.common.architecture.ServiceRooms;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** The catalog service's rooms and which way their arrows point: the rules every service keeps (ServiceRooms). */
+class ArchitectureTest {
+  @TestFactory
+  Stream<DynamicTest> theRoomsHold() {
+    return ServiceRooms.check("io.emporium.catalog", "files");
+  }
+}
