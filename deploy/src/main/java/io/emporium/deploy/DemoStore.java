@@ -38,6 +38,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
@@ -117,7 +118,7 @@ final class DemoStore {
       Map<String, String> categoryIds = new HashMap<>();
       for (String[] c : CATEGORIES) {
         SaveCategoryRequest.Builder request = SaveCategoryRequest.newBuilder().setName(c[0])
-            .setSlug(c[0].toLowerCase().replaceAll("[^a-z0-9]+", "-"));
+            .setSlug(c[0].toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
         if (c[1] != null) {
           request.setParentId(categoryIds.get(c[1]));
         }

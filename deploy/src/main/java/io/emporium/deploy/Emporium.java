@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -265,7 +266,7 @@ public final class Emporium implements AutoCloseable {
     out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
     out.append("  metrics  http://localhost:").append(metricsPort() < 0 ? config.appPort : metricsPort()).append("/metrics\n");
     for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
-      out.append("  gRPC     ").append(s.name().toLowerCase()).append(" on port ").append(config.grpc.get(s).port()).append('\n');
+      out.append("  gRPC     ").append(s.name().toLowerCase(Locale.ROOT)).append(" on port ").append(config.grpc.get(s).port()).append('\n');
     }
     out.append("  gRPC     identity on port ").append(config.grpc.get(Service.EDGE).port()).append('\n');
     if (stripeEmulatorUrl() != null) {

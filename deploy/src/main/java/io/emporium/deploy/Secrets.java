@@ -34,9 +34,10 @@ final class Secrets {
         }
       }
       List<String> filled = new ArrayList<>();
-      boolean generated = fill(settings, stored, "JWT_SECRET", () -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(48)), filled)
-          | fill(settings, stored, "STRIPE_WEBHOOK_SECRET", () -> "whsec_" + HexFormat.of().formatHex(bytes(24)), filled);
-      if (generated) {
+      // both filled, whichever was missing
+      boolean jwt = fill(settings, stored, "JWT_SECRET", () -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(48)), filled);
+      boolean webhook = fill(settings, stored, "STRIPE_WEBHOOK_SECRET", () -> "whsec_" + HexFormat.of().formatHex(bytes(24)), filled);
+      if (jwt || webhook) {
         Files.createDirectories(dataDir);
         if (!Files.exists(file)) {
           try {

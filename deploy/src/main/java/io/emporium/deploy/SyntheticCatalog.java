@@ -1,10 +1,12 @@
 package io.emporium.deploy;
 
 import io.emporium.common.config.EmporiumConfig;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +62,10 @@ final class SyntheticCatalog {
       c.setAutoCommit(false);
       try (PreparedStatement categories = c.prepareStatement(CATEGORY)) {
         for (String department : DEPARTMENTS) {
-          UUID parent = UUID.nameUUIDFromBytes(("synthetic " + department).getBytes());
+          UUID parent = UUID.nameUUIDFromBytes(("synthetic " + department).getBytes(StandardCharsets.UTF_8));
           add(categories, parent, department, null);
           for (String shelf : SHELVES) {
-            add(categories, UUID.nameUUIDFromBytes(("synthetic " + department + " " + shelf).getBytes()), department + " " + shelf, parent);
+            add(categories, UUID.nameUUIDFromBytes(("synthetic " + department + " " + shelf).getBytes(StandardCharsets.UTF_8)), department + " " + shelf, parent);
           }
         }
         categories.executeBatch();
@@ -97,7 +99,7 @@ final class SyntheticCatalog {
   private static void add(PreparedStatement categories, UUID id, String name, UUID parent) throws SQLException {
     categories.setObject(1, id);
     categories.setString(2, name);
-    categories.setString(3, "synthetic-" + name.toLowerCase().replaceAll("[^a-z0-9]+", "-"));
+    categories.setString(3, "synthetic-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
     categories.setObject(4, parent);
     categories.addBatch();
   }

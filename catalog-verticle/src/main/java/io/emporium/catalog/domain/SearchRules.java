@@ -19,7 +19,7 @@ public final class SearchRules {
   public static final int MAX_WORD = 40;
   public static final int MAX_PAGE = 100;
   /** Upper bounds (exclusive, minor units) of the price-range facets; the last range is open. */
-  public static final long[] PRICE_BOUNDS = {1_000, 2_500, 5_000, 10_000, 25_000};
+  public static final List<Long> PRICE_BOUNDS = List.of(1_000L, 2_500L, 5_000L, 10_000L, 25_000L);
 
   private SearchRules() {}
 

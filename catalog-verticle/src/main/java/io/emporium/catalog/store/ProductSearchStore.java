@@ -83,8 +83,8 @@ public final class ProductSearchStore {
     StringBuilder buckets = new StringBuilder();
     StringBuilder bucketNames = new StringBuilder();
     StringBuilder noBuckets = new StringBuilder();
-    for (int i = 0; i < SearchRules.PRICE_BOUNDS.length; i++) {
-      buckets.append(", count(*) FILTER (WHERE price < ").append(SearchRules.PRICE_BOUNDS[i]).append(") AS below").append(i);
+    for (int i = 0; i < SearchRules.PRICE_BOUNDS.size(); i++) {
+      buckets.append(", count(*) FILTER (WHERE price < ").append(SearchRules.PRICE_BOUNDS.get(i)).append(") AS below").append(i);
       bucketNames.append(", below").append(i);
       noBuckets.append(", NULL::bigint AS below").append(i);
     }
@@ -150,7 +150,7 @@ public final class ProductSearchStore {
   private static Facets facets(List<Row> rows) {
     Facets.Builder f = Facets.newBuilder();
     long total = 0;
-    long[] below = new long[SearchRules.PRICE_BOUNDS.length];
+    long[] below = new long[SearchRules.PRICE_BOUNDS.size()];
     rows.sort(Comparator.<Row>comparingLong(r -> -r.getLong("n"))
         .thenComparing(r -> r.getUUID("category_id") == null ? "" : r.getUUID("category_id").toString()));
     for (Row r : rows) {
@@ -165,8 +165,8 @@ public final class ProductSearchStore {
     long from = 0;
     long counted = 0;
     for (int i = 0; i < below.length; i++) {
-      f.addPriceRanges(PriceRange.newBuilder().setMin(from).setMax(SearchRules.PRICE_BOUNDS[i]).setCount(below[i] - counted));
-      from = SearchRules.PRICE_BOUNDS[i];
+      f.addPriceRanges(PriceRange.newBuilder().setMin(from).setMax(SearchRules.PRICE_BOUNDS.get(i)).setCount(below[i] - counted));
+      from = SearchRules.PRICE_BOUNDS.get(i);
       counted = below[i];
     }
     f.addPriceRanges(PriceRange.newBuilder().setMin(from).setCount(total - counted));

@@ -399,7 +399,7 @@ public final class EmporiumConfig {
     }
     String endpoint = s.url("S3_ENDPOINT", "http", "https://s3." + region + ".amazonaws.com");
     String path = URI.create(endpoint).getRawPath();
-    if (path != null && !path.isEmpty() && !path.equals("/") || URI.create(endpoint).getRawQuery() != null) {
+    if ((path != null && !path.isEmpty() && !path.equals("/")) || URI.create(endpoint).getRawQuery() != null) {
       throw new ConfigException("S3_ENDPOINT must be a base URL without a path, like http://127.0.0.1:9000, got '" + endpoint + "'");
     }
     String accessKeyId = s.optional("S3_ACCESS_KEY_ID", null);

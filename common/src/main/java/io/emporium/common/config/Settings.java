@@ -39,7 +39,7 @@ final class Settings {
           throw new ConfigException("config file " + file + ": expected KEY=VALUE, got '" + trimmed + "'");
         }
         String value = trimmed.substring(eq + 1).strip();
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\"")) || (value.startsWith("'") && value.endsWith("'")))) {
           value = value.substring(1, value.length() - 1);
         }
         out.put(trimmed.substring(0, eq).strip(), value);

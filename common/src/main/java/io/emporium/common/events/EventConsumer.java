@@ -304,7 +304,7 @@ public final class EventConsumer {
   private Future<Void> commitIfDue(boolean applied) {
     uncommitted |= applied;
     long now = System.nanoTime();
-    if (!uncommitted || applied && now - lastCommit < TimeUnit.MILLISECONDS.toNanos(COMMIT_EVERY_MS)) {
+    if (!uncommitted || (applied && now - lastCommit < TimeUnit.MILLISECONDS.toNanos(COMMIT_EVERY_MS))) {
       return Future.succeededFuture();
     }
     return consumer.commit().onSuccess(v -> {
@@ -411,7 +411,7 @@ public final class EventConsumer {
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
           || e instanceof java.nio.channels.ClosedChannelException
-          || e instanceof io.emporium.common.problem.ApiProblem p && p.status() == 503) {
+          || (e instanceof io.emporium.common.problem.ApiProblem p && p.status() == 503)) {
         return true;
       }
     }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one error type of the platform. Services throw it (it crosses gRPC as status + trailers) and
@@ -80,8 +81,8 @@ public final class ApiProblem extends RuntimeException {
   public static ApiProblem ifUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException
-          || t instanceof VertxException && POOL_TIMEOUT.equals(t.getMessage())
-          || t instanceof DatabaseException db && unavailableState(db.getSqlState())) {
+          || (t instanceof VertxException && POOL_TIMEOUT.equals(t.getMessage()))
+          || (t instanceof DatabaseException db && unavailableState(db.getSqlState()))) {
         return unavailable("A service this request needs is briefly unavailable; try again in a few seconds.", 5);
       }
     }
@@ -118,7 +119,7 @@ public final class ApiProblem extends RuntimeException {
 
   /** A short, stable slug for the problem {@code type} URI. */
   public String typeSlug() {
-    return title.toLowerCase().replace(' ', '-');
+    return title.toLowerCase(Locale.ROOT).replace(' ', '-');
   }
 
   public static String titleFor(int status) {

@@ -40,7 +40,7 @@ public final class StorableText {
   /** The text with what cannot be stored (NUL, unpaired surrogates) replaced by U+FFFD, for text the platform writes itself. */
   public static String storableCopy(String text) {
     StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> out.appendCodePoint(c == 0 || c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c));
+    text.codePoints().forEach(c -> out.appendCodePoint(c == 0 || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c));
     return out.toString();
   }
 

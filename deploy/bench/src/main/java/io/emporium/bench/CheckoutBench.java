@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -205,7 +206,7 @@ public final class CheckoutBench {
   }
 
   private Future<Void> listProduct(Buyer seller) {
-    String sku = "BENCH-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    String sku = "BENCH-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(Locale.ROOT);
     JsonObject product = new JsonObject().put("name", "Benchmark kettle " + sku).put("price", 2_400).put("currency", "usd")
         .put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", STOCK)));
     return expect("create product", 201, () -> seller.client().post("/api/v1/products").bearerTokenAuthentication(seller.token())

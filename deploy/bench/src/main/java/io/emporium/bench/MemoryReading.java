@@ -2,6 +2,7 @@ package io.emporium.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +64,7 @@ record MemoryReading(long heapUsedBytes, long rssBytes) {
   private static List<String> run(String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
+      List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
         throw new IllegalStateException(String.join(" ", command) + " failed: " + String.join(" / ", out));
       }

@@ -3,6 +3,7 @@ package io.emporium.deploy.embedded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
     process = started;
     watchdog = guard;
-    started.onExit().thenRun(() -> {
+    var unused = started.onExit().thenRun(() -> {
       Thread restarter = new Thread(() -> restartAfter(started), "embedded-redis-restart");
       restarter.setDaemon(true);
       restarter.start();
@@ -119,7 +120,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   private static boolean pings(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
       socket.setSoTimeout(500);
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -174,7 +174,7 @@ public final class EventBusBridge {
     String token = bearer(h.getValue("Authorization", h.getValue("authorization")));
     Object sinceValue = h.getValue("since");
     Long since = sinceValue == null ? null : sequence(sinceValue);
-    if (token == null || sinceValue != null && since == null) {
+    if (token == null || (sinceValue != null && since == null)) {
       event.complete(false);
       return;
     }

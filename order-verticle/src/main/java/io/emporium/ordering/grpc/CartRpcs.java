@@ -82,6 +82,7 @@ public final class CartRpcs {
   }
 
   /** Whose cart a call is about: the customer's own, or the guest's whose token it carries. */
+  @SuppressWarnings("ArrayRecordComponent") // a carrier of one call's values, never compared or hashed
   private record Owner(UUID userId, byte[] tokenHash) {
     boolean none() {
       return userId == null && tokenHash == null;

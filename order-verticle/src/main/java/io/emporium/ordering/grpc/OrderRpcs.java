@@ -16,7 +16,6 @@ import io.emporium.ordering.saga.OrderLifecycle;
 import io.emporium.ordering.saga.OrderPayments;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
-import io.emporium.ordering.store.IdempotencyKeys.Key;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.ordering.v1.ConfirmCheckoutRequest;
 import io.emporium.proto.ordering.v1.ListOrdersRequest;
@@ -157,7 +156,7 @@ public final class OrderRpcs {
       return Future.failedFuture(ApiProblem.invalid("Idempotency-Key", "header is required, at most 255 characters"));
     }
     UUID orderId = Ids.parse(request.getOrderId());
-    Key key = new Key(me, PAYMENT_INTENT, request.getIdempotencyKey());
+    IdempotencyKeys.Key key = new IdempotencyKeys.Key(me, PAYMENT_INTENT, request.getIdempotencyKey());
     byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
     return own(caller, orderId, request.getOrderId()).compose(order -> keys.claim(key, fingerprint).compose(claim -> {
       if (claim instanceof Finished finished) {

@@ -17,7 +17,6 @@ import io.emporium.ordering.store.CartStore;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
-import io.emporium.ordering.store.IdempotencyKeys.Key;
 import io.emporium.ordering.store.OrderMetrics;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.ordering.store.OrderStore.NewOrder;
@@ -101,7 +100,7 @@ public final class CheckoutSaga {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    Key key = new Key(customer, OPERATION, request.getIdempotencyKey());
+    IdempotencyKeys.Key key = new IdempotencyKeys.Key(customer, OPERATION, request.getIdempotencyKey());
     // what the customer sent: a saved address by its id (editing it later does not make a retry another request)
     CheckoutRequest.Builder sent = request.toBuilder().clearIdempotencyKey();
     if (!request.getAddressId().isEmpty()) {
@@ -131,7 +130,7 @@ public final class CheckoutSaga {
     }
   }
 
-  private Future<CheckoutStarted> run(CallContext caller, UUID customer, Key key, CheckoutRequest request) {
+  private Future<CheckoutStarted> run(CallContext caller, UUID customer, IdempotencyKeys.Key key, CheckoutRequest request) {
     long started = System.nanoTime();
     return newOrder(caller, customer, request)
         .compose(orders::create)
@@ -187,7 +186,7 @@ public final class CheckoutSaga {
     });
   }
 
-  private Future<CheckoutStarted> reserveAndOpenSession(CallContext caller, Key key, Order order, CheckoutRequest request) {
+  private Future<CheckoutStarted> reserveAndOpenSession(CallContext caller, IdempotencyKeys.Key key, Order order, CheckoutRequest request) {
     UUID orderId = UUID.fromString(order.getId());
     CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
     ReserveStockRequest.Builder hold = ReserveStockRequest.newBuilder().setOrderId(order.getId())
@@ -211,7 +210,7 @@ public final class CheckoutSaga {
   }
 
   /** Not enough stock: the order is cancelled, and that answer is kept for repeats of the request. */
-  private Future<Void> outOfStock(CallContext caller, Key key, Order order, ApiProblem shortage) {
+  private Future<Void> outOfStock(CallContext caller, IdempotencyKeys.Key key, Order order, ApiProblem shortage) {
     Map<String, String> names = new HashMap<>();
     order.getItemsList().forEach(i -> names.put(i.getSku(), i.getName()));
     List<FieldError> named = new ArrayList<>();
@@ -231,7 +230,7 @@ public final class CheckoutSaga {
   }
 
   /** Undoes what the failed checkout did and frees its key; the cancel is a persisted move, so it finishes even if this process stops. */
-  private <T> Future<T> compensate(CallContext caller, Key key, UUID orderId, Throwable cause) {
+  private <T> Future<T> compensate(CallContext caller, IdempotencyKeys.Key key, UUID orderId, Throwable cause) {
     return payments.cancel(orderId, PaymentStatus.CANCELLED, "checkout_failed", true, caller.requestId())
         .compose(v -> keys.release(key))
         .transform(ar -> Future.failedFuture(cause));

@@ -14,7 +14,6 @@ import io.emporium.ordering.saga.OrderMoves.Kind;
 import io.emporium.ordering.saga.OrderMoves.Step;
 import io.emporium.ordering.store.IdempotencyKeys;
 import io.emporium.ordering.store.IdempotencyKeys.Finished;
-import io.emporium.ordering.store.IdempotencyKeys.Key;
 import io.emporium.ordering.store.OrderStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ReservationRef;
@@ -220,7 +219,7 @@ public final class OrderLifecycle {
     if (id == null) {
       return Future.failedFuture(ApiProblem.notFound("No order " + request.getOrderId() + "."));
     }
-    Key key = new Key(me, REFUND, request.getIdempotencyKey());
+    IdempotencyKeys.Key key = new IdempotencyKeys.Key(me, REFUND, request.getIdempotencyKey());
     byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
     JsonObject args = by(caller).put("amount", request.getAmount()).put("reason", request.getReason())
         .put("idempotencyKey", request.getIdempotencyKey());

@@ -36,11 +36,11 @@ public final class DiscountStore {
   private static final String BY_CODE = "SELECT " + COLUMNS + " FROM ordering.discounts WHERE code = $1 AND deleted_at IS NULL";
   private static final String INSERT = """
       INSERT INTO ordering.discounts (id, code, type, value, currency, min_subtotal, starts_at, ends_at, max_uses, per_user_limit)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING """ + " " + COLUMNS;
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING""" + " " + COLUMNS;
   private static final String UPDATE = """
       UPDATE ordering.discounts SET code = $2, type = $3, value = $4, currency = $5, min_subtotal = $6, starts_at = $7,
              ends_at = $8, max_uses = $9, per_user_limit = $10, updated_at = now()
-      WHERE id = $1 AND deleted_at IS NULL RETURNING """ + " " + COLUMNS;
+      WHERE id = $1 AND deleted_at IS NULL RETURNING""" + " " + COLUMNS;
   private static final String DELETE = "UPDATE ordering.discounts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING " + COLUMNS;
   private static final String USES_BY = "SELECT count(*) FROM ordering.discount_redemptions WHERE discount_id = $1 AND user_id = $2";
   // the conditional update is what makes the last use of a code go to one buyer only

@@ -65,6 +65,7 @@ public final class IdempotencyKeys {
   public record Claimed(UUID abandonedOrder) implements Claim {}
 
   /** The same request already finished: answer this (a response, or a final refusal). */
+  @SuppressWarnings("ArrayRecordComponent") // the stored answer handed back once, never compared or hashed
   public record Finished(byte[] response, ApiProblem refusal) implements Claim {}
 
   private final Pool pool;

@@ -1,5 +1,6 @@
 package io.emporium.payment.domain;
 
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -20,7 +21,7 @@ public record PaymentFact(Kind kind, UUID orderId, long amount, String currency,
     SUCCEEDED, FAILED, EXPIRED, REFUNDED;
 
     public String ledgerKind() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

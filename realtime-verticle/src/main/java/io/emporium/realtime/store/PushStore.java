@@ -88,7 +88,7 @@ public final class PushStore {
       // nothing or a later number came first: anything between was purged (or never existed)
       return pool.preparedQuery(LAST).execute(Tuple.of(address)).map(last -> {
         long lastSeq = last.size() == 0 ? 0 : last.iterator().next().getLong("last_seq");
-        boolean gap = firstFound > afterSeq + 1 || firstFound < 0 && lastSeq > afterSeq;
+        boolean gap = firstFound > afterSeq + 1 || (firstFound < 0 && lastSeq > afterSeq);
         return list.setTruncated(list.getTruncated() || gap).build();
       });
     });

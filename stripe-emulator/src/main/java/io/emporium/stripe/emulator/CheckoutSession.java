@@ -3,6 +3,7 @@ package io.emporium.stripe.emulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** A Checkout Session in payment mode, as Stripe's {@code checkout.session} object shows it. */
@@ -86,7 +87,7 @@ final class CheckoutSession {
         .put("payment_intent", paymentIntentId)
         .put("payment_method_types", new JsonArray().add("card"))
         .put("payment_status", paid ? "paid" : "unpaid")
-        .put("status", status.name().toLowerCase())
+        .put("status", status.name().toLowerCase(Locale.ROOT))
         .put("success_url", successUrl)
         .put("ui_mode", "hosted")
         // Stripe shows the URL only while the session can still be paid

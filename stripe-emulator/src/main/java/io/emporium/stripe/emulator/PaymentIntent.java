@@ -3,6 +3,7 @@ package io.emporium.stripe.emulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** A PaymentIntent, as Stripe's {@code payment_intent} object shows it (automatic capture only). */
@@ -110,6 +111,6 @@ final class PaymentIntent {
         .put("next_action", null)
         .put("payment_method", paymentMethodId)
         .put("payment_method_types", new JsonArray(paymentMethodTypes))
-        .put("status", status.name().toLowerCase());
+        .put("status", status.name().toLowerCase(Locale.ROOT));
   }
 }

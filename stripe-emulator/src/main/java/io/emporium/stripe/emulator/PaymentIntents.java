@@ -2,6 +2,7 @@ package io.emporium.stripe.emulator;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -107,6 +108,6 @@ final class PaymentIntents {
   }
 
   private static String statusName(PaymentIntent intent) {
-    return intent.status.name().toLowerCase();
+    return intent.status.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -198,7 +198,7 @@ final class StripeApiRoutes {
       }
       object.put(field, found);
       value = found;
-    } else if (value != null && !(value instanceof JsonObject) || value == null && !object.containsKey(field)) {
+    } else if ((value != null && !(value instanceof JsonObject)) || (value == null && !object.containsKey(field))) {
       throw StripeApiError.invalidRequest("This property cannot be expanded (" + whole + ").", "expand", "parameter_invalid_string");
     }
     if (path.size() > 1 && value instanceof JsonObject nested) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -99,7 +100,7 @@ final class StripeParams {
 
   /** A three-letter ISO currency, lower-cased as Stripe stores it. */
   String currency(String key) {
-    String v = requiredText(key).toLowerCase();
+    String v = requiredText(key).toLowerCase(Locale.ROOT);
     if (!v.matches("[a-z]{3}")) {
       throw StripeApiError.invalidRequest("Invalid currency: " + v + ". Stripe currently supports these currencies: usd, eur, gbp, ...",
           name(key), "parameter_invalid_string");
