@@ -8,6 +8,7 @@ import io.emporium.proto.events.v1.OrderLine;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class OrderEventsConsumer implements EventConsumer.EventHandler<Ord
     try {
       return OffsetDateTime.parse(rfc3339);
     } catch (DateTimeParseException e) {
-      return OffsetDateTime.now();
+      return OffsetDateTime.now(ZoneOffset.UTC);
     }
   }
 }

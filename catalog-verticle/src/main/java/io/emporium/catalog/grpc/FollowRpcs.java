@@ -57,7 +57,7 @@ public final class FollowRpcs {
     UUID seller = Ids.parse(request.getSellerId());
     UUID after = request.getAfter().isEmpty() ? null : Ids.parse(request.getAfter());
     if (seller == null || request.getLimit() < 1 || request.getLimit() > MAX_FOLLOWERS_PAGE
-        || !request.getAfter().isEmpty() && after == null) {
+        || (!request.getAfter().isEmpty() && after == null)) {
       return Future.failedFuture(ApiProblem.invalid("request", "needs a seller id, a limit from 1 to " + MAX_FOLLOWERS_PAGE
           + " and, after the first page, the last user id seen"));
     }

@@ -245,7 +245,7 @@ public final class IdentityService {
    * {@code request} is the admin's call context (request id, client address).
    */
   public Future<User> changeAccount(Caller admin, CallContext request, UUID userId, String newRole, Boolean newActive) {
-    if (admin.userId().equals(userId) && (newRole != null && !newRole.equals("admin") || Boolean.FALSE.equals(newActive))) {
+    if (admin.userId().equals(userId) && ((newRole != null && !newRole.equals("admin")) || Boolean.FALSE.equals(newActive))) {
       return Future.failedFuture(ApiProblem.conflict("Admins cannot demote or deactivate themselves; ask another admin."));
     }
     return pool.withTransaction(tx -> users.lockById(tx, userId).compose(found -> {

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.UUID;
 public final class UserStore {
   public record Credentials(User user, String passwordHash) {}
 
+  @SuppressWarnings("ArrayRecordComponent") // read once to check a code, never compared or hashed
   public record PendingCode(User user, byte[] codeHash, OffsetDateTime expiresAt, int attempts) {}
 
   public record UserPage(List<User> users, boolean more) {}
@@ -208,7 +210,7 @@ public final class UserStore {
 
   /** Newest first; the {@code after*} values are those of the last user of the previous page. */
   public Future<UserPage> search(String query, String role, Boolean active, OffsetDateTime afterCreatedAt, UUID afterId, int limit) {
-    String pattern = query == null ? null : query.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    String pattern = query == null ? null : query.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     Tuple args = Tuple.of(pattern, role, active, afterCreatedAt, afterId, limit + 1);
     return pool.preparedQuery(SEARCH).execute(args).map(rows -> {
       List<User> users = new ArrayList<>();
