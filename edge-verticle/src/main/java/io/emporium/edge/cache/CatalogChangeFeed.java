@@ -134,9 +134,14 @@ public final class CatalogChangeFeed {
   private Future<Void> retireAll(KafkaConsumerRecords<String, Buffer> records) {
     Set<CatalogCache.Change> changes = new LinkedHashSet<>();
     for (int i = 0; i < records.size(); i++) {
-      CatalogCache.Change change = changeOf(records.recordAt(i));
-      if (change != null) {
-        changes.add(change);
+      KafkaConsumerRecord<String, Buffer> record = records.recordAt(i);
+      try {
+        CatalogCache.Change change = changeOf(record.value());
+        if (change != null) {
+          changes.add(change);
+        }
+      } catch (InvalidProtocolBufferException e) {
+        LOG.error("skipped an unreadable catalog event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
       }
     }
     List<Future<Void>> retired = new ArrayList<>(changes.size());
@@ -158,18 +163,12 @@ public final class CatalogChangeFeed {
     });
   }
 
-  /** What one event makes stale; null for one that changes no public read (or cannot be read). */
-  static CatalogCache.Change changeOf(KafkaConsumerRecord<String, Buffer> record) {
-    if (record.value() == null) {
+  /** What one event makes stale; null for one that changes no public read. */
+  static CatalogCache.Change changeOf(Buffer value) throws InvalidProtocolBufferException {
+    if (value == null) {
       return null;
     }
-    CatalogEvent event;
-    try {
-      event = CatalogEvent.parseFrom(record.value().getBytes());
-    } catch (InvalidProtocolBufferException e) {
-      LOG.error("skipped an unreadable catalog event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-      return null;
-    }
+    CatalogEvent event = CatalogEvent.parseFrom(value.getBytes());
     return switch (event.getKindCase()) {
       // a new product has no page cached yet, but it may belong in listings
       case PRODUCT_CHANGED -> event.getProductChanged().getReason().equals("created")
