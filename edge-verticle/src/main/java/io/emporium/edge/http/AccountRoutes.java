@@ -3,9 +3,10 @@ package io.emporium.edge.http;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.edge.identity.AddressStore;
-import io.emporium.edge.identity.Caller;
-import io.emporium.edge.identity.UserStore;
+import io.emporium.edge.http.json.UserJson;
+import io.emporium.edge.identity.domain.Caller;
+import io.emporium.edge.identity.store.AddressStore;
+import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListFollowingRequest;
 import io.vertx.core.Future;
@@ -69,7 +70,7 @@ public final class AccountRoutes {
   }
 
   Future<Reply> me(RoutingContext ctx) {
-    return Future.succeededFuture(Reply.ok(Authn.caller(ctx).user().toJson()));
+    return Future.succeededFuture(Reply.ok(UserJson.of(Authn.caller(ctx).user())));
   }
 
   Future<Reply> updateMe(RoutingContext ctx) {
@@ -81,9 +82,9 @@ public final class AccountRoutes {
     }
     f.throwIfInvalid();
     if (fullName == null) {
-      return Future.succeededFuture(Reply.ok(caller.user().toJson()));
+      return Future.succeededFuture(Reply.ok(UserJson.of(caller.user())));
     }
-    return users.setName(caller.userId(), fullName).map(user -> Reply.ok(user.toJson()));
+    return users.setName(caller.userId(), fullName).map(user -> Reply.ok(UserJson.of(user)));
   }
 
   Future<Reply> listAddresses(RoutingContext ctx) {

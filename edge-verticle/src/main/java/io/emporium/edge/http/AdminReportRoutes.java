@@ -3,7 +3,7 @@ package io.emporium.edge.http;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.edge.identity.UserStore;
+import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListLowStockRequest;
 import io.emporium.proto.catalog.v1.LowStockList;

@@ -3,10 +3,11 @@ package io.emporium.edge.http;
 import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.edge.identity.Caller;
+import io.emporium.edge.http.json.UserJson;
 import io.emporium.edge.identity.IdentityService;
-import io.emporium.edge.identity.User;
-import io.emporium.edge.identity.UserStore;
+import io.emporium.edge.identity.domain.Caller;
+import io.emporium.edge.identity.domain.User;
+import io.emporium.edge.identity.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -55,7 +56,7 @@ public final class AdminUserRoutes {
     return users.search(q == null ? null : q.strip(), role, active == null ? null : Boolean.valueOf(active),
         after == null ? null : after.at(), after == null ? null : after.id(), limit).map(page -> {
           JsonArray items = new JsonArray();
-          page.users().forEach(u -> items.add(u.toAdminJson()));
+          page.users().forEach(u -> items.add(UserJson.forAdmin(u)));
           User last = page.users().isEmpty() ? null : page.users().get(page.users().size() - 1);
           return Reply.ok(new JsonObject().put("items", items)
               .put("nextCursor", page.more() ? new Cursor(last.createdAt(), last.id()).encode() : null));
@@ -67,7 +68,7 @@ public final class AdminUserRoutes {
     Paging.params(ctx, Set.of());
     UUID id = userId(ctx);
     return users.byId(id)
-        .map(found -> Reply.ok(found.orElseThrow(() -> noUser(id)).toAdminJson()));
+        .map(found -> Reply.ok(UserJson.forAdmin(found.orElseThrow(() -> noUser(id)))));
   }
 
   Future<Reply> update(RoutingContext ctx) {
@@ -80,7 +81,7 @@ public final class AdminUserRoutes {
       f.forbid(readOnly, "cannot be changed here");
     }
     f.throwIfInvalid();
-    return identity.changeAccount(admin, Authn.callContext(ctx), id, role, active).map(user -> Reply.ok(user.toAdminJson()));
+    return identity.changeAccount(admin, Authn.callContext(ctx), id, role, active).map(user -> Reply.ok(UserJson.forAdmin(user)));
   }
 
   private static UUID userId(RoutingContext ctx) {

@@ -1,8 +1,9 @@
 package io.emporium.edge.http;
 
-import io.emporium.edge.identity.EmailAddresses;
+import io.emporium.edge.http.json.UserJson;
 import io.emporium.edge.identity.IdentityService;
-import io.emporium.edge.identity.PasswordPolicy;
+import io.emporium.edge.identity.domain.EmailAddresses;
+import io.emporium.edge.identity.domain.PasswordPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -42,7 +43,7 @@ public final class AuthRoutes {
     }
     f.throwIfInvalid();
     return identity.register(email, password, fullName, role, address(ctx))
-        .map(user -> Reply.created(new JsonObject().put("user", user.toJson())));
+        .map(user -> Reply.created(new JsonObject().put("user", UserJson.of(user))));
   }
 
   Future<Reply> verifyEmail(RoutingContext ctx) {
@@ -53,7 +54,7 @@ public final class AuthRoutes {
       f.check("code", code.matches("\\d{6}"), "must be 6 digits");
     }
     f.throwIfInvalid();
-    return identity.verifyEmail(email, code, address(ctx)).map(user -> Reply.ok(new JsonObject().put("user", user.toJson())));
+    return identity.verifyEmail(email, code, address(ctx)).map(user -> Reply.ok(new JsonObject().put("user", UserJson.of(user))));
   }
 
   Future<Reply> resendVerification(RoutingContext ctx) {
@@ -69,14 +70,14 @@ public final class AuthRoutes {
     String password = f.secret("password");
     f.throwIfInvalid();
     return identity.login(EmailAddresses.normalize(email), password, Authn.callContext(ctx))
-        .map(pair -> Reply.ok(pair.toJson()));
+        .map(pair -> Reply.ok(tokens(pair)));
   }
 
   Future<Reply> refresh(RoutingContext ctx) {
     Fields f = new Fields(JsonBodies.object(ctx));
     String token = f.required("refreshToken", 100);
     f.throwIfInvalid();
-    return identity.refresh(token).map(pair -> Reply.ok(pair.toJson()));
+    return identity.refresh(token).map(pair -> Reply.ok(tokens(pair)));
   }
 
   Future<Reply> logout(RoutingContext ctx) {
@@ -103,6 +104,11 @@ public final class AuthRoutes {
     }
     f.throwIfInvalid();
     return identity.resetPassword(token, password, address(ctx)).map(Reply.noContent());
+  }
+
+  private static JsonObject tokens(IdentityService.TokenPair pair) {
+    return new JsonObject().put("accessToken", pair.accessToken()).put("refreshToken", pair.refreshToken())
+        .put("expiresIn", pair.expiresIn()).put("tokenType", "Bearer").put("user", UserJson.of(pair.user()));
   }
 
   private static String address(RoutingContext ctx) {

@@ -3,7 +3,7 @@ package io.emporium.edge.http;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.edge.identity.AddressStore;
+import io.emporium.edge.identity.store.AddressStore;
 import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.CheckoutRequest;
 import io.emporium.proto.ordering.v1.ConfirmCheckoutRequest;

@@ -2,8 +2,8 @@ package io.emporium.edge.http;
 
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.cache.CatalogCache;
-import io.emporium.edge.identity.DisplayNames;
-import io.emporium.edge.identity.UserStore;
+import io.emporium.edge.identity.domain.DisplayNames;
+import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListReviewsRequest;
 import io.emporium.proto.catalog.v1.Review;

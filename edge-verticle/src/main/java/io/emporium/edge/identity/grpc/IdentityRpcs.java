@@ -1,11 +1,11 @@
-package io.emporium.edge.grpc;
+package io.emporium.edge.identity.grpc;
 
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.edge.identity.User;
-import io.emporium.edge.identity.UserStore;
+import io.emporium.edge.identity.domain.User;
+import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.identity.v1.IdentityGrpcService;
 import io.emporium.proto.identity.v1.ListUsersRequest;
 import io.emporium.proto.identity.v1.UserList;

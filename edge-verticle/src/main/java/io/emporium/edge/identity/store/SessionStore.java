@@ -1,4 +1,4 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;

@@ -1,4 +1,4 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.domain;
 
 /**
  * How a person is named to the public. A seller is a shop, shown by its full name (storefronts, invoices); a customer

@@ -1,6 +1,7 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.store;
 
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.identity.domain.User;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -23,18 +24,19 @@ public final class UserStore {
 
   public record UserPage(List<User> users, boolean more) {}
 
+  private static final String COLUMNS = "id, email, full_name, role, email_verified, active, created_at";
   private static final String INSERT_USER = """
       INSERT INTO identity.users (id, email, password_hash, full_name, role)
       VALUES ($1, $2, $3, $4, $5)
-      RETURNING""" + " " + User.COLUMNS;
+      RETURNING""" + " " + COLUMNS;
   private static final String INSERT_ADMIN_IF_ABSENT = """
       INSERT INTO identity.users (id, email, password_hash, full_name, role, email_verified)
       VALUES ($1, $2, $3, $4, 'admin', true)
       ON CONFLICT (email) DO NOTHING
-      RETURNING""" + " " + User.COLUMNS;
-  private static final String BY_EMAIL = "SELECT " + User.COLUMNS + ", password_hash FROM identity.users WHERE email = $1";
-  private static final String BY_ID = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = $1";
-  private static final String BY_IDS = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = ANY($1)";
+      RETURNING""" + " " + COLUMNS;
+  private static final String BY_EMAIL = "SELECT " + COLUMNS + ", password_hash FROM identity.users WHERE email = $1";
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM identity.users WHERE id = $1";
+  private static final String BY_IDS = "SELECT " + COLUMNS + " FROM identity.users WHERE id = ANY($1)";
   private static final String IN_SESSION = """
       SELECT u.id, u.email, u.full_name, u.role, u.email_verified, u.active, u.created_at
       FROM identity.users u JOIN identity.sessions s ON s.user_id = u.id
@@ -51,7 +53,7 @@ public final class UserStore {
   private static final String MARK_VERIFIED = """
       WITH done AS (DELETE FROM identity.email_verifications WHERE user_id = $1)
       UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1
-      RETURNING""" + " " + User.COLUMNS;
+      RETURNING""" + " " + COLUMNS;
   private static final String INSERT_RESET = """
       INSERT INTO identity.password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)""";
   private static final String EXPIRE_OPEN_RESETS = """
@@ -68,10 +70,10 @@ public final class UserStore {
   private static final String SET_PASSWORD = """
       UPDATE identity.users SET password_hash = $2, email_verified = true, updated_at = now() WHERE id = $1 AND active""";
   private static final String SET_NAME = """
-      UPDATE identity.users SET full_name = $2, updated_at = now() WHERE id = $1 RETURNING""" + " " + User.COLUMNS;
+      UPDATE identity.users SET full_name = $2, updated_at = now() WHERE id = $1 RETURNING""" + " " + COLUMNS;
   private static final String SET_ROLE_AND_ACTIVE = """
-      UPDATE identity.users SET role = $2, active = $3, updated_at = now() WHERE id = $1 RETURNING""" + " " + User.COLUMNS;
-  private static final String LOCK_USER = "SELECT " + User.COLUMNS + " FROM identity.users WHERE id = $1 FOR UPDATE";
+      UPDATE identity.users SET role = $2, active = $3, updated_at = now() WHERE id = $1 RETURNING""" + " " + COLUMNS;
+  private static final String LOCK_USER = "SELECT " + COLUMNS + " FROM identity.users WHERE id = $1 FOR UPDATE";
   // every UTC day of [$1, $2), with the accounts created in the window on it
   private static final String NEW_PER_DAY = """
       SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(u.id) AS users
@@ -98,7 +100,7 @@ public final class UserStore {
   /** Inserts a new account; 409 when the email is taken. */
   public Future<User> insert(SqlClient tx, String email, String passwordHash, String fullName, String role) {
     return tx.preparedQuery(INSERT_USER).execute(Tuple.of(UUID.randomUUID(), email, passwordHash, fullName, role))
-        .map(rows -> User.from(rows.iterator().next()))
+        .map(rows -> user(rows.iterator().next()))
         .recover(e -> Future.failedFuture(isUniqueViolation(e)
             ? ApiProblem.conflict("An account with this email already exists.") : e));
   }
@@ -112,7 +114,7 @@ public final class UserStore {
   public Future<Optional<Credentials>> credentials(String email) {
     return pool.preparedQuery(BY_EMAIL).execute(Tuple.of(email)).map(rows -> rows.size() == 0
         ? Optional.empty()
-        : Optional.of(new Credentials(User.from(rows.iterator().next()), rows.iterator().next().getString("password_hash"))));
+        : Optional.of(new Credentials(user(rows.iterator().next()), rows.iterator().next().getString("password_hash"))));
   }
 
   public Future<Optional<User>> byId(UUID id) {
@@ -127,7 +129,7 @@ public final class UserStore {
   public Future<List<User>> byIds(List<UUID> ids) {
     return pool.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
       List<User> users = new ArrayList<>();
-      rows.forEach(row -> users.add(User.from(row)));
+      rows.forEach(row -> users.add(user(row)));
       return users;
     });
   }
@@ -151,7 +153,7 @@ public final class UserStore {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
-      return Optional.of(new PendingCode(User.from(row), row.getBuffer("code_hash").getBytes(),
+      return Optional.of(new PendingCode(user(row), row.getBuffer("code_hash").getBytes(),
           row.getOffsetDateTime("expires_at"), row.getInteger("attempts")));
     });
   }
@@ -161,7 +163,7 @@ public final class UserStore {
   }
 
   public Future<User> markVerified(SqlClient tx, UUID userId) {
-    return tx.preparedQuery(MARK_VERIFIED).execute(Tuple.of(userId)).map(rows -> User.from(rows.iterator().next()));
+    return tx.preparedQuery(MARK_VERIFIED).execute(Tuple.of(userId)).map(rows -> user(rows.iterator().next()));
   }
 
   /** Stores a new reset token and retires any older unused one. */
@@ -198,12 +200,12 @@ public final class UserStore {
   }
 
   public Future<User> setName(UUID userId, String fullName) {
-    return pool.preparedQuery(SET_NAME).execute(Tuple.of(userId, fullName)).map(rows -> User.from(rows.iterator().next()));
+    return pool.preparedQuery(SET_NAME).execute(Tuple.of(userId, fullName)).map(rows -> user(rows.iterator().next()));
   }
 
   public Future<User> setRoleAndActive(SqlClient tx, UUID userId, String role, boolean active) {
     return tx.preparedQuery(SET_ROLE_AND_ACTIVE).execute(Tuple.of(userId, role, active))
-        .map(rows -> User.from(rows.iterator().next()));
+        .map(rows -> user(rows.iterator().next()));
   }
 
   /** Newest first; the {@code after*} values are those of the last user of the previous page. */
@@ -212,7 +214,7 @@ public final class UserStore {
     Tuple args = Tuple.of(pattern, role, active, afterCreatedAt, afterId, limit + 1);
     return pool.preparedQuery(SEARCH).execute(args).map(rows -> {
       List<User> users = new ArrayList<>();
-      rows.forEach(row -> users.add(User.from(row)));
+      rows.forEach(row -> users.add(user(row)));
       boolean more = users.size() > limit;
       return new UserPage(more ? users.subList(0, limit) : users, more);
     });
@@ -241,8 +243,13 @@ public final class UserStore {
 
   public record DayCount(String day, long count) {}
 
+  private static User user(Row row) {
+    return new User(row.getUUID("id"), row.getString("email"), row.getString("full_name"), row.getString("role"),
+        row.getBoolean("email_verified"), row.getBoolean("active"), row.getOffsetDateTime("created_at"));
+  }
+
   private static Optional<User> first(java.util.Iterator<Row> rows) {
-    return rows.hasNext() ? Optional.of(User.from(rows.next())) : Optional.empty();
+    return rows.hasNext() ? Optional.of(user(rows.next())) : Optional.empty();
   }
 
   static boolean isUniqueViolation(Throwable e) {

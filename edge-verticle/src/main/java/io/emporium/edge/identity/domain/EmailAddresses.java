@@ -1,4 +1,4 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.domain;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.publish;
 
 import io.emporium.common.events.Outbox;
+import io.emporium.edge.identity.domain.User;
 import io.emporium.proto.events.v1.EmailVerificationRequested;
 import io.emporium.proto.events.v1.IdentityEvent;
 import io.emporium.proto.events.v1.PasswordResetRequested;

@@ -1,4 +1,4 @@
-package io.emporium.edge.identity;
+package io.emporium.edge.identity.publish;
 
 import io.emporium.common.Ids;
 import io.vertx.core.eventbus.EventBus;
