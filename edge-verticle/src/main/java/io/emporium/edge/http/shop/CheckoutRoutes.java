@@ -1,8 +1,16 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.shop;
 
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.IdempotencyKey;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Reply;
+import io.emporium.edge.http.json.AddressJson;
+import io.emporium.edge.http.json.OrderJson;
 import io.emporium.edge.identity.store.AddressStore;
 import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.CheckoutRequest;
@@ -21,7 +29,6 @@ import java.util.UUID;
  * front ends. The ordering service runs the saga; the {@code Idempotency-Key} header is passed through to it.
  */
 public final class CheckoutRoutes {
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final int MAX_URL = 2000;
   private final GrpcCalls ordering;
   private final AddressStore addresses;
@@ -37,17 +44,9 @@ public final class CheckoutRoutes {
     api.post("/payments/intents").handler(Endpoint.of(this::paymentIntent));
   }
 
-  static String idempotencyKey(RoutingContext ctx) {
-    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    if (key == null || key.isBlank()) {
-      throw ApiProblem.invalid(IDEMPOTENCY_KEY, "header is required: a unique value per checkout, sent again unchanged on retries");
-    }
-    return key.strip();
-  }
-
   Future<Reply> checkout(RoutingContext ctx) {
     UUID customer = Authn.requireRole(ctx, "customer").userId();
-    String key = idempotencyKey(ctx);
+    String key = IdempotencyKey.of(ctx);
     JsonObject body = JsonBodies.object(ctx);
     Fields f = new Fields(body);
     String addressId = f.optional("addressId", 64);
@@ -70,7 +69,7 @@ public final class CheckoutRoutes {
   /** An inline address, checked as a saved one is; its problems are named {@code address.<field>}. */
   private static JsonObject inlineAddress(JsonObject inline) {
     try {
-      return AccountRoutes.address(inline, new JsonObject());
+      return AddressJson.read(inline, new JsonObject());
     } catch (ApiProblem p) {
       throw ApiProblem.invalid(p.errors().stream().map(e -> new ApiProblem.FieldError("address." + e.field(), e.message())).toList());
     }
@@ -115,12 +114,12 @@ public final class CheckoutRoutes {
     String sessionId = f.required("sessionId", 255);
     f.throwIfInvalid();
     return ordering.call(OrderingGrpcClient.ConfirmCheckout, ConfirmCheckoutRequest.newBuilder().setSessionId(sessionId).build(),
-        Authn.callContext(ctx)).map(order -> Reply.ok(OrderRoutes.json(order)));
+        Authn.callContext(ctx)).map(order -> Reply.ok(OrderJson.of(order)));
   }
 
   Future<Reply> paymentIntent(RoutingContext ctx) {
     Authn.requireRole(ctx, "customer");
-    String key = idempotencyKey(ctx);
+    String key = IdempotencyKey.of(ctx);
     Fields f = new Fields(JsonBodies.object(ctx));
     String orderId = f.required("orderId", 64);
     f.throwIfInvalid();

@@ -1,8 +1,14 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.admin;
 
 import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Paging;
+import io.emporium.edge.http.Reply;
 import io.emporium.edge.http.json.UserJson;
 import io.emporium.edge.identity.IdentityService;
 import io.emporium.edge.identity.domain.Caller;

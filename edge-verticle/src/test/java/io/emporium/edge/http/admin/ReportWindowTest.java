@@ -1,4 +1,4 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,11 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.shop;
 
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Reply;
 import io.emporium.edge.identity.domain.User;
 import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
@@ -19,11 +22,11 @@ import java.util.UUID;
  * {@code /sellers/{id}}: the storefront and following. Identity knows who is a seller; the catalog
  * keeps the follows and the products.
  */
-public final class SellerRoutes {
+public final class StorefrontRoutes {
   private final UserStore users;
   private final GrpcCalls catalog;
 
-  public SellerRoutes(UserStore users, GrpcCalls catalog) {
+  public StorefrontRoutes(UserStore users, GrpcCalls catalog) {
     this.users = users;
     this.catalog = catalog;
   }

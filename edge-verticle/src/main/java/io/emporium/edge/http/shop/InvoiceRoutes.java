@@ -1,8 +1,9 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.shop;
 
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.http.Authn;
 import io.emporium.edge.identity.domain.User;
 import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.ordering.v1.InvoiceRequest;

@@ -1,4 +1,4 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.admin;
 
 import io.emporium.common.problem.ApiProblem;
 import io.vertx.core.MultiMap;

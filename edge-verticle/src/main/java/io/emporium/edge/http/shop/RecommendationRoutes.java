@@ -1,6 +1,11 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.shop;
 
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Paging;
+import io.emporium.edge.http.Reply;
+import io.emporium.edge.http.json.ProductJson;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.RecommendRequest;
 import io.vertx.core.Future;
@@ -29,7 +34,7 @@ public final class RecommendationRoutes {
     RecommendRequest request = RecommendRequest.newBuilder().setLimit(Paging.limit(params)).build();
     return catalog.call(CatalogGrpcClient.Recommend, request, Authn.callContext(ctx)).map(page -> {
       JsonArray items = new JsonArray();
-      page.getProductsList().forEach(p -> items.add(ProductRoutes.json(p)));
+      page.getProductsList().forEach(p -> items.add(ProductJson.of(p)));
       return Reply.ok(new JsonObject().put("items", items).putNull("nextCursor"));
     });
   }

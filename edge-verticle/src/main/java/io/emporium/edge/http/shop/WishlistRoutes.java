@@ -1,6 +1,11 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.shop;
 
 import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Reply;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.ListWishlistRequest;
 import io.emporium.proto.catalog.v1.Wishlist;

@@ -1,8 +1,15 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.account;
 
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Paging;
+import io.emporium.edge.http.Reply;
+import io.emporium.edge.http.json.AddressJson;
 import io.emporium.edge.http.json.UserJson;
 import io.emporium.edge.identity.domain.Caller;
 import io.emporium.edge.identity.store.AddressStore;
@@ -16,16 +23,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /** {@code /users/me}: the caller's profile and saved addresses. */
 public final class AccountRoutes {
-  private static final Map<String, Integer> ADDRESS_LIMITS = Map.of(
-      "name", 100, "line1", 200, "line2", 200, "city", 100, "region", 100, "postalCode", 20, "country", 2, "phone", 30);
-
   private final UserStore users;
   private final AddressStore addresses;
   private final GrpcCalls catalog;
@@ -100,7 +102,7 @@ public final class AccountRoutes {
 
   Future<Reply> addAddress(RoutingContext ctx) {
     Caller caller = Authn.caller(ctx);
-    JsonObject address = address(JsonBodies.object(ctx), new JsonObject());
+    JsonObject address = AddressJson.read(JsonBodies.object(ctx), new JsonObject());
     return addresses.add(caller.userId(), address).map(saved -> Reply.created(saved.orElseThrow(() ->
         ApiProblem.conflict("You already have " + AddressStore.MAX_PER_USER + " addresses; delete one first."))));
   }
@@ -110,7 +112,7 @@ public final class AccountRoutes {
     UUID id = addressId(ctx);
     JsonObject patch = JsonBodies.object(ctx);
     return addresses.find(caller.userId(), id).compose(found -> {
-      JsonObject merged = address(patch, found.orElseThrow(AccountRoutes::noAddress));
+      JsonObject merged = AddressJson.read(patch, found.orElseThrow(AccountRoutes::noAddress));
       return addresses.replace(caller.userId(), id, merged);
     }).map(saved -> Reply.ok(saved.orElseThrow(AccountRoutes::noAddress)));
   }
@@ -123,37 +125,6 @@ public final class AccountRoutes {
       }
       return Reply.noContent();
     });
-  }
-
-  /** Validates an address body over {@code base} (empty for a new one, the stored one for a PATCH). */
-  static JsonObject address(JsonObject body, JsonObject base) {
-    Fields f = new Fields(body);
-    JsonObject merged = base.copy();
-    for (String field : AddressStore.FIELDS) {
-      if (body.containsKey(field)) {
-        String value = f.optional(field, ADDRESS_LIMITS.get(field));
-        merged.put(field, value);
-      }
-    }
-    f.forbid("id", "is read-only");
-    for (String required : new String[] {"name", "line1", "city", "postalCode", "country"}) {
-      if (merged.getString(required) == null && !f.hasError(required)) {
-        f.error(required, "is required");
-      }
-    }
-    String country = merged.getString("country");
-    if (country != null) {
-      country = country.toUpperCase(Locale.ROOT);
-      f.check("country", country.matches("[A-Z]{2}"), "must be an ISO 3166-1 alpha-2 code such as US or DE");
-      merged.put("country", country);
-    }
-    String phone = merged.getString("phone");
-    if (phone != null) {
-      f.check("phone", phone.matches("\\+?[0-9 ()./-]{4,30}"), "must be a phone number");
-    }
-    f.throwIfInvalid();
-    merged.remove("id");
-    return merged;
   }
 
   private static UUID addressId(RoutingContext ctx) {

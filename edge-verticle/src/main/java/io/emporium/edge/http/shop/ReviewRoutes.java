@@ -1,7 +1,13 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.shop;
 
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.cache.CatalogCache;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Paging;
+import io.emporium.edge.http.Reply;
 import io.emporium.edge.identity.domain.DisplayNames;
 import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;

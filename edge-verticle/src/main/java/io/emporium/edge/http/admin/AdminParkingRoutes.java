@@ -1,4 +1,4 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.admin;
 
 import io.emporium.common.Cursor;
 import io.emporium.common.config.EmporiumConfig.Service;
@@ -6,6 +6,10 @@ import io.emporium.common.events.ParkingAdmin;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Paging;
+import io.emporium.edge.http.Reply;
 import io.emporium.proto.ops.v1.ListParkedRequest;
 import io.emporium.proto.ops.v1.ParkedList;
 import io.emporium.proto.ops.v1.ParkedMessage;

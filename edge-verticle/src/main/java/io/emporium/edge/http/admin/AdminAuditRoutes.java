@@ -1,9 +1,13 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.admin;
 
 import io.emporium.common.Cursor;
 import io.emporium.common.Ids;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.edge.audit.AuditLog;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Paging;
+import io.emporium.edge.http.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;

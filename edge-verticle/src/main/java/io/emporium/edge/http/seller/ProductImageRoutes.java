@@ -1,19 +1,21 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.seller;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.emporium.common.grpc.GrpcCalls;
-import io.emporium.edge.cache.CatalogCache;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.cache.CatalogCache;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Reply;
+import io.emporium.edge.http.json.ProductJson;
 import io.emporium.proto.catalog.v1.AddProductImageRequest;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
 import io.emporium.proto.catalog.v1.DeleteProductImageRequest;
-import io.emporium.proto.catalog.v1.GetImageRequest;
-import io.emporium.proto.catalog.v1.Image;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileSystem;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,14 +24,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Product images: uploads ({@code multipart/form-data} with one file part named {@code file}) or
- * {@code {url}} bodies go to the catalog, which tells formats by their bytes and keeps them;
- * {@code /images/{id}} serves uploads back, cacheable for good since an id's bytes never change.
+ * A product's images, for its seller or an admin: uploads ({@code multipart/form-data} with one file part named
+ * {@code file}) or {@code {url}} bodies go to the catalog, which tells formats by their bytes and keeps them.
  */
-public final class ImageRoutes {
+public final class ProductImageRoutes {
   public static final String UPLOAD_PATH = "/api/v1/products/:id/images";
   public static final String FILE_PART = "file";
-  private static final String IMAGES_PATH = "/api/v1/images/";
   /** Room for the multipart framing around the file. */
   private static final long FORM_MARGIN = 64 * 1024;
 
@@ -38,7 +38,7 @@ public final class ImageRoutes {
   private final FileSystem files;
   private final int maxBytes;
 
-  public ImageRoutes(GrpcCalls catalog, CatalogCache cache, FileSystem files, int maxBytes) {
+  public ProductImageRoutes(GrpcCalls catalog, CatalogCache cache, FileSystem files, int maxBytes) {
     this.cache = cache;
     this.catalog = catalog;
     this.files = files;
@@ -64,7 +64,6 @@ public final class ImageRoutes {
   public void mount(Router api) {
     api.post("/products/:id/images").handler(Endpoint.of(this::add));
     api.delete("/products/:id/images/:imageId").handler(Endpoint.of(this::delete));
-    api.get("/images/:imageId").handler(this::serve);
   }
 
   Future<Reply> add(RoutingContext ctx) {
@@ -93,7 +92,7 @@ public final class ImageRoutes {
 
   private Future<Reply> added(RoutingContext ctx, AddProductImageRequest.Builder request) {
     return catalog.call(CatalogGrpcClient.AddProductImage, request.build(), Authn.callContext(ctx))
-        .compose(i -> cache.productChanged(request.getProductId()).map(Reply.created(json(i))));
+        .compose(i -> cache.productChanged(request.getProductId()).map(Reply.created(ProductJson.image(i))));
   }
 
   Future<Reply> delete(RoutingContext ctx) {
@@ -102,37 +101,6 @@ public final class ImageRoutes {
         .setImageId(ctx.pathParam("imageId")).build();
     return catalog.call(CatalogGrpcClient.DeleteProductImage, request, Authn.callContext(ctx))
         .compose(r -> cache.productChanged(request.getProductId())).map(r -> Reply.noContent());
-  }
-
-  /** The bytes with the type the catalog told from them; a strong ETag (their sha256) answers If-None-Match with 304. */
-  void serve(RoutingContext ctx) {
-    GetImageRequest.Builder request = GetImageRequest.newBuilder().setImageId(ctx.pathParam("imageId"));
-    String held = ctx.request().getHeader("If-None-Match");
-    if (held != null) {
-      for (String tag : held.split(",")) {
-        String t = tag.strip();
-        // If-None-Match compares weakly: W/"x" matches "x"
-        t = t.startsWith("W/") ? t.substring(2) : t;
-        request.addIfNoneMatch(t.equals("*") ? t : t.replace("\"", ""));
-      }
-    }
-    catalog.call(CatalogGrpcClient.GetImage, request.build(), Authn.callContext(ctx))
-        .onFailure(ctx::fail)
-        .onSuccess(image -> {
-          ctx.response()
-              .putHeader("ETag", "\"" + image.getEtag() + "\"")
-              .putHeader("Cache-Control", "public, max-age=31536000, immutable");
-          if (image.getNotModified()) {
-            ctx.response().setStatusCode(304).end();
-          } else {
-            ctx.response().putHeader("Content-Type", image.getContentType()).end(Buffer.buffer(image.getContent().toByteArray()));
-          }
-        });
-  }
-
-  /** An image as products show it: an upload's URL is where this edge serves it. */
-  static JsonObject json(Image i) {
-    return new JsonObject().put("id", i.getId()).put("url", i.getUrl().isEmpty() ? IMAGES_PATH + i.getId() : i.getUrl());
   }
 
   private static boolean isMultipart(RoutingContext ctx) {

@@ -1,5 +1,10 @@
-package io.emporium.edge.http;
+package io.emporium.edge.http.account;
 
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Reply;
 import io.emporium.edge.http.json.UserJson;
 import io.emporium.edge.identity.IdentityService;
 import io.emporium.edge.identity.domain.EmailAddresses;
