@@ -2,7 +2,7 @@ package io.emporium.edge.audit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.Cursor;
-import io.emporium.edge.identity.User;
+import io.emporium.edge.identity.domain.User;
 import io.emporium.proto.events.v1.AuditRecorded;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -2,8 +2,8 @@ package io.emporium.edge.http;
 
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.edge.identity.Caller;
 import io.emporium.edge.identity.IdentityService;
+import io.emporium.edge.identity.domain.Caller;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 

@@ -53,7 +53,7 @@ public final class JsonBodies {
     return body;
   }
 
-  static boolean isJson(String contentType) {
+  public static boolean isJson(String contentType) {
     String mime = contentType.split(";", 2)[0].strip().toLowerCase();
     return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
   }

@@ -2,9 +2,11 @@ package io.emporium.edge.http;
 
 import io.emporium.common.Cursor;
 import io.emporium.common.problem.ApiProblem;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Query parameters of list routes: only known names, {@code limit} 1..100, opaque keyset cursors. */
 public final class Paging {
@@ -57,5 +59,12 @@ public final class Paging {
       return null;
     }
     return Cursor.decode(raw).orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
+  }
+
+  /** A keyset page from a service: {@code limit} and {@code cursor} checked here, the rest by the service. */
+  public static <T> Future<T> page(RoutingContext ctx, Set<String> allowed, BiFunction<Integer, String, Future<T>> call) {
+    MultiMap params = params(ctx, allowed);
+    Cursor cursor = cursor(params);
+    return call.apply(limit(params), cursor == null ? "" : cursor.encode());
   }
 }

@@ -2,6 +2,7 @@ package io.emporium.edge.identity;
 
 import io.emporium.common.config.EmporiumConfig.LoginLimits;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.identity.domain.Secrets;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

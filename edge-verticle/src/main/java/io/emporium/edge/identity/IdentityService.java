@@ -3,6 +3,13 @@ package io.emporium.edge.identity;
 import io.emporium.common.events.AuditTrail;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.identity.domain.Caller;
+import io.emporium.edge.identity.domain.Secrets;
+import io.emporium.edge.identity.domain.User;
+import io.emporium.edge.identity.publish.AccessChanges;
+import io.emporium.edge.identity.publish.IdentityEvents;
+import io.emporium.edge.identity.store.SessionStore;
+import io.emporium.edge.identity.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -27,12 +34,7 @@ public final class IdentityService {
   private static final String BAD_REFRESH = "The refresh token is invalid, expired or already used.";
 
   /** A successful login or refresh. */
-  public record TokenPair(String accessToken, String refreshToken, long expiresIn, User user) {
-    public JsonObject toJson() {
-      return new JsonObject().put("accessToken", accessToken).put("refreshToken", refreshToken)
-          .put("expiresIn", expiresIn).put("tokenType", "Bearer").put("user", user.toJson());
-    }
-  }
+  public record TokenPair(String accessToken, String refreshToken, long expiresIn, User user) {}
 
   private final Pool pool;
   private final UserStore users;

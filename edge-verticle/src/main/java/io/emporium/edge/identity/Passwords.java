@@ -1,6 +1,8 @@
 package io.emporium.edge.identity;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.emporium.edge.identity.domain.PasswordPolicy;
+import io.emporium.edge.identity.domain.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,131 @@
+package io.emporium.edge.http.shop;
+
+import io.emporium.common.Ids;
+import io.emporium.common.grpc.GrpcCalls;
+import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
+import io.emporium.edge.http.Fields;
+import io.emporium.edge.http.IdempotencyKey;
+import io.emporium.edge.http.JsonBodies;
+import io.emporium.edge.http.Reply;
+import io.emporium.edge.http.json.AddressJson;
+import io.emporium.edge.http.json.OrderJson;
+import io.emporium.edge.identity.store.AddressStore;
+import io.emporium.proto.ordering.v1.Address;
+import io.emporium.proto.ordering.v1.CheckoutRequest;
+import io.emporium.proto.ordering.v1.ConfirmCheckoutRequest;
+import io.emporium.proto.ordering.v1.OrderPaymentIntentRequest;
+import io.emporium.proto.ordering.v1.OrderingGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/**
+ * Paying for a cart: {@code POST /checkout} (with a saved {@code addressId}, resolved here where addresses
+ * live, or an inline address), {@code POST /checkout/confirm}, and {@code POST /payments/intents} for custom
+ * front ends. The ordering service runs the saga; the {@code Idempotency-Key} header is passed through to it.
+ */
+public final class CheckoutRoutes {
+  private static final int MAX_URL = 2000;
+  private final GrpcCalls ordering;
+  private final AddressStore addresses;
+
+  public CheckoutRoutes(GrpcCalls ordering, AddressStore addresses) {
+    this.ordering = ordering;
+    this.addresses = addresses;
+  }
+
+  public void mount(Router api) {
+    api.post("/checkout").handler(Endpoint.of(this::checkout));
+    api.post("/checkout/confirm").handler(Endpoint.of(this::confirm));
+    api.post("/payments/intents").handler(Endpoint.of(this::paymentIntent));
+  }
+
+  Future<Reply> checkout(RoutingContext ctx) {
+    UUID customer = Authn.requireRole(ctx, "customer").userId();
+    String key = IdempotencyKey.of(ctx);
+    JsonObject body = JsonBodies.object(ctx);
+    Fields f = new Fields(body);
+    String addressId = f.optional("addressId", 64);
+    String successUrl = f.required("successUrl", MAX_URL);
+    String cancelUrl = f.required("cancelUrl", MAX_URL);
+    JsonObject inline = body.getValue("address") instanceof JsonObject a ? a : null;
+    f.check("address", body.getValue("address") == null || inline != null, "must be an object");
+    f.check("address", (addressId != null) != (inline != null) || f.hasError("address") || f.hasError("addressId"),
+        "give either addressId (a saved address) or address, not both");
+    f.throwIfInvalid();
+    Future<JsonObject> where = addressId == null ? Future.succeededFuture(inlineAddress(inline)) : saved(customer, addressId);
+    return where.compose(address -> {
+      CheckoutRequest request = CheckoutRequest.newBuilder().setIdempotencyKey(key).setAddressId(addressId == null ? "" : addressId)
+          .setAddress(proto(address)).setSuccessUrl(successUrl).setCancelUrl(cancelUrl).build();
+      return ordering.call(OrderingGrpcClient.Checkout, request, Authn.callContext(ctx));
+    }).map(started -> Reply.created(new JsonObject().put("orderId", started.getOrderId()).put("sessionId", started.getSessionId())
+        .put("checkoutUrl", started.getCheckoutUrl()).put("total", started.getTotal()).put("currency", started.getCurrency())));
+  }
+
+  /** An inline address, checked as a saved one is; its problems are named {@code address.<field>}. */
+  private static JsonObject inlineAddress(JsonObject inline) {
+    try {
+      return AddressJson.read(inline, new JsonObject());
+    } catch (ApiProblem p) {
+      throw ApiProblem.invalid(p.errors().stream().map(e -> new ApiProblem.FieldError("address." + e.field(), e.message())).toList());
+    }
+  }
+
+  private Future<JsonObject> saved(UUID customer, String addressId) {
+    UUID id = Ids.parse(addressId);
+    ApiProblem unknown = ApiProblem.invalid("addressId", "is not one of your saved addresses");
+    if (id == null) {
+      return Future.failedFuture(unknown);
+    }
+    return addresses.find(customer, id).map(found -> found.orElseThrow(() -> unknown));
+  }
+
+  private static Address proto(JsonObject a) {
+    Address.Builder address = Address.newBuilder();
+    for (String field : AddressStore.FIELDS) {
+      if (a.getString(field) != null) {
+        set(address, field, a.getString(field));
+      }
+    }
+    return address.build();
+  }
+
+  private static void set(Address.Builder a, String field, String value) {
+    switch (field) {
+      case "name" -> a.setName(value);
+      case "line1" -> a.setLine1(value);
+      case "line2" -> a.setLine2(value);
+      case "city" -> a.setCity(value);
+      case "region" -> a.setRegion(value);
+      case "postalCode" -> a.setPostalCode(value);
+      case "country" -> a.setCountry(value.toUpperCase(java.util.Locale.ROOT));
+      case "phone" -> a.setPhone(value);
+      default -> throw new IllegalArgumentException(field);
+    }
+  }
+
+  Future<Reply> confirm(RoutingContext ctx) {
+    Authn.requireRole(ctx, "customer");
+    Fields f = new Fields(JsonBodies.object(ctx));
+    String sessionId = f.required("sessionId", 255);
+    f.throwIfInvalid();
+    return ordering.call(OrderingGrpcClient.ConfirmCheckout, ConfirmCheckoutRequest.newBuilder().setSessionId(sessionId).build(),
+        Authn.callContext(ctx)).map(order -> Reply.ok(OrderJson.of(order)));
+  }
+
+  Future<Reply> paymentIntent(RoutingContext ctx) {
+    Authn.requireRole(ctx, "customer");
+    String key = IdempotencyKey.of(ctx);
+    Fields f = new Fields(JsonBodies.object(ctx));
+    String orderId = f.required("orderId", 64);
+    f.throwIfInvalid();
+    OrderPaymentIntentRequest request = OrderPaymentIntentRequest.newBuilder().setIdempotencyKey(key).setOrderId(orderId).build();
+    return ordering.call(OrderingGrpcClient.CreatePaymentIntent, request, Authn.callContext(ctx))
+        .map(intent -> Reply.created(new JsonObject().put("clientSecret", intent.getClientSecret())
+            .put("paymentIntentId", intent.getPaymentIntentId())));
+  }
+}
