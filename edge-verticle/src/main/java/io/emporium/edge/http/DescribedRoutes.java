@@ -3,6 +3,7 @@ package io.emporium.edge.http;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -23,7 +24,7 @@ public final class DescribedRoutes {
   public DescribedRoutes(JsonObject document) {
     document.getJsonObject("paths").forEach(path -> {
       Set<String> methods = new TreeSet<>();
-      ((JsonObject) path.getValue()).fieldNames().stream().filter(METHODS::contains).forEach(m -> methods.add(m.toUpperCase()));
+      ((JsonObject) path.getValue()).fieldNames().stream().filter(METHODS::contains).forEach(m -> methods.add(m.toUpperCase(Locale.ROOT)));
       if (methods.contains("GET")) {
         methods.add("HEAD");
       }

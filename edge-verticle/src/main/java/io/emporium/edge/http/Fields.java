@@ -88,7 +88,7 @@ public final class Fields {
       return null;
     }
     boolean whole = v instanceof Integer || v instanceof Long
-        || v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15;
+        || (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15);
     if (!whole || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
       error(name, "must be a whole number from " + min + " to " + max);
       return null;

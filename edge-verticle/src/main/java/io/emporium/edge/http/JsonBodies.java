@@ -7,6 +7,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /**
  * Reads a JSON object body: none where one is required is 400, wrong content type 415, unreadable JSON 400, text that
@@ -54,7 +55,7 @@ public final class JsonBodies {
   }
 
   public static boolean isJson(String contentType) {
-    String mime = contentType.split(";", 2)[0].strip().toLowerCase();
+    String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
   }
 }

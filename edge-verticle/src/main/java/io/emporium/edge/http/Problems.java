@@ -31,7 +31,7 @@ public final class Problems {
       problem = p;
     } else if (failure instanceof HttpException http) {
       problem = fromStatus(http.getStatusCode(), http.getPayload());
-    } else if (failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+    } else if (failure == null || (ctx.statusCode() >= 400 && ctx.statusCode() < 500)) {
       problem = fromStatus(ctx.statusCode() <= 0 ? 500 : ctx.statusCode(), null);
     } else if ((problem = ApiProblem.ifUnavailable(failure)) != null) {
       LOG.atWarn().addKeyValue("requestId", RequestIds.of(ctx))

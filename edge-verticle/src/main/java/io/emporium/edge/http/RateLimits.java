@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ public final class RateLimits {
     Caller caller = group == Group.WEBHOOK ? null : Authn.callerOrNull(ctx);
     RateLimit limit = limitOf(group, caller != null);
     String who = caller != null ? "user:" + caller.userId() : "address:" + Authn.clientAddress(ctx);
-    String key = "emporium:rate:" + group.name().toLowerCase() + ":" + limit.window().toSeconds() + ":" + who;
+    String key = "emporium:rate:" + group.name().toLowerCase(Locale.ROOT) + ":" + limit.window().toSeconds() + ":" + who;
     counter.hit(key, limit.window()).timeout(REDIS_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
       if (ar.failed()) {
         // availability over limiting: with Redis down or slow the API still answers, uncounted, and says so in the log
@@ -87,17 +88,14 @@ public final class RateLimits {
     if (path.startsWith("/auth/")) {
       return Group.AUTH;
     }
-    if (method == HttpMethod.POST) {
-      switch (path) {
-        case "/payments/webhook":
-          return Group.WEBHOOK;
-        case "/checkout", "/checkout/confirm", "/payments/intents":
-          return Group.CHECKOUT;
-        default:
-          return Group.WRITE;
-      }
+    if (HttpMethod.POST.equals(method)) {
+      return switch (path) {
+        case "/payments/webhook" -> Group.WEBHOOK;
+        case "/checkout", "/checkout/confirm", "/payments/intents" -> Group.CHECKOUT;
+        default -> Group.WRITE;
+      };
     }
-    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS ? Group.READ : Group.WRITE;
+    return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method) ? Group.READ : Group.WRITE;
   }
 
   private RateLimit limitOf(Group group, boolean signedIn) {

@@ -22,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A product's images, for its seller or an admin: uploads ({@code multipart/form-data} with one file part named
@@ -105,6 +106,6 @@ public final class ProductImageRoutes {
 
   private static boolean isMultipart(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    return type != null && type.toLowerCase().startsWith("multipart/form-data");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
   }
 }
