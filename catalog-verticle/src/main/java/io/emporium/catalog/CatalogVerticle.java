@@ -6,9 +6,9 @@ import io.emporium.catalog.files.DirectoryImageFiles;
 import io.emporium.catalog.files.ImageFiles;
 import io.emporium.catalog.files.ProductImages;
 import io.emporium.catalog.grpc.CategoryRpcs;
-import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.FollowRpcs;
 import io.emporium.catalog.grpc.ImageRpcs;
+import io.emporium.catalog.grpc.InventoryRpcs;
 import io.emporium.catalog.grpc.ProductRpcs;
 import io.emporium.catalog.grpc.ReservationRpcs;
 import io.emporium.catalog.grpc.ReviewRpcs;
@@ -40,7 +40,10 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The catalog service: owns the {@code catalog} schema and serves {@code emporium.catalog.v1} over gRPC. */
+/**
+ * The catalog service: owns the {@code catalog} schema and serves {@code emporium.catalog.v1} over
+ * gRPC.
+ */
 public final class CatalogVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogVerticle.class);
   private static final long SWEEP_MILLIS = 1_000;
@@ -55,12 +58,18 @@ public final class CatalogVerticle extends ServiceVerticle {
   private long recount = -1;
 
   public CatalogVerticle(EmporiumConfig config, MeterRegistry meters) {
-    super(config, meters, "catalog", EmporiumConfig.Service.CATALOG, CatalogGrpcService.SERVICE_NAME);
+    super(
+        config, meters, "catalog", EmporiumConfig.Service.CATALOG, CatalogGrpcService.SERVICE_NAME);
   }
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new ProductRpcs(products, new ProductSearchStore(pool, products), new SettingsStore(pool), new OfferStore(pool)).bind(endpoints);
+    new ProductRpcs(
+            products,
+            new ProductSearchStore(pool, products),
+            new SettingsStore(pool),
+            new OfferStore(pool))
+        .bind(endpoints);
     new ReviewRpcs(products, new ReviewStore(pool, events), purchases).bind(endpoints);
     new CategoryRpcs(new CategoryStore(pool, events)).bind(endpoints);
     new FollowRpcs(new FollowStore(pool)).bind(endpoints);
@@ -84,15 +93,42 @@ public final class CatalogVerticle extends ServiceVerticle {
     reservations = new ReservationStore(pool, events, metrics);
     products = new ProductStore(pool, events);
     purchases = new PurchaseStore(pool, products);
-    orderEvents = new EventConsumer(vertx, pool, "catalog", parked, meters, "catalog-purchases", config.kafkaBootstrapServers,
-        OrderEventsConsumer.TOPIC, config.eventRetry, new OrderEventsConsumer(purchases).handler());
-    sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> reservations.releaseExpired()
-        .onFailure(e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
-    recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> reservations.unitsHeld().onSuccess(metrics::recount)
-        .onFailure(e -> LOG.warn("counting reserved units for /metrics failed: {}", e.toString())));
-    ImageFiles files = config.imageBucket == null
-        ? new DirectoryImageFiles(vertx.fileSystem(), config.dataDir.resolve("images"))
-        : new BucketImageFiles(vertx, config.imageBucket);
+    orderEvents =
+        new EventConsumer(
+            vertx,
+            pool,
+            "catalog",
+            parked,
+            meters,
+            "catalog-purchases",
+            config.kafkaBootstrapServers,
+            OrderEventsConsumer.TOPIC,
+            config.eventRetry,
+            new OrderEventsConsumer(purchases).handler());
+    sweeper =
+        vertx.setPeriodic(
+            SWEEP_MILLIS,
+            id ->
+                reservations
+                    .releaseExpired()
+                    .onFailure(
+                        e -> LOG.warn("releasing expired reservations failed: {}", e.toString())));
+    recount =
+        vertx.setPeriodic(
+            1,
+            config.metricsRefresh.toMillis(),
+            id ->
+                reservations
+                    .unitsHeld()
+                    .onSuccess(metrics::recount)
+                    .onFailure(
+                        e ->
+                            LOG.warn(
+                                "counting reserved units for /metrics failed: {}", e.toString())));
+    ImageFiles files =
+        config.imageBucket == null
+            ? new DirectoryImageFiles(vertx.fileSystem(), config.dataDir.resolve("images"))
+            : new BucketImageFiles(vertx, config.imageBucket);
     images = new ProductImages(new ImageStore(pool, events), files);
     return images.prepare().compose(v -> orderEvents.start());
   }

@@ -5,7 +5,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** The catalog service's rooms and which way their arrows point: the rules every service keeps (ServiceRooms). */
+/**
+ * The catalog service's rooms and which way their arrows point: the rules every service keeps
+ * (ServiceRooms).
+ */
 class ArchitectureTest {
   @TestFactory
   Stream<DynamicTest> theRoomsHold() {

@@ -11,9 +11,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 
 /**
- * The event bus shared by several processes (CLUSTER_ENABLED): Hazelcast, configured here rather than from XML,
- * finds the members over TCP only and keeps Vert.x's map of consumers; Vert.x then sends messages between
- * processes over its own TCP server.
+ * The event bus shared by several processes (CLUSTER_ENABLED): Hazelcast, configured here rather
+ * than from XML, finds the members over TCP only and keeps Vert.x's map of consumers; Vert.x then
+ * sends messages between processes over its own TCP server.
  */
 final class ClusteredEventBus {
 
@@ -23,7 +23,10 @@ final class ClusteredEventBus {
     return new HazelcastClusterManager(hazelcast(cluster));
   }
 
-  /** Where this process's event bus listens and what the others dial; port 0 is any free one, advertised as bound. */
+  /**
+   * Where this process's event bus listens and what the others dial; port 0 is any free one,
+   * advertised as bound.
+   */
   static EventBusOptions eventBusOptions(EmporiumConfig.Cluster cluster) {
     return new EventBusOptions()
         .setHost(cluster.eventBusHost())
@@ -52,12 +55,17 @@ final class ClusteredEventBus {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    List<String> members = cluster.members().isEmpty() ? List.of(cluster.host() + ":" + cluster.port()) : cluster.members();
+    List<String> members =
+        cluster.members().isEmpty()
+            ? List.of(cluster.host() + ":" + cluster.port())
+            : cluster.members();
     join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
 
     // what vertx-hazelcast's default-cluster.xml declares for Vert.x's own structures
-    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
-        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
     config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return config;

@@ -2,8 +2,8 @@ package io.emporium.deploy;
 
 import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.ConfigSources;
-import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.config.EmporiumConfig;
+import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.problem.ErrorReports;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
@@ -29,22 +29,31 @@ import sun.misc.Signal;
 
 /**
  * The launcher: reads the configuration, starts an embedded server for each backing service left
- * unconfigured (and the Stripe emulator when payments have no Stripe key), deploys the chosen verticles
- * and stops all of it in order on SIGTERM or SIGINT.
+ * unconfigured (and the Stripe emulator when payments have no Stripe key), deploys the chosen
+ * verticles and stops all of it in order on SIGTERM or SIGINT.
  */
 public final class Emporium implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Emporium.class);
 
   private final EmporiumConfig config;
+
   /** Null when only the Stripe emulator runs here. */
   private final EmbeddedServices embedded;
+
   /** Null when only the Stripe emulator runs here. */
   private final Platform platform;
+
   /** Null when the emulator does not run in this process. */
   private final EmbeddedStripe stripe;
+
   private final Path ephemeralDir;
 
-  private Emporium(EmporiumConfig config, EmbeddedServices embedded, Platform platform, EmbeddedStripe stripe, Path ephemeralDir) {
+  private Emporium(
+      EmporiumConfig config,
+      EmbeddedServices embedded,
+      Platform platform,
+      EmbeddedStripe stripe,
+      Path ephemeralDir) {
     this.config = config;
     this.embedded = embedded;
     this.platform = platform;
@@ -69,7 +78,8 @@ public final class Emporium implements AutoCloseable {
       System.exit(2);
       return;
     } catch (Exception e) {
-      // also what Vert.x rethrows undeclared from await(), such as a BindException: the embedded servers are closed by now
+      // also what Vert.x rethrows undeclared from await(), such as a BindException: the embedded
+      // servers are closed by now
       LOG.error("start-up failed", e);
       ErrorReports.startFailed("launcher", e);
       ErrorReports.stop();
@@ -77,11 +87,15 @@ public final class Emporium implements AutoCloseable {
       System.exit(1);
       return;
     }
-    System.out.println(running.describe(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+    System.out.println(
+        running.describe(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
     shutdown.arm(running);
   }
 
-  /** The {@code migrate} command: exit 0 once every schema is migrated; else one line and 2 (settings) or 1. */
+  /**
+   * The {@code migrate} command: exit 0 once every schema is migrated; else one line and 2
+   * (settings) or 1.
+   */
   private static void migrate(String[] args) {
     try {
       Migrate.run(args, System.getenv(), System.out);
@@ -96,7 +110,9 @@ public final class Emporium implements AutoCloseable {
     System.exit(0);
   }
 
-  /** SIGTERM and SIGINT: stop in order and exit 0; a signal during start-up stops right after it. */
+  /**
+   * SIGTERM and SIGINT: stop in order and exit 0; a signal during start-up stops right after it.
+   */
   private static final class Shutdown implements sun.misc.SignalHandler {
     private Emporium running;
     private boolean requested;
@@ -123,13 +139,19 @@ public final class Emporium implements AutoCloseable {
         return;
       }
       stopping = true;
-      Thread stopper = new Thread(() -> {
-        LOG.info("stopping: draining requests, closing clients, stopping embedded services");
-        running.close();
-        System.exit(0);
-      }, "emporium-shutdown");
-      // the signal's thread is a daemon, and so would this one be: the JVM would end as soon as the platform's own
-      // threads are gone, before the embedded servers stopped and the ephemeral directory was deleted
+      Thread stopper =
+          new Thread(
+              () -> {
+                LOG.info(
+                    "stopping: draining requests, closing clients, stopping embedded services");
+                running.close();
+                System.exit(0);
+              },
+              "emporium-shutdown");
+      // the signal's thread is a daemon, and so would this one be: the JVM would end as soon as the
+      // platform's own
+      // threads are gone, before the embedded servers stopped and the ephemeral directory was
+      // deleted
       stopper.setDaemon(false);
       stopper.start();
     }
@@ -137,7 +159,8 @@ public final class Emporium implements AutoCloseable {
 
   /** Starts everything the options ask for; the caller owns the result and must close it. */
   public static Emporium launch(LaunchOptions options, Map<String, String> environment) {
-    Map<String, String> settings = new HashMap<>(ConfigSources.merge(options.configFile(), environment));
+    Map<String, String> settings =
+        new HashMap<>(ConfigSources.merge(options.configFile(), environment));
     Path ephemeralDir = null;
     if (options.ephemeral()) {
       try {
@@ -147,17 +170,23 @@ public final class Emporium implements AutoCloseable {
       }
       settings.put("DATA_DIR", ephemeralDir.toString());
     }
-    Path dataDir = Path.of(settings.getOrDefault("DATA_DIR", "./.emporium")).toAbsolutePath().normalize();
+    Path dataDir =
+        Path.of(settings.getOrDefault("DATA_DIR", "./.emporium")).toAbsolutePath().normalize();
     settings.put("DATA_DIR", dataDir.toString());
     boolean embeddedDatabase = settings.getOrDefault("DB_HOST", "").isBlank();
     if (embeddedDatabase) {
       for (String name : Secrets.fillDevelopmentSecrets(settings, dataDir)) {
-        LOG.warn("{} is not set: using a generated development value kept in {} (embedded mode only)", name, dataDir);
+        LOG.warn(
+            "{} is not set: using a generated development value kept in {} (embedded mode only)",
+            name,
+            dataDir);
       }
     }
     EmporiumConfig probed = validateBeforeStarting(settings);
     if (ErrorReports.start(probed.errorTracking)) {
-      LOG.info("reporting unhandled failures to Sentry ({}, release {})", probed.errorTracking.environment(),
+      LOG.info(
+          "reporting unhandled failures to Sentry ({}, release {})",
+          probed.errorTracking.environment(),
           probed.errorTracking.release());
     }
     boolean noStripe = blank(settings, "STRIPE_SECRET_KEY") && blank(settings, "STRIPE_API_BASE");
@@ -182,9 +211,13 @@ public final class Emporium implements AutoCloseable {
     try {
       settings.putAll(embedded.settings());
       EmporiumConfig config = EmporiumConfig.from(settings);
-      Platform platform = Platform.start(config, options.services(), embedded.smtpSink()).await(120, TimeUnit.SECONDS);
+      Platform platform =
+          Platform.start(config, options.services(), embedded.smtpSink())
+              .await(120, TimeUnit.SECONDS);
       running = new Emporium(config, embedded, platform, stripe, ephemeralDir);
-      if (embeddedDatabase && !options.ephemeral() && options.services().containsAll(EnumSet.allOf(Service.class))) {
+      if (embeddedDatabase
+          && !options.ephemeral()
+          && options.services().containsAll(EnumSet.allOf(Service.class))) {
         DemoStore.seedOnce(platform.vertx(), config);
       }
       if (options.syntheticProducts() > 0) {
@@ -221,7 +254,10 @@ public final class Emporium implements AutoCloseable {
     }
   }
 
-  /** Fails fast on bad settings before any embedded server starts (their own values are stand-ins here). */
+  /**
+   * Fails fast on bad settings before any embedded server starts (their own values are stand-ins
+   * here).
+   */
   private static EmporiumConfig validateBeforeStarting(Map<String, String> settings) {
     Map<String, String> probe = new HashMap<>(settings);
     probe.putIfAbsent("DB_HOST", "localhost");
@@ -246,7 +282,10 @@ public final class Emporium implements AutoCloseable {
     return stripe == null ? null : stripe.baseUrl();
   }
 
-  /** The port of /metrics apart from the edge when this process runs none; else -1 (the edge serves it). */
+  /**
+   * The port of /metrics apart from the edge when this process runs none; else -1 (the edge serves
+   * it).
+   */
   int metricsPort() {
     return platform == null ? -1 : platform.metricsPort();
   }
@@ -259,27 +298,58 @@ public final class Emporium implements AutoCloseable {
   String describe(long startMillis) {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
     if (platform == null) {
-      return out.append("  stripe   emulator at ").append(stripeEmulatorUrl()).append(" (test mode); webhooks to ")
-          .append(config.stripeWebhookUrl).toString();
+      return out.append("  stripe   emulator at ")
+          .append(stripeEmulatorUrl())
+          .append(" (test mode); webhooks to ")
+          .append(config.stripeWebhookUrl)
+          .toString();
     }
     out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");
     out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
-    out.append("  metrics  http://localhost:").append(metricsPort() < 0 ? config.appPort : metricsPort()).append("/metrics\n");
-    for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
-      out.append("  gRPC     ").append(s.name().toLowerCase(Locale.ROOT)).append(" on port ").append(config.grpc.get(s).port()).append('\n');
+    out.append("  metrics  http://localhost:")
+        .append(metricsPort() < 0 ? config.appPort : metricsPort())
+        .append("/metrics\n");
+    for (Service s :
+        List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
+      out.append("  gRPC     ")
+          .append(s.name().toLowerCase(Locale.ROOT))
+          .append(" on port ")
+          .append(config.grpc.get(s).port())
+          .append('\n');
     }
-    out.append("  gRPC     identity on port ").append(config.grpc.get(Service.EDGE).port()).append('\n');
+    out.append("  gRPC     identity on port ")
+        .append(config.grpc.get(Service.EDGE).port())
+        .append('\n');
     if (stripeEmulatorUrl() != null) {
-      out.append("  stripe   emulator at ").append(stripeEmulatorUrl()).append(" (STRIPE_SECRET_KEY unset; test cards only)\n");
+      out.append("  stripe   emulator at ")
+          .append(stripeEmulatorUrl())
+          .append(" (STRIPE_SECRET_KEY unset; test cards only)\n");
     }
     if (config.devMailbox) {
-      out.append("  mailbox  http://localhost:").append(config.appPort).append("/dev/mailbox?to=<email>\n");
+      out.append("  mailbox  http://localhost:")
+          .append(config.appPort)
+          .append("/dev/mailbox?to=<email>\n");
     }
-    out.append("  images   ").append(config.imageBucket == null ? config.dataDir.resolve("images").toString()
-        : "S3 bucket " + config.imageBucket.bucket() + " at " + config.imageBucket.endpoint()).append('\n');
+    out.append("  images   ")
+        .append(
+            config.imageBucket == null
+                ? config.dataDir.resolve("images").toString()
+                : "S3 bucket "
+                    + config.imageBucket.bucket()
+                    + " at "
+                    + config.imageBucket.endpoint())
+        .append('\n');
     if (config.cluster.enabled()) {
-      out.append("  cluster  ").append(config.cluster.name()).append(", member ").append(config.cluster.host()).append(':')
-          .append(config.cluster.port()).append(config.cluster.members().isEmpty() ? "" : ", joining " + String.join(",", config.cluster.members()))
+      out.append("  cluster  ")
+          .append(config.cluster.name())
+          .append(", member ")
+          .append(config.cluster.host())
+          .append(':')
+          .append(config.cluster.port())
+          .append(
+              config.cluster.members().isEmpty()
+                  ? ""
+                  : ", joining " + String.join(",", config.cluster.members()))
           .append('\n');
     }
     out.append("  data     ").append(config.dataDir);
@@ -304,8 +374,8 @@ public final class Emporium implements AutoCloseable {
   }
 
   /**
-   * Deletes the ephemeral directory. A stopped server may still be removing files of its own while this walks, so a
-   * file that vanished is no error, and the walk is tried again a few times.
+   * Deletes the ephemeral directory. A stopped server may still be removing files of its own while
+   * this walks, so a file that vanished is no error, and the walk is tried again a few times.
    */
   private static void deleteRecursively(Path dir) {
     for (int attempt = 0; dir != null && Files.exists(dir) && attempt < 5; attempt++) {

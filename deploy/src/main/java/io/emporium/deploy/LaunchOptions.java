@@ -8,12 +8,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Command-line options of the launcher. {@code stripeEmulator}: run the Stripe emulator here even when no payment service
- * needs it ({@code --services=stripe-emulator}).
+ * Command-line options of the launcher. {@code stripeEmulator}: run the Stripe emulator here even
+ * when no payment service needs it ({@code --services=stripe-emulator}).
  */
-public record LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile, int syntheticProducts, boolean stripeEmulator) {
+public record LaunchOptions(
+    Set<Service> services,
+    boolean ephemeral,
+    Path configFile,
+    int syntheticProducts,
+    boolean stripeEmulator) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator] [--ephemeral]
                                     [--config=FILE] [--synthetic-products=N]
              java -jar emporium.jar migrate [--services=...] [--config=FILE]
@@ -70,7 +76,8 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw new ConfigException("--synthetic-products must be a whole number from 1 to 10000000, got '" + raw + "'");
+    throw new ConfigException(
+        "--synthetic-products must be a whole number from 1 to 10000000, got '" + raw + "'");
   }
 
   private static Service service(String name) {
@@ -80,7 +87,11 @@ public record LaunchOptions(Set<Service> services, boolean ephemeral, Path confi
       case "ordering", "order" -> Service.ORDERING;
       case "payment" -> Service.PAYMENT;
       case "realtime" -> Service.REALTIME;
-      default -> throw new ConfigException("--services: unknown service '" + name + "' (edge, catalog, ordering, payment, realtime, stripe-emulator)");
+      default ->
+          throw new ConfigException(
+              "--services: unknown service '"
+                  + name
+                  + "' (edge, catalog, ordering, payment, realtime, stripe-emulator)");
     };
   }
 

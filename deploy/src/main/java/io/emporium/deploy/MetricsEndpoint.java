@@ -7,7 +7,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
-/** {@code GET /metrics} for a process that runs no edge (the edge serves it on its own port), so Prometheus can scrape its services. */
+/**
+ * {@code GET /metrics} for a process that runs no edge (the edge serves it on its own port), so
+ * Prometheus can scrape its services.
+ */
 final class MetricsEndpoint {
   private MetricsEndpoint() {}
 

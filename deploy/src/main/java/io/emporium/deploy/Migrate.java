@@ -13,26 +13,40 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The {@code migrate} command: applies the schema migrations of every service (or those of {@code --services}) to the
- * database of {@code DB_*} and exits, so that services can start with {@code MIGRATE_ON_START=false}. Without
- * {@code DB_HOST} it migrates the embedded PostgreSQL in {@code DATA_DIR}, which it starts and stops for that.
+ * The {@code migrate} command: applies the schema migrations of every service (or those of {@code
+ * --services}) to the database of {@code DB_*} and exits, so that services can start with {@code
+ * MIGRATE_ON_START=false}. Without {@code DB_HOST} it migrates the embedded PostgreSQL in {@code
+ * DATA_DIR}, which it starts and stops for that.
  */
 final class Migrate {
   private Migrate() {}
 
-  static final String USAGE = "usage: java -jar emporium.jar migrate [--services=edge,catalog,ordering,payment,realtime] [--config=FILE]";
+  static final String USAGE =
+      "usage: java -jar emporium.jar migrate [--services=edge,catalog,ordering,payment,realtime] [--config=FILE]";
 
-  /** Runs the step, printing one line per schema; throws what failed (the caller prints it as one line). */
-  static void run(String[] args, Map<String, String> environment, PrintStream out) throws Exception {
+  /**
+   * Runs the step, printing one line per schema; throws what failed (the caller prints it as one
+   * line).
+   */
+  static void run(String[] args, Map<String, String> environment, PrintStream out)
+      throws Exception {
     LaunchOptions options = LaunchOptions.parse(args);
-    if (options.ephemeral() || options.syntheticProducts() > 0 || options.stripeEmulator() || options.services().isEmpty()) {
-      throw new ConfigException("migrate takes only --services (edge, catalog, ordering, payment, realtime) and --config, got "
-          + String.join(" ", Arrays.asList(args)) + "\n" + USAGE);
+    if (options.ephemeral()
+        || options.syntheticProducts() > 0
+        || options.stripeEmulator()
+        || options.services().isEmpty()) {
+      throw new ConfigException(
+          "migrate takes only --services (edge, catalog, ordering, payment, realtime) and --config, got "
+              + String.join(" ", Arrays.asList(args))
+              + "\n"
+              + USAGE);
     }
-    Map<String, String> settings = new HashMap<>(ConfigSources.merge(options.configFile(), environment));
+    Map<String, String> settings =
+        new HashMap<>(ConfigSources.merge(options.configFile(), environment));
     EmbeddedServices embedded = null;
     if (settings.getOrDefault("DB_HOST", "").isBlank()) {
-      Path dataDir = Path.of(settings.getOrDefault("DATA_DIR", "./.emporium")).toAbsolutePath().normalize();
+      Path dataDir =
+          Path.of(settings.getOrDefault("DATA_DIR", "./.emporium")).toAbsolutePath().normalize();
       out.println("DB_HOST is not set: migrating the embedded PostgreSQL in " + dataDir);
       embedded = EmbeddedServices.startDatabase(dataDir);
       settings.putAll(embedded.settings());
@@ -43,10 +57,25 @@ final class Migrate {
         String schema = service.schema();
         int applied = Database.migrate(database, schema);
         String version = Database.appliedVersion(database, schema);
-        out.println(applied == 0 ? "  " + schema + ": up to date at version " + version
-            : "  " + schema + ": applied " + applied + " migration" + (applied == 1 ? "" : "s") + ", now at version " + version);
+        out.println(
+            applied == 0
+                ? "  " + schema + ": up to date at version " + version
+                : "  "
+                    + schema
+                    + ": applied "
+                    + applied
+                    + " migration"
+                    + (applied == 1 ? "" : "s")
+                    + ", now at version "
+                    + version);
       }
-      out.println("Emporium schemas migrated in " + database.host() + ":" + database.port() + "/" + database.name());
+      out.println(
+          "Emporium schemas migrated in "
+              + database.host()
+              + ":"
+              + database.port()
+              + "/"
+              + database.name());
     } finally {
       if (embedded != null) {
         embedded.close();

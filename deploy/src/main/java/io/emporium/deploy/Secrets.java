@@ -23,7 +23,10 @@ final class Secrets {
 
   private Secrets() {}
 
-  /** Fills in missing {@code JWT_SECRET} and {@code STRIPE_WEBHOOK_SECRET}; returns the names it filled in. */
+  /**
+   * Fills in missing {@code JWT_SECRET} and {@code STRIPE_WEBHOOK_SECRET}; returns the names it
+   * filled in.
+   */
   static List<String> fillDevelopmentSecrets(Map<String, String> settings, Path dataDir) {
     Path file = dataDir.resolve("dev-secrets.properties");
     Properties stored = new Properties();
@@ -35,13 +38,27 @@ final class Secrets {
       }
       List<String> filled = new ArrayList<>();
       // both filled, whichever was missing
-      boolean jwt = fill(settings, stored, "JWT_SECRET", () -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(48)), filled);
-      boolean webhook = fill(settings, stored, "STRIPE_WEBHOOK_SECRET", () -> "whsec_" + HexFormat.of().formatHex(bytes(24)), filled);
+      boolean jwt =
+          fill(
+              settings,
+              stored,
+              "JWT_SECRET",
+              () -> Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(48)),
+              filled);
+      boolean webhook =
+          fill(
+              settings,
+              stored,
+              "STRIPE_WEBHOOK_SECRET",
+              () -> "whsec_" + HexFormat.of().formatHex(bytes(24)),
+              filled);
       if (jwt || webhook) {
         Files.createDirectories(dataDir);
         if (!Files.exists(file)) {
           try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
           } catch (UnsupportedOperationException notPosix) {
             Files.createFile(file);
           }
@@ -57,8 +74,12 @@ final class Secrets {
   }
 
   /** Fills one secret; true when it had to be generated (the store must be written). */
-  private static boolean fill(Map<String, String> settings, Properties stored, String name, Supplier<String> generator,
-                              List<String> filled) {
+  private static boolean fill(
+      Map<String, String> settings,
+      Properties stored,
+      String name,
+      Supplier<String> generator,
+      List<String> filled) {
     String configured = settings.get(name);
     if (configured != null && !configured.isBlank()) {
       return false;

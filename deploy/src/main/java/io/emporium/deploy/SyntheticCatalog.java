@@ -13,25 +13,92 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A large generated catalog for benchmarks ({@code --synthetic-products=N}): products from a small
- * vocabulary, two variants each, spread over a category tree, with ratings and sales. Written straight
- * into the catalog schema in one transaction, by the launcher thread (JDBC, never an event loop).
+ * vocabulary, two variants each, spread over a category tree, with ratings and sales. Written
+ * straight into the catalog schema in one transaction, by the launcher thread (JDBC, never an event
+ * loop).
  */
 final class SyntheticCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(SyntheticCatalog.class);
-  static final String[] ADJECTIVES = {"classic", "rustic", "modern", "vintage", "handmade", "organic", "compact", "deluxe",
-      "everyday", "travel", "heritage", "nordic", "urban", "coastal", "alpine", "minimal", "bold", "soft", "sturdy", "bright"};
-  static final String[] MATERIALS = {"oak", "linen", "wool", "copper", "ceramic", "leather", "cotton", "bamboo", "steel", "walnut",
-      "glass", "canvas", "cashmere", "marble", "silk", "brass", "porcelain", "hemp", "cork", "slate"};
-  static final String[] NOUNS = {"mug", "shirt", "lamp", "chair", "kettle", "notebook", "apron", "bowl", "scarf", "candle",
-      "backpack", "jacket", "teapot", "vase", "blanket", "pillow", "skillet", "wallet", "sweater", "planter", "clock", "basket",
-      "towel", "tray", "jug"};
+  static final String[] ADJECTIVES = {
+    "classic",
+    "rustic",
+    "modern",
+    "vintage",
+    "handmade",
+    "organic",
+    "compact",
+    "deluxe",
+    "everyday",
+    "travel",
+    "heritage",
+    "nordic",
+    "urban",
+    "coastal",
+    "alpine",
+    "minimal",
+    "bold",
+    "soft",
+    "sturdy",
+    "bright"
+  };
+  static final String[] MATERIALS = {
+    "oak",
+    "linen",
+    "wool",
+    "copper",
+    "ceramic",
+    "leather",
+    "cotton",
+    "bamboo",
+    "steel",
+    "walnut",
+    "glass",
+    "canvas",
+    "cashmere",
+    "marble",
+    "silk",
+    "brass",
+    "porcelain",
+    "hemp",
+    "cork",
+    "slate"
+  };
+  static final String[] NOUNS = {
+    "mug",
+    "shirt",
+    "lamp",
+    "chair",
+    "kettle",
+    "notebook",
+    "apron",
+    "bowl",
+    "scarf",
+    "candle",
+    "backpack",
+    "jacket",
+    "teapot",
+    "vase",
+    "blanket",
+    "pillow",
+    "skillet",
+    "wallet",
+    "sweater",
+    "planter",
+    "clock",
+    "basket",
+    "towel",
+    "tray",
+    "jug"
+  };
   private static final String[] DEPARTMENTS = {"Home", "Kitchen", "Apparel", "Outdoors", "Studio"};
   private static final String[] SHELVES = {"Essentials", "Gifts", "New season", "Classics"};
 
-  private static final String CATEGORY = """
+  private static final String CATEGORY =
+      """
       INSERT INTO catalog.categories (id, name, slug, parent_id) VALUES (?, ?, ?, ?)
       ON CONFLICT (slug) DO NOTHING""";
-  private static final String PRODUCTS = """
+  private static final String PRODUCTS =
+      """
       WITH words AS (SELECT ?::text[] AS adj, ?::text[] AS mat, ?::text[] AS noun),
            shelves AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalog.categories WHERE slug LIKE 'synthetic-%' AND parent_id IS NOT NULL),
            picks AS (
@@ -45,7 +112,8 @@ final class SyntheticCatalog {
              ids[1 + g % array_length(ids, 1)], 500 + floor(random() * 49500)::bigint, 'usd', 'active',
              now() - make_interval(secs => g), rated, rated + floor(random() * 4 * rated)::int, floor(random() * 1000)::bigint
       FROM picks, words, shelves""";
-  private static final String VARIANTS = """
+  private static final String VARIANTS =
+      """
       INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, position)
       SELECT 'SYN-' || replace(p.id::text, '-', '') || '-' || v.size, p.id, jsonb_build_object('size', v.size),
              CASE WHEN v.size = 'L' THEN p.price + 500 END, floor(random() * 40)::int, v.position
@@ -62,10 +130,16 @@ final class SyntheticCatalog {
       c.setAutoCommit(false);
       try (PreparedStatement categories = c.prepareStatement(CATEGORY)) {
         for (String department : DEPARTMENTS) {
-          UUID parent = UUID.nameUUIDFromBytes(("synthetic " + department).getBytes(StandardCharsets.UTF_8));
+          UUID parent =
+              UUID.nameUUIDFromBytes(("synthetic " + department).getBytes(StandardCharsets.UTF_8));
           add(categories, parent, department, null);
           for (String shelf : SHELVES) {
-            add(categories, UUID.nameUUIDFromBytes(("synthetic " + department + " " + shelf).getBytes(StandardCharsets.UTF_8)), department + " " + shelf, parent);
+            add(
+                categories,
+                UUID.nameUUIDFromBytes(
+                    ("synthetic " + department + " " + shelf).getBytes(StandardCharsets.UTF_8)),
+                department + " " + shelf,
+                parent);
           }
         }
         categories.executeBatch();
@@ -84,22 +158,29 @@ final class SyntheticCatalog {
       }
       c.commit();
       c.setAutoCommit(true);
-      // fresh statistics, or the planner takes 100 000 rows for a handful and picks bad plans until autovacuum comes by
+      // fresh statistics, or the planner takes 100 000 rows for a handful and picks bad plans until
+      // autovacuum comes by
       try (var analyze = c.createStatement()) {
         analyze.execute("ANALYZE catalog.products");
         analyze.execute("ANALYZE catalog.variants");
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("generating the synthetic catalog failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "generating the synthetic catalog failed: " + e.getMessage(), e);
     }
-    LOG.info("generated a synthetic catalog of {} products (seller {}) in {} ms", count, seller,
+    LOG.info(
+        "generated a synthetic catalog of {} products (seller {}) in {} ms",
+        count,
+        seller,
         (System.nanoTime() - started) / 1_000_000);
   }
 
-  private static void add(PreparedStatement categories, UUID id, String name, UUID parent) throws SQLException {
+  private static void add(PreparedStatement categories, UUID id, String name, UUID parent)
+      throws SQLException {
     categories.setObject(1, id);
     categories.setString(2, name);
-    categories.setString(3, "synthetic-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+    categories.setString(
+        3, "synthetic-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
     categories.setObject(4, parent);
     categories.addBatch();
   }

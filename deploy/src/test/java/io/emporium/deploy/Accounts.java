@@ -24,7 +24,11 @@ public final class Accounts {
   }
 
   public static JsonObject registration(String email, String accountType) {
-    JsonObject body = new JsonObject().put("email", email).put("password", PASSWORD).put("fullName", "Test Person");
+    JsonObject body =
+        new JsonObject()
+            .put("email", email)
+            .put("password", PASSWORD)
+            .put("fullName", "Test Person");
     return accountType == null ? body : body.put("accountType", accountType);
   }
 
@@ -33,13 +37,18 @@ public final class Accounts {
     String email = uniqueEmail(accountType == null ? "customer" : accountType);
     Api.Response registered = api.post("/api/v1/auth/register", registration(email, accountType));
     assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
-    Api.Response verified = api.post("/api/v1/auth/verify-email",
-        new JsonObject().put("email", email).put("code", mailedCode(api, email)));
+    Api.Response verified =
+        api.post(
+            "/api/v1/auth/verify-email",
+            new JsonObject().put("email", email).put("code", mailedCode(api, email)));
     assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
     return login(api, email, PASSWORD);
   }
 
-  /** Registers and logs in, leaving the email unverified (for platforms whose mail a test does not read through the API). */
+  /**
+   * Registers and logs in, leaving the email unverified (for platforms whose mail a test does not
+   * read through the API).
+   */
   public static Account registered(Api api, String accountType) {
     String email = uniqueEmail(accountType == null ? "customer" : accountType);
     Api.Response registered = api.post("/api/v1/auth/register", registration(email, accountType));
@@ -48,17 +57,28 @@ public final class Accounts {
   }
 
   public static Account login(Api api, String email, String password) {
-    Api.Response login = api.post("/api/v1/auth/login", new JsonObject().put("email", email).put("password", password));
+    Api.Response login =
+        api.post(
+            "/api/v1/auth/login", new JsonObject().put("email", email).put("password", password));
     assertThat(login.status()).as(login.toString()).isEqualTo(200);
     JsonObject body = login.json();
-    return new Account(body.getJsonObject("user").getString("id"), email, body.getString("accessToken"),
+    return new Account(
+        body.getJsonObject("user").getString("id"),
+        email,
+        body.getString("accessToken"),
         body.getString("refreshToken"));
   }
 
-  /** The mails the development mailbox holds for this address, waiting until there are at least {@code count}. */
+  /**
+   * The mails the development mailbox holds for this address, waiting until there are at least
+   * {@code count}.
+   */
   public static JsonArray mails(Api api, String email, int count) {
-    Api.Response mailbox = api.await(Duration.ofSeconds(20), () -> api.get("/dev/mailbox?to=" + email),
-        r -> r.status() == 200 && r.jsonArray().size() >= count);
+    Api.Response mailbox =
+        api.await(
+            Duration.ofSeconds(20),
+            () -> api.get("/dev/mailbox?to=" + email),
+            r -> r.status() == 200 && r.jsonArray().size() >= count);
     assertThat(mailbox.status()).as(mailbox.toString()).isEqualTo(200);
     assertThat(mailbox.jsonArray().size()).as("mails to " + email).isGreaterThanOrEqualTo(count);
     return mailbox.jsonArray();

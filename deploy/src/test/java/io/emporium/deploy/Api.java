@@ -28,8 +28,14 @@ public final class Api {
   }
 
   static Api connect(int port, String localAddress) {
-    return new Api(WebClient.create(VERTX, new WebClientOptions()
-        .setDefaultHost("localhost").setDefaultPort(port).setLocalAddress(localAddress)), localAddress);
+    return new Api(
+        WebClient.create(
+            VERTX,
+            new WebClientOptions()
+                .setDefaultHost("localhost")
+                .setDefaultPort(port)
+                .setLocalAddress(localAddress)),
+        localAddress);
   }
 
   /** The address this client's requests come from, as the platform sees it. */
@@ -81,7 +87,8 @@ public final class Api {
     return send(HttpMethod.DELETE, path, token, null, Map.of());
   }
 
-  public Response send(HttpMethod method, String path, String token, JsonObject body, Map<String, String> headers) {
+  public Response send(
+      HttpMethod method, String path, String token, JsonObject body, Map<String, String> headers) {
     return raw(method, path, token, body == null ? null : body.toBuffer(), withJson(body, headers));
   }
 
@@ -95,29 +102,36 @@ public final class Api {
   }
 
   /** Any request, bytes as given. */
-  public Response raw(HttpMethod method, String path, String token, Buffer body, Map<String, String> headers) {
+  public Response raw(
+      HttpMethod method, String path, String token, Buffer body, Map<String, String> headers) {
     HttpRequest<Buffer> request = client.request(method, path).timeout(30_000);
     headers.forEach(request::putHeader);
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }
-    HttpResponse<Buffer> response = (body == null ? request.send() : request.sendBuffer(body)).await();
+    HttpResponse<Buffer> response =
+        (body == null ? request.send() : request.sendBuffer(body)).await();
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 
   /** A {@code multipart/form-data} POST with one file part, bytes as given. */
-  public Response upload(String path, String token, String part, String fileName, String contentType, Buffer content) {
+  public Response upload(
+      String path, String token, String part, String fileName, String contentType, Buffer content) {
     HttpRequest<Buffer> request = client.post(path).timeout(30_000);
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }
-    HttpResponse<Buffer> response = request.sendMultipartForm(
-        MultipartForm.create().binaryFileUpload(part, fileName, content, contentType)).await();
+    HttpResponse<Buffer> response =
+        request
+            .sendMultipartForm(
+                MultipartForm.create().binaryFileUpload(part, fileName, content, contentType))
+            .await();
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 
   /** Polls until the answer satisfies the condition (for work that happens after the response). */
-  public Response await(Duration timeout, java.util.function.Supplier<Response> call, Predicate<Response> done) {
+  public Response await(
+      Duration timeout, java.util.function.Supplier<Response> call, Predicate<Response> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Response last = call.get();
     while (!done.test(last) && System.nanoTime() < deadline) {

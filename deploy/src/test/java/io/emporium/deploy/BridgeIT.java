@@ -31,7 +31,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The SockJS bridge end to end: REST changes reach the right browsers, once, in order, and only theirs. */
+/**
+ * The SockJS bridge end to end: REST changes reach the right browsers, once, in order, and only
+ * theirs.
+ */
 @ExtendWith(TestPlatform.class)
 class BridgeIT {
 
@@ -44,15 +47,25 @@ class BridgeIT {
   }
 
   /** Checkout and pay for what is in the buyer's cart; answers the order id. */
-  private static String checkoutAndPay(Api api, Accounts.Account buyer, String card) throws Exception {
-    JsonObject s = Checkouts.checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), Checkouts.checkoutBody("GB")).json();
+  private static String checkoutAndPay(Api api, Accounts.Account buyer, String card)
+      throws Exception {
+    JsonObject s =
+        Checkouts.checkout(
+                api,
+                buyer.accessToken(),
+                UUID.randomUUID().toString(),
+                Checkouts.checkoutBody("GB"))
+            .json();
     Checkouts.pay(s.getString("checkoutUrl"), card);
     return s.getString("orderId");
   }
 
   private static void ship(Api api, String sellerToken, String orderId) {
-    Api.Response r = api.post("/api/v1/seller/orders/" + orderId + "/ship", sellerToken,
-        new JsonObject().put("carrier", "DHL").put("trackingNumber", "JD0001"));
+    Api.Response r =
+        api.post(
+            "/api/v1/seller/orders/" + orderId + "/ship",
+            sellerToken,
+            new JsonObject().put("carrier", "DHL").put("trackingNumber", "JD0001"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
   }
 
@@ -64,7 +77,8 @@ class BridgeIT {
       browser.register(orders(buyer.id()), buyer.accessToken());
       browser.awaitListening(orders(buyer.id()));
       String orderId = checkoutAndPay(api, buyer, Checkouts.PAYS);
-      JsonObject update = browser.awaitMessage(orders(buyer.id()), b -> "paid".equals(b.getString("status")));
+      JsonObject update =
+          browser.awaitMessage(orders(buyer.id()), b -> "paid".equals(b.getString("status")));
       assertThat(update.getString("type")).isEqualTo("orderStatusUpdate");
       assertThat(update.getString("orderId")).isEqualTo(orderId);
       assertThat(update.getString("previousStatus")).isEqualTo("pending_payment");
@@ -78,18 +92,31 @@ class BridgeIT {
     Checkouts.Product a = Checkouts.product(api, 1000, 5);
     Checkouts.Product b = Checkouts.product(api, 2000, 5);
     Accounts.Account buyer = Checkouts.buyer(api, a, 2);
-    Api.Response added = api.post("/api/v1/cart/items", buyer.accessToken(), new JsonObject().put("productId", b.id()).put("quantity", 1));
+    Api.Response added =
+        api.post(
+            "/api/v1/cart/items",
+            buyer.accessToken(),
+            new JsonObject().put("productId", b.id()).put("quantity", 1));
     assertThat(added.status()).as(added.toString()).isEqualTo(200);
     String addressA = "seller." + a.sellerId() + ".orders";
     String addressB = "seller." + b.sellerId() + ".orders";
-    try (BridgeClient sellerA = BridgeClient.connect(); BridgeClient sellerB = BridgeClient.connect()) {
+    try (BridgeClient sellerA = BridgeClient.connect();
+        BridgeClient sellerB = BridgeClient.connect()) {
       sellerA.register(addressA, a.sellerToken());
       sellerB.register(addressB, b.sellerToken());
       sellerA.awaitListening(addressA);
       sellerB.awaitListening(addressB);
       String orderId = checkoutAndPay(api, buyer, Checkouts.PAYS);
-      JsonObject forA = sellerA.awaitMessage(addressA, m -> "newOrder".equals(m.getString("type")) && orderId.equals(m.getString("orderId")));
-      JsonObject forB = sellerB.awaitMessage(addressB, m -> "newOrder".equals(m.getString("type")) && orderId.equals(m.getString("orderId")));
+      JsonObject forA =
+          sellerA.awaitMessage(
+              addressA,
+              m ->
+                  "newOrder".equals(m.getString("type")) && orderId.equals(m.getString("orderId")));
+      JsonObject forB =
+          sellerB.awaitMessage(
+              addressB,
+              m ->
+                  "newOrder".equals(m.getString("type")) && orderId.equals(m.getString("orderId")));
       assertThat(forA.getJsonArray("items")).hasSize(1);
       assertThat(forA.getJsonArray("items").getJsonObject(0).getString("sku")).isEqualTo(a.sku());
       assertThat(forA.getJsonArray("items").getJsonObject(0).getInteger("quantity")).isEqualTo(2);
@@ -104,15 +131,33 @@ class BridgeIT {
     Accounts.Account follower = Accounts.signedIn(api, null);
     Accounts.Account stranger = Accounts.signedIn(api, null);
     String sku = "RT-" + UUID.randomUUID().toString().substring(0, 8);
-    Api.Response created = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Candle").put("price", 800)
-        .put("currency", "usd").put("lowStockThreshold", 3).put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 10))));
+    Api.Response created =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            new JsonObject()
+                .put("name", "Candle")
+                .put("price", 800)
+                .put("currency", "usd")
+                .put("lowStockThreshold", 3)
+                .put(
+                    "variants",
+                    new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 10))));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    assertThat(api.post("/api/v1/sellers/" + seller.id() + "/follow", follower.accessToken(), new JsonObject()).status()).isEqualTo(200);
+    assertThat(
+            api.post(
+                    "/api/v1/sellers/" + seller.id() + "/follow",
+                    follower.accessToken(),
+                    new JsonObject())
+                .status())
+        .isEqualTo(200);
     String inventory = "user." + follower.id() + ".inventory";
     String strangers = "user." + stranger.id() + ".inventory";
     String sellerAddress = "seller." + seller.id() + ".orders";
-    try (BridgeClient admin = BridgeClient.connect(); BridgeClient sellerSocket = BridgeClient.connect();
-         BridgeClient followerSocket = BridgeClient.connect(); BridgeClient strangerSocket = BridgeClient.connect()) {
+    try (BridgeClient admin = BridgeClient.connect();
+        BridgeClient sellerSocket = BridgeClient.connect();
+        BridgeClient followerSocket = BridgeClient.connect();
+        BridgeClient strangerSocket = BridgeClient.connect()) {
       admin.register("admin.alerts", admin(api));
       sellerSocket.register(sellerAddress, seller.accessToken());
       followerSocket.register(inventory, follower.accessToken());
@@ -123,38 +168,69 @@ class BridgeIT {
       strangerSocket.awaitListening(strangers);
 
       assertThat(setStock(api, seller, sku, 2).status()).isEqualTo(200);
-      JsonObject alert = admin.awaitMessage("admin.alerts", m -> "lowStock".equals(m.getString("type")) && sku.equals(m.getString("sku")));
+      JsonObject alert =
+          admin.awaitMessage(
+              "admin.alerts",
+              m -> "lowStock".equals(m.getString("type")) && sku.equals(m.getString("sku")));
       assertThat(alert.getInteger("available")).isEqualTo(2);
       assertThat(alert.getInteger("threshold")).isEqualTo(3);
       assertThat(alert.getString("sellerId")).isEqualTo(seller.id());
       assertThat(alert.getString("productId")).isEqualTo(created.json().getString("id"));
-      JsonObject sellerAlert = sellerSocket.awaitMessage(sellerAddress, m -> "lowStock".equals(m.getString("type")) && sku.equals(m.getString("sku")));
+      JsonObject sellerAlert =
+          sellerSocket.awaitMessage(
+              sellerAddress,
+              m -> "lowStock".equals(m.getString("type")) && sku.equals(m.getString("sku")));
       assertThat(sellerAlert.getInteger("available")).isEqualTo(2);
-      JsonObject low = followerSocket.awaitMessage(inventory, m -> "inventoryUpdate".equals(m.getString("type")) && sku.equals(m.getString("sku")));
+      JsonObject low =
+          followerSocket.awaitMessage(
+              inventory,
+              m -> "inventoryUpdate".equals(m.getString("type")) && sku.equals(m.getString("sku")));
       assertThat(low.getInteger("available")).isEqualTo(2);
       assertThat(low.getInteger("threshold")).isEqualTo(3);
 
       assertThat(setStock(api, seller, sku, 8).status()).isEqualTo(200);
-      JsonObject back = followerSocket.awaitMessage(inventory, m -> "inventoryUpdate".equals(m.getString("type")) && m.getInteger("available") == 8);
+      JsonObject back =
+          followerSocket.awaitMessage(
+              inventory,
+              m -> "inventoryUpdate".equals(m.getString("type")) && m.getInteger("available") == 8);
       assertThat(back.getLong("seq")).isEqualTo(low.getLong("seq") + 1);
       // back in stock is no alert; and someone who does not follow the seller hears nothing
-      assertThat(admin.messages("admin.alerts")).noneMatch(m -> sku.equals(m.getString("sku")) && m.getInteger("available") == 8);
+      assertThat(admin.messages("admin.alerts"))
+          .noneMatch(m -> sku.equals(m.getString("sku")) && m.getInteger("available") == 8);
       assertThat(strangerSocket.messages(strangers)).isEmpty();
     }
   }
 
-  private static Api.Response setStock(Api api, Accounts.Account seller, String sku, int available) {
-    return api.send(HttpMethod.PUT, "/api/v1/inventory/" + sku, seller.accessToken(), new JsonObject().put("available", available), Map.of());
+  private static Api.Response setStock(
+      Api api, Accounts.Account seller, String sku, int available) {
+    return api.send(
+        HttpMethod.PUT,
+        "/api/v1/inventory/" + sku,
+        seller.accessToken(),
+        new JsonObject().put("available", available),
+        Map.of());
   }
 
   @Test
   void aSaleThatTakesStockLowAlertsTheSeller(Api api) throws Exception {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String sku = "RT-" + UUID.randomUUID().toString().substring(0, 8);
-    Api.Response created = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Lamp").put("price", 700)
-        .put("currency", "usd").put("lowStockThreshold", 2).put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 5))));
+    Api.Response created =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            new JsonObject()
+                .put("name", "Lamp")
+                .put("price", 700)
+                .put("currency", "usd")
+                .put("lowStockThreshold", 2)
+                .put(
+                    "variants",
+                    new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 5))));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    Checkouts.Product p = new Checkouts.Product(seller.id(), seller.accessToken(), created.json().getString("id"), sku);
+    Checkouts.Product p =
+        new Checkouts.Product(
+            seller.id(), seller.accessToken(), created.json().getString("id"), sku);
     String address = "seller." + seller.id() + ".orders";
     try (BridgeClient sellerSocket = BridgeClient.connect()) {
       sellerSocket.register(address, seller.accessToken());
@@ -162,7 +238,10 @@ class BridgeIT {
       Accounts.Account buyer = Checkouts.buyer(api, p, 4);
       checkoutAndPay(api, buyer, Checkouts.PAYS);
       // reserving at checkout takes the stock from 5 to 1, across the threshold of 2
-      JsonObject alert = sellerSocket.awaitMessage(address, m -> "lowStock".equals(m.getString("type")) && sku.equals(m.getString("sku")));
+      JsonObject alert =
+          sellerSocket.awaitMessage(
+              address,
+              m -> "lowStock".equals(m.getString("type")) && sku.equals(m.getString("sku")));
       assertThat(alert.getInteger("available")).isEqualTo(1);
       assertThat(alert.getInteger("threshold")).isEqualTo(2);
     }
@@ -176,7 +255,12 @@ class BridgeIT {
       admin.register("admin.alerts", admin(api));
       admin.awaitListening("admin.alerts");
       String orderId = checkoutAndPay(api, buyer, Checkouts.DECLINES);
-      JsonObject alert = admin.awaitMessage("admin.alerts", m -> "paymentFailed".equals(m.getString("type")) && orderId.equals(m.getString("orderId")));
+      JsonObject alert =
+          admin.awaitMessage(
+              "admin.alerts",
+              m ->
+                  "paymentFailed".equals(m.getString("type"))
+                      && orderId.equals(m.getString("orderId")));
       assertThat(alert.getLong("amount")).isPositive();
       assertThat(alert.getString("reason")).isNotBlank();
     }
@@ -190,46 +274,120 @@ class BridgeIT {
     Accounts.Account otherSeller = Accounts.signedIn(api, "seller");
     // the customer's own live session: only the expiry or the signature can be what is refused
     String sid = claimsOf(customer.accessToken()).getString("sid");
-    String expired = jwt(TestPlatform.JWT_SECRET).generateToken(new JsonObject().put("sub", customer.id()).put("sid", sid)
-        .put("typ", "access").put("role", "customer").put("exp", Instant.now().minusSeconds(3600).getEpochSecond()),
-        new JWTOptions().setAlgorithm("HS256").setIssuer("emporium").setAudience(List.of("emporium-api")).setNoTimestamp(true));
-    String forged = jwt("another-secret-0123456789-abcdefghijklmnopqrstuvwxyz").generateToken(new JsonObject().put("sub", customer.id())
-        .put("sid", sid).put("typ", "access").put("role", "customer"),
-        new JWTOptions().setAlgorithm("HS256").setIssuer("emporium").setAudience(List.of("emporium-api")).setExpiresInSeconds(600));
+    String expired =
+        jwt(TestPlatform.JWT_SECRET)
+            .generateToken(
+                new JsonObject()
+                    .put("sub", customer.id())
+                    .put("sid", sid)
+                    .put("typ", "access")
+                    .put("role", "customer")
+                    .put("exp", Instant.now().minusSeconds(3600).getEpochSecond()),
+                new JWTOptions()
+                    .setAlgorithm("HS256")
+                    .setIssuer("emporium")
+                    .setAudience(List.of("emporium-api"))
+                    .setNoTimestamp(true));
+    String forged =
+        jwt("another-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+            .generateToken(
+                new JsonObject()
+                    .put("sub", customer.id())
+                    .put("sid", sid)
+                    .put("typ", "access")
+                    .put("role", "customer"),
+                new JWTOptions()
+                    .setAlgorithm("HS256")
+                    .setIssuer("emporium")
+                    .setAudience(List.of("emporium-api"))
+                    .setExpiresInSeconds(600));
     record Attempt(String address, JsonObject frame) {}
     List<Attempt> attempts = new ArrayList<>();
     attempts.add(new Attempt(orders(customer.id()), register(orders(customer.id()), null, null)));
-    attempts.add(new Attempt(orders(customer.id()), register(orders(customer.id()), "Bearer not-a-token", null)));
-    attempts.add(new Attempt(orders(customer.id()), register(orders(customer.id()), "Bearer " + forged, null)));
-    attempts.add(new Attempt(orders(customer.id()), register(orders(customer.id()), "Bearer " + expired, null)));
-    attempts.add(new Attempt(orders(customer.id()), register(orders(customer.id()), customer.accessToken(), null)));
-    attempts.add(new Attempt(orders(customer.id()), register(orders(customer.id()), "Bearer " + customer.accessToken(), "-1")));
-    attempts.add(new Attempt(orders(other.id()), register(orders(other.id()), "Bearer " + customer.accessToken(), null)));
-    attempts.add(new Attempt("user." + other.id() + ".inventory", register("user." + other.id() + ".inventory", "Bearer " + customer.accessToken(), null)));
-    attempts.add(new Attempt("seller." + customer.id() + ".orders", register("seller." + customer.id() + ".orders", "Bearer " + customer.accessToken(), null)));
-    attempts.add(new Attempt("seller." + otherSeller.id() + ".orders", register("seller." + otherSeller.id() + ".orders", "Bearer " + seller.accessToken(), null)));
-    attempts.add(new Attempt("admin.alerts", register("admin.alerts", "Bearer " + customer.accessToken(), null)));
-    attempts.add(new Attempt("admin.alerts", register("admin.alerts", "Bearer " + seller.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()), register(orders(customer.id()), "Bearer not-a-token", null)));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()), register(orders(customer.id()), "Bearer " + forged, null)));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()), register(orders(customer.id()), "Bearer " + expired, null)));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()), register(orders(customer.id()), customer.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()),
+            register(orders(customer.id()), "Bearer " + customer.accessToken(), "-1")));
+    attempts.add(
+        new Attempt(
+            orders(other.id()),
+            register(orders(other.id()), "Bearer " + customer.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            "user." + other.id() + ".inventory",
+            register(
+                "user." + other.id() + ".inventory", "Bearer " + customer.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            "seller." + customer.id() + ".orders",
+            register(
+                "seller." + customer.id() + ".orders", "Bearer " + customer.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            "seller." + otherSeller.id() + ".orders",
+            register(
+                "seller." + otherSeller.id() + ".orders", "Bearer " + seller.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            "admin.alerts", register("admin.alerts", "Bearer " + customer.accessToken(), null)));
+    attempts.add(
+        new Attempt(
+            "admin.alerts", register("admin.alerts", "Bearer " + seller.accessToken(), null)));
     attempts.add(new Attempt("orders.all", register("orders.all", "Bearer " + admin(api), null)));
-    attempts.add(new Attempt(orders(customer.id()), new JsonObject().put("type", "send").put("address", orders(customer.id()))
-        .put("body", new JsonObject()).put("headers", new JsonObject().put("Authorization", "Bearer " + customer.accessToken()))));
-    attempts.add(new Attempt(orders(customer.id()), new JsonObject().put("type", "publish").put("address", orders(customer.id()))
-        .put("body", new JsonObject()).put("headers", new JsonObject().put("Authorization", "Bearer " + customer.accessToken()))));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()),
+            new JsonObject()
+                .put("type", "send")
+                .put("address", orders(customer.id()))
+                .put("body", new JsonObject())
+                .put(
+                    "headers",
+                    new JsonObject().put("Authorization", "Bearer " + customer.accessToken()))));
+    attempts.add(
+        new Attempt(
+            orders(customer.id()),
+            new JsonObject()
+                .put("type", "publish")
+                .put("address", orders(customer.id()))
+                .put("body", new JsonObject())
+                .put(
+                    "headers",
+                    new JsonObject().put("Authorization", "Bearer " + customer.accessToken()))));
     List<BridgeClient> sockets = new ArrayList<>();
     try (BridgeClient witness = BridgeClient.connect()) {
       for (Attempt attempt : attempts) {
         BridgeClient socket = BridgeClient.connect();
         sockets.add(socket);
         socket.send(attempt.frame());
-        assertThat(socket.awaitError().getString("body")).as(attempt.frame().encode()).isIn("rejected", "access_denied");
+        assertThat(socket.awaitError().getString("body"))
+            .as(attempt.frame().encode())
+            .isIn("rejected", "access_denied");
       }
       for (Attempt attempt : attempts) {
-        TestPlatform.platform().vertx().eventBus().publish(attempt.address(), new JsonObject().put("type", "probe").put("leak", true));
+        TestPlatform.platform()
+            .vertx()
+            .eventBus()
+            .publish(attempt.address(), new JsonObject().put("type", "probe").put("leak", true));
       }
       witness.register(orders(customer.id()), customer.accessToken());
       witness.awaitListening(orders(customer.id()));
       for (int i = 0; i < attempts.size(); i++) {
-        assertThat(sockets.get(i).frames()).as(attempts.get(i).frame().encode()).noneMatch(f -> "rec".equals(f.getString("type")));
+        assertThat(sockets.get(i).frames())
+            .as(attempts.get(i).frame().encode())
+            .noneMatch(f -> "rec".equals(f.getString("type")));
       }
     } finally {
       sockets.forEach(BridgeClient::close);
@@ -241,17 +399,33 @@ class BridgeIT {
     Accounts.Account customer = Accounts.signedIn(api, null);
     JsonObject claims = claimsOf(customer.accessToken());
     Instant expiry = Instant.now().plusSeconds(3);
-    String shortLived = jwt(TestPlatform.JWT_SECRET).generateToken(new JsonObject().put("sub", customer.id()).put("sid", claims.getString("sid"))
-        .put("typ", "access").put("role", "customer").put("exp", expiry.getEpochSecond()),
-        new JWTOptions().setAlgorithm("HS256").setIssuer("emporium").setAudience(List.of("emporium-api")).setNoTimestamp(true));
+    String shortLived =
+        jwt(TestPlatform.JWT_SECRET)
+            .generateToken(
+                new JsonObject()
+                    .put("sub", customer.id())
+                    .put("sid", claims.getString("sid"))
+                    .put("typ", "access")
+                    .put("role", "customer")
+                    .put("exp", expiry.getEpochSecond()),
+                new JWTOptions()
+                    .setAlgorithm("HS256")
+                    .setIssuer("emporium")
+                    .setAudience(List.of("emporium-api"))
+                    .setNoTimestamp(true));
     try (BridgeClient browser = BridgeClient.connect()) {
       browser.register(orders(customer.id()), shortLived);
       browser.awaitListening(orders(customer.id()));
       Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiry).toMillis()) + 1_500);
-      TestPlatform.platform().vertx().eventBus().publish(orders(customer.id()), new JsonObject().put("type", "probe").put("late", true));
+      TestPlatform.platform()
+          .vertx()
+          .eventBus()
+          .publish(orders(customer.id()), new JsonObject().put("type", "probe").put("late", true));
       assertThat(browser.awaitError().getString("body")).isEqualTo("token_expired");
       assertThat(browser.messages(orders(customer.id()))).isEmpty();
-      assertThat(browser.frames()).noneMatch(f -> f.getValue("body") instanceof JsonObject b && b.getBoolean("late", false));
+      assertThat(browser.frames())
+          .noneMatch(
+              f -> f.getValue("body") instanceof JsonObject b && b.getBoolean("late", false));
     }
   }
 
@@ -267,12 +441,16 @@ class BridgeIT {
   }
 
   private static JsonObject claimsOf(String accessToken) {
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]), StandardCharsets.UTF_8));
+    return new JsonObject(
+        new String(
+            Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]), StandardCharsets.UTF_8));
   }
 
   private static JWTAuth jwt(String secret) {
-    return JWTAuth.create(TestPlatform.platform().vertx(), new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    return JWTAuth.create(
+        TestPlatform.platform().vertx(),
+        new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
   }
 
   @Test
@@ -283,29 +461,45 @@ class BridgeIT {
       browser.register(orders(buyer.id()), buyer.accessToken());
       browser.awaitListening(orders(buyer.id()));
       String orderId = checkoutAndPay(api, buyer, Checkouts.PAYS);
-      JsonObject paid = browser.awaitMessage(orders(buyer.id()), m -> "paid".equals(m.getString("status")));
+      JsonObject paid =
+          browser.awaitMessage(orders(buyer.id()), m -> "paid".equals(m.getString("status")));
       redeliver(orderId, "paid");
-      // the same key keeps the same partition: once the next move is heard, the redelivered one was handled before it
+      // the same key keeps the same partition: once the next move is heard, the redelivered one was
+      // handled before it
       ship(api, p.sellerToken(), orderId);
-      JsonObject next = browser.awaitMessage(orders(buyer.id()), m -> !"paid".equals(m.getString("status")) && orderId.equals(m.getString("orderId")));
+      JsonObject next =
+          browser.awaitMessage(
+              orders(buyer.id()),
+              m -> !"paid".equals(m.getString("status")) && orderId.equals(m.getString("orderId")));
       assertThat(next.getLong("seq")).isEqualTo(paid.getLong("seq") + 1);
-      assertThat(browser.messages(orders(buyer.id()))).filteredOn(m -> "paid".equals(m.getString("status"))).hasSize(1);
+      assertThat(browser.messages(orders(buyer.id())))
+          .filteredOn(m -> "paid".equals(m.getString("status")))
+          .hasSize(1);
     }
   }
 
-  /** Produces again, with its headers, the OrderStatusChanged record that moved the order to {@code status}. */
+  /**
+   * Produces again, with its headers, the OrderStatusChanged record that moved the order to {@code
+   * status}.
+   */
   private static void redeliver(String orderId, String status) throws Exception {
     PublishedEvents.of("ordering", "ordering.events", orderId);
     String bootstrap = TestPlatform.config().kafkaBootstrapServers;
     ConsumerRecord<String, byte[]> found = null;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor("ordering.events", Duration.ofSeconds(10)).stream()
-          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of("bootstrap.servers", bootstrap),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("ordering.events", Duration.ofSeconds(10)).stream()
+              .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (found == null && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+      while (found == null
+          && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           OrderEvent e = OrderEvent.parseFrom(r.value());
           if (orderId.equals(r.key()) && e.hasStatusChanged() && status.equals(e.getStatus())) {
@@ -315,14 +509,22 @@ class BridgeIT {
       }
     }
     assertThat(found).as("the OrderStatusChanged record of " + orderId).isNotNull();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
-        new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>("ordering.events", null, found.key(), found.value(), found.headers())).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  "ordering.events", null, found.key(), found.value(), found.headers()))
+          .get();
     }
   }
 
   @Test
-  void aClientThatReconnectsWithSinceGetsWhatItMissedInOrderThenLiveMessages(Api api) throws Exception {
+  void aClientThatReconnectsWithSinceGetsWhatItMissedInOrderThenLiveMessages(Api api)
+      throws Exception {
     Checkouts.Product p = Checkouts.product(api, 1300, 5);
     Accounts.Account buyer = Checkouts.buyer(api, p, 1);
     String address = orders(buyer.id());
@@ -332,23 +534,34 @@ class BridgeIT {
       first.register(address, buyer.accessToken());
       first.awaitListening(address);
       orderId = checkoutAndPay(api, buyer, Checkouts.PAYS);
-      lastSeen = first.awaitMessage(address, m -> "paid".equals(m.getString("status"))).getLong("seq");
+      lastSeen =
+          first.awaitMessage(address, m -> "paid".equals(m.getString("status"))).getLong("seq");
     }
     ship(api, p.sellerToken(), orderId);
     String admin = admin(api);
-    assertThat(api.post("/api/v1/orders/" + orderId + "/deliver", admin, new JsonObject()).status()).isEqualTo(200);
+    assertThat(api.post("/api/v1/orders/" + orderId + "/deliver", admin, new JsonObject()).status())
+        .isEqualTo(200);
     awaitPushed(address, lastSeen + 3);
 
     try (BridgeClient again = BridgeClient.connect()) {
       again.register(address, buyer.accessToken(), lastSeen);
       again.awaitMessage(address, m -> "delivered".equals(m.getString("status")));
-      Api.Response refund = api.send(HttpMethod.POST, "/api/v1/orders/" + orderId + "/refund", admin, new JsonObject().put("reason", "returned"),
-          Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+      Api.Response refund =
+          api.send(
+              HttpMethod.POST,
+              "/api/v1/orders/" + orderId + "/refund",
+              admin,
+              new JsonObject().put("reason", "returned"),
+              Map.of("Idempotency-Key", UUID.randomUUID().toString()));
       assertThat(refund.status()).as(refund.toString()).isEqualTo(200);
       again.awaitMessage(address, m -> "refunded".equals(m.getString("status")));
       List<JsonObject> heard = again.messages(address);
-      assertThat(heard).extracting(m -> m.getString("status")).containsExactly("processing", "shipped", "delivered", "refunded");
-      assertThat(heard).extracting(m -> m.getLong("seq")).containsExactly(lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4);
+      assertThat(heard)
+          .extracting(m -> m.getString("status"))
+          .containsExactly("processing", "shipped", "delivered", "refunded");
+      assertThat(heard)
+          .extracting(m -> m.getLong("seq"))
+          .containsExactly(lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4);
     }
     try (BridgeClient fromTheStart = BridgeClient.connect()) {
       fromTheStart.register(address, buyer.accessToken(), 0);
@@ -373,19 +586,37 @@ class BridgeIT {
       store(address, 2); // kept, but its live message is lost on the way
       publish(address, store(address, 3));
       browser.awaitMessage(address, m -> m.getLong("seq", -1L) == 3);
-      assertThat(browser.messages(address)).extracting(m -> m.getLong("seq")).containsExactly(1L, 2L, 3L);
-      assertThat(browser.messages(address)).extracting(m -> m.getString("status")).containsExactly("s1", "s2", "s3");
+      assertThat(browser.messages(address))
+          .extracting(m -> m.getLong("seq"))
+          .containsExactly(1L, 2L, 3L);
+      assertThat(browser.messages(address))
+          .extracting(m -> m.getString("status"))
+          .containsExactly("s1", "s2", "s3");
     }
   }
 
-  /** A push as the realtime service keeps it, numbered {@code seq}; answers the message it would publish. */
+  /**
+   * A push as the realtime service keeps it, numbered {@code seq}; answers the message it would
+   * publish.
+   */
   private static JsonObject store(String address, long seq) {
-    JsonObject body = new JsonObject().put("type", "orderStatusUpdate").put("orderId", UUID.randomUUID().toString()).put("status", "s" + seq);
-    TestPlatform.db().preparedQuery("""
+    JsonObject body =
+        new JsonObject()
+            .put("type", "orderStatusUpdate")
+            .put("orderId", UUID.randomUUID().toString())
+            .put("status", "s" + seq);
+    TestPlatform.db()
+        .preparedQuery(
+            """
         INSERT INTO realtime.address_sequences (address, last_seq) VALUES ($1, $2)
-        ON CONFLICT (address) DO UPDATE SET last_seq = $2""").execute(Tuple.of(address, seq)).await();
-    TestPlatform.db().preparedQuery("INSERT INTO realtime.pushes (address, seq, event_id, body) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(address, seq, UUID.randomUUID(), body.encode())).await();
+        ON CONFLICT (address) DO UPDATE SET last_seq = $2""")
+        .execute(Tuple.of(address, seq))
+        .await();
+    TestPlatform.db()
+        .preparedQuery(
+            "INSERT INTO realtime.pushes (address, seq, event_id, body) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(address, seq, UUID.randomUUID(), body.encode()))
+        .await();
     return body.copy().put("seq", seq);
   }
 
@@ -395,9 +626,17 @@ class BridgeIT {
 
   private static void awaitPushed(String address, long seq) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (TestPlatform.db().preparedQuery("SELECT coalesce(max(seq), 0) FROM realtime.pushes WHERE address = $1")
-        .execute(Tuple.of(address)).await().iterator().next().getLong(0) < seq) {
-      assertThat(System.nanoTime()).as("message " + seq + " pushed to " + address).isLessThan(deadline);
+    while (TestPlatform.db()
+            .preparedQuery("SELECT coalesce(max(seq), 0) FROM realtime.pushes WHERE address = $1")
+            .execute(Tuple.of(address))
+            .await()
+            .iterator()
+            .next()
+            .getLong(0)
+        < seq) {
+      assertThat(System.nanoTime())
+          .as("message " + seq + " pushed to " + address)
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
   }

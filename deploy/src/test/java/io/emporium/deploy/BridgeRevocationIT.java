@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Access on the bridge is live: after a logout, a password reset, a deactivation or a role change, the registrations
- * that lost their right stop receiving within a second, with an {@code access_revoked} error frame.
+ * Access on the bridge is live: after a logout, a password reset, a deactivation or a role change,
+ * the registrations that lost their right stop receiving within a second, with an {@code
+ * access_revoked} error frame.
  */
 @ExtendWith(TestPlatform.class)
 class BridgeRevocationIT {
@@ -24,22 +25,30 @@ class BridgeRevocationIT {
   }
 
   @Test
-  void aLogoutCutsThatSessionsRegistrationsAndClosesTheSocketWhileTheOtherSessionListensOn(Api api) throws Exception {
+  void aLogoutCutsThatSessionsRegistrationsAndClosesTheSocketWhileTheOtherSessionListensOn(Api api)
+      throws Exception {
     Accounts.Account phone = Accounts.signedIn(api, null);
     Accounts.Account laptop = Accounts.login(api, phone.email(), Accounts.PASSWORD);
     String address = orders(phone.id());
-    try (BridgeClient loggedOut = BridgeClient.connect(); BridgeClient stillIn = BridgeClient.connect()) {
+    try (BridgeClient loggedOut = BridgeClient.connect();
+        BridgeClient stillIn = BridgeClient.connect()) {
       loggedOut.register(address, phone.accessToken());
       stillIn.register(address, laptop.accessToken());
       loggedOut.awaitListening(address);
       stillIn.awaitListening(address);
 
-      Api.Response out = api.post("/api/v1/auth/logout", phone.accessToken(), new JsonObject().put("refreshToken", phone.refreshToken()));
+      Api.Response out =
+          api.post(
+              "/api/v1/auth/logout",
+              phone.accessToken(),
+              new JsonObject().put("refreshToken", phone.refreshToken()));
       assertThat(out.status()).as(out.toString()).isEqualTo(204);
       Instant revokedAt = Instant.now();
 
       loggedOut.assertCutOff(address, revokedAt, stillIn);
-      assertThat(loggedOut.awaitClosed(Duration.ofSeconds(5))).as("the socket with nothing left to hear is closed").isTrue();
+      assertThat(loggedOut.awaitClosed(Duration.ofSeconds(5)))
+          .as("the socket with nothing left to hear is closed")
+          .isTrue();
     }
   }
 
@@ -49,7 +58,8 @@ class BridgeRevocationIT {
     Accounts.Account again = Accounts.login(api, customer.email(), Accounts.PASSWORD);
     String address = orders(customer.id());
     String inventory = "user." + customer.id() + ".inventory";
-    try (BridgeClient first = BridgeClient.connect(); BridgeClient second = BridgeClient.connect()) {
+    try (BridgeClient first = BridgeClient.connect();
+        BridgeClient second = BridgeClient.connect()) {
       first.register(address, customer.accessToken());
       first.register(inventory, customer.accessToken());
       second.register(address, again.accessToken());
@@ -59,7 +69,10 @@ class BridgeRevocationIT {
 
       api.post("/api/v1/auth/forgot-password", new JsonObject().put("email", customer.email()));
       String token = Accounts.resetToken(api, customer.email(), 2);
-      Api.Response reset = api.post("/api/v1/auth/reset-password", new JsonObject().put("token", token).put("newPassword", "Brand-New-Orchard-77"));
+      Api.Response reset =
+          api.post(
+              "/api/v1/auth/reset-password",
+              new JsonObject().put("token", token).put("newPassword", "Brand-New-Orchard-77"));
       assertThat(reset.status()).as(reset.toString()).isEqualTo(204);
       Instant revokedAt = Instant.now();
 
@@ -77,7 +90,11 @@ class BridgeRevocationIT {
       socket.register(address, seller.accessToken());
       socket.awaitListening(address);
 
-      Api.Response off = api.patch("/api/v1/admin/users/" + seller.id(), admin(api).accessToken(), new JsonObject().put("active", false));
+      Api.Response off =
+          api.patch(
+              "/api/v1/admin/users/" + seller.id(),
+              admin(api).accessToken(),
+              new JsonObject().put("active", false));
       assertThat(off.status()).as(off.toString()).isEqualTo(200);
       Instant revokedAt = Instant.now();
 
@@ -86,13 +103,19 @@ class BridgeRevocationIT {
   }
 
   @Test
-  void anAdminDemotedToCustomerStopsHearingAdminAlertsButKeepsTheirOwnOrders(Api api) throws Exception {
+  void anAdminDemotedToCustomerStopsHearingAdminAlertsButKeepsTheirOwnOrders(Api api)
+      throws Exception {
     Accounts.Account admin = admin(api);
     Accounts.Account promoted = Accounts.signedIn(api, null);
-    Api.Response up = api.patch("/api/v1/admin/users/" + promoted.id(), admin.accessToken(), new JsonObject().put("role", "admin"));
+    Api.Response up =
+        api.patch(
+            "/api/v1/admin/users/" + promoted.id(),
+            admin.accessToken(),
+            new JsonObject().put("role", "admin"));
     assertThat(up.status()).as(up.toString()).isEqualTo(200);
     String own = orders(promoted.id());
-    try (BridgeClient demoted = BridgeClient.connect(); BridgeClient otherAdmin = BridgeClient.connect()) {
+    try (BridgeClient demoted = BridgeClient.connect();
+        BridgeClient otherAdmin = BridgeClient.connect()) {
       demoted.register("admin.alerts", promoted.accessToken());
       demoted.register(own, promoted.accessToken());
       otherAdmin.register("admin.alerts", admin.accessToken());
@@ -100,14 +123,20 @@ class BridgeRevocationIT {
       demoted.awaitListening(own);
       otherAdmin.awaitListening("admin.alerts");
 
-      Api.Response down = api.patch("/api/v1/admin/users/" + promoted.id(), admin.accessToken(), new JsonObject().put("role", "customer"));
+      Api.Response down =
+          api.patch(
+              "/api/v1/admin/users/" + promoted.id(),
+              admin.accessToken(),
+              new JsonObject().put("role", "customer"));
       assertThat(down.status()).as(down.toString()).isEqualTo(200);
       Instant revokedAt = Instant.now();
 
       demoted.assertCutOff("admin.alerts", revokedAt, otherAdmin);
       // a customer may still hear their own orders, on the same socket
       demoted.awaitListening(own);
-      assertThat(demoted.awaitClosed(Duration.ofMillis(200))).as("the socket stays open for what is still allowed").isFalse();
+      assertThat(demoted.awaitClosed(Duration.ofMillis(200)))
+          .as("the socket stays open for what is still allowed")
+          .isFalse();
     }
   }
 }

@@ -26,8 +26,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CachingIT {
 
   private static JsonObject product(Api api, String token, String name, String sku) {
-    Api.Response r = api.post("/api/v1/products", token, new JsonObject().put("name", name).put("price", 2_500).put("currency", "usd")
-        .put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 10))));
+    Api.Response r =
+        api.post(
+            "/api/v1/products",
+            token,
+            new JsonObject()
+                .put("name", name)
+                .put("price", 2_500)
+                .put("currency", "usd")
+                .put(
+                    "variants",
+                    new JsonArray().add(new JsonObject().put("sku", sku).put("stock", 10))));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json();
   }
@@ -42,20 +51,28 @@ class CachingIT {
     String id = product(api, token, "Cast iron pan", sku()).getString("id");
     String path = "/api/v1/products/" + id;
     assertThat(api.get(path).header("X-Cache")).isEqualTo("miss");
-    // the product's own "created" event retires cached listings when it arrives, which may be just after the first read
-    Api.Response hit = api.await(Duration.ofSeconds(10), () -> {
-      api.get(path);
-      return api.get(path);
-    }, r -> "hit".equals(r.header("X-Cache")));
+    // the product's own "created" event retires cached listings when it arrives, which may be just
+    // after the first read
+    Api.Response hit =
+        api.await(
+            Duration.ofSeconds(10),
+            () -> {
+              api.get(path);
+              return api.get(path);
+            },
+            r -> "hit".equals(r.header("X-Cache")));
     assertThat(hit.header("X-Cache")).isEqualTo("hit");
     assertThat(hit.json().getString("name")).isEqualTo("Cast iron pan");
 
     // a change behind the catalog's back shows only that the page really comes from the cache
-    TestPlatform.db().preparedQuery("UPDATE catalog.products SET name = 'Renamed in SQL' WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(id))).await();
+    TestPlatform.db()
+        .preparedQuery("UPDATE catalog.products SET name = 'Renamed in SQL' WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id)))
+        .await();
     assertThat(api.get(path).json().getString("name")).isEqualTo("Cast iron pan");
 
-    Api.Response patched = api.send(HttpMethod.PATCH, path, token, new JsonObject().put("price", 1_999), Map.of());
+    Api.Response patched =
+        api.send(HttpMethod.PATCH, path, token, new JsonObject().put("price", 1_999), Map.of());
     assertThat(patched.status()).isEqualTo(200);
     Api.Response after = api.get(path);
     assertThat(after.json().getLong("price")).isEqualTo(1_999L);
@@ -72,28 +89,51 @@ class CachingIT {
     assertThat(api.get(path).header("X-Cache")).isEqualTo("hit");
 
     GrpcCalls catalog = TestPlatform.grpc(EmporiumConfig.Service.CATALOG);
-    catalog.call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder().setOrderId(UUID.randomUUID().toString())
-        .setTtlSeconds(600).addItems(ReservedItem.newBuilder().setSku(sku).setQuantity(3)).build(), CallContext.service("caching-it", "ordering"))
+    catalog
+        .call(
+            CatalogGrpcClient.ReserveStock,
+            ReserveStockRequest.newBuilder()
+                .setOrderId(UUID.randomUUID().toString())
+                .setTtlSeconds(600)
+                .addItems(ReservedItem.newBuilder().setSku(sku).setQuantity(3))
+                .build(),
+            CallContext.service("caching-it", "ordering"))
         .await();
-    // every edge reads the catalog's changes itself: within a second (NearCacheIT), whatever other edges come and go
-    Api.Response seen = api.await(Duration.ofSeconds(2), () -> api.get(path),
-        r -> r.json().getJsonArray("variants").getJsonObject(0).getInteger("available") == 7);
+    // every edge reads the catalog's changes itself: within a second (NearCacheIT), whatever other
+    // edges come and go
+    Api.Response seen =
+        api.await(
+            Duration.ofSeconds(2),
+            () -> api.get(path),
+            r -> r.json().getJsonArray("variants").getJsonObject(0).getInteger("available") == 7);
     assertThat(seen.json().getJsonArray("variants").getJsonObject(0).getInteger("available"))
-        .as("the reservation reaches the cached product page").isEqualTo(7);
+        .as("the reservation reaches the cached product page")
+        .isEqualTo(7);
   }
 
   @Test
   void listingsAreCachedAndANewProductShowsUpAtOnce(Api api) {
     String token = Accounts.signedIn(api, "seller").accessToken();
-    String word = "cachetest" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).replaceAll("[0-9]", "x");
+    String word =
+        "cachetest"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 8)
+                .replaceAll("[0-9]", "x");
     product(api, token, "First " + word, sku());
     String path = "/api/v1/products?q=" + word;
     assertThat(api.get(path).header("X-Cache")).isEqualTo("miss");
-    // the product's own "created" event retires cached listings when it arrives, which may be just after the first read
-    Api.Response hit = api.await(Duration.ofSeconds(10), () -> {
-      api.get(path);
-      return api.get(path);
-    }, r -> "hit".equals(r.header("X-Cache")));
+    // the product's own "created" event retires cached listings when it arrives, which may be just
+    // after the first read
+    Api.Response hit =
+        api.await(
+            Duration.ofSeconds(10),
+            () -> {
+              api.get(path);
+              return api.get(path);
+            },
+            r -> "hit".equals(r.header("X-Cache")));
     assertThat(hit.header("X-Cache")).isEqualTo("hit");
     assertThat(hit.json().getJsonArray("items")).hasSize(1);
     product(api, token, "Second " + word, sku());
@@ -103,16 +143,28 @@ class CachingIT {
   @Test
   void aListingIsCachedForItsQueryWhateverItsCaseAndSpacing(Api api) {
     String token = Accounts.signedIn(api, "seller").accessToken();
-    String word = "spacing" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).replaceAll("[0-9]", "y");
+    String word =
+        "spacing"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 8)
+                .replaceAll("[0-9]", "y");
     product(api, token, "Woven " + word + " basket", sku());
     String path = "/api/v1/products?sort=price&q=Woven+" + word;
-    // the product's own "created" event retires cached listings when it arrives, which may be just after the first read
-    Api.Response first = api.await(Duration.ofSeconds(10), () -> {
-      api.get(path);
-      return api.get(path);
-    }, r -> "hit".equals(r.header("X-Cache")));
+    // the product's own "created" event retires cached listings when it arrives, which may be just
+    // after the first read
+    Api.Response first =
+        api.await(
+            Duration.ofSeconds(10),
+            () -> {
+              api.get(path);
+              return api.get(path);
+            },
+            r -> "hit".equals(r.header("X-Cache")));
     assertThat(first.header("X-Cache")).isEqualTo("hit");
-    Api.Response respaced = api.get("/api/v1/products?q=%20%20woven%20%20" + word.toUpperCase() + "%20&sort=price");
+    Api.Response respaced =
+        api.get("/api/v1/products?q=%20%20woven%20%20" + word.toUpperCase() + "%20&sort=price");
     assertThat(respaced.header("X-Cache")).as(respaced.toString()).isEqualTo("hit");
     assertThat(respaced.body().toString()).isEqualTo(first.body().toString());
     assertThat(respaced.json().getJsonArray("items")).hasSize(1);
@@ -135,14 +187,20 @@ class CachingIT {
     env.put("KAFKA_BOOTSTRAP_SERVERS", shared.kafkaBootstrapServers);
     env.put("SMTP_HOST", shared.smtp.host());
     env.put("SMTP_PORT", Integer.toString(shared.smtp.port()));
-    for (EmporiumConfig.Service s : List.of(EmporiumConfig.Service.CATALOG, EmporiumConfig.Service.ORDERING,
-        EmporiumConfig.Service.PAYMENT, EmporiumConfig.Service.REALTIME)) {
+    for (EmporiumConfig.Service s :
+        List.of(
+            EmporiumConfig.Service.CATALOG,
+            EmporiumConfig.Service.ORDERING,
+            EmporiumConfig.Service.PAYMENT,
+            EmporiumConfig.Service.REALTIME)) {
       EmporiumConfig.GrpcPeer peer = shared.grpc.get(s);
       env.put(s.name() + "_GRPC_ADDRESS", peer.host() + ":" + peer.peerPort());
       env.put(s.name() + "_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
     }
     env.put("IDENTITY_GRPC_PORT", Integer.toString(TestPlatform.freePort()));
-    Emporium edge = Emporium.launch(new LaunchOptions(EnumSet.of(EmporiumConfig.Service.EDGE), false, null), env);
+    Emporium edge =
+        Emporium.launch(
+            new LaunchOptions(EnumSet.of(EmporiumConfig.Service.EDGE), false, null), env);
     try {
       Api redisless = Api.connect(edge.config().appPort, "127.0.0.1");
       for (int i = 0; i < 2; i++) {

@@ -55,8 +55,14 @@ class CategoriesIT {
     assertThat(tree.status()).isEqualTo(200);
     JsonObject root = find(tree.jsonArray(), clothing.getString("id"));
     assertThat(root.getString("parentId")).isNull();
-    assertThat(root.getJsonArray("children").getJsonObject(0).getString("id")).isEqualTo(shirts.getString("id"));
-    assertThat(root.getJsonArray("children").getJsonObject(0).getJsonArray("children").getJsonObject(0).getString("name"))
+    assertThat(root.getJsonArray("children").getJsonObject(0).getString("id"))
+        .isEqualTo(shirts.getString("id"));
+    assertThat(
+            root.getJsonArray("children")
+                .getJsonObject(0)
+                .getJsonArray("children")
+                .getJsonObject(0)
+                .getString("name"))
         .isEqualTo("Lïnen Shirts " + tag);
 
     Api.Response one = api.get("/api/v1/categories/" + shirts.getString("id"));
@@ -64,9 +70,16 @@ class CategoriesIT {
     assertThat(one.json().getJsonArray("children")).hasSize(1);
     assertThat(api.get("/api/v1/categories/" + UUID.randomUUID()).status()).isEqualTo(404);
 
-    Api.Response renamed = api.send(io.vertx.core.http.HttpMethod.PUT, "/api/v1/categories/" + shirts.getString("id"), token,
-        new JsonObject().put("name", "Tops " + tag).put("slug", "tops-" + tag).put("parentId", clothing.getString("id")),
-        java.util.Map.of());
+    Api.Response renamed =
+        api.send(
+            io.vertx.core.http.HttpMethod.PUT,
+            "/api/v1/categories/" + shirts.getString("id"),
+            token,
+            new JsonObject()
+                .put("name", "Tops " + tag)
+                .put("slug", "tops-" + tag)
+                .put("parentId", clothing.getString("id")),
+            java.util.Map.of());
     assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
     assertThat(renamed.json().getString("slug")).isEqualTo("tops-" + tag);
   }
@@ -74,10 +87,20 @@ class CategoriesIT {
   @Test
   void onlyAdminsChangeCategories(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
-    assertThat(api.post("/api/v1/categories", seller.accessToken(), new JsonObject().put("name", "Mine")).status()).isEqualTo(403);
-    assertThat(api.post("/api/v1/categories", null, new JsonObject().put("name", "Mine")).status()).isEqualTo(401);
-    String id = create(api, admin(api), "Guarded " + UUID.randomUUID().toString().substring(0, 6), null).getString("id");
-    assertThat(api.delete("/api/v1/categories/" + id, seller.accessToken()).status()).isEqualTo(403);
+    assertThat(
+            api.post(
+                    "/api/v1/categories",
+                    seller.accessToken(),
+                    new JsonObject().put("name", "Mine"))
+                .status())
+        .isEqualTo(403);
+    assertThat(api.post("/api/v1/categories", null, new JsonObject().put("name", "Mine")).status())
+        .isEqualTo(401);
+    String id =
+        create(api, admin(api), "Guarded " + UUID.randomUUID().toString().substring(0, 6), null)
+            .getString("id");
+    assertThat(api.delete("/api/v1/categories/" + id, seller.accessToken()).status())
+        .isEqualTo(403);
     assertThat(api.get("/api/v1/categories/" + id).status()).isEqualTo(200);
   }
 
@@ -87,20 +110,41 @@ class CategoriesIT {
     String tag = UUID.randomUUID().toString().substring(0, 6);
     JsonObject top = create(api, token, "Home " + tag, null);
     JsonObject below = create(api, token, "Kitchen " + tag, top.getString("id"));
-    Api.Response cycle = api.send(io.vertx.core.http.HttpMethod.PUT, "/api/v1/categories/" + top.getString("id"), token,
-        new JsonObject().put("name", "Home " + tag).put("slug", top.getString("slug")).put("parentId", below.getString("id")),
-        java.util.Map.of());
+    Api.Response cycle =
+        api.send(
+            io.vertx.core.http.HttpMethod.PUT,
+            "/api/v1/categories/" + top.getString("id"),
+            token,
+            new JsonObject()
+                .put("name", "Home " + tag)
+                .put("slug", top.getString("slug"))
+                .put("parentId", below.getString("id")),
+            java.util.Map.of());
     assertThat(cycle.status()).as(cycle.toString()).isEqualTo(422);
-    assertThat(cycle.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("parentId");
-    assertThat(api.get("/api/v1/categories/" + top.getString("id")).json().getString("parentId")).isNull();
+    assertThat(cycle.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("parentId");
+    assertThat(api.get("/api/v1/categories/" + top.getString("id")).json().getString("parentId"))
+        .isNull();
 
-    assertThat(api.post("/api/v1/categories", token, new JsonObject().put("name", "Home " + tag)).status()).isEqualTo(409);
-    assertThat(api.post("/api/v1/categories", token, new JsonObject().put("name", "X").put("parentId", UUID.randomUUID().toString()))
-        .status()).isEqualTo(422);
+    assertThat(
+            api.post("/api/v1/categories", token, new JsonObject().put("name", "Home " + tag))
+                .status())
+        .isEqualTo(409);
+    assertThat(
+            api.post(
+                    "/api/v1/categories",
+                    token,
+                    new JsonObject().put("name", "X").put("parentId", UUID.randomUUID().toString()))
+                .status())
+        .isEqualTo(422);
     Api.Response noName = api.post("/api/v1/categories", token, new JsonObject().put("name", ""));
     assertThat(noName.status()).isEqualTo(422);
     assertThat(noName.json().getJsonArray("errors").encode()).contains("name");
-    Api.Response badSlug = api.post("/api/v1/categories", token, new JsonObject().put("name", "Fine").put("slug", "Bad Slug"));
+    Api.Response badSlug =
+        api.post(
+            "/api/v1/categories",
+            token,
+            new JsonObject().put("name", "Fine").put("slug", "Bad Slug"));
     assertThat(badSlug.status()).isEqualTo(422);
     assertThat(badSlug.json().getJsonArray("errors").encode()).contains("slug");
   }
@@ -111,17 +155,28 @@ class CategoriesIT {
     String tag = UUID.randomUUID().toString().substring(0, 6);
     JsonObject garden = create(api, token, "Garden " + tag, null);
     JsonObject tools = create(api, token, "Tools " + tag, garden.getString("id"));
-    assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status()).as("has a subcategory").isEqualTo(409);
+    assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status())
+        .as("has a subcategory")
+        .isEqualTo(409);
 
     Pool db = TestPlatform.db();
     UUID product = UUID.randomUUID();
-    db.preparedQuery("INSERT INTO catalog.products (id, seller_id, name, price, currency, status, category_id) "
-        + "VALUES ($1, $2, 'Rake', 1500, 'usd', 'active', $3)")
-        .execute(Tuple.of(product, UUID.randomUUID(), UUID.fromString(tools.getString("id")))).await();
-    assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status()).as("has a product").isEqualTo(409);
-    db.preparedQuery("UPDATE catalog.products SET deleted_at = now() WHERE id = $1").execute(Tuple.of(product)).await();
-    assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status()).isEqualTo(204);
-    assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status()).isEqualTo(204);
-    assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status()).isEqualTo(404);
+    db.preparedQuery(
+            "INSERT INTO catalog.products (id, seller_id, name, price, currency, status, category_id) "
+                + "VALUES ($1, $2, 'Rake', 1500, 'usd', 'active', $3)")
+        .execute(Tuple.of(product, UUID.randomUUID(), UUID.fromString(tools.getString("id"))))
+        .await();
+    assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status())
+        .as("has a product")
+        .isEqualTo(409);
+    db.preparedQuery("UPDATE catalog.products SET deleted_at = now() WHERE id = $1")
+        .execute(Tuple.of(product))
+        .await();
+    assertThat(api.delete("/api/v1/categories/" + tools.getString("id"), token).status())
+        .isEqualTo(204);
+    assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status())
+        .isEqualTo(204);
+    assertThat(api.delete("/api/v1/categories/" + garden.getString("id"), token).status())
+        .isEqualTo(404);
   }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Scale-out: two launchers clustered with Hazelcast share one event bus, so a browser on either edge process hears
- * its orders, and loses them on either when its access is revoked through the other.
+ * Scale-out: two launchers clustered with Hazelcast share one event bus, so a browser on either
+ * edge process hears its orders, and loses them on either when its access is revoked through the
+ * other.
  */
 @ExtendWith(TestPlatform.class)
 class ClusteredEdgesIT {
@@ -25,7 +26,9 @@ class ClusteredEdgesIT {
 
   @BeforeAll
   static void startASecondEdge() {
-    secondEdge = Emporium.launch(new LaunchOptions(EnumSet.of(Service.EDGE), true, null), TestPlatform.extraEdge());
+    secondEdge =
+        Emporium.launch(
+            new LaunchOptions(EnumSet.of(Service.EDGE), true, null), TestPlatform.extraEdge());
   }
 
   @AfterAll
@@ -40,26 +43,42 @@ class ClusteredEdgesIT {
     Checkouts.Product p = Checkouts.product(api, 1500, 5);
     Accounts.Account buyer = Checkouts.buyer(api, p, 1);
     String address = "user." + buyer.id() + ".orders";
-    try (BridgeClient onSecond = BridgeClient.connect(secondEdge.config().appPort); BridgeClient onFirst = BridgeClient.connect()) {
+    try (BridgeClient onSecond = BridgeClient.connect(secondEdge.config().appPort);
+        BridgeClient onFirst = BridgeClient.connect()) {
       onSecond.register(address, buyer.accessToken());
       onFirst.register(address, buyer.accessToken());
-      // the probes are published in the first process: one that reaches the second edge's socket crossed the cluster
+      // the probes are published in the first process: one that reaches the second edge's socket
+      // crossed the cluster
       onSecond.awaitListening(address);
       onFirst.awaitListening(address);
 
-      Api.Response checkout = Checkouts.checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), Checkouts.checkoutBody("GB"));
+      Api.Response checkout =
+          Checkouts.checkout(
+              api, buyer.accessToken(), UUID.randomUUID().toString(), Checkouts.checkoutBody("GB"));
       assertThat(checkout.status()).as(checkout.toString()).isEqualTo(201);
       JsonObject session = checkout.json();
       assertThat(Checkouts.pay(session.getString("checkoutUrl"), Checkouts.PAYS)).isEqualTo(303);
       String orderId = session.getString("orderId");
 
-      JsonObject heardOnSecond = onSecond.awaitMessage(address, b -> orderId.equals(b.getString("orderId")) && "paid".equals(b.getString("status")));
-      JsonObject heardOnFirst = onFirst.awaitMessage(address, b -> orderId.equals(b.getString("orderId")) && "paid".equals(b.getString("status")));
+      JsonObject heardOnSecond =
+          onSecond.awaitMessage(
+              address,
+              b -> orderId.equals(b.getString("orderId")) && "paid".equals(b.getString("status")));
+      JsonObject heardOnFirst =
+          onFirst.awaitMessage(
+              address,
+              b -> orderId.equals(b.getString("orderId")) && "paid".equals(b.getString("status")));
       assertThat(heardOnSecond.getString("type")).isEqualTo("orderStatusUpdate");
       assertThat(heardOnSecond.getString("previousStatus")).isEqualTo("pending_payment");
       assertThat(heardOnSecond).as("one message, delivered to both edges").isEqualTo(heardOnFirst);
-      assertThat(onSecond.messages(address).stream().filter(b -> orderId.equals(b.getString("orderId")) && "paid".equals(b.getString("status"))))
-          .as("the second edge delivers it once").hasSize(1);
+      assertThat(
+              onSecond.messages(address).stream()
+                  .filter(
+                      b ->
+                          orderId.equals(b.getString("orderId"))
+                              && "paid".equals(b.getString("status"))))
+          .as("the second edge delivers it once")
+          .hasSize(1);
     }
   }
 
@@ -79,7 +98,8 @@ class ClusteredEdgesIT {
     Accounts.Account laptop = Accounts.login(api, phone.email(), Accounts.PASSWORD);
     String address = "user." + phone.id() + ".orders";
     int second = secondEdge.config().appPort;
-    try (BridgeClient loggedOut = BridgeClient.connect(second); BridgeClient stillIn = BridgeClient.connect(second)) {
+    try (BridgeClient loggedOut = BridgeClient.connect(second);
+        BridgeClient stillIn = BridgeClient.connect(second)) {
       loggedOut.register(address, phone.accessToken());
       stillIn.register(address, laptop.accessToken());
       loggedOut.awaitListening(address);
@@ -100,11 +120,16 @@ class ClusteredEdgesIT {
         .isEqualTo(new JsonObject().put("hello", "from the second edge"));
   }
 
-  /** Registers a consumer in {@code to}, waits until the cluster knows it, publishes from {@code from}. */
-  private static JsonObject delivered(Emporium from, Emporium to, String greeting) throws Exception {
+  /**
+   * Registers a consumer in {@code to}, waits until the cluster knows it, publishes from {@code
+   * from}.
+   */
+  private static JsonObject delivered(Emporium from, Emporium to, String greeting)
+      throws Exception {
     String address = "cluster.test." + System.nanoTime();
     Promise<JsonObject> received = Promise.promise();
-    MessageConsumer<JsonObject> consumer = to.vertx().eventBus().consumer(address, m -> received.tryComplete(m.body()));
+    MessageConsumer<JsonObject> consumer =
+        to.vertx().eventBus().consumer(address, m -> received.tryComplete(m.body()));
     consumer.completion().await(10, TimeUnit.SECONDS);
     try {
       from.vertx().eventBus().publish(address, new JsonObject().put("hello", greeting));

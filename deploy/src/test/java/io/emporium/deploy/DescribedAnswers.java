@@ -15,21 +15,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks real answers against the OpenAPI document: the status is one the operation describes, the media type one that
- * response has, and a JSON body fits its schema with no field missing and none the schema does not name.
+ * Checks real answers against the OpenAPI document: the status is one the operation describes, the
+ * media type one that response has, and a JSON body fits its schema with no field missing and none
+ * the schema does not name.
  */
 final class DescribedAnswers {
   private static final String BASE = "https://emporium.test/openapi.json";
   private final JsonObject document;
   private final SchemaRepository schemas;
-  private final JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri(BASE)
-      .setOutputFormat(OutputFormat.Basic);
+  private final JsonSchemaOptions options =
+      new JsonSchemaOptions()
+          .setDraft(Draft.DRAFT202012)
+          .setBaseUri(BASE)
+          .setOutputFormat(OutputFormat.Basic);
   private final List<String> mismatches = new ArrayList<>();
 
   DescribedAnswers(JsonObject document) {
     this.document = document;
     // a copy: the repository writes its bookkeeping into the schemas it is given
-    this.schemas = SchemaRepository.create(options).dereference(BASE, JsonSchema.of(document.copy()));
+    this.schemas =
+        SchemaRepository.create(options).dereference(BASE, JsonSchema.of(document.copy()));
   }
 
   /** What did not match so far, one line each. */
@@ -37,7 +42,10 @@ final class DescribedAnswers {
     return mismatches;
   }
 
-  /** Checks one answer of the operation {@code method} on the document's {@code path} (e.g. {@code /api/v1/orders/{id}}). */
+  /**
+   * Checks one answer of the operation {@code method} on the document's {@code path} (e.g. {@code
+   * /api/v1/orders/{id}}).
+   */
   Api.Response check(String method, String path, Api.Response answer) {
     String operation = method.toUpperCase() + " " + path + " answered " + answer.status();
     String pointer = "/paths/" + escape(path) + "/" + method.toLowerCase() + "/responses";
@@ -54,7 +62,8 @@ final class DescribedAnswers {
     String status = Integer.toString(answer.status());
     String key = responses.containsKey(status) ? status : status.charAt(0) + "XX";
     if (!responses.containsKey(key)) {
-      mismatches.add(operation + ": a status the document does not describe (" + responses.fieldNames() + ")");
+      mismatches.add(
+          operation + ": a status the document does not describe (" + responses.fieldNames() + ")");
       return answer;
     }
     pointer = pointer + "/" + key;
@@ -76,7 +85,8 @@ final class DescribedAnswers {
       return answer;
     }
     if (!content.containsKey(mediaType)) {
-      mismatches.add(operation + ": Content-Type " + type + ", the document says " + content.fieldNames());
+      mismatches.add(
+          operation + ": Content-Type " + type + ", the document says " + content.fieldNames());
       return answer;
     }
     if (!mediaType.endsWith("json")) {
@@ -84,12 +94,30 @@ final class DescribedAnswers {
     }
     String schemaPointer = pointer + "/content/" + escape(mediaType) + "/schema";
     Object body = Json.decodeValue(answer.body());
-    OutputUnit result = schemas.validator(JsonSchema.of(new JsonObject().put("$ref", BASE + "#" + schemaPointer.replace("{", "%7B").replace("}", "%7D"))), options).validate(body);
+    OutputUnit result =
+        schemas
+            .validator(
+                JsonSchema.of(
+                    new JsonObject()
+                        .put(
+                            "$ref",
+                            BASE + "#" + schemaPointer.replace("{", "%7B").replace("}", "%7D"))),
+                options)
+            .validate(body);
     if (!result.getValid()) {
       List<String> errors = new ArrayList<>();
-      (result.getErrors() == null || result.getErrors().isEmpty() ? List.of(result) : result.getErrors())
+      (result.getErrors() == null || result.getErrors().isEmpty()
+              ? List.of(result)
+              : result.getErrors())
           .forEach(e -> errors.add(e.getInstanceLocation() + " " + e.getError()));
-      mismatches.add(operation + ": the body does not fit " + schemaPointer + ": " + errors + " in " + answer.body());
+      mismatches.add(
+          operation
+              + ": the body does not fit "
+              + schemaPointer
+              + ": "
+              + errors
+              + " in "
+              + answer.body());
     }
     List<String> undescribed = new ArrayList<>();
     undescribedFields(body, (JsonObject) at(schemaPointer), "$", undescribed);
@@ -99,31 +127,38 @@ final class DescribedAnswers {
     return answer;
   }
 
-  /** Object fields no schema names, following {@code $ref}, {@code allOf}, {@code oneOf} and array items. */
+  /**
+   * Object fields no schema names, following {@code $ref}, {@code allOf}, {@code oneOf} and array
+   * items.
+   */
   private void undescribedFields(Object value, JsonObject schema, String at, List<String> out) {
     JsonObject s = resolve(schema);
     if (value instanceof JsonObject object) {
       Map<String, JsonObject> properties = new HashMap<>();
       List<JsonObject> additional = new ArrayList<>();
       collect(s, properties, additional);
-      object.forEach(field -> {
-        JsonObject described = properties.get(field.getKey());
-        if (described != null) {
-          undescribedFields(field.getValue(), described, at + "." + field.getKey(), out);
-        } else if (!additional.isEmpty()) {
-          undescribedFields(field.getValue(), additional.get(0), at + "." + field.getKey(), out);
-        } else if (!properties.isEmpty()) {
-          out.add(at + "." + field.getKey());
-        }
-      });
-    } else if (value instanceof JsonArray array && s.getValue("items") instanceof JsonObject items) {
+      object.forEach(
+          field -> {
+            JsonObject described = properties.get(field.getKey());
+            if (described != null) {
+              undescribedFields(field.getValue(), described, at + "." + field.getKey(), out);
+            } else if (!additional.isEmpty()) {
+              undescribedFields(
+                  field.getValue(), additional.get(0), at + "." + field.getKey(), out);
+            } else if (!properties.isEmpty()) {
+              out.add(at + "." + field.getKey());
+            }
+          });
+    } else if (value instanceof JsonArray array
+        && s.getValue("items") instanceof JsonObject items) {
       for (int i = 0; i < array.size(); i++) {
         undescribedFields(array.getValue(i), items, at + "[" + i + "]", out);
       }
     }
   }
 
-  private void collect(JsonObject schema, Map<String, JsonObject> properties, List<JsonObject> additional) {
+  private void collect(
+      JsonObject schema, Map<String, JsonObject> properties, List<JsonObject> additional) {
     JsonObject s = resolve(schema);
     JsonObject own = s.getJsonObject("properties", new JsonObject());
     own.forEach(p -> properties.put(p.getKey(), (JsonObject) p.getValue()));
@@ -131,12 +166,15 @@ final class DescribedAnswers {
       additional.add(more);
     }
     for (String composition : List.of("allOf", "oneOf", "anyOf")) {
-      s.getJsonArray(composition, new JsonArray()).forEach(member -> collect((JsonObject) member, properties, additional));
+      s.getJsonArray(composition, new JsonArray())
+          .forEach(member -> collect((JsonObject) member, properties, additional));
     }
   }
 
   private JsonObject resolve(JsonObject schema) {
-    return schema.containsKey("$ref") ? (JsonObject) at(schema.getString("$ref").substring(1)) : schema;
+    return schema.containsKey("$ref")
+        ? (JsonObject) at(schema.getString("$ref").substring(1))
+        : schema;
   }
 
   /** The value at a JSON pointer into the document, or null. */

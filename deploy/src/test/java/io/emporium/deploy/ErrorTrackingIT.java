@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With {@code SENTRY_DSN} set, the launcher reports a 5xx answer and a failed start through the Sentry SDK to that DSN
- * (here a local listener): the route template, request id, service and release, and no personal data.
+ * With {@code SENTRY_DSN} set, the launcher reports a 5xx answer and a failed start through the
+ * Sentry SDK to that DSN (here a local listener): the route template, request id, service and
+ * release, and no personal data.
  */
 class ErrorTrackingIT {
   private final List<String> received = new CopyOnWriteArrayList<>();
@@ -33,11 +34,16 @@ class ErrorTrackingIT {
   @BeforeEach
   void listen() throws IOException {
     sentry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    sentry.createContext("/", exchange -> {
-      received.add(body(exchange.getRequestBody(), "gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    sentry.createContext(
+        "/",
+        exchange -> {
+          received.add(
+              body(
+                  exchange.getRequestBody(),
+                  "gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     sentry.start();
   }
 
@@ -51,7 +57,8 @@ class ErrorTrackingIT {
   }
 
   @Test
-  void a5xxOfTheEdgeIsReportedWithItsRouteTemplateAndWithoutPersonalData(@TempDir Path dir) throws Exception {
+  void a5xxOfTheEdgeIsReportedWithItsRouteTemplateAndWithoutPersonalData(@TempDir Path dir)
+      throws Exception {
     Map<String, String> env = ports();
     env.put("SENTRY_DSN", dsn());
     env.put("SENTRY_ENVIRONMENT", "error-tracking-test");
@@ -64,8 +71,13 @@ class ErrorTrackingIT {
       assertThat(search.status()).as(search.toString()).isEqualTo(503);
       String requestId = search.json().getString("requestId");
       String report = await(r -> r.contains(requestId));
-      assertThat(report).contains("\"service\":\"edge\"", "\"route\":\"/api/v1/products\"", "\"status\":\"503\"",
-          "\"environment\":\"error-tracking-test\"", "\"release\":\"emporium@");
+      assertThat(report)
+          .contains(
+              "\"service\":\"edge\"",
+              "\"route\":\"/api/v1/products\"",
+              "\"status\":\"503\"",
+              "\"environment\":\"error-tracking-test\"",
+              "\"release\":\"emporium@");
       assertThat(String.join("\n", received)).doesNotContain("jane.doe", "example.com");
       terminate(edge);
     } finally {
@@ -75,7 +87,8 @@ class ErrorTrackingIT {
 
   @Test
   void aFailedStartIsReportedBeforeTheLauncherExits(@TempDir Path dir) throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Map<String, String> env = ports();
       env.put("SENTRY_DSN", dsn());
       env.put("CATALOG_GRPC_PORT", Integer.toString(taken.getLocalPort()));

@@ -35,8 +35,13 @@ class IdentityRpcsIT {
   void aServiceListsTheUsersIdentityKnowsAndNoneElse(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String stranger = UUID.randomUUID().toString();
-    UserList list = IDENTITY.call(IdentityGrpcClient.ListUsers,
-        ListUsersRequest.newBuilder().addUserIds(seller.id()).addUserIds(stranger).build(), service()).await();
+    UserList list =
+        IDENTITY
+            .call(
+                IdentityGrpcClient.ListUsers,
+                ListUsersRequest.newBuilder().addUserIds(seller.id()).addUserIds(stranger).build(),
+                service())
+            .await();
     assertThat(list.getUsersList()).hasSize(1);
     User user = list.getUsers(0);
     assertThat(user.getId()).isEqualTo(seller.id());
@@ -48,21 +53,38 @@ class IdentityRpcsIT {
 
   @Test
   void onlyServicesMayListUsers() {
-    ListUsersRequest one = ListUsersRequest.newBuilder().addUserIds(UUID.randomUUID().toString()).build();
+    ListUsersRequest one =
+        ListUsersRequest.newBuilder().addUserIds(UUID.randomUUID().toString()).build();
     for (String role : new String[] {"customer", "seller", "admin"}) {
-      CallContext user = new CallContext("identity-rpcs-it-" + UUID.randomUUID(), UUID.randomUUID().toString(), role);
-      assertThat(refusal(IDENTITY.call(IdentityGrpcClient.ListUsers, one, user)).status()).as(role).isEqualTo(403);
+      CallContext user =
+          new CallContext(
+              "identity-rpcs-it-" + UUID.randomUUID(), UUID.randomUUID().toString(), role);
+      assertThat(refusal(IDENTITY.call(IdentityGrpcClient.ListUsers, one, user)).status())
+          .as(role)
+          .isEqualTo(403);
     }
-    assertThat(refusal(IDENTITY.call(IdentityGrpcClient.ListUsers, one, CallContext.anonymous("identity-rpcs-it"))).status())
+    assertThat(
+            refusal(
+                    IDENTITY.call(
+                        IdentityGrpcClient.ListUsers,
+                        one,
+                        CallContext.anonymous("identity-rpcs-it")))
+                .status())
         .isEqualTo(401);
   }
 
   @Test
   void aListOfNoneTooManyOrNotIdsIsRefused() {
     ListUsersRequest none = ListUsersRequest.getDefaultInstance();
-    ListUsersRequest tooMany = ListUsersRequest.newBuilder()
-        .addAllUserIds(Collections.nCopies(101, UUID.randomUUID().toString())).build();
-    ListUsersRequest notIds = ListUsersRequest.newBuilder().addUserIds(UUID.randomUUID().toString()).addUserIds("user-7").build();
+    ListUsersRequest tooMany =
+        ListUsersRequest.newBuilder()
+            .addAllUserIds(Collections.nCopies(101, UUID.randomUUID().toString()))
+            .build();
+    ListUsersRequest notIds =
+        ListUsersRequest.newBuilder()
+            .addUserIds(UUID.randomUUID().toString())
+            .addUserIds("user-7")
+            .build();
     for (ListUsersRequest bad : new ListUsersRequest[] {none, tooMany, notIds}) {
       ApiProblem refused = refusal(IDENTITY.call(IdentityGrpcClient.ListUsers, bad, service()));
       assertThat(refused.status()).as(bad.toString()).isEqualTo(422);

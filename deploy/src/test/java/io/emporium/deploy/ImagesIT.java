@@ -28,9 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestPlatform.class)
 class ImagesIT {
   /** A 1x1 lossless WebP. */
-  private static final byte[] WEBP = Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
+  private static final byte[] WEBP =
+      Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
 
-  /** A small picture in a format ImageIO writes, with random pixels so no two are the same bytes. */
+  /**
+   * A small picture in a format ImageIO writes, with random pixels so no two are the same bytes.
+   */
   static byte[] picture(String format) {
     BufferedImage image = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
     for (int x = 0; x < 4; x++) {
@@ -47,11 +50,14 @@ class ImagesIT {
     return out.toByteArray();
   }
 
-  /** PNG's signature followed by filler up to {@code size} bytes: what the catalog takes for a PNG. */
+  /**
+   * PNG's signature followed by filler up to {@code size} bytes: what the catalog takes for a PNG.
+   */
   private static byte[] pngOfSize(int size) {
     byte[] bytes = new byte[size];
     ThreadLocalRandom.current().nextBytes(bytes);
-    System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, 0, bytes, 0, 8);
+    System.arraycopy(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, 0, bytes, 0, 8);
     return bytes;
   }
 
@@ -64,29 +70,46 @@ class ImagesIT {
   }
 
   private static String product(Api api, String token, JsonObject extra) {
-    JsonObject body = new JsonObject().put("name", "Framed print").put("price", 2500).put("currency", "usd").put("stock", 3)
-        .mergeIn(extra);
+    JsonObject body =
+        new JsonObject()
+            .put("name", "Framed print")
+            .put("price", 2500)
+            .put("currency", "usd")
+            .put("stock", 3)
+            .mergeIn(extra);
     Api.Response created = api.post("/api/v1/products", token, body);
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return created.json().getString("id");
   }
 
-  private static Api.Response upload(Api api, String token, String productId, byte[] bytes, String fileName, String claimedType) {
-    return api.upload("/api/v1/products/" + productId + "/images", token, "file", fileName, claimedType, Buffer.buffer(bytes));
+  private static Api.Response upload(
+      Api api, String token, String productId, byte[] bytes, String fileName, String claimedType) {
+    return api.upload(
+        "/api/v1/products/" + productId + "/images",
+        token,
+        "file",
+        fileName,
+        claimedType,
+        Buffer.buffer(bytes));
   }
 
   private static Api.Response addUrl(Api api, String token, String productId, String url) {
-    return api.post("/api/v1/products/" + productId + "/images", token, new JsonObject().put("url", url));
+    return api.post(
+        "/api/v1/products/" + productId + "/images", token, new JsonObject().put("url", url));
   }
 
   private static List<String> imageUrls(Api api, String productId) {
     Api.Response product = api.get("/api/v1/products/" + productId);
     assertThat(product.status()).as(product.toString()).isEqualTo(200);
-    return product.json().getJsonArray("images").stream().map(i -> ((JsonObject) i).getString("url")).toList();
+    return product.json().getJsonArray("images").stream()
+        .map(i -> ((JsonObject) i).getString("url"))
+        .toList();
   }
 
   private static List<String> fields(Api.Response r) {
-    return r.json().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList();
+    return r.json().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field"))
+        .toList();
   }
 
   private static void assertProblem(Api.Response r, int status) {
@@ -95,7 +118,9 @@ class ImagesIT {
     assertThat(r.json().getInteger("status")).isEqualTo(status);
   }
 
-  /** Uploads are streamed to temporary files that must be gone once their request has been answered. */
+  /**
+   * Uploads are streamed to temporary files that must be gone once their request has been answered.
+   */
   private static void assertNoUploadsLeft() throws InterruptedException {
     Path uploads = TestPlatform.config().dataDir.resolve("uploads");
     for (int i = 0; i < 50 && !leftovers(uploads).isEmpty(); i++) {
@@ -116,17 +141,20 @@ class ImagesIT {
   }
 
   @Test
-  void pngJpegAndWebpUploadsAreServedBackByteForByteWhateverTheyAreCalled(Api api) throws InterruptedException {
+  void pngJpegAndWebpUploadsAreServedBackByteForByteWhateverTheyAreCalled(Api api)
+      throws InterruptedException {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String id = product(api, seller.accessToken(), new JsonObject());
     record Case(byte[] bytes, String fileName, String claimedType, String type) {}
-    List<Case> cases = List.of(
-        new Case(picture("png"), "front.png", "image/png", "image/png"),
-        new Case(picture("jpg"), "side.bin", "application/octet-stream", "image/jpeg"),
-        new Case(WEBP, "back.jpg", "image/jpeg", "image/webp"));
+    List<Case> cases =
+        List.of(
+            new Case(picture("png"), "front.png", "image/png", "image/png"),
+            new Case(picture("jpg"), "side.bin", "application/octet-stream", "image/jpeg"),
+            new Case(WEBP, "back.jpg", "image/jpeg", "image/webp"));
     JsonArray expected = new JsonArray();
     for (Case c : cases) {
-      Api.Response added = upload(api, seller.accessToken(), id, c.bytes(), c.fileName(), c.claimedType());
+      Api.Response added =
+          upload(api, seller.accessToken(), id, c.bytes(), c.fileName(), c.claimedType());
       assertThat(added.status()).as(added.toString()).isEqualTo(201);
       String imageId = added.json().getString("id");
       assertThat(added.json().getString("url")).isEqualTo("/api/v1/images/" + imageId);
@@ -151,7 +179,8 @@ class ImagesIT {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String id = product(api, seller.accessToken(), new JsonObject());
     byte[] png = picture("png");
-    String path = upload(api, seller.accessToken(), id, png, "p.png", "image/png").json().getString("url");
+    String path =
+        upload(api, seller.accessToken(), id, png, "p.png", "image/png").json().getString("url");
     String etag = api.get(path).header("ETag");
 
     Api.Response same = api.raw(HttpMethod.GET, path, null, null, Map.of("If-None-Match", etag));
@@ -159,9 +188,23 @@ class ImagesIT {
     assertThat(same.body() == null || same.body().length() == 0).as("no body on 304").isTrue();
     assertThat(same.header("ETag")).isEqualTo(etag);
     assertThat(same.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
-    assertThat(api.raw(HttpMethod.GET, path, null, null, Map.of("If-None-Match", "\"other\", W/" + etag)).status())
-        .as("weak comparison, in a list").isEqualTo(304);
-    Api.Response changed = api.raw(HttpMethod.GET, path, null, null, Map.of("If-None-Match", "\"" + sha256(new byte[] {1}) + "\""));
+    assertThat(
+            api.raw(
+                    HttpMethod.GET,
+                    path,
+                    null,
+                    null,
+                    Map.of("If-None-Match", "\"other\", W/" + etag))
+                .status())
+        .as("weak comparison, in a list")
+        .isEqualTo(304);
+    Api.Response changed =
+        api.raw(
+            HttpMethod.GET,
+            path,
+            null,
+            null,
+            Map.of("If-None-Match", "\"" + sha256(new byte[] {1}) + "\""));
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.body().getBytes()).isEqualTo(png);
   }
@@ -172,9 +215,23 @@ class ImagesIT {
     String id = product(api, seller.accessToken(), new JsonObject());
     byte[] text = "not a picture at all, whatever the name says\n".getBytes();
     assertProblem(upload(api, seller.accessToken(), id, text, "x.png", "image/png"), 415);
-    assertProblem(upload(api, seller.accessToken(), id, new byte[] {(byte) 0xFF, (byte) 0xD8}, "cut.jpg", "image/jpeg"), 415);
-    assertProblem(api.raw(HttpMethod.POST, "/api/v1/products/" + id + "/images", seller.accessToken(), Buffer.buffer(picture("png")),
-        Map.of("Content-Type", "image/png")), 415);
+    assertProblem(
+        upload(
+            api,
+            seller.accessToken(),
+            id,
+            new byte[] {(byte) 0xFF, (byte) 0xD8},
+            "cut.jpg",
+            "image/jpeg"),
+        415);
+    assertProblem(
+        api.raw(
+            HttpMethod.POST,
+            "/api/v1/products/" + id + "/images",
+            seller.accessToken(),
+            Buffer.buffer(picture("png")),
+            Map.of("Content-Type", "image/png")),
+        415);
     assertThat(imageUrls(api, id)).isEmpty();
     assertNoUploadsLeft();
   }
@@ -190,8 +247,11 @@ class ImagesIT {
     assertThat(kept.status()).as(kept.toString()).isEqualTo(201);
     assertThat(api.get(kept.json().getString("url")).body().getBytes()).isEqualTo(largest);
 
-    assertProblem(upload(api, seller.accessToken(), id, pngOfSize(limit + 1), "bigger.png", "image/png"), 413);
-    assertProblem(upload(api, seller.accessToken(), id, pngOfSize(4 * limit), "huge.png", "image/png"), 413);
+    assertProblem(
+        upload(api, seller.accessToken(), id, pngOfSize(limit + 1), "bigger.png", "image/png"),
+        413);
+    assertProblem(
+        upload(api, seller.accessToken(), id, pngOfSize(4 * limit), "huge.png", "image/png"), 413);
     assertThat(imageUrls(api, id)).hasSize(1);
     assertNoUploadsLeft();
   }
@@ -201,7 +261,8 @@ class ImagesIT {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     Accounts.Account other = Accounts.signedIn(api, "seller");
     Accounts.Account customer = Accounts.signedIn(api, null);
-    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    String admin =
+        Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
     String id = product(api, seller.accessToken(), new JsonObject());
     byte[] png = picture("png");
 
@@ -209,7 +270,9 @@ class ImagesIT {
     assertProblem(addUrl(api, other.accessToken(), id, "https://cdn.example.com/p.png"), 403);
     assertProblem(upload(api, customer.accessToken(), id, png, "p.png", "image/png"), 403);
     assertProblem(upload(api, null, id, png, "p.png", "image/png"), 401);
-    assertProblem(upload(api, seller.accessToken(), UUID.randomUUID().toString(), png, "p.png", "image/png"), 404);
+    assertProblem(
+        upload(api, seller.accessToken(), UUID.randomUUID().toString(), png, "p.png", "image/png"),
+        404);
     assertThat(imageUrls(api, id)).isEmpty();
     assertThat(upload(api, admin, id, png, "p.png", "image/png").status()).isEqualTo(201);
     assertThat(imageUrls(api, id)).hasSize(1);
@@ -220,11 +283,19 @@ class ImagesIT {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String first = "https://cdn.example.com/prints/1.jpg";
     String second = "http://img.example.org/2.webp?w=800";
-    Api.Response created = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Poster").put("price", 900)
-        .put("currency", "usd").put("images", new JsonArray().add(first).add(second)));
+    Api.Response created =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            new JsonObject()
+                .put("name", "Poster")
+                .put("price", 900)
+                .put("currency", "usd")
+                .put("images", new JsonArray().add(first).add(second)));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.json().getString("id");
-    assertThat(created.json().getJsonArray("images").getJsonObject(0).getString("url")).isEqualTo(first);
+    assertThat(created.json().getJsonArray("images").getJsonObject(0).getString("url"))
+        .isEqualTo(first);
 
     String third = "https://cdn.example.com/prints/3.png";
     Api.Response added = addUrl(api, seller.accessToken(), id, third);
@@ -238,26 +309,46 @@ class ImagesIT {
   void badImageUrlsAre422NamingTheField(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String id = product(api, seller.accessToken(), new JsonObject());
-    for (String bad : List.of("ftp://example.com/a.png", "javascript:alert(1)", "/api/v1/images/x", "cdn.example.com/a.png",
-        "https://example.com/" + "a".repeat(2040))) {
+    for (String bad :
+        List.of(
+            "ftp://example.com/a.png",
+            "javascript:alert(1)",
+            "/api/v1/images/x",
+            "cdn.example.com/a.png",
+            "https://example.com/" + "a".repeat(2040))) {
       Api.Response r = addUrl(api, seller.accessToken(), id, bad);
       assertProblem(r, 422);
       assertThat(fields(r)).as(bad).containsExactly("url");
     }
-    Api.Response missing = api.post("/api/v1/products/" + id + "/images", seller.accessToken(), new JsonObject());
+    Api.Response missing =
+        api.post("/api/v1/products/" + id + "/images", seller.accessToken(), new JsonObject());
     assertProblem(missing, 422);
     assertThat(fields(missing)).containsExactly("url");
 
-    JsonObject poster = new JsonObject().put("name", "Poster").put("price", 900).put("currency", "usd");
-    Api.Response badUrl = api.post("/api/v1/products", seller.accessToken(),
-        poster.copy().put("images", new JsonArray().add("https://cdn.example.com/ok.png").add("not a url")));
+    JsonObject poster =
+        new JsonObject().put("name", "Poster").put("price", 900).put("currency", "usd");
+    Api.Response badUrl =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            poster
+                .copy()
+                .put(
+                    "images",
+                    new JsonArray().add("https://cdn.example.com/ok.png").add("not a url")));
     assertProblem(badUrl, 422);
     assertThat(fields(badUrl)).containsExactly("images[1]");
-    Api.Response notString = api.post("/api/v1/products", seller.accessToken(), poster.copy().put("images", new JsonArray().add(7)));
+    Api.Response notString =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            poster.copy().put("images", new JsonArray().add(7)));
     assertProblem(notString, 422);
     assertThat(fields(notString)).containsExactly("images[0]");
     assertThat(imageUrls(api, id)).isEmpty();
-    assertThat(api.get("/api/v1/products/mine", seller.accessToken()).json().getJsonArray("items")).as("nothing saved").hasSize(1);
+    assertThat(api.get("/api/v1/products/mine", seller.accessToken()).json().getJsonArray("items"))
+        .as("nothing saved")
+        .hasSize(1);
   }
 
   @Test
@@ -265,7 +356,10 @@ class ImagesIT {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String id = product(api, seller.accessToken(), new JsonObject());
     for (int i = 0; i < 20; i++) {
-      assertThat(addUrl(api, seller.accessToken(), id, "https://cdn.example.com/" + i + ".png").status()).isEqualTo(201);
+      assertThat(
+              addUrl(api, seller.accessToken(), id, "https://cdn.example.com/" + i + ".png")
+                  .status())
+          .isEqualTo(201);
     }
     assertProblem(addUrl(api, seller.accessToken(), id, "https://cdn.example.com/20.png"), 409);
     assertProblem(upload(api, seller.accessToken(), id, picture("png"), "p.png", "image/png"), 409);

@@ -21,22 +21,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/k8s rendered as Kustomize would (a subset, see {@link #render}) and checked against the Kubernetes API's
- * schemas (the kubernetes-models package, run with node), then what the topology promises: probes, resources, budgets,
- * and network policies that let each gRPC port be reached by its callers only.
+ * deploy/k8s rendered as Kustomize would (a subset, see {@link #render}) and checked against the
+ * Kubernetes API's schemas (the kubernetes-models package, run with node), then what the topology
+ * promises: probes, resources, budgets, and network policies that let each gRPC port be reached by
+ * its callers only.
  */
 class KubernetesManifestsTest {
   private static final Path K8S = REPOSITORY.resolve("deploy/k8s");
-  private static final List<String> DEPLOYMENTS = List.of("edge", "catalog", "ordering", "payment", "realtime");
+  private static final List<String> DEPLOYMENTS =
+      List.of("edge", "catalog", "ordering", "payment", "realtime");
 
   /**
-   * A Kustomize subset: {@code resources} (files and directories), strategic-merge {@code patches} by path (maps merged,
-   * lists of named maps merged by name, other lists replaced), {@code namespace} and {@code images}. Any other field
-   * fails the test, so the overlays cannot outgrow what is checked here.
+   * A Kustomize subset: {@code resources} (files and directories), strategic-merge {@code patches}
+   * by path (maps merged, lists of named maps merged by name, other lists replaced), {@code
+   * namespace} and {@code images}. Any other field fails the test, so the overlays cannot outgrow
+   * what is checked here.
    */
   static List<JsonObject> render(Path dir) throws IOException {
     JsonObject k = yaml(dir.resolve("kustomization.yaml")).get(0);
-    assertThat(k.fieldNames()).as(dir + " uses only what this test renders")
+    assertThat(k.fieldNames())
+        .as(dir + " uses only what this test renders")
         .isSubsetOf(Set.of("apiVersion", "kind", "resources", "patches", "namespace", "images"));
     List<JsonObject> out = new ArrayList<>();
     for (Object resource : k.getJsonArray("resources")) {
@@ -47,8 +51,14 @@ class KubernetesManifestsTest {
       JsonObject patch = (JsonObject) p;
       assertThat(patch.fieldNames()).as("patches by path only").containsExactly("path");
       for (JsonObject change : yaml(dir.resolve(patch.getString("path")))) {
-        JsonObject target = out.stream().filter(o -> o.getString("kind").equals(change.getString("kind"))
-            && name(o).equals(name(change))).findFirst().orElseThrow(() -> new AssertionError("patch without target: " + change));
+        JsonObject target =
+            out.stream()
+                .filter(
+                    o ->
+                        o.getString("kind").equals(change.getString("kind"))
+                            && name(o).equals(name(change)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("patch without target: " + change));
         merge(target, change);
       }
     }
@@ -60,7 +70,11 @@ class KubernetesManifestsTest {
       for (JsonObject o : out) {
         for (JsonObject c : containers(o)) {
           if (c.getString("image").split(":")[0].equals(image.getString("name"))) {
-            c.put("image", image.getString("newName", image.getString("name")) + ":" + image.getString("newTag", "latest"));
+            c.put(
+                "image",
+                image.getString("newName", image.getString("name"))
+                    + ":"
+                    + image.getString("newTag", "latest"));
           }
         }
       }
@@ -75,10 +89,16 @@ class KubernetesManifestsTest {
       Object existing = target.getValue(key);
       if (value instanceof JsonObject v && existing instanceof JsonObject e) {
         merge(e, v);
-      } else if (value instanceof JsonArray v && existing instanceof JsonArray e && named(v) && named(e)) {
+      } else if (value instanceof JsonArray v
+          && existing instanceof JsonArray e
+          && named(v)
+          && named(e)) {
         for (Object item : v) {
           JsonObject change = (JsonObject) item;
-          e.stream().map(JsonObject.class::cast).filter(x -> x.getString("name").equals(change.getString("name"))).findFirst()
+          e.stream()
+              .map(JsonObject.class::cast)
+              .filter(x -> x.getString("name").equals(change.getString("name")))
+              .findFirst()
               .ifPresentOrElse(x -> merge(x, change), () -> e.add(change));
         }
       } else {
@@ -97,12 +117,16 @@ class KubernetesManifestsTest {
 
   private static JsonObject podSpec(JsonObject o) {
     JsonObject spec = o.getJsonObject("spec");
-    return spec == null || !spec.containsKey("template") ? null : spec.getJsonObject("template").getJsonObject("spec");
+    return spec == null || !spec.containsKey("template")
+        ? null
+        : spec.getJsonObject("template").getJsonObject("spec");
   }
 
   private static List<JsonObject> containers(JsonObject o) {
     JsonObject pod = podSpec(o);
-    return pod == null ? List.of() : pod.getJsonArray("containers").stream().map(JsonObject.class::cast).toList();
+    return pod == null
+        ? List.of()
+        : pod.getJsonArray("containers").stream().map(JsonObject.class::cast).toList();
   }
 
   private static List<JsonObject> of(List<JsonObject> objects, String kind) {
@@ -110,29 +134,43 @@ class KubernetesManifestsTest {
   }
 
   private static JsonObject one(List<JsonObject> objects, String kind, String name) {
-    return objects.stream().filter(o -> o.getString("kind").equals(kind) && name(o).equals(name)).findFirst()
+    return objects.stream()
+        .filter(o -> o.getString("kind").equals(kind) && name(o).equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
   }
 
-  /** The validator's verdict, one line per object; exit status 0 only when every object fits its schema. */
-  private static List<String> validate(List<JsonObject> objects, Path dir, String name) throws Exception {
+  /**
+   * The validator's verdict, one line per object; exit status 0 only when every object fits its
+   * schema.
+   */
+  private static List<String> validate(List<JsonObject> objects, Path dir, String name)
+      throws Exception {
     requireValidators();
     Path input = dir.resolve(name + ".json");
     Files.writeString(input, new JsonArray(new ArrayList<>(objects)).encode());
     Path output = dir.resolve(name + ".out");
-    Process node = new ProcessBuilder("node", VALIDATORS.resolve("validate-k8s.mjs").toString(), input.toString())
-        .directory(VALIDATORS.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process node =
+        new ProcessBuilder(
+                "node", VALIDATORS.resolve("validate-k8s.mjs").toString(), input.toString())
+            .directory(VALIDATORS.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
     List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
     assertThat(lines).as("one verdict per object").hasSize(objects.size());
-    return node.exitValue() == 0 ? lines : lines.stream().map(l -> "exit " + node.exitValue() + ": " + l).toList();
+    return node.exitValue() == 0
+        ? lines
+        : lines.stream().map(l -> "exit " + node.exitValue() + ": " + l).toList();
   }
 
   @Test
   void baseAndProductionFitTheKubernetesSchemas(@TempDir Path dir) throws Exception {
     for (Path kustomization : List.of(K8S.resolve("base"), K8S.resolve("overlays/production"))) {
       List<JsonObject> objects = render(kustomization);
-      assertThat(validate(objects, dir, kustomization.getFileName().toString())).as(kustomization.toString())
+      assertThat(validate(objects, dir, kustomization.getFileName().toString()))
+          .as(kustomization.toString())
           .allMatch(line -> line.startsWith("ok "));
     }
   }
@@ -143,54 +181,104 @@ class KubernetesManifestsTest {
     edge.getJsonObject("spec").put("replicas", "two");
     JsonObject hpa = one(render(K8S.resolve("base")), "HorizontalPodAutoscaler", "edge");
     hpa.getJsonObject("spec").remove("maxReplicas");
-    assertThat(validate(List.of(edge, hpa), dir, "broken")).containsExactly(
-        "exit 1: invalid Deployment/edge: data/spec/replicas must be integer",
-        "exit 1: invalid HorizontalPodAutoscaler/edge: data/spec must have required property maxReplicas");
+    assertThat(validate(List.of(edge, hpa), dir, "broken"))
+        .containsExactly(
+            "exit 1: invalid Deployment/edge: data/spec/replicas must be integer",
+            "exit 1: invalid HorizontalPodAutoscaler/edge: data/spec must have required property maxReplicas");
   }
 
   @Test
   void everyDeploymentHasProbesResourcesABudgetAndAServiceThatReachesIt() throws IOException {
     List<JsonObject> objects = render(K8S.resolve("base"));
-    assertThat(of(objects, "Deployment").stream().map(KubernetesManifestsTest::name)).containsExactlyInAnyOrderElementsOf(DEPLOYMENTS);
+    assertThat(of(objects, "Deployment").stream().map(KubernetesManifestsTest::name))
+        .containsExactlyInAnyOrderElementsOf(DEPLOYMENTS);
     for (JsonObject d : of(objects, "Deployment")) {
-      JsonObject labels = d.getJsonObject("spec").getJsonObject("template").getJsonObject("metadata").getJsonObject("labels");
-      assertThat(labels.getMap()).as(name(d)).containsAllEntriesOf(d.getJsonObject("spec").getJsonObject("selector").getJsonObject("matchLabels").getMap());
+      JsonObject labels =
+          d.getJsonObject("spec")
+              .getJsonObject("template")
+              .getJsonObject("metadata")
+              .getJsonObject("labels");
+      assertThat(labels.getMap())
+          .as(name(d))
+          .containsAllEntriesOf(
+              d.getJsonObject("spec")
+                  .getJsonObject("selector")
+                  .getJsonObject("matchLabels")
+                  .getMap());
       for (JsonObject c : containers(d)) {
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
           assertThat(c.getJsonObject(probe)).as(name(d) + " " + probe).isNotNull();
         }
         JsonObject resources = c.getJsonObject("resources");
-        assertThat(resources.getJsonObject("requests").fieldNames()).as(name(d)).contains("cpu", "memory");
+        assertThat(resources.getJsonObject("requests").fieldNames())
+            .as(name(d))
+            .contains("cpu", "memory");
         assertThat(resources.getJsonObject("limits").fieldNames()).as(name(d)).contains("memory");
         assertThat(c.getJsonArray("args")).as(name(d)).containsExactly("--services=" + name(d));
-        Set<String> ports = c.getJsonArray("ports").stream().map(p -> ((JsonObject) p).getString("name")).collect(Collectors.toSet());
-        for (JsonObject probe : List.of(c.getJsonObject("readinessProbe"), c.getJsonObject("livenessProbe"))) {
-          JsonObject how = probe.getJsonObject("httpGet", probe.getJsonObject("grpc", probe.getJsonObject("tcpSocket")));
+        Set<String> ports =
+            c.getJsonArray("ports").stream()
+                .map(p -> ((JsonObject) p).getString("name"))
+                .collect(Collectors.toSet());
+        for (JsonObject probe :
+            List.of(c.getJsonObject("readinessProbe"), c.getJsonObject("livenessProbe"))) {
+          JsonObject how =
+              probe.getJsonObject(
+                  "httpGet", probe.getJsonObject("grpc", probe.getJsonObject("tcpSocket")));
           Object port = how.getValue("port");
-          assertThat(port instanceof String s ? ports.contains(s) : c.getJsonArray("ports").stream()
-              .anyMatch(p -> ((JsonObject) p).getValue("containerPort").equals(port))).as(name(d) + " probes a port it has").isTrue();
+          assertThat(
+                  port instanceof String s
+                      ? ports.contains(s)
+                      : c.getJsonArray("ports").stream()
+                          .anyMatch(p -> ((JsonObject) p).getValue("containerPort").equals(port)))
+              .as(name(d) + " probes a port it has")
+              .isTrue();
         }
       }
-      List<JsonObject> budgets = of(objects, "PodDisruptionBudget").stream()
-          .filter(p -> labels.getMap().entrySet().containsAll(p.getJsonObject("spec").getJsonObject("selector").getJsonObject("matchLabels").getMap().entrySet()))
-          .toList();
+      List<JsonObject> budgets =
+          of(objects, "PodDisruptionBudget").stream()
+              .filter(
+                  p ->
+                      labels
+                          .getMap()
+                          .entrySet()
+                          .containsAll(
+                              p.getJsonObject("spec")
+                                  .getJsonObject("selector")
+                                  .getJsonObject("matchLabels")
+                                  .getMap()
+                                  .entrySet()))
+              .toList();
       assertThat(budgets).as(name(d) + " disruption budget").hasSize(1);
     }
     for (JsonObject s : of(objects, "Service")) {
       Map<String, Object> selector = s.getJsonObject("spec").getJsonObject("selector").getMap();
-      List<JsonObject> targets = of(objects, "Deployment").stream().filter(d -> d.getJsonObject("spec").getJsonObject("template")
-          .getJsonObject("metadata").getJsonObject("labels").getMap().entrySet().containsAll(selector.entrySet())).toList();
+      List<JsonObject> targets =
+          of(objects, "Deployment").stream()
+              .filter(
+                  d ->
+                      d.getJsonObject("spec")
+                          .getJsonObject("template")
+                          .getJsonObject("metadata")
+                          .getJsonObject("labels")
+                          .getMap()
+                          .entrySet()
+                          .containsAll(selector.entrySet()))
+              .toList();
       assertThat(targets).as("pods of Service " + name(s)).isNotEmpty();
       for (Object p : s.getJsonObject("spec").getJsonArray("ports")) {
         String targetPort = ((JsonObject) p).getString("targetPort");
         for (JsonObject d : targets) {
-          assertThat(containers(d).get(0).getJsonArray("ports").stream().map(x -> ((JsonObject) x).getString("name")))
-              .as("Service " + name(s) + " port " + targetPort + " on " + name(d)).contains(targetPort);
+          assertThat(
+                  containers(d).get(0).getJsonArray("ports").stream()
+                      .map(x -> ((JsonObject) x).getString("name")))
+              .as("Service " + name(s) + " port " + targetPort + " on " + name(d))
+              .contains(targetPort);
         }
       }
     }
     JsonObject hpa = one(objects, "HorizontalPodAutoscaler", "edge");
-    assertThat(hpa.getJsonObject("spec").getJsonObject("scaleTargetRef").getString("name")).isEqualTo("edge");
+    assertThat(hpa.getJsonObject("spec").getJsonObject("scaleTargetRef").getString("name"))
+        .isEqualTo("edge");
   }
 
   @Test
@@ -204,15 +292,26 @@ class KubernetesManifestsTest {
     assertThat(names).as("ConfigMap and Secret keys that are no setting").isEmpty();
     assertThat(config.getString("MIGRATE_ON_START")).isEqualTo("false");
     assertThat(secret.fieldNames()).contains("DB_PASS", "JWT_SECRET", "STRIPE_WEBHOOK_SECRET");
-    assertThat(config.fieldNames()).doesNotContain("DB_PASS", "JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SMTP_PASS",
-        "S3_SECRET_ACCESS_KEY");
+    assertThat(config.fieldNames())
+        .doesNotContain(
+            "DB_PASS",
+            "JWT_SECRET",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "SMTP_PASS",
+            "S3_SECRET_ACCESS_KEY");
     JsonObject job = one(objects, "Job", "emporium-migrate");
     assertThat(containers(job).get(0).getJsonArray("args")).containsExactly("migrate");
     for (JsonObject o : objects) {
       for (JsonObject c : containers(o)) {
-        assertThat(c.getJsonArray("envFrom").stream().map(Object::toString)).as(name(o))
-            .contains("{\"configMapRef\":{\"name\":\"emporium-config\"}}", "{\"secretRef\":{\"name\":\"emporium-secrets\"}}");
-        assertThat(podSpec(o).getJsonObject("securityContext").getBoolean("runAsNonRoot")).as(name(o)).isTrue();
+        assertThat(c.getJsonArray("envFrom").stream().map(Object::toString))
+            .as(name(o))
+            .contains(
+                "{\"configMapRef\":{\"name\":\"emporium-config\"}}",
+                "{\"secretRef\":{\"name\":\"emporium-secrets\"}}");
+        assertThat(podSpec(o).getJsonObject("securityContext").getBoolean("runAsNonRoot"))
+            .as(name(o))
+            .isTrue();
       }
     }
   }
@@ -220,17 +319,25 @@ class KubernetesManifestsTest {
   @Test
   void onlyTheCallersOfAServiceReachItsGrpcPort() throws IOException {
     List<JsonObject> objects = render(K8S.resolve("base"));
-    // from the code: the edge calls every service; ordering calls catalog and payment; realtime calls catalog and identity
-    Map<String, Set<String>> expected = new TreeMap<>(Map.of(
-        "catalog:9101", Set.of("edge", "ordering", "realtime"),
-        "ordering:9102", Set.of("edge"),
-        "payment:9103", Set.of("edge", "ordering"),
-        "realtime:9104", Set.of("edge"),
-        "edge:9105", Set.of("realtime")));
+    // from the code: the edge calls every service; ordering calls catalog and payment; realtime
+    // calls catalog and identity
+    Map<String, Set<String>> expected =
+        new TreeMap<>(
+            Map.of(
+                "catalog:9101", Set.of("edge", "ordering", "realtime"),
+                "ordering:9102", Set.of("edge"),
+                "payment:9103", Set.of("edge", "ordering"),
+                "realtime:9104", Set.of("edge"),
+                "edge:9105", Set.of("realtime")));
     Map<String, Set<String>> allowed = new TreeMap<>();
     Set<String> selected = new TreeSet<>();
     for (JsonObject policy : of(objects, "NetworkPolicy")) {
-      String target = policy.getJsonObject("spec").getJsonObject("podSelector").getJsonObject("matchLabels").getString("app.kubernetes.io/name");
+      String target =
+          policy
+              .getJsonObject("spec")
+              .getJsonObject("podSelector")
+              .getJsonObject("matchLabels")
+              .getString("app.kubernetes.io/name");
       selected.add(target);
       for (Object r : policy.getJsonObject("spec").getJsonArray("ingress")) {
         JsonObject rule = (JsonObject) r;
@@ -239,43 +346,69 @@ class KubernetesManifestsTest {
           if (port < 9101 || port > 9105) {
             continue;
           }
-          assertThat(rule.getJsonArray("from")).as(target + ":" + port + " open to everyone").isNotNull();
+          assertThat(rule.getJsonArray("from"))
+              .as(target + ":" + port + " open to everyone")
+              .isNotNull();
           Set<String> from = allowed.computeIfAbsent(target + ":" + port, x -> new TreeSet<>());
           for (Object f : rule.getJsonArray("from")) {
             JsonObject peer = ((JsonObject) f);
-            assertThat(peer.fieldNames()).as(target + ":" + port + " sources").containsExactly("podSelector");
-            from.add(peer.getJsonObject("podSelector").getJsonObject("matchLabels").getString("app.kubernetes.io/name"));
+            assertThat(peer.fieldNames())
+                .as(target + ":" + port + " sources")
+                .containsExactly("podSelector");
+            from.add(
+                peer.getJsonObject("podSelector")
+                    .getJsonObject("matchLabels")
+                    .getString("app.kubernetes.io/name"));
           }
         }
       }
     }
     assertThat(allowed).isEqualTo(expected);
-    assertThat(selected).as("every pod is behind a policy").containsAll(DEPLOYMENTS).contains("emporium-migrate");
+    assertThat(selected)
+        .as("every pod is behind a policy")
+        .containsAll(DEPLOYMENTS)
+        .contains("emporium-migrate");
     // the addresses the pods dial are the Services the policies guard
     JsonObject config = one(objects, "ConfigMap", "emporium-config").getJsonObject("data");
     for (String peer : List.of("CATALOG", "ORDERING", "PAYMENT", "REALTIME", "IDENTITY")) {
       String[] address = config.getString(peer + "_GRPC_ADDRESS").split(":");
       JsonObject service = one(objects, "Service", address[0]);
-      assertThat(service.getJsonObject("spec").getJsonArray("ports").getJsonObject(0).getInteger("port")).isEqualTo(Integer.parseInt(address[1]));
+      assertThat(
+              service
+                  .getJsonObject("spec")
+                  .getJsonArray("ports")
+                  .getJsonObject(0)
+                  .getInteger("port"))
+          .isEqualTo(Integer.parseInt(address[1]));
     }
   }
 
   @Test
   void productionRendersTheReleaseIntoItsNamespaceWithMoreRoom() throws IOException {
     List<JsonObject> objects = render(K8S.resolve("overlays/production"));
-    assertThat(objects).allMatch(o -> "emporium".equals(o.getJsonObject("metadata").getString("namespace")));
+    assertThat(objects)
+        .allMatch(o -> "emporium".equals(o.getJsonObject("metadata").getString("namespace")));
     for (JsonObject o : objects) {
       for (JsonObject c : containers(o)) {
-        assertThat(c.getString("image")).as(name(o)).isEqualTo("registry.example.com/emporium:0.1.0");
+        assertThat(c.getString("image"))
+            .as(name(o))
+            .isEqualTo("registry.example.com/emporium:0.1.0");
       }
     }
     JsonObject catalog = one(objects, "Deployment", "catalog");
     assertThat(catalog.getJsonObject("spec").getInteger("replicas")).isEqualTo(3);
     JsonObject container = containers(catalog).get(0);
-    assertThat(container.getJsonObject("resources").getJsonObject("requests").getString("memory")).isEqualTo("1Gi");
-    assertThat(container.getJsonObject("resources").getJsonObject("limits").getString("cpu")).as("kept from the base").isEqualTo("2");
+    assertThat(container.getJsonObject("resources").getJsonObject("requests").getString("memory"))
+        .isEqualTo("1Gi");
+    assertThat(container.getJsonObject("resources").getJsonObject("limits").getString("cpu"))
+        .as("kept from the base")
+        .isEqualTo("2");
     assertThat(container.getJsonObject("readinessProbe")).as("kept from the base").isNotNull();
-    assertThat(one(objects, "HorizontalPodAutoscaler", "edge").getJsonObject("spec").getInteger("minReplicas")).isEqualTo(3);
+    assertThat(
+            one(objects, "HorizontalPodAutoscaler", "edge")
+                .getJsonObject("spec")
+                .getInteger("minReplicas"))
+        .isEqualTo(3);
     JsonObject config = one(objects, "ConfigMap", "emporium-config").getJsonObject("data");
     assertThat(config.getString("EDGE_INSTANCES")).isEqualTo("4");
     assertThat(config.getString("MIGRATE_ON_START")).as("kept from the base").isEqualTo("false");

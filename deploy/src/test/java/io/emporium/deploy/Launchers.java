@@ -14,35 +14,62 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged launcher run as operators run it: a child JVM with environment variables, a log file and signals. */
+/**
+ * The packaged launcher run as operators run it: a child JVM with environment variables, a log file
+ * and signals.
+ */
 final class Launchers {
   private static final Duration READY_PATIENCE = Duration.ofSeconds(90);
 
   private Launchers() {}
 
-  /** The launcher with these settings and arguments, its output in {@code log}; the test JVM's own settings do not leak in. */
+  /**
+   * The launcher with these settings and arguments, its output in {@code log}; the test JVM's own
+   * settings do not leak in.
+   */
   static ProcessBuilder launcher(Map<String, String> env, Path log, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), Emporium.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Emporium.class.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false)
-        .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SMTP_") || k.startsWith("STRIPE_")
-        || k.equals("REDIS_URL") || k.equals("KAFKA_BOOTSTRAP_SERVERS") || k.equals("JWT_SECRET") || k.equals("DATA_DIR"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(false)
+            .redirectOutput(log.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("DB_")
+                    || k.startsWith("SMTP_")
+                    || k.startsWith("STRIPE_")
+                    || k.equals("REDIS_URL")
+                    || k.equals("KAFKA_BOOTSTRAP_SERVERS")
+                    || k.equals("JWT_SECRET")
+                    || k.equals("DATA_DIR"));
     pb.environment().putAll(env);
     return pb;
   }
 
   /** Starts the launcher and waits for its ready message. */
-  static Process startAndAwaitReady(Map<String, String> env, Path log, String... args) throws Exception {
+  static Process startAndAwaitReady(Map<String, String> env, Path log, String... args)
+      throws Exception {
     Process p = launcher(env, log, args).start();
     long deadline = System.nanoTime() + READY_PATIENCE.toNanos();
     while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("Emporium ready in")) {
+      if (Files.exists(log)
+          && Files.readString(log, StandardCharsets.ISO_8859_1).contains("Emporium ready in")) {
         return p;
       }
-      assertThat(p.isAlive()).as("launcher died: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
+      assertThat(p.isAlive())
+          .as("launcher died: " + (Files.exists(log) ? Files.readString(log) : ""))
+          .isTrue();
       Thread.sleep(200);
     }
     p.destroyForcibly();
@@ -67,17 +94,25 @@ final class Launchers {
     return env;
   }
 
-  /** The embedded PostgreSQL's postmaster on this data directory (pg_ctl detaches it from the launcher). */
+  /**
+   * The embedded PostgreSQL's postmaster on this data directory (pg_ctl detaches it from the
+   * launcher).
+   */
   static ProcessHandle postmaster(Path dataDir) throws IOException {
-    return ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dataDir.resolve("postgres"))).orElseThrow();
+    return ProcessHandle.of(EmbeddedPostgresServer.postmasterPid(dataDir.resolve("postgres")))
+        .orElseThrow();
   }
 
   /** The embedded PostgreSQL's port, from its pid file (a free port is chosen at each start). */
   static int postgresPort(Path dataDir) throws IOException {
-    return Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
+    return Integer.parseInt(
+        Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).strip());
   }
 
-  /** Every process the launcher started: its own children (Redis, the watchdogs) and PostgreSQL with its workers. */
+  /**
+   * Every process the launcher started: its own children (Redis, the watchdogs) and PostgreSQL with
+   * its workers.
+   */
   static List<ProcessHandle> startedBy(Process launcher, Path dataDir) throws IOException {
     List<ProcessHandle> all = new ArrayList<>(launcher.descendants().toList());
     ProcessHandle postmaster = postmaster(dataDir);
@@ -86,8 +121,12 @@ final class Launchers {
     return all;
   }
 
-  /** The command lines of those processes still running once {@code patience} has passed (or all have ended). */
-  static List<String> stillRunning(List<ProcessHandle> processes, Duration patience) throws InterruptedException {
+  /**
+   * The command lines of those processes still running once {@code patience} has passed (or all
+   * have ended).
+   */
+  static List<String> stillRunning(List<ProcessHandle> processes, Duration patience)
+      throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
       Thread.sleep(200);
@@ -96,11 +135,19 @@ final class Launchers {
   }
 
   static ProcessHandle redisOf(Process launcher) {
-    return launcher.descendants().filter(h -> h.isAlive() && command(h).contains("redis-server")).findFirst().orElseThrow();
+    return launcher
+        .descendants()
+        .filter(h -> h.isAlive() && command(h).contains("redis-server"))
+        .findFirst()
+        .orElseThrow();
   }
 
   static void signal(ProcessHandle process, String signal) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
+    assertThat(
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .start()
+                .waitFor())
+        .isZero();
   }
 
   static String command(ProcessHandle h) {

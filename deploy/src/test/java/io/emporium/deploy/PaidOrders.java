@@ -11,24 +11,49 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Paid orders as the ordering service announces them on {@code ordering.events}, for what the catalog learns from them. */
+/**
+ * Paid orders as the ordering service announces them on {@code ordering.events}, for what the
+ * catalog learns from them.
+ */
 final class PaidOrders {
   private PaidOrders() {}
 
-  /** Publishes an OrderPaid event for one line and waits until the catalog has recorded the purchase. */
+  /**
+   * Publishes an OrderPaid event for one line and waits until the catalog has recorded the
+   * purchase.
+   */
   static String publish(String customerId, String productId, int quantity) throws Exception {
     String orderId = UUID.randomUUID().toString();
     String eventId = UUID.randomUUID().toString();
-    byte[] event = OrderEvent.newBuilder().setEventId(eventId).setOccurredAt(Instant.now().toString())
-        .setOrderId(orderId).setCustomerId(customerId)
-        .setOrderPaid(OrderPaid.newBuilder().setCurrency("usd").setTotal(1000L * quantity)
-            .addLines(OrderLine.newBuilder().setProductId(productId).setSku("ANY").setQuantity(quantity).setUnitPrice(1000)))
-        .build().toByteArray();
+    byte[] event =
+        OrderEvent.newBuilder()
+            .setEventId(eventId)
+            .setOccurredAt(Instant.now().toString())
+            .setOrderId(orderId)
+            .setCustomerId(customerId)
+            .setOrderPaid(
+                OrderPaid.newBuilder()
+                    .setCurrency("usd")
+                    .setTotal(1000L * quantity)
+                    .addLines(
+                        OrderLine.newBuilder()
+                            .setProductId(productId)
+                            .setSku("ANY")
+                            .setQuantity(quantity)
+                            .setUnitPrice(1000)))
+            .build()
+            .toByteArray();
     PublishedEvents.publish("ordering.events", orderId, "OrderPaid", event, List.of(eventId));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     while (Instant.now().isBefore(deadline)) {
-      long rows = TestPlatform.db().preparedQuery("SELECT count(*) FROM catalog.purchases WHERE order_id = $1")
-          .execute(Tuple.of(UUID.fromString(orderId))).await().iterator().next().getLong(0);
+      long rows =
+          TestPlatform.db()
+              .preparedQuery("SELECT count(*) FROM catalog.purchases WHERE order_id = $1")
+              .execute(Tuple.of(UUID.fromString(orderId)))
+              .await()
+              .iterator()
+              .next()
+              .getLong(0);
       if (rows == 1) {
         return orderId;
       }

@@ -6,6 +6,9 @@ import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.events.v1.OrderEvent;
+import io.emporium.proto.events.v1.OrderLine;
+import io.emporium.proto.events.v1.OrderPaid;
 import io.emporium.proto.ops.v1.ListParkedRequest;
 import io.emporium.proto.ops.v1.ParkedList;
 import io.emporium.proto.ops.v1.ParkedMessage;
@@ -13,9 +16,6 @@ import io.emporium.proto.ops.v1.ParkedRef;
 import io.emporium.proto.ops.v1.ParkingGrpcClient;
 import io.emporium.proto.ops.v1.RetryParkedReply;
 import io.vertx.core.Future;
-import io.emporium.proto.events.v1.OrderEvent;
-import io.emporium.proto.events.v1.OrderLine;
-import io.emporium.proto.events.v1.OrderPaid;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -29,27 +29,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A message a consumer cannot apply is tried a few times, then parked with its error, and the messages behind it on
- * the same partition are applied. The catalog's purchases consumer fails on a product whose sales counter would
- * overflow: state the test sets and can put right.
+ * A message a consumer cannot apply is tried a few times, then parked with its error, and the
+ * messages behind it on the same partition are applied. The catalog's purchases consumer fails on a
+ * product whose sales counter would overflow: state the test sets and can put right.
  */
 @ExtendWith(TestPlatform.class)
 class ParkedEventsIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private static String product(Api api, String token) {
-    Api.Response r = api.post("/api/v1/products", token,
-        new JsonObject().put("name", "Parked lamp").put("price", 2_500).put("currency", "usd").put("stock", 5));
+    Api.Response r =
+        api.post(
+            "/api/v1/products",
+            token,
+            new JsonObject()
+                .put("name", "Parked lamp")
+                .put("price", 2_500)
+                .put("currency", "usd")
+                .put("stock", 5));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json().getString("id");
   }
 
   private static byte[] orderPaid(String eventId, String orderId, String productId, int quantity) {
-    return OrderEvent.newBuilder().setEventId(eventId).setOccurredAt(Instant.now().toString()).setOrderId(orderId)
-        .setCustomerId(UUID.randomUUID().toString()).setStatus("paid").setPreviousStatus("pending_payment")
-        .setOrderPaid(OrderPaid.newBuilder().setCurrency("USD").setTotal(2_500L * quantity)
-            .addLines(OrderLine.newBuilder().setProductId(productId).setSku("PARK-1").setQuantity(quantity).setUnitPrice(2_500)))
-        .build().toByteArray();
+    return OrderEvent.newBuilder()
+        .setEventId(eventId)
+        .setOccurredAt(Instant.now().toString())
+        .setOrderId(orderId)
+        .setCustomerId(UUID.randomUUID().toString())
+        .setStatus("paid")
+        .setPreviousStatus("pending_payment")
+        .setOrderPaid(
+            OrderPaid.newBuilder()
+                .setCurrency("USD")
+                .setTotal(2_500L * quantity)
+                .addLines(
+                    OrderLine.newBuilder()
+                        .setProductId(productId)
+                        .setSku("PARK-1")
+                        .setQuantity(quantity)
+                        .setUnitPrice(2_500)))
+        .build()
+        .toByteArray();
   }
 
   private static void publish(String key, String eventId, byte[] event) throws Exception {
@@ -57,22 +78,33 @@ class ParkedEventsIT {
   }
 
   private static long unitsSold(String productId) {
-    return TestPlatform.db().preparedQuery("SELECT units_sold FROM catalog.products WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(productId))).await().iterator().next().getLong(0);
+    return TestPlatform.db()
+        .preparedQuery("SELECT units_sold FROM catalog.products WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(productId)))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   private static void awaitUnitsSold(String productId, long expected) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (unitsSold(productId) != expected) {
-      assertThat(System.nanoTime()).as("product " + productId + " reaches " + expected + " units sold").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("product " + productId + " reaches " + expected + " units sold")
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
   }
 
   private static RowSet<Row> parked(String eventId) {
-    return TestPlatform.db().preparedQuery("""
+    return TestPlatform.db()
+        .preparedQuery(
+            """
         SELECT source, key, event_type, attempts, last_error, first_failed_at, parked_at FROM catalog.parked_messages
-        WHERE consumer = 'catalog-purchases' AND event_id = $1""").execute(Tuple.of(UUID.fromString(eventId))).await();
+        WHERE consumer = 'catalog-purchases' AND event_id = $1""")
+        .execute(Tuple.of(UUID.fromString(eventId)))
+        .await();
   }
 
   @Test
@@ -81,20 +113,29 @@ class ParkedEventsIT {
     String poisoned = product(api, seller);
     String healthy = product(api, seller);
     // one more sale would overflow the counter: every attempt to record it fails in PostgreSQL
-    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(poisoned))).await();
+    TestPlatform.db()
+        .preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(poisoned)))
+        .await();
     String key = UUID.randomUUID().toString();
     String poisonId = UUID.randomUUID().toString();
     try (BridgeClient admin = BridgeClient.connect()) {
-      admin.register("admin.alerts", Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken());
+      admin.register(
+          "admin.alerts",
+          Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken());
       admin.awaitListening("admin.alerts");
       publish(key, poisonId, orderPaid(poisonId, UUID.randomUUID().toString(), poisoned, 2));
       String goodId = UUID.randomUUID().toString();
       publish(key, goodId, orderPaid(goodId, UUID.randomUUID().toString(), healthy, 3));
 
       awaitUnitsSold(healthy, 3);
-      JsonObject alert = admin.awaitMessage("admin.alerts", m -> "eventParked".equals(m.getString("type")) && key.equals(m.getString("key"))
-          && "catalog".equals(m.getString("service")));
+      JsonObject alert =
+          admin.awaitMessage(
+              "admin.alerts",
+              m ->
+                  "eventParked".equals(m.getString("type"))
+                      && key.equals(m.getString("key"))
+                      && "catalog".equals(m.getString("service")));
       assertThat(alert.getString("service")).isEqualTo("catalog");
       assertThat(alert.getString("source")).isEqualTo("ordering.events");
       assertThat(alert.getString("error")).contains("bigint out of range");
@@ -109,7 +150,8 @@ class ParkedEventsIT {
     assertThat(row.getString("event_type")).isEqualTo("OrderPaid");
     assertThat(row.getInteger("attempts")).as("tried EVENT_RETRY_ATTEMPTS times").isEqualTo(3);
     assertThat(row.getString("last_error")).contains("bigint out of range");
-    assertThat(row.getOffsetDateTime("first_failed_at")).isBeforeOrEqualTo(row.getOffsetDateTime("parked_at"));
+    assertThat(row.getOffsetDateTime("first_failed_at"))
+        .isBeforeOrEqualTo(row.getOffsetDateTime("parked_at"));
     assertThat(unitsSold(poisoned)).isEqualTo(Long.MAX_VALUE);
     awaitGaugeShowsWhatIsParked(api);
   }
@@ -119,13 +161,22 @@ class ParkedEventsIT {
     Map<String, String> labels = Map.of("service", "catalog", "source", "ordering.events");
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (true) {
-      long parked = TestPlatform.db().query("SELECT count(*) FROM catalog.parked_messages WHERE source = 'ordering.events'").execute()
-          .await().iterator().next().getLong(0);
+      long parked =
+          TestPlatform.db()
+              .query(
+                  "SELECT count(*) FROM catalog.parked_messages WHERE source = 'ordering.events'")
+              .execute()
+              .await()
+              .iterator()
+              .next()
+              .getLong(0);
       double shown = ScrapedMetrics.of(api).value("emporium_parked_events", labels);
       if (parked > 0 && shown == parked) {
         return;
       }
-      assertThat(System.nanoTime()).as("emporium_parked_events shows " + parked + ", not " + shown).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("emporium_parked_events shows " + parked + ", not " + shown)
+          .isLessThan(deadline);
       Thread.sleep(200);
     }
   }
@@ -135,8 +186,10 @@ class ParkedEventsIT {
     String seller = Accounts.signedIn(api, "seller").accessToken();
     String poisoned = product(api, seller);
     String marker = product(api, seller);
-    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(poisoned))).await();
+    TestPlatform.db()
+        .preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(poisoned)))
+        .await();
     String key = UUID.randomUUID().toString();
     String poisonId = UUID.randomUUID().toString();
     byte[] poison = orderPaid(poisonId, UUID.randomUUID().toString(), poisoned, 1);
@@ -151,7 +204,8 @@ class ParkedEventsIT {
   }
 
   private static CallContext as(String role) {
-    return new CallContext("parked-events-it-" + UUID.randomUUID(), UUID.randomUUID().toString(), role);
+    return new CallContext(
+        "parked-events-it-" + UUID.randomUUID(), UUID.randomUUID().toString(), role);
   }
 
   private static ApiProblem refusal(Future<?> call) {
@@ -160,12 +214,20 @@ class ParkedEventsIT {
     return (ApiProblem) failure;
   }
 
-  /** The catalog's parked message published under {@code key}, found by paging through the list; null when none. */
+  /**
+   * The catalog's parked message published under {@code key}, found by paging through the list;
+   * null when none.
+   */
   private static ParkedMessage listed(GrpcCalls catalog, String key) {
     String after = "";
     do {
-      ParkedList page = catalog.call(ParkingGrpcClient.ListParked, ListParkedRequest.newBuilder().setLimit(2).setAfter(after).build(),
-          as("admin")).await();
+      ParkedList page =
+          catalog
+              .call(
+                  ParkingGrpcClient.ListParked,
+                  ListParkedRequest.newBuilder().setLimit(2).setAfter(after).build(),
+                  as("admin"))
+              .await();
       for (ParkedMessage m : page.getMessagesList()) {
         if (key.equals(m.getKey())) {
           return m;
@@ -178,8 +240,10 @@ class ParkedEventsIT {
 
   private static String overflowing(Api api, String seller) {
     String id = product(api, seller);
-    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
-        .execute(Tuple.of(UUID.fromString(id))).await();
+    TestPlatform.db()
+        .preparedQuery("UPDATE catalog.products SET units_sold = 9223372036854775807 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id)))
+        .await();
     return id;
   }
 
@@ -202,55 +266,110 @@ class ParkedEventsIT {
     assertThat(first.getLastError()).contains("bigint out of range");
     ParkedRef ref = ParkedRef.newBuilder().setId(first.getId()).build();
     for (String role : List.of("customer", "seller")) {
-      assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ref, as(role))).status()).as(role).isEqualTo(403);
-      assertThat(refusal(catalog.call(ParkingGrpcClient.DiscardParked, ref, as(role))).status()).as(role).isEqualTo(403);
-      assertThat(refusal(catalog.call(ParkingGrpcClient.ListParked, ListParkedRequest.getDefaultInstance(), as(role))).status())
+      assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ref, as(role))).status())
+          .as(role)
+          .isEqualTo(403);
+      assertThat(refusal(catalog.call(ParkingGrpcClient.DiscardParked, ref, as(role))).status())
+          .as(role)
+          .isEqualTo(403);
+      assertThat(
+              refusal(
+                      catalog.call(
+                          ParkingGrpcClient.ListParked,
+                          ListParkedRequest.getDefaultInstance(),
+                          as(role)))
+                  .status())
           .isEqualTo(403);
     }
-    assertThat(refusal(catalog.call(ParkingGrpcClient.ListParked, ListParkedRequest.getDefaultInstance(),
-        CallContext.anonymous("parked-events-it"))).status()).isEqualTo(401);
-    assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ParkedRef.newBuilder().setId("catalog:nope").build(), as("admin")))
-        .status()).isEqualTo(422);
-    assertThat(refusal(catalog.call(ParkingGrpcClient.DiscardParked, ParkedRef.newBuilder().setId("ordering:" + UUID.randomUUID()).build(),
-        as("admin"))).status()).isEqualTo(404);
+    assertThat(
+            refusal(
+                    catalog.call(
+                        ParkingGrpcClient.ListParked,
+                        ListParkedRequest.getDefaultInstance(),
+                        CallContext.anonymous("parked-events-it")))
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            refusal(
+                    catalog.call(
+                        ParkingGrpcClient.RetryParked,
+                        ParkedRef.newBuilder().setId("catalog:nope").build(),
+                        as("admin")))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            refusal(
+                    catalog.call(
+                        ParkingGrpcClient.DiscardParked,
+                        ParkedRef.newBuilder().setId("ordering:" + UUID.randomUUID()).build(),
+                        as("admin")))
+                .status())
+        .isEqualTo(404);
 
-    RetryParkedReply stillBad = catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin")).await();
+    RetryParkedReply stillBad =
+        catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin")).await();
     assertThat(stillBad.getApplied()).isFalse();
     assertThat(stillBad.getStillParked().getAttempts()).isEqualTo(4);
     assertThat(stillBad.getStillParked().getLastError()).contains("bigint out of range");
     assertThat(listed(catalog, retryKey).getAttempts()).isEqualTo(4);
 
-    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 0 WHERE id = $1").execute(Tuple.of(UUID.fromString(retried)))
+    TestPlatform.db()
+        .preparedQuery("UPDATE catalog.products SET units_sold = 0 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(retried)))
         .await();
-    assertThat(catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin")).await().getApplied()).isTrue();
-    assertThat(unitsSold(retried)).as("applied through the purchases consumer's own handler").isEqualTo(2);
+    assertThat(catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin")).await().getApplied())
+        .isTrue();
+    assertThat(unitsSold(retried))
+        .as("applied through the purchases consumer's own handler")
+        .isEqualTo(2);
     assertThat(listed(catalog, retryKey)).as("gone once applied").isNull();
-    assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin"))).status()).isEqualTo(404);
+    assertThat(refusal(catalog.call(ParkingGrpcClient.RetryParked, ref, as("admin"))).status())
+        .isEqualTo(404);
 
     ParkedMessage second = listed(catalog, discardKey);
     assertThat(second).isNotNull();
-    catalog.call(ParkingGrpcClient.DiscardParked, ParkedRef.newBuilder().setId(second.getId()).build(), as("admin")).await();
+    catalog
+        .call(
+            ParkingGrpcClient.DiscardParked,
+            ParkedRef.newBuilder().setId(second.getId()).build(),
+            as("admin"))
+        .await();
     assertThat(listed(catalog, discardKey)).isNull();
-    assertThat(unitsSold(two.discardedProduct())).as("discarded, not applied").isEqualTo(Long.MAX_VALUE);
+    assertThat(unitsSold(two.discardedProduct()))
+        .as("discarded, not applied")
+        .isEqualTo(Long.MAX_VALUE);
     deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (audited(second.getId(), "parked_message.discarded") == 0 || audited(first.getId(), "parked_message.retried") < 2) {
-      assertThat(System.nanoTime()).as("the retries and the discard reach the audit log").isLessThan(deadline);
+    while (audited(second.getId(), "parked_message.discarded") == 0
+        || audited(first.getId(), "parked_message.retried") < 2) {
+      assertThat(System.nanoTime())
+          .as("the retries and the discard reach the audit log")
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
 
   private static long audited(String target, String action) {
-    return TestPlatform.db().preparedQuery("SELECT count(*) FROM identity.audit_log WHERE target_id = $1 AND action = $2")
-        .execute(Tuple.of(target, action)).await().iterator().next().getLong(0);
+    return TestPlatform.db()
+        .preparedQuery(
+            "SELECT count(*) FROM identity.audit_log WHERE target_id = $1 AND action = $2")
+        .execute(Tuple.of(target, action))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   private static final String PARKED = "/api/v1/admin/events/parked";
 
-  /** The parked message published under {@code key}, found by paging through GET /admin/events/parked; null when none. */
+  /**
+   * The parked message published under {@code key}, found by paging through GET
+   * /admin/events/parked; null when none.
+   */
   private static JsonObject listedOverRest(Api api, String admin, String key) {
     String cursor = null;
     do {
-      Api.Response r = api.get(PARKED + "?limit=3" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+      Api.Response r =
+          api.get(PARKED + "?limit=3" + (cursor == null ? "" : "&cursor=" + cursor), admin);
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
       for (Object o : r.json().getJsonArray("items")) {
         JsonObject m = (JsonObject) o;
@@ -267,7 +386,8 @@ class ParkedEventsIT {
   @Test
   void adminsListRetryAndDiscardParkedMessagesOverRest(Api api) throws Exception {
     String seller = Accounts.signedIn(api, "seller").accessToken();
-    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    String admin =
+        Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
     TwoParked two = parkTwo(api, seller);
     String retried = two.retriedProduct();
     String retryKey = two.retryKey();
@@ -288,13 +408,16 @@ class ParkedEventsIT {
     String retry = PARKED + "/" + first.getString("id") + "/retry";
     assertThat(api.post(retry, seller, null).status()).isEqualTo(403);
     assertThat(api.post(PARKED + "/catalog:nope/retry", admin, null).status()).isEqualTo(422);
-    assertThat(api.delete(PARKED + "/ordering:" + UUID.randomUUID(), admin).status()).isEqualTo(404);
+    assertThat(api.delete(PARKED + "/ordering:" + UUID.randomUUID(), admin).status())
+        .isEqualTo(404);
 
     Api.Response stillBad = api.post(retry, admin, null);
     assertThat(stillBad.status()).as(stillBad.toString()).isEqualTo(200);
     assertThat(stillBad.json().getBoolean("applied")).isFalse();
     assertThat(stillBad.json().getJsonObject("message").getInteger("attempts")).isEqualTo(4);
-    TestPlatform.db().preparedQuery("UPDATE catalog.products SET units_sold = 0 WHERE id = $1").execute(Tuple.of(UUID.fromString(retried)))
+    TestPlatform.db()
+        .preparedQuery("UPDATE catalog.products SET units_sold = 0 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(retried)))
         .await();
     Api.Response applied = api.post(retry, admin, null);
     assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
@@ -315,17 +438,33 @@ class ParkedEventsIT {
   }
 
   @Test
-  void aStripeEventThatKeepsFailingIsParkedAndAnAdminsRetryPutsItBackInTheInbox(Api api) throws Exception {
-    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+  void aStripeEventThatKeepsFailingIsParkedAndAnAdminsRetryPutsItBackInTheInbox(Api api)
+      throws Exception {
+    String admin =
+        Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
     String eventId = "evt_it_parked_" + UUID.randomUUID().toString().replace("-", "");
-    // past the webhook route's checks, as an event recorded before a rule changed: its amount breaks every attempt
-    JsonObject session = new JsonObject().put("id", "cs_it_" + UUID.randomUUID().toString().replace("-", "")).put("object", "checkout.session")
-        .put("status", "complete").put("payment_status", "paid").put("amount_total", "all of it").put("currency", "usd")
-        .put("metadata", new JsonObject().put("order_id", UUID.randomUUID().toString()));
-    JsonObject event = new JsonObject().put("id", eventId).put("object", "event").put("type", "checkout.session.completed")
-        .put("data", new JsonObject().put("object", session));
-    TestPlatform.db().preparedQuery("INSERT INTO payment.webhook_events (event_id, event_type, payload) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(eventId, "checkout.session.completed", event)).await();
+    // past the webhook route's checks, as an event recorded before a rule changed: its amount
+    // breaks every attempt
+    JsonObject session =
+        new JsonObject()
+            .put("id", "cs_it_" + UUID.randomUUID().toString().replace("-", ""))
+            .put("object", "checkout.session")
+            .put("status", "complete")
+            .put("payment_status", "paid")
+            .put("amount_total", "all of it")
+            .put("currency", "usd")
+            .put("metadata", new JsonObject().put("order_id", UUID.randomUUID().toString()));
+    JsonObject event =
+        new JsonObject()
+            .put("id", eventId)
+            .put("object", "event")
+            .put("type", "checkout.session.completed")
+            .put("data", new JsonObject().put("object", session));
+    TestPlatform.db()
+        .preparedQuery(
+            "INSERT INTO payment.webhook_events (event_id, event_type, payload) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(eventId, "checkout.session.completed", event))
+        .await();
 
     JsonObject first = awaitListedOverRest(api, admin, "payment", eventId, null);
     assertThat(first.getString("id")).startsWith("payment:");
@@ -334,8 +473,14 @@ class ParkedEventsIT {
     assertThat(first.getString("lastError")).contains("ClassCastException");
     // parked, the sweep leaves it alone: a second and more go by without another attempt
     Thread.sleep(2_500);
-    Row inbox = TestPlatform.db().preparedQuery("SELECT attempts, parked_at, processed_at FROM payment.webhook_events WHERE event_id = $1")
-        .execute(Tuple.of(eventId)).await().iterator().next();
+    Row inbox =
+        TestPlatform.db()
+            .preparedQuery(
+                "SELECT attempts, parked_at, processed_at FROM payment.webhook_events WHERE event_id = $1")
+            .execute(Tuple.of(eventId))
+            .await()
+            .iterator()
+            .next();
     assertThat(inbox.getInteger("attempts")).isEqualTo(3);
     assertThat(inbox.getOffsetDateTime("parked_at")).isNotNull();
     assertThat(inbox.getOffsetDateTime("processed_at")).isNull();
@@ -347,29 +492,42 @@ class ParkedEventsIT {
     assertThat(again.getInteger("attempts")).as("tried afresh, and parked again").isEqualTo(3);
   }
 
-  /** The service's parked message under {@code key} other than {@code not}, as GET /admin/events/parked lists it, once it is there. */
-  private static JsonObject awaitListedOverRest(Api api, String admin, String service, String key, String not) throws InterruptedException {
+  /**
+   * The service's parked message under {@code key} other than {@code not}, as GET
+   * /admin/events/parked lists it, once it is there.
+   */
+  private static JsonObject awaitListedOverRest(
+      Api api, String admin, String service, String key, String not) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (true) {
       String cursor = null;
       do {
-        Api.Response r = api.get(PARKED + "?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+        Api.Response r =
+            api.get(PARKED + "?limit=100" + (cursor == null ? "" : "&cursor=" + cursor), admin);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         for (Object o : r.json().getJsonArray("items")) {
           JsonObject m = (JsonObject) o;
-          if (key.equals(m.getString("key")) && service.equals(m.getString("service")) && !m.getString("id").equals(not)) {
+          if (key.equals(m.getString("key"))
+              && service.equals(m.getString("service"))
+              && !m.getString("id").equals(not)) {
             return m;
           }
         }
         cursor = r.json().getString("nextCursor");
       } while (cursor != null);
-      assertThat(System.nanoTime()).as(service + " parks the message under " + key).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as(service + " parks the message under " + key)
+          .isLessThan(deadline);
       Thread.sleep(200);
     }
   }
 
-  /** Two poison events parked (one to retry once its product is fixed, one to discard), behind a marker that was applied. */
-  private record TwoParked(String retriedProduct, String discardedProduct, String retryKey, String discardKey) {}
+  /**
+   * Two poison events parked (one to retry once its product is fixed, one to discard), behind a
+   * marker that was applied.
+   */
+  private record TwoParked(
+      String retriedProduct, String discardedProduct, String retryKey, String discardKey) {}
 
   private TwoParked parkTwo(Api api, String seller) throws Exception {
     String retried = overflowing(api, seller);

@@ -18,16 +18,28 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Events on Kafka topics as services publish them: read back from the topic, or published as a service's relay would. */
+/**
+ * Events on Kafka topics as services publish them: read back from the topic, or published as a
+ * service's relay would.
+ */
 final class PublishedEvents {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private PublishedEvents() {}
 
-  /** Publishes one record per event id, each with the event's headers as the outbox relay writes them. */
-  static void publish(String topic, String key, String eventType, byte[] payload, List<String> eventIds) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
-        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+  /**
+   * Publishes one record per event id, each with the event's headers as the outbox relay writes
+   * them.
+   */
+  static void publish(
+      String topic, String key, String eventType, byte[] payload, List<String> eventIds)
+      throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (String eventId : eventIds) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, payload);
         record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
@@ -37,19 +49,36 @@ final class PublishedEvents {
     }
   }
 
-  /** The payloads published under {@code key}, in order, once the schema's outbox holds none of that key's events. */
+  /**
+   * The payloads published under {@code key}, in order, once the schema's outbox holds none of that
+   * key's events.
+   */
   static List<byte[]> of(String schema, String topic, String key) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (TestPlatform.db().preparedQuery("SELECT count(*) FROM " + schema + ".outbox WHERE event_key = $1").execute(Tuple.of(key)).await()
-        .iterator().next().getLong(0) > 0) {
-      assertThat(System.nanoTime()).as("the " + schema + " outbox relays its events").isLessThan(deadline);
+    while (TestPlatform.db()
+            .preparedQuery("SELECT count(*) FROM " + schema + ".outbox WHERE event_key = $1")
+            .execute(Tuple.of(key))
+            .await()
+            .iterator()
+            .next()
+            .getLong(0)
+        > 0) {
+      assertThat(System.nanoTime())
+          .as("the " + schema + " outbox relays its events")
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
     List<byte[]> payloads = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.<String, Object>of(
-        "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                "bootstrap.servers", TestPlatform.config().kafkaBootstrapServers),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

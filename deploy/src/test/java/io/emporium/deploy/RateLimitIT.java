@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Rate limits per route group, on two edge processes of their own with low limits that share the platform's Redis:
- * reads 5 a minute per address and 8 per user, auth routes 3, webhook deliveries 4 per address.
+ * Rate limits per route group, on two edge processes of their own with low limits that share the
+ * platform's Redis: reads 5 a minute per address and 8 per user, auth routes 3, webhook deliveries
+ * 4 per address.
  */
 @ExtendWith(TestPlatform.class)
 class RateLimitIT {
@@ -39,10 +40,14 @@ class RateLimitIT {
     }
   }
 
-  /** An edge for this platform that keeps to itself (no cluster: these tests need only HTTP and Redis). */
+  /**
+   * An edge for this platform that keeps to itself (no cluster: these tests need only HTTP and
+   * Redis).
+   */
   private static Map<String, String> lowLimits() {
     Map<String, String> env = TestPlatform.extraEdge();
-    for (String key : List.of("CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_PORT", "CLUSTER_MEMBERS")) {
+    for (String key :
+        List.of("CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_PORT", "CLUSTER_MEMBERS")) {
       env.remove(key);
     }
     env.put("RATE_LIMIT_READ_ANONYMOUS", "5/1m");
@@ -57,13 +62,19 @@ class RateLimitIT {
   private record Client(Api onFirst, Api onSecond) {
     static Client fresh() {
       String address = TestPlatform.newClientAddress();
-      return new Client(Api.connect(first.config().appPort, address), Api.connect(second.config().appPort, address));
+      return new Client(
+          Api.connect(first.config().appPort, address),
+          Api.connect(second.config().appPort, address));
     }
   }
 
   private static void assertLimited(Api.Response r, int limit, long remaining) {
-    assertThat(r.header("RateLimit-Limit")).as(r + " " + r.headers()).isEqualTo(Integer.toString(limit));
-    assertThat(r.header("RateLimit-Remaining")).as(r.toString()).isEqualTo(Long.toString(remaining));
+    assertThat(r.header("RateLimit-Limit"))
+        .as(r + " " + r.headers())
+        .isEqualTo(Integer.toString(limit));
+    assertThat(r.header("RateLimit-Remaining"))
+        .as(r.toString())
+        .isEqualTo(Long.toString(remaining));
     assertThat(Long.parseLong(r.header("RateLimit-Reset"))).isBetween(1L, 60L);
     assertThat(r.header("RateLimit-Policy")).isEqualTo(limit + ";w=60");
   }
@@ -136,15 +147,32 @@ class RateLimitIT {
   void theAuthRoutesAreStricterThanReadsAndCountedApart() {
     Client client = Client.fresh();
     for (int i = 1; i <= 3; i++) {
-      Api.Response r = (i % 2 == 0 ? client.onSecond() : client.onFirst()).post("/api/v1/auth/login",
-          new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("password", "Not-The-Password-1"));
+      Api.Response r =
+          (i % 2 == 0 ? client.onSecond() : client.onFirst())
+              .post(
+                  "/api/v1/auth/login",
+                  new JsonObject()
+                      .put("email", Accounts.uniqueEmail("nobody"))
+                      .put("password", "Not-The-Password-1"));
       assertThat(r.status()).as(r.toString()).isEqualTo(401);
       assertLimited(r, 3, 3 - i);
     }
-    assertTooMany(client.onFirst().post("/api/v1/auth/login",
-        new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("password", "Not-The-Password-1")), 3);
-    assertTooMany(client.onSecond().post("/api/v1/auth/forgot-password",
-        new JsonObject().put("email", Accounts.uniqueEmail("nobody"))), 3);
+    assertTooMany(
+        client
+            .onFirst()
+            .post(
+                "/api/v1/auth/login",
+                new JsonObject()
+                    .put("email", Accounts.uniqueEmail("nobody"))
+                    .put("password", "Not-The-Password-1")),
+        3);
+    assertTooMany(
+        client
+            .onSecond()
+            .post(
+                "/api/v1/auth/forgot-password",
+                new JsonObject().put("email", Accounts.uniqueEmail("nobody"))),
+        3);
 
     Api.Response read = client.onFirst().get(READ);
     assertThat(read.status()).as(read.toString()).isEqualTo(200);
@@ -155,23 +183,44 @@ class RateLimitIT {
   void webhookDeliveriesHaveALimitOfTheirOwnPerAddress() {
     Client client = Client.fresh();
     for (int i = 1; i <= 4; i++) {
-      Api.Response r = client.onFirst().send(HttpMethod.POST, "/api/v1/payments/webhook", null,
-          new JsonObject().put("id", "evt_unsigned"), Map.of());
+      Api.Response r =
+          client
+              .onFirst()
+              .send(
+                  HttpMethod.POST,
+                  "/api/v1/payments/webhook",
+                  null,
+                  new JsonObject().put("id", "evt_unsigned"),
+                  Map.of());
       assertThat(r.status()).as("unsigned: refused, but counted").isEqualTo(400);
       assertLimited(r, 4, 4 - i);
     }
-    assertTooMany(client.onSecond().send(HttpMethod.POST, "/api/v1/payments/webhook", null,
-        new JsonObject().put("id", "evt_unsigned"), Map.of("Stripe-Signature", "t=1,v1=00")), 4);
+    assertTooMany(
+        client
+            .onSecond()
+            .send(
+                HttpMethod.POST,
+                "/api/v1/payments/webhook",
+                null,
+                new JsonObject().put("id", "evt_unsigned"),
+                Map.of("Stripe-Signature", "t=1,v1=00")),
+        4);
     assertThat(client.onFirst().get(READ).status()).as("reads are counted apart").isEqualTo(200);
   }
 
   @Test
   void browsersMayReadTheRateLimitHeaders() {
     Api api = Client.fresh().onFirst();
-    Api.Response r = api.send(HttpMethod.GET, READ, null, null, Map.of("Origin", TestPlatform.CORS_ORIGIN));
+    Api.Response r =
+        api.send(HttpMethod.GET, READ, null, null, Map.of("Origin", TestPlatform.CORS_ORIGIN));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Access-Control-Expose-Headers"))
-        .contains("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After");
+        .contains(
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+            "RateLimit-Policy",
+            "Retry-After");
   }
 
   @Test

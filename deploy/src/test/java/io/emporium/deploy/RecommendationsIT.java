@@ -12,14 +12,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RecommendationsIT {
 
   private static String category(Api api) {
-    String admin = Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
-    Api.Response r = api.post("/api/v1/categories", admin, new JsonObject().put("name", "Aisle " + UUID.randomUUID().toString().substring(0, 8)));
+    String admin =
+        Accounts.login(api, TestPlatform.ADMIN_EMAIL, TestPlatform.ADMIN_PASSWORD).accessToken();
+    Api.Response r =
+        api.post(
+            "/api/v1/categories",
+            admin,
+            new JsonObject().put("name", "Aisle " + UUID.randomUUID().toString().substring(0, 8)));
     assertThat(r.status()).isEqualTo(201);
     return r.json().getString("id");
   }
 
   private static String product(Api api, String token, String name, String categoryId) {
-    JsonObject body = new JsonObject().put("name", name).put("price", 1_000).put("currency", "usd").put("stock", 9);
+    JsonObject body =
+        new JsonObject()
+            .put("name", name)
+            .put("price", 1_000)
+            .put("currency", "usd")
+            .put("stock", 9);
     if (categoryId != null) {
       body.put("categoryId", categoryId);
     }
@@ -30,7 +40,9 @@ class RecommendationsIT {
 
   private static List<String> ids(Api.Response r) {
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    return r.json().getJsonArray("items").stream().map(p -> ((JsonObject) p).getString("id")).toList();
+    return r.json().getJsonArray("items").stream()
+        .map(p -> ((JsonObject) p).getString("id"))
+        .toList();
   }
 
   @Test
@@ -53,13 +65,21 @@ class RecommendationsIT {
     String hit = product(api, seller, "Runaway hit", null);
     PaidOrders.publish(Accounts.signedIn(api, null).id(), hit, 1_000_000);
     Accounts.Account newcomer = Accounts.signedIn(api, null);
-    assertThat(ids(api.get("/api/v1/recommendations?limit=3", newcomer.accessToken()))).hasSize(3).startsWith(hit);
+    assertThat(ids(api.get("/api/v1/recommendations?limit=3", newcomer.accessToken())))
+        .hasSize(3)
+        .startsWith(hit);
   }
 
   @Test
   void onlyCustomersGetRecommendations(Api api) {
     assertThat(api.get("/api/v1/recommendations").status()).isEqualTo(401);
-    assertThat(api.get("/api/v1/recommendations", Accounts.signedIn(api, "seller").accessToken()).status()).isEqualTo(403);
-    assertThat(api.get("/api/v1/recommendations?limit=500", Accounts.signedIn(api, null).accessToken()).status()).isEqualTo(422);
+    assertThat(
+            api.get("/api/v1/recommendations", Accounts.signedIn(api, "seller").accessToken())
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            api.get("/api/v1/recommendations?limit=500", Accounts.signedIn(api, null).accessToken())
+                .status())
+        .isEqualTo(422);
   }
 }

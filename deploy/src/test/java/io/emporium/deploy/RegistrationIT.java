@@ -11,16 +11,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RegistrationIT {
 
   private static JsonArray fields(Api.Response r) {
-    return new JsonArray(r.json().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList());
+    return new JsonArray(
+        r.json().getJsonArray("errors").stream()
+            .map(e -> ((JsonObject) e).getString("field"))
+            .toList());
   }
 
   @Test
   void registeringAnswersTheUserAndMailsASixDigitCodeInTextAndHtml(Api api) {
     String email = Accounts.uniqueEmail("ann");
-    Api.Response r = api.post("/api/v1/auth/register", Accounts.registration(email.toUpperCase(), null));
+    Api.Response r =
+        api.post("/api/v1/auth/register", Accounts.registration(email.toUpperCase(), null));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     JsonObject user = r.json().getJsonObject("user");
-    assertThat(user.fieldNames()).containsExactlyInAnyOrder("id", "email", "fullName", "role", "emailVerified", "createdAt");
+    assertThat(user.fieldNames())
+        .containsExactlyInAnyOrder("id", "email", "fullName", "role", "emailVerified", "createdAt");
     assertThat(user.getString("email")).isEqualTo(email);
     assertThat(user.getString("role")).isEqualTo("customer");
     assertThat(user.getBoolean("emailVerified")).isFalse();
@@ -38,13 +43,18 @@ class RegistrationIT {
     String email = Accounts.uniqueEmail("verify");
     api.post("/api/v1/auth/register", Accounts.registration(email, null));
     String code = Accounts.mailedCode(api, email);
-    Api.Response ok = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", code));
+    Api.Response ok =
+        api.post(
+            "/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", code));
     assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
     assertThat(ok.json().getJsonObject("user").getBoolean("emailVerified")).isTrue();
-    Api.Response again = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", code));
+    Api.Response again =
+        api.post(
+            "/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", code));
     assertThat(again.status()).isEqualTo(400);
     Accounts.Account me = Accounts.login(api, email, Accounts.PASSWORD);
-    assertThat(api.get("/api/v1/users/me", me.accessToken()).json().getBoolean("emailVerified")).isTrue();
+    assertThat(api.get("/api/v1/users/me", me.accessToken()).json().getBoolean("emailVerified"))
+        .isTrue();
   }
 
   @Test
@@ -54,26 +64,40 @@ class RegistrationIT {
     String code = Accounts.mailedCode(api, email);
     String wrong = code.equals("000000") ? "111111" : "000000";
     for (int i = 0; i < 5; i++) {
-      Api.Response r = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", wrong));
+      Api.Response r =
+          api.post(
+              "/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", wrong));
       assertThat(r.status()).as(r.toString()).isEqualTo(400);
     }
-    Api.Response burned = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", code));
+    Api.Response burned =
+        api.post(
+            "/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", code));
     assertThat(burned.status()).isEqualTo(400);
 
-    assertThat(api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email)).status()).isEqualTo(202);
+    assertThat(
+            api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email))
+                .status())
+        .isEqualTo(202);
     Accounts.mails(api, email, 2);
     String fresh = Accounts.mailedCode(api, email);
-    Api.Response ok = api.post("/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", fresh));
+    Api.Response ok =
+        api.post(
+            "/api/v1/auth/verify-email", new JsonObject().put("email", email).put("code", fresh));
     assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
   }
 
   @Test
   void mailRequestsPerAccountAreLimitedWhetherOrNotTheAccountExists(Api api) {
-    for (String email : new String[] {Accounts.uniqueEmail("flood"), Accounts.uniqueEmail("ghost")}) {
+    for (String email :
+        new String[] {Accounts.uniqueEmail("flood"), Accounts.uniqueEmail("ghost")}) {
       for (int i = 0; i < 5; i++) {
-        assertThat(api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email)).status()).isEqualTo(202);
+        assertThat(
+                api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email))
+                    .status())
+            .isEqualTo(202);
       }
-      Api.Response sixth = api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email));
+      Api.Response sixth =
+          api.post("/api/v1/auth/verify-email/resend", new JsonObject().put("email", email));
       assertThat(sixth.status()).isEqualTo(429);
       assertThat(sixth.header("Retry-After")).isNotNull();
     }
@@ -81,11 +105,15 @@ class RegistrationIT {
 
   @Test
   void aCodeForAnUnknownEmailIs400AndAMalformedCodeIs422(Api api) {
-    Api.Response unknown = api.post("/api/v1/auth/verify-email",
-        new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("code", "123456"));
+    Api.Response unknown =
+        api.post(
+            "/api/v1/auth/verify-email",
+            new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("code", "123456"));
     assertThat(unknown.status()).isEqualTo(400);
-    Api.Response malformed = api.post("/api/v1/auth/verify-email",
-        new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("code", "12ab"));
+    Api.Response malformed =
+        api.post(
+            "/api/v1/auth/verify-email",
+            new JsonObject().put("email", Accounts.uniqueEmail("nobody")).put("code", "12ab"));
     assertThat(malformed.status()).isEqualTo(422);
     assertThat(fields(malformed)).contains("code");
   }
@@ -93,24 +121,32 @@ class RegistrationIT {
   @Test
   void aDuplicateEmailIs409WhateverItsCase(Api api) {
     String email = Accounts.uniqueEmail("dup");
-    assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status()).isEqualTo(201);
-    Api.Response again = api.post("/api/v1/auth/register", Accounts.registration(email.toUpperCase(), null));
+    assertThat(api.post("/api/v1/auth/register", Accounts.registration(email, null)).status())
+        .isEqualTo(201);
+    Api.Response again =
+        api.post("/api/v1/auth/register", Accounts.registration(email.toUpperCase(), null));
     assertThat(again.status()).as(again.toString()).isEqualTo(409);
   }
 
   @Test
   void weakPasswordsAndBadEmailsAre422(Api api) {
-    for (String weak : new String[] {"short", "password123", "aaaaaaaaaaaa", "1234567890", "qwertyuiop"}) {
-      Api.Response r = api.post("/api/v1/auth/register",
-          Accounts.registration(Accounts.uniqueEmail("weak"), null).put("password", weak));
+    for (String weak :
+        new String[] {"short", "password123", "aaaaaaaaaaaa", "1234567890", "qwertyuiop"}) {
+      Api.Response r =
+          api.post(
+              "/api/v1/auth/register",
+              Accounts.registration(Accounts.uniqueEmail("weak"), null).put("password", weak));
       assertThat(r.status()).as(weak).isEqualTo(422);
       assertThat(fields(r)).as(weak).contains("password");
     }
     String email = Accounts.uniqueEmail("mirror");
-    Api.Response containsEmail = api.post("/api/v1/auth/register",
-        Accounts.registration(email, null).put("password", email.split("@")[0] + "!X9"));
+    Api.Response containsEmail =
+        api.post(
+            "/api/v1/auth/register",
+            Accounts.registration(email, null).put("password", email.split("@")[0] + "!X9"));
     assertThat(containsEmail.status()).isEqualTo(422);
-    for (String bad : new String[] {"plainaddress", "a@b", "a b@example.com", "@example.com", "x@example..com"}) {
+    for (String bad :
+        new String[] {"plainaddress", "a@b", "a b@example.com", "@example.com", "x@example..com"}) {
       Api.Response r = api.post("/api/v1/auth/register", Accounts.registration(bad, null));
       assertThat(r.status()).as(bad).isEqualTo(422);
       assertThat(fields(r)).as(bad).contains("email");
@@ -120,22 +156,28 @@ class RegistrationIT {
   @Test
   void aRoleInTheBodyIsRefusedAndNeverHonoured(Api api) {
     String email = Accounts.uniqueEmail("sneaky");
-    Api.Response withRole = api.post("/api/v1/auth/register", Accounts.registration(email, null).put("role", "admin"));
+    Api.Response withRole =
+        api.post("/api/v1/auth/register", Accounts.registration(email, null).put("role", "admin"));
     assertThat(withRole.status()).isEqualTo(422);
     assertThat(fields(withRole)).contains("role");
-    Api.Response withAdmin = api.post("/api/v1/auth/register", Accounts.registration(email, null).put("admin", true));
+    Api.Response withAdmin =
+        api.post("/api/v1/auth/register", Accounts.registration(email, null).put("admin", true));
     assertThat(withAdmin.status()).isEqualTo(422);
-    Api.Response adminType = api.post("/api/v1/auth/register", Accounts.registration(email, "admin"));
+    Api.Response adminType =
+        api.post("/api/v1/auth/register", Accounts.registration(email, "admin"));
     assertThat(adminType.status()).isEqualTo(422);
     assertThat(fields(adminType)).contains("accountType");
-    Api.Response nothingCreated = api.post("/api/v1/auth/login",
-        new JsonObject().put("email", email).put("password", Accounts.PASSWORD));
+    Api.Response nothingCreated =
+        api.post(
+            "/api/v1/auth/login",
+            new JsonObject().put("email", email).put("password", Accounts.PASSWORD));
     assertThat(nothingCreated.status()).isEqualTo(401);
   }
 
   @Test
   void sellersRegisterWithAccountType(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
-    assertThat(api.get("/api/v1/users/me", seller.accessToken()).json().getString("role")).isEqualTo("seller");
+    assertThat(api.get("/api/v1/users/me", seller.accessToken()).json().getString("role"))
+        .isEqualTo("seller");
   }
 }

@@ -7,9 +7,9 @@ import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservationRef;
 import io.emporium.proto.catalog.v1.ReserveStockRequest;
-import io.emporium.proto.catalog.v1.Reservation;
 import io.emporium.proto.catalog.v1.ReservedItem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Checkout's stock reservations, called over the catalog's gRPC contract as the ordering service will. */
+/**
+ * Checkout's stock reservations, called over the catalog's gRPC contract as the ordering service
+ * will.
+ */
 @ExtendWith(TestPlatform.class)
 class ReservationsIT {
   private static GrpcCalls catalog;
@@ -37,15 +40,30 @@ class ReservationsIT {
   private static String sku(Api api, int stock) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String sku = "RSV-" + UUID.randomUUID().toString().substring(0, 8);
-    Api.Response r = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Kettle").put("price", 3000)
-        .put("currency", "usd").put("variants", new JsonArray().add(new JsonObject().put("sku", sku).put("stock", stock))));
+    Api.Response r =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            new JsonObject()
+                .put("name", "Kettle")
+                .put("price", 3000)
+                .put("currency", "usd")
+                .put(
+                    "variants",
+                    new JsonArray().add(new JsonObject().put("sku", sku).put("stock", stock))));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return sku;
   }
 
   private static Future<Reservation> reserve(UUID order, int ttl, ReservedItem... items) {
-    return catalog.call(CatalogGrpcClient.ReserveStock, ReserveStockRequest.newBuilder().setOrderId(order.toString())
-        .setTtlSeconds(ttl).addAllItems(List.of(items)).build(), CallContext.service("reservations-it", "ordering"));
+    return catalog.call(
+        CatalogGrpcClient.ReserveStock,
+        ReserveStockRequest.newBuilder()
+            .setOrderId(order.toString())
+            .setTtlSeconds(ttl)
+            .addAllItems(List.of(items))
+            .build(),
+        CallContext.service("reservations-it", "ordering"));
   }
 
   private static ReservedItem item(String sku, int quantity) {
@@ -53,31 +71,69 @@ class ReservationsIT {
   }
 
   private static Row level(String sku) {
-    return TestPlatform.db().preparedQuery("SELECT stock, reserved FROM catalog.variants WHERE sku = $1").execute(Tuple.of(sku)).await().iterator().next();
+    return TestPlatform.db()
+        .preparedQuery("SELECT stock, reserved FROM catalog.variants WHERE sku = $1")
+        .execute(Tuple.of(sku))
+        .await()
+        .iterator()
+        .next();
   }
 
   private static Reservation settle(boolean commit, UUID order) {
-    return catalog.call(commit ? CatalogGrpcClient.CommitReservation : CatalogGrpcClient.ReleaseReservation,
-        ReservationRef.newBuilder().setOrderId(order.toString()).build(), CallContext.service("reservations-it", "ordering")).await();
+    return catalog
+        .call(
+            commit ? CatalogGrpcClient.CommitReservation : CatalogGrpcClient.ReleaseReservation,
+            ReservationRef.newBuilder().setOrderId(order.toString()).build(),
+            CallContext.service("reservations-it", "ordering"))
+        .await();
   }
 
   @Test
   void aVariantWithStockHeldForAnOrderCannotBeRemovedUntilItSettles(Api api) {
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String held = "HELD-" + UUID.randomUUID().toString().substring(0, 8);
-    Api.Response created = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", "Kettle").put("price", 3000)
-        .put("currency", "usd").put("variants", new JsonArray().add(new JsonObject().put("sku", held).put("stock", 5))));
+    Api.Response created =
+        api.post(
+            "/api/v1/products",
+            seller.accessToken(),
+            new JsonObject()
+                .put("name", "Kettle")
+                .put("price", 3000)
+                .put("currency", "usd")
+                .put(
+                    "variants",
+                    new JsonArray().add(new JsonObject().put("sku", held).put("stock", 5))));
     String id = created.json().getString("id");
     UUID order = UUID.randomUUID();
     reserve(order, 600, item(held, 2)).await();
-    JsonObject replace = new JsonObject().put("variants", new JsonArray().add(new JsonObject().put("sku", held + "-NEW").put("stock", 5)));
-    Api.Response refused = api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/v1/products/" + id, seller.accessToken(), replace, java.util.Map.of());
+    JsonObject replace =
+        new JsonObject()
+            .put(
+                "variants",
+                new JsonArray().add(new JsonObject().put("sku", held + "-NEW").put("stock", 5)));
+    Api.Response refused =
+        api.send(
+            io.vertx.core.http.HttpMethod.PATCH,
+            "/api/v1/products/" + id,
+            seller.accessToken(),
+            replace,
+            java.util.Map.of());
     assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
     settle(false, order);
-    Api.Response done = api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/v1/products/" + id, seller.accessToken(), replace, java.util.Map.of());
+    Api.Response done =
+        api.send(
+            io.vertx.core.http.HttpMethod.PATCH,
+            "/api/v1/products/" + id,
+            seller.accessToken(),
+            replace,
+            java.util.Map.of());
     assertThat(done.status()).as(done.toString()).isEqualTo(200);
-    assertThat(reserve(UUID.randomUUID(), 600, item(held, 1)).transform(ar -> Future.succeededFuture(ar.failed())).await())
-        .as("a removed variant cannot be reserved").isTrue();
+    assertThat(
+            reserve(UUID.randomUUID(), 600, item(held, 1))
+                .transform(ar -> Future.succeededFuture(ar.failed()))
+                .await())
+        .as("a removed variant cannot be reserved")
+        .isTrue();
   }
 
   @Test
@@ -114,8 +170,11 @@ class ReservationsIT {
     String plenty = sku(api, 10);
     String scarce = sku(api, 1);
     UUID greedy = UUID.randomUUID();
-    ApiProblem refused = (ApiProblem) reserve(greedy, 600, item(plenty, 3), item(scarce, 2)).transform(ar -> Future.succeededFuture(ar.cause()))
-        .await();
+    ApiProblem refused =
+        (ApiProblem)
+            reserve(greedy, 600, item(plenty, 3), item(scarce, 2))
+                .transform(ar -> Future.succeededFuture(ar.cause()))
+                .await();
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.detail()).contains(scarce).doesNotContain(plenty);
     assertThat(level(plenty).getInteger("reserved")).as("none of the order was held").isZero();
@@ -124,15 +183,26 @@ class ReservationsIT {
     Reservation first = reserve(order, 600, item(plenty, 3), item(scarce, 1)).await();
     Reservation again = reserve(order, 600, item(plenty, 3), item(scarce, 1)).await();
     assertThat(again).isEqualTo(first);
-    assertThat(level(plenty).getInteger("reserved")).as("the repeat held nothing more").isEqualTo(3);
+    assertThat(level(plenty).getInteger("reserved"))
+        .as("the repeat held nothing more")
+        .isEqualTo(3);
 
     assertThat(settle(true, order).getStatus()).isEqualTo("committed");
-    assertThat(settle(true, order).getStatus()).as("committing twice is one commit").isEqualTo("committed");
+    assertThat(settle(true, order).getStatus())
+        .as("committing twice is one commit")
+        .isEqualTo("committed");
     Row sold = level(plenty);
     assertThat(sold.getInteger("stock")).isEqualTo(7);
     assertThat(sold.getInteger("reserved")).isZero();
-    ApiProblem late = (ApiProblem) catalog.call(CatalogGrpcClient.ReleaseReservation, ReservationRef.newBuilder().setOrderId(order.toString())
-        .build(), CallContext.service("r", "ordering")).transform(ar -> Future.succeededFuture(ar.cause())).await();
+    ApiProblem late =
+        (ApiProblem)
+            catalog
+                .call(
+                    CatalogGrpcClient.ReleaseReservation,
+                    ReservationRef.newBuilder().setOrderId(order.toString()).build(),
+                    CallContext.service("r", "ordering"))
+                .transform(ar -> Future.succeededFuture(ar.cause()))
+                .await();
     assertThat(late.status()).isEqualTo(409);
   }
 
@@ -140,7 +210,9 @@ class ReservationsIT {
   void aReserveArrivingAfterItsReleaseHoldsNothing(Api api) {
     String sku = sku(api, 5);
     UUID order = UUID.randomUUID();
-    assertThat(settle(false, order).getStatus()).as("released before it was made").isEqualTo("released");
+    assertThat(settle(false, order).getStatus())
+        .as("released before it was made")
+        .isEqualTo("released");
     Reservation late = reserve(order, 600, item(sku, 2)).await();
     assertThat(late.getStatus()).isEqualTo("released");
     assertThat(late.getItemsList()).isEmpty();
@@ -151,13 +223,28 @@ class ReservationsIT {
   void onlyAServiceMayMoveReservations(Api api) {
     String sku = sku(api, 5);
     Accounts.Account customer = Accounts.signedIn(api, "customer");
-    ReserveStockRequest request = ReserveStockRequest.newBuilder().setOrderId(UUID.randomUUID().toString()).setTtlSeconds(60)
-        .addItems(item(sku, 1)).build();
-    ApiProblem anonymous = (ApiProblem) catalog.call(CatalogGrpcClient.ReserveStock, request, CallContext.anonymous("r"))
-        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+    ReserveStockRequest request =
+        ReserveStockRequest.newBuilder()
+            .setOrderId(UUID.randomUUID().toString())
+            .setTtlSeconds(60)
+            .addItems(item(sku, 1))
+            .build();
+    ApiProblem anonymous =
+        (ApiProblem)
+            catalog
+                .call(CatalogGrpcClient.ReserveStock, request, CallContext.anonymous("r"))
+                .transform(ar -> Future.succeededFuture(ar.cause()))
+                .await();
     assertThat(anonymous.status()).isEqualTo(401);
-    ApiProblem user = (ApiProblem) catalog.call(CatalogGrpcClient.ReserveStock, request,
-        new CallContext("r", customer.id(), "customer")).transform(ar -> Future.succeededFuture(ar.cause())).await();
+    ApiProblem user =
+        (ApiProblem)
+            catalog
+                .call(
+                    CatalogGrpcClient.ReserveStock,
+                    request,
+                    new CallContext("r", customer.id(), "customer"))
+                .transform(ar -> Future.succeededFuture(ar.cause()))
+                .await();
     assertThat(user.status()).isEqualTo(403);
     assertThat(level(sku).getInteger("reserved")).isZero();
   }

@@ -11,10 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** One scrape of a Prometheus {@code /metrics} page, read as Prometheus reads it: samples with labels. */
+/**
+ * One scrape of a Prometheus {@code /metrics} page, read as Prometheus reads it: samples with
+ * labels.
+ */
 final class ScrapedMetrics {
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\S+)?$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\S+)?$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   record Sample(String name, Map<String, String> labels, double value) {}
 
@@ -51,17 +56,25 @@ final class ScrapedMetrics {
     return parse(r.body() == null ? "" : r.body().toString());
   }
 
-  /** The sum over the series of {@code name} whose labels include {@code labels} (0 when there is none). */
+  /**
+   * The sum over the series of {@code name} whose labels include {@code labels} (0 when there is
+   * none).
+   */
   double value(String name, Map<String, String> labels) {
-    return samples.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
-        .mapToDouble(Sample::value).sum();
+    return samples.stream()
+        .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+        .mapToDouble(Sample::value)
+        .sum();
   }
 
   double value(String name) {
     return value(name, Map.of());
   }
 
-  /** Every sample name on the page ({@code _bucket}, {@code _count}, {@code _sum} included, as Prometheus stores them). */
+  /**
+   * Every sample name on the page ({@code _bucket}, {@code _count}, {@code _sum} included, as
+   * Prometheus stores them).
+   */
   Set<String> names() {
     return samples.stream().map(Sample::name).collect(Collectors.toSet());
   }

@@ -30,8 +30,14 @@ class SearchIT {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
-  private static JsonObject product(Api api, String token, String name, String description, long price, int stock) {
-    JsonObject body = new JsonObject().put("name", name).put("price", price).put("currency", "usd").put("stock", stock);
+  private static JsonObject product(
+      Api api, String token, String name, String description, long price, int stock) {
+    JsonObject body =
+        new JsonObject()
+            .put("name", name)
+            .put("price", price)
+            .put("currency", "usd")
+            .put("stock", stock);
     if (!description.isEmpty()) {
       body.put("description", description);
     }
@@ -42,7 +48,9 @@ class SearchIT {
 
   private static List<String> names(Api.Response r) {
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    return r.json().getJsonArray("items").stream().map(p -> ((JsonObject) p).getString("name")).toList();
+    return r.json().getJsonArray("items").stream()
+        .map(p -> ((JsonObject) p).getString("name"))
+        .toList();
   }
 
   private static String admin(Api api) {
@@ -50,7 +58,8 @@ class SearchIT {
   }
 
   private static String category(Api api, String token, String parentId) {
-    JsonObject body = new JsonObject().put("name", "Shelf " + UUID.randomUUID().toString().substring(0, 8));
+    JsonObject body =
+        new JsonObject().put("name", "Shelf " + UUID.randomUUID().toString().substring(0, 8));
     if (parentId != null) {
       body.put("parentId", parentId);
     }
@@ -66,7 +75,8 @@ class SearchIT {
     product(api, token, "Plain mug", "A mug they call the " + w, 900, 3);
     product(api, token, "The " + w + " lamp", "Warm light", 4_000, 3);
     product(api, token, "Unrelated chair", "Oak", 9_000, 3);
-    assertThat(names(api.get("/api/v1/products?q=" + w))).containsExactly("The " + w + " lamp", "Plain mug");
+    assertThat(names(api.get("/api/v1/products?q=" + w)))
+        .containsExactly("The " + w + " lamp", "Plain mug");
   }
 
   @Test
@@ -75,7 +85,8 @@ class SearchIT {
     String w = word();
     product(api, token, "Copper " + w + " kettle", "Boils fast", 6_500, 4);
     String typo = w.substring(0, 4) + w.charAt(5) + w.charAt(4) + w.substring(6);
-    assertThat(names(api.get("/api/v1/products?q=" + q(typo + " kettle")))).containsExactly("Copper " + w + " kettle");
+    assertThat(names(api.get("/api/v1/products?q=" + q(typo + " kettle"))))
+        .containsExactly("Copper " + w + " kettle");
     assertThat(names(api.get("/api/v1/products?q=" + q(word())))).isEmpty();
   }
 
@@ -87,19 +98,36 @@ class SearchIT {
     String other = category(api, admin, null);
     Accounts.Account seller = Accounts.signedIn(api, "seller");
     String w = word();
-    for (Object[] p : new Object[][] {{"Cheap " + w, child, 500L, 2}, {"Dear " + w, parent, 20_000L, 2},
-        {"Gone " + w, child, 800L, 0}, {"Elsewhere " + w, other, 700L, 1}}) {
-      Api.Response r = api.post("/api/v1/products", seller.accessToken(), new JsonObject().put("name", p[0]).put("categoryId", p[1])
-          .put("price", p[2]).put("currency", "usd").put("stock", p[3]));
+    for (Object[] p :
+        new Object[][] {
+          {"Cheap " + w, child, 500L, 2},
+          {"Dear " + w, parent, 20_000L, 2},
+          {"Gone " + w, child, 800L, 0},
+          {"Elsewhere " + w, other, 700L, 1}
+        }) {
+      Api.Response r =
+          api.post(
+              "/api/v1/products",
+              seller.accessToken(),
+              new JsonObject()
+                  .put("name", p[0])
+                  .put("categoryId", p[1])
+                  .put("price", p[2])
+                  .put("currency", "usd")
+                  .put("stock", p[3]));
       assertThat(r.status()).as(r.toString()).isEqualTo(201);
     }
     String base = "/api/v1/products?sort=price&q=" + w;
-    assertThat(names(api.get(base + "&category=" + parent))).containsExactly("Cheap " + w, "Gone " + w, "Dear " + w);
-    assertThat(names(api.get(base + "&category=" + child))).containsExactly("Cheap " + w, "Gone " + w);
+    assertThat(names(api.get(base + "&category=" + parent)))
+        .containsExactly("Cheap " + w, "Gone " + w, "Dear " + w);
+    assertThat(names(api.get(base + "&category=" + child)))
+        .containsExactly("Cheap " + w, "Gone " + w);
     assertThat(names(api.get("/api/v1/categories/" + parent + "/products?sort=price&q=" + w)))
         .containsExactly("Cheap " + w, "Gone " + w, "Dear " + w);
-    assertThat(names(api.get(base + "&minPrice=600&maxPrice=20000"))).containsExactly("Elsewhere " + w, "Gone " + w, "Dear " + w);
-    assertThat(names(api.get(base + "&inStock=true"))).containsExactly("Cheap " + w, "Elsewhere " + w, "Dear " + w);
+    assertThat(names(api.get(base + "&minPrice=600&maxPrice=20000")))
+        .containsExactly("Elsewhere " + w, "Gone " + w, "Dear " + w);
+    assertThat(names(api.get(base + "&inStock=true")))
+        .containsExactly("Cheap " + w, "Elsewhere " + w, "Dear " + w);
     assertThat(names(api.get("/api/v1/products?sort=-price&seller=" + seller.id())))
         .containsExactly("Dear " + w, "Gone " + w, "Elsewhere " + w, "Cheap " + w);
     Api.Response unknown = api.get("/api/v1/categories/" + UUID.randomUUID() + "/products");
@@ -112,9 +140,17 @@ class SearchIT {
     String w = word();
     product(api, token, "Live " + w, "", 100, 1);
     JsonObject deleted = product(api, token, "Deleted " + w, "", 100, 1);
-    assertThat(api.delete("/api/v1/products/" + deleted.getString("id"), token).status()).isEqualTo(204);
-    Api.Response draft = api.post("/api/v1/products", token, new JsonObject().put("name", "Draft " + w).put("price", 100)
-        .put("currency", "usd").put("status", "draft"));
+    assertThat(api.delete("/api/v1/products/" + deleted.getString("id"), token).status())
+        .isEqualTo(204);
+    Api.Response draft =
+        api.post(
+            "/api/v1/products",
+            token,
+            new JsonObject()
+                .put("name", "Draft " + w)
+                .put("price", 100)
+                .put("currency", "usd")
+                .put("status", "draft"));
     assertThat(draft.status()).isEqualTo(201);
     assertThat(names(api.get("/api/v1/products?q=" + w))).containsExactly("Live " + w);
   }
@@ -133,12 +169,21 @@ class SearchIT {
       String cursor = null;
       int pages = 0;
       do {
-        Api.Response r = api.get("/api/v1/products?limit=2&q=" + w + "&sort=" + sort + (cursor == null ? "" : "&cursor=" + cursor));
+        Api.Response r =
+            api.get(
+                "/api/v1/products?limit=2&q="
+                    + w
+                    + "&sort="
+                    + sort
+                    + (cursor == null ? "" : "&cursor=" + cursor));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        r.json().getJsonArray("items").forEach(p -> {
-          seen.add(((JsonObject) p).getString("id"));
-          seenPrices.add(((JsonObject) p).getLong("price"));
-        });
+        r.json()
+            .getJsonArray("items")
+            .forEach(
+                p -> {
+                  seen.add(((JsonObject) p).getString("id"));
+                  seenPrices.add(((JsonObject) p).getLong("price"));
+                });
         cursor = r.json().getString("nextCursor");
         if (pages++ == 0) {
           product(api, seller.accessToken(), "Late " + sort + " " + w, "", 50, 1);
@@ -161,8 +206,15 @@ class SearchIT {
     String token = Accounts.signedIn(api, "seller").accessToken();
     String w = word();
     for (long price : new long[] {500, 1_500, 1_800, 30_000}) {
-      Api.Response r = api.post("/api/v1/products", token, new JsonObject().put("name", "Facet " + w).put("categoryId", shelf)
-          .put("price", price).put("currency", "usd"));
+      Api.Response r =
+          api.post(
+              "/api/v1/products",
+              token,
+              new JsonObject()
+                  .put("name", "Facet " + w)
+                  .put("categoryId", shelf)
+                  .put("price", price)
+                  .put("currency", "usd"));
       assertThat(r.status()).isEqualTo(201);
     }
     product(api, token, "Loose " + w, "", 2_000, 1);
@@ -174,18 +226,35 @@ class SearchIT {
     assertThat(categories.getJsonObject(0).getString("categoryId")).isEqualTo(shelf);
     assertThat(categories.getJsonObject(0).getLong("count")).isEqualTo(4);
     assertThat(categories.getJsonObject(1).getValue("categoryId")).isNull();
-    List<Long> counts = body.getJsonObject("facets").getJsonArray("priceRanges").stream()
-        .map(x -> ((JsonObject) x).getLong("count")).toList();
+    List<Long> counts =
+        body.getJsonObject("facets").getJsonArray("priceRanges").stream()
+            .map(x -> ((JsonObject) x).getLong("count"))
+            .toList();
     assertThat(counts).containsExactly(1L, 3L, 0L, 0L, 0L, 1L);
-    Api.Response next = api.get("/api/v1/products?limit=1&q=" + w + "&cursor=" + body.getString("nextCursor"));
+    Api.Response next =
+        api.get("/api/v1/products?limit=1&q=" + w + "&cursor=" + body.getString("nextCursor"));
     assertThat(next.json().containsKey("facets")).isFalse();
   }
 
   @Test
   void everyBadParameterIs422AndNothingReachesSqlButAsAValue(Api api) {
-    for (String bad : List.of("sort=cheapest", "sort=price;drop", "limit=101", "limit=0", "limit=ten", "minPrice=-1",
-        "maxPrice=1.5", "minPrice=10&maxPrice=5", "inStock=yes", "category=shoes", "seller=1", "cursor=xyz", "colour=red",
-        "sort=relevance", "q=" + "a".repeat(201))) {
+    for (String bad :
+        List.of(
+            "sort=cheapest",
+            "sort=price;drop",
+            "limit=101",
+            "limit=0",
+            "limit=ten",
+            "minPrice=-1",
+            "maxPrice=1.5",
+            "minPrice=10&maxPrice=5",
+            "inStock=yes",
+            "category=shoes",
+            "seller=1",
+            "cursor=xyz",
+            "colour=red",
+            "sort=relevance",
+            "q=" + "a".repeat(201))) {
       Api.Response r = api.get("/api/v1/products?" + bad);
       assertThat(r.status()).as(bad + " " + r).isEqualTo(422);
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
@@ -193,9 +262,11 @@ class SearchIT {
     }
     Api.Response page = api.get("/api/v1/products?limit=1&sort=price");
     assertThat(page.status()).isEqualTo(200);
-    Api.Response crossed = api.get("/api/v1/products?sort=newest&cursor=" + page.json().getString("nextCursor"));
+    Api.Response crossed =
+        api.get("/api/v1/products?sort=newest&cursor=" + page.json().getString("nextCursor"));
     assertThat(crossed.status()).isEqualTo(422);
-    for (String hostile : List.of("'; DROP TABLE catalog.products; --", "a & b | !c", ":* <-> (", "%_\\")) {
+    for (String hostile :
+        List.of("'; DROP TABLE catalog.products; --", "a & b | !c", ":* <-> (", "%_\\")) {
       assertThat(api.get("/api/v1/products?q=" + q(hostile)).status()).as(hostile).isEqualTo(200);
     }
   }

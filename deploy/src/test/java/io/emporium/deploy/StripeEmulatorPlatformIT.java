@@ -18,14 +18,20 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The platform without a Stripe key: its payment service runs the emulator, whose webhooks reach the edge and the inbox. */
+/**
+ * The platform without a Stripe key: its payment service runs the emulator, whose webhooks reach
+ * the edge and the inbox.
+ */
 @ExtendWith(TestPlatform.class)
 class StripeEmulatorPlatformIT {
 
   private static List<String> inboxTypes(String objectId) {
-    Iterable<Row> rows = TestPlatform.db()
-        .preparedQuery("SELECT event_type FROM payment.webhook_events WHERE payload->'data'->'object'->>'id' = $1 ORDER BY received_at")
-        .execute(Tuple.of(objectId)).await();
+    Iterable<Row> rows =
+        TestPlatform.db()
+            .preparedQuery(
+                "SELECT event_type FROM payment.webhook_events WHERE payload->'data'->'object'->>'id' = $1 ORDER BY received_at")
+            .execute(Tuple.of(objectId))
+            .await();
     return StreamSupport.stream(rows.spliterator(), false).map(r -> r.getString(0)).toList();
   }
 
@@ -35,21 +41,43 @@ class StripeEmulatorPlatformIT {
     assertThat(emulatorUrl).startsWith("http://127.0.0.1:");
     assertThat(TestPlatform.platform().describe(0)).contains("stripe   emulator at " + emulatorUrl);
 
-    StripeClient stripe = StripeClient.builder().setApiKey(StripeEmulator.SECRET_KEY).setApiBase(emulatorUrl).build();
-    Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
-        .setMode(SessionCreateParams.Mode.PAYMENT)
-        .setSuccessUrl("https://shop.example/done")
-        .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
-            .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency("usd").setUnitAmount(1999L)
-                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder().setName("Linen shirt").build()).build())
-            .build())
-        .build());
-    HttpResponse<String> paid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(session.getUrl() + "/pay"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("card=4242+4242+4242+4242")).build(), HttpResponse.BodyHandlers.ofString());
+    StripeClient stripe =
+        StripeClient.builder().setApiKey(StripeEmulator.SECRET_KEY).setApiBase(emulatorUrl).build();
+    Session session =
+        stripe
+            .v1()
+            .checkout()
+            .sessions()
+            .create(
+                SessionCreateParams.builder()
+                    .setMode(SessionCreateParams.Mode.PAYMENT)
+                    .setSuccessUrl("https://shop.example/done")
+                    .addLineItem(
+                        SessionCreateParams.LineItem.builder()
+                            .setQuantity(1L)
+                            .setPriceData(
+                                SessionCreateParams.LineItem.PriceData.builder()
+                                    .setCurrency("usd")
+                                    .setUnitAmount(1999L)
+                                    .setProductData(
+                                        SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                            .setName("Linen shirt")
+                                            .build())
+                                    .build())
+                            .build())
+                    .build());
+    HttpResponse<String> paid =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(session.getUrl() + "/pay"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("card=4242+4242+4242+4242"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(paid.statusCode()).isEqualTo(303);
 
-    String intentId = stripe.v1().checkout().sessions().retrieve(session.getId()).getPaymentIntent();
+    String intentId =
+        stripe.v1().checkout().sessions().retrieve(session.getId()).getPaymentIntent();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (inboxTypes(session.getId()).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(50);

@@ -33,37 +33,53 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Stripe emulator as its own process ({@code --services=stripe-emulator}): its state outlives a SIGKILL. */
+/**
+ * The Stripe emulator as its own process ({@code --services=stripe-emulator}): its state outlives a
+ * SIGKILL.
+ */
 class StripeEmulatorProcessIT {
   private static final String WEBHOOK_SECRET = "whsec_process_it_0123456789";
-  private static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private static final HttpClient BROWSER =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   /** Verified events the webhook endpoint took, as type and object id. */
   private final List<String> delivered = new CopyOnWriteArrayList<>();
+
   /** While positive, the endpoint answers 503 to that many more deliveries. */
   private final AtomicInteger refuse = new AtomicInteger();
+
   private HttpServer endpoint;
   private Process emulator;
 
   @BeforeEach
   void startWebhookEndpoint() throws IOException {
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    endpoint.createContext("/hook", exchange -> {
-      String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      int status = 200;
-      if (refuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        status = 503;
-      } else {
-        try {
-          Event event = Webhook.constructEvent(payload, exchange.getRequestHeaders().getFirst("Stripe-Signature"), WEBHOOK_SECRET);
-          delivered.add(event.getType() + " " + ((HasId) event.getDataObjectDeserializer().deserializeUnsafe()).getId());
-        } catch (SignatureVerificationException | EventDataObjectDeserializationException e) {
-          status = 400;
-        }
-      }
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    endpoint.createContext(
+        "/hook",
+        exchange -> {
+          String payload =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          int status = 200;
+          if (refuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            status = 503;
+          } else {
+            try {
+              Event event =
+                  Webhook.constructEvent(
+                      payload,
+                      exchange.getRequestHeaders().getFirst("Stripe-Signature"),
+                      WEBHOOK_SECRET);
+              delivered.add(
+                  event.getType()
+                      + " "
+                      + ((HasId) event.getDataObjectDeserializer().deserializeUnsafe()).getId());
+            } catch (SignatureVerificationException | EventDataObjectDeserializationException e) {
+              status = 400;
+            }
+          }
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     endpoint.start();
   }
 
@@ -96,20 +112,39 @@ class StripeEmulatorProcessIT {
   }
 
   private static Session checkout(StripeClient stripe) throws Exception {
-    return stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
-        .setMode(SessionCreateParams.Mode.PAYMENT)
-        .setSuccessUrl("https://shop.example/done")
-        .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(2L)
-            .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency("eur").setUnitAmount(1250L)
-                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder().setName("Teapot").build()).build())
-            .build())
-        .build());
+    return stripe
+        .v1()
+        .checkout()
+        .sessions()
+        .create(
+            SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setSuccessUrl("https://shop.example/done")
+                .addLineItem(
+                    SessionCreateParams.LineItem.builder()
+                        .setQuantity(2L)
+                        .setPriceData(
+                            SessionCreateParams.LineItem.PriceData.builder()
+                                .setCurrency("eur")
+                                .setUnitAmount(1250L)
+                                .setProductData(
+                                    SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName("Teapot")
+                                        .build())
+                                .build())
+                        .build())
+                .build());
   }
 
   private static int pay(Session session) throws Exception {
-    return BROWSER.send(HttpRequest.newBuilder(URI.create(session.getUrl() + "/pay"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("card=4242424242424242")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return BROWSER
+        .send(
+            HttpRequest.newBuilder(URI.create(session.getUrl() + "/pay"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("card=4242424242424242"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private void awaitDelivered(String expected) throws InterruptedException {
@@ -127,11 +162,16 @@ class StripeEmulatorProcessIT {
   }
 
   @Test
-  void aSessionCreatedBeforeASigkillCanBePaidAfterTheRestartAndItsWebhookIsDelivered(@TempDir Path dir) throws Exception {
+  void aSessionCreatedBeforeASigkillCanBePaidAfterTheRestartAndItsWebhookIsDelivered(
+      @TempDir Path dir) throws Exception {
     int port = freePort();
     Map<String, String> env = settings(dir, port);
-    StripeClient stripe = StripeClient.builder().setApiKey("sk_test_process").setApiBase("http://127.0.0.1:" + port)
-        .setMaxNetworkRetries(0).build();
+    StripeClient stripe =
+        StripeClient.builder()
+            .setApiKey("sk_test_process")
+            .setApiBase("http://127.0.0.1:" + port)
+            .setMaxNetworkRetries(0)
+            .build();
     emulator = start(env, dir.resolve("first.log"));
     Session created = checkout(stripe);
     kill(emulator);
@@ -149,11 +189,16 @@ class StripeEmulatorProcessIT {
   }
 
   @Test
-  void aWebhookNotYetDeliveredAtASigkillIsDeliveredAfterTheRestart(@TempDir Path dir) throws Exception {
+  void aWebhookNotYetDeliveredAtASigkillIsDeliveredAfterTheRestart(@TempDir Path dir)
+      throws Exception {
     int port = freePort();
     Map<String, String> env = settings(dir, port);
-    StripeClient stripe = StripeClient.builder().setApiKey("sk_test_process").setApiBase("http://127.0.0.1:" + port)
-        .setMaxNetworkRetries(0).build();
+    StripeClient stripe =
+        StripeClient.builder()
+            .setApiKey("sk_test_process")
+            .setApiBase("http://127.0.0.1:" + port)
+            .setMaxNetworkRetries(0)
+            .build();
     emulator = start(env, dir.resolve("first.log"));
     Session created = checkout(stripe);
     refuse.set(Integer.MAX_VALUE);
@@ -164,7 +209,8 @@ class StripeEmulatorProcessIT {
     refuse.set(0);
 
     emulator = start(env, dir.resolve("second.log"));
-    assertThat(stripe.v1().checkout().sessions().retrieve(created.getId()).getStatus()).isEqualTo("complete");
+    assertThat(stripe.v1().checkout().sessions().retrieve(created.getId()).getStatus())
+        .isEqualTo("complete");
     awaitDelivered("checkout.session.completed " + created.getId());
     assertThat(pay(created)).as("paid once, before the kill").isEqualTo(409);
   }

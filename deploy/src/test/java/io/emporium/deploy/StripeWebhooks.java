@@ -11,7 +11,9 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Stripe events as tests post them to the webhook route: made up, and signed the way Stripe signs. */
+/**
+ * Stripe events as tests post them to the webhook route: made up, and signed the way Stripe signs.
+ */
 final class StripeWebhooks {
   private StripeWebhooks() {}
 
@@ -20,7 +22,11 @@ final class StripeWebhooks {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
+      return "t="
+          + timestamp
+          + ",v1="
+          + HexFormat.of()
+              .formatHex(mac.doFinal((timestamp + "." + payload).getBytes(StandardCharsets.UTF_8)));
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -33,16 +39,25 @@ final class StripeWebhooks {
 
   /** Posts the raw payload with that signature header (none when null). */
   static Api.Response deliver(Api api, String payload, String signature) {
-    Map<String, String> headers = signature == null
-        ? Map.of("Content-Type", "application/json")
-        : Map.of("Content-Type", "application/json", "Stripe-Signature", signature);
-    return api.raw(HttpMethod.POST, "/api/v1/payments/webhook", null, Buffer.buffer(payload), headers);
+    Map<String, String> headers =
+        signature == null
+            ? Map.of("Content-Type", "application/json")
+            : Map.of("Content-Type", "application/json", "Stripe-Signature", signature);
+    return api.raw(
+        HttpMethod.POST, "/api/v1/payments/webhook", null, Buffer.buffer(payload), headers);
   }
 
   /** A Stripe event of that type about that object, with a fresh event id. */
   static String event(String type, JsonObject object) {
-    return new JsonObject().put("id", "evt_it_" + UUID.randomUUID().toString().replace("-", "")).put("object", "event")
-        .put("api_version", com.stripe.Stripe.API_VERSION).put("created", Instant.now().getEpochSecond()).put("livemode", false)
-        .put("pending_webhooks", 1).put("type", type).put("data", new JsonObject().put("object", object)).encode();
+    return new JsonObject()
+        .put("id", "evt_it_" + UUID.randomUUID().toString().replace("-", ""))
+        .put("object", "event")
+        .put("api_version", com.stripe.Stripe.API_VERSION)
+        .put("created", Instant.now().getEpochSecond())
+        .put("livemode", false)
+        .put("pending_webhooks", 1)
+        .put("type", type)
+        .put("data", new JsonObject().put("object", object))
+        .encode();
   }
 }

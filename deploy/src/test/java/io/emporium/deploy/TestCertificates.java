@@ -25,7 +25,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throwaway certificate authority for tests, and leaf certificates it signs, written as PEM files. */
+/**
+ * A throwaway certificate authority for tests, and leaf certificates it signs, written as PEM
+ * files.
+ */
 final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
   private final Path dir;
@@ -44,9 +47,11 @@ final class TestCertificates {
   static TestCertificates authority(Path dir, String name) throws Exception {
     KeyPair key = keyPair();
     X500Name subject = new X500Name("CN=" + name + " test CA");
-    X509v3CertificateBuilder builder = builder(subject, subject, key)
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    X509v3CertificateBuilder builder =
+        builder(subject, subject, key)
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+            .addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     X509Certificate cert = sign(builder, key);
     TestCertificates ca = new TestCertificates(dir, name, key, cert);
     write(ca.caFile(), cert);
@@ -60,16 +65,26 @@ final class TestCertificates {
   /** A leaf for 127.0.0.1 and localhost signed by this CA: {@code [certificate file, key file]}. */
   Path[] issue(String leaf) throws Exception {
     KeyPair leafKey = keyPair();
-    X509v3CertificateBuilder builder = builder(new X500Name(certificate.getSubjectX500Principal().getName()),
-        new X500Name("CN=" + leaf), leafKey)
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+    X509v3CertificateBuilder builder =
+        builder(
+                new X500Name(certificate.getSubjectX500Principal().getName()),
+                new X500Name("CN=" + leaf),
+                leafKey)
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(
+                    new GeneralName[] {
+                      new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                      new GeneralName(GeneralName.dNSName, "localhost")
+                    }));
     X509Certificate cert = sign(builder, key);
     Path certFile = dir.resolve(name + "-" + leaf + ".pem");
     Path keyFile = dir.resolve(name + "-" + leaf + "-key.pem");
     write(certFile, cert);
-    try (StringWriter out = new StringWriter(); JcaPEMWriter pem = new JcaPEMWriter(out)) {
+    try (StringWriter out = new StringWriter();
+        JcaPEMWriter pem = new JcaPEMWriter(out)) {
       pem.writeObject(new JcaPKCS8Generator(leafKey.getPrivate(), null));
       pem.flush();
       Files.writeString(keyFile, out.toString());
@@ -83,19 +98,29 @@ final class TestCertificates {
     return generator.generateKeyPair();
   }
 
-  private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKey) {
+  private static JcaX509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, KeyPair subjectKey) {
     Instant now = Instant.now();
-    return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-        Date.from(now.plus(Duration.ofDays(2))), subject, subjectKey.getPublic());
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        BigInteger.valueOf(SERIAL.incrementAndGet()),
+        Date.from(now.minus(Duration.ofHours(1))),
+        Date.from(now.plus(Duration.ofDays(2))),
+        subject,
+        subjectKey.getPublic());
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKey) throws Exception {
-    return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
-        .build(issuerKey.getPrivate())));
+  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKey)
+      throws Exception {
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
   }
 
   private static void write(Path file, X509Certificate cert) throws IOException {
-    try (StringWriter out = new StringWriter(); JcaPEMWriter pem = new JcaPEMWriter(out)) {
+    try (StringWriter out = new StringWriter();
+        JcaPEMWriter pem = new JcaPEMWriter(out)) {
       pem.writeObject(cert);
       pem.flush();
       Files.writeString(file, out.toString());

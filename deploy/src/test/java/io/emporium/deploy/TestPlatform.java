@@ -29,24 +29,31 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one test harness: starts the whole platform once per test run (all five verticles on
- * embedded PostgreSQL, Redis, Kafka and SMTP, with ephemeral data), hands tests an {@link Api}
- * client, and fails any test class during which Vert.x reported a blocked event loop.
+ * The one test harness: starts the whole platform once per test run (all five verticles on embedded
+ * PostgreSQL, Redis, Kafka and SMTP, with ephemeral data), hands tests an {@link Api} client, and
+ * fails any test class during which Vert.x reported a blocked event loop.
  */
 public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   public static final String JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
   public static final String WEBHOOK_SECRET = "whsec_test_0123456789abcdef";
   public static final String ADMIN_EMAIL = "admin@emporium.test";
   public static final String ADMIN_PASSWORD = "Root-Keeper-Tests-2026!";
+
   /** Where mail links point; not the default, so a test sees the setting used. */
   public static final String STOREFRONT_URL = "https://storefront.emporium.test";
+
   public static final String CORS_ORIGIN = "https://shop.example";
-  /** Port of the page server that {@link HeadlessBrowser} starts; the edge allows its origin too. */
+
+  /**
+   * Port of the page server that {@link HeadlessBrowser} starts; the edge allows its origin too.
+   */
   static final int PAGE_PORT = freePort();
+
   static final String PAGE_ORIGIN = "http://127.0.0.1:" + PAGE_PORT;
 
   /** Blocked-thread warnings from Vert.x, for the whole run. */
   public static final List<String> BLOCKED = new CopyOnWriteArrayList<>();
+
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static Emporium platform;
   private static Pool db;
@@ -66,7 +73,8 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("CORS_ALLOWED_ORIGINS", CORS_ORIGIN + "," + PAGE_ORIGIN);
     env.put("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "25");
-    // on, but out of the way: the admin and the webhook deliveries act for many tests at once; RateLimitIT probes
+    // on, but out of the way: the admin and the webhook deliveries act for many tests at once;
+    // RateLimitIT probes
     // low limits on edges of its own
     for (String group : List.of("READ", "WRITE", "AUTH", "CHECKOUT")) {
       env.put("RATE_LIMIT_" + group + "_ANONYMOUS", "1000000/1m");
@@ -77,14 +85,18 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("IMAGE_MAX_BYTES", "262144");
     env.put("EDGE_INSTANCES", "2");
     env.put("CHECKOUT_TAX_RATES", "DE:19,*:0");
-    // business gauges recounted every second, so BusinessMetricsIT sees them move within its patience
+    // business gauges recounted every second, so BusinessMetricsIT sees them move within its
+    // patience
     env.put("METRICS_REFRESH", "1");
-    // relays must wake on commit: a poll this slow would make every event test wait (OutboxRelayIT relies on it)
+    // relays must wake on commit: a poll this slow would make every event test wait (OutboxRelayIT
+    // relies on it)
     env.put("OUTBOX_POLL_INTERVAL", "30s");
-    // a poison event is parked after three quick tries, so ParkedEventsIT does not wait on the production backoff
+    // a poison event is parked after three quick tries, so ParkedEventsIT does not wait on the
+    // production backoff
     env.put("EVENT_RETRY_ATTEMPTS", "3");
     env.put("EVENT_RETRY_BACKOFF", "50ms");
-    // clustered, so that a test can add edges that share its event bus; a name of its own keeps other runs out
+    // clustered, so that a test can add edges that share its event bus; a name of its own keeps
+    // other runs out
     env.put("CLUSTER_ENABLED", "true");
     env.put("CLUSTER_NAME", "emporium-test-" + ProcessHandle.current().pid());
     env.put("CLUSTER_PORT", Integer.toString(freePort()));
@@ -92,8 +104,8 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   }
 
   /**
-   * Settings for one more edge process, on a port of its own: it calls this platform's services over gRPC, shares
-   * its backing services and joins its event bus.
+   * Settings for one more edge process, on a port of its own: it calls this platform's services
+   * over gRPC, shares its backing services and joins its event bus.
    */
   static Map<String, String> extraEdge() {
     EmporiumConfig c = config();
@@ -103,8 +115,12 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     env.put("IDENTITY_GRPC_PORT", Integer.toString(freePort()));
     env.put("EDGE_INSTANCES", "1");
     env.put("CORS_ALLOWED_ORIGINS", String.join(",", c.corsAllowedOrigins));
-    for (EmporiumConfig.Service s : List.of(EmporiumConfig.Service.CATALOG, EmporiumConfig.Service.ORDERING,
-        EmporiumConfig.Service.PAYMENT, EmporiumConfig.Service.REALTIME)) {
+    for (EmporiumConfig.Service s :
+        List.of(
+            EmporiumConfig.Service.CATALOG,
+            EmporiumConfig.Service.ORDERING,
+            EmporiumConfig.Service.PAYMENT,
+            EmporiumConfig.Service.REALTIME)) {
       EmporiumConfig.GrpcPeer peer = c.grpc.get(s);
       env.put(s.name() + "_GRPC_ADDRESS", peer.host() + ":" + peer.peerPort());
     }
@@ -145,16 +161,22 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
   }
 
   /**
-   * Unary calls to one of the platform's services over its gRPC contract, as another service makes them; one
-   * client for the whole test run, like {@link Api}'s.
+   * Unary calls to one of the platform's services over its gRPC contract, as another service makes
+   * them; one client for the whole test run, like {@link Api}'s.
    */
   static synchronized GrpcCalls grpc(EmporiumConfig.Service service) {
     if (grpcClient == null) {
-      grpcClient = GrpcClient.client(Vertx.vertx(), new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+      grpcClient =
+          GrpcClient.client(
+              Vertx.vertx(), new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     }
     EmporiumConfig.GrpcPeer peer = config().grpc.get(service);
-    return new GrpcCalls(grpcClient, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), service.name().toLowerCase(),
-        Duration.ofSeconds(30), new CallerSignature(JWT_SECRET));
+    return new GrpcCalls(
+        grpcClient,
+        SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()),
+        service.name().toLowerCase(),
+        Duration.ofSeconds(30),
+        new CallerSignature(JWT_SECRET));
   }
 
   static synchronized Emporium platform() {
@@ -172,12 +194,13 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
 
   private static void watchBlockedThreads() {
     Logger logger = (Logger) LoggerFactory.getLogger(BlockedThreadChecker.LOGGER_NAME);
-    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        BLOCKED.add(event.getFormattedMessage());
-      }
-    };
+    AppenderBase<ILoggingEvent> appender =
+        new AppenderBase<>() {
+          @Override
+          protected void append(ILoggingEvent event) {
+            BLOCKED.add(event.getFormattedMessage());
+          }
+        };
     appender.setContext(logger.getLoggerContext());
     appender.start();
     logger.addAppender(appender);
@@ -200,7 +223,9 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
     return parameter.getParameter().getType() == Api.class;
   }
 
-  /** Each test gets a client on its own loopback address, so per-address limits never couple tests. */
+  /**
+   * Each test gets a client on its own loopback address, so per-address limits never couple tests.
+   */
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
     return newClient();
@@ -222,7 +247,8 @@ public final class TestPlatform implements BeforeAllCallback, AfterAllCallback, 
    * outgoing connections could be taken by one while a launcher under test restarts on it.
    */
   static int freePort() {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = random.nextInt(20_000, 32_000);
       try (ServerSocket socket = new ServerSocket(port)) {

@@ -33,14 +33,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The edge over HTTPS (TLS 1.3 only, HSTS, a plain HTTP port that only redirects, the SockJS bridge), and services
- * that talk gRPC over mutual TLS: a peer without a certificate of the configured CA is refused. Certificates come from
- * a throwaway CA made here.
+ * The edge over HTTPS (TLS 1.3 only, HSTS, a plain HTTP port that only redirects, the SockJS
+ * bridge), and services that talk gRPC over mutual TLS: a peer without a certificate of the
+ * configured CA is refused. Certificates come from a throwaway CA made here.
  */
 @ExtendWith(TestPlatform.class)
 class TlsIT {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static Emporium platform;
   private static Map<String, String> env;
   private static TestCertificates ca;
@@ -63,8 +62,13 @@ class TlsIT {
     env.put("GRPC_TLS_CERT_FILE", service[0].toString());
     env.put("GRPC_TLS_KEY_FILE", service[1].toString());
     env.put("GRPC_TLS_CA_FILE", ca.caFile().toString());
-    platform = Emporium.launch(new LaunchOptions(EnumSet.of(EmporiumConfig.Service.EDGE, EmporiumConfig.Service.CATALOG), false, null),
-        env);
+    platform =
+        Emporium.launch(
+            new LaunchOptions(
+                EnumSet.of(EmporiumConfig.Service.EDGE, EmporiumConfig.Service.CATALOG),
+                false,
+                null),
+            env);
     vertx = Vertx.vertx();
   }
 
@@ -83,49 +87,88 @@ class TlsIT {
   }
 
   private static HttpClient https(Set<String> versions) {
-    return vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true).setEnabledSecureTransportProtocols(versions)
-        .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString())));
+    return vertx.createHttpClient(
+        new HttpClientOptions()
+            .setSsl(true)
+            .setVerifyHost(true)
+            .setEnabledSecureTransportProtocols(versions)
+            .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString())));
   }
 
   private static HttpClientResponse get(HttpClient client, int port, String path) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path))
-        .compose(r -> r.send()).compose(r -> r.body().map(b -> r)).timeout(20, TimeUnit.SECONDS).await();
+    return client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI(path))
+        .compose(r -> r.send())
+        .compose(r -> r.body().map(b -> r))
+        .timeout(20, TimeUnit.SECONDS)
+        .await();
   }
 
   @Test
   void theEdgeAnswersOverTls13WithHstsAndItsCatalogCallsGoOverMutualTls() {
     HttpClient client = https(Set.of("TLSv1.3"));
-    // live, not ready: this launcher runs the edge and the catalog only, so ordering and the rest are missing
+    // live, not ready: this launcher runs the edge and the catalog only, so ordering and the rest
+    // are missing
     HttpClientResponse ready = get(client, appPort(), "/health/live");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.headers().get("Strict-Transport-Security")).isEqualTo("max-age=31536000");
     HttpClientResponse product = get(client, appPort(), "/api/v1/products/" + UUID.randomUUID());
-    assertThat(product.statusCode()).as("answered by the catalog, reached over mutual TLS").isEqualTo(404);
+    assertThat(product.statusCode())
+        .as("answered by the catalog, reached over mutual TLS")
+        .isEqualTo(404);
   }
 
   @Test
   void tls12AndPlainHttpAreNotServedOnTheAppPort() {
-    assertThatThrownBy(() -> get(https(Set.of("TLSv1.2")), appPort(), "/health/live")).as("a TLS 1.2 handshake").isNotNull();
+    assertThatThrownBy(() -> get(https(Set.of("TLSv1.2")), appPort(), "/health/live"))
+        .as("a TLS 1.2 handshake")
+        .isNotNull();
     HttpClient plain = vertx.createHttpClient();
-    assertThatThrownBy(() -> get(plain, appPort(), "/health/live")).as("plain HTTP on the HTTPS port").isNotNull();
+    assertThatThrownBy(() -> get(plain, appPort(), "/health/live"))
+        .as("plain HTTP on the HTTPS port")
+        .isNotNull();
   }
 
   @Test
   void thePlainHttpPortRedirectsToTheSameUrlOverHttps() {
-    HttpClientResponse redirect = get(vertx.createHttpClient(), Integer.parseInt(env.get("HTTP_REDIRECT_PORT")), "/api/v1/products?q=lamp");
+    HttpClientResponse redirect =
+        get(
+            vertx.createHttpClient(),
+            Integer.parseInt(env.get("HTTP_REDIRECT_PORT")),
+            "/api/v1/products?q=lamp");
     assertThat(redirect.statusCode()).isEqualTo(308);
-    assertThat(redirect.headers().get("Location")).isEqualTo("https://127.0.0.1:" + appPort() + "/api/v1/products?q=lamp");
+    assertThat(redirect.headers().get("Location"))
+        .isEqualTo("https://127.0.0.1:" + appPort() + "/api/v1/products?q=lamp");
   }
 
   @Test
   void theSockJsBridgeWorksOverHttps() throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
-        .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString())));
-    WebSocket socket = client.connect(new WebSocketConnectOptions().setAllowOriginHeader(false).setHost("127.0.0.1").setPort(appPort()).setSsl(true)
-        .setURI("/eventbus/websocket")).timeout(20, TimeUnit.SECONDS).await();
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString())));
+    WebSocket socket =
+        client
+            .connect(
+                new WebSocketConnectOptions()
+                    .setAllowOriginHeader(false)
+                    .setHost("127.0.0.1")
+                    .setPort(appPort())
+                    .setSsl(true)
+                    .setURI("/eventbus/websocket"))
+            .timeout(20, TimeUnit.SECONDS)
+            .await();
     CompletableFuture<JsonObject> answer = new CompletableFuture<>();
     socket.handler(data -> answer.complete(new JsonObject(data.toString())));
-    socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "admin.alerts").encode());
+    socket.writeTextMessage(
+        new JsonObject().put("type", "register").put("address", "admin.alerts").encode());
     JsonObject frame = answer.get(20, TimeUnit.SECONDS);
     assertThat(frame.getString("type")).as(frame.encode()).isEqualTo("err");
     socket.close().await();
@@ -134,28 +177,59 @@ class TlsIT {
   @Test
   void aGrpcPeerWithoutACertificateOfTheCaIsRefused() throws Exception {
     int catalog = Integer.parseInt(env.get("CATALOG_GRPC_PORT"));
-    HttpClientOptions grpcOverTls = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
-        .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString()));
-    assertThat(healthCheck(vertx.createHttpClient(grpcOverTls), catalog)).as("no client certificate").isFalse();
+    HttpClientOptions grpcOverTls =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setSsl(true)
+            .setUseAlpn(true)
+            .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString()));
+    assertThat(healthCheck(vertx.createHttpClient(grpcOverTls), catalog))
+        .as("no client certificate")
+        .isFalse();
     TestCertificates stranger = TestCertificates.authority(dir, "stranger");
     Path[] foreign = stranger.issue("client");
-    HttpClientOptions foreignCert = new HttpClientOptions(grpcOverTls)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(foreign[0].toString()).setKeyPath(foreign[1].toString()));
-    assertThat(healthCheck(vertx.createHttpClient(foreignCert), catalog)).as("a certificate of another CA").isFalse();
+    HttpClientOptions foreignCert =
+        new HttpClientOptions(grpcOverTls)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertPath(foreign[0].toString())
+                    .setKeyPath(foreign[1].toString()));
+    assertThat(healthCheck(vertx.createHttpClient(foreignCert), catalog))
+        .as("a certificate of another CA")
+        .isFalse();
     Path[] ours = ca.issue("client");
-    HttpClientOptions ourCert = new HttpClientOptions(grpcOverTls)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(ours[0].toString()).setKeyPath(ours[1].toString()));
-    assertThat(healthCheck(vertx.createHttpClient(ourCert), catalog)).as("a certificate of the configured CA").isTrue();
+    HttpClientOptions ourCert =
+        new HttpClientOptions(grpcOverTls)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertPath(ours[0].toString())
+                    .setKeyPath(ours[1].toString()));
+    assertThat(healthCheck(vertx.createHttpClient(ourCert), catalog))
+        .as("a certificate of the configured CA")
+        .isTrue();
   }
 
-  /** The standard gRPC health check, by hand: true when the server answered it with grpc-status 0. */
+  /**
+   * The standard gRPC health check, by hand: true when the server answered it with grpc-status 0.
+   */
   private static boolean healthCheck(HttpClient client, int port) {
     try {
-      HttpClientResponse response = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-              .setURI("/grpc.health.v1.Health/Check"))
-          .compose(r -> r.putHeader("content-type", "application/grpc").putHeader("te", "trailers")
-              .send(Buffer.buffer(new byte[] {0, 0, 0, 0, 0})))
-          .compose(r -> r.body().map(b -> r)).timeout(20, TimeUnit.SECONDS).await();
+      HttpClientResponse response =
+          client
+              .request(
+                  new RequestOptions()
+                      .setMethod(HttpMethod.POST)
+                      .setHost("127.0.0.1")
+                      .setPort(port)
+                      .setURI("/grpc.health.v1.Health/Check"))
+              .compose(
+                  r ->
+                      r.putHeader("content-type", "application/grpc")
+                          .putHeader("te", "trailers")
+                          .send(Buffer.buffer(new byte[] {0, 0, 0, 0, 0})))
+              .compose(r -> r.body().map(b -> r))
+              .timeout(20, TimeUnit.SECONDS)
+              .await();
       return response.statusCode() == 200 && "0".equals(response.trailers().get("grpc-status"));
     } catch (RuntimeException e) {
       return false;

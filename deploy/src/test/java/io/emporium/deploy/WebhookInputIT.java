@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code POST /payments/webhook} refuses, as a 400 problem that records nothing, a correctly signed body that is not a
- * usable Stripe event, and a signature made more than five minutes in the future. Each refused body here would pay a
- * real order if it were taken: the order stays awaiting payment.
+ * {@code POST /payments/webhook} refuses, as a 400 problem that records nothing, a correctly signed
+ * body that is not a usable Stripe event, and a signature made more than five minutes in the
+ * future. Each refused body here would pay a real order if it were taken: the order stays awaiting
+ * payment.
  */
 @ExtendWith(TestPlatform.class)
 class WebhookInputIT {
@@ -23,17 +24,30 @@ class WebhookInputIT {
   private static Pending pendingOrder(Api api) {
     Checkouts.Product p = Checkouts.product(api, 1_800, 5);
     Accounts.Account buyer = Checkouts.buyer(api, p, 1);
-    Api.Response r = Checkouts.checkout(api, buyer.accessToken(), UUID.randomUUID().toString(), Checkouts.checkoutBody("GB"));
+    Api.Response r =
+        Checkouts.checkout(
+            api, buyer.accessToken(), UUID.randomUUID().toString(), Checkouts.checkoutBody("GB"));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return new Pending(buyer.accessToken(), r.json().getString("orderId"), r.json().getString("sessionId"), r.json().getLong("total"));
+    return new Pending(
+        buyer.accessToken(),
+        r.json().getString("orderId"),
+        r.json().getString("sessionId"),
+        r.json().getLong("total"));
   }
 
   /** The order's own session, completed and paid in full: an event that would pay the order. */
   private static JsonObject paying(Pending order) {
-    JsonObject session = new JsonObject().put("id", order.sessionId()).put("object", "checkout.session").put("status", "complete")
-        .put("payment_status", "paid").put("amount_total", order.total()).put("currency", "usd")
-        .put("payment_intent", "pi_it_" + UUID.randomUUID().toString().replace("-", "")).put("client_reference_id", order.orderId())
-        .put("metadata", new JsonObject().put("order_id", order.orderId()));
+    JsonObject session =
+        new JsonObject()
+            .put("id", order.sessionId())
+            .put("object", "checkout.session")
+            .put("status", "complete")
+            .put("payment_status", "paid")
+            .put("amount_total", order.total())
+            .put("currency", "usd")
+            .put("payment_intent", "pi_it_" + UUID.randomUUID().toString().replace("-", ""))
+            .put("client_reference_id", order.orderId())
+            .put("metadata", new JsonObject().put("order_id", order.orderId()));
     return new JsonObject(StripeWebhooks.event("checkout.session.completed", session));
   }
 
@@ -44,20 +58,38 @@ class WebhookInputIT {
     assertThat(r.json().getString("detail")).as(what).isNotBlank();
   }
 
-  /** Rows holding this very body (a JSON object without NUL characters, which jsonb cannot hold). */
+  /**
+   * Rows holding this very body (a JSON object without NUL characters, which jsonb cannot hold).
+   */
   private static long recorded(String payload) {
-    return TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE payload = $1")
-        .execute(Tuple.of(new JsonObject(payload))).await().iterator().next().getLong(0);
+    return TestPlatform.db()
+        .preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE payload = $1")
+        .execute(Tuple.of(new JsonObject(payload)))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   private static long recordedWithId(String eventId) {
-    return TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE event_id = $1")
-        .execute(Tuple.of(eventId)).await().iterator().next().getLong(0);
+    return TestPlatform.db()
+        .preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE event_id = $1")
+        .execute(Tuple.of(eventId))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   private static long recordedAbout(String objectId) {
-    return TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.webhook_events WHERE payload->'data'->'object'->>'id' = $1")
-        .execute(Tuple.of(objectId)).await().iterator().next().getLong(0);
+    return TestPlatform.db()
+        .preparedQuery(
+            "SELECT count(*) FROM payment.webhook_events WHERE payload->'data'->'object'->>'id' = $1")
+        .execute(Tuple.of(objectId))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   private static void assertUnchanged(Api api, Pending order) throws InterruptedException {
@@ -65,11 +97,28 @@ class WebhookInputIT {
     JsonObject seen = api.get("/api/v1/orders/" + order.orderId(), order.token()).json();
     assertThat(seen.getString("status")).isEqualTo("pending_payment");
     assertThat(Checkouts.statuses(seen)).containsExactly("pending_payment");
-    assertThat(recordedAbout(order.sessionId())).as("no webhook event about the order's session").isZero();
-    assertThat(TestPlatform.db().preparedQuery("SELECT kind FROM payment.ledger WHERE order_id = $1")
-        .execute(Tuple.of(UUID.fromString(order.orderId()))).await().iterator().next().getString(0)).isEqualTo("session_created");
-    assertThat(TestPlatform.db().preparedQuery("SELECT count(*) FROM payment.ledger WHERE order_id = $1")
-        .execute(Tuple.of(UUID.fromString(order.orderId()))).await().iterator().next().getLong(0)).as("only the session's opening").isEqualTo(1);
+    assertThat(recordedAbout(order.sessionId()))
+        .as("no webhook event about the order's session")
+        .isZero();
+    assertThat(
+            TestPlatform.db()
+                .preparedQuery("SELECT kind FROM payment.ledger WHERE order_id = $1")
+                .execute(Tuple.of(UUID.fromString(order.orderId())))
+                .await()
+                .iterator()
+                .next()
+                .getString(0))
+        .isEqualTo("session_created");
+    assertThat(
+            TestPlatform.db()
+                .preparedQuery("SELECT count(*) FROM payment.ledger WHERE order_id = $1")
+                .execute(Tuple.of(UUID.fromString(order.orderId())))
+                .await()
+                .iterator()
+                .next()
+                .getLong(0))
+        .as("only the session's opening")
+        .isEqualTo(1);
   }
 
   @Test
@@ -82,17 +131,18 @@ class WebhookInputIT {
     wordyAmount.getJsonObject("data").getJsonObject("object").put("amount_total", "all of it");
     JsonObject nul = event.copy();
     nul.getJsonObject("data").getJsonObject("object").put("payment_status", "pa\u0000id");
-    List<String> bodies = List.of(
-        "{}",
-        withoutKey(event, "id"),
-        withoutKey(event, "type"),
-        event.copy().put("id", "").encode(),
-        event.copy().put("type", 42).encode(),
-        event.copy().put("data", new JsonObject()).encode(),
-        event.copy().put("data", new JsonObject().put("object", "cs_test_1")).encode(),
-        withoutObjectId.encode(),
-        wordyAmount.encode(),
-        nul.encode());
+    List<String> bodies =
+        List.of(
+            "{}",
+            withoutKey(event, "id"),
+            withoutKey(event, "type"),
+            event.copy().put("id", "").encode(),
+            event.copy().put("type", 42).encode(),
+            event.copy().put("data", new JsonObject()).encode(),
+            event.copy().put("data", new JsonObject().put("object", "cs_test_1")).encode(),
+            withoutObjectId.encode(),
+            wordyAmount.encode(),
+            nul.encode());
     for (String body : bodies) {
       assertRefused(StripeWebhooks.deliver(api, body, StripeWebhooks.signature(body)), body);
       if (!body.contains("\\u0000")) {
@@ -115,7 +165,11 @@ class WebhookInputIT {
     String payload = paying(order).encode();
     long now = Instant.now().getEpochSecond();
     for (long ahead : new long[] {301 + 5, 600, 86_400}) {
-      assertRefused(StripeWebhooks.deliver(api, payload, StripeWebhooks.signature(payload, now + ahead, TestPlatform.WEBHOOK_SECRET)),
+      assertRefused(
+          StripeWebhooks.deliver(
+              api,
+              payload,
+              StripeWebhooks.signature(payload, now + ahead, TestPlatform.WEBHOOK_SECRET)),
           ahead + " s ahead");
     }
     assertThat(recorded(payload)).isZero();
@@ -123,8 +177,14 @@ class WebhookInputIT {
     assertUnchanged(api, order);
 
     // a clock a little ahead of ours is tolerated, as a little behind is
-    String harmless = StripeWebhooks.event("customer.created", new JsonObject().put("id", "cus_it").put("object", "customer"));
-    Api.Response skewed = StripeWebhooks.deliver(api, harmless, StripeWebhooks.signature(harmless, now + 60, TestPlatform.WEBHOOK_SECRET));
+    String harmless =
+        StripeWebhooks.event(
+            "customer.created", new JsonObject().put("id", "cus_it").put("object", "customer"));
+    Api.Response skewed =
+        StripeWebhooks.deliver(
+            api,
+            harmless,
+            StripeWebhooks.signature(harmless, now + 60, TestPlatform.WEBHOOK_SECRET));
     assertThat(skewed.status()).as(skewed.toString()).isEqualTo(200);
     assertThat(recorded(harmless)).isEqualTo(1);
   }

@@ -6,8 +6,8 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
-import io.emporium.common.grpc.GrpcServers;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.common.grpc.GrpcServers;
 import io.emporium.ordering.consume.PaymentEventsConsumer;
 import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.grpc.CartRpcs;
@@ -37,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ordering service: owns the {@code ordering} schema and serves {@code emporium.ordering.v1} over gRPC.
- * It runs the checkout saga, learns payment outcomes from {@code payment.events}, publishes
- * {@code ordering.events} through its outbox, and sweeps checkouts that stopped between steps.
+ * The ordering service: owns the {@code ordering} schema and serves {@code emporium.ordering.v1}
+ * over gRPC. It runs the checkout saga, learns payment outcomes from {@code payment.events},
+ * publishes {@code ordering.events} through its outbox, and sweeps checkouts that stopped between
+ * steps.
  */
 public final class OrderVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(OrderVerticle.class);
@@ -60,14 +61,22 @@ public final class OrderVerticle extends ServiceVerticle {
   private long recount = -1;
 
   public OrderVerticle(EmporiumConfig config, MeterRegistry meters) {
-    super(config, meters, "ordering", EmporiumConfig.Service.ORDERING, OrderingGrpcService.SERVICE_NAME);
+    super(
+        config,
+        meters,
+        "ordering",
+        EmporiumConfig.Service.ORDERING,
+        OrderingGrpcService.SERVICE_NAME);
   }
 
   @Override
   protected Future<?> startBackground() {
     EmporiumConfig.Checkout checkout = config.checkout;
-    rules = CheckoutRules.of(checkout.shippingFlat(), checkout.freeShippingFrom(), checkout.taxRates());
-    grpc = GrpcServers.client(vertx, config, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
+    rules =
+        CheckoutRules.of(checkout.shippingFlat(), checkout.freeShippingFrom(), checkout.taxRates());
+    grpc =
+        GrpcServers.client(
+            vertx, config, new GrpcClientOptions().setScheduleDeadlineAutomatically(true));
     catalog = peer(EmporiumConfig.Service.CATALOG, "catalog");
     payment = peer(EmporiumConfig.Service.PAYMENT, "payment");
     relay = new OutboxRelay(vertx, pool, config, "ordering").start();
@@ -79,16 +88,41 @@ public final class OrderVerticle extends ServiceVerticle {
     payments = new OrderPayments(orders, moves, catalog, payment);
     keys = new IdempotencyKeys(pool, checkout.abandonedAfter());
     PaymentEventsConsumer consumer = new PaymentEventsConsumer(payments);
-    paymentEvents = new EventConsumer(vertx, pool, "ordering", parked, meters, "ordering-payments", config.kafkaBootstrapServers,
-        PaymentEventsConsumer.TOPIC, config.eventRetry, consumer.handler());
+    paymentEvents =
+        new EventConsumer(
+            vertx,
+            pool,
+            "ordering",
+            parked,
+            meters,
+            "ordering-payments",
+            config.kafkaBootstrapServers,
+            PaymentEventsConsumer.TOPIC,
+            config.eventRetry,
+            consumer.handler());
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
-    // each sweep also looks for order moves left by a process that stopped, or waiting out a backoff
-    sweeper = vertx.setPeriodic(checkout.sweepInterval().toMillis(), id -> {
-      moves.wake();
-      sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString()));
-    });
-    recount = vertx.setPeriodic(1, config.metricsRefresh.toMillis(), id -> orders.countByStatus().onSuccess(metrics::recount)
-        .onFailure(e -> LOG.warn("counting orders by status for /metrics failed: {}", e.toString())));
+    // each sweep also looks for order moves left by a process that stopped, or waiting out a
+    // backoff
+    sweeper =
+        vertx.setPeriodic(
+            checkout.sweepInterval().toMillis(),
+            id -> {
+              moves.wake();
+              sweep.sweep().onFailure(e -> LOG.warn("checkout sweep failed: {}", e.toString()));
+            });
+    recount =
+        vertx.setPeriodic(
+            1,
+            config.metricsRefresh.toMillis(),
+            id ->
+                orders
+                    .countByStatus()
+                    .onSuccess(metrics::recount)
+                    .onFailure(
+                        e ->
+                            LOG.warn(
+                                "counting orders by status for /metrics failed: {}",
+                                e.toString())));
     // moves a stopped process left are resumed once their leases end; those not held run now
     moves.wake();
     return paymentEvents.start();
@@ -96,7 +130,11 @@ public final class OrderVerticle extends ServiceVerticle {
 
   private GrpcCalls peer(EmporiumConfig.Service service, String name) {
     EmporiumConfig.GrpcPeer peer = config.grpc.get(service);
-    return new GrpcCalls(grpc, SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()), name, config.grpcDeadline,
+    return new GrpcCalls(
+        grpc,
+        SocketAddress.inetSocketAddress(peer.peerPort(), peer.host()),
+        name,
+        config.grpcDeadline,
         new CallerSignature(config.jwtSecret));
   }
 
@@ -104,8 +142,26 @@ public final class OrderVerticle extends ServiceVerticle {
   protected void bind(GrpcEndpoints endpoints) {
     new CartRpcs(carts, discounts, catalog).bind(endpoints);
     new DiscountRpcs(discounts).bind(endpoints);
-    CheckoutSaga saga = new CheckoutSaga(carts, discounts, orders, keys, payments, catalog, payment, rules, config.checkout, metrics);
-    new OrderRpcs(saga, new OrderLifecycle(orders, payments, moves, keys, catalog, payment), orders, payments, keys, payment).bind(endpoints);
+    CheckoutSaga saga =
+        new CheckoutSaga(
+            carts,
+            discounts,
+            orders,
+            keys,
+            payments,
+            catalog,
+            payment,
+            rules,
+            config.checkout,
+            metrics);
+    new OrderRpcs(
+            saga,
+            new OrderLifecycle(orders, payments, moves, keys, catalog, payment),
+            orders,
+            payments,
+            keys,
+            payment)
+        .bind(endpoints);
     new InvoiceRpcs(vertx, orders).bind(endpoints);
     new ReportRpcs(new SalesStore(pool)).bind(endpoints);
   }

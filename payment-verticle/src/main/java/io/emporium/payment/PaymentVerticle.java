@@ -23,18 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over gRPC.
- * stripe-java talks to {@code STRIPE_API_BASE}: Stripe, or without {@code STRIPE_SECRET_KEY} a Stripe emulator with a
- * test key. It applies the webhook inbox and relays its outbox to {@code payment.events}.
+ * The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over
+ * gRPC. stripe-java talks to {@code STRIPE_API_BASE}: Stripe, or without {@code STRIPE_SECRET_KEY}
+ * a Stripe emulator with a test key. It applies the webhook inbox and relays its outbox to {@code
+ * payment.events}.
  */
 public final class PaymentVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentVerticle.class);
+
   /** What stripe-java sends a Stripe emulator, which takes any test key. */
   private static final String EMULATOR_KEY = "sk_test_emulator";
 
-
   /** stripe-java for the RPCs that call Stripe. */
   private StripeGateway stripe;
+
   private Ledger ledger;
   private PaymentRecorder recorder;
   private WebhookInbox inbox;
@@ -43,7 +45,8 @@ public final class PaymentVerticle extends ServiceVerticle {
   private WebhookMetrics webhookMetrics;
 
   public PaymentVerticle(EmporiumConfig config, MeterRegistry meters) {
-    super(config, meters, "payment", EmporiumConfig.Service.PAYMENT, PaymentGrpcService.SERVICE_NAME);
+    super(
+        config, meters, "payment", EmporiumConfig.Service.PAYMENT, PaymentGrpcService.SERVICE_NAME);
   }
 
   @Override
@@ -51,25 +54,43 @@ public final class PaymentVerticle extends ServiceVerticle {
     if (config.stripeWebhookSecret == null) {
       return Future.failedFuture(new ConfigException("STRIPE_WEBHOOK_SECRET is required"));
     }
-    return connectStripe().onSuccess(gateway -> {
-      stripe = gateway;
-      ledger = new Ledger(pool);
-      recorder = new PaymentRecorder(ledger, new PaymentEvents());
-      inbox = new WebhookInbox(pool);
-      relay = new OutboxRelay(vertx, pool, config, "payment").start();
-      webhookMetrics = new WebhookMetrics(meters);
-      webhooks = new WebhookApplier(vertx, pool, inbox, recorder, ledger, stripe, webhookMetrics, parked, config.eventRetry).start();
-    });
+    return connectStripe()
+        .onSuccess(
+            gateway -> {
+              stripe = gateway;
+              ledger = new Ledger(pool);
+              recorder = new PaymentRecorder(ledger, new PaymentEvents());
+              inbox = new WebhookInbox(pool);
+              relay = new OutboxRelay(vertx, pool, config, "payment").start();
+              webhookMetrics = new WebhookMetrics(meters);
+              webhooks =
+                  new WebhookApplier(
+                          vertx,
+                          pool,
+                          inbox,
+                          recorder,
+                          ledger,
+                          stripe,
+                          webhookMetrics,
+                          parked,
+                          config.eventRetry)
+                      .start();
+            });
   }
 
   private Future<StripeGateway> connectStripe() {
     if (!config.stripeEmulated()) {
-      return Future.succeededFuture(StripeGateway.connect(vertx, config.stripeApiBase, config.stripeSecretKey));
+      return Future.succeededFuture(
+          StripeGateway.connect(vertx, config.stripeApiBase, config.stripeSecretKey));
     }
     if (config.stripeApiBase.equals(EmporiumConfig.STRIPE_API)) {
-      return Future.failedFuture(new ConfigException("STRIPE_SECRET_KEY is required, or STRIPE_API_BASE pointing at a Stripe emulator"));
+      return Future.failedFuture(
+          new ConfigException(
+              "STRIPE_SECRET_KEY is required, or STRIPE_API_BASE pointing at a Stripe emulator"));
     }
-    LOG.warn("STRIPE_SECRET_KEY is not set: payments go to the Stripe emulator at {} (test mode)", config.stripeApiBase);
+    LOG.warn(
+        "STRIPE_SECRET_KEY is not set: payments go to the Stripe emulator at {} (test mode)",
+        config.stripeApiBase);
     return Future.succeededFuture(StripeGateway.connect(vertx, config.stripeApiBase, EMULATOR_KEY));
   }
 
@@ -83,7 +104,8 @@ public final class PaymentVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new PaymentRpcs(vertx, inbox, webhooks, config.stripeWebhookSecret, webhookMetrics).bind(endpoints);
+    new PaymentRpcs(vertx, inbox, webhooks, config.stripeWebhookSecret, webhookMetrics)
+        .bind(endpoints);
     new CheckoutSessionRpcs(stripe, pool, ledger, recorder).bind(endpoints);
     new PaymentIntentRpcs(stripe, ledger).bind(endpoints);
     new RefundRpcs(stripe, pool, ledger, recorder).bind(endpoints);

@@ -5,7 +5,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** The realtime service's rooms and which way their arrows point: the rules every service keeps (ServiceRooms). */
+/**
+ * The realtime service's rooms and which way their arrows point: the rules every service keeps
+ * (ServiceRooms).
+ */
 class ArchitectureTest {
   @TestFactory
   Stream<DynamicTest> theRoomsHold() {

@@ -16,7 +16,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Learns from {@code ordering.events} what each customer bought: the source of verified reviews and recommendations. */
+/**
+ * Learns from {@code ordering.events} what each customer bought: the source of verified reviews and
+ * recommendations.
+ */
 public final class OrderEventsConsumer implements EventConsumer.EventHandler<OrderEvent> {
   public static final String TOPIC = "ordering.events";
   private static final Logger LOG = LoggerFactory.getLogger(OrderEventsConsumer.class);

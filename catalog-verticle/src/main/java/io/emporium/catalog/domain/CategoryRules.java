@@ -26,7 +26,8 @@ public final class CategoryRules {
     if (slug == null || slug.isBlank()) {
       errors.add(new FieldError("slug", "is required"));
     } else if (slug.length() > MAX_NAME || !SLUG.matcher(slug).matches()) {
-      errors.add(new FieldError("slug", "must be lower-case letters and digits joined by single hyphens"));
+      errors.add(
+          new FieldError("slug", "must be lower-case letters and digits joined by single hyphens"));
     }
     return errors;
   }
@@ -35,7 +36,8 @@ public final class CategoryRules {
    * Why {@code category} cannot go under {@code newParent}, given every category's parent; empty
    * when it can. A parent that is the category itself or one of its descendants would make a cycle.
    */
-  public static Optional<String> checkParent(UUID category, UUID newParent, Map<UUID, UUID> parentOf) {
+  public static Optional<String> checkParent(
+      UUID category, UUID newParent, Map<UUID, UUID> parentOf) {
     if (newParent == null) {
       return Optional.empty();
     }

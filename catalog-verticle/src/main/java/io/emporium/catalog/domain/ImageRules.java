@@ -7,10 +7,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What a product image may be: a format told by its bytes (never by a name or a claimed type), or a web URL. Pure. */
+/**
+ * What a product image may be: a format told by its bytes (never by a name or a claimed type), or a
+ * web URL. Pure.
+ */
 public final class ImageRules {
   public static final int MAX_IMAGES = 20;
   public static final int MAX_URL = 2048;
+
   /** The most leading bytes any format's signature needs. */
   public static final int SIGNATURE_BYTES = 12;
 
@@ -35,7 +39,10 @@ public final class ImageRules {
 
   private ImageRules() {}
 
-  /** The format whose signature the content starts with; {@code head} may be just the first {@link #SIGNATURE_BYTES}. */
+  /**
+   * The format whose signature the content starts with; {@code head} may be just the first {@link
+   * #SIGNATURE_BYTES}.
+   */
   public static Optional<Format> sniff(byte[] head) {
     if (startsWith(head, 0, JPEG)) {
       return Optional.of(Format.JPEG);
@@ -50,7 +57,10 @@ public final class ImageRules {
     return Optional.empty();
   }
 
-  /** Why a URL cannot be an image's address, or empty when it can: absolute http(s) with a host, at most {@link #MAX_URL}. */
+  /**
+   * Why a URL cannot be an image's address, or empty when it can: absolute http(s) with a host, at
+   * most {@link #MAX_URL}.
+   */
   public static Optional<String> urlProblem(String url) {
     if (url == null || url.isEmpty()) {
       return Optional.of("is required");
@@ -61,7 +71,9 @@ public final class ImageRules {
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && !uri.getHost().isEmpty()) {
+      if ((scheme.equals("http") || scheme.equals("https"))
+          && uri.getHost() != null
+          && !uri.getHost().isEmpty()) {
         return Optional.empty();
       }
     } catch (URISyntaxException e) {

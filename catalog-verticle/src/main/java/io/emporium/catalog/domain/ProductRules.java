@@ -34,16 +34,19 @@ public final class ProductRules {
       errors.add(new FieldError("name", "must be at most " + MAX_NAME + " characters"));
     }
     if (d.getDescription().length() > MAX_DESCRIPTION) {
-      errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION + " characters"));
+      errors.add(
+          new FieldError("description", "must be at most " + MAX_DESCRIPTION + " characters"));
     }
     price("price", d.getPrice(), errors);
     if (!CURRENCIES.contains(d.getCurrency())) {
-      errors.add(new FieldError("currency", "must be a lower-case ISO 4217 code such as usd or eur"));
+      errors.add(
+          new FieldError("currency", "must be a lower-case ISO 4217 code such as usd or eur"));
     }
     if (d.hasStock() && (d.getStock() < 0 || d.getStock() > MAX_STOCK)) {
       errors.add(new FieldError("stock", "must be from 0 to " + MAX_STOCK));
     }
-    if (d.hasLowStockThreshold() && (d.getLowStockThreshold() < 0 || d.getLowStockThreshold() > MAX_STOCK)) {
+    if (d.hasLowStockThreshold()
+        && (d.getLowStockThreshold() < 0 || d.getLowStockThreshold() > MAX_STOCK)) {
       errors.add(new FieldError("lowStockThreshold", "must be from 0 to " + MAX_STOCK));
     }
     if (!d.getStatus().isEmpty() && !STATUSES.contains(d.getStatus())) {
@@ -60,14 +63,17 @@ public final class ProductRules {
     }
     for (int i = 0; i < d.getImageUrlsCount(); i++) {
       String field = "images[" + i + "]";
-      ImageRules.urlProblem(d.getImageUrls(i)).ifPresent(message -> errors.add(new FieldError(field, message)));
+      ImageRules.urlProblem(d.getImageUrls(i))
+          .ifPresent(message -> errors.add(new FieldError(field, message)));
     }
     Set<String> skus = new HashSet<>();
     for (int i = 0; i < d.getVariantsCount(); i++) {
       VariantDraft v = d.getVariants(i);
       String at = "variants[" + i + "].";
       if (!SKU.matcher(v.getSku()).matches()) {
-        errors.add(new FieldError(at + "sku", "must be 1-64 letters, digits, dots, dashes or underscores"));
+        errors.add(
+            new FieldError(
+                at + "sku", "must be 1-64 letters, digits, dots, dashes or underscores"));
       } else if (!skus.add(v.getSku().toUpperCase(Locale.ROOT))) {
         errors.add(new FieldError(at + "sku", "repeats another variant's sku"));
       }
@@ -78,11 +84,14 @@ public final class ProductRules {
         errors.add(new FieldError(at + "stock", "must be from 0 to " + MAX_STOCK));
       }
       if (v.getAttributesCount() > MAX_ATTRIBUTES) {
-        errors.add(new FieldError(at + "attributes", "must have at most " + MAX_ATTRIBUTES + " entries"));
+        errors.add(
+            new FieldError(at + "attributes", "must have at most " + MAX_ATTRIBUTES + " entries"));
       }
       for (Map.Entry<String, String> a : v.getAttributesMap().entrySet()) {
         if (a.getKey().isBlank() || a.getKey().length() > 50 || a.getValue().length() > 100) {
-          errors.add(new FieldError(at + "attributes", "names must be 1-50 and values at most 100 characters"));
+          errors.add(
+              new FieldError(
+                  at + "attributes", "names must be 1-50 and values at most 100 characters"));
           break;
         }
       }
@@ -90,7 +99,10 @@ public final class ProductRules {
     return errors;
   }
 
-  /** A new product's status: drafts stay drafts; a seller's product waits for review when approval is on. */
+  /**
+   * A new product's status: drafts stay drafts; a seller's product waits for review when approval
+   * is on.
+   */
   public static String initialStatus(String requested, boolean byAdmin, boolean approvalRequired) {
     if ("draft".equals(requested) || "archived".equals(requested)) {
       return requested;
@@ -100,9 +112,11 @@ public final class ProductRules {
 
   /**
    * The status a change asks for, as it may be granted: a seller's request to go live waits for
-   * review when approval is on (and a product under review stays there); nobody asks for review directly.
+   * review when approval is on (and a product under review stays there); nobody asks for review
+   * directly.
    */
-  public static String changedStatus(String current, String requested, boolean byAdmin, boolean approvalRequired) {
+  public static String changedStatus(
+      String current, String requested, boolean byAdmin, boolean approvalRequired) {
     if (!requested.equals("active") || byAdmin) {
       return requested;
     }
@@ -114,13 +128,15 @@ public final class ProductRules {
 
   private static void price(String field, long price, List<FieldError> errors) {
     if (price < 0 || price > MAX_PRICE) {
-      errors.add(new FieldError(field, "must be a whole number of minor units from 0 to " + MAX_PRICE));
+      errors.add(
+          new FieldError(field, "must be a whole number of minor units from 0 to " + MAX_PRICE));
     }
   }
 
   private static Set<String> currencies() {
     Set<String> codes = new HashSet<>();
-    Currency.getAvailableCurrencies().forEach(c -> codes.add(c.getCurrencyCode().toLowerCase(Locale.ROOT)));
+    Currency.getAvailableCurrencies()
+        .forEach(c -> codes.add(c.getCurrencyCode().toLowerCase(Locale.ROOT)));
     return Set.copyOf(codes);
   }
 }

@@ -12,12 +12,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
-/** What a product search may ask for, the orders a listing comes in, and its opaque keyset cursors. Pure. */
+/**
+ * What a product search may ask for, the orders a listing comes in, and its opaque keyset cursors.
+ * Pure.
+ */
 public final class SearchRules {
   public static final int MAX_QUERY = 200;
   public static final int MAX_WORDS = 10;
   public static final int MAX_WORD = 40;
   public static final int MAX_PAGE = 100;
+
   /** Upper bounds (exclusive, minor units) of the price-range facets; the last range is open. */
   public static final List<Long> PRICE_BOUNDS = List.of(1_000L, 2_500L, 5_000L, 10_000L, 25_000L);
 
@@ -25,7 +29,11 @@ public final class SearchRules {
 
   /** A listing order and the value a product is positioned by in it. */
   public enum Sort {
-    RELEVANCE("relevance"), PRICE("price"), PRICE_DESCENDING("-price"), NEWEST("newest"), RATING("rating");
+    RELEVANCE("relevance"),
+    PRICE("price"),
+    PRICE_DESCENDING("-price"),
+    NEWEST("newest"),
+    RATING("rating");
 
     public final String key;
 
@@ -42,12 +50,16 @@ public final class SearchRules {
   public record Cursor(Sort sort, String value, UUID id) {
     public String encode() {
       String raw = sort.key + "|" + value + "|" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     public static Optional<Cursor> decode(String encoded) {
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8).split("\\|", 3);
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8)
+                .split("\\|", 3);
         return Sort.of(parts[0]).map(sort -> new Cursor(sort, parts[1], UUID.fromString(parts[2])));
       } catch (RuntimeException e) {
         return Optional.empty();
@@ -55,7 +67,9 @@ public final class SearchRules {
     }
   }
 
-  /** The order a search is listed in: the asked one, else relevance for a query and newest without. */
+  /**
+   * The order a search is listed in: the asked one, else relevance for a query and newest without.
+   */
   public static Sort sort(ProductSearch s) {
     if (s.getSort().isEmpty()) {
       return words(s.getQuery()).isEmpty() ? Sort.NEWEST : Sort.RELEVANCE;
@@ -99,13 +113,17 @@ public final class SearchRules {
       if (cursor.isEmpty()) {
         errors.add(new FieldError("cursor", "is not a cursor this API issued"));
       } else if (sort.isPresent() && cursor.get().sort() != sort.get()) {
-        errors.add(new FieldError("cursor", "belongs to a listing sorted by " + cursor.get().sort().key));
+        errors.add(
+            new FieldError("cursor", "belongs to a listing sorted by " + cursor.get().sort().key));
       }
     }
     return errors;
   }
 
-  /** The words of a query: lower-case runs of letters and digits, each at most {@link #MAX_WORD} long. */
+  /**
+   * The words of a query: lower-case runs of letters and digits, each at most {@link #MAX_WORD}
+   * long.
+   */
   public static List<String> words(String query) {
     List<String> words = new ArrayList<>();
     for (String w : query.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
@@ -117,14 +135,17 @@ public final class SearchRules {
   }
 
   /**
-   * A {@code to_tsquery} text that wants every word, each either as typed or as its nearest known word.
-   * Words are letters and digits only, so the text cannot carry tsquery operators of its own.
+   * A {@code to_tsquery} text that wants every word, each either as typed or as its nearest known
+   * word. Words are letters and digits only, so the text cannot carry tsquery operators of its own.
    */
   public static String tsquery(List<String> words, List<String> nearest) {
     List<String> terms = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
       String near = nearest.get(i);
-      terms.add(near == null || near.equals(words.get(i)) ? words.get(i) : "(" + words.get(i) + " | " + near + ")");
+      terms.add(
+          near == null || near.equals(words.get(i))
+              ? words.get(i)
+              : "(" + words.get(i) + " | " + near + ")");
     }
     return String.join(" & ", terms);
   }

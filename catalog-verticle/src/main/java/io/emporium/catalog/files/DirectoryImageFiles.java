@@ -25,13 +25,22 @@ public final class DirectoryImageFiles implements ImageFiles {
     return files.mkdirs(directory.toString());
   }
 
-  /** Writes the bytes under a temporary name, then moves them into place, so a reader never sees half a file. */
+  /**
+   * Writes the bytes under a temporary name, then moves them into place, so a reader never sees
+   * half a file.
+   */
   @Override
   public Future<Void> write(String key, Buffer content, String sha256, String contentType) {
     String target = path(key);
     String temporary = path(key + "." + UUID.randomUUID() + ".tmp");
-    return files.writeFile(temporary, content)
-        .compose(written -> files.move(temporary, target, new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
+    return files
+        .writeFile(temporary, content)
+        .compose(
+            written ->
+                files.move(
+                    temporary,
+                    target,
+                    new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
         .recover(e -> files.delete(temporary).transform(ignored -> Future.failedFuture(e)));
   }
 
@@ -42,9 +51,13 @@ public final class DirectoryImageFiles implements ImageFiles {
 
   @Override
   public Future<Void> remove(String key) {
-    return files.delete(path(key))
-        .recover(e -> e instanceof FileSystemException && e.getCause() instanceof NoSuchFileException
-            ? Future.succeededFuture() : Future.failedFuture(e));
+    return files
+        .delete(path(key))
+        .recover(
+            e ->
+                e instanceof FileSystemException && e.getCause() instanceof NoSuchFileException
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(e));
   }
 
   private String path(String fileName) {

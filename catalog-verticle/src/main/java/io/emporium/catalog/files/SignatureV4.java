@@ -20,9 +20,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SignatureV4 {
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
+
   /** Hex SHA-256 of an empty payload, for requests without a body. */
-  public static final String EMPTY_PAYLOAD = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-  private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  public static final String EMPTY_PAYLOAD =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+  private static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final String accessKeyId;
   private final byte[] secretKey;
@@ -45,33 +49,70 @@ public final class SignatureV4 {
    * The {@code Authorization} value for a request whose headers to sign are {@code headers} (they
    * must hold {@code host} and {@code x-amz-date}, and for S3 {@code x-amz-content-sha256}).
    */
-  public String authorization(String method, String path, Map<String, String> headers, String payloadSha256) {
+  public String authorization(
+      String method, String path, Map<String, String> headers, String payloadSha256) {
     TreeMap<String, String> canonical = new TreeMap<>();
-    headers.forEach((name, value) -> canonical.put(name.toLowerCase(Locale.ROOT), value.strip().replaceAll(" +", " ")));
+    headers.forEach(
+        (name, value) ->
+            canonical.put(name.toLowerCase(Locale.ROOT), value.strip().replaceAll(" +", " ")));
     String amzDate = canonical.get("x-amz-date");
     if (amzDate == null || !canonical.containsKey("host")) {
       throw new IllegalArgumentException("a signed request needs host and x-amz-date headers");
     }
     String signedHeaders = String.join(";", canonical.keySet());
-    String request = method + "\n" + encodePath(path) + "\n" + "\n"
-        + canonical.entrySet().stream().map(h -> h.getKey() + ":" + h.getValue() + "\n").collect(Collectors.joining()) + "\n"
-        + signedHeaders + "\n" + payloadSha256;
+    String request =
+        method
+            + "\n"
+            + encodePath(path)
+            + "\n"
+            + "\n"
+            + canonical.entrySet().stream()
+                .map(h -> h.getKey() + ":" + h.getValue() + "\n")
+                .collect(Collectors.joining())
+            + "\n"
+            + signedHeaders
+            + "\n"
+            + payloadSha256;
     String scope = amzDate.substring(0, 8) + "/" + region + "/" + service + "/aws4_request";
-    String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + sha256Hex(request.getBytes(StandardCharsets.UTF_8));
+    String stringToSign =
+        ALGORITHM
+            + "\n"
+            + amzDate
+            + "\n"
+            + scope
+            + "\n"
+            + sha256Hex(request.getBytes(StandardCharsets.UTF_8));
     byte[] key = hmac(secretKey, amzDate.substring(0, 8));
     for (String part : new String[] {region, service, "aws4_request"}) {
       key = hmac(key, part);
     }
     String signature = HexFormat.of().formatHex(hmac(key, stringToSign));
-    return ALGORITHM + " Credential=" + accessKeyId + "/" + scope + ",SignedHeaders=" + signedHeaders + ",Signature=" + signature;
+    return ALGORITHM
+        + " Credential="
+        + accessKeyId
+        + "/"
+        + scope
+        + ",SignedHeaders="
+        + signedHeaders
+        + ",Signature="
+        + signature;
   }
 
-  /** URI-encodes each segment of an absolute path as SigV4 wants it: unreserved characters stay, {@code /} stays. */
+  /**
+   * URI-encodes each segment of an absolute path as SigV4 wants it: unreserved characters stay,
+   * {@code /} stays.
+   */
   public static String encodePath(String path) {
     StringBuilder out = new StringBuilder();
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xFF);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~'
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~'
           || c == '/') {
         out.append(c);
       } else {

@@ -28,8 +28,10 @@ public final class CategoryRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
-    endpoints.unary(CatalogGrpcService.ListCategories, (caller, request) ->
-        categories.all().map(all -> CategoryList.newBuilder().addAllCategories(all).build()));
+    endpoints.unary(
+        CatalogGrpcService.ListCategories,
+        (caller, request) ->
+            categories.all().map(all -> CategoryList.newBuilder().addAllCategories(all).build()));
     endpoints.unary(CatalogGrpcService.GetCategory, this::getCategory);
     endpoints.unary(CatalogGrpcService.SaveCategory, this::saveCategory);
     endpoints.unary(CatalogGrpcService.DeleteCategory, this::deleteCategory);
@@ -38,7 +40,10 @@ public final class CategoryRpcs {
   Future<Category> getCategory(CallContext caller, GetCategoryRequest request) {
     UUID id = Ids.parse(request.getCategoryId());
     return (id == null ? Future.succeededFuture(Optional.<Category>empty()) : categories.find(id))
-        .map(found -> found.orElseThrow(() -> ApiProblem.notFound("No category " + request.getCategoryId() + ".")));
+        .map(
+            found ->
+                found.orElseThrow(
+                    () -> ApiProblem.notFound("No category " + request.getCategoryId() + ".")));
   }
 
   Future<Category> saveCategory(CallContext caller, SaveCategoryRequest request) {
@@ -50,7 +55,8 @@ public final class CategoryRpcs {
         return Future.failedFuture(ApiProblem.notFound("No category " + request.getId() + "."));
       }
     }
-    List<ApiProblem.FieldError> errors = new ArrayList<>(CategoryRules.validate(request.getName(), request.getSlug()));
+    List<ApiProblem.FieldError> errors =
+        new ArrayList<>(CategoryRules.validate(request.getName(), request.getSlug()));
     UUID parent = request.getParentId().isEmpty() ? null : Ids.parse(request.getParentId());
     if (!request.getParentId().isEmpty() && parent == null) {
       errors.add(new ApiProblem.FieldError("parentId", "is not a category"));
@@ -65,7 +71,8 @@ public final class CategoryRpcs {
     caller.requireRole("admin");
     UUID id = Ids.parse(request.getCategoryId());
     if (id == null) {
-      return Future.failedFuture(ApiProblem.notFound("No category " + request.getCategoryId() + "."));
+      return Future.failedFuture(
+          ApiProblem.notFound("No category " + request.getCategoryId() + "."));
     }
     return categories.delete(caller, id).map(DeleteCategoryResult.getDefaultInstance());
   }

@@ -27,7 +27,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Products of {@code emporium.catalog.v1.Catalog}: only active ones are public; owners and admins see the rest. */
+/**
+ * Products of {@code emporium.catalog.v1.Catalog}: only active ones are public; owners and admins
+ * see the rest.
+ */
 public final class ProductRpcs {
   private static final int MAX_PAGE = 100;
   private final ProductStore products;
@@ -35,7 +38,8 @@ public final class ProductRpcs {
   private final SettingsStore settings;
   private final OfferStore offers;
 
-  public ProductRpcs(ProductStore products, ProductSearchStore search, SettingsStore settings, OfferStore offers) {
+  public ProductRpcs(
+      ProductStore products, ProductSearchStore search, SettingsStore settings, OfferStore offers) {
     this.products = products;
     this.offers = offers;
     this.search = search;
@@ -44,25 +48,38 @@ public final class ProductRpcs {
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
-    endpoints.unary(CatalogGrpcService.SearchProducts, (caller, request) -> {
-      List<ApiProblem.FieldError> errors = SearchRules.validate(request);
-      return errors.isEmpty() ? search.search(request) : Future.failedFuture(ApiProblem.invalid(errors));
-    });
-    endpoints.unary(CatalogGrpcService.LookupVariants, (caller, request) -> {
-      if (request.getSkusCount() + request.getProductIdsCount() > MAX_PAGE) {
-        return Future.failedFuture(ApiProblem.invalid("skus", "at most " + MAX_PAGE + " skus and products at once"));
-      }
-      List<UUID> ids = request.getProductIdsList().stream().map(Ids::parse).filter(java.util.Objects::nonNull).toList();
-      return offers.lookup(request.getSkusList(), ids);
-    });
+    endpoints.unary(
+        CatalogGrpcService.SearchProducts,
+        (caller, request) -> {
+          List<ApiProblem.FieldError> errors = SearchRules.validate(request);
+          return errors.isEmpty()
+              ? search.search(request)
+              : Future.failedFuture(ApiProblem.invalid(errors));
+        });
+    endpoints.unary(
+        CatalogGrpcService.LookupVariants,
+        (caller, request) -> {
+          if (request.getSkusCount() + request.getProductIdsCount() > MAX_PAGE) {
+            return Future.failedFuture(
+                ApiProblem.invalid("skus", "at most " + MAX_PAGE + " skus and products at once"));
+          }
+          List<UUID> ids =
+              request.getProductIdsList().stream()
+                  .map(Ids::parse)
+                  .filter(java.util.Objects::nonNull)
+                  .toList();
+          return offers.lookup(request.getSkusList(), ids);
+        });
     endpoints.unary(CatalogGrpcService.CreateProduct, this::createProduct);
     endpoints.unary(CatalogGrpcService.ListMyProducts, this::listMine);
     endpoints.unary(CatalogGrpcService.UpdateProduct, this::updateProduct);
     endpoints.unary(CatalogGrpcService.DeleteProduct, this::deleteProduct);
-    endpoints.unary(CatalogGrpcService.ListPendingProducts, (caller, request) -> {
-      caller.requireRole("admin");
-      return products.pending(cursor(request), limit(request));
-    });
+    endpoints.unary(
+        CatalogGrpcService.ListPendingProducts,
+        (caller, request) -> {
+          caller.requireRole("admin");
+          return products.pending(cursor(request), limit(request));
+        });
     endpoints.unary(CatalogGrpcService.ReviewProduct, this::review);
   }
 
@@ -70,76 +87,120 @@ public final class ProductRpcs {
     caller.requireRole("admin");
     String reason = request.getReason().strip();
     if (!request.getApprove() && (reason.isEmpty() || reason.length() > 1000)) {
-      return Future.failedFuture(ApiProblem.invalid("reason", "is required when rejecting, at most 1000 characters"));
+      return Future.failedFuture(
+          ApiProblem.invalid("reason", "is required when rejecting, at most 1000 characters"));
     }
     UUID id = Ids.parse(request.getProductId());
     ApiProblem missing = ApiProblem.notFound("No product " + request.getProductId() + ".");
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return products.find(id).compose(found -> {
-      Product p = found.orElseThrow(() -> missing);
-      return products.review(caller, id, request.getApprove() ? "active" : "draft", request.getApprove() ? null : reason)
-          .compose(done -> done
-              ? products.find(id).map(Optional::get)
-              : Future.failedFuture(ApiProblem.conflict("The product is " + p.getStatus() + ", not pending_review.")));
-    });
+    return products
+        .find(id)
+        .compose(
+            found -> {
+              Product p = found.orElseThrow(() -> missing);
+              return products
+                  .review(
+                      caller,
+                      id,
+                      request.getApprove() ? "active" : "draft",
+                      request.getApprove() ? null : reason)
+                  .compose(
+                      done ->
+                          done
+                              ? products.find(id).map(Optional::get)
+                              : Future.failedFuture(
+                                  ApiProblem.conflict(
+                                      "The product is "
+                                          + p.getStatus()
+                                          + ", not pending_review.")));
+            });
   }
 
   Future<Product> updateProduct(CallContext caller, ProductUpdate change) {
     caller.requireRole("seller", "admin");
-    return owned(products, caller, change.getProductId()).compose(current -> {
-      ProductDraft merged = merge(current, change);
-      List<ApiProblem.FieldError> errors = new ArrayList<>(ProductRules.validate(merged));
-      if (!merged.getCategoryId().isEmpty() && Ids.parse(merged.getCategoryId()) == null) {
-        errors.add(new ApiProblem.FieldError("categoryId", "is not a category"));
-      }
-      if (!errors.isEmpty()) {
-        return Future.failedFuture(ApiProblem.invalid(errors));
-      }
-      return settings.get().compose(s -> products.update(caller, current,
-              change.getFieldsList().contains("status")
-                  ? ProductRules.changedStatus(current.getStatus(), merged.getStatus(), caller.isAdmin(), s.getProductApprovalRequired())
-                  : current.getStatus(),
-              merged, change.getFieldsList().contains("variants")))
-          .map(updated -> updated.orElseThrow(() -> ApiProblem.notFound("No product " + current.getId() + ".")));
-    });
+    return owned(products, caller, change.getProductId())
+        .compose(
+            current -> {
+              ProductDraft merged = merge(current, change);
+              List<ApiProblem.FieldError> errors = new ArrayList<>(ProductRules.validate(merged));
+              if (!merged.getCategoryId().isEmpty() && Ids.parse(merged.getCategoryId()) == null) {
+                errors.add(new ApiProblem.FieldError("categoryId", "is not a category"));
+              }
+              if (!errors.isEmpty()) {
+                return Future.failedFuture(ApiProblem.invalid(errors));
+              }
+              return settings
+                  .get()
+                  .compose(
+                      s ->
+                          products.update(
+                              caller,
+                              current,
+                              change.getFieldsList().contains("status")
+                                  ? ProductRules.changedStatus(
+                                      current.getStatus(),
+                                      merged.getStatus(),
+                                      caller.isAdmin(),
+                                      s.getProductApprovalRequired())
+                                  : current.getStatus(),
+                              merged,
+                              change.getFieldsList().contains("variants")))
+                  .map(
+                      updated ->
+                          updated.orElseThrow(
+                              () -> ApiProblem.notFound("No product " + current.getId() + ".")));
+            });
   }
 
   Future<DeleteProductResult> deleteProduct(CallContext caller, DeleteProductRequest request) {
     caller.requireRole("seller", "admin");
     return owned(products, caller, request.getProductId())
         .compose(p -> products.softDelete(caller, p))
-        .map(deleted -> {
-          if (!deleted) {
-            throw ApiProblem.notFound("No product " + request.getProductId() + ".");
-          }
-          return DeleteProductResult.getDefaultInstance();
-        });
+        .map(
+            deleted -> {
+              if (!deleted) {
+                throw ApiProblem.notFound("No product " + request.getProductId() + ".");
+              }
+              return DeleteProductResult.getDefaultInstance();
+            });
   }
 
-  /** The product when the caller may change it: 404 when there is none, 403 when it is another seller's. */
+  /**
+   * The product when the caller may change it: 404 when there is none, 403 when it is another
+   * seller's.
+   */
   static Future<Product> owned(ProductStore products, CallContext caller, String productId) {
     UUID id = Ids.parse(productId);
     ApiProblem missing = ApiProblem.notFound("No product " + productId + ".");
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return products.find(id).map(found -> {
-      Product p = found.orElseThrow(() -> missing);
-      if (!caller.isAdmin() && !p.getSellerId().equals(caller.userId())) {
-        throw ApiProblem.forbidden("This product belongs to another seller.");
-      }
-      return p;
-    });
+    return products
+        .find(id)
+        .map(
+            found -> {
+              Product p = found.orElseThrow(() -> missing);
+              if (!caller.isAdmin() && !p.getSellerId().equals(caller.userId())) {
+                throw ApiProblem.forbidden("This product belongs to another seller.");
+              }
+              return p;
+            });
   }
 
   /** The product's current fields overlaid with the changed ones. */
   private static ProductDraft merge(Product current, ProductUpdate change) {
     ProductDraft v = change.getValues();
-    ProductDraft.Builder d = ProductDraft.newBuilder().setName(current.getName()).setDescription(current.getDescription())
-        .setCategoryId(current.getCategoryId()).setPrice(current.getPrice()).setCurrency(current.getCurrency())
-        .setStatus(current.getStatus().equals("pending_review") ? "active" : current.getStatus());
+    ProductDraft.Builder d =
+        ProductDraft.newBuilder()
+            .setName(current.getName())
+            .setDescription(current.getDescription())
+            .setCategoryId(current.getCategoryId())
+            .setPrice(current.getPrice())
+            .setCurrency(current.getCurrency())
+            .setStatus(
+                current.getStatus().equals("pending_review") ? "active" : current.getStatus());
     if (current.hasLowStockThreshold()) {
       d.setLowStockThreshold(current.getLowStockThreshold());
     }
@@ -176,9 +237,17 @@ public final class ProductRpcs {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return products.find(id).map(found -> found
-        .filter(p -> p.getStatus().equals("active") || caller.isAdmin() || p.getSellerId().equals(caller.userId()))
-        .orElseThrow(() -> missing));
+    return products
+        .find(id)
+        .map(
+            found ->
+                found
+                    .filter(
+                        p ->
+                            p.getStatus().equals("active")
+                                || caller.isAdmin()
+                                || p.getSellerId().equals(caller.userId()))
+                    .orElseThrow(() -> missing));
   }
 
   Future<Product> createProduct(CallContext caller, ProductDraft draft) {
@@ -190,8 +259,16 @@ public final class ProductRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    return settings.get().compose(s -> products.create(caller, seller,
-        ProductRules.initialStatus(draft.getStatus(), caller.isAdmin(), s.getProductApprovalRequired()), draft));
+    return settings
+        .get()
+        .compose(
+            s ->
+                products.create(
+                    caller,
+                    seller,
+                    ProductRules.initialStatus(
+                        draft.getStatus(), caller.isAdmin(), s.getProductApprovalRequired()),
+                    draft));
   }
 
   Future<ProductPage> listMine(CallContext caller, ListMyProductsRequest request) {
@@ -207,7 +284,9 @@ public final class ProductRpcs {
   }
 
   private static Cursor cursor(ListMyProductsRequest request) {
-    return request.getCursor().isEmpty() ? null : Cursor.decode(request.getCursor())
-        .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
+    return request.getCursor().isEmpty()
+        ? null
+        : Cursor.decode(request.getCursor())
+            .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
   }
 }

@@ -19,7 +19,10 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
 
-/** Reviews and recommendations of {@code emporium.catalog.v1.Catalog}: both are about public products and customers. */
+/**
+ * Reviews and recommendations of {@code emporium.catalog.v1.Catalog}: both are about public
+ * products and customers.
+ */
 public final class ReviewRpcs {
   private static final int MAX_PAGE = 100;
   private final ProductStore products;
@@ -35,23 +38,34 @@ public final class ReviewRpcs {
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(CatalogGrpcService.ListReviews, this::list);
     endpoints.unary(CatalogGrpcService.AddReview, this::add);
-    endpoints.unary(CatalogGrpcService.Recommend, (caller, request) -> {
-      UUID customer = caller.requireRole("customer");
-      if (request.getLimit() < 1 || request.getLimit() > MAX_PAGE) {
-        return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
-      }
-      return purchases.recommend(customer, request.getLimit());
-    });
+    endpoints.unary(
+        CatalogGrpcService.Recommend,
+        (caller, request) -> {
+          UUID customer = caller.requireRole("customer");
+          if (request.getLimit() < 1 || request.getLimit() > MAX_PAGE) {
+            return Future.failedFuture(
+                ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
+          }
+          return purchases.recommend(customer, request.getLimit());
+        });
   }
 
   Future<ReviewPage> list(CallContext caller, ListReviewsRequest request) {
     if (request.getLimit() < 1 || request.getLimit() > MAX_PAGE) {
-      return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
+      return Future.failedFuture(
+          ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
     }
-    Cursor after = request.getCursor().isEmpty() ? null : Cursor.decode(request.getCursor())
-        .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
-    return publicProduct(request.getProductId()).compose(p -> reviews.page(UUID.fromString(p.getId()), after, request.getLimit())
-        .map(page -> page.toBuilder().setRating(p.getRating()).build()));
+    Cursor after =
+        request.getCursor().isEmpty()
+            ? null
+            : Cursor.decode(request.getCursor())
+                .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
+    return publicProduct(request.getProductId())
+        .compose(
+            p ->
+                reviews
+                    .page(UUID.fromString(p.getId()), after, request.getLimit())
+                    .map(page -> page.toBuilder().setRating(p.getRating()).build()));
   }
 
   Future<Review> add(CallContext caller, ReviewDraft draft) {
@@ -60,12 +74,15 @@ public final class ReviewRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    return publicProduct(draft.getProductId()).compose(p -> reviews.add(author, UUID.fromString(p.getId()), draft)).map(saved -> {
-      if (saved == null) {
-        throw ApiProblem.conflict("You have already reviewed this product.");
-      }
-      return saved;
-    });
+    return publicProduct(draft.getProductId())
+        .compose(p -> reviews.add(author, UUID.fromString(p.getId()), draft))
+        .map(
+            saved -> {
+              if (saved == null) {
+                throw ApiProblem.conflict("You have already reviewed this product.");
+              }
+              return saved;
+            });
   }
 
   private Future<Product> publicProduct(String productId) {
@@ -74,6 +91,8 @@ public final class ReviewRpcs {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return products.find(id).map(found -> found.filter(p -> p.getStatus().equals("active")).orElseThrow(() -> missing));
+    return products
+        .find(id)
+        .map(found -> found.filter(p -> p.getStatus().equals("active")).orElseThrow(() -> missing));
   }
 }

@@ -16,16 +16,23 @@ public final class SettingsRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
-    endpoints.unary(CatalogGrpcService.GetSettings, (caller, request) -> {
-      caller.requireRole("admin");
-      return settings.get();
-    });
-    endpoints.unary(CatalogGrpcService.PutSettings, (caller, changed) -> {
-      caller.requireRole("admin");
-      if (changed.getLowStockThreshold() < 0 || changed.getLowStockThreshold() > MAX_THRESHOLD) {
-        return Future.failedFuture(ApiProblem.invalid("lowStockThreshold", "must be an integer from 0 to " + MAX_THRESHOLD));
-      }
-      return settings.put(caller, changed);
-    });
+    endpoints.unary(
+        CatalogGrpcService.GetSettings,
+        (caller, request) -> {
+          caller.requireRole("admin");
+          return settings.get();
+        });
+    endpoints.unary(
+        CatalogGrpcService.PutSettings,
+        (caller, changed) -> {
+          caller.requireRole("admin");
+          if (changed.getLowStockThreshold() < 0
+              || changed.getLowStockThreshold() > MAX_THRESHOLD) {
+            return Future.failedFuture(
+                ApiProblem.invalid(
+                    "lowStockThreshold", "must be an integer from 0 to " + MAX_THRESHOLD));
+          }
+          return settings.put(caller, changed);
+        });
   }
 }

@@ -20,7 +20,9 @@ public final class WishlistRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
-    endpoints.unary(CatalogGrpcService.ListWishlist, (caller, request) -> wishlists.of(caller.requireRole("customer")));
+    endpoints.unary(
+        CatalogGrpcService.ListWishlist,
+        (caller, request) -> wishlists.of(caller.requireRole("customer")));
     endpoints.unary(CatalogGrpcService.AddToWishlist, this::add);
     endpoints.unary(CatalogGrpcService.RemoveFromWishlist, this::remove);
   }
@@ -29,18 +31,29 @@ public final class WishlistRpcs {
     UUID user = caller.requireRole("customer");
     UUID product = Ids.parse(change.getProductId());
     if (product == null) {
-      return Future.failedFuture(ApiProblem.notFound("No product " + change.getProductId() + " to wish for."));
+      return Future.failedFuture(
+          ApiProblem.notFound("No product " + change.getProductId() + " to wish for."));
     }
-    return wishlists.add(user, product).compose(added -> added
-        ? wishlists.of(user)
-        : Future.failedFuture(ApiProblem.notFound("No active product " + product + ", or the wishlist already holds "
-            + WishlistStore.MAX_ITEMS + " products.")));
+    return wishlists
+        .add(user, product)
+        .compose(
+            added ->
+                added
+                    ? wishlists.of(user)
+                    : Future.failedFuture(
+                        ApiProblem.notFound(
+                            "No active product "
+                                + product
+                                + ", or the wishlist already holds "
+                                + WishlistStore.MAX_ITEMS
+                                + " products.")));
   }
 
   /** Removing a product that is not there changes nothing. */
   Future<Wishlist> remove(CallContext caller, WishlistChange change) {
     UUID user = caller.requireRole("customer");
     UUID product = Ids.parse(change.getProductId());
-    return (product == null ? Future.<Void>succeededFuture() : wishlists.remove(user, product)).compose(v -> wishlists.of(user));
+    return (product == null ? Future.<Void>succeededFuture() : wishlists.remove(user, product))
+        .compose(v -> wishlists.of(user));
   }
 }

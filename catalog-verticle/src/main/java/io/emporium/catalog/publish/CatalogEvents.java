@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
 
-/** The catalog's domain events, written to the {@code catalog} outbox in the caller's transaction. */
+/**
+ * The catalog's domain events, written to the {@code catalog} outbox in the caller's transaction.
+ */
 public final class CatalogEvents {
   public static final String TOPIC = "catalog.events";
   private final Outbox outbox = new Outbox("catalog");
@@ -26,10 +28,15 @@ public final class CatalogEvents {
 
   /** Something a product page or listing shows changed; caches of it are dropped. */
   public Future<Void> productChanged(SqlConnection tx, UUID productId, String reason) {
-    return append(tx, productId, CatalogEvent.newBuilder().setProductChanged(ProductChanged.newBuilder().setReason(reason)), "ProductChanged");
+    return append(
+        tx,
+        productId,
+        CatalogEvent.newBuilder().setProductChanged(ProductChanged.newBuilder().setReason(reason)),
+        "ProductChanged");
   }
 
-  public Future<Void> productsChanged(SqlConnection tx, Collection<UUID> productIds, String reason) {
+  public Future<Void> productsChanged(
+      SqlConnection tx, Collection<UUID> productIds, String reason) {
     Future<Void> chain = Future.succeededFuture();
     for (UUID id : productIds) {
       chain = chain.compose(v -> productChanged(tx, id, reason));
@@ -39,15 +46,26 @@ public final class CatalogEvents {
 
   public Future<Void> categoryChanged(SqlConnection tx, UUID categoryId) {
     UUID eventId = UUID.randomUUID();
-    byte[] payload = CatalogEvent.newBuilder().setEventId(eventId.toString()).setOccurredAt(Instant.now().toString())
-        .setCategoryChanged(CategoryChanged.newBuilder().setCategoryId(categoryId.toString())).build().toByteArray();
+    byte[] payload =
+        CatalogEvent.newBuilder()
+            .setEventId(eventId.toString())
+            .setOccurredAt(Instant.now().toString())
+            .setCategoryChanged(CategoryChanged.newBuilder().setCategoryId(categoryId.toString()))
+            .build()
+            .toByteArray();
     return outbox.append(tx, TOPIC, categoryId.toString(), eventId, "CategoryChanged", payload);
   }
 
-  private Future<Void> append(SqlConnection tx, UUID productId, CatalogEvent.Builder event, String type) {
+  private Future<Void> append(
+      SqlConnection tx, UUID productId, CatalogEvent.Builder event, String type) {
     UUID eventId = UUID.randomUUID();
-    byte[] payload = event.setEventId(eventId.toString()).setProductId(productId.toString())
-        .setOccurredAt(Instant.now().toString()).build().toByteArray();
+    byte[] payload =
+        event
+            .setEventId(eventId.toString())
+            .setProductId(productId.toString())
+            .setOccurredAt(Instant.now().toString())
+            .build()
+            .toByteArray();
     return outbox.append(tx, TOPIC, productId.toString(), eventId, type, payload);
   }
 }

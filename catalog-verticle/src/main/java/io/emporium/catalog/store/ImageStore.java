@@ -14,26 +14,34 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Product images' rows in {@code catalog.product_images}, and the uploads in progress ({@code catalog.image_uploads})
- * that claim a file's hash before its write; the files themselves are the {@code files} room's. Changes to one
- * product's images take that product's row lock (count and positions stay right) in short transactions.
+ * Product images' rows in {@code catalog.product_images}, and the uploads in progress ({@code
+ * catalog.image_uploads}) that claim a file's hash before its write; the files themselves are the
+ * {@code files} room's. Changes to one product's images take that product's row lock (count and
+ * positions stay right) in short transactions.
  */
 public final class ImageStore {
-  private static final String LOCK_PRODUCT = """
+  private static final String LOCK_PRODUCT =
+      """
       SELECT id FROM catalog.products WHERE id = $1 AND deleted_at IS NULL FOR UPDATE""";
-  private static final String COUNT = """
+  private static final String COUNT =
+      """
       SELECT count(*) AS images, coalesce(max(position) + 1, 0) AS next FROM catalog.product_images WHERE product_id = $1""";
-  private static final String CLAIM = "INSERT INTO catalog.image_uploads (id, sha256) VALUES ($1, $2)";
+  private static final String CLAIM =
+      "INSERT INTO catalog.image_uploads (id, sha256) VALUES ($1, $2)";
   private static final String RELEASE = "DELETE FROM catalog.image_uploads WHERE id = $1";
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO catalog.product_images (id, product_id, position, url, storage_key, content_type, byte_size, sha256)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       RETURNING id, url, content_type, byte_size""";
-  private static final String DELETE = """
+  private static final String DELETE =
+      """
       DELETE FROM catalog.product_images WHERE id = $1 AND product_id = $2 RETURNING storage_key, sha256, content_type""";
-  private static final String IN_USE = """
+  private static final String IN_USE =
+      """
       SELECT 1 FROM catalog.product_images WHERE sha256 = $1 UNION ALL SELECT 1 FROM catalog.image_uploads WHERE sha256 = $1 LIMIT 1""";
-  private static final String FIND = """
+  private static final String FIND =
+      """
       SELECT storage_key, content_type, sha256 FROM catalog.product_images WHERE id = $1 AND storage_key IS NOT NULL""";
 
   /** An upload as checked by the rules: its format and the hex sha256 of its bytes. */
@@ -46,7 +54,10 @@ public final class ImageStore {
   /** A stored upload's metadata; its bytes are read separately. */
   public record Stored(String storageKey, String contentType, String sha256) {}
 
-  /** What a deletion removed: {@code found} false when there was no such image; {@code upload} null for an image hosted elsewhere. */
+  /**
+   * What a deletion removed: {@code found} false when there was no such image; {@code upload} null
+   * for an image hosted elsewhere.
+   */
   public record Deleted(boolean found, Stored upload) {}
 
   private final Pool pool;
@@ -57,21 +68,42 @@ public final class ImageStore {
     this.events = events;
   }
 
-  /** Claims an upload's hash for a new image of the product: 404 when the product is gone, 409 when it is full. */
+  /**
+   * Claims an upload's hash for a new image of the product: 404 when the product is gone, 409 when
+   * it is full.
+   */
   public Future<UUID> claim(UUID productId, String sha256) {
     UUID claim = UUID.randomUUID();
-    return pool.withTransaction(tx -> nextPosition(tx, productId)
-            .compose(position -> tx.preparedQuery(CLAIM).execute(Tuple.of(claim, sha256))))
+    return pool.withTransaction(
+            tx ->
+                nextPosition(tx, productId)
+                    .compose(position -> tx.preparedQuery(CLAIM).execute(Tuple.of(claim, sha256))))
         .map(claimed -> claim);
   }
 
-  /** Adds the row of a claimed upload, its file written, after the product's others and drops the claim, in one transaction. */
+  /**
+   * Adds the row of a claimed upload, its file written, after the product's others and drops the
+   * claim, in one transaction.
+   */
   public Future<Image> addClaimed(UUID productId, UUID claim, Upload upload) {
-    return pool.withTransaction(tx -> nextPosition(tx, productId)
-            .compose(position -> tx.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), productId, position, null,
-                upload.storageKey(), upload.format().contentType).addValue((long) upload.content().length()).addValue(upload.sha256())))
-            .compose(rows -> tx.preparedQuery(RELEASE).execute(Tuple.of(claim)).map(rows))
-            .compose(rows -> events.productChanged(tx, productId, "images").map(rows)))
+    return pool.withTransaction(
+            tx ->
+                nextPosition(tx, productId)
+                    .compose(
+                        position ->
+                            tx.preparedQuery(INSERT)
+                                .execute(
+                                    Tuple.of(
+                                            UUID.randomUUID(),
+                                            productId,
+                                            position,
+                                            null,
+                                            upload.storageKey(),
+                                            upload.format().contentType)
+                                        .addValue((long) upload.content().length())
+                                        .addValue(upload.sha256())))
+                    .compose(rows -> tx.preparedQuery(RELEASE).execute(Tuple.of(claim)).map(rows))
+                    .compose(rows -> events.productChanged(tx, productId, "images").map(rows)))
         .map(rows -> ProductStore.image(rows.iterator().next()));
   }
 
@@ -80,40 +112,72 @@ public final class ImageStore {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(claim)).mapEmpty();
   }
 
-  /** Adds an image hosted elsewhere after the product's others: 404 when the product is gone, 409 when it is full. */
+  /**
+   * Adds an image hosted elsewhere after the product's others: 404 when the product is gone, 409
+   * when it is full.
+   */
   public Future<Image> addUrl(UUID productId, String url) {
-    return pool.withTransaction(tx -> nextPosition(tx, productId)
-        .compose(position -> tx.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), productId, position, url, null, null)
-            .addValue(null).addValue(null)))
-            .compose(rows -> events.productChanged(tx, productId, "images").map(rows)))
+    return pool.withTransaction(
+            tx ->
+                nextPosition(tx, productId)
+                    .compose(
+                        position ->
+                            tx.preparedQuery(INSERT)
+                                .execute(
+                                    Tuple.of(
+                                            UUID.randomUUID(), productId, position, url, null, null)
+                                        .addValue(null)
+                                        .addValue(null)))
+                    .compose(rows -> events.productChanged(tx, productId, "images").map(rows)))
         .map(rows -> ProductStore.image(rows.iterator().next()));
   }
 
   /** Removes a product's image row; its file, if it has one, is left to the caller. */
   public Future<Deleted> delete(UUID productId, UUID imageId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_PRODUCT).execute(Tuple.of(productId))
-            .compose(product -> tx.preparedQuery(DELETE).execute(Tuple.of(imageId, productId)))
-            .compose(deleted -> deleted.size() == 0 ? Future.succeededFuture(deleted)
-                : events.productChanged(tx, productId, "images").map(deleted)))
-        .map(deleted -> {
-          if (deleted.size() == 0) {
-            return new Deleted(false, null);
-          }
-          Row row = deleted.iterator().next();
-          return new Deleted(true, row.getString("storage_key") == null ? null
-              : new Stored(row.getString("storage_key"), row.getString("content_type"), row.getString("sha256")));
-        });
+    return pool.withTransaction(
+            tx ->
+                tx.preparedQuery(LOCK_PRODUCT)
+                    .execute(Tuple.of(productId))
+                    .compose(
+                        product -> tx.preparedQuery(DELETE).execute(Tuple.of(imageId, productId)))
+                    .compose(
+                        deleted ->
+                            deleted.size() == 0
+                                ? Future.succeededFuture(deleted)
+                                : events.productChanged(tx, productId, "images").map(deleted)))
+        .map(
+            deleted -> {
+              if (deleted.size() == 0) {
+                return new Deleted(false, null);
+              }
+              Row row = deleted.iterator().next();
+              return new Deleted(
+                  true,
+                  row.getString("storage_key") == null
+                      ? null
+                      : new Stored(
+                          row.getString("storage_key"),
+                          row.getString("content_type"),
+                          row.getString("sha256")));
+            });
   }
 
   /** An uploaded image's metadata; empty for an unknown id or an image hosted elsewhere. */
   public Future<Optional<Stored>> find(UUID imageId) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(imageId)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row row = rows.iterator().next();
-      return Optional.of(new Stored(row.getString("storage_key"), row.getString("content_type"), row.getString("sha256")));
-    });
+    return pool.preparedQuery(FIND)
+        .execute(Tuple.of(imageId))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row row = rows.iterator().next();
+              return Optional.of(
+                  new Stored(
+                      row.getString("storage_key"),
+                      row.getString("content_type"),
+                      row.getString("sha256")));
+            });
   }
 
   /** Whether an image row or an upload in progress names the hash, so its file is in use. */
@@ -123,19 +187,25 @@ public final class ImageStore {
 
   /** Locks the product's row and answers the position after its last image. */
   private Future<Integer> nextPosition(SqlConnection tx, UUID productId) {
-    return tx.preparedQuery(LOCK_PRODUCT).execute(Tuple.of(productId))
-        .compose(product -> {
-          if (product.size() == 0) {
-            return Future.failedFuture(ApiProblem.notFound("No product " + productId + "."));
-          }
-          return tx.preparedQuery(COUNT).execute(Tuple.of(productId));
-        })
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          if (row.getLong("images") >= ImageRules.MAX_IMAGES) {
-            throw ApiProblem.conflict("The product has " + ImageRules.MAX_IMAGES + " images, the most it may have; delete one first.");
-          }
-          return row.getInteger("next");
-        });
+    return tx.preparedQuery(LOCK_PRODUCT)
+        .execute(Tuple.of(productId))
+        .compose(
+            product -> {
+              if (product.size() == 0) {
+                return Future.failedFuture(ApiProblem.notFound("No product " + productId + "."));
+              }
+              return tx.preparedQuery(COUNT).execute(Tuple.of(productId));
+            })
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              if (row.getLong("images") >= ImageRules.MAX_IMAGES) {
+                throw ApiProblem.conflict(
+                    "The product has "
+                        + ImageRules.MAX_IMAGES
+                        + " images, the most it may have; delete one first.");
+              }
+              return row.getInteger("next");
+            });
   }
 }

@@ -14,14 +14,20 @@ import java.util.UUID;
 
 /** What customers bought (from paid orders), and the recommendations drawn from it. */
 public final class PurchaseStore {
-  private static final String RECORD = """
+  private static final String RECORD =
+      """
       WITH bought AS (
         INSERT INTO catalog.purchases (order_id, product_id, user_id, quantity, purchased_at) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT DO NOTHING RETURNING product_id, quantity
       )
       UPDATE catalog.products SET units_sold = units_sold + bought.quantity FROM bought WHERE products.id = bought.product_id""";
-  /** Best sellers in the categories the customer bought from, then best sellers anywhere; never what they own. */
-  private static final String RECOMMEND = """
+
+  /**
+   * Best sellers in the categories the customer bought from, then best sellers anywhere; never what
+   * they own.
+   */
+  private static final String RECOMMEND =
+      """
       WITH owned AS (SELECT DISTINCT product_id FROM catalog.purchases WHERE user_id = $1),
            liked AS (SELECT DISTINCT p.category_id FROM catalog.products p JOIN owned o ON o.product_id = p.id
                      WHERE p.category_id IS NOT NULL)
@@ -43,21 +49,34 @@ public final class PurchaseStore {
     this.products = products;
   }
 
-  /** Records an order's products as bought by the customer, once per order however often it is told. */
-  public Future<Void> record(SqlConnection tx, UUID orderId, UUID customerId, Map<UUID, Integer> quantities, OffsetDateTime at) {
+  /**
+   * Records an order's products as bought by the customer, once per order however often it is told.
+   */
+  public Future<Void> record(
+      SqlConnection tx,
+      UUID orderId,
+      UUID customerId,
+      Map<UUID, Integer> quantities,
+      OffsetDateTime at) {
     if (quantities.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> rows = quantities.entrySet().stream()
-        .map(q -> Tuple.of(orderId, q.getKey(), customerId, q.getValue(), at)).toList();
+    List<Tuple> rows =
+        quantities.entrySet().stream()
+            .map(q -> Tuple.of(orderId, q.getKey(), customerId, q.getValue(), at))
+            .toList();
     return tx.preparedQuery(RECORD).executeBatch(rows).mapEmpty();
   }
 
   public Future<ProductPage> recommend(UUID customerId, int limit) {
-    return pool.preparedQuery(RECOMMEND).execute(Tuple.of(customerId, limit)).compose(rows -> {
-      Set<UUID> ids = new LinkedHashSet<>();
-      rows.forEach(r -> ids.add(r.getUUID("id")));
-      return products.findAll(ids.stream().limit(limit).toList());
-    }).map(found -> ProductPage.newBuilder().addAllProducts(found).build());
+    return pool.preparedQuery(RECOMMEND)
+        .execute(Tuple.of(customerId, limit))
+        .compose(
+            rows -> {
+              Set<UUID> ids = new LinkedHashSet<>();
+              rows.forEach(r -> ids.add(r.getUUID("id")));
+              return products.findAll(ids.stream().limit(limit).toList());
+            })
+        .map(found -> ProductPage.newBuilder().addAllProducts(found).build());
   }
 }

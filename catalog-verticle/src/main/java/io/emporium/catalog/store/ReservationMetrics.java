@@ -8,14 +8,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Stock reservations by outcome, counted as their transactions commit (a refusal as it is decided), and the units
- * held now, recounted from the catalog schema on a timer so a scrape never queries.
+ * Stock reservations by outcome, counted as their transactions commit (a refusal as it is decided),
+ * and the units held now, recounted from the catalog schema on a timer so a scrape never queries.
  */
 public final class ReservationMetrics {
   public static final String HELD = "held";
   public static final String REFUSED = "refused";
   public static final String EXPIRED = "expired";
-  /** Where a held reservation ends: sold, given back before payment, or put back on sale after a refund. */
+
+  /**
+   * Where a held reservation ends: sold, given back before payment, or put back on sale after a
+   * refund.
+   */
   public static final List<String> SETTLED = List.of("committed", "released", "returned");
 
   private final MeterRegistry registry;
@@ -27,11 +31,16 @@ public final class ReservationMetrics {
       outcome(outcome);
     }
     SETTLED.forEach(this::outcome);
-    Gauge.builder("emporium.stock.reserved.units", unitsHeld, AtomicLong::get).strongReference(true)
-        .description("Units held by reservations now, as last counted in the catalog schema").register(registry);
+    Gauge.builder("emporium.stock.reserved.units", unitsHeld, AtomicLong::get)
+        .strongReference(true)
+        .description("Units held by reservations now, as last counted in the catalog schema")
+        .register(registry);
   }
 
-  /** {@code reservations} reservations reached {@code outcome}, counted once the transaction commits. */
+  /**
+   * {@code reservations} reservations reached {@code outcome}, counted once the transaction
+   * commits.
+   */
   public void reached(SqlConnection tx, String outcome, int reservations) {
     tx.transaction().completion().onSuccess(v -> outcome(outcome).increment(reservations));
   }
@@ -46,8 +55,10 @@ public final class ReservationMetrics {
   }
 
   private Counter outcome(String outcome) {
-    return Counter.builder("emporium.stock.reservations").tag("outcome", outcome)
-        .description("Stock reservations by outcome: held, refused (not enough stock), committed, released, expired, returned")
+    return Counter.builder("emporium.stock.reservations")
+        .tag("outcome", outcome)
+        .description(
+            "Stock reservations by outcome: held, refused (not enough stock), committed, released, expired, returned")
         .register(registry);
   }
 }

@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /** Reviews of products; each one also moves its product's rating, in the same statement. */
 public final class ReviewStore {
-  private static final String ADD = """
+  private static final String ADD =
+      """
       WITH inserted AS (
         INSERT INTO catalog.reviews (id, product_id, user_id, rating, title, body, verified_purchase)
         SELECT $1, p.id, $3, $4, $5, $6,
@@ -30,7 +31,8 @@ public final class ReviewStore {
         FROM inserted WHERE products.id = inserted.product_id
       )
       SELECT * FROM inserted""";
-  private static final String PAGE = """
+  private static final String PAGE =
+      """
       SELECT * FROM catalog.reviews
       WHERE product_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
       ORDER BY created_at DESC, id DESC LIMIT $4""";
@@ -43,29 +45,55 @@ public final class ReviewStore {
     this.events = events;
   }
 
-  /** Saves the author's review of a public product; empty when the product is not public or they reviewed it already. */
+  /**
+   * Saves the author's review of a public product; empty when the product is not public or they
+   * reviewed it already.
+   */
   public Future<Review> add(UUID author, UUID productId, ReviewDraft d) {
-    Tuple args = Tuple.of(UUID.randomUUID(), productId, author, (short) d.getRating(),
-        d.getTitle().isBlank() ? null : d.getTitle().strip(), d.getBody().strip());
-    return pool.withTransaction(tx -> tx.preparedQuery(ADD).execute(args).compose(rows -> rows.size() == 1
-        ? events.productChanged(tx, productId, "rated").map(review(rows.iterator().next()))
-        : Future.succeededFuture(null)));
+    Tuple args =
+        Tuple.of(
+            UUID.randomUUID(),
+            productId,
+            author,
+            (short) d.getRating(),
+            d.getTitle().isBlank() ? null : d.getTitle().strip(),
+            d.getBody().strip());
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(ADD)
+                .execute(args)
+                .compose(
+                    rows ->
+                        rows.size() == 1
+                            ? events
+                                .productChanged(tx, productId, "rated")
+                                .map(review(rows.iterator().next()))
+                            : Future.succeededFuture(null)));
   }
 
   /** A product's reviews, newest first, a keyset page at a time. */
   public Future<ReviewPage> page(UUID productId, Cursor after, int limit) {
-    Tuple args = Tuple.of(productId, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    return pool.preparedQuery(PAGE).execute(args).map(rows -> {
-      List<Row> all = new ArrayList<>();
-      rows.forEach(all::add);
-      ReviewPage.Builder out = ReviewPage.newBuilder();
-      all.stream().limit(limit).forEach(r -> out.addReviews(review(r)));
-      if (all.size() > limit) {
-        Row last = all.get(limit - 1);
-        out.setNextCursor(new Cursor(last.getOffsetDateTime("created_at"), last.getUUID("id")).encode());
-      }
-      return out.build();
-    });
+    Tuple args =
+        Tuple.of(
+            productId,
+            after == null ? null : after.at(),
+            after == null ? null : after.id(),
+            limit + 1);
+    return pool.preparedQuery(PAGE)
+        .execute(args)
+        .map(
+            rows -> {
+              List<Row> all = new ArrayList<>();
+              rows.forEach(all::add);
+              ReviewPage.Builder out = ReviewPage.newBuilder();
+              all.stream().limit(limit).forEach(r -> out.addReviews(review(r)));
+              if (all.size() > limit) {
+                Row last = all.get(limit - 1);
+                out.setNextCursor(
+                    new Cursor(last.getOffsetDateTime("created_at"), last.getUUID("id")).encode());
+              }
+              return out.build();
+            });
   }
 
   private static Review review(Row r) {
@@ -77,7 +105,9 @@ public final class ReviewStore {
         .setTitle(r.getString("title") == null ? "" : r.getString("title"))
         .setBody(r.getString("body"))
         .setVerifiedPurchase(r.getBoolean("verified_purchase"))
-        .setCreatedAt(DateTimeFormatter.ISO_INSTANT.format(r.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC)))
+        .setCreatedAt(
+            DateTimeFormatter.ISO_INSTANT.format(
+                r.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC)))
         .build();
   }
 }

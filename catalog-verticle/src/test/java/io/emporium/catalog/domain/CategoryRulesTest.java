@@ -33,14 +33,17 @@ class CategoryRulesTest {
       chain.put(child, at);
       at = child;
     }
-    assertThat(CategoryRules.checkParent(UUID.randomUUID(), at, chain)).contains("categories nest at most 8 levels deep");
+    assertThat(CategoryRules.checkParent(UUID.randomUUID(), at, chain))
+        .contains("categories nest at most 8 levels deep");
     assertThat(CategoryRules.checkParent(UUID.randomUUID(), top, chain)).isEmpty();
   }
 
   @Test
   void namesAndSlugsAreChecked() {
     assertThat(CategoryRules.validate("Shirts", "mens-shirts")).isEmpty();
-    assertThat(CategoryRules.validate("", "Bad Slug")).extracting(e -> e.field()).containsExactly("name", "slug");
+    assertThat(CategoryRules.validate("", "Bad Slug"))
+        .extracting(e -> e.field())
+        .containsExactly("name", "slug");
     assertThat(CategoryRules.validate("x".repeat(101), "a--b")).hasSize(2);
   }
 }

@@ -17,30 +17,52 @@ class SearchRulesTest {
 
   @Test
   void queryWordsAreLettersAndDigitsOnlySoNoTsqueryOperatorGetsThrough() {
-    assertThat(SearchRules.words("Red 'shirt' & !(size:*) <-> 42")).containsExactly("red", "shirt", "size", "42");
-    assertThat(SearchRules.tsquery(List.of("shrit", "red"), Arrays.asList("shirt", null))).isEqualTo("(shrit | shirt) & red");
+    assertThat(SearchRules.words("Red 'shirt' & !(size:*) <-> 42"))
+        .containsExactly("red", "shirt", "size", "42");
+    assertThat(SearchRules.tsquery(List.of("shrit", "red"), Arrays.asList("shirt", null)))
+        .isEqualTo("(shrit | shirt) & red");
     assertThat(SearchRules.tsquery(List.of("shirt"), List.of("shirt"))).isEqualTo("shirt");
   }
 
   @Test
   void theDefaultOrderIsRelevanceForAQueryAndNewestWithout() {
-    assertThat(SearchRules.sort(ProductSearch.newBuilder().setQuery("lamp").build())).isEqualTo(SearchRules.Sort.RELEVANCE);
-    assertThat(SearchRules.sort(ProductSearch.newBuilder().setQuery(" !! ").build())).isEqualTo(SearchRules.Sort.NEWEST);
+    assertThat(SearchRules.sort(ProductSearch.newBuilder().setQuery("lamp").build()))
+        .isEqualTo(SearchRules.Sort.RELEVANCE);
+    assertThat(SearchRules.sort(ProductSearch.newBuilder().setQuery(" !! ").build()))
+        .isEqualTo(SearchRules.Sort.NEWEST);
   }
 
   @Test
   void unknownSortsBadLimitsAndForeignCursorsAreNamed() {
-    String priceCursor = new SearchRules.Cursor(SearchRules.Sort.PRICE, "100", UUID.randomUUID()).encode();
-    ProductSearch bad = ProductSearch.newBuilder().setSort("cheapest").setLimit(101).setCursor("nope").build();
+    String priceCursor =
+        new SearchRules.Cursor(SearchRules.Sort.PRICE, "100", UUID.randomUUID()).encode();
+    ProductSearch bad =
+        ProductSearch.newBuilder().setSort("cheapest").setLimit(101).setCursor("nope").build();
     assertThat(fields(bad)).containsExactlyInAnyOrder("sort", "limit", "cursor");
-    assertThat(fields(ProductSearch.newBuilder().setSort("newest").setLimit(5).setCursor(priceCursor).build())).containsExactly("cursor");
-    assertThat(fields(ProductSearch.newBuilder().setSort("price").setLimit(5).setCursor(priceCursor).build())).isEmpty();
-    assertThat(fields(ProductSearch.newBuilder().setLimit(5).setMinPrice(9).setMaxPrice(3).build())).containsExactly("maxPrice");
+    assertThat(
+            fields(
+                ProductSearch.newBuilder()
+                    .setSort("newest")
+                    .setLimit(5)
+                    .setCursor(priceCursor)
+                    .build()))
+        .containsExactly("cursor");
+    assertThat(
+            fields(
+                ProductSearch.newBuilder()
+                    .setSort("price")
+                    .setLimit(5)
+                    .setCursor(priceCursor)
+                    .build()))
+        .isEmpty();
+    assertThat(fields(ProductSearch.newBuilder().setLimit(5).setMinPrice(9).setMaxPrice(3).build()))
+        .containsExactly("maxPrice");
   }
 
   @Test
   void aCursorSurvivesItsOwnEncoding() {
-    SearchRules.Cursor c = new SearchRules.Cursor(SearchRules.Sort.RATING, "4.50/12", UUID.randomUUID());
+    SearchRules.Cursor c =
+        new SearchRules.Cursor(SearchRules.Sort.RATING, "4.50/12", UUID.randomUUID());
     assertThat(SearchRules.Cursor.decode(c.encode())).contains(c);
   }
 }

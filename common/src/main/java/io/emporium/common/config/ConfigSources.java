@@ -13,11 +13,12 @@ public final class ConfigSources {
     if (configFile != null) {
       merged.putAll(Settings.readEnvFile(configFile));
     }
-    environment.forEach((k, v) -> {
-      if (v != null && !v.isBlank()) {
-        merged.put(k, v);
-      }
-    });
+    environment.forEach(
+        (k, v) -> {
+          if (v != null && !v.isBlank()) {
+            merged.put(k, v);
+          }
+        });
     return merged;
   }
 }

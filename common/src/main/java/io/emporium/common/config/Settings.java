@@ -25,7 +25,9 @@ final class Settings {
     this.values = values;
   }
 
-  /** Parses a {@code .env}-style file: {@code KEY=VALUE} lines, {@code #} comments, optional quotes. */
+  /**
+   * Parses a {@code .env}-style file: {@code KEY=VALUE} lines, {@code #} comments, optional quotes.
+   */
   static Map<String, String> readEnvFile(Path file) {
     Map<String, String> out = new HashMap<>();
     try {
@@ -36,10 +38,13 @@ final class Settings {
         }
         int eq = trimmed.indexOf('=');
         if (eq <= 0) {
-          throw new ConfigException("config file " + file + ": expected KEY=VALUE, got '" + trimmed + "'");
+          throw new ConfigException(
+              "config file " + file + ": expected KEY=VALUE, got '" + trimmed + "'");
         }
         String value = trimmed.substring(eq + 1).strip();
-        if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\"")) || (value.startsWith("'") && value.endsWith("'")))) {
+        if (value.length() >= 2
+            && ((value.startsWith("\"") && value.endsWith("\""))
+                || (value.startsWith("'") && value.endsWith("'")))) {
           value = value.substring(1, value.length() - 1);
         }
         out.put(trimmed.substring(0, eq).strip(), value);
@@ -93,7 +98,8 @@ final class Settings {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw new ConfigException(name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+    throw new ConfigException(
+        name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
   }
 
   boolean bool(String name, boolean fallback) {
@@ -108,13 +114,18 @@ final class Settings {
     };
   }
 
-  /** A duration: plain seconds ({@code 900}) or with a unit ({@code 250ms}, {@code 15m}, {@code 2h}, {@code 30d}). */
+  /**
+   * A duration: plain seconds ({@code 900}) or with a unit ({@code 250ms}, {@code 15m}, {@code 2h},
+   * {@code 30d}).
+   */
   Duration duration(String name, Duration fallback) {
     String v = optional(name, null);
     return v == null ? fallback : parseDuration(name, v);
   }
 
-  /** A duration written as a setting takes it: {@code 250ms}, {@code 15s}, {@code 2m}, {@code 1h}. */
+  /**
+   * A duration written as a setting takes it: {@code 250ms}, {@code 15s}, {@code 2m}, {@code 1h}.
+   */
   static String describe(Duration d) {
     long ms = d.toMillis();
     if (ms % 1000 != 0) {
@@ -127,7 +138,8 @@ final class Settings {
   private static Duration parseDuration(String name, String v) {
     Matcher m = DURATION.matcher(v);
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new ConfigException(name + " must be a positive duration like 900, 15m, 2h or 30d, got '" + v + "'");
+      throw new ConfigException(
+          name + " must be a positive duration like 900, 15m, 2h or 30d, got '" + v + "'");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -140,7 +152,10 @@ final class Settings {
     };
   }
 
-  /** A rate limit {@code <requests>/<window>}: {@code 120/1m}, {@code 10/30s}; the window in whole seconds up to a day. */
+  /**
+   * A rate limit {@code <requests>/<window>}: {@code 120/1m}, {@code 10/30s}; the window in whole
+   * seconds up to a day.
+   */
   EmporiumConfig.RateLimit rateLimit(String name, String fallback) {
     String v = optional(name, fallback);
     int slash = v.indexOf('/');
@@ -148,7 +163,9 @@ final class Settings {
       try {
         int requests = Integer.parseInt(v.substring(0, slash).strip());
         Duration window = parseDuration(name, v.substring(slash + 1).strip());
-        if (requests >= 1 && requests <= 1_000_000 && window.toMillis() % 1000 == 0
+        if (requests >= 1
+            && requests <= 1_000_000
+            && window.toMillis() % 1000 == 0
             && window.compareTo(Duration.ofDays(1)) <= 0) {
           return new EmporiumConfig.RateLimit(requests, window);
         }
@@ -156,8 +173,12 @@ final class Settings {
         // reported below
       }
     }
-    throw new ConfigException(name + " must be <requests>/<window> like 120/1m: 1 to 1000000 requests in 1s to 1d"
-        + " (whole seconds), got '" + v + "'");
+    throw new ConfigException(
+        name
+            + " must be <requests>/<window> like 120/1m: 1 to 1000000 requests in 1s to 1d"
+            + " (whole seconds), got '"
+            + v
+            + "'");
   }
 
   /** A URL whose scheme starts with {@code scheme}; required when {@code fallback} is null. */

@@ -17,40 +17,72 @@ import org.flywaydb.core.api.MigrationInfoService;
 public final class Database {
   private Database() {}
 
-  /** A pool whose connections look names up in {@code schema}, then {@code public} (where shared extensions may live). */
+  /**
+   * A pool whose connections look names up in {@code schema}, then {@code public} (where shared
+   * extensions may live).
+   */
   public static Pool pool(Vertx vertx, EmporiumConfig config, String schema, int maxSize) {
-    // a request that waits this long for a connection fails (503, retry) before the edge's 5 s gRPC deadline
-    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setName(schema).setShared(true)
-        .setConnectionTimeout(4).setConnectionTimeoutUnit(TimeUnit.SECONDS);
-    return PgBuilder.pool().with(pool).connectingTo(connectOptions(config, schema)).using(vertx).build();
+    // a request that waits this long for a connection fails (503, retry) before the edge's 5 s gRPC
+    // deadline
+    PoolOptions pool =
+        new PoolOptions()
+            .setMaxSize(maxSize)
+            .setName(schema)
+            .setShared(true)
+            .setConnectionTimeout(4)
+            .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+    return PgBuilder.pool()
+        .with(pool)
+        .connectingTo(connectOptions(config, schema))
+        .using(vertx)
+        .build();
   }
 
-  /** How a connection to the service's schema is made; for pools and for the relay's own listening connection. */
+  /**
+   * How a connection to the service's schema is made; for pools and for the relay's own listening
+   * connection.
+   */
   public static PgConnectOptions connectOptions(EmporiumConfig config, String schema) {
     EmporiumConfig.Database db = config.database;
     return new PgConnectOptions()
-        .setHost(db.host()).setPort(db.port()).setUser(db.user()).setPassword(db.password())
-        .setDatabase(db.name()).setCachePreparedStatements(true).setPipeliningLimit(16)
+        .setHost(db.host())
+        .setPort(db.port())
+        .setUser(db.user())
+        .setPassword(db.password())
+        .setDatabase(db.name())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(16)
         .setProperties(Map.of("search_path", schema + ", public"));
   }
 
   /**
-   * What a service does with its schema as it starts: applies its migrations ({@code MIGRATE_ON_START=true}), or only
-   * checks that the {@code migrate} step applied them all and fails the start if not.
+   * What a service does with its schema as it starts: applies its migrations ({@code
+   * MIGRATE_ON_START=true}), or only checks that the {@code migrate} step applied them all and
+   * fails the start if not.
    */
   public static Future<Void> prepareSchema(Vertx vertx, EmporiumConfig config, String schema) {
-    return config.migrateOnStart ? migrate(vertx, config, schema) : checkMigrated(vertx, config, schema);
+    return config.migrateOnStart
+        ? migrate(vertx, config, schema)
+        : checkMigrated(vertx, config, schema);
   }
 
-  /** Applies the shared {@code db/common} and the service's {@code db/<schema>} migrations to that schema, on a worker thread (Flyway is JDBC). */
+  /**
+   * Applies the shared {@code db/common} and the service's {@code db/<schema>} migrations to that
+   * schema, on a worker thread (Flyway is JDBC).
+   */
   public static Future<Void> migrate(Vertx vertx, EmporiumConfig config, String schema) {
-    return vertx.executeBlocking(() -> {
-      migrate(config.database, schema);
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          migrate(config.database, schema);
+          return null;
+        },
+        false);
   }
 
-  /** Applies the schema's pending migrations; blocks. Returns how many were applied (0 when it was up to date). */
+  /**
+   * Applies the schema's pending migrations; blocks. Returns how many were applied (0 when it was
+   * up to date).
+   */
   public static int migrate(EmporiumConfig.Database db, String schema) {
     return flyway(db, schema).migrate().migrationsExecuted;
   }
@@ -61,20 +93,33 @@ public final class Database {
     return current == null ? "none" : current.getVersion().toString();
   }
 
-  /** Fails with {@link SchemaNotMigrated} when a migration of the schema this code knows has not been applied. */
+  /**
+   * Fails with {@link SchemaNotMigrated} when a migration of the schema this code knows has not
+   * been applied.
+   */
   public static Future<Void> checkMigrated(Vertx vertx, EmporiumConfig config, String schema) {
-    return vertx.executeBlocking(() -> {
-      MigrationInfoService info = flyway(config.database, schema).info();
-      MigrationInfo[] pending = info.pending();
-      if (pending.length > 0) {
-        MigrationInfo current = info.current();
-        throw new SchemaNotMigrated("schema " + schema + " is at version " + (current == null ? "none" : current.getVersion())
-            + ", this build needs " + pending[pending.length - 1].getVersion() + " (" + pending.length
-            + (pending.length == 1 ? " migration" : " migrations") + " not applied) and MIGRATE_ON_START is false: run"
-            + " 'java -jar emporium.jar migrate' first");
-      }
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          MigrationInfoService info = flyway(config.database, schema).info();
+          MigrationInfo[] pending = info.pending();
+          if (pending.length > 0) {
+            MigrationInfo current = info.current();
+            throw new SchemaNotMigrated(
+                "schema "
+                    + schema
+                    + " is at version "
+                    + (current == null ? "none" : current.getVersion())
+                    + ", this build needs "
+                    + pending[pending.length - 1].getVersion()
+                    + " ("
+                    + pending.length
+                    + (pending.length == 1 ? " migration" : " migrations")
+                    + " not applied) and MIGRATE_ON_START is false: run"
+                    + " 'java -jar emporium.jar migrate' first");
+          }
+          return null;
+        },
+        false);
   }
 
   /** A schema that lacks migrations this build needs, with MIGRATE_ON_START off. */
@@ -89,7 +134,8 @@ public final class Database {
         .dataSource(db.jdbcUrl(), db.user(), db.password())
         .schemas(schema)
         .createSchemas(true)
-        // a common migration added later (V0_2) still applies to schemas that already have their own V1..
+        // a common migration added later (V0_2) still applies to schemas that already have their
+        // own V1..
         .outOfOrder(true)
         .locations("classpath:db/common", "classpath:db/" + schema)
         .load();

@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Records a sensitive act on {@code audit.events} through the schema's outbox, in the transaction of the act:
- * the act is in the audit log if and only if it was committed. The edge keeps the log.
+ * Records a sensitive act on {@code audit.events} through the schema's outbox, in the transaction
+ * of the act: the act is in the audit log if and only if it was committed. The edge keeps the log.
  */
 public final class AuditTrail {
   public static final String TOPIC = "audit.events";
@@ -23,14 +23,26 @@ public final class AuditTrail {
   }
 
   /** {@code before} is null for a new target and {@code after} null for a removed one. */
-  public Future<Void> record(SqlConnection tx, CallContext actor, String action, String targetType, String targetId,
-      JsonObject before, JsonObject after) {
+  public Future<Void> record(
+      SqlConnection tx,
+      CallContext actor,
+      String action,
+      String targetType,
+      String targetId,
+      JsonObject before,
+      JsonObject after) {
     UUID eventId = UUID.randomUUID();
-    AuditRecorded.Builder entry = AuditRecorded.newBuilder().setEventId(eventId.toString())
-        .setOccurredAt(Instant.now().toString()).setService(service)
-        .setActorRole(actor.role() == null ? "anonymous" : actor.role())
-        .setAction(action).setTargetType(targetType).setTargetId(targetId)
-        .setBefore(before == null ? "" : before.encode()).setAfter(after == null ? "" : after.encode());
+    AuditRecorded.Builder entry =
+        AuditRecorded.newBuilder()
+            .setEventId(eventId.toString())
+            .setOccurredAt(Instant.now().toString())
+            .setService(service)
+            .setActorRole(actor.role() == null ? "anonymous" : actor.role())
+            .setAction(action)
+            .setTargetType(targetType)
+            .setTargetId(targetId)
+            .setBefore(before == null ? "" : before.encode())
+            .setAfter(after == null ? "" : after.encode());
     if (actor.userId() != null) {
       entry.setActorId(actor.userId());
     }
@@ -40,6 +52,7 @@ public final class AuditTrail {
     if (actor.clientAddress() != null) {
       entry.setClientAddress(actor.clientAddress());
     }
-    return outbox.append(tx, TOPIC, targetId, eventId, "AuditRecorded", entry.build().toByteArray());
+    return outbox.append(
+        tx, TOPIC, targetId, eventId, "AuditRecorded", entry.build().toByteArray());
   }
 }

@@ -14,12 +14,15 @@ public final class Outbox {
   private final String insert;
 
   public Outbox(String schema) {
-    this.insert = """
+    this.insert =
+        """
         INSERT INTO %s.outbox (event_id, topic, event_key, event_type, payload)
-        VALUES ($1, $2, $3, $4, $5)""".formatted(schema);
+        VALUES ($1, $2, $3, $4, $5)"""
+            .formatted(schema);
   }
 
-  public Future<Void> append(SqlConnection tx, String topic, String key, UUID eventId, String eventType, byte[] payload) {
+  public Future<Void> append(
+      SqlConnection tx, String topic, String key, UUID eventId, String eventType, byte[] payload) {
     return tx.preparedQuery(insert)
         .execute(Tuple.of(eventId, topic, key, eventType, Buffer.buffer(payload)))
         .mapEmpty();

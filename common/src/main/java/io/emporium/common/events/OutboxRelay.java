@@ -23,14 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one outbox relay: publishes a schema's outbox rows to Kafka in id order, then deletes them. At least once (a
- * crash after the send re-sends; consumers de-duplicate by event id) and in order per key: a session-level advisory
- * lock lets one relay per schema work at a time. No transaction is open while Kafka acknowledges the sends: the rows
- * are read, sent and deleted by statements of their own, on a connection that holds only that lock.
+ * The one outbox relay: publishes a schema's outbox rows to Kafka in id order, then deletes them.
+ * At least once (a crash after the send re-sends; consumers de-duplicate by event id) and in order
+ * per key: a session-level advisory lock lets one relay per schema work at a time. No transaction
+ * is open while Kafka acknowledges the sends: the rows are read, sent and deleted by statements of
+ * their own, on a connection that holds only that lock.
  *
  * <p>It wakes when an outbox insert commits: a trigger (common migration V0_2) notifies the channel
- * {@code outbox_<schema>}, on which the relay listens over a connection of its own that reconnects by itself.
- * A slow poll ({@code OUTBOX_POLL_INTERVAL}) publishes whatever a lost notification or a dropped connection left.
+ * {@code outbox_<schema>}, on which the relay listens over a connection of its own that reconnects
+ * by itself. A slow poll ({@code OUTBOX_POLL_INTERVAL}) publishes whatever a lost notification or a
+ * dropped connection left.
  */
 public final class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -58,33 +60,40 @@ public final class OutboxRelay {
     this.schema = schema;
     this.pollMillis = config.outboxPollInterval.toMillis();
     String bootstrapServers = config.kafkaBootstrapServers;
-    this.producer = KafkaProducer.create(vertx, Map.of(
-        "bootstrap.servers", bootstrapServers,
-        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-        "value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer",
-        "acks", "all",
-        "enable.idempotence", "true",
-        "max.in.flight.requests.per.connection", "5",
-        "delivery.timeout.ms", "30000",
-        "request.timeout.ms", "10000",
-        "max.block.ms", "10000",
-        "client.id", "emporium-outbox-" + schema));
-    this.select = """
+    this.producer =
+        KafkaProducer.create(
+            vertx,
+            Map.of(
+                "bootstrap.servers", bootstrapServers,
+                "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
+                "value.serializer", "io.vertx.kafka.client.serialization.BufferSerializer",
+                "acks", "all",
+                "enable.idempotence", "true",
+                "max.in.flight.requests.per.connection", "5",
+                "delivery.timeout.ms", "30000",
+                "request.timeout.ms", "10000",
+                "max.block.ms", "10000",
+                "client.id", "emporium-outbox-" + schema));
+    this.select =
+        """
         SELECT id, event_id, topic, event_key, event_type, payload FROM %s.outbox
-        ORDER BY id LIMIT %d""".formatted(schema, BATCH);
+        ORDER BY id LIMIT %d"""
+            .formatted(schema, BATCH);
     this.deletePublished = "DELETE FROM %s.outbox WHERE id = ANY($1)".formatted(schema);
     PgConnectOptions listening = Database.connectOptions(config, schema);
     Map<String, String> properties = new HashMap<>(listening.getProperties());
     properties.put("application_name", "emporium-outbox-relay-" + schema);
-    this.subscriber = PgSubscriber.subscriber(vertx, listening.setProperties(properties))
-        .reconnectPolicy(attempt -> RECONNECT_MILLIS);
+    this.subscriber =
+        PgSubscriber.subscriber(vertx, listening.setProperties(properties))
+            .reconnectPolicy(attempt -> RECONNECT_MILLIS);
     this.context = vertx.getOrCreateContext();
   }
 
   /** Listens for committed outbox rows and starts the fallback poll. */
   public OutboxRelay start() {
     // subscribed also after each reconnect: drain what was committed while nobody listened
-    subscriber.channel("outbox_" + schema)
+    subscriber
+        .channel("outbox_" + schema)
         .subscribeHandler(v -> context.runOnContext(x -> drain()))
         .handler(payload -> context.runOnContext(x -> drain()));
     listen();
@@ -93,15 +102,21 @@ public final class OutboxRelay {
   }
 
   private void listen() {
-    subscriber.connect().onFailure(e -> {
-      LOG.warn("outbox relay for {} cannot listen yet, retrying: {}", schema, e.toString());
-      if (!stopped) {
-        vertx.setTimer(RECONNECT_MILLIS, t -> listen());
-      }
-    });
+    subscriber
+        .connect()
+        .onFailure(
+            e -> {
+              LOG.warn("outbox relay for {} cannot listen yet, retrying: {}", schema, e.toString());
+              if (!stopped) {
+                vertx.setTimer(RECONNECT_MILLIS, t -> listen());
+              }
+            });
   }
 
-  /** Publishes what is pending now; safe to call at any time (a running drain is not doubled, but runs once more). */
+  /**
+   * Publishes what is pending now; safe to call at any time (a running drain is not doubled, but
+   * runs once more).
+   */
   public void drain() {
     if (draining) {
       wokenWhileDraining = true;
@@ -109,26 +124,43 @@ public final class OutboxRelay {
     }
     draining = true;
     wokenWhileDraining = false;
-    inFlight = pool.withConnection(this::publishBatch)
-        .onFailure(e -> LOG.warn("outbox relay for {} will retry: {}", schema, e.toString()))
-        .andThen(ar -> draining = false)
-        .onSuccess(published -> {
-          // a full batch leaves more; a wake during the drain may be for a row committed after its select
-          if ((published == BATCH || wokenWhileDraining) && !stopped) {
-            context.runOnContext(v -> drain());
-          }
-        })
-        .mapEmpty();
+    inFlight =
+        pool.withConnection(this::publishBatch)
+            .onFailure(e -> LOG.warn("outbox relay for {} will retry: {}", schema, e.toString()))
+            .andThen(ar -> draining = false)
+            .onSuccess(
+                published -> {
+                  // a full batch leaves more; a wake during the drain may be for a row committed
+                  // after its select
+                  if ((published == BATCH || wokenWhileDraining) && !stopped) {
+                    context.runOnContext(v -> drain());
+                  }
+                })
+            .mapEmpty();
   }
 
-  /** Under the schema's lock, released before the connection goes back to the pool (or with it, if it broke). */
+  /**
+   * Under the schema's lock, released before the connection goes back to the pool (or with it, if
+   * it broke).
+   */
   private Future<Integer> publishBatch(SqlConnection connection) {
     Tuple lock = Tuple.of("outbox." + schema);
-    return connection.preparedQuery("SELECT pg_try_advisory_lock(hashtext($1))").execute(lock)
-        .compose(locked -> locked.iterator().next().getBoolean(0)
-            ? connection.query(select).execute().compose(rows -> publish(connection, rows))
-                .eventually(() -> connection.preparedQuery("SELECT pg_advisory_unlock(hashtext($1))").execute(lock))
-            : Future.succeededFuture(0));
+    return connection
+        .preparedQuery("SELECT pg_try_advisory_lock(hashtext($1))")
+        .execute(lock)
+        .compose(
+            locked ->
+                locked.iterator().next().getBoolean(0)
+                    ? connection
+                        .query(select)
+                        .execute()
+                        .compose(rows -> publish(connection, rows))
+                        .eventually(
+                            () ->
+                                connection
+                                    .preparedQuery("SELECT pg_advisory_unlock(hashtext($1))")
+                                    .execute(lock))
+                    : Future.succeededFuture(0));
   }
 
   private Future<Integer> publish(SqlConnection connection, RowSet<Row> rows) {
@@ -139,14 +171,19 @@ public final class OutboxRelay {
     List<Long> ids = new ArrayList<>();
     for (Row row : rows) {
       ids.add(row.getLong("id"));
-      KafkaProducerRecord<String, Buffer> record = KafkaProducerRecord
-          .create(row.getString("topic"), row.getString("event_key"), row.getBuffer("payload"))
-          .addHeader("event-id", row.getUUID("event_id").toString())
-          .addHeader("event-type", row.getString("event_type"));
+      KafkaProducerRecord<String, Buffer> record =
+          KafkaProducerRecord.create(
+                  row.getString("topic"), row.getString("event_key"), row.getBuffer("payload"))
+              .addHeader("event-id", row.getUUID("event_id").toString())
+              .addHeader("event-type", row.getString("event_type"));
       sends.add(producer.send(record));
     }
     return Future.all(sends)
-        .compose(sent -> connection.preparedQuery(deletePublished).execute(Tuple.of(ids.toArray(Long[]::new))))
+        .compose(
+            sent ->
+                connection
+                    .preparedQuery(deletePublished)
+                    .execute(Tuple.of(ids.toArray(Long[]::new))))
         .map(ids.size());
   }
 

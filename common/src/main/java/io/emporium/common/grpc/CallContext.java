@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Who is calling, from which client address and for which request, carried in gRPC metadata from the
- * edge to a service; a signed-in caller's identity travels with a {@link CallerSignature} the service checks.
+ * Who is calling, from which client address and for which request, carried in gRPC metadata from
+ * the edge to a service; a signed-in caller's identity travels with a {@link CallerSignature} the
+ * service checks.
  */
 public record CallContext(String requestId, String userId, String role, String clientAddress) {
 
@@ -29,9 +30,13 @@ public record CallContext(String requestId, String userId, String role, String c
     return new CallContext(requestId, null, null);
   }
 
-  /** A service calling on its own behalf, signed like a user so no outside caller can pose as it. */
+  /**
+   * A service calling on its own behalf, signed like a user so no outside caller can pose as it.
+   */
   public static CallContext service(String requestId, String serviceName) {
-    UUID id = UUID.nameUUIDFromBytes(("service:" + serviceName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    UUID id =
+        UUID.nameUUIDFromBytes(
+            ("service:" + serviceName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return new CallContext(requestId, id.toString(), SERVICE_ROLE);
   }
 
@@ -43,7 +48,10 @@ public record CallContext(String requestId, String userId, String role, String c
     return "admin".equals(role);
   }
 
-  /** The caller's user id when they hold one of the roles: 401 when anonymous, 403 with another role. */
+  /**
+   * The caller's user id when they hold one of the roles: 401 when anonymous, 403 with another
+   * role.
+   */
   public UUID requireRole(String... roles) {
     UUID id = Ids.parse(userId);
     if (id == null) {
@@ -71,8 +79,12 @@ public record CallContext(String requestId, String userId, String role, String c
 
   /** The caller the metadata names; null when it names one without a valid signature. */
   static CallContext readFrom(MultiMap metadata, CallerSignature signature) {
-    CallContext caller = new CallContext(metadata.get(REQUEST_ID), metadata.get(CALLER_ID), metadata.get(CALLER_ROLE),
-        metadata.get(CLIENT_ADDRESS));
+    CallContext caller =
+        new CallContext(
+            metadata.get(REQUEST_ID),
+            metadata.get(CALLER_ID),
+            metadata.get(CALLER_ROLE),
+            metadata.get(CLIENT_ADDRESS));
     if (caller.userId == null) {
       return caller.role == null ? caller : null;
     }

@@ -15,8 +15,12 @@ public final class CallerSignature {
   private final SecretKeySpec key;
 
   public CallerSignature(String platformSecret) {
-    this.key = new SecretKeySpec(hmac(new SecretKeySpec(platformSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"),
-        "emporium grpc caller v1"), "HmacSHA256");
+    this.key =
+        new SecretKeySpec(
+            hmac(
+                new SecretKeySpec(platformSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"),
+                "emporium grpc caller v1"),
+            "HmacSHA256");
   }
 
   String sign(CallContext caller) {
@@ -24,8 +28,10 @@ public final class CallerSignature {
   }
 
   boolean verify(CallContext caller, String signature) {
-    return signature != null && MessageDigest.isEqual(
-        sign(caller).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
+    return signature != null
+        && MessageDigest.isEqual(
+            sign(caller).getBytes(StandardCharsets.US_ASCII),
+            signature.getBytes(StandardCharsets.US_ASCII));
   }
 
   private static String text(CallContext c) {

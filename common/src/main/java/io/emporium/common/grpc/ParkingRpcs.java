@@ -41,6 +41,8 @@ public final class ParkingRpcs {
 
   Future<DiscardParkedReply> discard(CallContext caller, ParkedRef request) {
     caller.requireRole("admin");
-    return parking.discard(request.getId(), caller).map(v -> DiscardParkedReply.getDefaultInstance());
+    return parking
+        .discard(request.getId(), caller)
+        .map(v -> DiscardParkedReply.getDefaultInstance());
   }
 }

@@ -23,8 +23,9 @@ final class ProblemStatus {
   private ProblemStatus() {}
 
   /**
-   * Trailers travel in one HTTP/2 header block, which the peer refuses past its limit (8 KiB by default): text that
-   * echoes a client's input (a 10 000-character id) is cut so the problem still arrives.
+   * Trailers travel in one HTTP/2 header block, which the peer refuses past its limit (8 KiB by
+   * default): text that echoes a client's input (a 10 000-character id) is cut so the problem still
+   * arrives.
    */
   static String bounded(String text) {
     return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
@@ -50,7 +51,8 @@ final class ProblemStatus {
     if (!problem.errors().isEmpty()) {
       JsonArray errors = new JsonArray();
       for (ApiProblem.FieldError e : problem.errors()) {
-        JsonObject error = new JsonObject().put("field", bounded(e.field())).put("message", bounded(e.message()));
+        JsonObject error =
+            new JsonObject().put("field", bounded(e.field())).put("message", bounded(e.message()));
         if (encode(errors.encode()).length() + encode(error.encode()).length() > MAX_ERRORS_BYTES) {
           break;
         }
@@ -72,14 +74,20 @@ final class ProblemStatus {
     List<ApiProblem.FieldError> errors = new ArrayList<>();
     String rawErrors = trailers.get(ERRORS);
     if (rawErrors != null) {
-      new JsonArray(decode(rawErrors)).forEach(o -> {
-        JsonObject e = (JsonObject) o;
-        errors.add(new ApiProblem.FieldError(e.getString("field"), e.getString("message")));
-      });
+      new JsonArray(decode(rawErrors))
+          .forEach(
+              o -> {
+                JsonObject e = (JsonObject) o;
+                errors.add(new ApiProblem.FieldError(e.getString("field"), e.getString("message")));
+              });
     }
     String retry = trailers.get(RETRY_AFTER);
     int code = Integer.parseInt(status);
-    return new ApiProblem(code, ApiProblem.titleFor(code), decode(trailers.get(DETAIL)), errors,
+    return new ApiProblem(
+        code,
+        ApiProblem.titleFor(code),
+        decode(trailers.get(DETAIL)),
+        errors,
         retry == null ? null : Long.parseLong(retry));
   }
 

@@ -20,7 +20,8 @@ public final class ApiProblem extends RuntimeException {
   private final List<FieldError> errors;
   private final Long retryAfterSeconds;
 
-  public ApiProblem(int status, String title, String detail, List<FieldError> errors, Long retryAfterSeconds) {
+  public ApiProblem(
+      int status, String title, String detail, List<FieldError> errors, Long retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
     this.title = title;
@@ -61,29 +62,39 @@ public final class ApiProblem extends RuntimeException {
   }
 
   public static ApiProblem tooManyRequests(long retryAfterSeconds) {
-    return new ApiProblem(429, titleFor(429), "Too many requests; retry after " + retryAfterSeconds + " s.",
-        List.of(), Math.max(1, retryAfterSeconds));
+    return new ApiProblem(
+        429,
+        titleFor(429),
+        "Too many requests; retry after " + retryAfterSeconds + " s.",
+        List.of(),
+        Math.max(1, retryAfterSeconds));
   }
 
   public static ApiProblem unavailable(String detail) {
     return of(503, detail);
   }
 
-  /** A dependency is down for a moment (database restarting, Redis gone): the client should retry after a pause. */
+  /**
+   * A dependency is down for a moment (database restarting, Redis gone): the client should retry
+   * after a pause.
+   */
   public static ApiProblem unavailable(String detail, long retryAfterSeconds) {
     return new ApiProblem(503, titleFor(503), detail, List.of(), Math.max(1, retryAfterSeconds));
   }
 
   /**
-   * The 503 (retry in a few seconds) that a failure stands for when a dependency could not be reached: a refused or
-   * closed connection, no pooled connection in time, or PostgreSQL starting, stopping or out of connections. Else null.
+   * The 503 (retry in a few seconds) that a failure stands for when a dependency could not be
+   * reached: a refused or closed connection, no pooled connection in time, or PostgreSQL starting,
+   * stopping or out of connections. Else null.
    */
   public static ApiProblem ifUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException
+      if (t instanceof ConnectException
+          || t instanceof ClosedConnectionException
           || (t instanceof VertxException && POOL_TIMEOUT.equals(t.getMessage()))
           || (t instanceof DatabaseException db && unavailableState(db.getSqlState()))) {
-        return unavailable("A service this request needs is briefly unavailable; try again in a few seconds.", 5);
+        return unavailable(
+            "A service this request needs is briefly unavailable; try again in a few seconds.", 5);
       }
     }
     return null;
@@ -91,10 +102,17 @@ public final class ApiProblem extends RuntimeException {
 
   private static final String POOL_TIMEOUT = "Timeout waiting for connection";
 
-  /** Connection exceptions (08), the server shutting down or starting (57P01-57P03), too many connections (53300). */
+  /**
+   * Connection exceptions (08), the server shutting down or starting (57P01-57P03), too many
+   * connections (53300).
+   */
   private static boolean unavailableState(String sqlState) {
-    return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
-        || sqlState.equals("57P03") || sqlState.equals("53300"));
+    return sqlState != null
+        && (sqlState.startsWith("08")
+            || sqlState.equals("57P01")
+            || sqlState.equals("57P02")
+            || sqlState.equals("57P03")
+            || sqlState.equals("53300"));
   }
 
   public int status() {

@@ -10,16 +10,18 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * Reports unhandled failures (each 5xx answer, each parked message, a failed start) to Sentry when {@code SENTRY_DSN}
- * is set, through the official SDK; nothing is reported otherwise. An event carries the service, the request id or
- * message source, the route template and the release, and no personal data: no user, request, body or breadcrumbs, and
- * emails, tokens, secrets and long digit runs in error texts are masked before it leaves the process.
+ * Reports unhandled failures (each 5xx answer, each parked message, a failed start) to Sentry when
+ * {@code SENTRY_DSN} is set, through the official SDK; nothing is reported otherwise. An event
+ * carries the service, the request id or message source, the route template and the release, and no
+ * personal data: no user, request, body or breadcrumbs, and emails, tokens, secrets and long digit
+ * runs in error texts are masked before it leaves the process.
  */
 public final class ErrorReports {
   private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
   private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+\\S+");
   private static final Pattern JWT = Pattern.compile("[\\w-]{8,}\\.[\\w-]{8,}\\.[\\w-]{8,}");
-  private static final Pattern SECRET = Pattern.compile("\\b(sk|rk|pk|whsec|cs|pi|re)_(test_|live_)?[A-Za-z0-9]{8,}");
+  private static final Pattern SECRET =
+      Pattern.compile("\\b(sk|rk|pk|whsec|cs|pi|re)_(test_|live_)?[A-Za-z0-9]{8,}");
   private static final Pattern DIGITS = Pattern.compile("\\d[\\d -]{10,}\\d");
   private static final Duration FLUSH = Duration.ofSeconds(5);
 
@@ -30,16 +32,17 @@ public final class ErrorReports {
     if (tracking.dsn() == null || Sentry.isEnabled()) {
       return Sentry.isEnabled();
     }
-    Sentry.init(options -> {
-      options.setDsn(tracking.dsn());
-      options.setEnvironment(tracking.environment());
-      options.setRelease(tracking.release());
-      options.setSendDefaultPii(false);
-      options.setAttachStacktrace(false);
-      options.setEnableUncaughtExceptionHandler(false);
-      options.setShutdownTimeoutMillis(FLUSH.toMillis());
-      options.setBeforeSend((event, hint) -> withoutPersonalData(event));
-    });
+    Sentry.init(
+        options -> {
+          options.setDsn(tracking.dsn());
+          options.setEnvironment(tracking.environment());
+          options.setRelease(tracking.release());
+          options.setSendDefaultPii(false);
+          options.setAttachStacktrace(false);
+          options.setEnableUncaughtExceptionHandler(false);
+          options.setShutdownTimeoutMillis(FLUSH.toMillis());
+          options.setBeforeSend((event, hint) -> withoutPersonalData(event));
+        });
     return true;
   }
 
@@ -52,7 +55,8 @@ public final class ErrorReports {
   }
 
   /** A request answered with a 5xx; {@code cause} may be null when no exception led to it. */
-  public static void serverError(String service, String requestId, String method, String route, int status, Throwable cause) {
+  public static void serverError(
+      String service, String requestId, String method, String route, int status, Throwable cause) {
     if (!Sentry.isEnabled()) {
       return;
     }
@@ -68,13 +72,21 @@ public final class ErrorReports {
   }
 
   /** A consumer gave up on a message and parked it. */
-  public static void parked(String service, String consumer, String source, String eventId, int attempts, String lastError) {
+  public static void parked(
+      String service,
+      String consumer,
+      String source,
+      String eventId,
+      int attempts,
+      String lastError) {
     if (!Sentry.isEnabled()) {
       return;
     }
     SentryEvent event = new SentryEvent();
     event.setLevel(SentryLevel.ERROR);
-    event.setMessage(message("parked a message of " + source + " after " + attempts + " attempts: " + lastError));
+    event.setMessage(
+        message(
+            "parked a message of " + source + " after " + attempts + " attempts: " + lastError));
     event.setTag("service", service);
     event.setTag("consumer", consumer);
     event.setTag("source", source);

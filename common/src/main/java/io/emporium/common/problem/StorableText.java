@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text PostgreSQL can store: no NUL character and no lone UTF-16 surrogate (which has no UTF-8 form). The one rule
- * for every string a request carries, checked at the edge and again by each service on its gRPC input.
+ * Text PostgreSQL can store: no NUL character and no lone UTF-16 surrogate (which has no UTF-8
+ * form). The one rule for every string a request carries, checked at the edge and again by each
+ * service on its gRPC input.
  */
 public final class StorableText {
   public static final String MESSAGE = "must not contain a NUL character or unpaired surrogate";
@@ -37,21 +38,31 @@ public final class StorableText {
     return true;
   }
 
-  /** The text with what cannot be stored (NUL, unpaired surrogates) replaced by U+FFFD, for text the platform writes itself. */
+  /**
+   * The text with what cannot be stored (NUL, unpaired surrogates) replaced by U+FFFD, for text the
+   * platform writes itself.
+   */
   public static String storableCopy(String text) {
     StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> out.appendCodePoint(c == 0 || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c));
+    text.codePoints()
+        .forEach(c -> out.appendCodePoint(c == 0 || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c));
     return out.toString();
   }
 
-  /** Every string in a JSON value (keys too) that cannot be stored, named by its path ({@code items[0].sku}). */
+  /**
+   * Every string in a JSON value (keys too) that cannot be stored, named by its path ({@code
+   * items[0].sku}).
+   */
   public static List<FieldError> inJson(Object value) {
     List<FieldError> errors = new ArrayList<>();
     walkJson(value, "", errors);
     return errors;
   }
 
-  /** Every string field of a protobuf message, nested ones too, that cannot be stored, named by its JSON path. */
+  /**
+   * Every string field of a protobuf message, nested ones too, that cannot be stored, named by its
+   * JSON path.
+   */
   public static List<FieldError> inMessage(Message message) {
     List<FieldError> errors = new ArrayList<>();
     walkMessage(message, "", errors);
@@ -74,7 +85,10 @@ public final class StorableText {
       for (Map.Entry<String, Object> field : object) {
         String name = at.isEmpty() ? field.getKey() : at + "." + field.getKey();
         if (!storable(field.getKey())) {
-          errors.add(new FieldError(at.isEmpty() ? "body" : at, "has a field name that " + MESSAGE.replace("must not", "does")));
+          errors.add(
+              new FieldError(
+                  at.isEmpty() ? "body" : at,
+                  "has a field name that " + MESSAGE.replace("must not", "does")));
           continue;
         }
         walkJson(field.getValue(), name, errors);
@@ -93,7 +107,11 @@ public final class StorableText {
       if (descriptor.isRepeated()) {
         List<?> values = (List<?>) field.getValue();
         for (int i = 0; i < values.size(); i++) {
-          walkValue(descriptor, values.get(i), descriptor.isMapField() ? name : name + "[" + i + "]", errors);
+          walkValue(
+              descriptor,
+              values.get(i),
+              descriptor.isMapField() ? name : name + "[" + i + "]",
+              errors);
         }
       } else {
         walkValue(descriptor, field.getValue(), name, errors);
@@ -101,7 +119,8 @@ public final class StorableText {
     }
   }
 
-  private static void walkValue(FieldDescriptor descriptor, Object value, String name, List<FieldError> errors) {
+  private static void walkValue(
+      FieldDescriptor descriptor, Object value, String name, List<FieldError> errors) {
     if (value instanceof MapEntry<?, ?> entry) {
       walkValue(descriptor, entry.getKey(), name, errors);
       walkValue(descriptor, entry.getValue(), name, errors);

@@ -56,11 +56,15 @@ class EmporiumConfigTest {
   void rateLimitsAreOnWithStricterDefaultsForAuthAndCheckout() {
     EmporiumConfig.RateLimits limits = EmporiumConfig.from(minimal()).rateLimits;
     assertThat(limits.enabled()).isTrue();
-    assertThat(limits.read().anonymous()).isEqualTo(new EmporiumConfig.RateLimit(300, Duration.ofMinutes(1)));
-    assertThat(limits.read().user()).isEqualTo(new EmporiumConfig.RateLimit(600, Duration.ofMinutes(1)));
-    assertThat(limits.auth().anonymous().requests()).isLessThan(limits.write().anonymous().requests());
+    assertThat(limits.read().anonymous())
+        .isEqualTo(new EmporiumConfig.RateLimit(300, Duration.ofMinutes(1)));
+    assertThat(limits.read().user())
+        .isEqualTo(new EmporiumConfig.RateLimit(600, Duration.ofMinutes(1)));
+    assertThat(limits.auth().anonymous().requests())
+        .isLessThan(limits.write().anonymous().requests());
     assertThat(limits.checkout().user().requests()).isLessThan(limits.write().user().requests());
-    assertThat(limits.webhook()).isEqualTo(new EmporiumConfig.RateLimit(60_000, Duration.ofMinutes(1)));
+    assertThat(limits.webhook())
+        .isEqualTo(new EmporiumConfig.RateLimit(60_000, Duration.ofMinutes(1)));
   }
 
   @Test
@@ -69,12 +73,18 @@ class EmporiumConfigTest {
         .isEqualTo(new EmporiumConfig.RateLimit(10, Duration.ofSeconds(30)));
     assertThat(EmporiumConfig.from(with("RATE_LIMIT_WEBHOOK", "5000/1h")).rateLimits.webhook())
         .isEqualTo(new EmporiumConfig.RateLimit(5000, Duration.ofHours(1)));
-    assertThat(EmporiumConfig.from(with("RATE_LIMITS_ENABLED", "false")).rateLimits.enabled()).isFalse();
-    for (String bad : List.of("120", "0/1m", "-1/1m", "x/1m", "120/", "120/0", "120/500ms", "120/2d", "2000000/1m")) {
+    assertThat(EmporiumConfig.from(with("RATE_LIMITS_ENABLED", "false")).rateLimits.enabled())
+        .isFalse();
+    for (String bad :
+        List.of(
+            "120", "0/1m", "-1/1m", "x/1m", "120/", "120/0", "120/500ms", "120/2d", "2000000/1m")) {
       assertThatThrownBy(() -> EmporiumConfig.from(with("RATE_LIMIT_READ_ANONYMOUS", bad)))
-          .as(bad).isInstanceOf(ConfigException.class).hasMessageStartingWith("RATE_LIMIT_READ_ANONYMOUS must be");
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("RATE_LIMIT_READ_ANONYMOUS must be");
     }
-    assertThatThrownBy(() -> EmporiumConfig.from(with("RATE_LIMITS_ENABLED", "yes"))).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> EmporiumConfig.from(with("RATE_LIMITS_ENABLED", "yes")))
+        .isInstanceOf(ConfigException.class);
   }
 
   private static Map<String, String> withBucket() {
@@ -93,11 +103,14 @@ class EmporiumConfigTest {
     assertThat(bucket.accessKeyId()).isEqualTo("AKIDEXAMPLE");
     assertThat(bucket.secretAccessKey()).isEqualTo("secret-example");
     assertThat(bucket.pathStyle()).isTrue();
-    assertThat(bucket.toString()).as("the secret stays out of logs").doesNotContain("secret-example");
+    assertThat(bucket.toString())
+        .as("the secret stays out of logs")
+        .doesNotContain("secret-example");
 
     Map<String, String> s = withBucket();
     s.put("S3_REGION", "eu-west-3");
-    assertThat(EmporiumConfig.from(s).imageBucket.endpoint()).isEqualTo("https://s3.eu-west-3.amazonaws.com");
+    assertThat(EmporiumConfig.from(s).imageBucket.endpoint())
+        .isEqualTo("https://s3.eu-west-3.amazonaws.com");
     s.put("S3_ENDPOINT", "http://127.0.0.1:9000/");
     s.put("S3_PATH_STYLE", "false");
     EmporiumConfig.ImageBucket minio = EmporiumConfig.from(s).imageBucket;
@@ -110,43 +123,73 @@ class EmporiumConfigTest {
   void aBucketNeedsBothKeysAndValidNames() {
     Map<String, String> noKey = withBucket();
     noKey.remove("S3_ACCESS_KEY_ID");
-    assertThatThrownBy(() -> EmporiumConfig.from(noKey)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> EmporiumConfig.from(noKey))
+        .isInstanceOf(ConfigException.class)
         .hasMessage("S3_ACCESS_KEY_ID is required when S3_BUCKET is set");
     Map<String, String> noSecret = withBucket();
     noSecret.remove("S3_SECRET_ACCESS_KEY");
-    assertThatThrownBy(() -> EmporiumConfig.from(noSecret)).hasMessage("S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set");
+    assertThatThrownBy(() -> EmporiumConfig.from(noSecret))
+        .hasMessage("S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set");
     assertThatThrownBy(() -> EmporiumConfig.from(with("S3_ENDPOINT", "http://127.0.0.1:9000")))
         .hasMessage("S3_BUCKET is required when S3_ENDPOINT is set");
-    for (Map.Entry<String, String> bad : Map.of("S3_BUCKET", "Shop_Images", "S3_REGION", "EU West", "S3_ENDPOINT", "127.0.0.1:9000",
-        "S3_PATH_STYLE", "yes").entrySet()) {
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                "S3_BUCKET",
+                "Shop_Images",
+                "S3_REGION",
+                "EU West",
+                "S3_ENDPOINT",
+                "127.0.0.1:9000",
+                "S3_PATH_STYLE",
+                "yes")
+            .entrySet()) {
       Map<String, String> s = withBucket();
       s.put(bad.getKey(), bad.getValue());
-      assertThatThrownBy(() -> EmporiumConfig.from(s)).as(bad.toString()).hasMessageStartingWith(bad.getKey() + " must be");
+      assertThatThrownBy(() -> EmporiumConfig.from(s))
+          .as(bad.toString())
+          .hasMessageStartingWith(bad.getKey() + " must be");
     }
     Map<String, String> withPath = withBucket();
     withPath.put("S3_ENDPOINT", "https://s3.example.com/shop-images");
-    assertThatThrownBy(() -> EmporiumConfig.from(withPath)).hasMessageStartingWith("S3_ENDPOINT must be a base URL without a path");
+    assertThatThrownBy(() -> EmporiumConfig.from(withPath))
+        .hasMessageStartingWith("S3_ENDPOINT must be a base URL without a path");
   }
 
   @Test
   void everyFailureNamesTheVariable() {
-    assertThatThrownBy(() -> EmporiumConfig.from(with("APP_PORT", "80a"))).hasMessageStartingWith("APP_PORT ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("DB_PORT", "70000"))).hasMessageStartingWith("DB_PORT ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("JWT_EXPIRY", "0"))).hasMessageStartingWith("JWT_EXPIRY ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("REDIS_URL", "localhost:6379"))).hasMessageStartingWith("REDIS_URL ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("CATALOG_GRPC_ADDRESS", "catalog"))).hasMessageStartingWith("CATALOG_GRPC_ADDRESS ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("PASSWORD_HASH_COST", "4"))).hasMessageStartingWith("PASSWORD_HASH_COST ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "5MB"))).hasMessageStartingWith("IMAGE_MAX_BYTES ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "100"))).hasMessageStartingWith("IMAGE_MAX_BYTES ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_SECRET_KEY", "pk_test_123"))).hasMessageStartingWith("STRIPE_SECRET_KEY ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_WEBHOOK_URL", "localhost/hook"))).hasMessageStartingWith("STRIPE_WEBHOOK_URL ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_EMULATOR_PORT", "-1"))).hasMessageStartingWith("STRIPE_EMULATOR_PORT ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("METRICS_PORT", "metrics"))).hasMessageStartingWith("METRICS_PORT ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("METRICS_REFRESH", "0"))).hasMessageStartingWith("METRICS_REFRESH ");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("ADMIN_EMAIL", "a@example.com"))).hasMessage("ADMIN_PASSWORD is required when ADMIN_EMAIL is set");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("APP_PORT", "80a")))
+        .hasMessageStartingWith("APP_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("DB_PORT", "70000")))
+        .hasMessageStartingWith("DB_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("JWT_EXPIRY", "0")))
+        .hasMessageStartingWith("JWT_EXPIRY ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("REDIS_URL", "localhost:6379")))
+        .hasMessageStartingWith("REDIS_URL ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CATALOG_GRPC_ADDRESS", "catalog")))
+        .hasMessageStartingWith("CATALOG_GRPC_ADDRESS ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("PASSWORD_HASH_COST", "4")))
+        .hasMessageStartingWith("PASSWORD_HASH_COST ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "5MB")))
+        .hasMessageStartingWith("IMAGE_MAX_BYTES ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("IMAGE_MAX_BYTES", "100")))
+        .hasMessageStartingWith("IMAGE_MAX_BYTES ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_SECRET_KEY", "pk_test_123")))
+        .hasMessageStartingWith("STRIPE_SECRET_KEY ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_WEBHOOK_URL", "localhost/hook")))
+        .hasMessageStartingWith("STRIPE_WEBHOOK_URL ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("STRIPE_EMULATOR_PORT", "-1")))
+        .hasMessageStartingWith("STRIPE_EMULATOR_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("METRICS_PORT", "metrics")))
+        .hasMessageStartingWith("METRICS_PORT ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("METRICS_REFRESH", "0")))
+        .hasMessageStartingWith("METRICS_REFRESH ");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("ADMIN_EMAIL", "a@example.com")))
+        .hasMessage("ADMIN_PASSWORD is required when ADMIN_EMAIL is set");
     Map<String, String> noKafka = minimal();
     noKafka.remove("KAFKA_BOOTSTRAP_SERVERS");
-    assertThatThrownBy(() -> EmporiumConfig.from(noKafka)).isInstanceOf(ConfigException.class).hasMessage("KAFKA_BOOTSTRAP_SERVERS is required");
+    assertThatThrownBy(() -> EmporiumConfig.from(noKafka))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("KAFKA_BOOTSTRAP_SERVERS is required");
   }
 
   @Test
@@ -163,35 +206,61 @@ class EmporiumConfigTest {
     Map<String, String> none = minimal();
     none.remove("JWT_SECRET");
     assertThatThrownBy(() -> EmporiumConfig.from(none)).hasMessage("JWT_SECRET is required");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("JWT_SECRET", "x".repeat(31)))).hasMessageStartingWith("JWT_SECRET must be at least 32");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("JWT_SECRET", "x".repeat(31))))
+        .hasMessageStartingWith("JWT_SECRET must be at least 32");
   }
 
   @Test
   void checkoutDefaultsToFlatShippingNoTaxAndASessionStripeAccepts() {
     EmporiumConfig.Checkout c = EmporiumConfig.from(minimal()).checkout;
-    assertThat(c).isEqualTo(new EmporiumConfig.Checkout(499, 5_000, "*:0", Duration.ofMinutes(31), Duration.ofMinutes(10),
-        Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(1)));
-    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "30s"))).isInstanceOf(ConfigException.class)
+    assertThat(c)
+        .isEqualTo(
+            new EmporiumConfig.Checkout(
+                499,
+                5_000,
+                "*:0",
+                Duration.ofMinutes(31),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(1)));
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "30s")))
+        .isInstanceOf(ConfigException.class)
         .hasMessage("CHECKOUT_SESSION_LIFETIME must be from 1m to 23h");
-    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "24h"))).isInstanceOf(ConfigException.class);
-    assertThat(EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "2h")).checkout.sessionLifetime()).isEqualTo(Duration.ofHours(2));
+    assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "24h")))
+        .isInstanceOf(ConfigException.class);
+    assertThat(
+            EmporiumConfig.from(with("CHECKOUT_SESSION_LIFETIME", "2h")).checkout.sessionLifetime())
+        .isEqualTo(Duration.ofHours(2));
   }
 
   @Test
   void checkoutTimingsShortenDownToTheirSafeMinimums() {
     Map<String, String> quick = minimal();
-    quick.putAll(Map.of("CHECKOUT_SESSION_LIFETIME", "1m", "CHECKOUT_SWEEP_INTERVAL", "1s", "CHECKOUT_ABANDONED_AFTER", "15s",
-        "CHECKOUT_OVERDUE_AFTER", "5s", "CHECKOUT_HOLD_MARGIN", "7s"));
+    quick.putAll(
+        Map.of(
+            "CHECKOUT_SESSION_LIFETIME",
+            "1m",
+            "CHECKOUT_SWEEP_INTERVAL",
+            "1s",
+            "CHECKOUT_ABANDONED_AFTER",
+            "15s",
+            "CHECKOUT_OVERDUE_AFTER",
+            "5s",
+            "CHECKOUT_HOLD_MARGIN",
+            "7s"));
     EmporiumConfig.Checkout c = EmporiumConfig.from(quick).checkout;
     assertThat(c.holdMargin()).isEqualTo(Duration.ofSeconds(7));
     assertThat(c.abandonedAfter()).isEqualTo(Duration.ofSeconds(15));
     // the hold must outlast the sweeper's settling of a payment made in the last moment
     quick.put("CHECKOUT_HOLD_MARGIN", "6s");
-    assertThatThrownBy(() -> EmporiumConfig.from(quick)).hasMessage("CHECKOUT_HOLD_MARGIN must be from 7s to 1h");
+    assertThatThrownBy(() -> EmporiumConfig.from(quick))
+        .hasMessage("CHECKOUT_HOLD_MARGIN must be from 7s to 1h");
     quick.put("CHECKOUT_HOLD_MARGIN", "7s");
     // an order may still be getting its session while its three calls run to their deadlines
     quick.put("GRPC_DEADLINE", "6s");
-    assertThatThrownBy(() -> EmporiumConfig.from(quick)).hasMessage("CHECKOUT_ABANDONED_AFTER must be from 18s to 1h");
+    assertThatThrownBy(() -> EmporiumConfig.from(quick))
+        .hasMessage("CHECKOUT_ABANDONED_AFTER must be from 18s to 1h");
     assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_SWEEP_INTERVAL", "500ms")))
         .hasMessage("CHECKOUT_SWEEP_INTERVAL must be from 1s to 10m");
     assertThatThrownBy(() -> EmporiumConfig.from(with("CHECKOUT_OVERDUE_AFTER", "4s")))
@@ -200,15 +269,20 @@ class EmporiumConfigTest {
 
   @Test
   void durationsTakeUnits() {
-    assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "900")).jwtExpiry).isEqualTo(Duration.ofSeconds(900));
-    assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "2h")).jwtExpiry).isEqualTo(Duration.ofHours(2));
-    assertThat(EmporiumConfig.from(with("GRPC_DEADLINE", "250ms")).grpcDeadline).isEqualTo(Duration.ofMillis(250));
+    assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "900")).jwtExpiry)
+        .isEqualTo(Duration.ofSeconds(900));
+    assertThat(EmporiumConfig.from(with("JWT_EXPIRY", "2h")).jwtExpiry)
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(EmporiumConfig.from(with("GRPC_DEADLINE", "250ms")).grpcDeadline)
+        .isEqualTo(Duration.ofMillis(250));
   }
 
   @Test
   void theEnvironmentWinsOverTheConfigFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("emporium.env");
-    Files.writeString(file, "# settings\nAPP_PORT=9000\nDB_NAME=\"shop\"\n\nMAIL_FROM='Shop <shop@example.com>'\n");
+    Files.writeString(
+        file,
+        "# settings\nAPP_PORT=9000\nDB_NAME=\"shop\"\n\nMAIL_FROM='Shop <shop@example.com>'\n");
     Map<String, String> env = minimal();
     env.put("APP_PORT", "9500");
     EmporiumConfig c = EmporiumConfig.from(ConfigSources.merge(file, env));
@@ -216,13 +290,17 @@ class EmporiumConfigTest {
     assertThat(c.database.name()).isEqualTo("shop");
     assertThat(c.smtp.from()).isEqualTo("Shop <shop@example.com>");
     Files.writeString(file, "NOT A SETTING\n");
-    assertThatThrownBy(() -> ConfigSources.merge(file, env)).hasMessageContaining("expected KEY=VALUE");
+    assertThatThrownBy(() -> ConfigSources.merge(file, env))
+        .hasMessageContaining("expected KEY=VALUE");
   }
 
   @Test
   void theEventBusStaysInOneProcessUnlessClusteringIsEnabled() {
     EmporiumConfig.Cluster off = EmporiumConfig.from(minimal()).cluster;
-    assertThat(off).isEqualTo(new EmporiumConfig.Cluster(false, "emporium", "127.0.0.1", 5701, List.of(), "127.0.0.1", 0));
+    assertThat(off)
+        .isEqualTo(
+            new EmporiumConfig.Cluster(
+                false, "emporium", "127.0.0.1", 5701, List.of(), "127.0.0.1", 0));
 
     Map<String, String> s = with("CLUSTER_ENABLED", "true");
     s.put("CLUSTER_HOST", "10.0.0.5");
@@ -231,23 +309,42 @@ class EmporiumConfigTest {
     EmporiumConfig.Cluster on = EmporiumConfig.from(s).cluster;
     assertThat(on.enabled()).isTrue();
     assertThat(on.members()).containsExactly("10.0.0.6:5701", "edge-2.internal:5702");
-    assertThat(on.eventBusHost()).as("the event bus advertises the cluster host unless told otherwise").isEqualTo("10.0.0.5");
+    assertThat(on.eventBusHost())
+        .as("the event bus advertises the cluster host unless told otherwise")
+        .isEqualTo("10.0.0.5");
     assertThat(on.eventBusPort()).isEqualTo(17001);
   }
 
   @Test
   void badClusterSettingsNameTheVariable() {
     Map<String, String> enabled = with("CLUSTER_ENABLED", "true");
-    for (Map.Entry<String, String> bad : Map.of("CLUSTER_ENABLED", "yes", "CLUSTER_PORT", "0", "CLUSTER_MEMBERS", "10.0.0.6",
-        "CLUSTER_NAME", "two words", "CLUSTER_HOST", "10.0.0.5:5701", "CLUSTER_EVENT_BUS_PORT", "-1").entrySet()) {
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                "CLUSTER_ENABLED",
+                "yes",
+                "CLUSTER_PORT",
+                "0",
+                "CLUSTER_MEMBERS",
+                "10.0.0.6",
+                "CLUSTER_NAME",
+                "two words",
+                "CLUSTER_HOST",
+                "10.0.0.5:5701",
+                "CLUSTER_EVENT_BUS_PORT",
+                "-1")
+            .entrySet()) {
       Map<String, String> s = new HashMap<>(enabled);
       s.put(bad.getKey(), bad.getValue());
-      assertThatThrownBy(() -> EmporiumConfig.from(s)).as(bad.toString()).isInstanceOf(ConfigException.class)
+      assertThatThrownBy(() -> EmporiumConfig.from(s))
+          .as(bad.toString())
+          .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith(bad.getKey() + " must");
     }
     Map<String, String> anyAddress = new HashMap<>(enabled);
     anyAddress.put("CLUSTER_HOST", "0.0.0.0");
-    assertThatThrownBy(() -> EmporiumConfig.from(anyAddress)).as("the others could not dial it").hasMessageStartingWith("CLUSTER_HOST must");
+    assertThatThrownBy(() -> EmporiumConfig.from(anyAddress))
+        .as("the others could not dial it")
+        .hasMessageStartingWith("CLUSTER_HOST must");
     assertThatThrownBy(() -> EmporiumConfig.from(with("CLUSTER_MEMBERS", "10.0.0.6:5701")))
         .hasMessage("CLUSTER_ENABLED=true is required when CLUSTER_MEMBERS is set");
   }

@@ -15,35 +15,44 @@ import org.junit.jupiter.api.Test;
 
 class TypedEventHandlerTest {
   private static final UUID EVENT = UUID.randomUUID();
-  private static final Buffer FAILED = Buffer.buffer(PaymentEvent.newBuilder().setOrderId("o1")
-      .setFailed(PaymentFailed.newBuilder().setReason("card_declined")).build().toByteArray());
+  private static final Buffer FAILED =
+      Buffer.buffer(
+          PaymentEvent.newBuilder()
+              .setOrderId("o1")
+              .setFailed(PaymentFailed.newBuilder().setReason("card_declined"))
+              .build()
+              .toByteArray());
+
   /** A length-delimited field that promises five bytes and has none. */
   private static final Buffer UNREADABLE = Buffer.buffer(new byte[] {0x0A, 0x05});
 
   private final List<String> seen = new ArrayList<>();
   private int reads;
 
-  private final EventConsumer.Handler handler = EventConsumer.of(bytes -> {
-    reads++;
-    return PaymentEvent.parseFrom(bytes);
-  }, new EventConsumer.EventHandler<>() {
-    @Override
-    public boolean wants(PaymentEvent event) {
-      return event.getKindCase() == PaymentEvent.KindCase.FAILED;
-    }
+  private final EventConsumer.Handler handler =
+      EventConsumer.of(
+          bytes -> {
+            reads++;
+            return PaymentEvent.parseFrom(bytes);
+          },
+          new EventConsumer.EventHandler<>() {
+            @Override
+            public boolean wants(PaymentEvent event) {
+              return event.getKindCase() == PaymentEvent.KindCase.FAILED;
+            }
 
-    @Override
-    public Future<Void> prepare(UUID eventId, PaymentEvent event) {
-      seen.add("prepare " + event.getOrderId() + " " + event.getFailed().getReason());
-      return Future.succeededFuture();
-    }
+            @Override
+            public Future<Void> prepare(UUID eventId, PaymentEvent event) {
+              seen.add("prepare " + event.getOrderId() + " " + event.getFailed().getReason());
+              return Future.succeededFuture();
+            }
 
-    @Override
-    public Future<Void> apply(SqlConnection tx, UUID eventId, PaymentEvent event) {
-      seen.add("apply " + event.getOrderId());
-      return Future.succeededFuture();
-    }
-  });
+            @Override
+            public Future<Void> apply(SqlConnection tx, UUID eventId, PaymentEvent event) {
+              seen.add("apply " + event.getOrderId());
+              return Future.succeededFuture();
+            }
+          });
 
   @Test
   void theHandlerIsGivenTheEventRead() {
@@ -56,8 +65,13 @@ class TypedEventHandlerTest {
 
   @Test
   void anEventTheHandlerDoesNotWantPassesBy() {
-    Buffer succeeded = Buffer.buffer(PaymentEvent.newBuilder().setOrderId("o2")
-        .setSucceeded(PaymentSucceeded.getDefaultInstance()).build().toByteArray());
+    Buffer succeeded =
+        Buffer.buffer(
+            PaymentEvent.newBuilder()
+                .setOrderId("o2")
+                .setSucceeded(PaymentSucceeded.getDefaultInstance())
+                .build()
+                .toByteArray());
     assertThat(handler.wants("PaymentSucceeded", succeeded)).isFalse();
   }
 

@@ -27,20 +27,34 @@ class StorableTextTest {
 
   @Test
   void jsonFieldsAreNamedByTheirPath() {
-    JsonObject body = new JsonObject().put("name", "ok").put("note", "x\u0000")
-        .put("variants", new JsonArray().add(new JsonObject().put("sku", "ok")).add(new JsonObject().put("sku", "\u0000")))
-        .put("attrs", new JsonObject().put("bad\u0000key", "v"));
-    assertThat(StorableText.inJson(body)).extracting(FieldError::field).containsExactlyInAnyOrder("note", "variants[1].sku", "attrs");
+    JsonObject body =
+        new JsonObject()
+            .put("name", "ok")
+            .put("note", "x\u0000")
+            .put(
+                "variants",
+                new JsonArray()
+                    .add(new JsonObject().put("sku", "ok"))
+                    .add(new JsonObject().put("sku", "\u0000")))
+            .put("attrs", new JsonObject().put("bad\u0000key", "v"));
+    assertThat(StorableText.inJson(body))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder("note", "variants[1].sku", "attrs");
     assertThat(StorableText.inJson("\u0000")).extracting(FieldError::field).containsExactly("body");
   }
 
   @Test
   void protobufFieldsAreNamedByTheirJsonPathIncludingNestedAndMapFields() {
-    ProductDraft request = ProductDraft.newBuilder().setName("Mug").setDescription("hot\u0000")
-        .addVariants(VariantDraft.newBuilder().setSku("MUG-1"))
-        .addVariants(VariantDraft.newBuilder().setSku("MUG\u0000-2").putAttributes("size", "L\u0000"))
-        .build();
-    assertThat(StorableText.inMessage(request)).extracting(FieldError::field)
+    ProductDraft request =
+        ProductDraft.newBuilder()
+            .setName("Mug")
+            .setDescription("hot\u0000")
+            .addVariants(VariantDraft.newBuilder().setSku("MUG-1"))
+            .addVariants(
+                VariantDraft.newBuilder().setSku("MUG\u0000-2").putAttributes("size", "L\u0000"))
+            .build();
+    assertThat(StorableText.inMessage(request))
+        .extracting(FieldError::field)
         .containsExactlyInAnyOrder("description", "variants[1].sku", "variants[1].attributes");
   }
 }

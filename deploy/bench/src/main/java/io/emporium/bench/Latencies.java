@@ -2,7 +2,10 @@ package io.emporium.bench;
 
 import java.util.Arrays;
 
-/** Latency samples in nanoseconds; percentiles by nearest rank over all of them (a run holds some thousands). Not thread-safe. */
+/**
+ * Latency samples in nanoseconds; percentiles by nearest rank over all of them (a run holds some
+ * thousands). Not thread-safe.
+ */
 final class Latencies {
   private long[] samples = new long[1024];
   private int count;

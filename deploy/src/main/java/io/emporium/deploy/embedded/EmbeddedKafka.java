@@ -32,7 +32,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(Path logDir, int port) throws IOException {
     Files.createDirectories(logDir);
     int controllerPort = EmbeddedServices.freePort();
-    KafkaConfig config = KafkaConfig.fromProps(properties(logDir.toAbsolutePath().toString(), port, controllerPort));
+    KafkaConfig config =
+        KafkaConfig.fromProps(properties(logDir.toAbsolutePath().toString(), port, controllerPort));
     if (!Files.exists(logDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
       format(config);
     }
@@ -57,7 +58,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("node.id", Integer.toString(NODE_ID));
     // a static quorum: the controller address comes from here on every start, so it may change
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -76,11 +79,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     // the log cleaner preallocates this on the heap (128 MiB by default); a dev broker needs little
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
-    // a restart re-registers node 1: a short session lets the controller drop the old incarnation quickly
+    // a restart re-registers node 1: a short session lets the controller drop the old incarnation
+    // quickly
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "1500");
-    // a restart after a crash reloads the dead process's consumers as members holding their partitions until their
-    // sessions end: 45 s by default, in which nothing of those topics is consumed. Six seconds is enough on one host.
+    // a restart after a crash reloads the dead process's consumers as members holding their
+    // partitions until their
+    // sessions end: 45 s by default, in which nothing of those topics is consumed. Six seconds is
+    // enough on one host.
     p.put("group.consumer.min.session.timeout.ms", "6000");
     p.put("group.consumer.session.timeout.ms", "6000");
     p.put("group.consumer.min.heartbeat.interval.ms", "1000");
@@ -89,19 +95,21 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static void format(KafkaConfig config) {
-    Formatter formatter = new Formatter()
-        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-        .setNodeId(config.nodeId())
-        .setClusterId(Uuid.randomUuid().toString())
-        .setControllerListenerName(config.controllerListenerNames().get(0))
-        .setMetadataLogDirectory(config.metadataLogDir())
-        .setHasDynamicQuorum(false)
-        .setIgnoreFormatted(true);
+    Formatter formatter =
+        new Formatter()
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            .setNodeId(config.nodeId())
+            .setClusterId(Uuid.randomUuid().toString())
+            .setControllerListenerName(config.controllerListenerNames().get(0))
+            .setMetadataLogDirectory(config.metadataLogDir())
+            .setHasDynamicQuorum(false)
+            .setIgnoreFormatted(true);
     config.logDirs().forEach(formatter::addDirectory);
     try {
       formatter.run();
     } catch (Exception e) {
-      throw new IllegalStateException("formatting the Kafka log directory failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "formatting the Kafka log directory failed: " + e.getMessage(), e);
     }
   }
 

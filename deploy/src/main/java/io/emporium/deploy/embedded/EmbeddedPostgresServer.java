@@ -28,30 +28,35 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.watchdog = watchdog;
   }
 
-  public static EmbeddedPostgresServer start(Path dataDir, int port) throws IOException, SQLException {
+  public static EmbeddedPostgresServer start(Path dataDir, int port)
+      throws IOException, SQLException {
     Path data = dataDir.resolve("postgres");
     Files.createDirectories(data.getParent());
     stopOrphan(data);
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(false)
-        .setOverrideWorkingDirectory(dataDir.resolve("postgres-bin").toFile())
-        .setPort(port)
-        .setPGStartupWait(Duration.ofSeconds(30))
-        .setRegisterShutdownHook(false)
-        .setServerConfig("max_connections", "200")
-        .setServerConfig("synchronous_commit", "on")
-        .start();
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(data)
+            .setCleanDataDirectory(false)
+            .setOverrideWorkingDirectory(dataDir.resolve("postgres-bin").toFile())
+            .setPort(port)
+            .setPGStartupWait(Duration.ofSeconds(30))
+            .setRegisterShutdownHook(false)
+            .setServerConfig("max_connections", "200")
+            .setServerConfig("synchronous_commit", "on")
+            .start();
     ChildWatchdog watchdog;
     try {
-      // pg_ctl detaches the postmaster from this JVM; fast shutdown (SIGINT) if the JVM dies, SIGKILL 30 s later
+      // pg_ctl detaches the postmaster from this JVM; fast shutdown (SIGINT) if the JVM dies,
+      // SIGKILL 30 s later
       watchdog = ChildWatchdog.watch(postmasterPid(data), "INT", 30);
     } catch (IOException | RuntimeException e) {
       postgres.close();
       throw e;
     }
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      ResultSet exists =
+          s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
       if (!exists.next()) {
         s.execute("CREATE DATABASE " + DATABASE);
       }
@@ -80,8 +85,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return;
     }
-    Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
-        .filter(p -> p.info().commandLine().map(cmd -> cmd.contains(data.toString())).orElse(false));
+    Optional<ProcessHandle> orphan =
+        ProcessHandle.of(pid)
+            .filter(
+                p ->
+                    p.info().commandLine().map(cmd -> cmd.contains(data.toString())).orElse(false));
     if (orphan.isPresent()) {
       LOG.warn("stopping PostgreSQL {} left running on {} by an earlier run", pid, data);
       orphan.get().destroy();

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
- * A real Redis server process started from the JVM; it is a cache, so it keeps nothing on disk. If the process dies,
- * it is started again on the same port (every second until it is back), so clients reconnect to the same URL.
+ * A real Redis server process started from the JVM; it is a cache, so it keeps nothing on disk. If
+ * the process dies, it is started again on the same port (every second until it is back), so
+ * clients reconnect to the same URL.
  */
 public final class EmbeddedRedisServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
@@ -38,15 +39,19 @@ public final class EmbeddedRedisServer implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    List<String> command = RedisServer.newRedisServer()
-        .port(port)
-        .bind("127.0.0.1")
-        .setting("save \"\"")
-        .setting("appendonly no")
-        .setting("maxmemory 128mb")
-        .buildCommandArgs();
-    Process started = new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> command =
+        RedisServer.newRedisServer()
+            .port(port)
+            .bind("127.0.0.1")
+            .setting("save \"\"")
+            .setting("appendonly no")
+            .setting("maxmemory 128mb")
+            .buildCommandArgs();
+    Process started =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     ChildWatchdog guard = null;
     try {
       guard = ChildWatchdog.watch(started.pid(), "TERM", 5);
@@ -60,11 +65,16 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
     process = started;
     watchdog = guard;
-    var unused = started.onExit().thenRun(() -> {
-      Thread restarter = new Thread(() -> restartAfter(started), "embedded-redis-restart");
-      restarter.setDaemon(true);
-      restarter.start();
-    });
+    var unused =
+        started
+            .onExit()
+            .thenRun(
+                () -> {
+                  Thread restarter =
+                      new Thread(() -> restartAfter(started), "embedded-redis-restart");
+                  restarter.setDaemon(true);
+                  restarter.start();
+                });
   }
 
   /** The server died on its own: start it again until it is back, unless it is being closed. */
@@ -73,7 +83,11 @@ public final class EmbeddedRedisServer implements AutoCloseable {
       if (closed || exited != process) {
         return;
       }
-      LOG.warn("embedded Redis (pid {}) exited with status {}; starting it again on port {}", exited.pid(), exited.exitValue(), port);
+      LOG.warn(
+          "embedded Redis (pid {}) exited with status {}; starting it again on port {}",
+          exited.pid(),
+          exited.exitValue(),
+          port);
       watchdog.close();
     }
     for (int attempt = 1; ; attempt++) {
@@ -103,7 +117,12 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("redis-server exited with status " + process.exitValue() + " (port " + port + " taken?)");
+        throw new IOException(
+            "redis-server exited with status "
+                + process.exitValue()
+                + " (port "
+                + port
+                + " taken?)");
       }
       if (pings(port)) {
         return;

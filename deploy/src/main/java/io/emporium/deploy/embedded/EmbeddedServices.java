@@ -28,8 +28,10 @@ public final class EmbeddedServices implements AutoCloseable {
   private EmbeddedSmtpSink smtpSink;
 
   public static boolean anyMissing(Map<String, String> settings) {
-    return missing(settings, "DB_HOST") || missing(settings, "REDIS_URL")
-        || missing(settings, "KAFKA_BOOTSTRAP_SERVERS") || missing(settings, "SMTP_HOST");
+    return missing(settings, "DB_HOST")
+        || missing(settings, "REDIS_URL")
+        || missing(settings, "KAFKA_BOOTSTRAP_SERVERS")
+        || missing(settings, "SMTP_HOST");
   }
 
   static boolean missing(Map<String, String> settings, String name) {
@@ -58,13 +60,17 @@ public final class EmbeddedServices implements AutoCloseable {
       return embedded;
     } catch (CompletionException e) {
       embedded.close();
-      throw new IllegalStateException("an embedded service failed to start: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "an embedded service failed to start: " + e.getCause().getMessage(), e.getCause());
     } finally {
       starter.shutdown();
     }
   }
 
-  /** Only the embedded PostgreSQL on {@code dataDir}, for the {@code migrate} command in embedded mode. */
+  /**
+   * Only the embedded PostgreSQL on {@code dataDir}, for the {@code migrate} command in embedded
+   * mode.
+   */
   public static EmbeddedServices startDatabase(Path dataDir) {
     EmbeddedServices embedded = new EmbeddedServices();
     embedded.startPostgres(dataDir);
@@ -74,9 +80,23 @@ public final class EmbeddedServices implements AutoCloseable {
   private void startPostgres(Path dataDir) {
     try {
       EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, freePort());
-      register(postgres, Map.of("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(postgres.port()),
-          "DB_USER", EmbeddedPostgresServer.USER, "DB_PASS", "", "DB_NAME", EmbeddedPostgresServer.DATABASE));
-      LOG.info("embedded PostgreSQL 17 on 127.0.0.1:{}, data in {}", postgres.port(), dataDir.resolve("postgres"));
+      register(
+          postgres,
+          Map.of(
+              "DB_HOST",
+              "127.0.0.1",
+              "DB_PORT",
+              Integer.toString(postgres.port()),
+              "DB_USER",
+              EmbeddedPostgresServer.USER,
+              "DB_PASS",
+              "",
+              "DB_NAME",
+              EmbeddedPostgresServer.DATABASE));
+      LOG.info(
+          "embedded PostgreSQL 17 on 127.0.0.1:{}, data in {}",
+          postgres.port(),
+          dataDir.resolve("postgres"));
     } catch (Exception e) {
       throw new IllegalStateException("PostgreSQL: " + e.getMessage(), e);
     }
@@ -103,7 +123,10 @@ public final class EmbeddedServices implements AutoCloseable {
     try {
       EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), freePort());
       register(kafka, Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
-      LOG.info("embedded Kafka (KRaft) at {}, logs in {}", kafka.bootstrapServers(), dataDir.resolve("kafka"));
+      LOG.info(
+          "embedded Kafka (KRaft) at {}, logs in {}",
+          kafka.bootstrapServers(),
+          dataDir.resolve("kafka"));
     } catch (Exception e) {
       throw new IllegalStateException("Kafka: " + e.getMessage(), e);
     }
@@ -114,7 +137,15 @@ public final class EmbeddedServices implements AutoCloseable {
     synchronized (this) {
       smtpSink = sink;
     }
-    register(sink, Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(sink.port()), "DEV_MAILBOX", "true"));
+    register(
+        sink,
+        Map.of(
+            "SMTP_HOST",
+            "127.0.0.1",
+            "SMTP_PORT",
+            Integer.toString(sink.port()),
+            "DEV_MAILBOX",
+            "true"));
     LOG.info("embedded SMTP sink on 127.0.0.1:{}; read it at GET /dev/mailbox?to=", sink.port());
   }
 

@@ -29,9 +29,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An in-JVM SMTP server that keeps what it receives, readable through {@code GET /dev/mailbox}. It can go down and
- * come back on the same port, keeping what it received before, so tests can watch mail survive an outage; and it can
- * refuse an address for good (550), so they can watch a permanent rejection.
+ * An in-JVM SMTP server that keeps what it receives, readable through {@code GET /dev/mailbox}. It
+ * can go down and come back on the same port, keeping what it received before, so tests can watch
+ * mail survive an outage; and it can refuse an address for good (550), so they can watch a
+ * permanent rejection.
  */
 public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
   private final int port;
@@ -65,13 +66,18 @@ public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
   /** Accepts mail again on the same port (a no-op while running). */
   public synchronized void restart() {
     if (greenMail == null) {
-      GreenMail fresh = new RefusingGreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP), refused);
+      GreenMail fresh =
+          new RefusingGreenMail(
+              new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP), refused);
       fresh.start();
       greenMail = fresh;
     }
   }
 
-  /** From now on answers {@code RCPT TO} of this address with 550, as a server does for a mailbox that does not exist. */
+  /**
+   * From now on answers {@code RCPT TO} of this address with 550, as a server does for a mailbox
+   * that does not exist.
+   */
   public void refuse(String recipient) {
     refused.add(recipient.strip().toLowerCase(Locale.ROOT));
   }
@@ -81,7 +87,10 @@ public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
     refused.remove(recipient.strip().toLowerCase(Locale.ROOT));
   }
 
-  /** GreenMail with its SMTP recipient check answering for the refused addresses; the rest of the server is its own. */
+  /**
+   * GreenMail with its SMTP recipient check answering for the refused addresses; the rest of the
+   * server is its own.
+   */
   private static final class RefusingGreenMail extends GreenMail {
     private final Set<String> refused;
 
@@ -92,31 +101,36 @@ public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
 
     @Override
     protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers managers) {
-      SmtpManager checking = new SmtpManager(managers.getImapHostManager(), managers.getUserManager()) {
-        @Override
-        public String checkRecipient(SmtpState state, MailAddress recipient) {
-          return refused.contains(recipient.getEmail().toLowerCase(Locale.ROOT))
-              ? "550 5.1.1 <" + recipient.getEmail() + ">: Recipient address rejected: mailbox unavailable"
-              : super.checkRecipient(state, recipient);
-        }
-      };
+      SmtpManager checking =
+          new SmtpManager(managers.getImapHostManager(), managers.getUserManager()) {
+            @Override
+            public String checkRecipient(SmtpState state, MailAddress recipient) {
+              return refused.contains(recipient.getEmail().toLowerCase(Locale.ROOT))
+                  ? "550 5.1.1 <"
+                      + recipient.getEmail()
+                      + ">: Recipient address rejected: mailbox unavailable"
+                  : super.checkRecipient(state, recipient);
+            }
+          };
       // the same users and mailboxes, so what it accepts is read as before
-      return super.createServices(config, new Managers() {
-        @Override
-        public SmtpManager getSmtpManager() {
-          return checking;
-        }
+      return super.createServices(
+          config,
+          new Managers() {
+            @Override
+            public SmtpManager getSmtpManager() {
+              return checking;
+            }
 
-        @Override
-        public UserManager getUserManager() {
-          return managers.getUserManager();
-        }
+            @Override
+            public UserManager getUserManager() {
+              return managers.getUserManager();
+            }
 
-        @Override
-        public ImapHostManager getImapHostManager() {
-          return managers.getImapHostManager();
-        }
-      });
+            @Override
+            public ImapHostManager getImapHostManager() {
+              return managers.getImapHostManager();
+            }
+          });
     }
   }
 
@@ -145,13 +159,17 @@ public final class EmbeddedSmtpSink implements DevMailbox, AutoCloseable {
 
   private static boolean isFor(MimeMessage message, String recipient) throws MessagingException {
     return Arrays.stream(message.getAllRecipients())
-        .anyMatch(a -> a instanceof InternetAddress ia && ia.getAddress().equalsIgnoreCase(recipient.strip()));
+        .anyMatch(
+            a ->
+                a instanceof InternetAddress ia
+                    && ia.getAddress().equalsIgnoreCase(recipient.strip()));
   }
 
   private static DevMail toDevMail(MimeMessage message) throws MessagingException, IOException {
     String[] bodies = {"", ""};
     collect(message, bodies);
-    Instant sent = message.getSentDate() == null ? Instant.now() : message.getSentDate().toInstant();
+    Instant sent =
+        message.getSentDate() == null ? Instant.now() : message.getSentDate().toInstant();
     return DevMail.newBuilder()
         .setTo(((InternetAddress) message.getRecipients(Message.RecipientType.TO)[0]).getAddress())
         .setSubject(message.getSubject() == null ? "" : message.getSubject())

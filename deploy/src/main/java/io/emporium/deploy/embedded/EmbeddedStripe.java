@@ -7,8 +7,9 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Stripe emulator on a Vert.x of its own, apart from the platform's: the payment service reaches it only over
- * HTTP at its {@link #baseUrl()}, as it would reach the emulator in another process or Stripe itself.
+ * The Stripe emulator on a Vert.x of its own, apart from the platform's: the payment service
+ * reaches it only over HTTP at its {@link #baseUrl()}, as it would reach the emulator in another
+ * process or Stripe itself.
  */
 public final class EmbeddedStripe implements AutoCloseable {
   /** The emulator listens on loopback only: it takes any test key and its pages need no login. */
@@ -23,16 +24,22 @@ public final class EmbeddedStripe implements AutoCloseable {
   }
 
   /**
-   * Starts it on {@code STRIPE_EMULATOR_PORT} with its state in {@code STRIPE_EMULATOR_DATA_DIR}, delivering webhooks to
-   * {@code STRIPE_WEBHOOK_URL}; blocks until it listens.
+   * Starts it on {@code STRIPE_EMULATOR_PORT} with its state in {@code STRIPE_EMULATOR_DATA_DIR},
+   * delivering webhooks to {@code STRIPE_WEBHOOK_URL}; blocks until it listens.
    */
   public static EmbeddedStripe start(EmporiumConfig config) {
     if (config.stripeWebhookSecret == null) {
       throw new ConfigException("STRIPE_WEBHOOK_SECRET is required");
     }
     Vertx vertx = Vertx.vertx();
-    StripeEmulator emulator = new StripeEmulator(StripeEmulator.Options.of(HOST, config.stripeEmulatorPort,
-        config.stripeWebhookUrl, config.stripeWebhookSecret).withDataDir(config.stripeEmulatorDataDir));
+    StripeEmulator emulator =
+        new StripeEmulator(
+            StripeEmulator.Options.of(
+                    HOST,
+                    config.stripeEmulatorPort,
+                    config.stripeWebhookUrl,
+                    config.stripeWebhookSecret)
+                .withDataDir(config.stripeEmulatorDataDir));
     try {
       vertx.deployVerticle(emulator).await(30, TimeUnit.SECONDS);
       return new EmbeddedStripe(vertx, emulator.baseUrl());

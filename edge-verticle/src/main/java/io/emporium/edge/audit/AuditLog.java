@@ -19,17 +19,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform's audit log in {@code identity.audit_log}: every service's {@code audit.events} appended once each,
- * and read back newest first. Nothing here (nor the table's triggers) lets an entry change or go away.
+ * The platform's audit log in {@code identity.audit_log}: every service's {@code audit.events}
+ * appended once each, and read back newest first. Nothing here (nor the table's triggers) lets an
+ * entry change or go away.
  */
 public final class AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-  private static final String APPEND = """
+  private static final String APPEND =
+      """
       INSERT INTO identity.audit_log (id, at, service, actor_id, actor_role, action, target_type, target_id, before, after,
                                       request_id, client_address)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
       ON CONFLICT (id) DO NOTHING""";
-  private static final String SEARCH = """
+  private static final String SEARCH =
+      """
       SELECT id, at, service, actor_id, actor_role, action, target_type, target_id, before, after, request_id,
              client_address
       FROM identity.audit_log
@@ -44,7 +47,13 @@ public final class AuditLog {
       LIMIT $9""";
 
   /** What a page of the log is narrowed to; null fields do not narrow it. */
-  public record Filter(UUID actor, String action, String targetType, String target, OffsetDateTime from, OffsetDateTime to) {}
+  public record Filter(
+      UUID actor,
+      String action,
+      String targetType,
+      String target,
+      OffsetDateTime from,
+      OffsetDateTime to) {}
 
   public record Page(List<JsonObject> entries, Cursor next) {}
 
@@ -55,8 +64,9 @@ public final class AuditLog {
   }
 
   /**
-   * Appends one {@code audit.events} record; a record seen before is not appended twice. A malformed one (which no
-   * service writes) is logged loudly and skipped: retrying it would stop the whole log behind it.
+   * Appends one {@code audit.events} record; a record seen before is not appended twice. A
+   * malformed one (which no service writes) is logged loudly and skipped: retrying it would stop
+   * the whole log behind it.
    */
   public Future<Void> append(SqlConnection tx, Buffer value) {
     Tuple row;
@@ -70,8 +80,12 @@ public final class AuditLog {
   }
 
   private static Tuple row(AuditRecorded e) {
-    if (e.getAction().isEmpty() || e.getTargetType().isEmpty() || e.getTargetId().isEmpty() || e.getActorRole().isEmpty()) {
-      throw new IllegalArgumentException("an audit record needs an action, a target and an actor role");
+    if (e.getAction().isEmpty()
+        || e.getTargetType().isEmpty()
+        || e.getTargetId().isEmpty()
+        || e.getActorRole().isEmpty()) {
+      throw new IllegalArgumentException(
+          "an audit record needs an action, a target and an actor role");
     }
     return Tuple.tuple()
         .addValue(UUID.fromString(e.getEventId()))
@@ -90,22 +104,32 @@ public final class AuditLog {
 
   /** Entries matching the filter, newest first, after the cursor. */
   public Future<Page> search(Filter f, Cursor after, int limit) {
-    Tuple args = Tuple.tuple().addValue(f.actor()).addValue(f.action()).addValue(f.targetType()).addValue(f.target())
-        .addValue(f.from()).addValue(f.to())
-        .addValue(after == null ? null : after.at()).addValue(after == null ? null : after.id())
-        .addValue(limit + 1);
-    return pool.preparedQuery(SEARCH).execute(args).map(rows -> {
-      List<JsonObject> entries = new ArrayList<>();
-      Cursor last = null;
-      for (Row r : rows) {
-        if (entries.size() == limit) {
-          return new Page(entries, last);
-        }
-        entries.add(json(r));
-        last = new Cursor(r.getOffsetDateTime("at"), r.getUUID("id"));
-      }
-      return new Page(entries, null);
-    });
+    Tuple args =
+        Tuple.tuple()
+            .addValue(f.actor())
+            .addValue(f.action())
+            .addValue(f.targetType())
+            .addValue(f.target())
+            .addValue(f.from())
+            .addValue(f.to())
+            .addValue(after == null ? null : after.at())
+            .addValue(after == null ? null : after.id())
+            .addValue(limit + 1);
+    return pool.preparedQuery(SEARCH)
+        .execute(args)
+        .map(
+            rows -> {
+              List<JsonObject> entries = new ArrayList<>();
+              Cursor last = null;
+              for (Row r : rows) {
+                if (entries.size() == limit) {
+                  return new Page(entries, last);
+                }
+                entries.add(json(r));
+                last = new Cursor(r.getOffsetDateTime("at"), r.getUUID("id"));
+              }
+              return new Page(entries, null);
+            });
   }
 
   private static JsonObject json(Row r) {
@@ -114,9 +138,17 @@ public final class AuditLog {
         .put("id", r.getUUID("id").toString())
         .put("at", User.rfc3339(r.getOffsetDateTime("at")))
         .put("service", r.getString("service"))
-        .put("actor", new JsonObject().put("id", actor == null ? null : actor.toString()).put("role", r.getString("actor_role")))
+        .put(
+            "actor",
+            new JsonObject()
+                .put("id", actor == null ? null : actor.toString())
+                .put("role", r.getString("actor_role")))
         .put("action", r.getString("action"))
-        .put("target", new JsonObject().put("type", r.getString("target_type")).put("id", r.getString("target_id")))
+        .put(
+            "target",
+            new JsonObject()
+                .put("type", r.getString("target_type"))
+                .put("id", r.getString("target_id")))
         .put("before", jsonb(r, "before"))
         .put("after", jsonb(r, "after"))
         .put("requestId", r.getString("request_id"))

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Concurrent cache misses for the same key share one call to the catalog instead of each making their own
- * (a popular page that just expired would otherwise send every waiting request to PostgreSQL at once).
- * Confined to one event loop: each edge verticle instance has its own.
+ * Concurrent cache misses for the same key share one call to the catalog instead of each making
+ * their own (a popular page that just expired would otherwise send every waiting request to
+ * PostgreSQL at once). Confined to one event loop: each edge verticle instance has its own.
  */
 public final class InFlight<T> {
   private final Map<String, Future<T>> calls = new HashMap<>();

@@ -27,11 +27,13 @@ public final class Authn {
       ctx.fail(ApiProblem.unauthorized("Use Authorization: Bearer <accessToken>."));
       return;
     }
-    identity.authenticate(header.substring(7).strip())
-        .onSuccess(caller -> {
-          ctx.put(KEY, caller);
-          ctx.next();
-        })
+    identity
+        .authenticate(header.substring(7).strip())
+        .onSuccess(
+            caller -> {
+              ctx.put(KEY, caller);
+              ctx.next();
+            })
         .onFailure(ctx::fail);
   }
 
@@ -54,8 +56,8 @@ public final class Authn {
   }
 
   /**
-   * The client's address, for per-address limits: the peer of the connection (forwarding headers are not trusted,
-   * so behind a proxy every client shares the proxy's address).
+   * The client's address, for per-address limits: the peer of the connection (forwarding headers
+   * are not trusted, so behind a proxy every client shares the proxy's address).
    */
   public static String clientAddress(RoutingContext ctx) {
     return ctx.request().remoteAddress().hostAddress();
@@ -66,11 +68,15 @@ public final class Authn {
     return ctx.get(KEY);
   }
 
-  /** The gRPC call context of this request: request id, client address and, when signed in, who is calling. */
+  /**
+   * The gRPC call context of this request: request id, client address and, when signed in, who is
+   * calling.
+   */
   public static CallContext callContext(RoutingContext ctx) {
     Caller caller = ctx.get(KEY);
     return caller == null
         ? new CallContext(RequestIds.of(ctx), null, null, clientAddress(ctx))
-        : new CallContext(RequestIds.of(ctx), caller.userId().toString(), caller.role(), clientAddress(ctx));
+        : new CallContext(
+            RequestIds.of(ctx), caller.userId().toString(), caller.role(), clientAddress(ctx));
   }
 }

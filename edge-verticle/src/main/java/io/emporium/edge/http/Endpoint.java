@@ -20,22 +20,23 @@ public interface Endpoint {
         ctx.fail(e);
         return;
       }
-      reply.onComplete(ar -> {
-        if (ar.failed()) {
-          ctx.fail(ar.cause());
-          return;
-        }
-        if (ctx.response().ended()) {
-          return;
-        }
-        Reply r = ar.result();
-        ctx.response().setStatusCode(r.status());
-        if (r.body() == null) {
-          ctx.response().end();
-        } else {
-          ctx.response().putHeader("Content-Type", "application/json").end(r.body().toString());
-        }
-      });
+      reply.onComplete(
+          ar -> {
+            if (ar.failed()) {
+              ctx.fail(ar.cause());
+              return;
+            }
+            if (ctx.response().ended()) {
+              return;
+            }
+            Reply r = ar.result();
+            ctx.response().setStatusCode(r.status());
+            if (r.body() == null) {
+              ctx.response().end();
+            } else {
+              ctx.response().putHeader("Content-Type", "application/json").end(r.body().toString());
+            }
+          });
     };
   }
 }

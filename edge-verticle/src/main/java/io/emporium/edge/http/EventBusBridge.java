@@ -33,18 +33,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The SockJS event-bus bridge at {@code /eventbus} (API.md "Real time"). Browsers only listen, each on its own
- * addresses, registering with their access token; a {@code since} header first replays, in order, what that address
- * got after that sequence number. Every message carries its address's {@code seq}; none reaches a socket twice, and
- * none after the registering token expired (the socket is closed then, for the client to come back with a new one).
- * Access is live: when identity announces a user's access changed ({@link AccessChanges}, heard by every clustered
- * edge), that user's registrations are checked again, and those no longer allowed get an error frame and nothing more.
- * State is per edge instance and touched only on its event loop.
+ * The SockJS event-bus bridge at {@code /eventbus} (API.md "Real time"). Browsers only listen, each
+ * on its own addresses, registering with their access token; a {@code since} header first replays,
+ * in order, what that address got after that sequence number. Every message carries its address's
+ * {@code seq}; none reaches a socket twice, and none after the registering token expired (the
+ * socket is closed then, for the client to come back with a new one). Access is live: when identity
+ * announces a user's access changed ({@link AccessChanges}, heard by every clustered edge), that
+ * user's registrations are checked again, and those no longer allowed get an error frame and
+ * nothing more. State is per edge instance and touched only on its event loop.
  */
 public final class EventBusBridge {
   public static final String PATH = "/eventbus/*";
-  private static final String UUID_RE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-  private static final Pattern OWN = Pattern.compile("(user\\.(" + UUID_RE + ")\\.(orders|inventory))|(seller\\.(" + UUID_RE + ")\\.orders)");
+  private static final String UUID_RE =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final Pattern OWN =
+      Pattern.compile(
+          "(user\\.(" + UUID_RE + ")\\.(orders|inventory))|(seller\\.(" + UUID_RE + ")\\.orders)");
   private static final String ADMIN_ALERTS = "admin.alerts";
   private static final int CATCH_UP_PAGE = 500;
   private static final int CATCH_UP_PAGES = 20;
@@ -53,19 +57,24 @@ public final class EventBusBridge {
   private final IdentityService identity;
   private final GrpcCalls realtime;
   private final Map<SockJSSocket, Map<String, Feed>> feeds = new HashMap<>();
-  // registrations whose token is being checked, and the announcements heard meanwhile: one of those may have been
+  // registrations whose token is being checked, and the announcements heard meanwhile: one of those
+  // may have been
   // read before it committed, so such a registration is checked again
   private int checking;
   private long announcements;
   private final Map<UUID, Long> announcedWhileChecking = new HashMap<>();
   private MessageConsumer<JsonObject> accessChanges;
 
-  /** One address one socket listens on: the last number it was sent, and live messages held while it catches up. */
+  /**
+   * One address one socket listens on: the last number it was sent, and live messages held while it
+   * catches up.
+   */
   private static final class Feed {
     final String token;
     final UUID userId;
     final Instant tokenExpiresAt;
-    // access was withdrawn: nothing more is delivered, and the address stays taken until unregistered
+    // access was withdrawn: nothing more is delivered, and the address stays taken until
+    // unregistered
     boolean revoked;
     long lastSeq;
     // the client's position is known: from since, or from a message it was sent
@@ -90,21 +99,34 @@ public final class EventBusBridge {
     this.realtime = realtime;
   }
 
-  /** SockJS's routes, behind a handler that keeps its CORS answers to what the edge's CORS handler allowed. */
+  /**
+   * SockJS's routes, behind a handler that keeps its CORS answers to what the edge's CORS handler
+   * allowed.
+   */
   public Router router() {
-    SockJSBridgeOptions options = new SockJSBridgeOptions()
-        // nothing inbound is permitted: browsers only listen
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(OWN.pattern() + "|admin\\.alerts"))
-        .setMaxHandlersPerSocket(8);
-    // the token travels in frames, never in a cookie: no JSESSIONID (sticky sessions are the load balancer's job)
-    Router router = SockJSHandler.create(vertx, new SockJSHandlerOptions().setInsertJSESSIONID(false)).bridge(options, this::handle);
+    SockJSBridgeOptions options =
+        new SockJSBridgeOptions()
+            // nothing inbound is permitted: browsers only listen
+            .addOutboundPermitted(
+                new PermittedOptions().setAddressRegex(OWN.pattern() + "|admin\\.alerts"))
+            .setMaxHandlersPerSocket(8);
+    // the token travels in frames, never in a cookie: no JSESSIONID (sticky sessions are the load
+    // balancer's job)
+    Router router =
+        SockJSHandler.create(vertx, new SockJSHandlerOptions().setInsertJSESSIONID(false))
+            .bridge(options, this::handle);
     router.route().order(-1).handler(EventBusBridge::onlyConfiguredCors);
-    accessChanges = vertx.eventBus().consumer(AccessChanges.ADDRESS, m -> {
-      UUID userId = AccessChanges.userOf(m.body());
-      if (userId != null) {
-        accessChanged(userId);
-      }
-    });
+    accessChanges =
+        vertx
+            .eventBus()
+            .consumer(
+                AccessChanges.ADDRESS,
+                m -> {
+                  UUID userId = AccessChanges.userOf(m.body());
+                  if (userId != null) {
+                    accessChanged(userId);
+                  }
+                });
     return router;
   }
 
@@ -114,17 +136,21 @@ public final class EventBusBridge {
   }
 
   /**
-   * SockJS answers CORS itself, echoing any Origin (even {@code null}) with credentials, unless the edge's CORS
-   * handler allowed the request first; so an answer that handler did not allow leaves without CORS headers.
+   * SockJS answers CORS itself, echoing any Origin (even {@code null}) with credentials, unless the
+   * edge's CORS handler allowed the request first; so an answer that handler did not allow leaves
+   * without CORS headers.
    */
   private static void onlyConfiguredCors(RoutingContext ctx) {
     if (!ctx.response().headers().contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
-      ctx.addHeadersEndHandler(v -> ctx.response().headers()
-          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
-          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS)
-          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS)
-          .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS)
-          .remove(HttpHeaders.ACCESS_CONTROL_MAX_AGE));
+      ctx.addHeadersEndHandler(
+          v ->
+              ctx.response()
+                  .headers()
+                  .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+                  .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                  .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS)
+                  .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS)
+                  .remove(HttpHeaders.ACCESS_CONTROL_MAX_AGE));
     }
     ctx.next();
   }
@@ -165,7 +191,10 @@ public final class EventBusBridge {
     }
   }
 
-  /** Allowed only with a live session's token, for the caller's own address; answered without blocking. */
+  /**
+   * Allowed only with a live session's token, for the caller's own address; answered without
+   * blocking.
+   */
   private void register(BridgeEvent event) {
     JsonObject raw = event.getRawMessage();
     String address = raw.getString("address", "");
@@ -179,31 +208,48 @@ public final class EventBusBridge {
       return;
     }
     checking++;
-    authenticateAfterAnnouncements(token).onComplete(ar -> {
-      if (--checking == 0) {
-        announcedWhileChecking.clear();
-      }
-      // the socket may have closed while the token was checked: then there is no entry, and none is made again
-      Map<String, Feed> of = feeds.get(event.socket());
-      if (ar.failed() || of == null || of.containsKey(address) || !owns(ar.result(), address)) {
-        event.complete(false);
-        return;
-      }
-      of.put(address, new Feed(since, token, ar.result()));
-      event.complete(true);
-    });
+    authenticateAfterAnnouncements(token)
+        .onComplete(
+            ar -> {
+              if (--checking == 0) {
+                announcedWhileChecking.clear();
+              }
+              // the socket may have closed while the token was checked: then there is no entry, and
+              // none is made again
+              Map<String, Feed> of = feeds.get(event.socket());
+              if (ar.failed()
+                  || of == null
+                  || of.containsKey(address)
+                  || !owns(ar.result(), address)) {
+                event.complete(false);
+                return;
+              }
+              of.put(address, new Feed(since, token, ar.result()));
+              event.complete(true);
+            });
   }
 
-  /** The token's caller, read again when an access change of theirs was announced while it was being read. */
+  /**
+   * The token's caller, read again when an access change of theirs was announced while it was being
+   * read.
+   */
   private Future<Caller> authenticateAfterAnnouncements(String token) {
     long before = announcements;
-    return identity.authenticate(token).compose(caller -> {
-      Long announced = announcedWhileChecking.get(caller.userId());
-      return announced != null && announced > before ? authenticateAfterAnnouncements(token) : Future.succeededFuture(caller);
-    });
+    return identity
+        .authenticate(token)
+        .compose(
+            caller -> {
+              Long announced = announcedWhileChecking.get(caller.userId());
+              return announced != null && announced > before
+                  ? authenticateAfterAnnouncements(token)
+                  : Future.succeededFuture(caller);
+            });
   }
 
-  /** Checks the user's registrations on this edge again (one check per token); those no longer allowed are revoked. */
+  /**
+   * Checks the user's registrations on this edge again (one check per token); those no longer
+   * allowed are revoked.
+   */
   private void accessChanged(UUID userId) {
     announcements++;
     if (checking > 0) {
@@ -211,23 +257,34 @@ public final class EventBusBridge {
     }
     record Registration(SockJSSocket socket, String address, Feed feed) {}
     List<Registration> theirs = new ArrayList<>();
-    feeds.forEach((socket, of) -> of.forEach((address, feed) -> {
-      if (!feed.revoked && feed.userId.equals(userId)) {
-        theirs.add(new Registration(socket, address, feed));
-      }
-    }));
+    feeds.forEach(
+        (socket, of) ->
+            of.forEach(
+                (address, feed) -> {
+                  if (!feed.revoked && feed.userId.equals(userId)) {
+                    theirs.add(new Registration(socket, address, feed));
+                  }
+                }));
     Map<String, Future<Caller>> checks = new HashMap<>();
     for (Registration r : theirs) {
-      checks.computeIfAbsent(r.feed().token, identity::authenticate).onComplete(ar -> {
-        // a failed check counts as revoked: the client registers again, and that check decides
-        if (isCurrent(r.socket(), r.address(), r.feed()) && (ar.failed() || !owns(ar.result(), r.address()))) {
-          revoke(r.socket(), r.address(), r.feed());
-        }
-      });
+      checks
+          .computeIfAbsent(r.feed().token, identity::authenticate)
+          .onComplete(
+              ar -> {
+                // a failed check counts as revoked: the client registers again, and that check
+                // decides
+                if (isCurrent(r.socket(), r.address(), r.feed())
+                    && (ar.failed() || !owns(ar.result(), r.address()))) {
+                  revoke(r.socket(), r.address(), r.feed());
+                }
+              });
     }
   }
 
-  /** Nothing more reaches the registration; the socket closes once none of its registrations is left alive. */
+  /**
+   * Nothing more reaches the registration; the socket closes once none of its registrations is left
+   * alive.
+   */
   private void revoke(SockJSSocket socket, String address, Feed feed) {
     feed.revoked = true;
     feed.held.forEach(held -> held.complete(false));
@@ -253,7 +310,10 @@ public final class EventBusBridge {
     return "seller".equals(caller.role()) && caller.userId().equals(Ids.parse(m.group(5)));
   }
 
-  /** Live messages wait while missed ones are written; a message already sent is dropped; a gap is filled first. */
+  /**
+   * Live messages wait while missed ones are written; a message already sent is dropped; a gap is
+   * filled first.
+   */
   private void receive(BridgeEvent event) {
     JsonObject raw = event.getRawMessage();
     String address = raw.getString("address");
@@ -276,7 +336,8 @@ public final class EventBusBridge {
     }
     Long seq = seqOf(raw);
     if (seq != null && feed.anchored && seq > feed.lastSeq + 1) {
-      // an earlier message was lost on the way (or overtaken): read it back before this one goes out
+      // an earlier message was lost on the way (or overtaken): read it back before this one goes
+      // out
       feed.catchingUp = true;
       feed.held.add(event);
       catchUp(event.socket(), address, feed);
@@ -299,69 +360,99 @@ public final class EventBusBridge {
   }
 
   /**
-   * Writes what the address got after the feed's last number, then the live messages held meanwhile. For a
-   * registration it runs once the bridge's consumer is in place, so nothing published meanwhile can fall between.
+   * Writes what the address got after the feed's last number, then the live messages held
+   * meanwhile. For a registration it runs once the bridge's consumer is in place, so nothing
+   * published meanwhile can fall between.
    */
   private void catchUp(SockJSSocket socket, String address, Feed feed) {
     if (feed.replaying) {
       return;
     }
     feed.replaying = true;
-    replay(socket, address, feed, 0).onComplete(ar -> {
-      feed.replaying = false;
-      if (!isCurrent(socket, address, feed)) {
-        return;
-      }
-      if (ar.failed()) {
-        socket.write(error("catch_up_failed", address));
-      } else if (ar.result()) {
-        socket.write(error("catch_up_truncated", address));
-      }
-      feed.catchingUp = false;
-      feed.anchored = true;
-      List<BridgeEvent> waiting = new ArrayList<>(feed.held);
-      feed.held.clear();
-      waiting.forEach(held -> release(feed, held));
-    });
+    replay(socket, address, feed, 0)
+        .onComplete(
+            ar -> {
+              feed.replaying = false;
+              if (!isCurrent(socket, address, feed)) {
+                return;
+              }
+              if (ar.failed()) {
+                socket.write(error("catch_up_failed", address));
+              } else if (ar.result()) {
+                socket.write(error("catch_up_truncated", address));
+              }
+              feed.catchingUp = false;
+              feed.anchored = true;
+              List<BridgeEvent> waiting = new ArrayList<>(feed.held);
+              feed.held.clear();
+              waiting.forEach(held -> release(feed, held));
+            });
   }
 
-  /** Answers whether some were missing: older than the retention window, or more than the pages replayed. */
+  /**
+   * Answers whether some were missing: older than the retention window, or more than the pages
+   * replayed.
+   */
   private Future<Boolean> replay(SockJSSocket socket, String address, Feed feed, int page) {
-    MissedPushesRequest request = MissedPushesRequest.newBuilder().setAddress(address).setAfterSeq(feed.lastSeq).setLimit(CATCH_UP_PAGE).build();
-    return realtime.call(RealtimeGrpcClient.ListMissedPushes, request, CallContext.service(UUID.randomUUID().toString(), "edge"))
-        .compose(missed -> {
-          if (!isCurrent(socket, address, feed)) {
-            return Future.succeededFuture(false);
-          }
-          for (Push push : missed.getPushesList()) {
-            socket.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
-                .put("body", new JsonObject(push.getBody())).encode()));
-            feed.lastSeq = push.getSeq();
-          }
-          boolean full = missed.getPushesCount() == CATCH_UP_PAGE;
-          if (full && page + 1 < CATCH_UP_PAGES) {
-            return replay(socket, address, feed, page + 1);
-          }
-          return Future.succeededFuture(full || missed.getTruncated());
-        });
+    MissedPushesRequest request =
+        MissedPushesRequest.newBuilder()
+            .setAddress(address)
+            .setAfterSeq(feed.lastSeq)
+            .setLimit(CATCH_UP_PAGE)
+            .build();
+    return realtime
+        .call(
+            RealtimeGrpcClient.ListMissedPushes,
+            request,
+            CallContext.service(UUID.randomUUID().toString(), "edge"))
+        .compose(
+            missed -> {
+              if (!isCurrent(socket, address, feed)) {
+                return Future.succeededFuture(false);
+              }
+              for (Push push : missed.getPushesList()) {
+                socket.write(
+                    Buffer.buffer(
+                        new JsonObject()
+                            .put("type", "rec")
+                            .put("address", address)
+                            .put("body", new JsonObject(push.getBody()))
+                            .encode()));
+                feed.lastSeq = push.getSeq();
+              }
+              boolean full = missed.getPushesCount() == CATCH_UP_PAGE;
+              if (full && page + 1 < CATCH_UP_PAGES) {
+                return replay(socket, address, feed, page + 1);
+              }
+              return Future.succeededFuture(full || missed.getTruncated());
+            });
   }
 
-  /** The feed is still this socket's live registration for the address (not unregistered, replaced, revoked or closed). */
+  /**
+   * The feed is still this socket's live registration for the address (not unregistered, replaced,
+   * revoked or closed).
+   */
   private boolean isCurrent(SockJSSocket socket, String address, Feed feed) {
     Map<String, Feed> of = feeds.get(socket);
     return of != null && of.get(address) == feed && !feed.revoked;
   }
 
   private static Buffer error(String body, String address) {
-    return Buffer.buffer(new JsonObject().put("type", "err").put("body", body).put("address", address).encode());
+    return Buffer.buffer(
+        new JsonObject().put("type", "err").put("body", body).put("address", address).encode());
   }
 
   private static Long seqOf(JsonObject raw) {
-    return raw.getValue("body") instanceof JsonObject body && body.getValue("seq") instanceof Number n ? n.longValue() : null;
+    return raw.getValue("body") instanceof JsonObject body
+            && body.getValue("seq") instanceof Number n
+        ? n.longValue()
+        : null;
   }
 
   private static String bearer(Object header) {
-    if (!(header instanceof String s) || !s.regionMatches(true, 0, "Bearer ", 0, 7) || s.length() <= 7) {
+    if (!(header instanceof String s)
+        || !s.regionMatches(true, 0, "Bearer ", 0, 7)
+        || s.length() <= 7) {
       return null;
     }
     return s.substring(7).strip();
@@ -369,7 +460,8 @@ public final class EventBusBridge {
 
   private static Long sequence(Object value) {
     try {
-      long n = value instanceof Number num ? num.longValue() : Long.parseLong(value.toString().strip());
+      long n =
+          value instanceof Number num ? num.longValue() : Long.parseLong(value.toString().strip());
       return n < 0 ? null : n;
     } catch (NumberFormatException e) {
       return null;

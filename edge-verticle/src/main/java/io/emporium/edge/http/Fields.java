@@ -1,7 +1,7 @@
 package io.emporium.edge.http;
 
-import io.emporium.common.problem.ApiProblem.FieldError;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.common.problem.ApiProblem.FieldError;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +71,10 @@ public final class Fields {
     return value;
   }
 
-  /** A whole number in range; fractions, strings and out-of-range values are errors. Null when absent. */
+  /**
+   * A whole number in range; fractions, strings and out-of-range values are errors. Null when
+   * absent.
+   */
   public Integer integer(String name, int min, int max) {
     Long value = wholeNumber(name, min, max);
     return value == null ? null : value.intValue();
@@ -87,8 +90,12 @@ public final class Fields {
     if (v == null) {
       return null;
     }
-    boolean whole = v instanceof Integer || v instanceof Long
-        || (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15);
+    boolean whole =
+        v instanceof Integer
+            || v instanceof Long
+            || (v instanceof Number n
+                && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) < 9.0e15);
     if (!whole || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
       error(name, "must be a whole number from " + min + " to " + max);
       return null;

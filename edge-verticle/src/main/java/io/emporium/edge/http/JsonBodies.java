@@ -10,8 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
 /**
- * Reads a JSON object body: none where one is required is 400, wrong content type 415, unreadable JSON 400, text that
- * cannot be stored 422 naming its field.
+ * Reads a JSON object body: none where one is required is 400, wrong content type 415, unreadable
+ * JSON 400, text that cannot be stored 422 naming its field.
  */
 public final class JsonBodies {
   private JsonBodies() {}
@@ -56,6 +56,7 @@ public final class JsonBodies {
 
   public static boolean isJson(String contentType) {
     String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+    return mime.equals("application/json")
+        || (mime.startsWith("application/") && mime.endsWith("+json"));
   }
 }

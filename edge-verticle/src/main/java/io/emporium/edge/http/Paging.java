@@ -8,7 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.function.BiFunction;
 
-/** Query parameters of list routes: only known names, {@code limit} 1..100, opaque keyset cursors. */
+/**
+ * Query parameters of list routes: only known names, {@code limit} 1..100, opaque keyset cursors.
+ */
 public final class Paging {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
@@ -58,11 +60,16 @@ public final class Paging {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
-    return Cursor.decode(raw).orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
+    return Cursor.decode(raw)
+        .orElseThrow(() -> ApiProblem.invalid("cursor", "is not a cursor this API issued"));
   }
 
-  /** A keyset page from a service: {@code limit} and {@code cursor} checked here, the rest by the service. */
-  public static <T> Future<T> page(RoutingContext ctx, Set<String> allowed, BiFunction<Integer, String, Future<T>> call) {
+  /**
+   * A keyset page from a service: {@code limit} and {@code cursor} checked here, the rest by the
+   * service.
+   */
+  public static <T> Future<T> page(
+      RoutingContext ctx, Set<String> allowed, BiFunction<Integer, String, Future<T>> call) {
     MultiMap params = params(ctx, allowed);
     Cursor cursor = cursor(params);
     return call.apply(limit(params), cursor == null ? "" : cursor.encode());

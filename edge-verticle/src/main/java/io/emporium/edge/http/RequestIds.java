@@ -26,7 +26,10 @@ public final class RequestIds {
   public static void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String offered = request.getHeader("X-Request-Id");
-    String id = offered != null && CLIENT_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    String id =
+        offered != null && CLIENT_ID.matcher(offered).matches()
+            ? offered
+            : UUID.randomUUID().toString();
     ctx.put(KEY, id);
     long start = System.nanoTime();
     ctx.response()
@@ -36,13 +39,16 @@ public final class RequestIds {
         .putHeader("Content-Security-Policy", "frame-ancestors 'none'")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("Cache-Control", "no-store");
-    ctx.addBodyEndHandler(v -> ACCESS.atInfo()
-        .addKeyValue("requestId", id)
-        .addKeyValue("method", request.method().name())
-        .addKeyValue("path", request.path())
-        .addKeyValue("status", ctx.response().getStatusCode())
-        .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000)
-        .log("request"));
+    ctx.addBodyEndHandler(
+        v ->
+            ACCESS
+                .atInfo()
+                .addKeyValue("requestId", id)
+                .addKeyValue("method", request.method().name())
+                .addKeyValue("path", request.path())
+                .addKeyValue("status", ctx.response().getStatusCode())
+                .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000)
+                .log("request"));
     ctx.next();
   }
 }

@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Refuses a path segment or query parameter holding text that cannot be stored (422 naming it), before any route runs. */
+/**
+ * Refuses a path segment or query parameter holding text that cannot be stored (422 naming it),
+ * before any route runs.
+ */
 public final class RequestText {
   private final DescribedRoutes routes;
 
@@ -41,11 +44,13 @@ public final class RequestText {
       ctx.fail(ApiProblem.badRequest("The query string is not validly percent-encoded."));
       return;
     }
-    query.forEach((name, value) -> {
-      if (!StorableText.storable(name) || !StorableText.storable(value)) {
-        errors.add(new FieldError(StorableText.storable(name) ? name : "query", StorableText.MESSAGE));
-      }
-    });
+    query.forEach(
+        (name, value) -> {
+          if (!StorableText.storable(name) || !StorableText.storable(value)) {
+            errors.add(
+                new FieldError(StorableText.storable(name) ? name : "query", StorableText.MESSAGE));
+          }
+        });
     if (!errors.isEmpty()) {
       ctx.fail(ApiProblem.invalid(errors));
       return;

@@ -37,13 +37,25 @@ public final class ServiceRoutes {
   }
 
   Future<Reply> webhook(RoutingContext ctx) {
-    WebhookDelivery delivery = WebhookDelivery.newBuilder()
-        .setPayload(ByteString.copyFrom(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
-        .setSignature(ctx.request().getHeader("Stripe-Signature") == null ? "" : ctx.request().getHeader("Stripe-Signature"))
-        .build();
-    return payment.call(PaymentGrpcClient.AcceptWebhook, delivery, Authn.callContext(ctx))
-        .map(receipt -> Reply.ok(new JsonObject().put("received", true).put("eventId", receipt.getEventId())
-            .put("duplicate", receipt.getDuplicate())));
+    WebhookDelivery delivery =
+        WebhookDelivery.newBuilder()
+            .setPayload(
+                ByteString.copyFrom(
+                    ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
+            .setSignature(
+                ctx.request().getHeader("Stripe-Signature") == null
+                    ? ""
+                    : ctx.request().getHeader("Stripe-Signature"))
+            .build();
+    return payment
+        .call(PaymentGrpcClient.AcceptWebhook, delivery, Authn.callContext(ctx))
+        .map(
+            receipt ->
+                Reply.ok(
+                    new JsonObject()
+                        .put("received", true)
+                        .put("eventId", receipt.getEventId())
+                        .put("duplicate", receipt.getDuplicate())));
   }
 
   Future<Reply> devMailbox(RoutingContext ctx) {
@@ -52,13 +64,25 @@ public final class ServiceRoutes {
     if (to == null || to.isBlank()) {
       throw ApiProblem.invalid("to", "is required");
     }
-    return realtime.call(RealtimeGrpcClient.ListDevMail, ListDevMailRequest.newBuilder().setTo(to).build(), Authn.callContext(ctx))
-        .map(list -> {
-          JsonArray mails = new JsonArray();
-          list.getMailsList().forEach(m -> mails.add(new JsonObject().put("to", m.getTo()).put("subject", m.getSubject())
-              .put("text", m.getText()).put("html", m.getHtml()).put("sentAt", m.getSentAt())));
-          return Reply.ok(mails);
-        });
+    return realtime
+        .call(
+            RealtimeGrpcClient.ListDevMail,
+            ListDevMailRequest.newBuilder().setTo(to).build(),
+            Authn.callContext(ctx))
+        .map(
+            list -> {
+              JsonArray mails = new JsonArray();
+              list.getMailsList()
+                  .forEach(
+                      m ->
+                          mails.add(
+                              new JsonObject()
+                                  .put("to", m.getTo())
+                                  .put("subject", m.getSubject())
+                                  .put("text", m.getText())
+                                  .put("html", m.getHtml())
+                                  .put("sentAt", m.getSentAt())));
+              return Reply.ok(mails);
+            });
   }
-
 }

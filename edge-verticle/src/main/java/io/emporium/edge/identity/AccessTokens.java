@@ -31,18 +31,26 @@ public final class AccessTokens {
   private final Duration expiry;
 
   public AccessTokens(Vertx vertx, String secret, Duration expiry) {
-    JWTOptions verify = new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setLeeway(5);
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-        .setJWTOptions(verify));
+    JWTOptions verify =
+        new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setLeeway(5);
+    this.jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+                .setJWTOptions(verify));
     this.expiry = expiry;
   }
 
   public String issue(UUID userId, UUID sessionId, String role) {
     return jwt.generateToken(
         new JsonObject().put("sid", sessionId.toString()).put("typ", TYPE).put("role", role),
-        new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER).setAudience(List.of(AUDIENCE))
-            .setSubject(userId.toString()).setExpiresInSeconds((int) expiry.toSeconds()));
+        new JWTOptions()
+            .setAlgorithm("HS256")
+            .setIssuer(ISSUER)
+            .setAudience(List.of(AUDIENCE))
+            .setSubject(userId.toString())
+            .setExpiresInSeconds((int) expiry.toSeconds()));
   }
 
   public long expiresInSeconds() {
@@ -52,16 +60,25 @@ public final class AccessTokens {
   /** The verified claims, or a 401 problem for a forged, expired, foreign or malformed token. */
   public Future<Claims> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(ApiProblem.unauthorized("The access token is invalid or expired.")))
-        .compose(user -> {
-          // vertx-auth-jwt keeps the verified claims in the user's attributes
-          JsonObject p = user.attributes().getJsonObject("accessToken", new JsonObject());
-          UUID userId = Ids.parse(p.getString("sub"));
-          UUID sessionId = Ids.parse(p.getString("sid"));
-          if (!TYPE.equals(p.getString("typ")) || userId == null || sessionId == null || !p.containsKey("exp")) {
-            return Future.failedFuture(ApiProblem.unauthorized("The access token is invalid or expired."));
-          }
-          return Future.succeededFuture(new Claims(userId, sessionId, Instant.ofEpochSecond(p.getLong("exp"))));
-        });
+        .recover(
+            e ->
+                Future.failedFuture(
+                    ApiProblem.unauthorized("The access token is invalid or expired.")))
+        .compose(
+            user -> {
+              // vertx-auth-jwt keeps the verified claims in the user's attributes
+              JsonObject p = user.attributes().getJsonObject("accessToken", new JsonObject());
+              UUID userId = Ids.parse(p.getString("sub"));
+              UUID sessionId = Ids.parse(p.getString("sid"));
+              if (!TYPE.equals(p.getString("typ"))
+                  || userId == null
+                  || sessionId == null
+                  || !p.containsKey("exp")) {
+                return Future.failedFuture(
+                    ApiProblem.unauthorized("The access token is invalid or expired."));
+              }
+              return Future.succeededFuture(
+                  new Claims(userId, sessionId, Instant.ofEpochSecond(p.getLong("exp"))));
+            });
   }
 }

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Limits on the unauthenticated identity routes, kept in Redis so they hold across edge processes:
  * attempts per client address on every credential route, login attempts per account (a success
- * clears them), and mails requested per account. Each limit is a fixed window; over it is 429. Unlike the API's rate
- * limits these fail closed: while Redis cannot count (down, or slower than 500 ms) the credential routes answer 503
- * with {@code Retry-After}, so password guessing is never uncounted.
+ * clears them), and mails requested per account. Each limit is a fixed window; over it is 429.
+ * Unlike the API's rate limits these fail closed: while Redis cannot count (down, or slower than
+ * 500 ms) the credential routes answer 503 with {@code Retry-After}, so password guessing is never
+ * uncounted.
  */
 public final class AuthThrottle {
   public static final int MAILS_PER_ACCOUNT = 5;
@@ -42,25 +43,38 @@ public final class AuthThrottle {
 
   /** Counts an attempt from this client address; 429 over the per-address limit. */
   public Future<Void> admitAddress(String clientAddress) {
-    return hit("emporium:auth:address:" + clientAddress, limits.addressWindow(), limits.attemptsPerAddress());
+    return hit(
+        "emporium:auth:address:" + clientAddress,
+        limits.addressWindow(),
+        limits.attemptsPerAddress());
   }
 
   /**
-   * Counts a login attempt against the address and the account before the password is checked,
-   * so parallel guesses cannot all slip under the limit; a successful login clears the account's count.
+   * Counts a login attempt against the address and the account before the password is checked, so
+   * parallel guesses cannot all slip under the limit; a successful login clears the account's
+   * count.
    */
   public Future<Void> admitLogin(String email, String clientAddress) {
     return admitAddress(clientAddress)
-        .compose(v -> hit(accountKey("login", email), limits.accountWindow(), limits.failuresPerAccount()));
+        .compose(
+            v ->
+                hit(
+                    accountKey("login", email),
+                    limits.accountWindow(),
+                    limits.failuresPerAccount()));
   }
 
   /** Best effort: a count Redis fails to clear only expires with its window. */
   public Future<Void> loginSucceeded(String email) {
-    return redis.send(Request.cmd(Command.DEL).arg(accountKey("login", email))).timeout(REDIS_WAIT_MS, TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty().recover(e -> {
-          warn(e, "login count not cleared: Redis failed");
-          return Future.succeededFuture();
-        });
+    return redis
+        .send(Request.cmd(Command.DEL).arg(accountKey("login", email)))
+        .timeout(REDIS_WAIT_MS, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(
+            e -> {
+              warn(e, "login count not cleared: Redis failed");
+              return Future.succeededFuture();
+            });
   }
 
   /** Counts a request that mails the account (code, reset link); 429 past a few an hour. */
@@ -70,15 +84,24 @@ public final class AuthThrottle {
   }
 
   private Future<Void> hit(String key, Duration window, int limit) {
-    return counter.hit(key, window).timeout(REDIS_WAIT_MS, TimeUnit.MILLISECONDS)
-        .recover(e -> {
-          warn(e, "credential route refused with 503: Redis failed, so its attempt limits cannot be counted");
-          return Future.failedFuture(ApiProblem.unavailable(
-              "Sign-in is briefly unavailable; try again in a few seconds.", RETRY_AFTER_SECONDS));
-        })
-        .compose(w -> w.count() > limit
-            ? Future.failedFuture(ApiProblem.tooManyRequests(w.secondsLeft()))
-            : Future.succeededFuture());
+    return counter
+        .hit(key, window)
+        .timeout(REDIS_WAIT_MS, TimeUnit.MILLISECONDS)
+        .recover(
+            e -> {
+              warn(
+                  e,
+                  "credential route refused with 503: Redis failed, so its attempt limits cannot be counted");
+              return Future.failedFuture(
+                  ApiProblem.unavailable(
+                      "Sign-in is briefly unavailable; try again in a few seconds.",
+                      RETRY_AFTER_SECONDS));
+            })
+        .compose(
+            w ->
+                w.count() > limit
+                    ? Future.failedFuture(ApiProblem.tooManyRequests(w.secondsLeft()))
+                    : Future.succeededFuture());
   }
 
   private void warn(Throwable cause, String message) {

@@ -8,13 +8,17 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 
 /**
- * Fixed-window counters in Redis, shared by every edge process: one atomic script per hit counts it and starts the
- * window on the first, so each check is one round trip. The limiters ({@link AuthThrottle}, the API's rate limits)
- * decide what a count means.
+ * Fixed-window counters in Redis, shared by every edge process: one atomic script per hit counts it
+ * and starts the window on the first, so each check is one round trip. The limiters ({@link
+ * AuthThrottle}, the API's rate limits) decide what a count means.
  */
 public final class FixedWindowCounter {
-  /** INCR, with the window set on the first hit (or on a key that somehow lost it); answers {count, milliseconds left}. */
-  private static final String HIT = """
+  /**
+   * INCR, with the window set on the first hit (or on a key that somehow lost it); answers {count,
+   * milliseconds left}.
+   */
+  private static final String HIT =
+      """
       local n = redis.call('INCR', KEYS[1])
       local ttl = redis.call('PTTL', KEYS[1])
       if ttl < 0 then
@@ -38,7 +42,9 @@ public final class FixedWindowCounter {
   }
 
   public Future<Window> hit(String key, Duration window) {
-    return redis.send(Request.cmd(Command.EVAL).arg(HIT).arg(1).arg(key).arg(window.toMillis())).map(FixedWindowCounter::window);
+    return redis
+        .send(Request.cmd(Command.EVAL).arg(HIT).arg(1).arg(key).arg(window.toMillis()))
+        .map(FixedWindowCounter::window);
   }
 
   private static Window window(Response r) {

@@ -18,23 +18,42 @@ class CatalogChangeFeedTest {
 
   @Test
   void aChangedProductRetiresItsPageAndANewOneOnlyTheListings() throws Exception {
-    assertThat(CatalogChangeFeed.changeOf(event(CatalogEvent.newBuilder().setProductChanged(ProductChanged.newBuilder().setReason("stock")))))
+    assertThat(
+            CatalogChangeFeed.changeOf(
+                event(
+                    CatalogEvent.newBuilder()
+                        .setProductChanged(ProductChanged.newBuilder().setReason("stock")))))
         .isEqualTo(CatalogCache.Change.product("p1"));
-    assertThat(CatalogChangeFeed.changeOf(event(CatalogEvent.newBuilder().setProductChanged(ProductChanged.newBuilder().setReason("created")))))
+    assertThat(
+            CatalogChangeFeed.changeOf(
+                event(
+                    CatalogEvent.newBuilder()
+                        .setProductChanged(ProductChanged.newBuilder().setReason("created")))))
         .isEqualTo(CatalogCache.Change.LISTINGS);
   }
 
   @Test
   void aCategoryChangeRetiresTheTreeAndStockAlertsRetireNothing() throws Exception {
-    assertThat(CatalogChangeFeed.changeOf(event(CatalogEvent.newBuilder().setCategoryChanged(CategoryChanged.newBuilder().setCategoryId("c1")))))
+    assertThat(
+            CatalogChangeFeed.changeOf(
+                event(
+                    CatalogEvent.newBuilder()
+                        .setCategoryChanged(CategoryChanged.newBuilder().setCategoryId("c1")))))
         .isEqualTo(CatalogCache.Change.CATEGORIES);
-    assertThat(CatalogChangeFeed.changeOf(event(CatalogEvent.newBuilder().setStockLow(StockChanged.newBuilder().setSku("S1"))))).isNull();
+    assertThat(
+            CatalogChangeFeed.changeOf(
+                event(
+                    CatalogEvent.newBuilder().setStockLow(StockChanged.newBuilder().setSku("S1")))))
+        .isNull();
     assertThat(CatalogChangeFeed.changeOf(null)).as("a tombstone").isNull();
   }
 
   @Test
   void anUnreadableEventIsReportedToTheCaller() {
-    assertThatThrownBy(() -> CatalogChangeFeed.changeOf(Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})))
+    assertThatThrownBy(
+            () ->
+                CatalogChangeFeed.changeOf(
+                    Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves orders on what {@code payment.events} reports: a payment succeeded or failed, its session expired, a refund was
- * made, or Stripe took money that does not match the order.
+ * Moves orders on what {@code payment.events} reports: a payment succeeded or failed, its session
+ * expired, a refund was made, or Stripe took money that does not match the order.
  */
 public final class PaymentEventsConsumer implements EventConsumer.EventHandler<PaymentEvent> {
   public static final String TOPIC = "payment.events";
@@ -29,7 +29,10 @@ public final class PaymentEventsConsumer implements EventConsumer.EventHandler<P
     return EventConsumer.of(PaymentEvent::parseFrom, this);
   }
 
-  /** Runs in the transaction that records the event as processed: it asks for the order move the event calls for. */
+  /**
+   * Runs in the transaction that records the event as processed: it asks for the order move the
+   * event calls for.
+   */
   @Override
   public Future<Void> apply(SqlConnection tx, UUID eventId, PaymentEvent event) {
     UUID orderId = Ids.parse(event.getOrderId());
@@ -39,16 +42,35 @@ public final class PaymentEventsConsumer implements EventConsumer.EventHandler<P
     }
     String requestId = "payment-event-" + event.getEventId();
     return switch (event.getKindCase()) {
-      case SUCCEEDED -> payments.paid(tx, orderId, event.getSucceeded().getPaymentIntentId(), event.getSucceeded().getSessionId(), requestId);
-      // a declined card ends this checkout: the order is cancelled and its session closed, so it cannot be paid later
-      case FAILED -> payments.cancel(tx, orderId, PaymentStatus.FAILED, "payment_failed", true, requestId);
-      case EXPIRED -> payments.cancel(tx, orderId, PaymentStatus.EXPIRED, "expired", false, requestId);
-      case REFUNDED -> payments.refunded(tx, orderId, event.getRefunded().getPaymentIntentId(), event.getRefunded().getRefundId(),
-          event.getRefunded().getAmount(), event.getRefunded().getRequested());
-      // money the order does not expect (the payment service checked it) is given back; a mismatched refund changes nothing
-      case MISMATCH -> event.getMismatch().getReported().equals("payment") && !event.getMismatch().getPaymentIntentId().isEmpty()
-          ? payments.mismatched(tx, orderId, event.getMismatch().getPaymentIntentId(), requestId)
-          : Future.succeededFuture();
+      case SUCCEEDED ->
+          payments.paid(
+              tx,
+              orderId,
+              event.getSucceeded().getPaymentIntentId(),
+              event.getSucceeded().getSessionId(),
+              requestId);
+      // a declined card ends this checkout: the order is cancelled and its session closed, so it
+      // cannot be paid later
+      case FAILED ->
+          payments.cancel(tx, orderId, PaymentStatus.FAILED, "payment_failed", true, requestId);
+      case EXPIRED ->
+          payments.cancel(tx, orderId, PaymentStatus.EXPIRED, "expired", false, requestId);
+      case REFUNDED ->
+          payments.refunded(
+              tx,
+              orderId,
+              event.getRefunded().getPaymentIntentId(),
+              event.getRefunded().getRefundId(),
+              event.getRefunded().getAmount(),
+              event.getRefunded().getRequested());
+      // money the order does not expect (the payment service checked it) is given back; a
+      // mismatched refund changes nothing
+      case MISMATCH ->
+          event.getMismatch().getReported().equals("payment")
+                  && !event.getMismatch().getPaymentIntentId().isEmpty()
+              ? payments.mismatched(
+                  tx, orderId, event.getMismatch().getPaymentIntentId(), requestId)
+              : Future.succeededFuture();
       default -> Future.succeededFuture();
     };
   }

@@ -33,13 +33,16 @@ public final class DiscountRules {
     } else if (d.getType().equals("percent") && (d.getValue() < 1 || d.getValue() > 100)) {
       errors.add(new FieldError("value", "must be a whole percentage from 1 to 100"));
     } else if (d.getType().equals("fixed") && (d.getValue() < 1 || d.getValue() > MAX_AMOUNT)) {
-      errors.add(new FieldError("value", "must be a whole number of minor units from 1 to " + MAX_AMOUNT));
+      errors.add(
+          new FieldError("value", "must be a whole number of minor units from 1 to " + MAX_AMOUNT));
     }
     if (!CURRENCY.matcher(d.getCurrency()).matches()) {
       errors.add(new FieldError("currency", "must be a lower-case ISO 4217 code"));
     }
     if (d.getMinSubtotal() < 0 || d.getMinSubtotal() > MAX_AMOUNT) {
-      errors.add(new FieldError("minSubtotal", "must be a whole number of minor units from 0 to " + MAX_AMOUNT));
+      errors.add(
+          new FieldError(
+              "minSubtotal", "must be a whole number of minor units from 0 to " + MAX_AMOUNT));
     }
     Optional<Instant> starts = instant(d.getStartsAt(), "startsAt", errors);
     Optional<Instant> ends = instant(d.getEndsAt(), "endsAt", errors);
@@ -56,11 +59,14 @@ public final class DiscountRules {
   }
 
   /** Why the code does not apply to this cart now, or empty when it does. */
-  public static Optional<String> refusal(Discount d, Instant now, long subtotal, String currency, Integer usesByCustomer) {
-    if (!d.getStartsAt().isEmpty() && now.isBefore(OffsetDateTime.parse(d.getStartsAt()).toInstant())) {
+  public static Optional<String> refusal(
+      Discount d, Instant now, long subtotal, String currency, Integer usesByCustomer) {
+    if (!d.getStartsAt().isEmpty()
+        && now.isBefore(OffsetDateTime.parse(d.getStartsAt()).toInstant())) {
       return Optional.of("is not valid yet");
     }
-    if (!d.getEndsAt().isEmpty() && !now.isBefore(OffsetDateTime.parse(d.getEndsAt()).toInstant())) {
+    if (!d.getEndsAt().isEmpty()
+        && !now.isBefore(OffsetDateTime.parse(d.getEndsAt()).toInstant())) {
       return Optional.of("has expired");
     }
     if (d.hasMaxUses() && d.getUses() >= d.getMaxUses()) {
@@ -74,7 +80,8 @@ public final class DiscountRules {
         return Optional.of("has been used as often as one customer may");
       }
     }
-    if (!d.getCurrency().equals(currency) && (d.getType().equals("fixed") || d.getMinSubtotal() > 0)) {
+    if (!d.getCurrency().equals(currency)
+        && (d.getType().equals("fixed") || d.getMinSubtotal() > 0)) {
       return Optional.of("is for " + d.getCurrency() + " carts");
     }
     if (subtotal < d.getMinSubtotal()) {
@@ -83,9 +90,15 @@ public final class DiscountRules {
     return Optional.empty();
   }
 
-  /** What the code takes off a subtotal: a percentage rounded down to whole minor units, or a fixed amount, never more than the subtotal. */
+  /**
+   * What the code takes off a subtotal: a percentage rounded down to whole minor units, or a fixed
+   * amount, never more than the subtotal.
+   */
   public static long amount(Discount d, long subtotal) {
-    long off = d.getType().equals("percent") ? Math.multiplyExact(subtotal, d.getValue()) / 100 : d.getValue();
+    long off =
+        d.getType().equals("percent")
+            ? Math.multiplyExact(subtotal, d.getValue()) / 100
+            : d.getValue();
     return Math.min(off, subtotal);
   }
 

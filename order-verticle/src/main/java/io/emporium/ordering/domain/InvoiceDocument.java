@@ -20,31 +20,41 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 
 /**
- * An order's invoice as a PDF: number, dates, buyer, sellers, every line, the totals and the payment.
- * Pure: the order and what the edge knows of the people in, the bytes out. Any text shows: each character in
- * the first of {@link InvoiceFonts} that has it (embedded as subsets), else folded to its base letters, else a
- * white square.
+ * An order's invoice as a PDF: number, dates, buyer, sellers, every line, the totals and the
+ * payment. Pure: the order and what the edge knows of the people in, the bytes out. Any text shows:
+ * each character in the first of {@link InvoiceFonts} that has it (embedded as subsets), else
+ * folded to its base letters, else a white square.
  */
 public final class InvoiceDocument {
-  /** The statuses of an order that has been paid; a cancelled order counts only if its history shows a payment. */
+  /**
+   * The statuses of an order that has been paid; a cancelled order counts only if its history shows
+   * a payment.
+   */
   private static final Set<OrderStatus> PAID_STATUSES =
-      Set.of(OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.REFUNDED);
+      Set.of(
+          OrderStatus.PAID,
+          OrderStatus.PROCESSING,
+          OrderStatus.SHIPPED,
+          OrderStatus.DELIVERED,
+          OrderStatus.REFUNDED);
+
   private static final float MARGIN = 50;
   private static final float FOOTER = 40;
   private static final float LEADING = 14;
   private static final float BODY = 9.5f;
   private static final PDRectangle PAGE = PDRectangle.A4;
-  // table columns: item, sku, quantity, unit price, amount (the numbers right-aligned at their right edge)
+  // table columns: item, sku, quantity, unit price, amount (the numbers right-aligned at their
+  // right edge)
   private static final float ITEM_X = MARGIN;
   private static final float SKU_X = 265;
   private static final float QTY_RIGHT = 400;
@@ -63,7 +73,8 @@ public final class InvoiceDocument {
   private PDPageContentStream page;
   private float y;
 
-  private InvoiceDocument(InvoiceFonts fonts, Order order, Map<String, String> sellerNames, String buyerEmail) {
+  private InvoiceDocument(
+      InvoiceFonts fonts, Order order, Map<String, String> sellerNames, String buyerEmail) {
     this.fonts = fonts;
     this.order = order;
     this.sellerNames = sellerNames;
@@ -84,7 +95,10 @@ public final class InvoiceDocument {
     return "invoice-" + order.getId() + ".pdf";
   }
 
-  /** Minor units as the currency writes them: {@code 6211, "usd"} is "USD 62.11", {@code 500, "jpy"} is "JPY 500". */
+  /**
+   * Minor units as the currency writes them: {@code 6211, "usd"} is "USD 62.11", {@code 500, "jpy"}
+   * is "JPY 500".
+   */
   public static String money(long minor, String currency) {
     String code = currency.toUpperCase(Locale.ROOT);
     int digits;
@@ -101,7 +115,10 @@ public final class InvoiceDocument {
     InvoiceFonts.get();
   }
 
-  /** The PDF of an order that {@linkplain #issuable(Order) has an invoice}; sellers by id to their display names. */
+  /**
+   * The PDF of an order that {@linkplain #issuable(Order) has an invoice}; sellers by id to their
+   * display names.
+   */
   public static byte[] render(Order order, Map<String, String> sellerNames, String buyerEmail) {
     InvoiceFonts fonts = InvoiceFonts.get();
     try {
@@ -218,7 +235,10 @@ public final class InvoiceDocument {
     ensureRoom(6 * LEADING);
     total("Subtotal", money(order.getSubtotal(), currency), REGULAR);
     if (order.getDiscount() != 0 || !order.getDiscountCode().isEmpty()) {
-      String label = order.getDiscountCode().isEmpty() ? "Discount" : "Discount (" + order.getDiscountCode() + ")";
+      String label =
+          order.getDiscountCode().isEmpty()
+              ? "Discount"
+              : "Discount (" + order.getDiscountCode() + ")";
       total(label, "-" + money(order.getDiscount(), currency), REGULAR);
     }
     total("Shipping", money(order.getShipping(), currency), REGULAR);
@@ -257,7 +277,9 @@ public final class InvoiceDocument {
   private void footers() throws IOException {
     int pages = document.getNumberOfPages();
     for (int i = 0; i < pages; i++) {
-      try (PDPageContentStream footer = new PDPageContentStream(document, document.getPage(i), PDPageContentStream.AppendMode.APPEND, true)) {
+      try (PDPageContentStream footer =
+          new PDPageContentStream(
+              document, document.getPage(i), PDPageContentStream.AppendMode.APPEND, true)) {
         page = footer;
         text(REGULAR, 8, MARGIN, FOOTER - 15, number(order));
         right(REGULAR, 8, AMOUNT_RIGHT, FOOTER - 15, "Page " + (i + 1) + " of " + pages);
@@ -290,7 +312,10 @@ public final class InvoiceDocument {
     y -= 2;
   }
 
-  /** One line of text, each run of characters in the typeface that has them; bold is drawn by stroking the outline too. */
+  /**
+   * One line of text, each run of characters in the typeface that has them; bold is drawn by
+   * stroking the outline too.
+   */
   private void text(boolean bold, float size, float x, float at, String s) throws IOException {
     page.setLineWidth(size / 30);
     page.beginText();
@@ -303,7 +328,8 @@ public final class InvoiceDocument {
     page.endText();
   }
 
-  private void right(boolean bold, float size, float rightEdge, float at, String s) throws IOException {
+  private void right(boolean bold, float size, float rightEdge, float at, String s)
+      throws IOException {
     text(bold, size, rightEdge - width(size, s), at, s);
   }
 
@@ -352,42 +378,58 @@ public final class InvoiceDocument {
   }
 
   /**
-   * The text in characters the fonts have: spaces and controls become a space, stray accents and invisible format
-   * characters (soft hyphens, zero-width joiners) go,
-   * a character neither font has is folded to its base letters ("ő" to "o") or else shown as a white square.
+   * The text in characters the fonts have: spaces and controls become a space, stray accents and
+   * invisible format characters (soft hyphens, zero-width joiners) go, a character neither font has
+   * is folded to its base letters ("ő" to "o") or else shown as a white square.
    */
   private String showable(String s) {
     StringBuilder out = new StringBuilder(s.length());
-    Normalizer.normalize(s, Normalizer.Form.NFC).codePoints().forEach(c -> {
-      if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-        out.append(' ');
-      } else if (Character.getType(c) == Character.FORMAT || isMark(c)) {
-        return;
-      } else if (fonts.fontOf(c) != null) {
-        out.appendCodePoint(c);
-      } else {
-        String base = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFKD).codePoints()
-            .filter(b -> !isMark(b) && fonts.fontOf(b) != null)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        if (base.isBlank()) {
-          out.appendCodePoint(InvoiceFonts.REPLACEMENT);
-        } else {
-          out.append(base);
-        }
-      }
-    });
+    Normalizer.normalize(s, Normalizer.Form.NFC)
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)
+                  || Character.isWhitespace(c)
+                  || Character.isSpaceChar(c)) {
+                out.append(' ');
+              } else if (Character.getType(c) == Character.FORMAT || isMark(c)) {
+                return;
+              } else if (fonts.fontOf(c) != null) {
+                out.appendCodePoint(c);
+              } else {
+                String base =
+                    Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFKD)
+                        .codePoints()
+                        .filter(b -> !isMark(b) && fonts.fontOf(b) != null)
+                        .collect(
+                            StringBuilder::new,
+                            StringBuilder::appendCodePoint,
+                            StringBuilder::append)
+                        .toString();
+                if (base.isBlank()) {
+                  out.appendCodePoint(InvoiceFonts.REPLACEMENT);
+                } else {
+                  out.append(base);
+                }
+              }
+            });
     return out.toString();
   }
 
   private static boolean isMark(int c) {
     int type = Character.getType(c);
-    return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
+    return type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
   }
 
   /** When the order was first paid, RFC 3339, or null when it never was. */
   private static String paidAt(Order order) {
-    return order.getStatusHistoryList().stream().filter(h -> h.getStatus().equals(OrderStatus.PAID.wire()))
-        .map(StatusChange::getAt).findFirst().orElse(null);
+    return order.getStatusHistoryList().stream()
+        .filter(h -> h.getStatus().equals(OrderStatus.PAID.wire()))
+        .map(StatusChange::getAt)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String date(String rfc3339) {

@@ -9,14 +9,19 @@ import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
 
 /**
- * The invoice's two typefaces, parsed once (Noto's character map alone takes a third of a second): Liberation Sans,
- * which PDFBox ships, for Latin, Greek, Cyrillic and Hebrew, and Noto Sans SC (SIL Open Font License, unpacked at
- * build time from Maven Central's {@code com.helger.font:ph-fonts-noto-sans-sc}) for Chinese, kana and symbols.
- * PDFBox reads a parsed font through one cursor, so a document holds the fonts' lock from loading them to saving.
+ * The invoice's two typefaces, parsed once (Noto's character map alone takes a third of a second):
+ * Liberation Sans, which PDFBox ships, for Latin, Greek, Cyrillic and Hebrew, and Noto Sans SC (SIL
+ * Open Font License, unpacked at build time from Maven Central's {@code
+ * com.helger.font:ph-fonts-noto-sans-sc}) for Chinese, kana and symbols. PDFBox reads a parsed font
+ * through one cursor, so a document holds the fonts' lock from loading them to saving.
  */
 final class InvoiceFonts {
-  /** Shown for a character neither typeface has (an emoji, Thai, Hangul, ...): a white square, as a missing glyph looks. */
+  /**
+   * Shown for a character neither typeface has (an emoji, Thai, Hangul, ...): a white square, as a
+   * missing glyph looks.
+   */
   static final int REPLACEMENT = 0x25A1;
+
   private static final String LATIN = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
   private static final String CJK = "/fonts/ttf/NotoSansSC/NotoSansSC-Regular.ttf";
   private static InvoiceFonts loaded;

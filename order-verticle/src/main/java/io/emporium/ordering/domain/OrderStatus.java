@@ -5,7 +5,13 @@ import java.util.Set;
 
 /** The order status machine of the REST contract; any move it does not list is a conflict. Pure. */
 public enum OrderStatus {
-  PENDING_PAYMENT, PAID, PROCESSING, SHIPPED, DELIVERED, CANCELLED, REFUNDED;
+  PENDING_PAYMENT,
+  PAID,
+  PROCESSING,
+  SHIPPED,
+  DELIVERED,
+  CANCELLED,
+  REFUNDED;
 
   /** The status as the API and the database spell it. */
   public String wire() {

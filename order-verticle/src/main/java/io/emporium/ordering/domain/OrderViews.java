@@ -12,14 +12,16 @@ import java.util.Optional;
 
 /**
  * What each party is shown of an order. Pure.
+ *
  * <ul>
- *   <li>An admin: all of it, with the id of whoever moved it.</li>
- *   <li>Its buyer: all of it, each move by the mover's role only.</li>
- *   <li>A seller of its items: their share. Their lines, {@code subtotal} their lines' sum; the order's discount and
- *   shipping apportioned by their share of the subtotal, tax by their share of the discounted goods (what it is
- *   charged on), refunds by their share of the total, each split by largest remainder so that the sellers' shares
- *   add up to the order's figures; {@code total = subtotal - discount + shipping + tax}. Their own shipment only,
- *   no payment session, moves by role only.</li>
+ *   <li>An admin: all of it, with the id of whoever moved it.
+ *   <li>Its buyer: all of it, each move by the mover's role only.
+ *   <li>A seller of its items: their share. Their lines, {@code subtotal} their lines' sum; the
+ *       order's discount and shipping apportioned by their share of the subtotal, tax by their
+ *       share of the discounted goods (what it is charged on), refunds by their share of the total,
+ *       each split by largest remainder so that the sellers' shares add up to the order's figures;
+ *       {@code total = subtotal - discount + shipping + tax}. Their own shipment only, no payment
+ *       session, moves by role only.
  * </ul>
  */
 public final class OrderViews {
@@ -33,7 +35,8 @@ public final class OrderViews {
     if (order.getCustomerId().equals(userId)) {
       return Optional.of(forBuyer(order));
     }
-    if ("seller".equals(role) && order.getItemsList().stream().anyMatch(i -> i.getSellerId().equals(userId))) {
+    if ("seller".equals(role)
+        && order.getItemsList().stream().anyMatch(i -> i.getSellerId().equals(userId))) {
       return Optional.of(sellerShare(order, userId));
     }
     return Optional.empty();
@@ -44,7 +47,10 @@ public final class OrderViews {
     return withoutMoverIds(order.toBuilder()).build();
   }
 
-  /** One seller's share of the order (see the class comment); a seller with no lines in it gets zeros. */
+  /**
+   * One seller's share of the order (see the class comment); a seller with no lines in it gets
+   * zeros.
+   */
   public static Order sellerShare(Order order, String sellerId) {
     Map<String, Long> lines = new LinkedHashMap<>();
     for (OrderItem item : order.getItemsList()) {
@@ -65,15 +71,38 @@ public final class OrderViews {
     }
     long[] refunds = apportion(order.getRefunded(), totals);
     int me = sellers.indexOf(sellerId);
-    Order.Builder share = withoutMoverIds(order.toBuilder())
-        .clearItems().addAllItems(order.getItemsList().stream().filter(i -> i.getSellerId().equals(sellerId)).toList())
-        .clearShipments().addAllShipments(order.getShipmentsList().stream().filter(s -> s.getSellerId().equals(sellerId)).toList())
-        .clearCheckoutSessionId().clearPaymentIntentId();
+    Order.Builder share =
+        withoutMoverIds(order.toBuilder())
+            .clearItems()
+            .addAllItems(
+                order.getItemsList().stream()
+                    .filter(i -> i.getSellerId().equals(sellerId))
+                    .toList())
+            .clearShipments()
+            .addAllShipments(
+                order.getShipmentsList().stream()
+                    .filter(s -> s.getSellerId().equals(sellerId))
+                    .toList())
+            .clearCheckoutSessionId()
+            .clearPaymentIntentId();
     if (me < 0) {
-      return share.setSubtotal(0).setDiscount(0).setShipping(0).setTax(0).setTotal(0).setRefunded(0).build();
+      return share
+          .setSubtotal(0)
+          .setDiscount(0)
+          .setShipping(0)
+          .setTax(0)
+          .setTotal(0)
+          .setRefunded(0)
+          .build();
     }
-    return share.setSubtotal(subtotals[me]).setDiscount(discounts[me]).setShipping(shipping[me]).setTax(taxes[me])
-        .setTotal(totals[me]).setRefunded(refunds[me]).build();
+    return share
+        .setSubtotal(subtotals[me])
+        .setDiscount(discounts[me])
+        .setShipping(shipping[me])
+        .setTax(taxes[me])
+        .setTotal(totals[me])
+        .setRefunded(refunds[me])
+        .build();
   }
 
   private static Order.Builder withoutMoverIds(Order.Builder order) {
@@ -85,8 +114,9 @@ public final class OrderViews {
   }
 
   /**
-   * Splits {@code amount} in proportion to {@code weights} in whole units (largest remainder, ties to the earlier
-   * weight), so the parts add up to it exactly; equal weights when they are all zero.
+   * Splits {@code amount} in proportion to {@code weights} in whole units (largest remainder, ties
+   * to the earlier weight), so the parts add up to it exactly; equal weights when they are all
+   * zero.
    */
   static long[] apportion(long amount, long[] weights) {
     long[] parts = new long[weights.length];
@@ -104,7 +134,10 @@ public final class OrderViews {
     BigInteger[] remainders = new BigInteger[weights.length];
     long given = 0;
     for (int i = 0; i < weights.length; i++) {
-      BigInteger[] qr = BigInteger.valueOf(amount).multiply(BigInteger.valueOf(even ? 1 : weights[i])).divideAndRemainder(whole);
+      BigInteger[] qr =
+          BigInteger.valueOf(amount)
+              .multiply(BigInteger.valueOf(even ? 1 : weights[i]))
+              .divideAndRemainder(whole);
       parts[i] = qr[0].longValueExact();
       remainders[i] = qr[1];
       given += parts[i];

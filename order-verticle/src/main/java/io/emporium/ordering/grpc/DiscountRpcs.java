@@ -9,7 +9,6 @@ import io.emporium.ordering.domain.DiscountRules;
 import io.emporium.ordering.store.DiscountStore;
 import io.emporium.proto.ordering.v1.Discount;
 import io.emporium.proto.ordering.v1.DiscountList;
-import io.emporium.proto.ordering.v1.DiscountRef;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.emporium.proto.ordering.v1.SaveDiscountRequest;
 import io.vertx.core.Future;
@@ -26,41 +25,59 @@ public final class DiscountRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
-    endpoints.unary(OrderingGrpcService.ListDiscounts, (caller, r) -> {
-      caller.requireRole("admin");
-      return discounts.list().map(all -> DiscountList.newBuilder().addAllDiscounts(all).build());
-    });
-    endpoints.unary(OrderingGrpcService.GetDiscount, (caller, r) -> {
-      caller.requireRole("admin");
-      return discounts.find(id(r.getId())).map(found -> found.orElseThrow(() -> missing(r.getId())));
-    });
-    endpoints.unary(OrderingGrpcService.DeleteDiscount, (caller, r) -> {
-      caller.requireRole("admin");
-      return discounts.delete(id(r.getId()), audited(caller)).map(found -> found.orElseThrow(() -> missing(r.getId())));
-    });
+    endpoints.unary(
+        OrderingGrpcService.ListDiscounts,
+        (caller, r) -> {
+          caller.requireRole("admin");
+          return discounts
+              .list()
+              .map(all -> DiscountList.newBuilder().addAllDiscounts(all).build());
+        });
+    endpoints.unary(
+        OrderingGrpcService.GetDiscount,
+        (caller, r) -> {
+          caller.requireRole("admin");
+          return discounts
+              .find(id(r.getId()))
+              .map(found -> found.orElseThrow(() -> missing(r.getId())));
+        });
+    endpoints.unary(
+        OrderingGrpcService.DeleteDiscount,
+        (caller, r) -> {
+          caller.requireRole("admin");
+          return discounts
+              .delete(id(r.getId()), audited(caller))
+              .map(found -> found.orElseThrow(() -> missing(r.getId())));
+        });
     endpoints.unary(OrderingGrpcService.SaveDiscount, this::save);
   }
 
   Future<Discount> save(CallContext caller, SaveDiscountRequest request) {
     caller.requireRole("admin");
     boolean creating = request.getId().isEmpty();
-    Future<Discount> base = creating
-        ? Future.succeededFuture(Discount.newBuilder().setCurrency("usd").build())
-        : discounts.find(id(request.getId())).map(found -> found.orElseThrow(() -> missing(request.getId())));
-    return base.compose(current -> {
-      Discount merged = merge(current, request);
-      List<ApiProblem.FieldError> errors = DiscountRules.validate(merged);
-      if (!errors.isEmpty()) {
-        return Future.failedFuture(ApiProblem.invalid(errors));
-      }
-      return discounts.save(creating ? null : UUID.fromString(current.getId()), merged, audited(caller))
-          .map(saved -> saved.orElseThrow(() -> missing(request.getId())));
-    });
+    Future<Discount> base =
+        creating
+            ? Future.succeededFuture(Discount.newBuilder().setCurrency("usd").build())
+            : discounts
+                .find(id(request.getId()))
+                .map(found -> found.orElseThrow(() -> missing(request.getId())));
+    return base.compose(
+        current -> {
+          Discount merged = merge(current, request);
+          List<ApiProblem.FieldError> errors = DiscountRules.validate(merged);
+          if (!errors.isEmpty()) {
+            return Future.failedFuture(ApiProblem.invalid(errors));
+          }
+          return discounts
+              .save(creating ? null : UUID.fromString(current.getId()), merged, audited(caller))
+              .map(saved -> saved.orElseThrow(() -> missing(request.getId())));
+        });
   }
 
   /** The admin's change of a code, in the audit log. */
   private DiscountStore.Audited audited(CallContext caller) {
-    return (tx, action, discountId, before, after) -> audit.record(tx, caller, action, "discount", discountId, before, after);
+    return (tx, action, discountId, before, after) ->
+        audit.record(tx, caller, action, "discount", discountId, before, after);
   }
 
   private static Discount merge(Discount current, SaveDiscountRequest request) {

@@ -15,7 +15,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.UUID;
 
-/** Invoices of {@code emporium.ordering.v1.Ordering}: a paid order's PDF, for its customer or an admin. */
+/**
+ * Invoices of {@code emporium.ordering.v1.Ordering}: a paid order's PDF, for its customer or an
+ * admin.
+ */
 public final class InvoiceRpcs {
   private final Vertx vertx;
   private final OrderStore orders;
@@ -27,13 +30,18 @@ public final class InvoiceRpcs {
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(OrderingGrpcService.GetInvoice, this::invoice);
-    vertx.executeBlocking(() -> {
-      InvoiceDocument.prepareFonts();
-      return null;
-    }, false);
+    vertx.executeBlocking(
+        () -> {
+          InvoiceDocument.prepareFonts();
+          return null;
+        },
+        false);
   }
 
-  /** 404 for orders the caller may not see, 403 for a seller of its items, 409 before it is paid; rendered off the event loop. */
+  /**
+   * 404 for orders the caller may not see, 403 for a seller of its items, 409 before it is paid;
+   * rendered off the event loop.
+   */
   Future<Invoice> invoice(CallContext caller, InvoiceRequest request) {
     UUID me = caller.requireRole("customer", "seller", "admin");
     UUID id = Ids.parse(request.getOrderId());
@@ -41,18 +49,40 @@ public final class InvoiceRpcs {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return orders.find(id).compose(found -> {
-      Order order = found.orElseThrow(() -> missing);
-      if (!caller.isAdmin() && !order.getCustomerId().equals(me.toString())) {
-        boolean sells = "seller".equals(caller.role()) && order.getItemsList().stream().anyMatch(i -> i.getSellerId().equals(me.toString()));
-        throw sells ? ApiProblem.forbidden("An invoice is for the order's customer or an admin.") : missing;
-      }
-      if (!InvoiceDocument.issuable(order)) {
-        throw ApiProblem.conflict("Order " + order.getId() + " is " + order.getStatus().replace('_', ' ')
-            + ": no invoice yet; it has one once it is paid.");
-      }
-      return vertx.executeBlocking(() -> InvoiceDocument.render(order, request.getSellerNamesMap(), request.getBuyerEmail()), false)
-          .map(pdf -> Invoice.newBuilder().setPdf(UnsafeByteOperations.unsafeWrap(pdf)).setFileName(InvoiceDocument.fileName(order)).build());
-    });
+    return orders
+        .find(id)
+        .compose(
+            found -> {
+              Order order = found.orElseThrow(() -> missing);
+              if (!caller.isAdmin() && !order.getCustomerId().equals(me.toString())) {
+                boolean sells =
+                    "seller".equals(caller.role())
+                        && order.getItemsList().stream()
+                            .anyMatch(i -> i.getSellerId().equals(me.toString()));
+                throw sells
+                    ? ApiProblem.forbidden("An invoice is for the order's customer or an admin.")
+                    : missing;
+              }
+              if (!InvoiceDocument.issuable(order)) {
+                throw ApiProblem.conflict(
+                    "Order "
+                        + order.getId()
+                        + " is "
+                        + order.getStatus().replace('_', ' ')
+                        + ": no invoice yet; it has one once it is paid.");
+              }
+              return vertx
+                  .executeBlocking(
+                      () ->
+                          InvoiceDocument.render(
+                              order, request.getSellerNamesMap(), request.getBuyerEmail()),
+                      false)
+                  .map(
+                      pdf ->
+                          Invoice.newBuilder()
+                              .setPdf(UnsafeByteOperations.unsafeWrap(pdf))
+                              .setFileName(InvoiceDocument.fileName(order))
+                              .build());
+            });
   }
 }

@@ -23,7 +23,6 @@ import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.ordering.v1.OrderPage;
 import io.emporium.proto.ordering.v1.OrderPaymentIntent;
 import io.emporium.proto.ordering.v1.OrderPaymentIntentRequest;
-import io.emporium.proto.ordering.v1.OrderRef;
 import io.emporium.proto.ordering.v1.OrderingGrpcService;
 import io.emporium.proto.payment.v1.CheckoutSessionRef;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
@@ -42,8 +41,13 @@ public final class OrderRpcs {
   private final IdempotencyKeys keys;
   private final GrpcCalls payment;
 
-  public OrderRpcs(CheckoutSaga checkout, OrderLifecycle lifecycle, OrderStore orders, OrderPayments payments, IdempotencyKeys keys,
-                   GrpcCalls payment) {
+  public OrderRpcs(
+      CheckoutSaga checkout,
+      OrderLifecycle lifecycle,
+      OrderStore orders,
+      OrderPayments payments,
+      IdempotencyKeys keys,
+      GrpcCalls payment) {
     this.checkout = checkout;
     this.lifecycle = lifecycle;
     this.orders = orders;
@@ -54,25 +58,51 @@ public final class OrderRpcs {
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(OrderingGrpcService.Checkout, checkout::start);
-    endpoints.unary(OrderingGrpcService.ConfirmCheckout, (caller, r) -> confirm(caller, r).map(o -> shown(caller, o)));
-    endpoints.unary(OrderingGrpcService.ListOrders, (caller, r) -> list(caller, r).map(p -> shown(caller, p)));
+    endpoints.unary(
+        OrderingGrpcService.ConfirmCheckout,
+        (caller, r) -> confirm(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(
+        OrderingGrpcService.ListOrders, (caller, r) -> list(caller, r).map(p -> shown(caller, p)));
     endpoints.unary(OrderingGrpcService.GetOrder, (caller, ref) -> visible(caller, ref.getId()));
     endpoints.unary(OrderingGrpcService.CreatePaymentIntent, this::createPaymentIntent);
-    endpoints.unary(OrderingGrpcService.ListSellerOrders, (caller, r) -> {
-      UUID seller = caller.requireRole("seller");
-      return paging(r.getLimit(), r.getCursor()).compose(p -> orders.sellerPage(seller, p.after(), p.limit())).map(p -> shown(caller, p));
-    });
-    endpoints.unary(OrderingGrpcService.ListAllOrders, (caller, r) -> {
-      caller.requireRole("admin");
-      if (!r.getStatus().isEmpty() && java.util.Arrays.stream(OrderStatus.values()).noneMatch(s -> s.wire().equals(r.getStatus()))) {
-        return Future.failedFuture(ApiProblem.invalid("status", "must be one of pending_payment, paid, processing, shipped, delivered, cancelled, refunded"));
-      }
-      return paging(r.getLimit(), r.getCursor()).compose(p -> orders.allPage(r.getStatus().isEmpty() ? null : r.getStatus(), p.after(), p.limit()));
-    });
-    endpoints.unary(OrderingGrpcService.ShipOrder, (caller, r) -> lifecycle.ship(caller, r).map(o -> shown(caller, o)));
-    endpoints.unary(OrderingGrpcService.DeliverOrder, (caller, r) -> lifecycle.deliver(caller, r).map(o -> shown(caller, o)));
-    endpoints.unary(OrderingGrpcService.CancelOrder, (caller, r) -> lifecycle.cancel(caller, r).map(o -> shown(caller, o)));
-    endpoints.unary(OrderingGrpcService.RefundOrder, (caller, r) -> lifecycle.refund(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(
+        OrderingGrpcService.ListSellerOrders,
+        (caller, r) -> {
+          UUID seller = caller.requireRole("seller");
+          return paging(r.getLimit(), r.getCursor())
+              .compose(p -> orders.sellerPage(seller, p.after(), p.limit()))
+              .map(p -> shown(caller, p));
+        });
+    endpoints.unary(
+        OrderingGrpcService.ListAllOrders,
+        (caller, r) -> {
+          caller.requireRole("admin");
+          if (!r.getStatus().isEmpty()
+              && java.util.Arrays.stream(OrderStatus.values())
+                  .noneMatch(s -> s.wire().equals(r.getStatus()))) {
+            return Future.failedFuture(
+                ApiProblem.invalid(
+                    "status",
+                    "must be one of pending_payment, paid, processing, shipped, delivered, cancelled, refunded"));
+          }
+          return paging(r.getLimit(), r.getCursor())
+              .compose(
+                  p ->
+                      orders.allPage(
+                          r.getStatus().isEmpty() ? null : r.getStatus(), p.after(), p.limit()));
+        });
+    endpoints.unary(
+        OrderingGrpcService.ShipOrder,
+        (caller, r) -> lifecycle.ship(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(
+        OrderingGrpcService.DeliverOrder,
+        (caller, r) -> lifecycle.deliver(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(
+        OrderingGrpcService.CancelOrder,
+        (caller, r) -> lifecycle.cancel(caller, r).map(o -> shown(caller, o)));
+    endpoints.unary(
+        OrderingGrpcService.RefundOrder,
+        (caller, r) -> lifecycle.refund(caller, r).map(o -> shown(caller, o)));
   }
 
   /** The order when the caller may see it, as they may see it (OrderViews); 404 for anyone else. */
@@ -83,26 +113,42 @@ public final class OrderRpcs {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return orders.find(id).map(found -> found.flatMap(o -> OrderViews.forCaller(o, me.toString(), caller.role()))
-        .orElseThrow(() -> missing));
+    return orders
+        .find(id)
+        .map(
+            found ->
+                found
+                    .flatMap(o -> OrderViews.forCaller(o, me.toString(), caller.role()))
+                    .orElseThrow(() -> missing));
   }
 
   /** An order the caller has acted on, as they may see it. */
   private static Order shown(CallContext caller, Order order) {
     return OrderViews.forCaller(order, caller.userId(), caller.role())
-        .orElseThrow(() -> new IllegalStateException("order " + order.getId() + " answered to a caller who may not see it"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "order " + order.getId() + " answered to a caller who may not see it"));
   }
 
   private static OrderPage shown(CallContext caller, OrderPage page) {
-    return page.toBuilder().clearOrders().addAllOrders(page.getOrdersList().stream().map(o -> shown(caller, o)).toList()).build();
+    return page.toBuilder()
+        .clearOrders()
+        .addAllOrders(page.getOrdersList().stream().map(o -> shown(caller, o)).toList())
+        .build();
   }
 
   /** The customer's own order; 404 for anyone else's. */
   private Future<Order> own(CallContext caller, UUID id, String rawId) {
     UUID me = caller.requireRole("customer");
-    return (id == null ? Future.<java.util.Optional<Order>>succeededFuture(java.util.Optional.empty()) : orders.find(id))
-        .map(found -> found.filter(o -> o.getCustomerId().equals(me.toString()))
-            .orElseThrow(() -> ApiProblem.notFound("No order " + rawId + ".")));
+    return (id == null
+            ? Future.<java.util.Optional<Order>>succeededFuture(java.util.Optional.empty())
+            : orders.find(id))
+        .map(
+            found ->
+                found
+                    .filter(o -> o.getCustomerId().equals(me.toString()))
+                    .orElseThrow(() -> ApiProblem.notFound("No order " + rawId + ".")));
   }
 
   /** Asks Stripe about the order's session and applies what it says, as the late webhook would. */
@@ -113,23 +159,43 @@ public final class OrderRpcs {
       return Future.failedFuture(ApiProblem.invalid("sessionId", "is required"));
     }
     CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
-    return orders.bySession(sessionId)
+    return orders
+        .bySession(sessionId)
         .compose(found -> own(caller, found.orElse(null), "for session " + sessionId))
-        .compose(order -> payment.call(PaymentGrpcClient.SyncCheckoutSession, CheckoutSessionRef.newBuilder().setSessionId(sessionId).build(), self)
-            .compose(outcome -> {
-              UUID orderId = UUID.fromString(order.getId());
-              return switch (outcome.getStatus()) {
-                case "paid" -> payments.paid(orderId, outcome.getPaymentIntentId(), outcome.getSessionId(), caller.requestId());
-                case "expired" -> payments.cancel(orderId, PaymentStatus.EXPIRED, "expired", false, caller.requestId());
-                default -> Future.succeededFuture();
-              };
-            })
-            .compose(v -> own(caller, UUID.fromString(order.getId()), order.getId())));
+        .compose(
+            order ->
+                payment
+                    .call(
+                        PaymentGrpcClient.SyncCheckoutSession,
+                        CheckoutSessionRef.newBuilder().setSessionId(sessionId).build(),
+                        self)
+                    .compose(
+                        outcome -> {
+                          UUID orderId = UUID.fromString(order.getId());
+                          return switch (outcome.getStatus()) {
+                            case "paid" ->
+                                payments.paid(
+                                    orderId,
+                                    outcome.getPaymentIntentId(),
+                                    outcome.getSessionId(),
+                                    caller.requestId());
+                            case "expired" ->
+                                payments.cancel(
+                                    orderId,
+                                    PaymentStatus.EXPIRED,
+                                    "expired",
+                                    false,
+                                    caller.requestId());
+                            default -> Future.succeededFuture();
+                          };
+                        })
+                    .compose(v -> own(caller, UUID.fromString(order.getId()), order.getId())));
   }
 
   Future<OrderPage> list(CallContext caller, ListOrdersRequest request) {
     UUID me = caller.requireRole("customer");
-    return paging(request.getLimit(), request.getCursor()).compose(p -> orders.page(me, p.after(), p.limit()));
+    return paging(request.getLimit(), request.getCursor())
+        .compose(p -> orders.page(me, p.after(), p.limit()));
   }
 
   private record Paging(int limit, Cursor after) {}
@@ -137,7 +203,8 @@ public final class OrderRpcs {
   private static Future<Paging> paging(int requested, String cursor) {
     int limit = requested == 0 ? 20 : requested;
     if (limit < 1 || limit > MAX_PAGE) {
-      return Future.failedFuture(ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
+      return Future.failedFuture(
+          ApiProblem.invalid("limit", "must be an integer from 1 to " + MAX_PAGE));
     }
     Cursor after = null;
     if (!cursor.isEmpty()) {
@@ -149,37 +216,75 @@ public final class OrderRpcs {
     return Future.succeededFuture(new Paging(limit, after));
   }
 
-  /** One PaymentIntent per order awaiting payment, for custom front ends; the Idempotency-Key works as for checkout. */
-  Future<OrderPaymentIntent> createPaymentIntent(CallContext caller, OrderPaymentIntentRequest request) {
+  /**
+   * One PaymentIntent per order awaiting payment, for custom front ends; the Idempotency-Key works
+   * as for checkout.
+   */
+  Future<OrderPaymentIntent> createPaymentIntent(
+      CallContext caller, OrderPaymentIntentRequest request) {
     UUID me = caller.requireRole("customer");
     if (request.getIdempotencyKey().isBlank() || request.getIdempotencyKey().length() > 255) {
-      return Future.failedFuture(ApiProblem.invalid("Idempotency-Key", "header is required, at most 255 characters"));
+      return Future.failedFuture(
+          ApiProblem.invalid("Idempotency-Key", "header is required, at most 255 characters"));
     }
     UUID orderId = Ids.parse(request.getOrderId());
-    IdempotencyKeys.Key key = new IdempotencyKeys.Key(me, PAYMENT_INTENT, request.getIdempotencyKey());
-    byte[] fingerprint = IdempotencyKeys.fingerprint(request.toBuilder().clearIdempotencyKey().build().toByteArray());
-    return own(caller, orderId, request.getOrderId()).compose(order -> keys.claim(key, fingerprint).compose(claim -> {
-      if (claim instanceof Finished finished) {
-        try {
-          return Future.succeededFuture(OrderPaymentIntent.parseFrom(finished.response()));
-        } catch (InvalidProtocolBufferException e) {
-          return Future.failedFuture(e);
-        }
-      }
-      // an order whose checkout has not finished (no session, so maybe no stock held) cannot be paid yet
-      if (!order.getStatus().equals(OrderStatus.PENDING_PAYMENT.wire()) || order.getCheckoutSessionId().isEmpty()) {
-        return keys.release(key).compose(v -> Future.failedFuture(ApiProblem.conflict("Order " + order.getId() + " is "
-            + order.getStatus() + "; only an order awaiting payment can be paid.")));
-      }
-      PaymentIntentRequest intent = PaymentIntentRequest.newBuilder().setOrderId(order.getId()).setCustomerId(me.toString())
-          .setAmount(order.getTotal()).setCurrency(order.getCurrency()).build();
-      return payment.call(PaymentGrpcClient.CreatePaymentIntent, intent, CallContext.service(caller.requestId(), "ordering"))
-          .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
-          .compose(handle -> {
-            OrderPaymentIntent answer = OrderPaymentIntent.newBuilder().setPaymentIntentId(handle.getPaymentIntentId())
-                .setClientSecret(handle.getClientSecret()).build();
-            return keys.finish(key, answer.toByteArray()).map(answer);
-          });
-    }));
+    IdempotencyKeys.Key key =
+        new IdempotencyKeys.Key(me, PAYMENT_INTENT, request.getIdempotencyKey());
+    byte[] fingerprint =
+        IdempotencyKeys.fingerprint(
+            request.toBuilder().clearIdempotencyKey().build().toByteArray());
+    return own(caller, orderId, request.getOrderId())
+        .compose(
+            order ->
+                keys.claim(key, fingerprint)
+                    .compose(
+                        claim -> {
+                          if (claim instanceof Finished finished) {
+                            try {
+                              return Future.succeededFuture(
+                                  OrderPaymentIntent.parseFrom(finished.response()));
+                            } catch (InvalidProtocolBufferException e) {
+                              return Future.failedFuture(e);
+                            }
+                          }
+                          // an order whose checkout has not finished (no session, so maybe no stock
+                          // held) cannot be paid yet
+                          if (!order.getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())
+                              || order.getCheckoutSessionId().isEmpty()) {
+                            return keys.release(key)
+                                .compose(
+                                    v ->
+                                        Future.failedFuture(
+                                            ApiProblem.conflict(
+                                                "Order "
+                                                    + order.getId()
+                                                    + " is "
+                                                    + order.getStatus()
+                                                    + "; only an order awaiting payment can be paid.")));
+                          }
+                          PaymentIntentRequest intent =
+                              PaymentIntentRequest.newBuilder()
+                                  .setOrderId(order.getId())
+                                  .setCustomerId(me.toString())
+                                  .setAmount(order.getTotal())
+                                  .setCurrency(order.getCurrency())
+                                  .build();
+                          return payment
+                              .call(
+                                  PaymentGrpcClient.CreatePaymentIntent,
+                                  intent,
+                                  CallContext.service(caller.requestId(), "ordering"))
+                              .recover(
+                                  e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
+                              .compose(
+                                  handle -> {
+                                    OrderPaymentIntent answer =
+                                        OrderPaymentIntent.newBuilder()
+                                            .setPaymentIntentId(handle.getPaymentIntentId())
+                                            .setClientSecret(handle.getClientSecret())
+                                            .build();
+                                    return keys.finish(key, answer.toByteArray()).map(answer);
+                                  });
+                        }));
   }
 }

@@ -20,21 +20,28 @@ public final class ReportRpcs {
   }
 
   public void bind(GrpcEndpoints endpoints) {
-    endpoints.unary(OrderingGrpcService.SalesSummary, (caller, window) -> {
-      caller.requireRole("admin");
-      return sales.summary(instant("from", window.getFrom()), until(window));
-    });
-    endpoints.unary(OrderingGrpcService.SalesReport, (caller, request) -> {
-      caller.requireRole("admin");
-      if (!PERIODS.contains(request.getGroupBy())) {
-        throw ApiProblem.invalid("groupBy", "must be one of day, week, month");
-      }
-      if (!request.getCurrency().matches("[a-z]{3}")) {
-        throw ApiProblem.invalid("currency", "must be a lower-case ISO 4217 code");
-      }
-      return sales.report(instant("from", request.getWindow().getFrom()), until(request.getWindow()), request.getGroupBy(),
-          request.getCurrency());
-    });
+    endpoints.unary(
+        OrderingGrpcService.SalesSummary,
+        (caller, window) -> {
+          caller.requireRole("admin");
+          return sales.summary(instant("from", window.getFrom()), until(window));
+        });
+    endpoints.unary(
+        OrderingGrpcService.SalesReport,
+        (caller, request) -> {
+          caller.requireRole("admin");
+          if (!PERIODS.contains(request.getGroupBy())) {
+            throw ApiProblem.invalid("groupBy", "must be one of day, week, month");
+          }
+          if (!request.getCurrency().matches("[a-z]{3}")) {
+            throw ApiProblem.invalid("currency", "must be a lower-case ISO 4217 code");
+          }
+          return sales.report(
+              instant("from", request.getWindow().getFrom()),
+              until(request.getWindow()),
+              request.getGroupBy(),
+              request.getCurrency());
+        });
   }
 
   private static OffsetDateTime until(SalesWindow window) {

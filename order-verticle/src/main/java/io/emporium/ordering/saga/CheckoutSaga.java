@@ -30,7 +30,6 @@ import io.emporium.proto.ordering.v1.CheckoutStarted;
 import io.emporium.proto.ordering.v1.Discount;
 import io.emporium.proto.ordering.v1.Order;
 import io.emporium.proto.payment.v1.CheckoutLine;
-import io.emporium.proto.payment.v1.CheckoutSession;
 import io.emporium.proto.payment.v1.CheckoutSessionRequest;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.vertx.core.Future;
@@ -47,16 +46,22 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * {@code POST /checkout}: cart → order ({@code pending_payment}, prices re-read from the catalog) → stock
- * reserved (all or nothing) → Stripe Checkout Session → 201. Each step is a short local transaction or one idempotent
- * call; none waits on a call inside a transaction. The order's own row is the saga's state: waiting for payment without
- * a session means the checkout is under way or stopped. A failure after the order exists cancels it here (an
- * {@link OrderMoves} cancel), and a checkout stopped by a crash is cancelled by the {@link CheckoutSweeper}.
+ * {@code POST /checkout}: cart → order ({@code pending_payment}, prices re-read from the catalog) →
+ * stock reserved (all or nothing) → Stripe Checkout Session → 201. Each step is a short local
+ * transaction or one idempotent call; none waits on a call inside a transaction. The order's own
+ * row is the saga's state: waiting for payment without a session means the checkout is under way or
+ * stopped. A failure after the order exists cancels it here (an {@link OrderMoves} cancel), and a
+ * checkout stopped by a crash is cancelled by the {@link CheckoutSweeper}.
  */
 public final class CheckoutSaga {
   static final String OPERATION = "checkout";
-  /** Stripe's shortest session (30 minutes) and a minute to spare; a shorter time to pay is kept by the sweeper expiring it. */
+
+  /**
+   * Stripe's shortest session (30 minutes) and a minute to spare; a shorter time to pay is kept by
+   * the sweeper expiring it.
+   */
   private static final Duration SHORTEST_STRIPE_SESSION = Duration.ofMinutes(31);
+
   private static final int MAX_KEY_LENGTH = 255;
   private static final String SESSION_ID_TEMPLATE = "{CHECKOUT_SESSION_ID}";
   private final CartStore carts;
@@ -68,12 +73,25 @@ public final class CheckoutSaga {
   private final GrpcCalls payment;
   private final CheckoutRules rules;
   private final Duration sessionLifetime;
-  /** The hold outlives the time to pay, so a payment made in its last second still finds its stock. */
+
+  /**
+   * The hold outlives the time to pay, so a payment made in its last second still finds its stock.
+   */
   private final Duration holdMargin;
+
   private final OrderMetrics metrics;
 
-  public CheckoutSaga(CartStore carts, DiscountStore discounts, OrderStore orders, IdempotencyKeys keys, OrderPayments payments,
-                      GrpcCalls catalog, GrpcCalls payment, CheckoutRules rules, EmporiumConfig.Checkout timings, OrderMetrics metrics) {
+  public CheckoutSaga(
+      CartStore carts,
+      DiscountStore discounts,
+      OrderStore orders,
+      IdempotencyKeys keys,
+      OrderPayments payments,
+      GrpcCalls catalog,
+      GrpcCalls payment,
+      CheckoutRules rules,
+      EmporiumConfig.Checkout timings,
+      OrderMetrics metrics) {
     this.carts = carts;
     this.discounts = discounts;
     this.orders = orders;
@@ -90,33 +108,51 @@ public final class CheckoutSaga {
   public Future<CheckoutStarted> start(CallContext caller, CheckoutRequest request) {
     UUID customer = caller.requireRole("customer");
     List<FieldError> errors = new ArrayList<>();
-    if (request.getIdempotencyKey().isBlank() || request.getIdempotencyKey().length() > MAX_KEY_LENGTH) {
-      errors.add(new FieldError("Idempotency-Key", "header is required, at most " + MAX_KEY_LENGTH + " characters"));
+    if (request.getIdempotencyKey().isBlank()
+        || request.getIdempotencyKey().length() > MAX_KEY_LENGTH) {
+      errors.add(
+          new FieldError(
+              "Idempotency-Key", "header is required, at most " + MAX_KEY_LENGTH + " characters"));
     }
     errors.addAll(ShippingAddresses.validate(request.getAddress()));
-    // Stripe fills {CHECKOUT_SESSION_ID} into the success URL, so a storefront learns the session it came back from
+    // Stripe fills {CHECKOUT_SESSION_ID} into the success URL, so a storefront learns the session
+    // it came back from
     url(errors, "successUrl", request.getSuccessUrl().replace(SESSION_ID_TEMPLATE, "cs_test"));
     url(errors, "cancelUrl", request.getCancelUrl());
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    IdempotencyKeys.Key key = new IdempotencyKeys.Key(customer, OPERATION, request.getIdempotencyKey());
-    // what the customer sent: a saved address by its id (editing it later does not make a retry another request)
+    IdempotencyKeys.Key key =
+        new IdempotencyKeys.Key(customer, OPERATION, request.getIdempotencyKey());
+    // what the customer sent: a saved address by its id (editing it later does not make a retry
+    // another request)
     CheckoutRequest.Builder sent = request.toBuilder().clearIdempotencyKey();
     if (!request.getAddressId().isEmpty()) {
       sent.clearAddress();
     }
     byte[] fingerprint = IdempotencyKeys.fingerprint(sent.build().toByteArray());
-    return keys.claim(key, fingerprint).compose(claim -> {
-      if (claim instanceof Finished finished) {
-        return replay(finished);
-      }
-      UUID abandoned = ((IdempotencyKeys.Claimed) claim).abandonedOrder();
-      // the first attempt died mid-way: its order gives back its stock and discount use before this one starts
-      Future<Void> undone = abandoned == null ? Future.succeededFuture()
-          : payments.cancel(abandoned, PaymentStatus.CANCELLED, "abandoned", true, caller.requestId()).mapEmpty();
-      return undone.compose(v -> run(caller, customer, key, request));
-    });
+    return keys.claim(key, fingerprint)
+        .compose(
+            claim -> {
+              if (claim instanceof Finished finished) {
+                return replay(finished);
+              }
+              UUID abandoned = ((IdempotencyKeys.Claimed) claim).abandonedOrder();
+              // the first attempt died mid-way: its order gives back its stock and discount use
+              // before this one starts
+              Future<Void> undone =
+                  abandoned == null
+                      ? Future.succeededFuture()
+                      : payments
+                          .cancel(
+                              abandoned,
+                              PaymentStatus.CANCELLED,
+                              "abandoned",
+                              true,
+                              caller.requestId())
+                          .mapEmpty();
+              return undone.compose(v -> run(caller, customer, key, request));
+            });
   }
 
   private static Future<CheckoutStarted> replay(Finished finished) {
@@ -130,44 +166,89 @@ public final class CheckoutSaga {
     }
   }
 
-  private Future<CheckoutStarted> run(CallContext caller, UUID customer, IdempotencyKeys.Key key, CheckoutRequest request) {
+  private Future<CheckoutStarted> run(
+      CallContext caller, UUID customer, IdempotencyKeys.Key key, CheckoutRequest request) {
     long started = System.nanoTime();
     return newOrder(caller, customer, request)
         .compose(orders::create)
         // nothing exists yet: the same request may be sent again under the same key
         .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
-        .compose(order -> keys.attachOrder(key, UUID.fromString(order.getId()))
-            .compose(v -> reserveAndOpenSession(caller, key, order, request)))
-        .onComplete(ar -> metrics.checkoutEnded(started, ar.succeeded() ? OrderMetrics.SESSION_READY
-            : ar.cause() instanceof ApiProblem p && p.status() < 500 ? OrderMetrics.REFUSED : OrderMetrics.FAILED));
+        .compose(
+            order ->
+                keys.attachOrder(key, UUID.fromString(order.getId()))
+                    .compose(v -> reserveAndOpenSession(caller, key, order, request)))
+        .onComplete(
+            ar ->
+                metrics.checkoutEnded(
+                    started,
+                    ar.succeeded()
+                        ? OrderMetrics.SESSION_READY
+                        : ar.cause() instanceof ApiProblem p && p.status() < 500
+                            ? OrderMetrics.REFUSED
+                            : OrderMetrics.FAILED));
   }
 
   /** The order as the catalog prices the cart now, with its discount, shipping and tax. */
   private Future<NewOrder> newOrder(CallContext caller, UUID customer, CheckoutRequest request) {
-    return carts.ofUser(customer).compose(found -> {
-      if (found.isEmpty() || found.get().lines().isEmpty()) {
-        return Future.failedFuture(ApiProblem.invalid("cart", "is empty; add something before checking out"));
-      }
-      CartStore.StoredCart cart = found.get();
-      LookupVariantsRequest lookup = LookupVariantsRequest.newBuilder().addAllSkus(cart.lines().stream().map(Line::sku).toList()).build();
-      return catalog.call(CatalogGrpcClient.LookupVariants, lookup, CallContext.service(caller.requestId(), Actor.SERVICE))
-          .compose(found2 -> {
-            Map<String, VariantOffer> offers = found2.getOffersList().stream().collect(Collectors.toMap(VariantOffer::getSku, o -> o, (a, b) -> a));
-            CartPricing.OrderLines priced = CartPricing.forOrder(cart.currency(), cart.lines(), offers);
-            if (!priced.unsold().isEmpty()) {
-              return Future.failedFuture(new ApiProblem(409, ApiProblem.titleFor(409), "Some items in the cart are no longer sold; remove them first.",
-                  priced.unsold(), null));
-            }
-            long goods = priced.subtotal();
-            return discount(customer, cart, goods).map(d -> {
-              long off = d == null ? 0 : DiscountRules.amount(d, goods);
-              CheckoutRules.Totals totals = rules.totals(goods, off, request.getAddress().getCountry());
-              OffsetDateTime payBy = OffsetDateTime.now(ZoneOffset.UTC).plus(sessionLifetime);
-              return new NewOrder(UUID.randomUUID(), customer, cart.currency(), totals, d == null ? null : UUID.fromString(d.getId()),
-                  d == null ? null : d.getCode(), request.getAddress(), request.getSuccessUrl(), request.getCancelUrl(), payBy, priced.items());
+    return carts
+        .ofUser(customer)
+        .compose(
+            found -> {
+              if (found.isEmpty() || found.get().lines().isEmpty()) {
+                return Future.failedFuture(
+                    ApiProblem.invalid("cart", "is empty; add something before checking out"));
+              }
+              CartStore.StoredCart cart = found.get();
+              LookupVariantsRequest lookup =
+                  LookupVariantsRequest.newBuilder()
+                      .addAllSkus(cart.lines().stream().map(Line::sku).toList())
+                      .build();
+              return catalog
+                  .call(
+                      CatalogGrpcClient.LookupVariants,
+                      lookup,
+                      CallContext.service(caller.requestId(), Actor.SERVICE))
+                  .compose(
+                      found2 -> {
+                        Map<String, VariantOffer> offers =
+                            found2.getOffersList().stream()
+                                .collect(
+                                    Collectors.toMap(VariantOffer::getSku, o -> o, (a, b) -> a));
+                        CartPricing.OrderLines priced =
+                            CartPricing.forOrder(cart.currency(), cart.lines(), offers);
+                        if (!priced.unsold().isEmpty()) {
+                          return Future.failedFuture(
+                              new ApiProblem(
+                                  409,
+                                  ApiProblem.titleFor(409),
+                                  "Some items in the cart are no longer sold; remove them first.",
+                                  priced.unsold(),
+                                  null));
+                        }
+                        long goods = priced.subtotal();
+                        return discount(customer, cart, goods)
+                            .map(
+                                d -> {
+                                  long off = d == null ? 0 : DiscountRules.amount(d, goods);
+                                  CheckoutRules.Totals totals =
+                                      rules.totals(goods, off, request.getAddress().getCountry());
+                                  OffsetDateTime payBy =
+                                      OffsetDateTime.now(ZoneOffset.UTC).plus(sessionLifetime);
+                                  return new NewOrder(
+                                      UUID.randomUUID(),
+                                      customer,
+                                      cart.currency(),
+                                      totals,
+                                      d == null ? null : UUID.fromString(d.getId()),
+                                      d == null ? null : d.getCode(),
+                                      request.getAddress(),
+                                      request.getSuccessUrl(),
+                                      request.getCancelUrl(),
+                                      payBy,
+                                      priced.items());
+                                });
+                      });
             });
-          });
-    });
   }
 
   /** The cart's discount code when it still applies; 422 when it no longer does. */
@@ -175,82 +256,170 @@ public final class CheckoutSaga {
     if (cart.discountCode() == null) {
       return Future.succeededFuture();
     }
-    return discounts.byCode(cart.discountCode()).compose(found -> {
-      Discount d = found.orElseThrow(() -> ApiProblem.invalid("discountCode", "The code " + cart.discountCode() + " no longer exists."));
-      return discounts.refusal(d, customer, subtotal, cart.currency()).map(refused -> {
-        refused.ifPresent(why -> {
-          throw ApiProblem.invalid("discountCode", "The code " + d.getCode() + " " + why + ".");
-        });
-        return d;
-      });
-    });
+    return discounts
+        .byCode(cart.discountCode())
+        .compose(
+            found -> {
+              Discount d =
+                  found.orElseThrow(
+                      () ->
+                          ApiProblem.invalid(
+                              "discountCode",
+                              "The code " + cart.discountCode() + " no longer exists."));
+              return discounts
+                  .refusal(d, customer, subtotal, cart.currency())
+                  .map(
+                      refused -> {
+                        refused.ifPresent(
+                            why -> {
+                              throw ApiProblem.invalid(
+                                  "discountCode", "The code " + d.getCode() + " " + why + ".");
+                            });
+                        return d;
+                      });
+            });
   }
 
-  private Future<CheckoutStarted> reserveAndOpenSession(CallContext caller, IdempotencyKeys.Key key, Order order, CheckoutRequest request) {
+  private Future<CheckoutStarted> reserveAndOpenSession(
+      CallContext caller, IdempotencyKeys.Key key, Order order, CheckoutRequest request) {
     UUID orderId = UUID.fromString(order.getId());
     CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
-    ReserveStockRequest.Builder hold = ReserveStockRequest.newBuilder().setOrderId(order.getId())
-        .setTtlSeconds((int) sessionLifetime.plus(holdMargin).toSeconds());
-    order.getItemsList().forEach(i -> hold.addItems(ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));
-    return catalog.call(CatalogGrpcClient.ReserveStock, hold.build(), self)
-        .compose(held -> held.getStatus().equals("held") ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ApiProblem.conflict("The order was cancelled while checking out; check out again.")))
-        .recover(e -> e instanceof ApiProblem p && p.status() == 409 && !p.errors().isEmpty()
-            ? outOfStock(caller, key, order, p) : Future.failedFuture(e))
-        .compose(held -> payment.call(PaymentGrpcClient.CreateCheckoutSession, session(order, request), self))
-        .compose(session -> orders.attachSession(orderId, session.getSessionId(), session.getUrl()).compose(attached -> {
-          if (!attached) {
-            return Future.failedFuture(ApiProblem.conflict("The order was cancelled while checking out; check out again."));
-          }
-          CheckoutStarted started = CheckoutStarted.newBuilder().setOrderId(order.getId()).setSessionId(session.getSessionId())
-              .setCheckoutUrl(session.getUrl()).setTotal(order.getTotal()).setCurrency(order.getCurrency()).build();
-          return keys.finish(key, started.toByteArray()).map(started);
-        }))
-        .recover(e -> e instanceof OutOfStock out ? Future.failedFuture(out.problem) : compensate(caller, key, orderId, e));
+    ReserveStockRequest.Builder hold =
+        ReserveStockRequest.newBuilder()
+            .setOrderId(order.getId())
+            .setTtlSeconds((int) sessionLifetime.plus(holdMargin).toSeconds());
+    order
+        .getItemsList()
+        .forEach(
+            i ->
+                hold.addItems(
+                    ReservedItem.newBuilder().setSku(i.getSku()).setQuantity(i.getQuantity())));
+    return catalog
+        .call(CatalogGrpcClient.ReserveStock, hold.build(), self)
+        .compose(
+            held ->
+                held.getStatus().equals("held")
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(
+                        ApiProblem.conflict(
+                            "The order was cancelled while checking out; check out again.")))
+        .recover(
+            e ->
+                e instanceof ApiProblem p && p.status() == 409 && !p.errors().isEmpty()
+                    ? outOfStock(caller, key, order, p)
+                    : Future.failedFuture(e))
+        .compose(
+            held ->
+                payment.call(
+                    PaymentGrpcClient.CreateCheckoutSession, session(order, request), self))
+        .compose(
+            session ->
+                orders
+                    .attachSession(orderId, session.getSessionId(), session.getUrl())
+                    .compose(
+                        attached -> {
+                          if (!attached) {
+                            return Future.failedFuture(
+                                ApiProblem.conflict(
+                                    "The order was cancelled while checking out; check out again."));
+                          }
+                          CheckoutStarted started =
+                              CheckoutStarted.newBuilder()
+                                  .setOrderId(order.getId())
+                                  .setSessionId(session.getSessionId())
+                                  .setCheckoutUrl(session.getUrl())
+                                  .setTotal(order.getTotal())
+                                  .setCurrency(order.getCurrency())
+                                  .build();
+                          return keys.finish(key, started.toByteArray()).map(started);
+                        }))
+        .recover(
+            e ->
+                e instanceof OutOfStock out
+                    ? Future.failedFuture(out.problem)
+                    : compensate(caller, key, orderId, e));
   }
 
-  /** Not enough stock: the order is cancelled, and that answer is kept for repeats of the request. */
-  private Future<Void> outOfStock(CallContext caller, IdempotencyKeys.Key key, Order order, ApiProblem shortage) {
+  /**
+   * Not enough stock: the order is cancelled, and that answer is kept for repeats of the request.
+   */
+  private Future<Void> outOfStock(
+      CallContext caller, IdempotencyKeys.Key key, Order order, ApiProblem shortage) {
     Map<String, String> names = new HashMap<>();
     order.getItemsList().forEach(i -> names.put(i.getSku(), i.getName()));
     List<FieldError> named = new ArrayList<>();
     List<String> described = new ArrayList<>();
     for (FieldError e : shortage.errors()) {
-      String sku = e.field().startsWith("items.") ? e.field().substring("items.".length()) : e.field();
+      String sku =
+          e.field().startsWith("items.") ? e.field().substring("items.".length()) : e.field();
       String name = names.getOrDefault(sku, sku);
       named.add(new FieldError("items." + sku, name + " (" + sku + ") has not enough stock"));
       described.add(name + " (" + sku + ")");
     }
-    ApiProblem problem = new ApiProblem(409, ApiProblem.titleFor(409), "Not enough stock for " + String.join(", ", described)
-        + "; the order was cancelled.", named, null);
+    ApiProblem problem =
+        new ApiProblem(
+            409,
+            ApiProblem.titleFor(409),
+            "Not enough stock for " + String.join(", ", described) + "; the order was cancelled.",
+            named,
+            null);
     UUID orderId = UUID.fromString(order.getId());
-    return payments.cancel(orderId, PaymentStatus.CANCELLED, "out_of_stock", false, caller.requestId())
+    return payments
+        .cancel(orderId, PaymentStatus.CANCELLED, "out_of_stock", false, caller.requestId())
         .compose(v -> keys.finish(key, problem))
         .compose(v -> Future.failedFuture(new OutOfStock(problem)));
   }
 
-  /** Undoes what the failed checkout did and frees its key; the cancel is a persisted move, so it finishes even if this process stops. */
-  private <T> Future<T> compensate(CallContext caller, IdempotencyKeys.Key key, UUID orderId, Throwable cause) {
-    return payments.cancel(orderId, PaymentStatus.CANCELLED, "checkout_failed", true, caller.requestId())
+  /**
+   * Undoes what the failed checkout did and frees its key; the cancel is a persisted move, so it
+   * finishes even if this process stops.
+   */
+  private <T> Future<T> compensate(
+      CallContext caller, IdempotencyKeys.Key key, UUID orderId, Throwable cause) {
+    return payments
+        .cancel(orderId, PaymentStatus.CANCELLED, "checkout_failed", true, caller.requestId())
         .compose(v -> keys.release(key))
         .transform(ar -> Future.failedFuture(cause));
   }
 
   private CheckoutSessionRequest session(Order order, CheckoutRequest request) {
-    CheckoutSessionRequest.Builder s = CheckoutSessionRequest.newBuilder().setOrderId(order.getId()).setCustomerId(order.getCustomerId())
-        .setCurrency(order.getCurrency()).setTotal(order.getTotal()).setDiscount(order.getDiscount()).setShipping(order.getShipping())
-        .setTax(order.getTax()).setSuccessUrl(request.getSuccessUrl()).setCancelUrl(request.getCancelUrl())
-        .setExpiresAt(Instant.now().plus(sessionLifetime.compareTo(SHORTEST_STRIPE_SESSION) < 0 ? SHORTEST_STRIPE_SESSION : sessionLifetime)
-            .getEpochSecond());
-    order.getItemsList().forEach(i -> s.addLines(CheckoutLine.newBuilder().setName(i.getName()).setUnitAmount(i.getUnitPrice())
-        .setQuantity(i.getQuantity())));
+    CheckoutSessionRequest.Builder s =
+        CheckoutSessionRequest.newBuilder()
+            .setOrderId(order.getId())
+            .setCustomerId(order.getCustomerId())
+            .setCurrency(order.getCurrency())
+            .setTotal(order.getTotal())
+            .setDiscount(order.getDiscount())
+            .setShipping(order.getShipping())
+            .setTax(order.getTax())
+            .setSuccessUrl(request.getSuccessUrl())
+            .setCancelUrl(request.getCancelUrl())
+            .setExpiresAt(
+                Instant.now()
+                    .plus(
+                        sessionLifetime.compareTo(SHORTEST_STRIPE_SESSION) < 0
+                            ? SHORTEST_STRIPE_SESSION
+                            : sessionLifetime)
+                    .getEpochSecond());
+    order
+        .getItemsList()
+        .forEach(
+            i ->
+                s.addLines(
+                    CheckoutLine.newBuilder()
+                        .setName(i.getName())
+                        .setUnitAmount(i.getUnitPrice())
+                        .setQuantity(i.getQuantity())));
     return s.build();
   }
 
   private static void url(List<FieldError> errors, String field, String value) {
     try {
       URI uri = new URI(value);
-      if (value.length() <= 2000 && uri.isAbsolute() && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+      if (value.length() <= 2000
+          && uri.isAbsolute()
+          && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          && uri.getHost() != null) {
         return;
       }
     } catch (java.net.URISyntaxException ignored) {

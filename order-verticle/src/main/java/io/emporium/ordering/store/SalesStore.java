@@ -13,21 +13,30 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 
 /**
- * Sales figures for admin reports, from the ordering schema only. An order counts in a window when it reached
- * {@code paid} inside it, whatever its status now (processing, shipped, delivered, refunded, or cancelled after payment).
+ * Sales figures for admin reports, from the ordering schema only. An order counts in a window when
+ * it reached {@code paid} inside it, whatever its status now (processing, shipped, delivered,
+ * refunded, or cancelled after payment).
  */
 public final class SalesStore {
   // the orders counted in [$1, $2): an order reaches paid at most once
-  private static final String COUNTED = """
+  private static final String COUNTED =
+      """
       SELECT order_id, at AS paid_at FROM ordering.order_status_history WHERE status = 'paid' AND at >= $1 AND at < $2""";
-  private static final String REVENUE = "WITH counted AS (" + COUNTED + """
+  private static final String REVENUE =
+      "WITH counted AS ("
+          + COUNTED
+          + """
       )
       SELECT o.currency, count(*) AS orders, sum(o.total)::bigint AS gross, sum(o.refunded)::bigint AS refunds
       FROM ordering.orders o JOIN counted c ON c.order_id = o.id
       GROUP BY o.currency ORDER BY o.currency""";
-  private static final String BY_STATUS = """
+  private static final String BY_STATUS =
+      """
       SELECT status, count(*) AS orders FROM ordering.orders WHERE created_at >= $1 AND created_at < $2 GROUP BY status""";
-  private static final String TOP_PRODUCTS = "WITH counted AS (" + COUNTED + """
+  private static final String TOP_PRODUCTS =
+      "WITH counted AS ("
+          + COUNTED
+          + """
       )
       SELECT i.product_id, o.currency, (array_agg(i.name ORDER BY o.created_at DESC, i.line))[1] AS name,
              CASE WHEN count(DISTINCT i.sku) = 1 THEN min(i.sku) ELSE '' END AS sku,
@@ -36,8 +45,12 @@ public final class SalesStore {
       GROUP BY i.product_id, o.currency
       ORDER BY %s, i.product_id, o.currency
       LIMIT 10""";
-  // $3 is day, week or month (date_trunc's week starts on Monday, as ISO weeks do); every period of the window, sold or not
-  private static final String REPORT = "WITH counted AS (" + COUNTED + """
+  // $3 is day, week or month (date_trunc's week starts on Monday, as ISO weeks do); every period of
+  // the window, sold or not
+  private static final String REPORT =
+      "WITH counted AS ("
+          + COUNTED
+          + """
       ), periods AS (
         SELECT generate_series(date_trunc($3, $1 AT TIME ZONE 'UTC'), ($2 AT TIME ZONE 'UTC') - interval '1 microsecond',
                                ('1 ' || $3)::interval) AS start
@@ -67,38 +80,73 @@ public final class SalesStore {
     Tuple window = Tuple.of(from, to);
     Future<RowSet<Row>> revenue = pool.preparedQuery(REVENUE).execute(window);
     Future<RowSet<Row>> byStatus = pool.preparedQuery(BY_STATUS).execute(window);
-    Future<RowSet<Row>> byUnits = pool.preparedQuery(TOP_PRODUCTS.formatted("units DESC, revenue DESC")).execute(window);
-    Future<RowSet<Row>> byRevenue = pool.preparedQuery(TOP_PRODUCTS.formatted("revenue DESC, units DESC")).execute(window);
-    return Future.all(revenue, byStatus, byUnits, byRevenue).map(x -> {
-      SalesSummaryReply.Builder reply = SalesSummaryReply.newBuilder();
-      revenue.result().forEach(r -> reply.addRevenue(CurrencyRevenue.newBuilder().setCurrency(r.getString("currency"))
-          .setOrders(r.getLong("orders")).setGross(r.getLong("gross")).setRefunds(r.getLong("refunds"))));
-      byStatus.result().forEach(r -> reply.putOrdersByStatus(r.getString("status"), r.getLong("orders")));
-      byUnits.result().forEach(r -> reply.addTopByUnits(productSales(r)));
-      byRevenue.result().forEach(r -> reply.addTopByRevenue(productSales(r)));
-      return reply.build();
-    });
+    Future<RowSet<Row>> byUnits =
+        pool.preparedQuery(TOP_PRODUCTS.formatted("units DESC, revenue DESC")).execute(window);
+    Future<RowSet<Row>> byRevenue =
+        pool.preparedQuery(TOP_PRODUCTS.formatted("revenue DESC, units DESC")).execute(window);
+    return Future.all(revenue, byStatus, byUnits, byRevenue)
+        .map(
+            x -> {
+              SalesSummaryReply.Builder reply = SalesSummaryReply.newBuilder();
+              revenue
+                  .result()
+                  .forEach(
+                      r ->
+                          reply.addRevenue(
+                              CurrencyRevenue.newBuilder()
+                                  .setCurrency(r.getString("currency"))
+                                  .setOrders(r.getLong("orders"))
+                                  .setGross(r.getLong("gross"))
+                                  .setRefunds(r.getLong("refunds"))));
+              byStatus
+                  .result()
+                  .forEach(
+                      r -> reply.putOrdersByStatus(r.getString("status"), r.getLong("orders")));
+              byUnits.result().forEach(r -> reply.addTopByUnits(productSales(r)));
+              byRevenue.result().forEach(r -> reply.addTopByRevenue(productSales(r)));
+              return reply.build();
+            });
   }
 
-  /** Every {@code groupBy} period of [from, to) in UTC, with the sales in {@code currency} of the orders paid in it. */
-  public Future<SalesReportReply> report(OffsetDateTime from, OffsetDateTime to, String groupBy, String currency) {
-    return pool.preparedQuery(REPORT).execute(Tuple.of(from, to, groupBy, currency)).map(rows -> {
-      SalesReportReply.Builder reply = SalesReportReply.newBuilder();
-      for (Row r : rows) {
-        long gross = r.getLong("gross");
-        long discounts = r.getLong("discounts");
-        long refunds = r.getLong("refunds");
-        reply.addPeriods(SalesPeriod.newBuilder().setPeriod(r.getString("period")).setOrders(r.getLong("orders"))
-            .setUnits(r.getLong("units")).setGross(gross).setDiscounts(discounts).setRefunds(refunds)
-            .setShipping(r.getLong("shipping")).setTax(r.getLong("tax")).setNet(gross - discounts - refunds));
-      }
-      return reply.build();
-    });
+  /**
+   * Every {@code groupBy} period of [from, to) in UTC, with the sales in {@code currency} of the
+   * orders paid in it.
+   */
+  public Future<SalesReportReply> report(
+      OffsetDateTime from, OffsetDateTime to, String groupBy, String currency) {
+    return pool.preparedQuery(REPORT)
+        .execute(Tuple.of(from, to, groupBy, currency))
+        .map(
+            rows -> {
+              SalesReportReply.Builder reply = SalesReportReply.newBuilder();
+              for (Row r : rows) {
+                long gross = r.getLong("gross");
+                long discounts = r.getLong("discounts");
+                long refunds = r.getLong("refunds");
+                reply.addPeriods(
+                    SalesPeriod.newBuilder()
+                        .setPeriod(r.getString("period"))
+                        .setOrders(r.getLong("orders"))
+                        .setUnits(r.getLong("units"))
+                        .setGross(gross)
+                        .setDiscounts(discounts)
+                        .setRefunds(refunds)
+                        .setShipping(r.getLong("shipping"))
+                        .setTax(r.getLong("tax"))
+                        .setNet(gross - discounts - refunds));
+              }
+              return reply.build();
+            });
   }
 
   private static ProductSales productSales(Row r) {
-    return ProductSales.newBuilder().setProductId(r.getUUID("product_id").toString()).setSku(r.getString("sku"))
-        .setName(r.getString("name")).setCurrency(r.getString("currency")).setUnits(r.getLong("units"))
-        .setRevenue(r.getLong("revenue")).build();
+    return ProductSales.newBuilder()
+        .setProductId(r.getUUID("product_id").toString())
+        .setSku(r.getString("sku"))
+        .setName(r.getString("name"))
+        .setCurrency(r.getString("currency"))
+        .setUnits(r.getLong("units"))
+        .setRevenue(r.getLong("revenue"))
+        .build();
   }
 }

@@ -14,7 +14,9 @@ class CheckoutRulesTest {
   void flatRateShippingIsWaivedOnceTheDiscountedSubtotalReachesTheThreshold() {
     assertThat(rules.totals(4_999, 0, "FR").shipping()).isEqualTo(499);
     assertThat(rules.totals(5_000, 0, "FR").shipping()).isZero();
-    assertThat(rules.totals(6_000, 1_001, "FR").shipping()).as("the threshold counts what is paid for goods").isEqualTo(499);
+    assertThat(rules.totals(6_000, 1_001, "FR").shipping())
+        .as("the threshold counts what is paid for goods")
+        .isEqualTo(499);
   }
 
   @Test
@@ -23,7 +25,9 @@ class CheckoutRulesTest {
     assertThat(de.tax()).isEqualTo(171);
     assertThat(de.total()).isEqualTo(1_000 - 100 + 499 + 171);
     assertThat(rules.totals(1_000, 0, "US").tax()).as("82.5 rounds up").isEqualTo(83);
-    assertThat(rules.totals(1_000, 0, "JP").tax()).as("countries not listed take the * rate").isZero();
+    assertThat(rules.totals(1_000, 0, "JP").tax())
+        .as("countries not listed take the * rate")
+        .isZero();
   }
 
   @Test
@@ -36,8 +40,10 @@ class CheckoutRulesTest {
 
   @Test
   void malformedTaxRatesAreAConfigurationError() {
-    assertThatThrownBy(() -> CheckoutRules.of(0, 0, "Germany:19")).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> CheckoutRules.of(0, 0, "DE:nineteen")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> CheckoutRules.of(0, 0, "Germany:19"))
+        .isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> CheckoutRules.of(0, 0, "DE:nineteen"))
+        .isInstanceOf(ConfigException.class);
     assertThatThrownBy(() -> CheckoutRules.of(0, 0, "DE:150")).isInstanceOf(ConfigException.class);
   }
 }

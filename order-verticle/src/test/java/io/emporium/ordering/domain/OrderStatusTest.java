@@ -28,7 +28,9 @@ class OrderStatusTest {
     assertThat(PENDING_PAYMENT.canMoveTo(SHIPPED)).isFalse();
     assertThat(CANCELLED.next()).isEmpty();
     assertThat(REFUNDED.next()).isEmpty();
-    assertThat(SHIPPED.canMoveTo(CANCELLED)).as("a shipped order is returned, not cancelled").isFalse();
+    assertThat(SHIPPED.canMoveTo(CANCELLED))
+        .as("a shipped order is returned, not cancelled")
+        .isFalse();
     assertThat(PAID.canMoveTo(PENDING_PAYMENT)).isFalse();
   }
 

@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class ShippingAddressesTest {
   private static Address.Builder address() {
-    return Address.newBuilder().setName("Ada Lovelace").setLine1("12 St James's Square").setCity("London").setPostalCode("SW1Y 4JH")
+    return Address.newBuilder()
+        .setName("Ada Lovelace")
+        .setLine1("12 St James's Square")
+        .setCity("London")
+        .setPostalCode("SW1Y 4JH")
         .setCountry("GB");
   }
 
@@ -19,8 +23,16 @@ class ShippingAddressesTest {
 
   @Test
   void everyMissingFieldAndAnUnknownCountryAreNamed() {
-    assertThat(ShippingAddresses.validate(Address.newBuilder().setCountry("XX").build())).extracting(FieldError::field)
-        .containsExactlyInAnyOrder("address.name", "address.line1", "address.city", "address.postalCode", "address.country");
-    assertThat(ShippingAddresses.validate(address().setCountry("gb").build())).extracting(FieldError::field).containsExactly("address.country");
+    assertThat(ShippingAddresses.validate(Address.newBuilder().setCountry("XX").build()))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder(
+            "address.name",
+            "address.line1",
+            "address.city",
+            "address.postalCode",
+            "address.country");
+    assertThat(ShippingAddresses.validate(address().setCountry("gb").build()))
+        .extracting(FieldError::field)
+        .containsExactly("address.country");
   }
 }

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What a signed webhook body must be to be recorded: a Stripe event with an {@code id}, a {@code type} and a
- * {@code data.object} that has an {@code id}; for the types we apply, the fields {@link StripeFacts} reads have
- * Stripe's types. A body that fails is refused before anything is recorded, so it can never stall the inbox. Pure.
+ * What a signed webhook body must be to be recorded: a Stripe event with an {@code id}, a {@code
+ * type} and a {@code data.object} that has an {@code id}; for the types we apply, the fields {@link
+ * StripeFacts} reads have Stripe's types. A body that fails is refused before anything is recorded,
+ * so it can never stall the inbox. Pure.
  */
 public final class StripeEventRules {
   private static final int MAX_ID = 255;
@@ -39,15 +40,23 @@ public final class StripeEventRules {
     switch (type) {
       case StripeFacts.SESSION_COMPLETED, StripeFacts.SESSION_EXPIRED -> {
         amount(o, "amount_total", "data.object", errors);
-        texts(o, List.of("status", "payment_status", "payment_intent", "client_reference_id"), "data.object", errors);
+        texts(
+            o,
+            List.of("status", "payment_status", "payment_intent", "client_reference_id"),
+            "data.object",
+            errors);
         common(o, "data.object", errors);
       }
       case StripeFacts.INTENT_SUCCEEDED, StripeFacts.INTENT_FAILED -> {
         amount(o, "amount", "data.object", errors);
         amount(o, "amount_received", "data.object", errors);
         Object error = o.getValue("last_payment_error");
-        if (error != null && !(error instanceof JsonObject e && (e.getValue("message") == null || e.getValue("message") instanceof String))) {
-          errors.add(new FieldError("data.object.last_payment_error", "must be an object with a text message"));
+        if (error != null
+            && !(error instanceof JsonObject e
+                && (e.getValue("message") == null || e.getValue("message") instanceof String))) {
+          errors.add(
+              new FieldError(
+                  "data.object.last_payment_error", "must be an object with a text message"));
         }
         common(o, "data.object", errors);
       }
@@ -56,10 +65,11 @@ public final class StripeEventRules {
         common(o, "data.object", errors);
         refunds(o, errors);
       }
-      default -> { }
+      default -> {}
     }
     // what it tells of an order's payment must name its currency: the ledger keeps none without
-    if (errors.isEmpty() && StripeFacts.ofEvent(event).stream().anyMatch(f -> f.currency() == null)) {
+    if (errors.isEmpty()
+        && StripeFacts.ofEvent(event).stream().anyMatch(f -> f.currency() == null)) {
       errors.add(new FieldError("data.object.currency", "is required for a payment of an order"));
     }
     return errors;
@@ -78,15 +88,19 @@ public final class StripeEventRules {
       errors.add(new FieldError(at + ".currency", "must be a lower-case ISO 4217 code"));
     }
     Object metadata = o.getValue("metadata");
-    if (metadata != null && !(metadata instanceof JsonObject m && m.stream().allMatch(e -> e.getValue() instanceof String))) {
+    if (metadata != null
+        && !(metadata instanceof JsonObject m
+            && m.stream().allMatch(e -> e.getValue() instanceof String))) {
       errors.add(new FieldError(at + ".metadata", "must be an object of texts"));
     }
   }
 
   private static void amount(JsonObject o, String key, String at, List<FieldError> errors) {
     Object v = o.getValue(key);
-    if (v != null && !((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 0)) {
-      errors.add(new FieldError(at + "." + key, "must be a whole number of minor units, 0 or more"));
+    if (v != null
+        && !((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 0)) {
+      errors.add(
+          new FieldError(at + "." + key, "must be a whole number of minor units, 0 or more"));
     }
   }
 
@@ -103,7 +117,8 @@ public final class StripeEventRules {
     if (refunds == null) {
       return;
     }
-    if (!(refunds instanceof JsonObject list) || !(list.getValue("data", new JsonArray()) instanceof JsonArray data)) {
+    if (!(refunds instanceof JsonObject list)
+        || !(list.getValue("data", new JsonArray()) instanceof JsonArray data)) {
       errors.add(new FieldError("data.object.refunds", "must be a list object"));
       return;
     }

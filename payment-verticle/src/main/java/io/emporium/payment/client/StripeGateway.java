@@ -29,17 +29,21 @@ public final class StripeGateway {
 
   private StripeGateway(Vertx vertx, String apiBase, String secretKey) {
     this.apiBase = apiBase;
-    this.client = StripeClient.builder()
-        .setApiKey(secretKey)
-        .setApiBase(apiBase)
-        .setConnectTimeout(CONNECT_TIMEOUT_MS)
-        .setReadTimeout(READ_TIMEOUT_MS)
-        .setMaxNetworkRetries(NETWORK_RETRIES)
-        .build();
+    this.client =
+        StripeClient.builder()
+            .setApiKey(secretKey)
+            .setApiBase(apiBase)
+            .setConnectTimeout(CONNECT_TIMEOUT_MS)
+            .setReadTimeout(READ_TIMEOUT_MS)
+            .setMaxNetworkRetries(NETWORK_RETRIES)
+            .build();
     this.workers = vertx.createSharedWorkerExecutor("stripe-java", WORKERS);
   }
 
-  /** stripe-java against {@code apiBase} with {@code secretKey}: Stripe in production, the emulator otherwise. */
+  /**
+   * stripe-java against {@code apiBase} with {@code secretKey}: Stripe in production, the emulator
+   * otherwise.
+   */
   public static StripeGateway connect(Vertx vertx, String apiBase, String secretKey) {
     return new StripeGateway(vertx, apiBase, secretKey);
   }

@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /**
- * Stripe webhook events by type and result. A delivery counts once as {@code bad_signature} or {@code duplicate}, or,
- * when new, once as {@code applied} (it recorded a payment fact) or {@code ignored} (nothing new for the ledger) when
- * applied, plus {@code failed} for each attempt to apply it that failed and will be retried.
+ * Stripe webhook events by type and result. A delivery counts once as {@code bad_signature} or
+ * {@code duplicate}, or, when new, once as {@code applied} (it recorded a payment fact) or {@code
+ * ignored} (nothing new for the ledger) when applied, plus {@code failed} for each attempt to apply
+ * it that failed and will be retried.
  */
 public final class WebhookMetrics {
   public static final String APPLIED = "applied";
@@ -15,12 +16,25 @@ public final class WebhookMetrics {
   public static final String FAILED = "failed";
   public static final String DUPLICATE = "duplicate";
   static final String BAD_SIGNATURE = "bad_signature";
-  /** The type label of an event we do not handle, so a stranger's event types cannot grow the label set. */
+
+  /**
+   * The type label of an event we do not handle, so a stranger's event types cannot grow the label
+   * set.
+   */
   static final String OTHER = "other";
-  /** The type label of a delivery whose signature failed: its claimed type is not to be believed. */
+
+  /**
+   * The type label of a delivery whose signature failed: its claimed type is not to be believed.
+   */
   static final String UNKNOWN = "unknown";
-  private static final List<String> HANDLED = List.of(StripeFacts.SESSION_COMPLETED, StripeFacts.SESSION_EXPIRED,
-      StripeFacts.INTENT_SUCCEEDED, StripeFacts.INTENT_FAILED, StripeFacts.CHARGE_REFUNDED);
+
+  private static final List<String> HANDLED =
+      List.of(
+          StripeFacts.SESSION_COMPLETED,
+          StripeFacts.SESSION_EXPIRED,
+          StripeFacts.INTENT_SUCCEEDED,
+          StripeFacts.INTENT_FAILED,
+          StripeFacts.CHARGE_REFUNDED);
 
   private final MeterRegistry registry;
 
@@ -39,13 +53,19 @@ public final class WebhookMetrics {
     counter(HANDLED.contains(eventType) ? eventType : OTHER, result).increment();
   }
 
-  /** A delivery refused for its signature (missing, wrong, stale or future) or for not being a usable Stripe event. */
+  /**
+   * A delivery refused for its signature (missing, wrong, stale or future) or for not being a
+   * usable Stripe event.
+   */
   public void badSignature() {
     counter(UNKNOWN, BAD_SIGNATURE).increment();
   }
 
   private Counter counter(String type, String result) {
-    return Counter.builder("emporium.webhook.events").tag("type", type).tag("result", result)
-        .description("Stripe webhook deliveries by event type and what became of them").register(registry);
+    return Counter.builder("emporium.webhook.events")
+        .tag("type", type)
+        .tag("result", result)
+        .description("Stripe webhook deliveries by event type and what became of them")
+        .register(registry);
   }
 }

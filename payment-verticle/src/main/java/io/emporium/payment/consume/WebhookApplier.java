@@ -24,8 +24,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,20 +33,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first, with no transaction
- * open; then it is applied in one transaction with its ledger entries, their payment.events and its {@code processed_at}.
- * Nudged when an event is recorded and swept every second, so an event that failed to apply is retried, after a wait
- * that doubles with each failure; after {@code EVENT_RETRY_ATTEMPTS} failures of its own (at once for a
- * {@link PermanentFailure}) it is parked in {@code payment.parked_messages} for admins, while an unreachable Stripe is
- * waited out. Several instances share the inbox (rows are locked, others skipped).
+ * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first,
+ * with no transaction open; then it is applied in one transaction with its ledger entries, their
+ * payment.events and its {@code processed_at}. Nudged when an event is recorded and swept every
+ * second, so an event that failed to apply is retried, after a wait that doubles with each failure;
+ * after {@code EVENT_RETRY_ATTEMPTS} failures of its own (at once for a {@link PermanentFailure})
+ * it is parked in {@code payment.parked_messages} for admins, while an unreachable Stripe is waited
+ * out. Several instances share the inbox (rows are locked, others skipped).
  */
 public final class WebhookApplier {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApplier.class);
   private static final long SWEEP_MILLIS = 1_000;
+
   /** Events applied in one run at most, so a flood leaves room for the event loop's other work. */
   private static final int RUN_LIMIT = 500;
+
   /** How parked webhook events are named among the payment service's parked messages. */
   public static final String CONSUMER = "payment-webhooks";
+
   public static final String SOURCE = "stripe.webhooks";
 
   private final Vertx vertx;
@@ -63,8 +67,16 @@ public final class WebhookApplier {
   private boolean nudged;
   private Future<Void> inFlight = Future.succeededFuture();
 
-  public WebhookApplier(Vertx vertx, Pool pool, WebhookInbox inbox, PaymentRecorder recorder, Ledger ledger, StripeGateway stripe,
-                        WebhookMetrics metrics, ParkedMessages parked, EmporiumConfig.EventRetry retry) {
+  public WebhookApplier(
+      Vertx vertx,
+      Pool pool,
+      WebhookInbox inbox,
+      PaymentRecorder recorder,
+      Ledger ledger,
+      StripeGateway stripe,
+      WebhookMetrics metrics,
+      ParkedMessages parked,
+      EmporiumConfig.EventRetry retry) {
     this.vertx = vertx;
     this.pool = pool;
     this.inbox = inbox;
@@ -74,7 +86,8 @@ public final class WebhookApplier {
     this.metrics = metrics;
     this.parked = parked;
     this.retry = retry;
-    // an admin's retry puts the event back in the inbox, in the transaction that removes it from the parked ones
+    // an admin's retry puts the event back in the inbox, in the transaction that removes it from
+    // the parked ones
     parked.handle(CONSUMER, (tx, eventId, type, key, value) -> inbox.requeue(tx, key));
     parked.watch(SOURCE);
   }
@@ -84,7 +97,9 @@ public final class WebhookApplier {
     return this;
   }
 
-  /** Applies what is in the inbox now; called during a run, that run looks once more when it ends. */
+  /**
+   * Applies what is in the inbox now; called during a run, that run looks once more when it ends.
+   */
   public void applyPending() {
     if (running) {
       nudged = true;
@@ -92,12 +107,15 @@ public final class WebhookApplier {
     }
     running = true;
     nudged = false;
-    inFlight = applyFrom(new HashSet<>(), 0).andThen(ar -> {
-      running = false;
-      if (nudged) {
-        applyPending();
-      }
-    });
+    inFlight =
+        applyFrom(new HashSet<>(), 0)
+            .andThen(
+                ar -> {
+                  running = false;
+                  if (nudged) {
+                    applyPending();
+                  }
+                });
   }
 
   private Future<Void> applyFrom(Set<String> passedOver, int applied) {
@@ -105,102 +123,223 @@ public final class WebhookApplier {
       return Future.succeededFuture();
     }
     // a failure to read the inbox ends the run; the sweep tries again
-    return inbox.nextUnprocessed(passedOver).compose(event -> event == null ? Future.succeededFuture()
-        : apply(event).transform(done -> {
-          // one that failed, or that another instance holds, is passed over until the next sweep
-          if (done.failed() || !done.result()) {
-            passedOver.add(event.eventId());
-          }
-          if (done.failed()) {
-            metrics.counted(event.eventType(), WebhookMetrics.FAILED);
-            LOG.warn("Stripe event {} ({}) could not be applied: {}", event.eventId(), event.eventType(), done.cause().toString());
-            // counting it is best effort: a failure here leaves it to the next sweep, uncounted
-            return failed(event, done.cause()).transform(ignored -> applyFrom(passedOver, applied + 1));
-          }
-          return applyFrom(passedOver, applied + 1);
-        }));
+    return inbox
+        .nextUnprocessed(passedOver)
+        .compose(
+            event ->
+                event == null
+                    ? Future.succeededFuture()
+                    : apply(event)
+                        .transform(
+                            done -> {
+                              // one that failed, or that another instance holds, is passed over
+                              // until the next sweep
+                              if (done.failed() || !done.result()) {
+                                passedOver.add(event.eventId());
+                              }
+                              if (done.failed()) {
+                                metrics.counted(event.eventType(), WebhookMetrics.FAILED);
+                                LOG.warn(
+                                    "Stripe event {} ({}) could not be applied: {}",
+                                    event.eventId(),
+                                    event.eventType(),
+                                    done.cause().toString());
+                                // counting it is best effort: a failure here leaves it to the next
+                                // sweep, uncounted
+                                return failed(event, done.cause())
+                                    .transform(ignored -> applyFrom(passedOver, applied + 1));
+                              }
+                              return applyFrom(passedOver, applied + 1);
+                            }));
   }
 
   /**
-   * Learns from Stripe what the event needs first, with no transaction open; then records its facts, in one
-   * transaction with its {@code processed_at}. False when another instance applied it or is applying it.
+   * Learns from Stripe what the event needs first, with no transaction open; then records its
+   * facts, in one transaction with its {@code processed_at}. False when another instance applied it
+   * or is applying it.
    */
   private Future<Boolean> apply(InboxedEvent event) {
-    return learn(event).compose(learned -> pool.withTransaction(tx -> inbox.claim(tx, event.eventId()).compose(mine -> !mine
-        ? Future.succeededFuture(false)
-        : recorder.record(tx, learned.facts(), learned.sessionIntent())
-            .compose(recorded -> inbox.markProcessed(tx, event.eventId())
-                // counted once the outcome is known: a commit that fails leaves the event to be applied again
-                .onSuccess(v -> tx.transaction().completion().onComplete(committed -> metrics.counted(event.eventType(),
-                    committed.failed() ? WebhookMetrics.FAILED : recorded.isEmpty() ? WebhookMetrics.IGNORED : WebhookMetrics.APPLIED)))
-                .map(true)))));
+    return learn(event)
+        .compose(
+            learned ->
+                pool.withTransaction(
+                    tx ->
+                        inbox
+                            .claim(tx, event.eventId())
+                            .compose(
+                                mine ->
+                                    !mine
+                                        ? Future.succeededFuture(false)
+                                        : recorder
+                                            .record(tx, learned.facts(), learned.sessionIntent())
+                                            .compose(
+                                                recorded ->
+                                                    inbox
+                                                        .markProcessed(tx, event.eventId())
+                                                        // counted once the outcome is known: a
+                                                        // commit that fails leaves the event to be
+                                                        // applied again
+                                                        .onSuccess(
+                                                            v ->
+                                                                tx.transaction()
+                                                                    .completion()
+                                                                    .onComplete(
+                                                                        committed ->
+                                                                            metrics.counted(
+                                                                                event.eventType(),
+                                                                                committed.failed()
+                                                                                    ? WebhookMetrics
+                                                                                        .FAILED
+                                                                                    : recorded
+                                                                                            .isEmpty()
+                                                                                        ? WebhookMetrics
+                                                                                            .IGNORED
+                                                                                        : WebhookMetrics
+                                                                                            .APPLIED)))
+                                                        .map(true)))));
   }
 
-  /** Counts a failure of the event's own (an outage is waited out, uncounted); parks it when it failed too often or for good. */
+  /**
+   * Counts a failure of the event's own (an outage is waited out, uncounted); parks it when it
+   * failed too often or for good.
+   */
   private Future<Void> failed(InboxedEvent event, Throwable error) {
     if (EventConsumer.outage(error)) {
       return Future.succeededFuture();
     }
     String lastError = EventConsumer.errorText(error);
-    return inbox.failed(event.eventId(), lastError, retry.backoff().toMillis()).compose(failure -> failure == null
-        || (failure.attempts() < retry.attempts() && !EventConsumer.permanent(error))
-        ? Future.succeededFuture()
-        : park(event, failure, lastError));
-  }
-
-  /** Takes the event out of the sweep and keeps it with its error for admins, in one transaction. */
-  private Future<Void> park(InboxedEvent event, WebhookInbox.Failure failure, String lastError) {
-    LOG.error("Stripe event {} ({}) parked after {} attempts: {}", event.eventId(), event.eventType(), failure.attempts(), lastError);
-    // parked messages are keyed by a UUID event id, which a Stripe event id is not: one is derived from it
-    UUID parkedId = UUID.nameUUIDFromBytes(("stripe:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
-    return pool.withTransaction(tx -> inbox.park(tx, event.eventId()).compose(mine -> !mine ? Future.<Void>succeededFuture()
-            : parked.park(tx, CONSUMER, SOURCE, parkedId, event.eventType(), event.eventId(), Buffer.buffer(event.payload().encode()),
-                failure.attempts(), lastError, failure.firstFailedAt())))
-        .onSuccess(v -> parked.recount());
-  }
-
-  /** An event's facts, and for a PaymentIntent's success the PaymentIntent its order's Checkout Session names. */
-  private record Learned(List<PaymentFact> facts, String sessionIntent) {}
-
-  private Future<Learned> learn(InboxedEvent event) {
-    return withRefunds(event).compose(payload -> {
-      List<PaymentFact> facts = StripeFacts.ofEvent(payload);
-      return sessionIntent(event.eventType(), facts).map(intent -> new Learned(facts, intent));
-    });
+    return inbox
+        .failed(event.eventId(), lastError, retry.backoff().toMillis())
+        .compose(
+            failure ->
+                failure == null
+                        || (failure.attempts() < retry.attempts()
+                            && !EventConsumer.permanent(error))
+                    ? Future.succeededFuture()
+                    : park(event, failure, lastError));
   }
 
   /**
-   * The PaymentIntent of the order's Checkout Session as Stripe has it, for a PaymentIntent's success: Stripe's event
-   * does not say which session it paid, and only that one may pay the order through its session. Null when unknown.
+   * Takes the event out of the sweep and keeps it with its error for admins, in one transaction.
+   */
+  private Future<Void> park(InboxedEvent event, WebhookInbox.Failure failure, String lastError) {
+    LOG.error(
+        "Stripe event {} ({}) parked after {} attempts: {}",
+        event.eventId(),
+        event.eventType(),
+        failure.attempts(),
+        lastError);
+    // parked messages are keyed by a UUID event id, which a Stripe event id is not: one is derived
+    // from it
+    UUID parkedId =
+        UUID.nameUUIDFromBytes(("stripe:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
+    return pool.withTransaction(
+            tx ->
+                inbox
+                    .park(tx, event.eventId())
+                    .compose(
+                        mine ->
+                            !mine
+                                ? Future.<Void>succeededFuture()
+                                : parked.park(
+                                    tx,
+                                    CONSUMER,
+                                    SOURCE,
+                                    parkedId,
+                                    event.eventType(),
+                                    event.eventId(),
+                                    Buffer.buffer(event.payload().encode()),
+                                    failure.attempts(),
+                                    lastError,
+                                    failure.firstFailedAt())))
+        .onSuccess(v -> parked.recount());
+  }
+
+  /**
+   * An event's facts, and for a PaymentIntent's success the PaymentIntent its order's Checkout
+   * Session names.
+   */
+  private record Learned(List<PaymentFact> facts, String sessionIntent) {}
+
+  private Future<Learned> learn(InboxedEvent event) {
+    return withRefunds(event)
+        .compose(
+            payload -> {
+              List<PaymentFact> facts = StripeFacts.ofEvent(payload);
+              return sessionIntent(event.eventType(), facts)
+                  .map(intent -> new Learned(facts, intent));
+            });
+  }
+
+  /**
+   * The PaymentIntent of the order's Checkout Session as Stripe has it, for a PaymentIntent's
+   * success: Stripe's event does not say which session it paid, and only that one may pay the order
+   * through its session. Null when unknown.
    */
   private Future<String> sessionIntent(String eventType, List<PaymentFact> facts) {
     if (!StripeFacts.INTENT_SUCCEEDED.equals(eventType) || facts.isEmpty()) {
       return Future.succeededFuture(null);
     }
-    return ledger.sessionOf(facts.get(0).orderId()).compose(sessionId -> sessionId == null ? Future.succeededFuture(null)
-        : stripe.call(client -> client.v1().checkout().sessions().retrieve(sessionId)).<String>map(Session::getPaymentIntent)
-            // a session Stripe does not have (an emulator restarted without it) names no PaymentIntent
-            .recover(e -> StripeProblems.of(e) instanceof ApiProblem p && p.status() == 404 ? Future.succeededFuture(null)
-                : Future.failedFuture(e)));
+    return ledger
+        .sessionOf(facts.get(0).orderId())
+        .compose(
+            sessionId ->
+                sessionId == null
+                    ? Future.succeededFuture(null)
+                    : stripe
+                        .call(client -> client.v1().checkout().sessions().retrieve(sessionId))
+                        .<String>map(Session::getPaymentIntent)
+                        // a session Stripe does not have (an emulator restarted without it) names
+                        // no PaymentIntent
+                        .recover(
+                            e ->
+                                StripeProblems.of(e) instanceof ApiProblem p && p.status() == 404
+                                    ? Future.succeededFuture(null)
+                                    : Future.failedFuture(e)));
   }
 
-  /** A {@code charge.refunded} event names no refunds (Stripe no longer expands them): they are listed from Stripe. */
+  /**
+   * A {@code charge.refunded} event names no refunds (Stripe no longer expands them): they are
+   * listed from Stripe.
+   */
   private Future<JsonObject> withRefunds(InboxedEvent event) {
-    JsonObject charge = event.payload().getJsonObject("data", new JsonObject()).getJsonObject("object", new JsonObject());
-    if (!StripeFacts.CHARGE_REFUNDED.equals(event.eventType()) || charge.containsKey("refunds") || StripeFacts.orderOf(charge) == null) {
+    JsonObject charge =
+        event
+            .payload()
+            .getJsonObject("data", new JsonObject())
+            .getJsonObject("object", new JsonObject());
+    if (!StripeFacts.CHARGE_REFUNDED.equals(event.eventType())
+        || charge.containsKey("refunds")
+        || StripeFacts.orderOf(charge) == null) {
       return Future.succeededFuture(event.payload());
     }
-    RefundListParams ofCharge = RefundListParams.builder().setCharge(charge.getString("id")).setLimit(100L).build();
-    return stripe.call(client -> client.v1().refunds().list(ofCharge)).map(list -> {
-      JsonArray refunds = new JsonArray();
-      for (Refund r : list.getData()) {
-        refunds.add(new JsonObject().put("id", r.getId()).put("amount", r.getAmount()).put("currency", r.getCurrency())
-            .put("status", r.getStatus()).put("metadata", r.getMetadata() == null ? null : new JsonObject(new HashMap<>(r.getMetadata()))));
-      }
-      JsonObject payload = event.payload().copy();
-      payload.getJsonObject("data").getJsonObject("object").put("refunds", new JsonObject().put("object", "list").put("data", refunds));
-      return payload;
-    });
+    RefundListParams ofCharge =
+        RefundListParams.builder().setCharge(charge.getString("id")).setLimit(100L).build();
+    return stripe
+        .call(client -> client.v1().refunds().list(ofCharge))
+        .map(
+            list -> {
+              JsonArray refunds = new JsonArray();
+              for (Refund r : list.getData()) {
+                refunds.add(
+                    new JsonObject()
+                        .put("id", r.getId())
+                        .put("amount", r.getAmount())
+                        .put("currency", r.getCurrency())
+                        .put("status", r.getStatus())
+                        .put(
+                            "metadata",
+                            r.getMetadata() == null
+                                ? null
+                                : new JsonObject(new HashMap<>(r.getMetadata()))));
+              }
+              JsonObject payload = event.payload().copy();
+              payload
+                  .getJsonObject("data")
+                  .getJsonObject("object")
+                  .put("refunds", new JsonObject().put("object", "list").put("data", refunds));
+              return payload;
+            });
   }
 
   public Future<Void> stop() {

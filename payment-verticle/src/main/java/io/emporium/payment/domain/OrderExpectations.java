@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What an order's ledger says it expects from Stripe: the Checkout Session opened for it, the PaymentIntents made
- * for it, what it was paid and refunded per PaymentIntent. Money Stripe reports is checked against it, never
- * trusted. Pure: filled in from ledger entries.
+ * What an order's ledger says it expects from Stripe: the Checkout Session opened for it, the
+ * PaymentIntents made for it, what it was paid and refunded per PaymentIntent. Money Stripe reports
+ * is checked against it, never trusted. Pure: filled in from ledger entries.
  */
 public final class OrderExpectations {
   private record Money(long amount, String currency) {}
@@ -23,7 +23,8 @@ public final class OrderExpectations {
   private final Set<String> mismatchedPayments = new HashSet<>();
 
   /** Adds one ledger entry of the order; {@code reported} is set on mismatches only. */
-  public OrderExpectations add(String kind, long amount, String currency, String session, String intent, String reported) {
+  public OrderExpectations add(
+      String kind, long amount, String currency, String session, String intent, String reported) {
     switch (kind) {
       case "session_created" -> {
         sessionId = session;
@@ -37,7 +38,7 @@ public final class OrderExpectations {
           mismatchedPayments.add(intent);
         }
       }
-      default -> { }
+      default -> {}
     }
     return this;
   }
@@ -48,9 +49,10 @@ public final class OrderExpectations {
   }
 
   /**
-   * What does not match in a payment or refund Stripe reports, or null when it matches; failures and expiries move no
-   * money and are not checked. {@code sessionIntent} is the PaymentIntent the order's session names at Stripe (null
-   * when unknown): a PaymentIntent not made for the order must be that one.
+   * What does not match in a payment or refund Stripe reports, or null when it matches; failures
+   * and expiries move no money and are not checked. {@code sessionIntent} is the PaymentIntent the
+   * order's session names at Stripe (null when unknown): a PaymentIntent not made for the order
+   * must be that one.
    */
   public PaymentMismatch mismatchOf(PaymentFact fact, String sessionIntent) {
     return switch (fact.kind()) {
@@ -62,8 +64,12 @@ public final class OrderExpectations {
 
   /** The same payment with the order's session filled in when it came through that session. */
   public PaymentFact inOrdersSession(PaymentFact fact, String sessionIntent) {
-    boolean sessionsIntent = fact.sessionId() == null && sessionId != null && fact.paymentIntentId() != null
-        && fact.paymentIntentId().equals(sessionIntent) && !intents.containsKey(fact.paymentIntentId());
+    boolean sessionsIntent =
+        fact.sessionId() == null
+            && sessionId != null
+            && fact.paymentIntentId() != null
+            && fact.paymentIntentId().equals(sessionIntent)
+            && !intents.containsKey(fact.paymentIntentId());
     return sessionsIntent ? fact.inSession(sessionId) : fact;
   }
 
@@ -91,8 +97,10 @@ public final class OrderExpectations {
     String intent = fact.paymentIntentId();
     Money payment = intent == null ? null : paid.get(intent);
     if (payment == null) {
-      // giving back money the order did not take is expected; a refund of a payment it never had is not
-      return intent != null && mismatchedPayments.contains(intent) ? null
+      // giving back money the order did not take is expected; a refund of a payment it never had is
+      // not
+      return intent != null && mismatchedPayments.contains(intent)
+          ? null
           : compared(fact, null, new ArrayList<>(List.of(PaymentMismatch.INTENT)));
     }
     long left = payment.amount() - refunded.getOrDefault(intent, 0L);
@@ -103,18 +111,25 @@ public final class OrderExpectations {
     if (fact.amount() > left) {
       mismatched.add(PaymentMismatch.AMOUNT);
     }
-    return mismatched.isEmpty() ? null : new PaymentMismatch(fact, left, payment.currency(), List.copyOf(mismatched));
+    return mismatched.isEmpty()
+        ? null
+        : new PaymentMismatch(fact, left, payment.currency(), List.copyOf(mismatched));
   }
 
-  private static PaymentMismatch compared(PaymentFact fact, Money expected, List<String> mismatched) {
+  private static PaymentMismatch compared(
+      PaymentFact fact, Money expected, List<String> mismatched) {
     if (expected != null && fact.amount() != expected.amount()) {
       mismatched.add(PaymentMismatch.AMOUNT);
     }
     if (expected != null && !expected.currency().equals(fact.currency())) {
       mismatched.add(PaymentMismatch.CURRENCY);
     }
-    return mismatched.isEmpty() ? null
-        : new PaymentMismatch(fact, expected == null ? 0 : expected.amount(), expected == null ? null : expected.currency(),
+    return mismatched.isEmpty()
+        ? null
+        : new PaymentMismatch(
+            fact,
+            expected == null ? 0 : expected.amount(),
+            expected == null ? null : expected.currency(),
             List.copyOf(mismatched));
   }
 }

@@ -31,14 +31,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Stripe Checkout Sessions for orders, through stripe-java (on the gateway's worker threads); for the ordering service only. */
+/**
+ * Stripe Checkout Sessions for orders, through stripe-java (on the gateway's worker threads); for
+ * the ordering service only.
+ */
 public final class CheckoutSessionRpcs {
   private final StripeGateway stripe;
   private final Pool pool;
   private final Ledger ledger;
   private final PaymentRecorder recorder;
 
-  public CheckoutSessionRpcs(StripeGateway stripe, Pool pool, Ledger ledger, PaymentRecorder recorder) {
+  public CheckoutSessionRpcs(
+      StripeGateway stripe, Pool pool, Ledger ledger, PaymentRecorder recorder) {
     this.stripe = stripe;
     this.pool = pool;
     this.ledger = ledger;
@@ -54,65 +58,101 @@ public final class CheckoutSessionRpcs {
   Future<CheckoutSession> create(CallContext caller, CheckoutSessionRequest request) {
     caller.requireRole(CallContext.SERVICE_ROLE);
     UUID orderId = Ids.parse(request.getOrderId());
-    List<ApiProblem.FieldError> errors = new java.util.ArrayList<>(CheckoutAmounts.validate(request));
+    List<ApiProblem.FieldError> errors =
+        new java.util.ArrayList<>(CheckoutAmounts.validate(request));
     if (orderId == null) {
       errors.add(new ApiProblem.FieldError("orderId", "must be an order id"));
     }
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    SessionCreateParams.Builder params = SessionCreateParams.builder()
-        .setMode(SessionCreateParams.Mode.PAYMENT)
-        .setSuccessUrl(request.getSuccessUrl())
-        .setCancelUrl(request.getCancelUrl())
-        .setClientReferenceId(request.getOrderId())
-        .putMetadata("order_id", request.getOrderId())
-        .putMetadata("customer_id", request.getCustomerId())
-        .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder().putMetadata("order_id", request.getOrderId()).build());
+    SessionCreateParams.Builder params =
+        SessionCreateParams.builder()
+            .setMode(SessionCreateParams.Mode.PAYMENT)
+            .setSuccessUrl(request.getSuccessUrl())
+            .setCancelUrl(request.getCancelUrl())
+            .setClientReferenceId(request.getOrderId())
+            .putMetadata("order_id", request.getOrderId())
+            .putMetadata("customer_id", request.getCustomerId())
+            .setPaymentIntentData(
+                SessionCreateParams.PaymentIntentData.builder()
+                    .putMetadata("order_id", request.getOrderId())
+                    .build());
     if (request.getExpiresAt() > 0) {
       params.setExpiresAt(request.getExpiresAt());
     }
     for (CheckoutLine line : CheckoutAmounts.linesForStripe(request)) {
-      params.addLineItem(SessionCreateParams.LineItem.builder().setQuantity((long) line.getQuantity())
-          .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency(request.getCurrency())
-              .setUnitAmount(line.getUnitAmount())
-              .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder().setName(line.getName()).build())
-              .build())
-          .build());
+      params.addLineItem(
+          SessionCreateParams.LineItem.builder()
+              .setQuantity((long) line.getQuantity())
+              .setPriceData(
+                  SessionCreateParams.LineItem.PriceData.builder()
+                      .setCurrency(request.getCurrency())
+                      .setUnitAmount(line.getUnitAmount())
+                      .setProductData(
+                          SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                              .setName(line.getName())
+                              .build())
+                      .build())
+              .build());
     }
-    // the order id as Stripe's idempotency key: asking again for the same order never opens a second session
-    RequestOptions once = RequestOptions.builder().setIdempotencyKey("checkout-session-" + request.getOrderId()).build();
-    return stripe.call(client -> client.v1().checkout().sessions().create(params.build(), once))
+    // the order id as Stripe's idempotency key: asking again for the same order never opens a
+    // second session
+    RequestOptions once =
+        RequestOptions.builder()
+            .setIdempotencyKey("checkout-session-" + request.getOrderId())
+            .build();
+    return stripe
+        .call(client -> client.v1().checkout().sessions().create(params.build(), once))
         .recover(e -> Future.failedFuture(StripeProblems.of(e)))
-        .compose(session -> ledger.sessionCreated(orderId, session.getAmountTotal(), session.getCurrency(), session.getId())
-            .map(v -> json(session)));
+        .compose(
+            session ->
+                ledger
+                    .sessionCreated(
+                        orderId, session.getAmountTotal(), session.getCurrency(), session.getId())
+                    .map(v -> json(session)));
   }
 
-  /** Re-reads a session; paid or expired, it is recorded as its webhook would be (once, whichever comes first). */
+  /**
+   * Re-reads a session; paid or expired, it is recorded as its webhook would be (once, whichever
+   * comes first).
+   */
   Future<PaymentOutcome> sync(CallContext caller, CheckoutSessionRef ref) {
     caller.requireRole(CallContext.SERVICE_ROLE);
     if (ref.getSessionId().isBlank()) {
       return Future.failedFuture(ApiProblem.invalid("sessionId", "must be a Checkout Session id"));
     }
-    return stripe.call(client -> client.v1().checkout().sessions().retrieve(ref.getSessionId()))
+    return stripe
+        .call(client -> client.v1().checkout().sessions().retrieve(ref.getSessionId()))
         .recover(e -> Future.failedFuture(StripeProblems.of(e)))
         .compose(this::recorded);
   }
 
-  /** Expires the order's session while it is open, so it can no longer be paid; a paid or expired one is only reported. */
+  /**
+   * Expires the order's session while it is open, so it can no longer be paid; a paid or expired
+   * one is only reported.
+   */
   Future<PaymentOutcome> expire(CallContext caller, OrderPaymentRef ref) {
     caller.requireRole(CallContext.SERVICE_ROLE);
     UUID orderId = Ids.parse(ref.getOrderId());
     if (orderId == null) {
       return Future.failedFuture(ApiProblem.invalid("orderId", "must be an order id"));
     }
-    return ledger.sessionOf(orderId).compose(sessionId -> sessionId == null
-        ? Future.succeededFuture(PaymentOutcome.newBuilder().setOrderId(ref.getOrderId()).build())
-        : stripe.call(client -> expireIfOpen(client, sessionId)).recover(e -> Future.failedFuture(StripeProblems.of(e)))
-            .compose(this::recorded));
+    return ledger
+        .sessionOf(orderId)
+        .compose(
+            sessionId ->
+                sessionId == null
+                    ? Future.succeededFuture(
+                        PaymentOutcome.newBuilder().setOrderId(ref.getOrderId()).build())
+                    : stripe
+                        .call(client -> expireIfOpen(client, sessionId))
+                        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
+                        .compose(this::recorded));
   }
 
-  private static Session expireIfOpen(StripeClient client, String sessionId) throws StripeException {
+  private static Session expireIfOpen(StripeClient client, String sessionId)
+      throws StripeException {
     Session session = client.v1().checkout().sessions().retrieve(sessionId);
     if (!"open".equals(session.getStatus())) {
       return session;
@@ -129,31 +169,51 @@ public final class CheckoutSessionRpcs {
     }
   }
 
-  /** A paid session whose payment does not match its order is reported as {@code mismatch}, never as paid. */
+  /**
+   * A paid session whose payment does not match its order is reported as {@code mismatch}, never as
+   * paid.
+   */
   private Future<PaymentOutcome> recorded(Session session) {
     JsonObject json = StripeJson.of(session);
-    boolean paid = "complete".equals(session.getStatus()) && "paid".equals(session.getPaymentStatus());
-    return pool.withTransaction(tx -> recorder.record(tx, StripeFacts.ofSession(json, null))
-            .compose(facts -> paid && session.getPaymentIntent() != null ? ledger.paymentMismatched(tx, session.getPaymentIntent())
-                : Future.succeededFuture(false)))
+    boolean paid =
+        "complete".equals(session.getStatus()) && "paid".equals(session.getPaymentStatus());
+    return pool.withTransaction(
+            tx ->
+                recorder
+                    .record(tx, StripeFacts.ofSession(json, null))
+                    .compose(
+                        facts ->
+                            paid && session.getPaymentIntent() != null
+                                ? ledger.paymentMismatched(tx, session.getPaymentIntent())
+                                : Future.succeededFuture(false)))
         .map(mismatched -> outcome(session, mismatched));
   }
 
   private static PaymentOutcome outcome(Session s, boolean mismatched) {
-    String status = "complete".equals(s.getStatus()) && "paid".equals(s.getPaymentStatus()) ? (mismatched ? "mismatch" : "paid")
-        : "expired".equals(s.getStatus()) ? "expired" : "open";
+    String status =
+        "complete".equals(s.getStatus()) && "paid".equals(s.getPaymentStatus())
+            ? (mismatched ? "mismatch" : "paid")
+            : "expired".equals(s.getStatus()) ? "expired" : "open";
     UUID orderId = StripeFacts.orderOf(StripeJson.of(s));
-    return PaymentOutcome.newBuilder().setOrderId(orderId == null ? "" : orderId.toString()).setSessionId(s.getId()).setStatus(status)
+    return PaymentOutcome.newBuilder()
+        .setOrderId(orderId == null ? "" : orderId.toString())
+        .setSessionId(s.getId())
+        .setStatus(status)
         .setPaymentIntentId(s.getPaymentIntent() == null ? "" : s.getPaymentIntent())
-        .setAmount(s.getAmountTotal() == null ? 0 : s.getAmountTotal()).setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
+        .setAmount(s.getAmountTotal() == null ? 0 : s.getAmountTotal())
+        .setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
         .build();
   }
 
   private static CheckoutSession json(Session s) {
-    return CheckoutSession.newBuilder().setSessionId(s.getId()).setUrl(s.getUrl() == null ? "" : s.getUrl())
-        .setStatus(s.getStatus() == null ? "" : s.getStatus()).setAmountTotal(s.getAmountTotal() == null ? 0 : s.getAmountTotal())
+    return CheckoutSession.newBuilder()
+        .setSessionId(s.getId())
+        .setUrl(s.getUrl() == null ? "" : s.getUrl())
+        .setStatus(s.getStatus() == null ? "" : s.getStatus())
+        .setAmountTotal(s.getAmountTotal() == null ? 0 : s.getAmountTotal())
         .setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
-        .setExpiresAt(s.getExpiresAt() == null ? "" : Instant.ofEpochSecond(s.getExpiresAt()).toString())
+        .setExpiresAt(
+            s.getExpiresAt() == null ? "" : Instant.ofEpochSecond(s.getExpiresAt()).toString())
         .build();
   }
 }

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** PaymentIntents for custom front ends, one per order, through stripe-java; for the ordering service only. */
+/**
+ * PaymentIntents for custom front ends, one per order, through stripe-java; for the ordering
+ * service only.
+ */
 public final class PaymentIntentRpcs {
   private final StripeGateway stripe;
   private final Ledger ledger;
@@ -47,17 +50,33 @@ public final class PaymentIntentRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    PaymentIntentCreateParams.Builder params = PaymentIntentCreateParams.builder().setAmount(request.getAmount())
-        .setCurrency(request.getCurrency()).putMetadata("order_id", request.getOrderId());
+    PaymentIntentCreateParams.Builder params =
+        PaymentIntentCreateParams.builder()
+            .setAmount(request.getAmount())
+            .setCurrency(request.getCurrency())
+            .putMetadata("order_id", request.getOrderId());
     if (!request.getCustomerId().isBlank()) {
       params.putMetadata("customer_id", request.getCustomerId());
     }
     // keyed by the order: asking again for the same order never makes a second intent
-    RequestOptions once = RequestOptions.builder().setIdempotencyKey("payment-intent-" + request.getOrderId()).build();
-    return stripe.call(client -> client.v1().paymentIntents().create(params.build(), once))
+    RequestOptions once =
+        RequestOptions.builder()
+            .setIdempotencyKey("payment-intent-" + request.getOrderId())
+            .build();
+    return stripe
+        .call(client -> client.v1().paymentIntents().create(params.build(), once))
         .recover(e -> Future.failedFuture(StripeProblems.of(e)))
-        .compose(intent -> ledger.intentCreated(orderId, intent.getAmount(), intent.getCurrency(), intent.getId())
-            .map(v -> PaymentIntentHandle.newBuilder().setPaymentIntentId(intent.getId()).setClientSecret(intent.getClientSecret())
-                .setStatus(intent.getStatus()).build()));
+        .compose(
+            intent ->
+                ledger
+                    .intentCreated(
+                        orderId, intent.getAmount(), intent.getCurrency(), intent.getId())
+                    .map(
+                        v ->
+                            PaymentIntentHandle.newBuilder()
+                                .setPaymentIntentId(intent.getId())
+                                .setClientSecret(intent.getClientSecret())
+                                .setStatus(intent.getStatus())
+                                .build()));
   }
 }

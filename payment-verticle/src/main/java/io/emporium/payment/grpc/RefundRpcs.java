@@ -7,8 +7,8 @@ import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeFacts;
+import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeProblems;
 import io.emporium.payment.domain.PaymentFact;
 import io.emporium.payment.store.Ledger;
@@ -23,7 +23,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Refunds of an order's payment through stripe-java, idempotent per the caller's key; for the ordering service only. */
+/**
+ * Refunds of an order's payment through stripe-java, idempotent per the caller's key; for the
+ * ordering service only.
+ */
 public final class RefundRpcs {
   private static final int MAX_KEY_LENGTH = 200;
 
@@ -56,18 +59,26 @@ public final class RefundRpcs {
     if (request.getAmount() < 0) {
       errors.add(new ApiProblem.FieldError("amount", "must be 0 (all that is left) or more"));
     }
-    if (request.getIdempotencyKey().isBlank() || request.getIdempotencyKey().length() > MAX_KEY_LENGTH) {
-      errors.add(new ApiProblem.FieldError("idempotencyKey", "must be given, at most " + MAX_KEY_LENGTH + " characters"));
+    if (request.getIdempotencyKey().isBlank()
+        || request.getIdempotencyKey().length() > MAX_KEY_LENGTH) {
+      errors.add(
+          new ApiProblem.FieldError(
+              "idempotencyKey", "must be given, at most " + MAX_KEY_LENGTH + " characters"));
     }
     RefundCreateParams.Reason reason = reason(request.getReason());
     if (!request.getReason().isBlank() && reason == null) {
-      errors.add(new ApiProblem.FieldError("reason", "must be duplicate, fraudulent or requested_by_customer"));
+      errors.add(
+          new ApiProblem.FieldError(
+              "reason", "must be duplicate, fraudulent or requested_by_customer"));
     }
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    RefundCreateParams.Builder params = RefundCreateParams.builder().setPaymentIntent(request.getPaymentIntentId())
-        .putMetadata("order_id", request.getOrderId()).putMetadata(StripeFacts.REQUESTED_BY, StripeFacts.PLATFORM);
+    RefundCreateParams.Builder params =
+        RefundCreateParams.builder()
+            .setPaymentIntent(request.getPaymentIntentId())
+            .putMetadata("order_id", request.getOrderId())
+            .putMetadata(StripeFacts.REQUESTED_BY, StripeFacts.PLATFORM);
     if (request.getAmount() > 0) {
       params.setAmount(request.getAmount());
     }
@@ -75,25 +86,54 @@ public final class RefundRpcs {
       params.setReason(reason);
     }
     // the caller's key as Stripe's: a retry gets the first refund back instead of a second one
-    RequestOptions once = RequestOptions.builder().setIdempotencyKey("refund-" + request.getIdempotencyKey()).build();
-    return ledger.paidWith(orderId, request.getPaymentIntentId())
-        .compose(paid -> paid ? Future.succeededFuture()
-            : Future.failedFuture(ApiProblem.notFound("This order has no payment " + request.getPaymentIntentId() + " to refund.")))
+    RequestOptions once =
+        RequestOptions.builder().setIdempotencyKey("refund-" + request.getIdempotencyKey()).build();
+    return ledger
+        .paidWith(orderId, request.getPaymentIntentId())
+        .compose(
+            paid ->
+                paid
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        ApiProblem.notFound(
+                            "This order has no payment "
+                                + request.getPaymentIntentId()
+                                + " to refund.")))
         .compose(v -> stripe.call(client -> client.v1().refunds().create(params.build(), once)))
         .recover(e -> Future.failedFuture(StripeProblems.of(e)))
-        .compose(refund -> pool.withTransaction(tx -> recorder.record(tx, List.of(fact(orderId, refund)))).map(recorded -> receipt(refund)));
+        .compose(
+            refund ->
+                pool.withTransaction(tx -> recorder.record(tx, List.of(fact(orderId, refund))))
+                    .map(recorded -> receipt(refund)));
   }
 
   private static PaymentFact fact(UUID orderId, Refund r) {
-    return new PaymentFact(PaymentFact.Kind.REFUNDED, orderId, r.getAmount(), r.getCurrency(), null, r.getPaymentIntent(), r.getId(), null, null, true);
+    return new PaymentFact(
+        PaymentFact.Kind.REFUNDED,
+        orderId,
+        r.getAmount(),
+        r.getCurrency(),
+        null,
+        r.getPaymentIntent(),
+        r.getId(),
+        null,
+        null,
+        true);
   }
 
   private static RefundReceipt receipt(Refund r) {
-    return RefundReceipt.newBuilder().setRefundId(r.getId()).setAmount(r.getAmount()).setCurrency(r.getCurrency())
-        .setStatus(r.getStatus() == null ? "" : r.getStatus()).build();
+    return RefundReceipt.newBuilder()
+        .setRefundId(r.getId())
+        .setAmount(r.getAmount())
+        .setCurrency(r.getCurrency())
+        .setStatus(r.getStatus() == null ? "" : r.getStatus())
+        .build();
   }
 
   private static RefundCreateParams.Reason reason(String value) {
-    return Arrays.stream(RefundCreateParams.Reason.values()).filter(r -> r.getValue().equals(value)).findFirst().orElse(null);
+    return Arrays.stream(RefundCreateParams.Reason.values())
+        .filter(r -> r.getValue().equals(value))
+        .findFirst()
+        .orElse(null);
   }
 }

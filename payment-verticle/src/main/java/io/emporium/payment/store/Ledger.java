@@ -13,15 +13,20 @@ import java.util.UUID;
 
 /** The payment ledger: entries are only ever added, with Stripe's ids and the amounts. */
 public final class Ledger {
-  private static final String SESSION_CREATED = """
+  private static final String SESSION_CREATED =
+      """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session) VALUES ($1, 'session_created', $2, $3, $4)
       ON CONFLICT (order_id) WHERE kind = 'session_created' DO NOTHING""";
-  private static final String INTENT_CREATED = """
+  private static final String INTENT_CREATED =
+      """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_intent) VALUES ($1, 'intent_created', $2, $3, $4)
       ON CONFLICT (stripe_intent) WHERE kind = 'intent_created' DO NOTHING""";
-  // any of the ledger's unique indexes makes a fact already known a no-op; a payment whose intent was not made for a
-  // custom front end belongs to the order's Checkout Session, which payment_intent events do not name
-  private static final String FACT = """
+  // any of the ledger's unique indexes makes a fact already known a no-op; a payment whose intent
+  // was not made for a
+  // custom front end belongs to the order's Checkout Session, which payment_intent events do not
+  // name
+  private static final String FACT =
+      """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event, failure_reason)
       VALUES ($1, $2, $3, $4, COALESCE($5, (
         SELECT s.stripe_session FROM payment.ledger s
@@ -30,21 +35,28 @@ public final class Ledger {
         $6, $7, $8, $9)
       ON CONFLICT DO NOTHING
       RETURNING stripe_session""";
-  private static final String SESSION_OF_ORDER = """
+  private static final String SESSION_OF_ORDER =
+      """
       SELECT stripe_session FROM payment.ledger WHERE order_id = $1 AND kind = 'session_created'""";
   // a payment recorded as a mismatch took money too: it is refunded like any other
-  private static final String PAID_WITH = """
+  private static final String PAID_WITH =
+      """
       SELECT 1 FROM payment.ledger WHERE order_id = $1 AND stripe_intent = $2
         AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment'))""";
-  private static final String ENTRIES_OF_ORDER = """
+  private static final String ENTRIES_OF_ORDER =
+      """
       SELECT kind, amount, currency, stripe_session, stripe_intent, reported FROM payment.ledger WHERE order_id = $1 ORDER BY id""";
-  private static final String PAYMENT_KNOWN = """
+  private static final String PAYMENT_KNOWN =
+      """
       SELECT 1 FROM payment.ledger WHERE stripe_intent = $1 AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment'))""";
-  private static final String REFUND_KNOWN = """
+  private static final String REFUND_KNOWN =
+      """
       SELECT 1 FROM payment.ledger WHERE stripe_refund = $1 AND (kind = 'refunded' OR (kind = 'mismatch' AND reported = 'refund'))""";
-  private static final String PAYMENT_MISMATCHED = """
+  private static final String PAYMENT_MISMATCHED =
+      """
       SELECT 1 FROM payment.ledger WHERE stripe_intent = $1 AND kind = 'mismatch' AND reported = 'payment'""";
-  private static final String MISMATCH = """
+  private static final String MISMATCH =
+      """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event,
                                   reported, expected_amount, expected_currency, mismatched)
       VALUES ($1, 'mismatch', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -58,26 +70,55 @@ public final class Ledger {
 
   /** Records the session opened for an order; a repeat for the same order adds nothing. */
   public Future<Void> sessionCreated(UUID orderId, long amount, String currency, String sessionId) {
-    return pool.preparedQuery(SESSION_CREATED).execute(Tuple.of(orderId, amount, currency, sessionId)).mapEmpty();
+    return pool.preparedQuery(SESSION_CREATED)
+        .execute(Tuple.of(orderId, amount, currency, sessionId))
+        .mapEmpty();
   }
 
-  /** Records the PaymentIntent made for an order's custom front end; a repeat for the same intent adds nothing. */
+  /**
+   * Records the PaymentIntent made for an order's custom front end; a repeat for the same intent
+   * adds nothing.
+   */
   public Future<Void> intentCreated(UUID orderId, long amount, String currency, String intentId) {
-    return pool.preparedQuery(INTENT_CREATED).execute(Tuple.of(orderId, amount, currency, intentId)).mapEmpty();
+    return pool.preparedQuery(INTENT_CREATED)
+        .execute(Tuple.of(orderId, amount, currency, intentId))
+        .mapEmpty();
   }
 
-  /** Records a fact in the caller's transaction: the fact as recorded (its session filled in), or null when it was already known. */
+  /**
+   * Records a fact in the caller's transaction: the fact as recorded (its session filled in), or
+   * null when it was already known.
+   */
   public Future<PaymentFact> record(SqlConnection tx, PaymentFact f) {
-    Tuple entry = Tuple.tuple().addUUID(f.orderId()).addString(f.kind().ledgerKind()).addLong(f.amount()).addString(f.currency())
-        .addString(f.sessionId()).addString(f.paymentIntentId()).addString(f.refundId()).addString(f.stripeEventId())
-        .addString(f.failureReason());
-    return tx.preparedQuery(FACT).execute(entry)
-        .map(rows -> rows.rowCount() == 0 ? null : f.inSession(rows.iterator().next().getString("stripe_session")));
+    Tuple entry =
+        Tuple.tuple()
+            .addUUID(f.orderId())
+            .addString(f.kind().ledgerKind())
+            .addLong(f.amount())
+            .addString(f.currency())
+            .addString(f.sessionId())
+            .addString(f.paymentIntentId())
+            .addString(f.refundId())
+            .addString(f.stripeEventId())
+            .addString(f.failureReason());
+    return tx.preparedQuery(FACT)
+        .execute(entry)
+        .map(
+            rows ->
+                rows.rowCount() == 0
+                    ? null
+                    : f.inSession(rows.iterator().next().getString("stripe_session")));
   }
 
-  /** Whether a payment or refund is in the ledger already, as applied or as a mismatch; one Stripe names no id of is not. */
+  /**
+   * Whether a payment or refund is in the ledger already, as applied or as a mismatch; one Stripe
+   * names no id of is not.
+   */
   public Future<Boolean> known(SqlConnection tx, PaymentFact f) {
-    String sql = f.kind() == PaymentFact.Kind.SUCCEEDED ? PAYMENT_KNOWN : f.kind() == PaymentFact.Kind.REFUNDED ? REFUND_KNOWN : null;
+    String sql =
+        f.kind() == PaymentFact.Kind.SUCCEEDED
+            ? PAYMENT_KNOWN
+            : f.kind() == PaymentFact.Kind.REFUNDED ? REFUND_KNOWN : null;
     String id = f.kind() == PaymentFact.Kind.SUCCEEDED ? f.paymentIntentId() : f.refundId();
     if (sql == null || id == null) {
       return Future.succeededFuture(false);
@@ -87,28 +128,51 @@ public final class Ledger {
 
   /** What the order's entries say it expects, read in the caller's transaction. */
   public Future<OrderExpectations> expectations(SqlConnection tx, UUID orderId) {
-    return tx.preparedQuery(ENTRIES_OF_ORDER).execute(Tuple.of(orderId)).map(rows -> {
-      OrderExpectations expected = new OrderExpectations();
-      for (Row r : rows) {
-        expected.add(r.getString("kind"), r.getLong("amount"), r.getString("currency"), r.getString("stripe_session"),
-            r.getString("stripe_intent"), r.getString("reported"));
-      }
-      return expected;
-    });
+    return tx.preparedQuery(ENTRIES_OF_ORDER)
+        .execute(Tuple.of(orderId))
+        .map(
+            rows -> {
+              OrderExpectations expected = new OrderExpectations();
+              for (Row r : rows) {
+                expected.add(
+                    r.getString("kind"),
+                    r.getLong("amount"),
+                    r.getString("currency"),
+                    r.getString("stripe_session"),
+                    r.getString("stripe_intent"),
+                    r.getString("reported"));
+              }
+              return expected;
+            });
   }
 
-  /** Records a mismatch in the caller's transaction: true when new, false when it was already recorded. */
+  /**
+   * Records a mismatch in the caller's transaction: true when new, false when it was already
+   * recorded.
+   */
   public Future<Boolean> mismatch(SqlConnection tx, PaymentMismatch m) {
     PaymentFact f = m.reported();
-    Tuple entry = Tuple.tuple().addUUID(f.orderId()).addLong(f.amount()).addString(f.currency()).addString(f.sessionId())
-        .addString(f.paymentIntentId()).addString(f.refundId()).addString(f.stripeEventId()).addString(m.reportedKind())
-        .addLong(m.expectedAmount()).addString(m.expectedCurrency()).addArrayOfString(m.mismatched().toArray(String[]::new));
+    Tuple entry =
+        Tuple.tuple()
+            .addUUID(f.orderId())
+            .addLong(f.amount())
+            .addString(f.currency())
+            .addString(f.sessionId())
+            .addString(f.paymentIntentId())
+            .addString(f.refundId())
+            .addString(f.stripeEventId())
+            .addString(m.reportedKind())
+            .addLong(m.expectedAmount())
+            .addString(m.expectedCurrency())
+            .addArrayOfString(m.mismatched().toArray(String[]::new));
     return tx.preparedQuery(MISMATCH).execute(entry).map(rows -> rows.rowCount() == 1);
   }
 
   /** Whether this PaymentIntent's payment was recorded as a mismatch. */
   public Future<Boolean> paymentMismatched(SqlConnection tx, String intentId) {
-    return tx.preparedQuery(PAYMENT_MISMATCHED).execute(Tuple.of(intentId)).map(rows -> rows.size() > 0);
+    return tx.preparedQuery(PAYMENT_MISMATCHED)
+        .execute(Tuple.of(intentId))
+        .map(rows -> rows.size() > 0);
   }
 
   /** The Checkout Session opened for an order, or null. */
@@ -118,7 +182,9 @@ public final class Ledger {
 
   /** Whether the order was paid with this PaymentIntent. */
   public Future<Boolean> paidWith(UUID orderId, String intentId) {
-    return pool.preparedQuery(PAID_WITH).execute(Tuple.of(orderId, intentId)).map(rows -> rows.size() > 0);
+    return pool.preparedQuery(PAID_WITH)
+        .execute(Tuple.of(orderId, intentId))
+        .map(rows -> rows.size() > 0);
   }
 
   private static String firstString(RowSet<Row> rows) {

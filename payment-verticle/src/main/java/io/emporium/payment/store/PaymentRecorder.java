@@ -16,13 +16,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records payment facts once, however they were learned: each new one gets its ledger entry and its
- * PaymentEvent in the caller's transaction; one the ledger already holds adds nothing. A payment or refund that
- * does not match what the order expects is recorded as a mismatch instead, announced and audited, never applied.
+ * PaymentEvent in the caller's transaction; one the ledger already holds adds nothing. A payment or
+ * refund that does not match what the order expects is recorded as a mismatch instead, announced
+ * and audited, never applied.
  */
 public final class PaymentRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentRecorder.class);
+
   /** Who acts when Stripe reports money the order does not expect. */
   private static final CallContext STRIPE = new CallContext(null, null, "stripe");
+
   private final AuditTrail audit = new AuditTrail("payment");
   private final Ledger ledger;
   private final PaymentEvents events;
@@ -32,50 +35,93 @@ public final class PaymentRecorder {
     this.events = events;
   }
 
-  /** The facts that were new, as recorded; a PaymentIntent's success is checked without knowing its order's session's. */
+  /**
+   * The facts that were new, as recorded; a PaymentIntent's success is checked without knowing its
+   * order's session's.
+   */
   public Future<List<PaymentFact>> record(SqlConnection tx, List<PaymentFact> facts) {
     return record(tx, facts, null);
   }
 
   /**
-   * The facts that were new and matched, as recorded. {@code sessionIntent} is the PaymentIntent the order's Checkout
-   * Session names at Stripe, or null: a PaymentIntent the order did not make is only accepted as that one.
+   * The facts that were new and matched, as recorded. {@code sessionIntent} is the PaymentIntent
+   * the order's Checkout Session names at Stripe, or null: a PaymentIntent the order did not make
+   * is only accepted as that one.
    */
-  public Future<List<PaymentFact>> record(SqlConnection tx, List<PaymentFact> facts, String sessionIntent) {
+  public Future<List<PaymentFact>> record(
+      SqlConnection tx, List<PaymentFact> facts, String sessionIntent) {
     List<PaymentFact> recorded = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (PaymentFact fact : facts) {
-      chain = chain.compose(v -> ledger.known(tx, fact)).compose(known -> known ? Future.succeededFuture()
-          : ledger.expectations(tx, fact.orderId()).compose(expected -> {
-            PaymentMismatch mismatch = expected.mismatchOf(fact, sessionIntent);
-            if (mismatch != null) {
-              return mismatched(tx, mismatch);
-            }
-            return ledger.record(tx, expected.inOrdersSession(fact, sessionIntent)).compose(entry -> {
-              if (entry == null) {
-                return Future.succeededFuture();
-              }
-              recorded.add(entry);
-              return events.announce(tx, entry);
-            });
-          }));
+      chain =
+          chain
+              .compose(v -> ledger.known(tx, fact))
+              .compose(
+                  known ->
+                      known
+                          ? Future.succeededFuture()
+                          : ledger
+                              .expectations(tx, fact.orderId())
+                              .compose(
+                                  expected -> {
+                                    PaymentMismatch mismatch =
+                                        expected.mismatchOf(fact, sessionIntent);
+                                    if (mismatch != null) {
+                                      return mismatched(tx, mismatch);
+                                    }
+                                    return ledger
+                                        .record(tx, expected.inOrdersSession(fact, sessionIntent))
+                                        .compose(
+                                            entry -> {
+                                              if (entry == null) {
+                                                return Future.succeededFuture();
+                                              }
+                                              recorded.add(entry);
+                                              return events.announce(tx, entry);
+                                            });
+                                  }));
     }
     return chain.map(recorded);
   }
 
   private Future<Void> mismatched(SqlConnection tx, PaymentMismatch m) {
-    return ledger.mismatch(tx, m).compose(isNew -> {
-      if (!isNew) {
-        return Future.succeededFuture();
-      }
-      PaymentFact f = m.reported();
-      LOG.warn("Stripe reported a {} for order {} that does not match it ({}): recorded as a mismatch", m.reportedKind(), f.orderId(),
-          String.join(", ", m.mismatched()));
-      JsonObject details = new JsonObject().put("reported", m.reportedKind()).put("paymentIntentId", f.paymentIntentId())
-          .put("sessionId", f.sessionId()).put("refundId", f.refundId()).put("amount", f.amount()).put("currency", f.currency())
-          .put("expectedAmount", m.expectedAmount()).put("expectedCurrency", m.expectedCurrency())
-          .put("mismatched", new JsonArray(m.mismatched())).put("stripeEventId", f.stripeEventId());
-      return events.announce(tx, m).compose(v -> audit.record(tx, STRIPE, "payment.mismatch", "order", f.orderId().toString(), null, details));
-    });
+    return ledger
+        .mismatch(tx, m)
+        .compose(
+            isNew -> {
+              if (!isNew) {
+                return Future.succeededFuture();
+              }
+              PaymentFact f = m.reported();
+              LOG.warn(
+                  "Stripe reported a {} for order {} that does not match it ({}): recorded as a mismatch",
+                  m.reportedKind(),
+                  f.orderId(),
+                  String.join(", ", m.mismatched()));
+              JsonObject details =
+                  new JsonObject()
+                      .put("reported", m.reportedKind())
+                      .put("paymentIntentId", f.paymentIntentId())
+                      .put("sessionId", f.sessionId())
+                      .put("refundId", f.refundId())
+                      .put("amount", f.amount())
+                      .put("currency", f.currency())
+                      .put("expectedAmount", m.expectedAmount())
+                      .put("expectedCurrency", m.expectedCurrency())
+                      .put("mismatched", new JsonArray(m.mismatched()))
+                      .put("stripeEventId", f.stripeEventId());
+              return events
+                  .announce(tx, m)
+                  .compose(
+                      v ->
+                          audit.record(
+                              tx,
+                              STRIPE,
+                              "payment.mismatch",
+                              "order",
+                              f.orderId().toString(),
+                              null,
+                              details));
+            });
   }
 }

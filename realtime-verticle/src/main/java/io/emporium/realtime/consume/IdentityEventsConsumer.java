@@ -10,7 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
 
-/** Turns {@code identity.events} into account emails, and keeps the recipients every other mail is addressed from. */
+/**
+ * Turns {@code identity.events} into account emails, and keeps the recipients every other mail is
+ * addressed from.
+ */
 public final class IdentityEventsConsumer implements EventConsumer.EventHandler<IdentityEvent> {
   public static final String TOPIC = "identity.events";
 
@@ -18,7 +21,8 @@ public final class IdentityEventsConsumer implements EventConsumer.EventHandler<
   private final RecipientStore recipients;
   private final IdentityMails templates;
 
-  public IdentityEventsConsumer(EventMails mails, RecipientStore recipients, IdentityMails templates) {
+  public IdentityEventsConsumer(
+      EventMails mails, RecipientStore recipients, IdentityMails templates) {
     this.mails = mails;
     this.recipients = recipients;
     this.templates = templates;
@@ -33,9 +37,16 @@ public final class IdentityEventsConsumer implements EventConsumer.EventHandler<
   @Override
   public Future<Void> apply(SqlConnection tx, UUID eventId, IdentityEvent event) {
     return switch (event.getKindCase()) {
-      case USER_REGISTERED -> recipients.registered(tx, UUID.fromString(event.getUserId()), event.getUserRegistered().getEmail(),
-          event.getUserRegistered().getFullName(), event.getUserRegistered().getRole());
-      case USER_ROLE_CHANGED -> recipients.roleChanged(tx, UUID.fromString(event.getUserId()), event.getUserRoleChanged().getRole());
+      case USER_REGISTERED ->
+          recipients.registered(
+              tx,
+              UUID.fromString(event.getUserId()),
+              event.getUserRegistered().getEmail(),
+              event.getUserRegistered().getFullName(),
+              event.getUserRegistered().getRole());
+      case USER_ROLE_CHANGED ->
+          recipients.roleChanged(
+              tx, UUID.fromString(event.getUserId()), event.getUserRoleChanged().getRole());
       case USER_DEACTIVATED -> recipients.deactivated(tx, UUID.fromString(event.getUserId()));
       default -> Future.succeededFuture();
     };
@@ -45,10 +56,16 @@ public final class IdentityEventsConsumer implements EventConsumer.EventHandler<
   @Override
   public Future<Void> prepare(UUID eventId, IdentityEvent event) {
     return switch (event.getKindCase()) {
-      case EMAIL_VERIFICATION_REQUESTED -> mails.send(eventId, MailKind.EMAIL_VERIFICATION,
-          templates.verification(event.getEmailVerificationRequested()));
-      case PASSWORD_RESET_REQUESTED -> mails.send(eventId, MailKind.PASSWORD_RESET,
-          templates.passwordReset(event.getPasswordResetRequested()));
+      case EMAIL_VERIFICATION_REQUESTED ->
+          mails.send(
+              eventId,
+              MailKind.EMAIL_VERIFICATION,
+              templates.verification(event.getEmailVerificationRequested()));
+      case PASSWORD_RESET_REQUESTED ->
+          mails.send(
+              eventId,
+              MailKind.PASSWORD_RESET,
+              templates.passwordReset(event.getPasswordResetRequested()));
       default -> Future.succeededFuture();
     };
   }

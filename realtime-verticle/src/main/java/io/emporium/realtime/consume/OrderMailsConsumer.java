@@ -11,11 +11,17 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
 
-/** Turns {@code ordering.events} into the customer's order emails: confirmation and receipt, shipment, refund. */
+/**
+ * Turns {@code ordering.events} into the customer's order emails: confirmation and receipt,
+ * shipment, refund.
+ */
 public final class OrderMailsConsumer implements EventConsumer.EventHandler<OrderEvent> {
   public static final String TOPIC = "ordering.events";
-  private static final Set<OrderEvent.KindCase> MAILED = EnumSet.of(OrderEvent.KindCase.ORDER_PAID, OrderEvent.KindCase.SHIPPED,
-      OrderEvent.KindCase.REFUNDED);
+  private static final Set<OrderEvent.KindCase> MAILED =
+      EnumSet.of(
+          OrderEvent.KindCase.ORDER_PAID,
+          OrderEvent.KindCase.SHIPPED,
+          OrderEvent.KindCase.REFUNDED);
 
   private final EventMails mails;
   private final MailRecipients recipients;
@@ -39,8 +45,8 @@ public final class OrderMailsConsumer implements EventConsumer.EventHandler<Orde
   }
 
   /**
-   * Sends the mails, outside the transaction: the customer of a mailed event is fetched from identity first when the
-   * recipients lack them.
+   * Sends the mails, outside the transaction: the customer of a mailed event is fetched from
+   * identity first when the recipients lack them.
    */
   @Override
   public Future<Void> prepare(UUID eventId, OrderEvent event) {
@@ -48,17 +54,40 @@ public final class OrderMailsConsumer implements EventConsumer.EventHandler<Orde
       return Future.succeededFuture();
     }
     String why = why(event);
-    return recipients.backfill(eventId, event.getCustomerId(), why)
+    return recipients
+        .backfill(eventId, event.getCustomerId(), why)
         .compose(v -> recipients.user(event.getCustomerId(), why))
-        .compose(to -> to.isEmpty() ? Future.succeededFuture() : switch (event.getKindCase()) {
-          case ORDER_PAID -> mails.send(eventId, MailKind.ORDER_CONFIRMATION, templates.confirmation(event, to.get()))
-              .compose(v -> mails.send(eventId, MailKind.PAYMENT_RECEIPT, templates.receipt(event, to.get())));
-          case SHIPPED -> mails.send(eventId, MailKind.ORDER_SHIPPED, templates.shipped(event, to.get()));
-          default -> mails.send(eventId, MailKind.ORDER_REFUNDED, templates.refunded(event, to.get()));
-        });
+        .compose(
+            to ->
+                to.isEmpty()
+                    ? Future.succeededFuture()
+                    : switch (event.getKindCase()) {
+                      case ORDER_PAID ->
+                          mails
+                              .send(
+                                  eventId,
+                                  MailKind.ORDER_CONFIRMATION,
+                                  templates.confirmation(event, to.get()))
+                              .compose(
+                                  v ->
+                                      mails.send(
+                                          eventId,
+                                          MailKind.PAYMENT_RECEIPT,
+                                          templates.receipt(event, to.get())));
+                      case SHIPPED ->
+                          mails.send(
+                              eventId, MailKind.ORDER_SHIPPED, templates.shipped(event, to.get()));
+                      default ->
+                          mails.send(
+                              eventId,
+                              MailKind.ORDER_REFUNDED,
+                              templates.refunded(event, to.get()));
+                    });
   }
 
-  /** The mails went out in {@link #prepare}; the event's transaction only records it as processed. */
+  /**
+   * The mails went out in {@link #prepare}; the event's transaction only records it as processed.
+   */
   @Override
   public Future<Void> apply(SqlConnection tx, UUID eventId, OrderEvent event) {
     return Future.succeededFuture();

@@ -31,7 +31,9 @@ public final class PaymentMailsConsumer implements EventConsumer.EventHandler<Pa
     return EventConsumer.of(PaymentEvent::parseFrom, this);
   }
 
-  /** The event's transaction only records it as processed: the mails went out in {@link #prepare}. */
+  /**
+   * The event's transaction only records it as processed: the mails went out in {@link #prepare}.
+   */
   @Override
   public Future<Void> apply(SqlConnection tx, UUID eventId, PaymentEvent event) {
     return Future.succeededFuture();
@@ -49,22 +51,39 @@ public final class PaymentMailsConsumer implements EventConsumer.EventHandler<Pa
     if (event.getKindCase() != PaymentEvent.KindCase.FAILED) {
       return Future.succeededFuture();
     }
-    return recipients.admins("failed payment of order " + event.getOrderId()).compose(admins -> {
-      // one after the other: a failure leaves the rest to the retried event, those already sent are skipped then; an
-      // address refused for good still lets the admins after it have theirs before the event is parked for it
-      List<Throwable> refused = new ArrayList<>();
-      Future<Void> sent = Future.succeededFuture();
-      for (Recipient admin : admins) {
-        sent = sent.compose(v -> mails.send(eventId, MailKind.PAYMENT_FAILED, templates.paymentFailed(event, admin))
-            .recover(e -> {
-              if (!EventConsumer.permanent(e)) {
-                return Future.failedFuture(e);
+    return recipients
+        .admins("failed payment of order " + event.getOrderId())
+        .compose(
+            admins -> {
+              // one after the other: a failure leaves the rest to the retried event, those already
+              // sent are skipped then; an
+              // address refused for good still lets the admins after it have theirs before the
+              // event is parked for it
+              List<Throwable> refused = new ArrayList<>();
+              Future<Void> sent = Future.succeededFuture();
+              for (Recipient admin : admins) {
+                sent =
+                    sent.compose(
+                        v ->
+                            mails
+                                .send(
+                                    eventId,
+                                    MailKind.PAYMENT_FAILED,
+                                    templates.paymentFailed(event, admin))
+                                .recover(
+                                    e -> {
+                                      if (!EventConsumer.permanent(e)) {
+                                        return Future.failedFuture(e);
+                                      }
+                                      refused.add(e);
+                                      return Future.succeededFuture();
+                                    }));
               }
-              refused.add(e);
-              return Future.succeededFuture();
-            }));
-      }
-      return sent.compose(v -> refused.isEmpty() ? Future.succeededFuture() : Future.failedFuture(refused.get(0)));
-    });
+              return sent.compose(
+                  v ->
+                      refused.isEmpty()
+                          ? Future.succeededFuture()
+                          : Future.failedFuture(refused.get(0)));
+            });
   }
 }

@@ -9,7 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.UUID;
 
-/** Turns a variant falling to its low-stock threshold on {@code catalog.events} into a mail to its seller. */
+/**
+ * Turns a variant falling to its low-stock threshold on {@code catalog.events} into a mail to its
+ * seller.
+ */
 public final class StockMailsConsumer implements EventConsumer.EventHandler<CatalogEvent> {
   public static final String TOPIC = "catalog.events";
 
@@ -34,21 +37,30 @@ public final class StockMailsConsumer implements EventConsumer.EventHandler<Cata
     return event.getKindCase() == CatalogEvent.KindCase.STOCK_LOW;
   }
 
-  /** Sends the mail outside the transaction: the seller is fetched from identity first when the recipients lack them. */
+  /**
+   * Sends the mail outside the transaction: the seller is fetched from identity first when the
+   * recipients lack them.
+   */
   @Override
   public Future<Void> prepare(UUID eventId, CatalogEvent event) {
     if (event.getKindCase() != CatalogEvent.KindCase.STOCK_LOW) {
       return Future.succeededFuture();
     }
     String sellerId = event.getStockLow().getSellerId();
-    return recipients.backfill(eventId, sellerId, why(event))
+    return recipients
+        .backfill(eventId, sellerId, why(event))
         .compose(v -> recipients.user(sellerId, why(event)))
-        .compose(seller -> seller.isEmpty()
-            ? Future.succeededFuture()
-            : mails.send(eventId, MailKind.STOCK_LOW, templates.lowStock(event, seller.get())));
+        .compose(
+            seller ->
+                seller.isEmpty()
+                    ? Future.succeededFuture()
+                    : mails.send(
+                        eventId, MailKind.STOCK_LOW, templates.lowStock(event, seller.get())));
   }
 
-  /** The mail went out in {@link #prepare}; the event's transaction only records it as processed. */
+  /**
+   * The mail went out in {@link #prepare}; the event's transaction only records it as processed.
+   */
   @Override
   public Future<Void> apply(SqlConnection tx, UUID eventId, CatalogEvent event) {
     return Future.succeededFuture();

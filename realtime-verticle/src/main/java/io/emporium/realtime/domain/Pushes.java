@@ -11,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Which domain event pushes which message to which event-bus address (API.md "Real time"). Pure. */
+/**
+ * Which domain event pushes which message to which event-bus address (API.md "Real time"). Pure.
+ */
 public final class Pushes {
   public static final String ADMIN_ALERTS = "admin.alerts";
 
   /**
-   * One message for one address; {@code body} (a JSON object as plain maps and lists, its fields in order) carries its
-   * {@code type} and payload, the store adds {@code seq}.
+   * One message for one address; {@code body} (a JSON object as plain maps and lists, its fields in
+   * order) carries its {@code type} and payload, the store adds {@code seq}.
    */
   public record Push(String address, Map<String, Object> body) {}
 
@@ -38,9 +40,21 @@ public final class Pushes {
   /** A status move tells the buyer; a payment tells each seller whose lines were bought. */
   public static List<Push> ofOrderEvent(OrderEvent e) {
     return switch (e.getKindCase()) {
-      case STATUS_CHANGED -> List.of(new Push(userOrders(e.getCustomerId()), object(
-          "type", "orderStatusUpdate", "orderId", e.getOrderId(), "status", e.getStatus(),
-          "previousStatus", e.getPreviousStatus(), "at", e.getOccurredAt())));
+      case STATUS_CHANGED ->
+          List.of(
+              new Push(
+                  userOrders(e.getCustomerId()),
+                  object(
+                      "type",
+                      "orderStatusUpdate",
+                      "orderId",
+                      e.getOrderId(),
+                      "status",
+                      e.getStatus(),
+                      "previousStatus",
+                      e.getPreviousStatus(),
+                      "at",
+                      e.getOccurredAt())));
       case ORDER_PAID -> newOrders(e);
       default -> List.of();
     };
@@ -49,34 +63,99 @@ public final class Pushes {
   private static List<Push> newOrders(OrderEvent e) {
     Map<String, List<Object>> bySeller = new LinkedHashMap<>();
     for (OrderLine line : e.getOrderPaid().getLinesList()) {
-      bySeller.computeIfAbsent(line.getSellerId(), s -> new ArrayList<>()).add(object(
-          "productId", line.getProductId(), "sku", line.getSku(), "name", line.getName(),
-          "quantity", line.getQuantity(), "unitPrice", line.getUnitPrice()));
+      bySeller
+          .computeIfAbsent(line.getSellerId(), s -> new ArrayList<>())
+          .add(
+              object(
+                  "productId",
+                  line.getProductId(),
+                  "sku",
+                  line.getSku(),
+                  "name",
+                  line.getName(),
+                  "quantity",
+                  line.getQuantity(),
+                  "unitPrice",
+                  line.getUnitPrice()));
     }
     List<Push> out = new ArrayList<>();
-    bySeller.forEach((seller, items) -> out.add(new Push(sellerOrders(seller), object(
-        "type", "newOrder", "orderId", e.getOrderId(), "items", items,
-        "currency", e.getOrderPaid().getCurrency(), "at", e.getOccurredAt()))));
+    bySeller.forEach(
+        (seller, items) ->
+            out.add(
+                new Push(
+                    sellerOrders(seller),
+                    object(
+                        "type",
+                        "newOrder",
+                        "orderId",
+                        e.getOrderId(),
+                        "items",
+                        items,
+                        "currency",
+                        e.getOrderPaid().getCurrency(),
+                        "at",
+                        e.getOccurredAt()))));
     return out;
   }
 
-  /** A failed payment, and money Stripe reported that does not match its order, are admin alerts. */
+  /**
+   * A failed payment, and money Stripe reported that does not match its order, are admin alerts.
+   */
   public static List<Push> ofPaymentEvent(PaymentEvent e) {
     return switch (e.getKindCase()) {
       case FAILED -> {
         var failed = e.getFailed();
-        yield List.of(new Push(ADMIN_ALERTS, object("type", "paymentFailed", "orderId", e.getOrderId(),
-            "paymentIntentId", failed.getPaymentIntentId(), "amount", failed.getAmount(),
-            "currency", failed.getCurrency(), "reason", failed.getReason(), "at", e.getOccurredAt())));
+        yield List.of(
+            new Push(
+                ADMIN_ALERTS,
+                object(
+                    "type",
+                    "paymentFailed",
+                    "orderId",
+                    e.getOrderId(),
+                    "paymentIntentId",
+                    failed.getPaymentIntentId(),
+                    "amount",
+                    failed.getAmount(),
+                    "currency",
+                    failed.getCurrency(),
+                    "reason",
+                    failed.getReason(),
+                    "at",
+                    e.getOccurredAt())));
       }
       case MISMATCH -> {
         var m = e.getMismatch();
-        yield List.of(new Push(ADMIN_ALERTS, object("type", "paymentMismatch", "orderId", e.getOrderId(),
-            "reported", m.getReported(), "paymentIntentId", m.getPaymentIntentId(), "sessionId", m.getSessionId(),
-            "refundId", m.getRefundId(), "amount", m.getAmount(), "currency", m.getCurrency(),
-            "expectedAmount", m.getExpectedAmount(), "expectedCurrency", m.getExpectedCurrency(),
-            "mismatched", List.<Object>copyOf(m.getMismatchedList()), "stripeEventId", e.getStripeEventId(),
-            "at", e.getOccurredAt())));
+        yield List.of(
+            new Push(
+                ADMIN_ALERTS,
+                object(
+                    "type",
+                    "paymentMismatch",
+                    "orderId",
+                    e.getOrderId(),
+                    "reported",
+                    m.getReported(),
+                    "paymentIntentId",
+                    m.getPaymentIntentId(),
+                    "sessionId",
+                    m.getSessionId(),
+                    "refundId",
+                    m.getRefundId(),
+                    "amount",
+                    m.getAmount(),
+                    "currency",
+                    m.getCurrency(),
+                    "expectedAmount",
+                    m.getExpectedAmount(),
+                    "expectedCurrency",
+                    m.getExpectedCurrency(),
+                    "mismatched",
+                    List.<Object>copyOf(m.getMismatchedList()),
+                    "stripeEventId",
+                    e.getStripeEventId(),
+                    "at",
+                    e.getOccurredAt())));
       }
       default -> List.of();
     };
@@ -84,27 +163,56 @@ public final class Pushes {
 
   /** Whether a catalog event is a stock alert, which fans out to the seller's followers. */
   public static boolean isStockAlert(CatalogEvent e) {
-    return e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW || e.getKindCase() == CatalogEvent.KindCase.BACK_IN_STOCK;
+    return e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW
+        || e.getKindCase() == CatalogEvent.KindCase.BACK_IN_STOCK;
   }
 
   public static StockChanged stockChange(CatalogEvent e) {
-    return e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW ? e.getStockLow() : e.getBackInStock();
+    return e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW
+        ? e.getStockLow()
+        : e.getBackInStock();
   }
 
   /** A consumer gave up on a message and parked it; the admin routes name it by {@code id}. */
   public static List<Push> ofEventParked(EventParked e) {
-    return List.of(new Push(ADMIN_ALERTS, object("type", "eventParked", "id", e.getParkedId(),
-        "service", e.getService(), "source", e.getSource(), "key", e.getKey(), "error", e.getError(),
-        "at", e.getOccurredAt())));
+    return List.of(
+        new Push(
+            ADMIN_ALERTS,
+            object(
+                "type",
+                "eventParked",
+                "id",
+                e.getParkedId(),
+                "service",
+                e.getService(),
+                "source",
+                e.getSource(),
+                "key",
+                e.getKey(),
+                "error",
+                e.getError(),
+                "at",
+                e.getOccurredAt())));
   }
 
   /**
-   * Low stock alerts admins and the seller; low stock and back in stock both update the followers of that seller.
+   * Low stock alerts admins and the seller; low stock and back in stock both update the followers
+   * of that seller.
    */
   public static List<Push> ofStockAlert(CatalogEvent e, List<String> followers) {
     StockChanged change = stockChange(e);
-    Map<String, Object> level = object("productId", e.getProductId(), "sku", change.getSku(),
-        "sellerId", change.getSellerId(), "available", change.getAvailable(), "threshold", change.getThreshold());
+    Map<String, Object> level =
+        object(
+            "productId",
+            e.getProductId(),
+            "sku",
+            change.getSku(),
+            "sellerId",
+            change.getSellerId(),
+            "available",
+            change.getAvailable(),
+            "threshold",
+            change.getThreshold());
     List<Push> out = new ArrayList<>();
     if (e.getKindCase() == CatalogEvent.KindCase.STOCK_LOW) {
       Map<String, Object> alert = object("type", "lowStock");

@@ -34,19 +34,28 @@ public final class RealtimeRpcs {
 
   Future<DevMailList> listDevMail(CallContext caller, ListDevMailRequest request) {
     if (mailbox == null) {
-      return Future.failedFuture(ApiProblem.notFound("The development mailbox exists only with the embedded SMTP sink."));
+      return Future.failedFuture(
+          ApiProblem.notFound("The development mailbox exists only with the embedded SMTP sink."));
     }
     // reading the sink parses MIME messages: keep it off the event loop
-    return vertx.executeBlocking(() -> DevMailList.newBuilder().addAllMails(mailbox.mailsTo(request.getTo())).build(), false);
+    return vertx.executeBlocking(
+        () -> DevMailList.newBuilder().addAllMails(mailbox.mailsTo(request.getTo())).build(),
+        false);
   }
 
   /** Only the edge asks, after checking that the browser owns the address. */
   Future<PushList> listMissedPushes(CallContext caller, MissedPushesRequest request) {
     caller.requireRole(CallContext.SERVICE_ROLE);
     int limit = request.getLimit() == 0 ? DEFAULT_MISSED : request.getLimit();
-    if (request.getAddress().isBlank() || request.getAfterSeq() < 0 || limit < 1 || limit > MAX_MISSED) {
-      return Future.failedFuture(ApiProblem.invalid("request", "needs an address, a sequence number of 0 or more and a limit from 1 to "
-          + MAX_MISSED));
+    if (request.getAddress().isBlank()
+        || request.getAfterSeq() < 0
+        || limit < 1
+        || limit > MAX_MISSED) {
+      return Future.failedFuture(
+          ApiProblem.invalid(
+              "request",
+              "needs an address, a sequence number of 0 or more and a limit from 1 to "
+                  + MAX_MISSED));
     }
     return pushes.missed(request.getAddress(), request.getAfterSeq(), limit);
   }

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Mails handed to the SMTP server, by kind: {@code sent} when it accepted one, {@code failed} for each refused attempt. */
+/**
+ * Mails handed to the SMTP server, by kind: {@code sent} when it accepted one, {@code failed} for
+ * each refused attempt.
+ */
 public final class MailMetrics {
   private final Map<MailKind, Counter> sent = new EnumMap<>(MailKind.class);
   private final Map<MailKind, Counter> failed = new EnumMap<>(MailKind.class);
@@ -21,13 +24,19 @@ public final class MailMetrics {
     sent.get(kind).increment();
   }
 
-  /** The attempt failed; the event is retried, so the mail may still go out later, or parked when refused for good. */
+  /**
+   * The attempt failed; the event is retried, so the mail may still go out later, or parked when
+   * refused for good.
+   */
   public void failed(MailKind kind) {
     failed.get(kind).increment();
   }
 
   private static Counter counter(MeterRegistry registry, MailKind kind, String result) {
-    return Counter.builder("emporium.emails").tag("kind", kind.code()).tag("result", result)
-        .description("Mails by kind and whether the SMTP server accepted them").register(registry);
+    return Counter.builder("emporium.emails")
+        .tag("kind", kind.code())
+        .tag("result", result)
+        .description("Mails by kind and whether the SMTP server accepted them")
+        .register(registry);
   }
 }

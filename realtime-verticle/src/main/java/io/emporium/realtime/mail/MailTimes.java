@@ -7,9 +7,14 @@ import java.time.format.DateTimeParseException;
 import java.time.format.FormatStyle;
 import java.util.Locale;
 
-/** Instants as a reader expects them in a mail: {@code 2 December 2026, 14:05 UTC}, always in UTC and saying so. */
+/**
+ * Instants as a reader expects them in a mail: {@code 2 December 2026, 14:05 UTC}, always in UTC
+ * and saying so.
+ */
 final class MailTimes {
-  /** Recipients have no language of their own yet: British English, which reads day, month, year. */
+  /**
+   * Recipients have no language of their own yet: British English, which reads day, month, year.
+   */
   static final Locale DEFAULT_LOCALE = Locale.UK;
 
   private MailTimes() {}
@@ -18,7 +23,10 @@ final class MailTimes {
     return format(rfc3339, DEFAULT_LOCALE);
   }
 
-  /** The instant in {@code locale}'s long date and 24-hour time, in UTC; text that is not RFC 3339 is shown as it came. */
+  /**
+   * The instant in {@code locale}'s long date and 24-hour time, in UTC; text that is not RFC 3339
+   * is shown as it came.
+   */
   static String format(String rfc3339, Locale locale) {
     OffsetDateTime at;
     try {
@@ -27,6 +35,8 @@ final class MailTimes {
       return rfc3339;
     }
     return DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(at)
-        + ", " + DateTimeFormatter.ofPattern("HH:mm", locale).format(at) + " UTC";
+        + ", "
+        + DateTimeFormatter.ofPattern("HH:mm", locale).format(at)
+        + " UTC";
   }
 }

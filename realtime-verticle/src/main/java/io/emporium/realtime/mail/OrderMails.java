@@ -8,19 +8,26 @@ import io.emporium.proto.events.v1.OrderShipped;
 import io.emporium.realtime.domain.Recipient;
 import java.util.List;
 
-/** The customer's order emails: confirmation, payment receipt, shipment and refund. Pure text building, no I/O. */
+/**
+ * The customer's order emails: confirmation, payment receipt, shipment and refund. Pure text
+ * building, no I/O.
+ */
 public final class OrderMails {
   private final String storefrontUrl;
 
   public OrderMails(String storefrontUrl) {
-    this.storefrontUrl = storefrontUrl.endsWith("/") ? storefrontUrl.substring(0, storefrontUrl.length() - 1) : storefrontUrl;
+    this.storefrontUrl =
+        storefrontUrl.endsWith("/")
+            ? storefrontUrl.substring(0, storefrontUrl.length() - 1)
+            : storefrontUrl;
   }
 
   public Mail confirmation(OrderEvent e, Recipient to) {
     OrderPaid paid = e.getOrderPaid();
     String link = orderLink(e);
     String subject = "Your Emporium order " + shortId(e) + " is confirmed";
-    String text = """
+    String text =
+        """
         Hello %s,
 
         Thank you for your order %s. It is paid and on its way to the sellers.
@@ -29,45 +36,78 @@ public final class OrderMails {
         Total: %s
 
         Follow your order at %s
-        """.formatted(to.fullName(), e.getOrderId(), textLines(paid.getLinesList(), paid.getCurrency()),
-        Money.format(paid.getTotal(), paid.getCurrency()), link);
-    String html = """
+        """
+            .formatted(
+                to.fullName(),
+                e.getOrderId(),
+                textLines(paid.getLinesList(), paid.getCurrency()),
+                Money.format(paid.getTotal(), paid.getCurrency()),
+                link);
+    String html =
+        """
         <p>Hello %s,</p>
         <p>Thank you for your order <strong>%s</strong>. It is paid and on its way to the sellers.</p>
         %s
         <p>Total: <strong>%s</strong></p>
         <p><a href="%s">Follow your order</a></p>
-        """.formatted(Html.escape(to.fullName()), Html.escape(e.getOrderId()), htmlLines(paid.getLinesList(), paid.getCurrency()),
-        Money.format(paid.getTotal(), paid.getCurrency()), Html.escape(link));
+        """
+            .formatted(
+                Html.escape(to.fullName()),
+                Html.escape(e.getOrderId()),
+                htmlLines(paid.getLinesList(), paid.getCurrency()),
+                Money.format(paid.getTotal(), paid.getCurrency()),
+                Html.escape(link));
     return new Mail(to.email(), subject, text, html);
   }
 
   public Mail receipt(OrderEvent e, Recipient to) {
     OrderPaid paid = e.getOrderPaid();
     String amount = Money.format(paid.getTotal(), paid.getCurrency());
-    String reference = paid.getPaymentIntentId().isEmpty() ? "" : "Payment reference: " + paid.getPaymentIntentId() + "\n";
+    String reference =
+        paid.getPaymentIntentId().isEmpty()
+            ? ""
+            : "Payment reference: " + paid.getPaymentIntentId() + "\n";
     String subject = "Payment receipt for order " + shortId(e) + ": " + amount;
-    String text = """
+    String text =
+        """
         Hello %s,
 
         We received your payment of %s for order %s on %s.
         %s
         Keep this email as your receipt; the invoice is at %s/invoice
-        """.formatted(to.fullName(), amount, e.getOrderId(), MailTimes.format(e.getOccurredAt()), reference, orderLink(e));
-    String html = """
+        """
+            .formatted(
+                to.fullName(),
+                amount,
+                e.getOrderId(),
+                MailTimes.format(e.getOccurredAt()),
+                reference,
+                orderLink(e));
+    String html =
+        """
         <p>Hello %s,</p>
         <p>We received your payment of <strong>%s</strong> for order %s on %s.</p>
         %s<p>Keep this email as your receipt; <a href="%s/invoice">the invoice</a> is online.</p>
-        """.formatted(Html.escape(to.fullName()), amount, Html.escape(e.getOrderId()), Html.escape(MailTimes.format(e.getOccurredAt())),
-        reference.isEmpty() ? "" : "<p>Payment reference: <code>" + Html.escape(paid.getPaymentIntentId()) + "</code></p>\n",
-        Html.escape(orderLink(e)));
+        """
+            .formatted(
+                Html.escape(to.fullName()),
+                amount,
+                Html.escape(e.getOrderId()),
+                Html.escape(MailTimes.format(e.getOccurredAt())),
+                reference.isEmpty()
+                    ? ""
+                    : "<p>Payment reference: <code>"
+                        + Html.escape(paid.getPaymentIntentId())
+                        + "</code></p>\n",
+                Html.escape(orderLink(e)));
     return new Mail(to.email(), subject, text, html);
   }
 
   public Mail shipped(OrderEvent e, Recipient to) {
     OrderShipped shipped = e.getShipped();
     String subject = "Your Emporium order " + shortId(e) + " has shipped";
-    String text = """
+    String text =
+        """
         Hello %s,
 
         These items of your order %s left with %s.
@@ -75,15 +115,28 @@ public final class OrderMails {
 
         %s
         Follow your order at %s
-        """.formatted(to.fullName(), e.getOrderId(), shipped.getCarrier(), shipped.getTrackingNumber(),
-        textLines(shipped.getLinesList(), ""), orderLink(e));
-    String html = """
+        """
+            .formatted(
+                to.fullName(),
+                e.getOrderId(),
+                shipped.getCarrier(),
+                shipped.getTrackingNumber(),
+                textLines(shipped.getLinesList(), ""),
+                orderLink(e));
+    String html =
+        """
         <p>Hello %s,</p>
         <p>These items of your order %s left with %s.<br>Tracking number: <strong>%s</strong></p>
         %s
         <p><a href="%s">Follow your order</a></p>
-        """.formatted(Html.escape(to.fullName()), Html.escape(e.getOrderId()), Html.escape(shipped.getCarrier()),
-        Html.escape(shipped.getTrackingNumber()), htmlLines(shipped.getLinesList(), ""), Html.escape(orderLink(e)));
+        """
+            .formatted(
+                Html.escape(to.fullName()),
+                Html.escape(e.getOrderId()),
+                Html.escape(shipped.getCarrier()),
+                Html.escape(shipped.getTrackingNumber()),
+                htmlLines(shipped.getLinesList(), ""),
+                Html.escape(orderLink(e)));
     return new Mail(to.email(), subject, text, html);
   }
 
@@ -92,7 +145,8 @@ public final class OrderMails {
     String amount = Money.format(refund.getAmount(), refund.getCurrency());
     String soFar = Money.format(refund.getRefundedTotal(), refund.getCurrency());
     String subject = "Refund of " + amount + " for order " + shortId(e);
-    String text = """
+    String text =
+        """
         Hello %s,
 
         We refunded %s for order %s to the card you paid with.
@@ -100,13 +154,21 @@ public final class OrderMails {
         Refund reference: %s
 
         Banks usually show a refund within 5 to 10 days.
-        """.formatted(to.fullName(), amount, e.getOrderId(), soFar, refund.getRefundId());
-    String html = """
+        """
+            .formatted(to.fullName(), amount, e.getOrderId(), soFar, refund.getRefundId());
+    String html =
+        """
         <p>Hello %s,</p>
         <p>We refunded <strong>%s</strong> for order %s to the card you paid with.</p>
         <p>Refunded so far: %s<br>Refund reference: <code>%s</code></p>
         <p>Banks usually show a refund within 5 to 10 days.</p>
-        """.formatted(Html.escape(to.fullName()), amount, Html.escape(e.getOrderId()), soFar, Html.escape(refund.getRefundId()));
+        """
+            .formatted(
+                Html.escape(to.fullName()),
+                amount,
+                Html.escape(e.getOrderId()),
+                soFar,
+                Html.escape(refund.getRefundId()));
     return new Mail(to.email(), subject, text, html);
   }
 
@@ -122,10 +184,18 @@ public final class OrderMails {
   private static String textLines(List<OrderLine> lines, String currency) {
     StringBuilder out = new StringBuilder();
     for (OrderLine l : lines) {
-      out.append("  ").append(l.getQuantity()).append(" x ").append(l.getName()).append(" (").append(l.getSku()).append(")");
+      out.append("  ")
+          .append(l.getQuantity())
+          .append(" x ")
+          .append(l.getName())
+          .append(" (")
+          .append(l.getSku())
+          .append(")");
       if (!currency.isEmpty()) {
-        out.append(" at ").append(Money.format(l.getUnitPrice(), currency))
-            .append(" = ").append(Money.format(l.getUnitPrice() * l.getQuantity(), currency));
+        out.append(" at ")
+            .append(Money.format(l.getUnitPrice(), currency))
+            .append(" = ")
+            .append(Money.format(l.getUnitPrice() * l.getQuantity(), currency));
       }
       out.append('\n');
     }
@@ -134,14 +204,27 @@ public final class OrderMails {
 
   private static String htmlLines(List<OrderLine> lines, String currency) {
     boolean priced = !currency.isEmpty();
-    StringBuilder out = new StringBuilder("<table cellpadding=\"4\">\n<tr><th align=\"left\">Item</th><th>Quantity</th>")
-        .append(priced ? "<th align=\"right\">Price</th><th align=\"right\">Amount</th>" : "").append("</tr>\n");
+    StringBuilder out =
+        new StringBuilder(
+                "<table cellpadding=\"4\">\n<tr><th align=\"left\">Item</th><th>Quantity</th>")
+            .append(priced ? "<th align=\"right\">Price</th><th align=\"right\">Amount</th>" : "")
+            .append("</tr>\n");
     for (OrderLine l : lines) {
-      out.append("<tr><td>").append(Html.escape(l.getName())).append(" <small>").append(Html.escape(l.getSku())).append("</small></td>")
-          .append("<td align=\"center\">").append(l.getQuantity()).append("</td>");
+      out.append("<tr><td>")
+          .append(Html.escape(l.getName()))
+          .append(" <small>")
+          .append(Html.escape(l.getSku()))
+          .append("</small></td>")
+          .append("<td align=\"center\">")
+          .append(l.getQuantity())
+          .append("</td>");
       if (priced) {
-        out.append("<td align=\"right\">").append(Money.format(l.getUnitPrice(), currency)).append("</td>")
-            .append("<td align=\"right\">").append(Money.format(l.getUnitPrice() * l.getQuantity(), currency)).append("</td>");
+        out.append("<td align=\"right\">")
+            .append(Money.format(l.getUnitPrice(), currency))
+            .append("</td>")
+            .append("<td align=\"right\">")
+            .append(Money.format(l.getUnitPrice() * l.getQuantity(), currency))
+            .append("</td>");
       }
       out.append("</tr>\n");
     }

@@ -12,30 +12,38 @@ import java.util.UUID;
 
 /** The recipients projection: who mail can go to, kept from {@code identity.events}. */
 public final class RecipientStore {
-  private static final String REGISTERED = """
+  private static final String REGISTERED =
+      """
       INSERT INTO realtime.recipients (user_id, email, full_name, role) VALUES ($1, $2, $3, $4)
       ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, full_name = EXCLUDED.full_name, role = EXCLUDED.role,
         updated_at = now()""";
   // what identity.events bring meanwhile is newer than this answer: it is kept
-  private static final String BACKFILLED = """
+  private static final String BACKFILLED =
+      """
       INSERT INTO realtime.recipients (user_id, email, full_name, role, active) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (user_id) DO NOTHING""";
-  private static final String ROLE_CHANGED = """
+  private static final String ROLE_CHANGED =
+      """
       UPDATE realtime.recipients SET role = $2, updated_at = now() WHERE user_id = $1""";
-  private static final String DEACTIVATED = """
+  private static final String DEACTIVATED =
+      """
       UPDATE realtime.recipients SET active = false, updated_at = now() WHERE user_id = $1""";
-  private static final String BY_ID = """
+  private static final String BY_ID =
+      """
       SELECT user_id, email, full_name, role, active FROM realtime.recipients WHERE user_id = $1""";
-  private static final String ACTIVE_ADMINS = """
+  private static final String ACTIVE_ADMINS =
+      """
       SELECT user_id, email, full_name, role, active FROM realtime.recipients WHERE role = 'admin' AND active ORDER BY email""";
 
-  public Future<Void> registered(SqlClient tx, UUID userId, String email, String fullName, String role) {
+  public Future<Void> registered(
+      SqlClient tx, UUID userId, String email, String fullName, String role) {
     return tx.preparedQuery(REGISTERED).execute(Tuple.of(userId, email, fullName, role)).mapEmpty();
   }
 
   /** A user identity answered for, when identity.events have not brought them yet. */
   public Future<Void> backfilled(SqlClient tx, Recipient user) {
-    return tx.preparedQuery(BACKFILLED).execute(Tuple.of(user.userId(), user.email(), user.fullName(), user.role(), user.active()))
+    return tx.preparedQuery(BACKFILLED)
+        .execute(Tuple.of(user.userId(), user.email(), user.fullName(), user.role(), user.active()))
         .mapEmpty();
   }
 
@@ -48,20 +56,32 @@ public final class RecipientStore {
   }
 
   public Future<Optional<Recipient>> byId(SqlClient client, UUID userId) {
-    return client.preparedQuery(BY_ID).execute(Tuple.of(userId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(from(rows.iterator().next())));
+    return client
+        .preparedQuery(BY_ID)
+        .execute(Tuple.of(userId))
+        .map(
+            rows ->
+                rows.size() == 0 ? Optional.empty() : Optional.of(from(rows.iterator().next())));
   }
 
   public Future<List<Recipient>> activeAdmins(SqlClient client) {
-    return client.preparedQuery(ACTIVE_ADMINS).execute().map(rows -> {
-      List<Recipient> admins = new ArrayList<>();
-      rows.forEach(r -> admins.add(from(r)));
-      return admins;
-    });
+    return client
+        .preparedQuery(ACTIVE_ADMINS)
+        .execute()
+        .map(
+            rows -> {
+              List<Recipient> admins = new ArrayList<>();
+              rows.forEach(r -> admins.add(from(r)));
+              return admins;
+            });
   }
 
   private static Recipient from(Row r) {
-    return new Recipient(r.getUUID("user_id"), r.getString("email"), r.getString("full_name"), r.getString("role"),
+    return new Recipient(
+        r.getUUID("user_id"),
+        r.getString("email"),
+        r.getString("full_name"),
+        r.getString("role"),
         r.getBoolean("active"));
   }
 }

@@ -11,8 +11,10 @@ class MailKindTest {
   @Test
   void everyAttemptOfOneMailCarriesTheSameMessageId() {
     String id = MailKind.ORDER_CONFIRMATION.messageId(event, "Ann@Example.com");
-    assertThat(id).isEqualTo(MailKind.ORDER_CONFIRMATION.messageId(event, "ann@example.com"))
-        .matches("<0b9e7a7e-3d2c-4a53-9a1e-5f1f1f1f1f1f\\.order_confirmation\\.[0-9a-f]{16}@emporium>");
+    assertThat(id)
+        .isEqualTo(MailKind.ORDER_CONFIRMATION.messageId(event, "ann@example.com"))
+        .matches(
+            "<0b9e7a7e-3d2c-4a53-9a1e-5f1f1f1f1f1f\\.order_confirmation\\.[0-9a-f]{16}@emporium>");
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.emporium.stripe.emulator;
 
 import io.vertx.core.json.JsonObject;
 
-/** The API request that caused a change, as events name it; {@link #NONE} for the hosted page and the expiry sweeper. */
+/**
+ * The API request that caused a change, as events name it; {@link #NONE} for the hosted page and
+ * the expiry sweeper.
+ */
 record ApiRequest(String id, String idempotencyKey) {
   static final ApiRequest NONE = new ApiRequest(null, null);
 

@@ -4,8 +4,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 
 /**
- * Charging a test card for a PaymentIntent, the step that the hosted page and {@code confirm} share:
- * the intent succeeds, or it goes back to {@code requires_payment_method} with {@code last_payment_error}.
+ * Charging a test card for a PaymentIntent, the step that the hosted page and {@code confirm}
+ * share: the intent succeeds, or it goes back to {@code requires_payment_method} with {@code
+ * last_payment_error}.
  */
 final class CardPayments {
   private final TestModeAccount account;
@@ -18,7 +19,10 @@ final class CardPayments {
     this.clock = clock;
   }
 
-  /** A new PaymentMethod id for a test card, as Stripe makes one from {@code pm_card_visa} or a typed number. */
+  /**
+   * A new PaymentMethod id for a test card, as Stripe makes one from {@code pm_card_visa} or a
+   * typed number.
+   */
   void attach(PaymentIntent intent, TestCards.TestCard card) {
     intent.paymentMethodId = StripeIds.next("pm_");
     intent.attachedCard = card;
@@ -29,7 +33,16 @@ final class CardPayments {
   boolean charge(PaymentIntent intent, ApiRequest request) {
     TestCards.TestCard card = intent.attachedCard;
     long now = clock.instant().getEpochSecond();
-    Charge charge = new Charge(StripeIds.next("ch_"), now, intent.amount, intent.currency, intent.id, intent.paymentMethodId, card, intent.metadata);
+    Charge charge =
+        new Charge(
+            StripeIds.next("ch_"),
+            now,
+            intent.amount,
+            intent.currency,
+            intent.id,
+            intent.paymentMethodId,
+            card,
+            intent.metadata);
     account.charges.put(charge.id, charge);
     intent.latestChargeId = charge.id;
     intent.attachedCard = null;
@@ -56,15 +69,23 @@ final class CardPayments {
         .put("doc_url", "https://stripe.com/docs/error-codes/" + card.errorCode().replace('_', '-'))
         .put("message", card.message())
         .put("charge", charge.id)
-        .put("payment_method", new JsonObject()
-            .put("id", charge.paymentMethodId)
-            .put("object", "payment_method")
-            .put("billing_details", new JsonObject().put("address", null).put("email", null).put("name", null).put("phone", null))
-            .put("card", Charge.cardJson(card))
-            .put("created", now)
-            .put("customer", null)
-            .put("livemode", false)
-            .put("metadata", new JsonObject())
-            .put("type", "card"));
+        .put(
+            "payment_method",
+            new JsonObject()
+                .put("id", charge.paymentMethodId)
+                .put("object", "payment_method")
+                .put(
+                    "billing_details",
+                    new JsonObject()
+                        .put("address", null)
+                        .put("email", null)
+                        .put("name", null)
+                        .put("phone", null))
+                .put("card", Charge.cardJson(card))
+                .put("created", now)
+                .put("customer", null)
+                .put("livemode", false)
+                .put("metadata", new JsonObject())
+                .put("type", "card"));
   }
 }

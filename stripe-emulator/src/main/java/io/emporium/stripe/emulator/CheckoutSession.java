@@ -8,7 +8,11 @@ import java.util.Map;
 
 /** A Checkout Session in payment mode, as Stripe's {@code checkout.session} object shows it. */
 final class CheckoutSession {
-  enum Status { OPEN, COMPLETE, EXPIRED }
+  enum Status {
+    OPEN,
+    COMPLETE,
+    EXPIRED
+  }
 
   record LineItem(String id, String name, String currency, long unitAmount, long quantity) {
     long amount() {
@@ -16,12 +20,28 @@ final class CheckoutSession {
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("id", id).put("object", "item").put("amount_discount", 0).put("amount_subtotal", amount())
-          .put("amount_tax", 0).put("amount_total", amount()).put("currency", currency).put("description", name)
+      return new JsonObject()
+          .put("id", id)
+          .put("object", "item")
+          .put("amount_discount", 0)
+          .put("amount_subtotal", amount())
+          .put("amount_tax", 0)
+          .put("amount_total", amount())
+          .put("currency", currency)
+          .put("description", name)
           .put("quantity", quantity)
-          .put("price", new JsonObject().put("id", "price_" + id.substring(3)).put("object", "price").put("active", false)
-              .put("currency", currency).put("livemode", false).put("product", "prod_" + id.substring(3)).put("type", "one_time")
-              .put("unit_amount", unitAmount).put("billing_scheme", "per_unit"));
+          .put(
+              "price",
+              new JsonObject()
+                  .put("id", "price_" + id.substring(3))
+                  .put("object", "price")
+                  .put("active", false)
+                  .put("currency", currency)
+                  .put("livemode", false)
+                  .put("product", "prod_" + id.substring(3))
+                  .put("type", "one_time")
+                  .put("unit_amount", unitAmount)
+                  .put("billing_scheme", "per_unit"));
     }
   }
 
@@ -42,8 +62,18 @@ final class CheckoutSession {
   boolean paid;
   String paymentIntentId;
 
-  CheckoutSession(String id, long created, long expiresAt, String url, String successUrl, String cancelUrl, String clientReferenceId,
-                  String customerEmail, Map<String, String> metadata, Map<String, String> paymentIntentMetadata, List<LineItem> lineItems) {
+  CheckoutSession(
+      String id,
+      long created,
+      long expiresAt,
+      String url,
+      String successUrl,
+      String cancelUrl,
+      String clientReferenceId,
+      String customerEmail,
+      Map<String, String> metadata,
+      Map<String, String> paymentIntentMetadata,
+      List<LineItem> lineItems) {
     this.id = id;
     this.created = created;
     this.expiresAt = expiresAt;
@@ -97,22 +127,58 @@ final class CheckoutSession {
   /** Everything it holds, for the journal; {@link #restore} reads it back. */
   JsonObject state() {
     JsonArray items = new JsonArray();
-    lineItems.forEach(i -> items.add(new JsonObject().put("id", i.id()).put("name", i.name()).put("currency", i.currency())
-        .put("unitAmount", i.unitAmount()).put("quantity", i.quantity())));
-    return new JsonObject().put("id", id).put("created", created).put("expiresAt", expiresAt).put("url", url)
-        .put("successUrl", successUrl).put("cancelUrl", cancelUrl).put("clientReferenceId", clientReferenceId)
-        .put("customerEmail", customerEmail).put("metadata", Metadata.json(metadata))
-        .put("paymentIntentMetadata", Metadata.json(paymentIntentMetadata)).put("lineItems", items)
-        .put("status", status.name()).put("paid", paid).put("paymentIntentId", paymentIntentId);
+    lineItems.forEach(
+        i ->
+            items.add(
+                new JsonObject()
+                    .put("id", i.id())
+                    .put("name", i.name())
+                    .put("currency", i.currency())
+                    .put("unitAmount", i.unitAmount())
+                    .put("quantity", i.quantity())));
+    return new JsonObject()
+        .put("id", id)
+        .put("created", created)
+        .put("expiresAt", expiresAt)
+        .put("url", url)
+        .put("successUrl", successUrl)
+        .put("cancelUrl", cancelUrl)
+        .put("clientReferenceId", clientReferenceId)
+        .put("customerEmail", customerEmail)
+        .put("metadata", Metadata.json(metadata))
+        .put("paymentIntentMetadata", Metadata.json(paymentIntentMetadata))
+        .put("lineItems", items)
+        .put("status", status.name())
+        .put("paid", paid)
+        .put("paymentIntentId", paymentIntentId);
   }
 
   static CheckoutSession restore(JsonObject s) {
-    List<LineItem> items = s.getJsonArray("lineItems").stream().map(JsonObject.class::cast)
-        .map(i -> new LineItem(i.getString("id"), i.getString("name"), i.getString("currency"), i.getLong("unitAmount"), i.getLong("quantity")))
-        .toList();
-    CheckoutSession session = new CheckoutSession(s.getString("id"), s.getLong("created"), s.getLong("expiresAt"), s.getString("url"),
-        s.getString("successUrl"), s.getString("cancelUrl"), s.getString("clientReferenceId"), s.getString("customerEmail"),
-        Metadata.map(s.getJsonObject("metadata")), Metadata.map(s.getJsonObject("paymentIntentMetadata")), items);
+    List<LineItem> items =
+        s.getJsonArray("lineItems").stream()
+            .map(JsonObject.class::cast)
+            .map(
+                i ->
+                    new LineItem(
+                        i.getString("id"),
+                        i.getString("name"),
+                        i.getString("currency"),
+                        i.getLong("unitAmount"),
+                        i.getLong("quantity")))
+            .toList();
+    CheckoutSession session =
+        new CheckoutSession(
+            s.getString("id"),
+            s.getLong("created"),
+            s.getLong("expiresAt"),
+            s.getString("url"),
+            s.getString("successUrl"),
+            s.getString("cancelUrl"),
+            s.getString("clientReferenceId"),
+            s.getString("customerEmail"),
+            Metadata.map(s.getJsonObject("metadata")),
+            Metadata.map(s.getJsonObject("paymentIntentMetadata")),
+            items);
     session.status = Status.valueOf(s.getString("status"));
     session.paid = s.getBoolean("paid");
     session.paymentIntentId = s.getString("paymentIntentId");
@@ -122,7 +188,10 @@ final class CheckoutSession {
   JsonObject lineItemsJson() {
     JsonArray data = new JsonArray();
     lineItems.forEach(item -> data.add(item.toJson()));
-    return new JsonObject().put("object", "list").put("data", data).put("has_more", false)
+    return new JsonObject()
+        .put("object", "list")
+        .put("data", data)
+        .put("has_more", false)
         .put("url", "/v1/checkout/sessions/" + id + "/line_items");
   }
 }

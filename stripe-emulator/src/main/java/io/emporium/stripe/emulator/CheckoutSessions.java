@@ -16,7 +16,13 @@ final class CheckoutSessions {
   static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
   /** What a payment attempt on the hosted page came to. */
-  enum PayOutcome { PAID, DECLINED, INCORRECT_NUMBER, EXPIRED, ALREADY_PAID }
+  enum PayOutcome {
+    PAID,
+    DECLINED,
+    INCORRECT_NUMBER,
+    EXPIRED,
+    ALREADY_PAID
+  }
 
   private final TestModeAccount account;
   private final CardPayments payments;
@@ -24,7 +30,12 @@ final class CheckoutSessions {
   private final Clock clock;
   private final String pageBaseUrl;
 
-  CheckoutSessions(TestModeAccount account, CardPayments payments, StripeEvents events, Clock clock, String pageBaseUrl) {
+  CheckoutSessions(
+      TestModeAccount account,
+      CardPayments payments,
+      StripeEvents events,
+      Clock clock,
+      String pageBaseUrl) {
     this.account = account;
     this.payments = payments;
     this.events = events;
@@ -35,7 +46,10 @@ final class CheckoutSessions {
   CheckoutSession create(StripeParams p) {
     String mode = p.requiredText("mode");
     if (!mode.equals("payment")) {
-      throw StripeApiError.invalidRequest("The Stripe emulator supports mode=payment only, not " + mode + ".", "mode", "parameter_invalid_string");
+      throw StripeApiError.invalidRequest(
+          "The Stripe emulator supports mode=payment only, not " + mode + ".",
+          "mode",
+          "parameter_invalid_string");
     }
     String successUrl = p.requiredText("success_url");
     url(p, "success_url");
@@ -48,17 +62,35 @@ final class CheckoutSessions {
     if (expiresAt == null) {
       expiresAt = now + MAX_LIFETIME.toSeconds();
     } else if (expiresAt <= now || expiresAt > now + MAX_LIFETIME.toSeconds()) {
-      // unlike Stripe (30 minutes at least) any future time is taken, so tests can watch a session expire
-      throw StripeApiError.invalidRequest("The `expires_at` timestamp must be in the future and less than 24 hours from Checkout Session creation.",
-          "expires_at", "parameter_invalid_integer");
+      // unlike Stripe (30 minutes at least) any future time is taken, so tests can watch a session
+      // expire
+      throw StripeApiError.invalidRequest(
+          "The `expires_at` timestamp must be in the future and less than 24 hours from Checkout Session creation.",
+          "expires_at",
+          "parameter_invalid_integer");
     }
     StripeParams intentData = p.object("payment_intent_data");
-    Map<String, String> intentMetadata = intentData == null ? Map.of() : intentData.metadata("metadata");
+    Map<String, String> intentMetadata =
+        intentData == null ? Map.of() : intentData.metadata("metadata");
     String id = StripeIds.next("cs_test_");
-    CheckoutSession session = new CheckoutSession(id, now, expiresAt, pageBaseUrl + "/c/pay/" + id, successUrl, p.text("cancel_url"),
-        p.text("client_reference_id"), p.text("customer_email"), p.metadata("metadata"), intentMetadata, items);
+    CheckoutSession session =
+        new CheckoutSession(
+            id,
+            now,
+            expiresAt,
+            pageBaseUrl + "/c/pay/" + id,
+            successUrl,
+            p.text("cancel_url"),
+            p.text("client_reference_id"),
+            p.text("customer_email"),
+            p.metadata("metadata"),
+            intentMetadata,
+            items);
     if (session.amountTotal < 1) {
-      throw StripeApiError.invalidRequest("The Checkout Session's total amount due must be greater than zero.", "line_items", "amount_too_small");
+      throw StripeApiError.invalidRequest(
+          "The Checkout Session's total amount due must be greater than zero.",
+          "line_items",
+          "amount_too_small");
     }
     account.sessions.put(id, session);
     return session;
@@ -74,7 +106,9 @@ final class CheckoutSessions {
   private static List<CheckoutSession.LineItem> lineItems(StripeParams p) {
     List<StripeParams> given = p.objects("line_items");
     if (given.isEmpty()) {
-      throw StripeApiError.invalidRequest("You must provide at least one line item for a Checkout Session in `payment` mode.", "line_items",
+      throw StripeApiError.invalidRequest(
+          "You must provide at least one line item for a Checkout Session in `payment` mode.",
+          "line_items",
           "parameter_missing");
     }
     List<CheckoutSession.LineItem> items = new ArrayList<>();
@@ -91,18 +125,33 @@ final class CheckoutSessions {
       }
       long quantity = item.requiredInteger("quantity");
       if (quantity < 1 || quantity > 999_999) {
-        throw StripeApiError.invalidRequest("Quantity must be between 1 and 999999.", item.name("quantity"), "parameter_invalid_integer");
+        throw StripeApiError.invalidRequest(
+            "Quantity must be between 1 and 999999.",
+            item.name("quantity"),
+            "parameter_invalid_integer");
       }
       long unitAmount = price.requiredInteger("unit_amount");
       if (unitAmount < 0) {
-        throw StripeApiError.invalidRequest("This value must be greater than or equal to 0.", price.name("unit_amount"), "parameter_invalid_integer");
+        throw StripeApiError.invalidRequest(
+            "This value must be greater than or equal to 0.",
+            price.name("unit_amount"),
+            "parameter_invalid_integer");
       }
       String itemCurrency = price.currency("currency");
       if (currency != null && !currency.equals(itemCurrency)) {
-        throw StripeApiError.invalidRequest("All line items must have the same currency.", price.name("currency"), "parameter_invalid_string");
+        throw StripeApiError.invalidRequest(
+            "All line items must have the same currency.",
+            price.name("currency"),
+            "parameter_invalid_string");
       }
       currency = itemCurrency;
-      items.add(new CheckoutSession.LineItem(StripeIds.next("li_"), product.requiredText("name"), itemCurrency, unitAmount, quantity));
+      items.add(
+          new CheckoutSession.LineItem(
+              StripeIds.next("li_"),
+              product.requiredText("name"),
+              itemCurrency,
+              unitAmount,
+              quantity));
     }
     return items;
   }
@@ -110,7 +159,9 @@ final class CheckoutSessions {
   CheckoutSession expire(String id, ApiRequest request) {
     CheckoutSession session = account.session(id);
     if (!session.open()) {
-      throw StripeApiError.unexpectedState("Only Checkout Sessions with a status in [\"open\"] can be expired.", "checkout_session_not_open");
+      throw StripeApiError.unexpectedState(
+          "Only Checkout Sessions with a status in [\"open\"] can be expired.",
+          "checkout_session_not_open");
     }
     expire(session, request);
     return session;
@@ -159,8 +210,17 @@ final class CheckoutSessions {
     }
     PaymentIntent intent = account.intents.get(session.paymentIntentId);
     if (intent == null) {
-      intent = new PaymentIntent(StripeIds.next("pi_"), clock.instant().getEpochSecond(), session.amountTotal, session.currency, null,
-          session.paymentIntentMetadata, List.of("card"), false, session.id);
+      intent =
+          new PaymentIntent(
+              StripeIds.next("pi_"),
+              clock.instant().getEpochSecond(),
+              session.amountTotal,
+              session.currency,
+              null,
+              session.paymentIntentMetadata,
+              List.of("card"),
+              false,
+              session.id);
       account.intents.put(intent.id, intent);
       session.paymentIntentId = intent.id;
     }

@@ -21,10 +21,15 @@ final class IdempotencyKeys {
     this.journal = journal;
   }
 
-  /** The kept result for a repeated request; null for a key not seen; fails when the key was used for another request. */
+  /**
+   * The kept result for a repeated request; null for a key not seen; fails when the key was used
+   * for another request.
+   */
   Result replay(String account, String key, String endpoint, JsonObject params) {
     if (key.length() > MAX_KEY_LENGTH) {
-      throw StripeApiError.invalidRequest("Idempotency-Key must be at most " + MAX_KEY_LENGTH + " characters long.", null,
+      throw StripeApiError.invalidRequest(
+          "Idempotency-Key must be at most " + MAX_KEY_LENGTH + " characters long.",
+          null,
           "idempotency_key_too_long");
     }
     Result kept = results.get(account + "\n" + key);
@@ -32,17 +37,28 @@ final class IdempotencyKeys {
       return null;
     }
     if (!kept.endpoint().equals(endpoint) || !kept.params().equals(params)) {
-      throw StripeApiError.idempotency("Keys for idempotent requests can only be used with the same parameters they were first used with. "
-          + "Try using a key other than '" + key + "' if you meant to execute a different request.");
+      throw StripeApiError.idempotency(
+          "Keys for idempotent requests can only be used with the same parameters they were first used with. "
+              + "Try using a key other than '"
+              + key
+              + "' if you meant to execute a different request.");
     }
     return kept;
   }
 
   void keep(String account, String key, Result result) {
     results.put(account + "\n" + key, result);
-    journal.add(new JsonObject().put("key", "idempotency " + account + "\n" + key).put("kind", "idempotency").put("created", result.created())
-        .put("account", account).put("idempotencyKey", key).put("endpoint", result.endpoint()).put("params", result.params())
-        .put("status", result.status()).put("body", result.body()));
+    journal.add(
+        new JsonObject()
+            .put("key", "idempotency " + account + "\n" + key)
+            .put("kind", "idempotency")
+            .put("created", result.created())
+            .put("account", account)
+            .put("idempotencyKey", key)
+            .put("endpoint", result.endpoint())
+            .put("params", result.params())
+            .put("status", result.status())
+            .put("body", result.body()));
   }
 
   /** Puts back a kept result from its journal record; false when the record is not one. */
@@ -50,8 +66,14 @@ final class IdempotencyKeys {
     if (!record.getString("kind").equals("idempotency")) {
       return false;
     }
-    results.put(record.getString("account") + "\n" + record.getString("idempotencyKey"), new Result(record.getString("endpoint"),
-        record.getJsonObject("params"), record.getInteger("status"), record.getString("body"), record.getLong("created")));
+    results.put(
+        record.getString("account") + "\n" + record.getString("idempotencyKey"),
+        new Result(
+            record.getString("endpoint"),
+            record.getJsonObject("params"),
+            record.getInteger("status"),
+            record.getString("body"),
+            record.getLong("created")));
     return true;
   }
 

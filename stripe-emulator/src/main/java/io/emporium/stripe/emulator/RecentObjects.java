@@ -7,14 +7,17 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * Objects by id in creation order, forgotten once older than the retention or when more than
- * {@code capacity} are held (oldest first), so the emulator's memory stays bounded.
+ * Objects by id in creation order, forgotten once older than the retention or when more than {@code
+ * capacity} are held (oldest first), so the emulator's memory stays bounded.
  */
 final class RecentObjects<V> {
   private final LinkedHashMap<String, V> byId = new LinkedHashMap<>();
   private final int capacity;
   private final ToLongFunction<V> createdAt;
-  /** Told of every object put or found, so the running operation can write what it may have changed. */
+
+  /**
+   * Told of every object put or found, so the running operation can write what it may have changed.
+   */
   private final Consumer<V> touched;
 
   RecentObjects(int capacity, ToLongFunction<V> createdAt) {
@@ -53,7 +56,10 @@ final class RecentObjects<V> {
     return byId.size();
   }
 
-  /** Forgets everything created before {@code cutoff} (creation order makes this a scan of the head). */
+  /**
+   * Forgets everything created before {@code cutoff} (creation order makes this a scan of the
+   * head).
+   */
   void forgetCreatedBefore(long cutoff) {
     Iterator<Map.Entry<String, V>> it = byId.entrySet().iterator();
     while (it.hasNext() && createdAt.applyAsLong(it.next().getValue()) < cutoff) {

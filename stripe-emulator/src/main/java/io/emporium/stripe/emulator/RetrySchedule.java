@@ -4,15 +4,21 @@ import java.time.Duration;
 
 /**
  * When a failed webhook delivery is tried again: the first retry after {@code firstDelay}, each
- * next one after twice the last, never more than {@code maxDelay} apart, {@code maxAttempts} in all.
+ * next one after twice the last, never more than {@code maxDelay} apart, {@code maxAttempts} in
+ * all.
  */
 public record RetrySchedule(Duration firstDelay, Duration maxDelay, int maxAttempts) {
   /** Half a second doubling to a minute, ten attempts: about three minutes before giving up. */
-  public static final RetrySchedule DEFAULT = new RetrySchedule(Duration.ofMillis(500), Duration.ofMinutes(1), 10);
+  public static final RetrySchedule DEFAULT =
+      new RetrySchedule(Duration.ofMillis(500), Duration.ofMinutes(1), 10);
 
   public RetrySchedule {
-    if (firstDelay.isNegative() || firstDelay.isZero() || maxDelay.compareTo(firstDelay) < 0 || maxAttempts < 1) {
-      throw new IllegalArgumentException("a retry schedule needs 0 < firstDelay <= maxDelay and at least one attempt");
+    if (firstDelay.isNegative()
+        || firstDelay.isZero()
+        || maxDelay.compareTo(firstDelay) < 0
+        || maxAttempts < 1) {
+      throw new IllegalArgumentException(
+          "a retry schedule needs 0 < firstDelay <= maxDelay and at least one attempt");
     }
   }
 

@@ -24,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulator's state on disk: one append-only file of JSON lines, each the latest state of one object, event,
- * idempotent result or delivery, so a restarted emulator (even after SIGKILL) picks up where it stopped. An operation
- * touches objects, then {@link #commit()} appends them before its answer goes out and its webhooks are sent. Writes go
- * through Vert.x's asynchronous file, one after another; loading and compacting run on a worker thread. Without a
- * directory it keeps nothing and commits at once. Confined to the emulator's event loop.
+ * The emulator's state on disk: one append-only file of JSON lines, each the latest state of one
+ * object, event, idempotent result or delivery, so a restarted emulator (even after SIGKILL) picks
+ * up where it stopped. An operation touches objects, then {@link #commit()} appends them before its
+ * answer goes out and its webhooks are sent. Writes go through Vert.x's asynchronous file, one
+ * after another; loading and compacting run on a worker thread. Without a directory it keeps
+ * nothing and commits at once. Confined to the emulator's event loop.
  */
 final class StateJournal {
   private static final Logger LOG = LoggerFactory.getLogger(StateJournal.class);
@@ -49,17 +50,28 @@ final class StateJournal {
     return new StateJournal(null);
   }
 
-  /** What a journal in {@code dir} holds, compacted to the last record per key and to those created at or after {@code cutoff}. */
+  /**
+   * What a journal in {@code dir} holds, compacted to the last record per key and to those created
+   * at or after {@code cutoff}.
+   */
   record Opened(StateJournal journal, List<JsonObject> records) {}
 
   static Future<Opened> open(Vertx vertx, Path dir, long cutoff) {
     Path path = dir.resolve(FILE);
-    return vertx.executeBlocking(() -> compact(dir, path, cutoff))
-        .compose(kept -> vertx.fileSystem().open(path.toString(), new OpenOptions().setAppend(true).setCreate(true))
-            .map(file -> new Opened(new StateJournal(file), kept)));
+    return vertx
+        .executeBlocking(() -> compact(dir, path, cutoff))
+        .compose(
+            kept ->
+                vertx
+                    .fileSystem()
+                    .open(path.toString(), new OpenOptions().setAppend(true).setCreate(true))
+                    .map(file -> new Opened(new StateJournal(file), kept)));
   }
 
-  /** Reads the file, keeps the latest record per key (where the key first appeared) and rewrites it atomically. */
+  /**
+   * Reads the file, keeps the latest record per key (where the key first appeared) and rewrites it
+   * atomically.
+   */
   private static List<JsonObject> compact(Path dir, Path path, long cutoff) {
     try {
       Files.createDirectories(dir);
@@ -73,12 +85,14 @@ final class StateJournal {
             JsonObject record = new JsonObject(line);
             latest.put(record.getString("key"), record);
           } catch (DecodeException e) {
-            // only the last line can be torn, by a kill in the middle of a write: that operation was never answered
+            // only the last line can be torn, by a kill in the middle of a write: that operation
+            // was never answered
             LOG.warn("Stripe emulator: skipped an unreadable line in {}", path);
           }
         }
       }
-      List<JsonObject> kept = latest.values().stream().filter(r -> r.getLong("created", 0L) >= cutoff).toList();
+      List<JsonObject> kept =
+          latest.values().stream().filter(r -> r.getLong("created", 0L) >= cutoff).toList();
       Path next = dir.resolve(FILE + ".next");
       StringBuilder text = new StringBuilder();
       kept.forEach(r -> text.append(r.encode()).append('\n'));
@@ -110,12 +124,18 @@ final class StateJournal {
     pending.add(record);
   }
 
-  /** Runs {@code action} once what the running operation did is on disk (webhooks must not announce what may be lost). */
+  /**
+   * Runs {@code action} once what the running operation did is on disk (webhooks must not announce
+   * what may be lost).
+   */
   void afterCommit(Runnable action) {
     afterWrite.add(action);
   }
 
-  /** Writes what the running operation touched and added; completes when it is written (at once without a directory). */
+  /**
+   * Writes what the running operation touched and added; completes when it is written (at once
+   * without a directory).
+   */
   Future<Void> commit() {
     List<JsonObject> batch = new ArrayList<>();
     for (Object o : touched) {
@@ -137,10 +157,18 @@ final class StateJournal {
     return written.onSuccess(v -> actions.forEach(Runnable::run));
   }
 
-  /** Appends records outside an operation (a delivery that finished); written in turn with the rest. */
+  /**
+   * Appends records outside an operation (a delivery that finished); written in turn with the rest.
+   */
   void appendNow(JsonObject record) {
     if (file != null) {
-      write(List.of(record)).onFailure(e -> LOG.warn("Stripe emulator: could not write {}: {}", record.getString("key"), e.toString()));
+      write(List.of(record))
+          .onFailure(
+              e ->
+                  LOG.warn(
+                      "Stripe emulator: could not write {}: {}",
+                      record.getString("key"),
+                      e.toString()));
     }
   }
 

@@ -3,8 +3,9 @@ package io.emporium.stripe.emulator;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An error as Stripe answers it: {@code {"error":{"type","message","param","code",...}}} with Stripe's
- * status (400, 401, 402, 404). stripe-java picks its exception from the status and the type.
+ * An error as Stripe answers it: {@code {"error":{"type","message","param","code",...}}} with
+ * Stripe's status (400, 401, 402, 404). stripe-java picks its exception from the status and the
+ * type.
  */
 final class StripeApiError extends RuntimeException {
   private final int status;
@@ -22,7 +23,9 @@ final class StripeApiError extends RuntimeException {
       error.put("param", param);
     }
     if (code != null) {
-      error.put("code", code).put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+      error
+          .put("code", code)
+          .put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
     }
     return error;
   }
@@ -36,12 +39,27 @@ final class StripeApiError extends RuntimeException {
   }
 
   static StripeApiError notFound(String objectName, String id, String param) {
-    return new StripeApiError(404, body("invalid_request_error", "No such " + objectName + ": '" + id + "'", param, "resource_missing"));
+    return new StripeApiError(
+        404,
+        body(
+            "invalid_request_error",
+            "No such " + objectName + ": '" + id + "'",
+            param,
+            "resource_missing"));
   }
 
   static StripeApiError unrecognizedUrl(String method, String path) {
-    return new StripeApiError(404, body("invalid_request_error", "Unrecognized request URL (" + method + ": " + path
-        + "). The Stripe emulator serves checkout sessions, payment intents, refunds, charges and events.", null, null));
+    return new StripeApiError(
+        404,
+        body(
+            "invalid_request_error",
+            "Unrecognized request URL ("
+                + method
+                + ": "
+                + path
+                + "). The Stripe emulator serves checkout sessions, payment intents, refunds, charges and events.",
+            null,
+            null));
   }
 
   /** Stripe answers a missing or wrong key with 401 and type {@code invalid_request_error}. */
@@ -67,7 +85,10 @@ final class StripeApiError extends RuntimeException {
     return status;
   }
 
-  /** Validation failures are answered before anything happens, so Stripe does not keep them for an idempotency key. */
+  /**
+   * Validation failures are answered before anything happens, so Stripe does not keep them for an
+   * idempotency key.
+   */
   boolean keptForIdempotencyKey() {
     return status == 402;
   }

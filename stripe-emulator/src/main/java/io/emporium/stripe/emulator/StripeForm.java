@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stripe's form encoding read into JSON: {@code line_items[0][price_data][unit_amount]=1500} becomes
- * nested objects and arrays, {@code expand[]=x} appends, and every leaf stays the string it was sent as.
+ * Stripe's form encoding read into JSON: {@code line_items[0][price_data][unit_amount]=1500}
+ * becomes nested objects and arrays, {@code expand[]=x} appends, and every leaf stays the string it
+ * was sent as.
  */
 public final class StripeForm {
   private StripeForm() {}
@@ -66,7 +67,8 @@ public final class StripeForm {
       Object existing = node.get(segment);
       if (last) {
         if (existing != null) {
-          throw StripeApiError.invalidRequest("Received a parameter more than once: " + name, name, "parameter_unknown");
+          throw StripeApiError.invalidRequest(
+              "Received a parameter more than once: " + name, name, "parameter_unknown");
         }
         node.put(segment, value);
       } else if (existing == null) {
@@ -76,7 +78,10 @@ public final class StripeForm {
       } else if (existing instanceof Map<?, ?> child) {
         node = (Map<String, Object>) child;
       } else {
-        throw StripeApiError.invalidRequest("Invalid object: " + name + " cannot hold both a value and fields", name, "parameter_invalid_string");
+        throw StripeApiError.invalidRequest(
+            "Invalid object: " + name + " cannot hold both a value and fields",
+            name,
+            "parameter_invalid_string");
       }
     }
   }
@@ -90,7 +95,10 @@ public final class StripeForm {
     if (!map.isEmpty() && map.keySet().stream().allMatch(k -> ((String) k).matches("\\d{1,6}"))) {
       JsonArray array = new JsonArray();
       map.entrySet().stream()
-          .sorted((a, b) -> Integer.compare(Integer.parseInt((String) a.getKey()), Integer.parseInt((String) b.getKey())))
+          .sorted(
+              (a, b) ->
+                  Integer.compare(
+                      Integer.parseInt((String) a.getKey()), Integer.parseInt((String) b.getKey())))
           .forEach(e -> array.add(toJson(e.getValue())));
       return array;
     }
@@ -108,6 +116,7 @@ public final class StripeForm {
   }
 
   private static StripeApiError malformed(String name) {
-    return StripeApiError.invalidRequest("Invalid parameter name: " + name, name, "parameter_unknown");
+    return StripeApiError.invalidRequest(
+        "Invalid parameter name: " + name, name, "parameter_unknown");
   }
 }

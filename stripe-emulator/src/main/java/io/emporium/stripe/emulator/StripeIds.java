@@ -2,10 +2,14 @@ package io.emporium.stripe.emulator;
 
 import java.security.SecureRandom;
 
-/** Ids with Stripe's prefixes ({@code cs_test_}, {@code pi_}, {@code re_}, {@code evt_}...) and random base-62 bodies. */
+/**
+ * Ids with Stripe's prefixes ({@code cs_test_}, {@code pi_}, {@code re_}, {@code evt_}...) and
+ * random base-62 bodies.
+ */
 final class StripeIds {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+  private static final char[] ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private StripeIds() {}
 

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Typed reads of decoded request parameters, failing as Stripe does and naming the parameter in
- * its bracket form ({@code line_items[0][quantity]}). An empty value counts as absent, as in Stripe.
+ * Typed reads of decoded request parameters, failing as Stripe does and naming the parameter in its
+ * bracket form ({@code line_items[0][quantity]}). An empty value counts as absent, as in Stripe.
  */
 final class StripeParams {
   private static final int METADATA_KEYS = 50;
@@ -44,7 +44,10 @@ final class StripeParams {
       return null;
     }
     if (!(v instanceof String s)) {
-      throw StripeApiError.invalidRequest("Invalid string: " + name(key) + " must be a string", name(key), "parameter_invalid_string");
+      throw StripeApiError.invalidRequest(
+          "Invalid string: " + name(key) + " must be a string",
+          name(key),
+          "parameter_invalid_string");
     }
     return s;
   }
@@ -65,7 +68,8 @@ final class StripeParams {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw StripeApiError.invalidRequest("Invalid integer: " + v, name(key), "parameter_invalid_integer");
+      throw StripeApiError.invalidRequest(
+          "Invalid integer: " + v, name(key), "parameter_invalid_integer");
     }
   }
 
@@ -81,7 +85,8 @@ final class StripeParams {
   long amount(String key) {
     long v = requiredInteger(key);
     if (v < 1) {
-      throw StripeApiError.invalidRequest("This value must be greater than or equal to 1.", name(key), "parameter_invalid_integer");
+      throw StripeApiError.invalidRequest(
+          "This value must be greater than or equal to 1.", name(key), "parameter_invalid_integer");
     }
     return v;
   }
@@ -94,7 +99,9 @@ final class StripeParams {
     return switch (v) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw StripeApiError.invalidRequest("Invalid boolean: " + v, name(key), "parameter_invalid_string");
+      default ->
+          throw StripeApiError.invalidRequest(
+              "Invalid boolean: " + v, name(key), "parameter_invalid_string");
     };
   }
 
@@ -102,8 +109,12 @@ final class StripeParams {
   String currency(String key) {
     String v = requiredText(key).toLowerCase(Locale.ROOT);
     if (!v.matches("[a-z]{3}")) {
-      throw StripeApiError.invalidRequest("Invalid currency: " + v + ". Stripe currently supports these currencies: usd, eur, gbp, ...",
-          name(key), "parameter_invalid_string");
+      throw StripeApiError.invalidRequest(
+          "Invalid currency: "
+              + v
+              + ". Stripe currently supports these currencies: usd, eur, gbp, ...",
+          name(key),
+          "parameter_invalid_string");
     }
     return v;
   }
@@ -115,7 +126,10 @@ final class StripeParams {
       return null;
     }
     if (!(v instanceof JsonObject o)) {
-      throw StripeApiError.invalidRequest("Invalid object: " + name(key) + " must be a hash", name(key), "parameter_invalid_string");
+      throw StripeApiError.invalidRequest(
+          "Invalid object: " + name(key) + " must be a hash",
+          name(key),
+          "parameter_invalid_string");
     }
     return new StripeParams(o, name(key));
   }
@@ -128,11 +142,16 @@ final class StripeParams {
       return out;
     }
     if (!(v instanceof JsonArray array)) {
-      throw StripeApiError.invalidRequest("Invalid array: " + name(key) + " must be an array", name(key), "parameter_invalid_array");
+      throw StripeApiError.invalidRequest(
+          "Invalid array: " + name(key) + " must be an array",
+          name(key),
+          "parameter_invalid_array");
     }
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof JsonObject o)) {
-        throw StripeApiError.invalidRequest("Invalid object: " + name(key) + "[" + i + "] must be a hash", name(key) + "[" + i + "]",
+        throw StripeApiError.invalidRequest(
+            "Invalid object: " + name(key) + "[" + i + "] must be a hash",
+            name(key) + "[" + i + "]",
             "parameter_invalid_string");
       }
       out.add(new StripeParams(o, name(key) + "[" + i + "]"));
@@ -148,11 +167,17 @@ final class StripeParams {
       return out;
     }
     if (!(v instanceof JsonArray array)) {
-      throw StripeApiError.invalidRequest("Invalid array: " + name(key) + " must be an array", name(key), "parameter_invalid_array");
+      throw StripeApiError.invalidRequest(
+          "Invalid array: " + name(key) + " must be an array",
+          name(key),
+          "parameter_invalid_array");
     }
     for (Object item : array) {
       if (!(item instanceof String s)) {
-        throw StripeApiError.invalidRequest("Invalid array: " + name(key) + " must hold strings", name(key), "parameter_invalid_array");
+        throw StripeApiError.invalidRequest(
+            "Invalid array: " + name(key) + " must hold strings",
+            name(key),
+            "parameter_invalid_array");
       }
       out.add(s);
     }
@@ -172,13 +197,22 @@ final class StripeParams {
         continue;
       }
       if (k.length() > METADATA_KEY_LENGTH || v.length() > METADATA_VALUE_LENGTH) {
-        throw StripeApiError.invalidRequest("Metadata keys can be up to " + METADATA_KEY_LENGTH + " characters long and values up to "
-            + METADATA_VALUE_LENGTH + " characters long.", m.name(k), "parameter_invalid_string");
+        throw StripeApiError.invalidRequest(
+            "Metadata keys can be up to "
+                + METADATA_KEY_LENGTH
+                + " characters long and values up to "
+                + METADATA_VALUE_LENGTH
+                + " characters long.",
+            m.name(k),
+            "parameter_invalid_string");
       }
       out.put(k, v);
     }
     if (out.size() > METADATA_KEYS) {
-      throw StripeApiError.invalidRequest("Metadata can have up to " + METADATA_KEYS + " keys.", name(key), "parameter_invalid_string");
+      throw StripeApiError.invalidRequest(
+          "Metadata can have up to " + METADATA_KEYS + " keys.",
+          name(key),
+          "parameter_invalid_string");
     }
     return out;
   }

@@ -7,8 +7,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stripe's {@code Stripe-Signature} header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.payload">}
- * keyed with the endpoint's webhook secret, which is what stripe-java's {@code Webhook} verifies.
+ * Stripe's {@code Stripe-Signature} header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "t.payload">} keyed with the endpoint's webhook secret, which is what stripe-java's {@code
+ * Webhook} verifies.
  */
 public final class StripeSignature {
   private StripeSignature() {}

@@ -10,7 +10,13 @@ import java.util.Optional;
 final class TestCards {
 
   /** A test card; {@code errorCode} is null for one that pays. */
-  record TestCard(String number, List<String> paymentMethods, String brand, String errorCode, String declineCode, String message) {
+  record TestCard(
+      String number,
+      List<String> paymentMethods,
+      String brand,
+      String errorCode,
+      String declineCode,
+      String message) {
     boolean pays() {
       return errorCode == null;
     }
@@ -20,15 +26,34 @@ final class TestCards {
     }
   }
 
-  private static final List<TestCard> CARDS = List.of(
-      new TestCard("4242424242424242", List.of("pm_card_visa"), "visa", null, null, null),
-      new TestCard("5555555555554444", List.of("pm_card_mastercard"), "mastercard", null, null, null),
-      new TestCard("4000000000000002", List.of("pm_card_visa_chargeDeclined", "pm_card_chargeDeclined"), "visa",
-          "card_declined", "generic_decline", "Your card was declined."),
-      new TestCard("4000000000009995", List.of("pm_card_visa_chargeDeclinedInsufficientFunds", "pm_card_chargeDeclinedInsufficientFunds"),
-          "visa", "card_declined", "insufficient_funds", "Your card has insufficient funds."),
-      new TestCard("4000000000000069", List.of("pm_card_chargeDeclinedExpiredCard"), "visa",
-          "expired_card", "expired_card", "Your card has expired."));
+  private static final List<TestCard> CARDS =
+      List.of(
+          new TestCard("4242424242424242", List.of("pm_card_visa"), "visa", null, null, null),
+          new TestCard(
+              "5555555555554444", List.of("pm_card_mastercard"), "mastercard", null, null, null),
+          new TestCard(
+              "4000000000000002",
+              List.of("pm_card_visa_chargeDeclined", "pm_card_chargeDeclined"),
+              "visa",
+              "card_declined",
+              "generic_decline",
+              "Your card was declined."),
+          new TestCard(
+              "4000000000009995",
+              List.of(
+                  "pm_card_visa_chargeDeclinedInsufficientFunds",
+                  "pm_card_chargeDeclinedInsufficientFunds"),
+              "visa",
+              "card_declined",
+              "insufficient_funds",
+              "Your card has insufficient funds."),
+          new TestCard(
+              "4000000000000069",
+              List.of("pm_card_chargeDeclinedExpiredCard"),
+              "visa",
+              "expired_card",
+              "expired_card",
+              "Your card has expired."));
 
   private TestCards() {}
 

@@ -3,9 +3,9 @@ package io.emporium.stripe.emulator;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The emulated Stripe account's objects: each kind keeps what was created in the retention window (at most
- * {@code capacity} of a kind); every object put or found is touched in the journal, which writes its state when the
- * operation commits. Confined to the emulator's event loop.
+ * The emulated Stripe account's objects: each kind keeps what was created in the retention window
+ * (at most {@code capacity} of a kind); every object put or found is touched in the journal, which
+ * writes its state when the operation commits. Confined to the emulator's event loop.
  */
 final class TestModeAccount {
   final RecentObjects<CheckoutSession> sessions;
@@ -21,7 +21,9 @@ final class TestModeAccount {
     journal.recordObjectsWith(TestModeAccount::record);
   }
 
-  /** The journal record of an object: its id as key, its kind, when it was created and its state. */
+  /**
+   * The journal record of an object: its id as key, its kind, when it was created and its state.
+   */
   private static JsonObject record(Object object) {
     if (object instanceof CheckoutSession s) {
       return record(s.id, "checkout.session", s.created, s.state());
@@ -36,14 +38,19 @@ final class TestModeAccount {
   }
 
   private static JsonObject record(String id, String kind, long created, JsonObject state) {
-    return new JsonObject().put("key", id).put("kind", kind).put("created", created).put("state", state);
+    return new JsonObject()
+        .put("key", id)
+        .put("kind", kind)
+        .put("created", created)
+        .put("state", state);
   }
 
   /** Puts back an object from its journal record; false when the record is not an object's. */
   boolean restore(JsonObject record) {
     JsonObject state = record.getJsonObject("state");
     switch (record.getString("kind")) {
-      case "checkout.session" -> sessions.put(record.getString("key"), CheckoutSession.restore(state));
+      case "checkout.session" ->
+          sessions.put(record.getString("key"), CheckoutSession.restore(state));
       case "payment_intent" -> intents.put(record.getString("key"), PaymentIntent.restore(state));
       case "charge" -> charges.put(record.getString("key"), Charge.restore(state));
       case "refund" -> refunds.put(record.getString("key"), Refund.restore(state));
@@ -91,11 +98,14 @@ final class TestModeAccount {
     if (id == null) {
       return null;
     }
-    Object found = id.startsWith("cs_") ? sessions.get(id)
-        : id.startsWith("pi_") ? intents.get(id)
-        : id.startsWith("ch_") ? charges.get(id)
-        : id.startsWith("re_") ? refunds.get(id)
-        : null;
+    Object found =
+        id.startsWith("cs_")
+            ? sessions.get(id)
+            : id.startsWith("pi_")
+                ? intents.get(id)
+                : id.startsWith("ch_")
+                    ? charges.get(id)
+                    : id.startsWith("re_") ? refunds.get(id) : null;
     if (found instanceof CheckoutSession s) {
       return s.toJson();
     } else if (found instanceof PaymentIntent i) {

@@ -14,15 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the webhook endpoint as Stripe does: a POST of the event JSON signed in
- * {@code Stripe-Signature} (signed afresh for every attempt), retried with backoff while the
- * endpoint answers non-2xx or cannot be reached. Events with the same ordering key (one checkout
- * and its payment) go one at a time, in the order they happened; different keys go in parallel.
- * Confined to the emulator's event loop.
+ * Delivers events to the webhook endpoint as Stripe does: a POST of the event JSON signed in {@code
+ * Stripe-Signature} (signed afresh for every attempt), retried with backoff while the endpoint
+ * answers non-2xx or cannot be reached. Events with the same ordering key (one checkout and its
+ * payment) go one at a time, in the order they happened; different keys go in parallel. Confined to
+ * the emulator's event loop.
  */
 final class WebhookSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+
   /** The journal kind of a finished delivery: delivered, or given up on. */
   static final String DELIVERED = "delivered";
 
@@ -39,7 +40,14 @@ final class WebhookSender {
   private final Map<String, Integer> failures = new HashMap<>();
   private boolean stopped;
 
-  WebhookSender(Vertx vertx, WebClient client, String url, String secret, RetrySchedule retries, Clock clock, StateJournal journal) {
+  WebhookSender(
+      Vertx vertx,
+      WebClient client,
+      String url,
+      String secret,
+      RetrySchedule retries,
+      Clock clock,
+      StateJournal journal) {
     this.vertx = vertx;
     this.client = client;
     this.url = url;
@@ -70,32 +78,49 @@ final class WebhookSender {
     if (stopped) {
       return;
     }
-    String signature = StripeSignature.header(delivery.payload(), secret, clock.instant().getEpochSecond());
-    client.postAbs(url)
+    String signature =
+        StripeSignature.header(delivery.payload(), secret, clock.instant().getEpochSecond());
+    client
+        .postAbs(url)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Stripe-Signature", signature)
         .putHeader("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
         .timeout(ATTEMPT_TIMEOUT.toMillis())
         .sendBuffer(Buffer.buffer(delivery.payload()))
-        .onComplete(result -> {
-          if (result.succeeded() && result.result().statusCode() / 100 == 2) {
-            next(key);
-          } else {
-            retryOrGiveUp(key, delivery, result.succeeded() ? describe(result.result()) : result.cause().toString());
-          }
-        });
+        .onComplete(
+            result -> {
+              if (result.succeeded() && result.result().statusCode() / 100 == 2) {
+                next(key);
+              } else {
+                retryOrGiveUp(
+                    key,
+                    delivery,
+                    result.succeeded() ? describe(result.result()) : result.cause().toString());
+              }
+            });
   }
 
   private void retryOrGiveUp(String key, Delivery delivery, String why) {
     int failed = failures.merge(delivery.eventId(), 1, Integer::sum);
     Duration delay = retries.delayAfter(failed);
     if (delay == null) {
-      LOG.warn("Stripe emulator: gave up delivering {} {} to {} after {} attempts, last: {}", delivery.type(), delivery.eventId(), url,
-          failed, why);
+      LOG.warn(
+          "Stripe emulator: gave up delivering {} {} to {} after {} attempts, last: {}",
+          delivery.type(),
+          delivery.eventId(),
+          url,
+          failed,
+          why);
       next(key);
     } else {
-      LOG.info("Stripe emulator: delivering {} {} to {} failed ({}); attempt {} in {} ms", delivery.type(), delivery.eventId(), url, why,
-          failed + 1, delay.toMillis());
+      LOG.info(
+          "Stripe emulator: delivering {} {} to {} failed ({}); attempt {} in {} ms",
+          delivery.type(),
+          delivery.eventId(),
+          url,
+          why,
+          failed + 1,
+          delay.toMillis());
       vertx.setTimer(Math.max(1, delay.toMillis()), t -> attempt(key, delivery));
     }
   }
@@ -104,8 +129,12 @@ final class WebhookSender {
     ArrayDeque<Delivery> queue = queues.get(key);
     String finished = queue.poll().eventId();
     failures.remove(finished);
-    journal.appendNow(new JsonObject().put("key", DELIVERED + " " + finished).put("kind", DELIVERED)
-        .put("created", clock.instant().getEpochSecond()).put("event", finished));
+    journal.appendNow(
+        new JsonObject()
+            .put("key", DELIVERED + " " + finished)
+            .put("kind", DELIVERED)
+            .put("created", clock.instant().getEpochSecond())
+            .put("event", finished));
     if (queue.isEmpty()) {
       queues.remove(key);
     } else {

@@ -9,8 +9,18 @@ import org.junit.jupiter.api.Test;
 class HostedCheckoutPageTest {
 
   private static CheckoutSession session(String currency, long unitAmount) {
-    return new CheckoutSession("cs_test_1", 0, 1, "http://127.0.0.1/c/pay/cs_test_1", "https://shop.example/ok", null, null, null,
-        Map.of(), Map.of(), List.of(new CheckoutSession.LineItem("li_1", "<b>Mug</b>", currency, unitAmount, 2)));
+    return new CheckoutSession(
+        "cs_test_1",
+        0,
+        1,
+        "http://127.0.0.1/c/pay/cs_test_1",
+        "https://shop.example/ok",
+        null,
+        null,
+        null,
+        Map.of(),
+        Map.of(),
+        List.of(new CheckoutSession.LineItem("li_1", "<b>Mug</b>", currency, unitAmount, 2)));
   }
 
   @Test
@@ -21,6 +31,7 @@ class HostedCheckoutPageTest {
 
   @Test
   void textIsEscapedForHtml() {
-    assertThat(HostedCheckoutPage.escape("<b>\"Tom's\" & co</b>")).isEqualTo("&lt;b&gt;&quot;Tom&#39;s&quot; &amp; co&lt;/b&gt;");
+    assertThat(HostedCheckoutPage.escape("<b>\"Tom's\" & co</b>"))
+        .isEqualTo("&lt;b&gt;&quot;Tom&#39;s&quot; &amp; co&lt;/b&gt;");
   }
 }

@@ -23,7 +23,9 @@ class RetryScheduleTest {
   void theDefaultGivesUpAfterTenAttemptsWithinMinutes() {
     Duration total = Duration.ZERO;
     int attempts = 1;
-    for (Duration d = RetrySchedule.DEFAULT.delayAfter(attempts); d != null; d = RetrySchedule.DEFAULT.delayAfter(attempts)) {
+    for (Duration d = RetrySchedule.DEFAULT.delayAfter(attempts);
+        d != null;
+        d = RetrySchedule.DEFAULT.delayAfter(attempts)) {
       total = total.plus(d);
       attempts++;
     }
@@ -33,8 +35,11 @@ class RetryScheduleTest {
 
   @Test
   void aScheduleNeedsAPositiveFirstDelayAndAnAttempt() {
-    assertThatThrownBy(() -> new RetrySchedule(Duration.ZERO, Duration.ofSeconds(1), 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RetrySchedule(Duration.ofSeconds(2), Duration.ofSeconds(1), 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RetrySchedule(Duration.ofSeconds(1), Duration.ofSeconds(1), 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RetrySchedule(Duration.ZERO, Duration.ofSeconds(1), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RetrySchedule(Duration.ofSeconds(2), Duration.ofSeconds(1), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RetrySchedule(Duration.ofSeconds(1), Duration.ofSeconds(1), 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

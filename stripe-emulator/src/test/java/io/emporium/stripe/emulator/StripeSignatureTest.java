@@ -31,8 +31,10 @@ class StripeSignatureTest {
 
   @Test
   void anOldTimestampIsOutsideStripeJavasTolerance() {
-    String stale = StripeSignature.header(PAYLOAD, SECRET, System.currentTimeMillis() / 1000 - 3600);
+    String stale =
+        StripeSignature.header(PAYLOAD, SECRET, System.currentTimeMillis() / 1000 - 3600);
     assertThatThrownBy(() -> Webhook.Signature.verifyHeader(PAYLOAD, stale, SECRET, 300))
-        .isInstanceOf(SignatureVerificationException.class).hasMessageContaining("tolerance");
+        .isInstanceOf(SignatureVerificationException.class)
+        .hasMessageContaining("tolerance");
   }
 }

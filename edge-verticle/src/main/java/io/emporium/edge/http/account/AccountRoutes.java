@@ -53,22 +53,42 @@ public final class AccountRoutes {
   Future<Reply> following(RoutingContext ctx) {
     Authn.caller(ctx);
     MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
-    ListFollowingRequest request = ListFollowingRequest.newBuilder()
-        .setLimit(Paging.limit(params))
-        .setCursor(params.get("cursor") == null ? "" : params.get("cursor"))
-        .build();
-    return catalog.call(CatalogGrpcClient.ListFollowing, request, Authn.callContext(ctx)).compose(page -> {
-      List<UUID> ids = page.getSellersList().stream().map(s -> UUID.fromString(s.getSellerId())).toList();
-      return users.names(ids).map(names -> {
-        JsonArray items = new JsonArray();
-        page.getSellersList().forEach(s -> items.add(new JsonObject()
-            .put("id", s.getSellerId())
-            .put("displayName", names.get(UUID.fromString(s.getSellerId())))
-            .put("followedAt", s.getFollowedAt())));
-        return Reply.ok(new JsonObject().put("items", items)
-            .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
-      });
-    });
+    ListFollowingRequest request =
+        ListFollowingRequest.newBuilder()
+            .setLimit(Paging.limit(params))
+            .setCursor(params.get("cursor") == null ? "" : params.get("cursor"))
+            .build();
+    return catalog
+        .call(CatalogGrpcClient.ListFollowing, request, Authn.callContext(ctx))
+        .compose(
+            page -> {
+              List<UUID> ids =
+                  page.getSellersList().stream()
+                      .map(s -> UUID.fromString(s.getSellerId()))
+                      .toList();
+              return users
+                  .names(ids)
+                  .map(
+                      names -> {
+                        JsonArray items = new JsonArray();
+                        page.getSellersList()
+                            .forEach(
+                                s ->
+                                    items.add(
+                                        new JsonObject()
+                                            .put("id", s.getSellerId())
+                                            .put(
+                                                "displayName",
+                                                names.get(UUID.fromString(s.getSellerId())))
+                                            .put("followedAt", s.getFollowedAt())));
+                        return Reply.ok(
+                            new JsonObject()
+                                .put("items", items)
+                                .put(
+                                    "nextCursor",
+                                    page.getNextCursor().isEmpty() ? null : page.getNextCursor()));
+                      });
+            });
   }
 
   Future<Reply> me(RoutingContext ctx) {
@@ -91,40 +111,62 @@ public final class AccountRoutes {
 
   Future<Reply> listAddresses(RoutingContext ctx) {
     Caller caller = Authn.caller(ctx);
-    return addresses.list(caller.userId())
-        .map(list -> Reply.ok(new JsonObject().put("items", new JsonArray(list)).putNull("nextCursor")));
+    return addresses
+        .list(caller.userId())
+        .map(
+            list ->
+                Reply.ok(new JsonObject().put("items", new JsonArray(list)).putNull("nextCursor")));
   }
 
   Future<Reply> getAddress(RoutingContext ctx) {
     Caller caller = Authn.caller(ctx);
-    return addresses.find(caller.userId(), addressId(ctx)).map(found -> Reply.ok(found.orElseThrow(AccountRoutes::noAddress)));
+    return addresses
+        .find(caller.userId(), addressId(ctx))
+        .map(found -> Reply.ok(found.orElseThrow(AccountRoutes::noAddress)));
   }
 
   Future<Reply> addAddress(RoutingContext ctx) {
     Caller caller = Authn.caller(ctx);
     JsonObject address = AddressJson.read(JsonBodies.object(ctx), new JsonObject());
-    return addresses.add(caller.userId(), address).map(saved -> Reply.created(saved.orElseThrow(() ->
-        ApiProblem.conflict("You already have " + AddressStore.MAX_PER_USER + " addresses; delete one first."))));
+    return addresses
+        .add(caller.userId(), address)
+        .map(
+            saved ->
+                Reply.created(
+                    saved.orElseThrow(
+                        () ->
+                            ApiProblem.conflict(
+                                "You already have "
+                                    + AddressStore.MAX_PER_USER
+                                    + " addresses; delete one first."))));
   }
 
   Future<Reply> updateAddress(RoutingContext ctx) {
     Caller caller = Authn.caller(ctx);
     UUID id = addressId(ctx);
     JsonObject patch = JsonBodies.object(ctx);
-    return addresses.find(caller.userId(), id).compose(found -> {
-      JsonObject merged = AddressJson.read(patch, found.orElseThrow(AccountRoutes::noAddress));
-      return addresses.replace(caller.userId(), id, merged);
-    }).map(saved -> Reply.ok(saved.orElseThrow(AccountRoutes::noAddress)));
+    return addresses
+        .find(caller.userId(), id)
+        .compose(
+            found -> {
+              JsonObject merged =
+                  AddressJson.read(patch, found.orElseThrow(AccountRoutes::noAddress));
+              return addresses.replace(caller.userId(), id, merged);
+            })
+        .map(saved -> Reply.ok(saved.orElseThrow(AccountRoutes::noAddress)));
   }
 
   Future<Reply> deleteAddress(RoutingContext ctx) {
     Caller caller = Authn.caller(ctx);
-    return addresses.delete(caller.userId(), addressId(ctx)).map(deleted -> {
-      if (!deleted) {
-        throw noAddress();
-      }
-      return Reply.noContent();
-    });
+    return addresses
+        .delete(caller.userId(), addressId(ctx))
+        .map(
+            deleted -> {
+              if (!deleted) {
+                throw noAddress();
+              }
+              return Reply.noContent();
+            });
   }
 
   private static UUID addressId(RoutingContext ctx) {

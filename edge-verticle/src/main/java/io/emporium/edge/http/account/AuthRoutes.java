@@ -47,7 +47,8 @@ public final class AuthRoutes {
       PasswordPolicy.check(password, email, fullName).ifPresent(why -> f.error("password", why));
     }
     f.throwIfInvalid();
-    return identity.register(email, password, fullName, role, address(ctx))
+    return identity
+        .register(email, password, fullName, role, address(ctx))
         .map(user -> Reply.created(new JsonObject().put("user", UserJson.of(user))));
   }
 
@@ -59,7 +60,9 @@ public final class AuthRoutes {
       f.check("code", code.matches("\\d{6}"), "must be 6 digits");
     }
     f.throwIfInvalid();
-    return identity.verifyEmail(email, code, address(ctx)).map(user -> Reply.ok(new JsonObject().put("user", UserJson.of(user))));
+    return identity
+        .verifyEmail(email, code, address(ctx))
+        .map(user -> Reply.ok(new JsonObject().put("user", UserJson.of(user))));
   }
 
   Future<Reply> resendVerification(RoutingContext ctx) {
@@ -74,7 +77,8 @@ public final class AuthRoutes {
     String email = f.required("email", 254);
     String password = f.secret("password");
     f.throwIfInvalid();
-    return identity.login(EmailAddresses.normalize(email), password, Authn.callContext(ctx))
+    return identity
+        .login(EmailAddresses.normalize(email), password, Authn.callContext(ctx))
         .map(pair -> Reply.ok(tokens(pair)));
   }
 
@@ -112,8 +116,12 @@ public final class AuthRoutes {
   }
 
   private static JsonObject tokens(IdentityService.TokenPair pair) {
-    return new JsonObject().put("accessToken", pair.accessToken()).put("refreshToken", pair.refreshToken())
-        .put("expiresIn", pair.expiresIn()).put("tokenType", "Bearer").put("user", UserJson.of(pair.user()));
+    return new JsonObject()
+        .put("accessToken", pair.accessToken())
+        .put("refreshToken", pair.refreshToken())
+        .put("expiresIn", pair.expiresIn())
+        .put("tokenType", "Bearer")
+        .put("user", UserJson.of(pair.user()));
   }
 
   private static String address(RoutingContext ctx) {

@@ -19,9 +19,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** {@code GET /admin/audit}: the audit log, newest first, for admins; read-only (no route changes an entry). */
+/**
+ * {@code GET /admin/audit}: the audit log, newest first, for admins; read-only (no route changes an
+ * entry).
+ */
 public final class AdminAuditRoutes {
-  private static final Set<String> PARAMS = Set.of("actor", "action", "targetType", "target", "from", "to", "limit", "cursor");
+  private static final Set<String> PARAMS =
+      Set.of("actor", "action", "targetType", "target", "from", "to", "limit", "cursor");
   private static final Pattern ACTION = Pattern.compile("[a-z_]{1,40}\\.[a-z_]{1,40}");
   private static final Pattern TARGET_TYPE = Pattern.compile("[a-z_]{1,40}");
 
@@ -62,10 +66,16 @@ public final class AdminAuditRoutes {
     if (from != null && to != null && from.isAfter(to)) {
       throw ApiProblem.invalid("from", "must not be after to");
     }
-    return log.search(new AuditLog.Filter(actor, action, targetType, target, from, to), after, limit).map(page -> {
-      JsonArray items = new JsonArray();
-      page.entries().forEach(items::add);
-      return Reply.ok(new JsonObject().put("items", items).put("nextCursor", page.next() == null ? null : page.next().encode()));
-    });
+    return log.search(
+            new AuditLog.Filter(actor, action, targetType, target, from, to), after, limit)
+        .map(
+            page -> {
+              JsonArray items = new JsonArray();
+              page.entries().forEach(items::add);
+              return Reply.ok(
+                  new JsonObject()
+                      .put("items", items)
+                      .put("nextCursor", page.next() == null ? null : page.next().encode()));
+            });
   }
 }

@@ -30,7 +30,8 @@ public final class AdminCategoryRoutes {
 
   public void mount(Router api) {
     api.post("/categories").handler(Endpoint.of(ctx -> save(ctx, "").map(c -> new Reply(201, c))));
-    api.put("/categories/:id").handler(Endpoint.of(ctx -> save(ctx, ctx.pathParam("id")).map(Reply::ok)));
+    api.put("/categories/:id")
+        .handler(Endpoint.of(ctx -> save(ctx, ctx.pathParam("id")).map(Reply::ok)));
     api.delete("/categories/:id").handler(Endpoint.of(this::delete));
   }
 
@@ -41,21 +42,26 @@ public final class AdminCategoryRoutes {
     String slug = f.optional("slug", 200);
     String parentId = f.optional("parentId", 64);
     f.throwIfInvalid();
-    SaveCategoryRequest request = SaveCategoryRequest.newBuilder()
-        .setId(id)
-        .setName(name)
-        .setSlug(slug != null ? slug : slugOf(name))
-        .setParentId(parentId == null ? "" : parentId)
-        .build();
-    return catalog.call(CatalogGrpcClient.SaveCategory, request, Authn.callContext(ctx))
+    SaveCategoryRequest request =
+        SaveCategoryRequest.newBuilder()
+            .setId(id)
+            .setName(name)
+            .setSlug(slug != null ? slug : slugOf(name))
+            .setParentId(parentId == null ? "" : parentId)
+            .build();
+    return catalog
+        .call(CatalogGrpcClient.SaveCategory, request, Authn.callContext(ctx))
         .compose(c -> cache.categoriesChanged().map(CategoryJson.of(c)));
   }
 
   Future<Reply> delete(RoutingContext ctx) {
     Authn.caller(ctx);
-    DeleteCategoryRequest request = DeleteCategoryRequest.newBuilder().setCategoryId(ctx.pathParam("id")).build();
-    return catalog.call(CatalogGrpcClient.DeleteCategory, request, Authn.callContext(ctx))
-        .compose(r -> cache.categoriesChanged()).map(r -> Reply.noContent());
+    DeleteCategoryRequest request =
+        DeleteCategoryRequest.newBuilder().setCategoryId(ctx.pathParam("id")).build();
+    return catalog
+        .call(CatalogGrpcClient.DeleteCategory, request, Authn.callContext(ctx))
+        .compose(r -> cache.categoriesChanged())
+        .map(r -> Reply.noContent());
   }
 
   /** A slug from a name: ASCII letters and digits, lower case, joined by single hyphens. */

@@ -28,20 +28,43 @@ public final class AdminOrderRoutes {
 
   public void mount(Router api) {
     api.get("/admin/orders").handler(Endpoint.of(this::list));
-    api.post("/orders/:id/deliver").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.DeliverOrder,
-        OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), Authn.callContext(ctx)).map(o -> Reply.ok(OrderJson.of(o)))));
+    api.post("/orders/:id/deliver")
+        .handler(
+            Endpoint.of(
+                ctx ->
+                    ordering
+                        .call(
+                            OrderingGrpcClient.DeliverOrder,
+                            OrderRef.newBuilder().setId(ctx.pathParam("id")).build(),
+                            Authn.callContext(ctx))
+                        .map(o -> Reply.ok(OrderJson.of(o)))));
     api.post("/orders/:id/refund").handler(Endpoint.of(this::refund));
   }
 
   Future<Reply> list(RoutingContext ctx) {
     Authn.caller(ctx);
-    return Paging.page(ctx, Set.of("limit", "cursor", "status"), (limit, cursor) -> ordering.call(OrderingGrpcClient.ListAllOrders,
-        ListAllOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor)
-            .setStatus(ctx.request().getParam("status") == null ? "" : ctx.request().getParam("status")).build(), Authn.callContext(ctx)))
+    return Paging.page(
+            ctx,
+            Set.of("limit", "cursor", "status"),
+            (limit, cursor) ->
+                ordering.call(
+                    OrderingGrpcClient.ListAllOrders,
+                    ListAllOrdersRequest.newBuilder()
+                        .setLimit(limit)
+                        .setCursor(cursor)
+                        .setStatus(
+                            ctx.request().getParam("status") == null
+                                ? ""
+                                : ctx.request().getParam("status"))
+                        .build(),
+                    Authn.callContext(ctx)))
         .map(page -> Reply.ok(OrderJson.page(page)));
   }
 
-  /** {@code {amount?, reason}} with an {@code Idempotency-Key}: a full or partial refund through Stripe. */
+  /**
+   * {@code {amount?, reason}} with an {@code Idempotency-Key}: a full or partial refund through
+   * Stripe.
+   */
   Future<Reply> refund(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
     String key = IdempotencyKey.of(ctx);
@@ -49,8 +72,15 @@ public final class AdminOrderRoutes {
     Long amount = f.wholeNumber("amount", 1, Long.MAX_VALUE);
     String reason = f.required("reason", 500);
     f.throwIfInvalid();
-    RefundOrderRequest request = RefundOrderRequest.newBuilder().setOrderId(ctx.pathParam("id")).setAmount(amount == null ? 0 : amount)
-        .setReason(reason).setIdempotencyKey(key).build();
-    return ordering.call(OrderingGrpcClient.RefundOrder, request, Authn.callContext(ctx)).map(o -> Reply.ok(OrderJson.of(o)));
+    RefundOrderRequest request =
+        RefundOrderRequest.newBuilder()
+            .setOrderId(ctx.pathParam("id"))
+            .setAmount(amount == null ? 0 : amount)
+            .setReason(reason)
+            .setIdempotencyKey(key)
+            .build();
+    return ordering
+        .call(OrderingGrpcClient.RefundOrder, request, Authn.callContext(ctx))
+        .map(o -> Reply.ok(OrderJson.of(o)));
   }
 }

@@ -35,12 +35,14 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * {@code /admin/events/parked}: messages any service's consumers parked, for admins. Each service keeps its own over
- * its {@code Parking} gRPC contract (the edge's own in its schema); an id {@code <service>:<uuid>} says which.
+ * {@code /admin/events/parked}: messages any service's consumers parked, for admins. Each service
+ * keeps its own over its {@code Parking} gRPC contract (the edge's own in its schema); an id {@code
+ * <service>:<uuid>} says which.
  */
 public final class AdminParkingRoutes {
   private static final Set<String> PARAMS = Set.of("limit", "cursor");
-  private static final Pattern ID = Pattern.compile("(edge|catalog|ordering|payment|realtime):[0-9a-fA-F-]{36}");
+  private static final Pattern ID =
+      Pattern.compile("(edge|catalog|ordering|payment|realtime):[0-9a-fA-F-]{36}");
   private final ParkingAdmin edge;
   private final Map<String, GrpcCalls> services;
 
@@ -50,9 +52,11 @@ public final class AdminParkingRoutes {
     this.services = services;
   }
 
-  public static Map<String, GrpcCalls> byName(java.util.function.BiFunction<Service, String, GrpcCalls> peer) {
+  public static Map<String, GrpcCalls> byName(
+      java.util.function.BiFunction<Service, String, GrpcCalls> peer) {
     Map<String, GrpcCalls> out = new LinkedHashMap<>();
-    for (Service s : List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
+    for (Service s :
+        List.of(Service.CATALOG, Service.ORDERING, Service.PAYMENT, Service.REALTIME)) {
       String name = s.name().toLowerCase(java.util.Locale.ROOT);
       out.put(name, peer.apply(s, name));
     }
@@ -65,36 +69,54 @@ public final class AdminParkingRoutes {
     api.delete("/admin/events/parked/:id").handler(Endpoint.of(this::discard));
   }
 
-  /** Oldest failure first across every service: each gives its page after the cursor, and the merge keeps the first {@code limit}. */
+  /**
+   * Oldest failure first across every service: each gives its page after the cursor, and the merge
+   * keeps the first {@code limit}.
+   */
   Future<Reply> list(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
     MultiMap params = Paging.singleParams(ctx, PARAMS);
     int limit = Paging.limit(params);
     Cursor after = Paging.cursor(params);
-    ListParkedRequest request = ListParkedRequest.newBuilder().setLimit(limit).setAfter(after == null ? "" : after.encode()).build();
+    ListParkedRequest request =
+        ListParkedRequest.newBuilder()
+            .setLimit(limit)
+            .setAfter(after == null ? "" : after.encode())
+            .build();
     CallContext caller = Authn.callContext(ctx);
     List<Future<ParkedList>> pages = new ArrayList<>();
     pages.add(edge.list(limit, request.getAfter()));
-    services.values().forEach(s -> pages.add(s.call(ParkingGrpcClient.ListParked, request, caller)));
-    return Future.all(pages).map(all -> {
-      List<ParkedMessage> merged = new ArrayList<>();
-      boolean more = false;
-      for (Future<ParkedList> page : pages) {
-        merged.addAll(page.result().getMessagesList());
-        more |= !page.result().getNext().isEmpty();
-      }
-      merged.sort(Comparator.comparing((ParkedMessage m) -> Instant.parse(m.getFirstFailedAt())).thenComparing(AdminParkingRoutes::uuid));
-      more |= merged.size() > limit;
-      List<ParkedMessage> shown = merged.subList(0, Math.min(limit, merged.size()));
-      JsonArray items = new JsonArray();
-      shown.forEach(m -> items.add(json(m)));
-      String next = null;
-      if (more && !shown.isEmpty()) {
-        ParkedMessage last = shown.get(shown.size() - 1);
-        next = new Cursor(OffsetDateTime.ofInstant(Instant.parse(last.getFirstFailedAt()), ZoneOffset.UTC), uuid(last)).encode();
-      }
-      return Reply.ok(new JsonObject().put("items", items).put("nextCursor", next));
-    });
+    services
+        .values()
+        .forEach(s -> pages.add(s.call(ParkingGrpcClient.ListParked, request, caller)));
+    return Future.all(pages)
+        .map(
+            all -> {
+              List<ParkedMessage> merged = new ArrayList<>();
+              boolean more = false;
+              for (Future<ParkedList> page : pages) {
+                merged.addAll(page.result().getMessagesList());
+                more |= !page.result().getNext().isEmpty();
+              }
+              merged.sort(
+                  Comparator.comparing((ParkedMessage m) -> Instant.parse(m.getFirstFailedAt()))
+                      .thenComparing(AdminParkingRoutes::uuid));
+              more |= merged.size() > limit;
+              List<ParkedMessage> shown = merged.subList(0, Math.min(limit, merged.size()));
+              JsonArray items = new JsonArray();
+              shown.forEach(m -> items.add(json(m)));
+              String next = null;
+              if (more && !shown.isEmpty()) {
+                ParkedMessage last = shown.get(shown.size() - 1);
+                next =
+                    new Cursor(
+                            OffsetDateTime.ofInstant(
+                                Instant.parse(last.getFirstFailedAt()), ZoneOffset.UTC),
+                            uuid(last))
+                        .encode();
+              }
+              return Reply.ok(new JsonObject().put("items", items).put("nextCursor", next));
+            });
   }
 
   Future<Reply> retry(RoutingContext ctx) {
@@ -102,11 +124,24 @@ public final class AdminParkingRoutes {
     Paging.params(ctx, Set.of());
     String id = id(ctx);
     CallContext caller = Authn.callContext(ctx);
-    Future<RetryParkedReply> reply = id.startsWith("edge:") ? edge.retry(id, caller)
-        : services.get(service(id)).call(ParkingGrpcClient.RetryParked, ParkedRef.newBuilder().setId(id).build(), caller);
-    return reply.map(r -> Reply.ok(r.getApplied()
-        ? new JsonObject().put("id", id).put("applied", true)
-        : new JsonObject().put("id", id).put("applied", false).put("message", json(r.getStillParked()))));
+    Future<RetryParkedReply> reply =
+        id.startsWith("edge:")
+            ? edge.retry(id, caller)
+            : services
+                .get(service(id))
+                .call(
+                    ParkingGrpcClient.RetryParked,
+                    ParkedRef.newBuilder().setId(id).build(),
+                    caller);
+    return reply.map(
+        r ->
+            Reply.ok(
+                r.getApplied()
+                    ? new JsonObject().put("id", id).put("applied", true)
+                    : new JsonObject()
+                        .put("id", id)
+                        .put("applied", false)
+                        .put("message", json(r.getStillParked()))));
   }
 
   Future<Reply> discard(RoutingContext ctx) {
@@ -114,14 +149,23 @@ public final class AdminParkingRoutes {
     Paging.params(ctx, Set.of());
     String id = id(ctx);
     CallContext caller = Authn.callContext(ctx);
-    Future<?> done = id.startsWith("edge:") ? edge.discard(id, caller)
-        : services.get(service(id)).call(ParkingGrpcClient.DiscardParked, ParkedRef.newBuilder().setId(id).build(), caller);
+    Future<?> done =
+        id.startsWith("edge:")
+            ? edge.discard(id, caller)
+            : services
+                .get(service(id))
+                .call(
+                    ParkingGrpcClient.DiscardParked,
+                    ParkedRef.newBuilder().setId(id).build(),
+                    caller);
     return done.map(v -> Reply.noContent());
   }
 
   private static String id(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (id == null || !ID.matcher(id).matches() || io.emporium.common.Ids.parse(id.substring(id.indexOf(':') + 1)) == null) {
+    if (id == null
+        || !ID.matcher(id).matches()
+        || io.emporium.common.Ids.parse(id.substring(id.indexOf(':') + 1)) == null) {
       throw ApiProblem.invalid("id", "must be <service>:<uuid>, as the list gives it");
     }
     return id;
@@ -136,7 +180,13 @@ public final class AdminParkingRoutes {
   }
 
   private static JsonObject json(ParkedMessage m) {
-    return new JsonObject().put("id", m.getId()).put("service", m.getService()).put("source", m.getSource()).put("key", m.getKey())
-        .put("attempts", m.getAttempts()).put("lastError", m.getLastError()).put("firstFailedAt", m.getFirstFailedAt());
+    return new JsonObject()
+        .put("id", m.getId())
+        .put("service", m.getService())
+        .put("source", m.getSource())
+        .put("key", m.getKey())
+        .put("attempts", m.getAttempts())
+        .put("lastError", m.getLastError())
+        .put("firstFailedAt", m.getFirstFailedAt());
   }
 }

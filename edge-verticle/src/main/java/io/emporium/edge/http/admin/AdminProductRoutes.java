@@ -20,7 +20,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** {@code /admin/products}: the products waiting for approval, and approving or rejecting one. Admins only. */
+/**
+ * {@code /admin/products}: the products waiting for approval, and approving or rejecting one.
+ * Admins only.
+ */
 public final class AdminProductRoutes {
   private final GrpcCalls catalog;
   private final CatalogCache cache;
@@ -38,7 +41,8 @@ public final class AdminProductRoutes {
 
   Future<Reply> pending(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
-    return catalog.call(CatalogGrpcClient.ListPendingProducts, pageRequest(ctx), Authn.callContext(ctx))
+    return catalog
+        .call(CatalogGrpcClient.ListPendingProducts, pageRequest(ctx), Authn.callContext(ctx))
         .map(page -> Reply.ok(ProductJson.page(page)));
   }
 
@@ -49,9 +53,15 @@ public final class AdminProductRoutes {
     Fields f = new Fields(approve ? new JsonObject() : JsonBodies.object(ctx));
     String reason = approve ? null : f.required("reason", 1000);
     f.throwIfInvalid();
-    ReviewProductRequest request = ReviewProductRequest.newBuilder().setProductId(ctx.pathParam("id")).setApprove(approve)
-        .setReason(reason == null ? "" : reason).build();
-    return catalog.call(CatalogGrpcClient.ReviewProduct, request, Authn.callContext(ctx)).compose(this::changed)
+    ReviewProductRequest request =
+        ReviewProductRequest.newBuilder()
+            .setProductId(ctx.pathParam("id"))
+            .setApprove(approve)
+            .setReason(reason == null ? "" : reason)
+            .build();
+    return catalog
+        .call(CatalogGrpcClient.ReviewProduct, request, Authn.callContext(ctx))
+        .compose(this::changed)
         .map(p -> Reply.ok(ProductJson.of(p)));
   }
 
@@ -62,7 +72,9 @@ public final class AdminProductRoutes {
 
   private static ListMyProductsRequest pageRequest(RoutingContext ctx) {
     MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
-    return ListMyProductsRequest.newBuilder().setLimit(Paging.limit(params))
-        .setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
+    return ListMyProductsRequest.newBuilder()
+        .setLimit(Paging.limit(params))
+        .setCursor(params.get("cursor") == null ? "" : params.get("cursor"))
+        .build();
   }
 }

@@ -16,7 +16,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** {@code /admin/settings}: store-wide settings, kept by the services they steer (the catalog's, so far). */
+/**
+ * {@code /admin/settings}: store-wide settings, kept by the services they steer (the catalog's, so
+ * far).
+ */
 public final class AdminSettingsRoutes {
   private final GrpcCalls catalog;
 
@@ -32,7 +35,11 @@ public final class AdminSettingsRoutes {
   Future<Reply> get(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
     Paging.params(ctx, Set.of());
-    return catalog.call(CatalogGrpcClient.GetSettings, GetSettingsRequest.getDefaultInstance(), Authn.callContext(ctx))
+    return catalog
+        .call(
+            CatalogGrpcClient.GetSettings,
+            GetSettingsRequest.getDefaultInstance(),
+            Authn.callContext(ctx))
         .map(s -> Reply.ok(json(s)));
   }
 
@@ -42,15 +49,26 @@ public final class AdminSettingsRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     Boolean approval = f.optionalBoolean("productApprovalRequired");
     Integer threshold = f.integer("lowStockThreshold", 0, 1_000_000);
-    f.check("productApprovalRequired", approval != null || f.hasError("productApprovalRequired"), "is required");
-    f.check("lowStockThreshold", threshold != null || f.hasError("lowStockThreshold"), "is required");
+    f.check(
+        "productApprovalRequired",
+        approval != null || f.hasError("productApprovalRequired"),
+        "is required");
+    f.check(
+        "lowStockThreshold", threshold != null || f.hasError("lowStockThreshold"), "is required");
     f.throwIfInvalid();
-    CatalogSettings settings = CatalogSettings.newBuilder().setProductApprovalRequired(approval).setLowStockThreshold(threshold).build();
-    return catalog.call(CatalogGrpcClient.PutSettings, settings, Authn.callContext(ctx)).map(s -> Reply.ok(json(s)));
+    CatalogSettings settings =
+        CatalogSettings.newBuilder()
+            .setProductApprovalRequired(approval)
+            .setLowStockThreshold(threshold)
+            .build();
+    return catalog
+        .call(CatalogGrpcClient.PutSettings, settings, Authn.callContext(ctx))
+        .map(s -> Reply.ok(json(s)));
   }
 
   private static JsonObject json(CatalogSettings s) {
-    return new JsonObject().put("productApprovalRequired", s.getProductApprovalRequired())
+    return new JsonObject()
+        .put("productApprovalRequired", s.getProductApprovalRequired())
         .put("lowStockThreshold", s.getLowStockThreshold());
   }
 }

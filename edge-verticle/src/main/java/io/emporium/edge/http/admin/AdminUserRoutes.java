@@ -59,21 +59,34 @@ public final class AdminUserRoutes {
     if (active != null && !active.equals("true") && !active.equals("false")) {
       throw ApiProblem.invalid("active", "must be true or false");
     }
-    return users.search(q == null ? null : q.strip(), role, active == null ? null : Boolean.valueOf(active),
-        after == null ? null : after.at(), after == null ? null : after.id(), limit).map(page -> {
-          JsonArray items = new JsonArray();
-          page.users().forEach(u -> items.add(UserJson.forAdmin(u)));
-          User last = page.users().isEmpty() ? null : page.users().get(page.users().size() - 1);
-          return Reply.ok(new JsonObject().put("items", items)
-              .put("nextCursor", page.more() ? new Cursor(last.createdAt(), last.id()).encode() : null));
-        });
+    return users
+        .search(
+            q == null ? null : q.strip(),
+            role,
+            active == null ? null : Boolean.valueOf(active),
+            after == null ? null : after.at(),
+            after == null ? null : after.id(),
+            limit)
+        .map(
+            page -> {
+              JsonArray items = new JsonArray();
+              page.users().forEach(u -> items.add(UserJson.forAdmin(u)));
+              User last = page.users().isEmpty() ? null : page.users().get(page.users().size() - 1);
+              return Reply.ok(
+                  new JsonObject()
+                      .put("items", items)
+                      .put(
+                          "nextCursor",
+                          page.more() ? new Cursor(last.createdAt(), last.id()).encode() : null));
+            });
   }
 
   Future<Reply> get(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
     Paging.params(ctx, Set.of());
     UUID id = userId(ctx);
-    return users.byId(id)
+    return users
+        .byId(id)
         .map(found -> Reply.ok(UserJson.forAdmin(found.orElseThrow(() -> noUser(id)))));
   }
 
@@ -87,7 +100,9 @@ public final class AdminUserRoutes {
       f.forbid(readOnly, "cannot be changed here");
     }
     f.throwIfInvalid();
-    return identity.changeAccount(admin, Authn.callContext(ctx), id, role, active).map(user -> Reply.ok(UserJson.forAdmin(user)));
+    return identity
+        .changeAccount(admin, Authn.callContext(ctx), id, role, active)
+        .map(user -> Reply.ok(UserJson.forAdmin(user)));
   }
 
   private static UUID userId(RoutingContext ctx) {

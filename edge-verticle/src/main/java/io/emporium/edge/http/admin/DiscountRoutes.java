@@ -19,7 +19,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** {@code /admin/discounts}: discount codes, for admins; the ordering service owns them and their rules. */
+/**
+ * {@code /admin/discounts}: discount codes, for admins; the ordering service owns them and their
+ * rules.
+ */
 public final class DiscountRoutes {
   private static final long MAX_MONEY = 100_000_000_00L;
   private static final int MAX_COUNT = 100_000_000;
@@ -31,31 +34,52 @@ public final class DiscountRoutes {
 
   public void mount(Router api) {
     api.get("/admin/discounts").handler(Endpoint.of(this::list));
-    api.post("/admin/discounts").handler(Endpoint.of(ctx -> save(ctx, "").map(d -> Reply.created(json(d)))));
-    api.get("/admin/discounts/:id").handler(Endpoint.of(ctx -> {
-      Authn.requireRole(ctx, "admin");
-      Paging.params(ctx, Set.of());
-      return ordering.call(OrderingGrpcClient.GetDiscount, DiscountRef.newBuilder().setId(ctx.pathParam("id")).build(),
-          Authn.callContext(ctx)).map(d -> Reply.ok(json(d)));
-    }));
-    api.patch("/admin/discounts/:id").handler(Endpoint.of(ctx -> save(ctx, ctx.pathParam("id")).map(d -> Reply.ok(json(d)))));
-    api.delete("/admin/discounts/:id").handler(Endpoint.of(ctx -> {
-      Authn.requireRole(ctx, "admin");
-      return ordering.call(OrderingGrpcClient.DeleteDiscount, DiscountRef.newBuilder().setId(ctx.pathParam("id")).build(),
-          Authn.callContext(ctx)).map(d -> Reply.noContent());
-    }));
+    api.post("/admin/discounts")
+        .handler(Endpoint.of(ctx -> save(ctx, "").map(d -> Reply.created(json(d)))));
+    api.get("/admin/discounts/:id")
+        .handler(
+            Endpoint.of(
+                ctx -> {
+                  Authn.requireRole(ctx, "admin");
+                  Paging.params(ctx, Set.of());
+                  return ordering
+                      .call(
+                          OrderingGrpcClient.GetDiscount,
+                          DiscountRef.newBuilder().setId(ctx.pathParam("id")).build(),
+                          Authn.callContext(ctx))
+                      .map(d -> Reply.ok(json(d)));
+                }));
+    api.patch("/admin/discounts/:id")
+        .handler(Endpoint.of(ctx -> save(ctx, ctx.pathParam("id")).map(d -> Reply.ok(json(d)))));
+    api.delete("/admin/discounts/:id")
+        .handler(
+            Endpoint.of(
+                ctx -> {
+                  Authn.requireRole(ctx, "admin");
+                  return ordering
+                      .call(
+                          OrderingGrpcClient.DeleteDiscount,
+                          DiscountRef.newBuilder().setId(ctx.pathParam("id")).build(),
+                          Authn.callContext(ctx))
+                      .map(d -> Reply.noContent());
+                }));
   }
 
   /** Every live code at once (there are few): no paging, so no query parameters. */
   Future<Reply> list(RoutingContext ctx) {
     Authn.requireRole(ctx, "admin");
     Paging.params(ctx, Set.of());
-    return ordering.call(OrderingGrpcClient.ListDiscounts, ListDiscountsRequest.getDefaultInstance(), Authn.callContext(ctx))
-        .map(all -> {
-          JsonArray items = new JsonArray();
-          all.getDiscountsList().forEach(d -> items.add(json(d)));
-          return Reply.ok(new JsonObject().put("items", items).putNull("nextCursor"));
-        });
+    return ordering
+        .call(
+            OrderingGrpcClient.ListDiscounts,
+            ListDiscountsRequest.getDefaultInstance(),
+            Authn.callContext(ctx))
+        .map(
+            all -> {
+              JsonArray items = new JsonArray();
+              all.getDiscountsList().forEach(d -> items.add(json(d)));
+              return Reply.ok(new JsonObject().put("items", items).putNull("nextCursor"));
+            });
   }
 
   /** Creates (every required field) or changes (only the fields given) a code. */
@@ -114,7 +138,8 @@ public final class DiscountRoutes {
     f.forbid("uses", "is counted by checkout");
     f.forbid("id", "is assigned");
     f.throwIfInvalid();
-    return ordering.call(OrderingGrpcClient.SaveDiscount, request.setValues(v).build(), Authn.callContext(ctx));
+    return ordering.call(
+        OrderingGrpcClient.SaveDiscount, request.setValues(v).build(), Authn.callContext(ctx));
   }
 
   static JsonObject json(Discount d) {

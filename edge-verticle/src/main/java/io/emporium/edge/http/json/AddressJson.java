@@ -6,14 +6,35 @@ import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
 
-/** A shipping address read from a body, checked the same way whether it is saved (account) or given at checkout. */
+/**
+ * A shipping address read from a body, checked the same way whether it is saved (account) or given
+ * at checkout.
+ */
 public final class AddressJson {
-  private static final Map<String, Integer> LIMITS = Map.of(
-      "name", 100, "line1", 200, "line2", 200, "city", 100, "region", 100, "postalCode", 20, "country", 2, "phone", 30);
+  private static final Map<String, Integer> LIMITS =
+      Map.of(
+          "name",
+          100,
+          "line1",
+          200,
+          "line2",
+          200,
+          "city",
+          100,
+          "region",
+          100,
+          "postalCode",
+          20,
+          "country",
+          2,
+          "phone",
+          30);
 
   private AddressJson() {}
 
-  /** Validates an address body over {@code base} (empty for a new one, the stored one for a PATCH). */
+  /**
+   * Validates an address body over {@code base} (empty for a new one, the stored one for a PATCH).
+   */
   public static JsonObject read(JsonObject body, JsonObject base) {
     Fields f = new Fields(body);
     JsonObject merged = base.copy();
@@ -32,7 +53,10 @@ public final class AddressJson {
     String country = merged.getString("country");
     if (country != null) {
       country = country.toUpperCase(Locale.ROOT);
-      f.check("country", country.matches("[A-Z]{2}"), "must be an ISO 3166-1 alpha-2 code such as US or DE");
+      f.check(
+          "country",
+          country.matches("[A-Z]{2}"),
+          "must be an ISO 3166-1 alpha-2 code such as US or DE");
       merged.put("country", country);
     }
     String phone = merged.getString("phone");

@@ -8,7 +8,10 @@ public final class CategoryJson {
   private CategoryJson() {}
 
   public static JsonObject of(Category c) {
-    return new JsonObject().put("id", c.getId()).put("name", c.getName()).put("slug", c.getSlug())
+    return new JsonObject()
+        .put("id", c.getId())
+        .put("name", c.getName())
+        .put("slug", c.getSlug())
         .put("parentId", c.getParentId().isEmpty() ? null : c.getParentId());
   }
 }

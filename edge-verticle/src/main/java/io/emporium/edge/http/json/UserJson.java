@@ -3,7 +3,10 @@ package io.emporium.edge.http.json;
 import io.emporium.edge.identity.domain.User;
 import io.vertx.core.json.JsonObject;
 
-/** An account as the API shows it: {@code user} of API.md, and the admin view that adds whether it is active. */
+/**
+ * An account as the API shows it: {@code user} of API.md, and the admin view that adds whether it
+ * is active.
+ */
 public final class UserJson {
   private UserJson() {}
 

@@ -14,7 +14,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code PUT /inventory/{sku}}: set ({@code available}) or move ({@code delta}) a variant's stock; never below zero. */
+/**
+ * {@code PUT /inventory/{sku}}: set ({@code available}) or move ({@code delta}) a variant's stock;
+ * never below zero.
+ */
 public final class InventoryRoutes {
   private static final int LIMIT = 1_000_000;
   private final GrpcCalls catalog;
@@ -45,9 +48,18 @@ public final class InventoryRoutes {
     } else {
       change.setDelta(delta);
     }
-    return catalog.call(CatalogGrpcClient.AdjustInventory, change.build(), Authn.callContext(ctx))
-        .compose(level -> cache.productChanged(level.getProductId()).map(level)).map(level -> Reply.ok(
-        new JsonObject().put("sku", level.getSku()).put("productId", level.getProductId()).put("stock", level.getStock())
-            .put("reserved", level.getReserved()).put("available", level.getAvailable()).put("threshold", level.getThreshold())));
+    return catalog
+        .call(CatalogGrpcClient.AdjustInventory, change.build(), Authn.callContext(ctx))
+        .compose(level -> cache.productChanged(level.getProductId()).map(level))
+        .map(
+            level ->
+                Reply.ok(
+                    new JsonObject()
+                        .put("sku", level.getSku())
+                        .put("productId", level.getProductId())
+                        .put("stock", level.getStock())
+                        .put("reserved", level.getReserved())
+                        .put("available", level.getAvailable())
+                        .put("threshold", level.getThreshold())));
   }
 }

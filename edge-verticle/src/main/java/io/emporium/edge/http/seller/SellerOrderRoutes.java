@@ -16,7 +16,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** {@code /seller/orders}: the orders holding the caller's items, and shipping the caller's part of one. */
+/**
+ * {@code /seller/orders}: the orders holding the caller's items, and shipping the caller's part of
+ * one.
+ */
 public final class SellerOrderRoutes {
   private final GrpcCalls ordering;
 
@@ -31,8 +34,14 @@ public final class SellerOrderRoutes {
 
   Future<Reply> list(RoutingContext ctx) {
     Authn.caller(ctx);
-    return Paging.page(ctx, Set.of("limit", "cursor"), (limit, cursor) -> ordering.call(OrderingGrpcClient.ListSellerOrders,
-        ListOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor).build(), Authn.callContext(ctx)))
+    return Paging.page(
+            ctx,
+            Set.of("limit", "cursor"),
+            (limit, cursor) ->
+                ordering.call(
+                    OrderingGrpcClient.ListSellerOrders,
+                    ListOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor).build(),
+                    Authn.callContext(ctx)))
         .map(page -> Reply.ok(OrderJson.page(page)));
   }
 
@@ -42,7 +51,15 @@ public final class SellerOrderRoutes {
     String carrier = f.required("carrier", 100);
     String tracking = f.required("trackingNumber", 100);
     f.throwIfInvalid();
-    return ordering.call(OrderingGrpcClient.ShipOrder, ShipOrderRequest.newBuilder().setOrderId(ctx.pathParam("id")).setCarrier(carrier)
-        .setTrackingNumber(tracking).build(), Authn.callContext(ctx)).map(o -> Reply.ok(OrderJson.of(o)));
+    return ordering
+        .call(
+            OrderingGrpcClient.ShipOrder,
+            ShipOrderRequest.newBuilder()
+                .setOrderId(ctx.pathParam("id"))
+                .setCarrier(carrier)
+                .setTrackingNumber(tracking)
+                .build(),
+            Authn.callContext(ctx))
+        .map(o -> Reply.ok(OrderJson.of(o)));
   }
 }

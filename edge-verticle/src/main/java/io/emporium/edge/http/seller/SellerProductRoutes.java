@@ -25,9 +25,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
- * A seller's products (an admin may act for any seller): {@code /products/mine}, and creating, changing and deleting
- * them. The edge checks JSON types and shapes; the catalog owns the product rules (names, prices, currencies, skus,
- * statuses) and answers their 422s.
+ * A seller's products (an admin may act for any seller): {@code /products/mine}, and creating,
+ * changing and deleting them. The edge checks JSON types and shapes; the catalog owns the product
+ * rules (names, prices, currencies, skus, statuses) and answers their 422s.
  */
 public final class SellerProductRoutes {
   private static final long MAX_MONEY = 100_000_000_00L;
@@ -41,7 +41,10 @@ public final class SellerProductRoutes {
     this.cache = cache;
   }
 
-  /** Mounted before the shop's routes: {@code /products/mine} must come ahead of {@code /products/:id}. */
+  /**
+   * Mounted before the shop's routes: {@code /products/mine} must come ahead of {@code
+   * /products/:id}.
+   */
   public void mount(Router api) {
     api.get("/products/mine").handler(Endpoint.of(this::mine));
     api.post("/products").handler(Endpoint.of(this::create));
@@ -51,8 +54,9 @@ public final class SellerProductRoutes {
   }
 
   /**
-   * PUT replaces every own field (absent optional ones are cleared); PATCH changes only those given.
-   * Either replaces the variants when the body has them, and leaves them alone when it has not.
+   * PUT replaces every own field (absent optional ones are cleared); PATCH changes only those
+   * given. Either replaces the variants when the body has them, and leaves them alone when it has
+   * not.
    */
   Future<Reply> update(RoutingContext ctx, boolean replace) {
     Authn.requireRole(ctx, "seller", "admin");
@@ -102,15 +106,24 @@ public final class SellerProductRoutes {
     f.forbid("sellerId", "cannot change");
     f.forbid("id", "cannot change");
     f.throwIfInvalid();
-    return catalog.call(CatalogGrpcClient.UpdateProduct, change.setValues(values).build(), Authn.callContext(ctx))
-        .compose(this::changed).map(p -> Reply.ok(ProductJson.of(p)));
+    return catalog
+        .call(
+            CatalogGrpcClient.UpdateProduct,
+            change.setValues(values).build(),
+            Authn.callContext(ctx))
+        .compose(this::changed)
+        .map(p -> Reply.ok(ProductJson.of(p)));
   }
 
   Future<Reply> delete(RoutingContext ctx) {
     Authn.requireRole(ctx, "seller", "admin");
-    return catalog.call(CatalogGrpcClient.DeleteProduct,
-        DeleteProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build(), Authn.callContext(ctx))
-        .compose(r -> cache.productChanged(ctx.pathParam("id"))).map(r -> Reply.noContent());
+    return catalog
+        .call(
+            CatalogGrpcClient.DeleteProduct,
+            DeleteProductRequest.newBuilder().setProductId(ctx.pathParam("id")).build(),
+            Authn.callContext(ctx))
+        .compose(r -> cache.productChanged(ctx.pathParam("id")))
+        .map(r -> Reply.noContent());
   }
 
   /** Drops the cached page of the product a change answered with, before the change is answered. */
@@ -144,12 +157,18 @@ public final class SellerProductRoutes {
     f.forbid("sellerId", "is the caller");
     f.forbid("id", "is assigned by the catalog");
     f.throwIfInvalid();
-    return catalog.call(CatalogGrpcClient.CreateProduct, draft.build(), Authn.callContext(ctx)).compose(this::changed)
+    return catalog
+        .call(CatalogGrpcClient.CreateProduct, draft.build(), Authn.callContext(ctx))
+        .compose(this::changed)
         .map(p -> Reply.created(ProductJson.of(p)));
   }
 
-  /** The variants of a body; a new product's must each say their stock, a change's only new ones (the catalog knows which). */
-  private static void variants(JsonObject body, Fields f, ProductDraft.Builder draft, boolean stockRequired) {
+  /**
+   * The variants of a body; a new product's must each say their stock, a change's only new ones
+   * (the catalog knows which).
+   */
+  private static void variants(
+      JsonObject body, Fields f, ProductDraft.Builder draft, boolean stockRequired) {
     Object raw = body.getValue("variants");
     if (raw == null) {
       return;
@@ -175,19 +194,23 @@ public final class SellerProductRoutes {
         variant.setPrice(price);
       }
       Long stock = f.wholeNumber(at + "stock", v.getValue("stock"), -MAX_COUNT, MAX_COUNT);
-      f.check(at + "stock", !stockRequired || stock != null || f.hasError(at + "stock"), "is required");
+      f.check(
+          at + "stock", !stockRequired || stock != null || f.hasError(at + "stock"), "is required");
       if (stock != null) {
         variant.setStock(stock.intValue());
       }
       Object attributes = v.getValue("attributes");
       if (attributes instanceof JsonObject a) {
-        a.forEach(e -> {
-          if (e.getValue() instanceof String || e.getValue() instanceof Number || e.getValue() instanceof Boolean) {
-            variant.putAttributes(e.getKey(), String.valueOf(e.getValue()));
-          } else {
-            f.error(at + "attributes." + e.getKey(), "must be a string, number or boolean");
-          }
-        });
+        a.forEach(
+            e -> {
+              if (e.getValue() instanceof String
+                  || e.getValue() instanceof Number
+                  || e.getValue() instanceof Boolean) {
+                variant.putAttributes(e.getKey(), String.valueOf(e.getValue()));
+              } else {
+                f.error(at + "attributes." + e.getKey(), "must be a string, number or boolean");
+              }
+            });
       } else if (attributes != null) {
         f.error(at + "attributes", "must be an object");
       }
@@ -216,14 +239,17 @@ public final class SellerProductRoutes {
 
   Future<Reply> mine(RoutingContext ctx) {
     Authn.requireRole(ctx, "seller", "admin");
-    return catalog.call(CatalogGrpcClient.ListMyProducts, pageRequest(ctx), Authn.callContext(ctx))
+    return catalog
+        .call(CatalogGrpcClient.ListMyProducts, pageRequest(ctx), Authn.callContext(ctx))
         .map(page -> Reply.ok(ProductJson.page(page)));
   }
 
   private static ListMyProductsRequest pageRequest(RoutingContext ctx) {
     MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
-    return ListMyProductsRequest.newBuilder().setLimit(Paging.limit(params))
-        .setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
+    return ListMyProductsRequest.newBuilder()
+        .setLimit(Paging.limit(params))
+        .setCursor(params.get("cursor") == null ? "" : params.get("cursor"))
+        .build();
   }
 
   private static String orEmpty(String s) {

@@ -20,8 +20,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /cart}: a customer's cart, or a guest's addressed by the {@code X-Cart-Token} header that their
- * first add hands out. The ordering service owns carts and prices them from the catalog.
+ * {@code /cart}: a customer's cart, or a guest's addressed by the {@code X-Cart-Token} header that
+ * their first add hands out. The ordering service owns carts and prices them from the catalog.
  */
 public final class CartRoutes {
   static final String CART_TOKEN = "X-Cart-Token";
@@ -40,8 +40,16 @@ public final class CartRoutes {
     api.delete("/cart/items/:itemId").handler(Endpoint.of(ctx -> change(ctx, 0)));
     api.post("/cart/merge").handler(Endpoint.of(this::merge));
     api.post("/cart/discount").handler(Endpoint.of(this::applyDiscount));
-    api.delete("/cart/discount").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.RemoveDiscount,
-        GetCartRequest.newBuilder().setCartToken(token(ctx)).build(), Authn.callContext(ctx)).map(c -> Reply.ok(json(c)))));
+    api.delete("/cart/discount")
+        .handler(
+            Endpoint.of(
+                ctx ->
+                    ordering
+                        .call(
+                            OrderingGrpcClient.RemoveDiscount,
+                            GetCartRequest.newBuilder().setCartToken(token(ctx)).build(),
+                            Authn.callContext(ctx))
+                        .map(c -> Reply.ok(json(c)))));
   }
 
   private static String token(RoutingContext ctx) {
@@ -50,16 +58,27 @@ public final class CartRoutes {
   }
 
   Future<Reply> read(RoutingContext ctx) {
-    return ordering.call(OrderingGrpcClient.GetCart, GetCartRequest.newBuilder().setCartToken(token(ctx)).build(),
-        Authn.callContext(ctx)).map(c -> Reply.ok(json(c)));
+    return ordering
+        .call(
+            OrderingGrpcClient.GetCart,
+            GetCartRequest.newBuilder().setCartToken(token(ctx)).build(),
+            Authn.callContext(ctx))
+        .map(c -> Reply.ok(json(c)));
   }
 
   Future<Reply> clear(RoutingContext ctx) {
-    return ordering.call(OrderingGrpcClient.ClearCart, GetCartRequest.newBuilder().setCartToken(token(ctx)).build(),
-        Authn.callContext(ctx)).map(c -> Reply.noContent());
+    return ordering
+        .call(
+            OrderingGrpcClient.ClearCart,
+            GetCartRequest.newBuilder().setCartToken(token(ctx)).build(),
+            Authn.callContext(ctx))
+        .map(c -> Reply.noContent());
   }
 
-  /** Adds a variant; a guest's first add answers with the token of their new cart in {@code X-Cart-Token}. */
+  /**
+   * Adds a variant; a guest's first add answers with the token of their new cart in {@code
+   * X-Cart-Token}.
+   */
   Future<Reply> add(RoutingContext ctx) {
     Fields f = new Fields(JsonBodies.object(ctx));
     String productId = f.required("productId", 64);
@@ -67,14 +86,22 @@ public final class CartRoutes {
     Integer quantity = f.integer("quantity", -LIMIT, LIMIT);
     f.check("quantity", quantity != null || f.hasError("quantity"), "is required");
     f.throwIfInvalid();
-    AddCartItemRequest request = AddCartItemRequest.newBuilder().setCartToken(token(ctx)).setProductId(productId)
-        .setSku(sku == null ? "" : sku).setQuantity(quantity).build();
-    return ordering.call(OrderingGrpcClient.AddCartItem, request, Authn.callContext(ctx)).map(c -> {
-      if (!c.getIssuedCartToken().isEmpty()) {
-        ctx.response().putHeader(CART_TOKEN, c.getIssuedCartToken());
-      }
-      return Reply.ok(json(c));
-    });
+    AddCartItemRequest request =
+        AddCartItemRequest.newBuilder()
+            .setCartToken(token(ctx))
+            .setProductId(productId)
+            .setSku(sku == null ? "" : sku)
+            .setQuantity(quantity)
+            .build();
+    return ordering
+        .call(OrderingGrpcClient.AddCartItem, request, Authn.callContext(ctx))
+        .map(
+            c -> {
+              if (!c.getIssuedCartToken().isEmpty()) {
+                ctx.response().putHeader(CART_TOKEN, c.getIssuedCartToken());
+              }
+              return Reply.ok(json(c));
+            });
   }
 
   /** PATCH sets the quantity (0 removes); DELETE removes. */
@@ -89,9 +116,14 @@ public final class CartRoutes {
       f.throwIfInvalid();
       quantity = asked;
     }
-    ChangeCartItemRequest request = ChangeCartItemRequest.newBuilder().setCartToken(token(ctx))
-        .setItemId(ctx.pathParam("itemId")).setQuantity(quantity).build();
-    return ordering.call(OrderingGrpcClient.ChangeCartItem, request, Authn.callContext(ctx))
+    ChangeCartItemRequest request =
+        ChangeCartItemRequest.newBuilder()
+            .setCartToken(token(ctx))
+            .setItemId(ctx.pathParam("itemId"))
+            .setQuantity(quantity)
+            .build();
+    return ordering
+        .call(OrderingGrpcClient.ChangeCartItem, request, Authn.callContext(ctx))
         .map(c -> removal != null ? Reply.noContent() : Reply.ok(json(c)));
   }
 
@@ -99,8 +131,12 @@ public final class CartRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     String code = f.required("code", 100);
     f.throwIfInvalid();
-    return ordering.call(OrderingGrpcClient.ApplyDiscount, ApplyDiscountRequest.newBuilder().setCartToken(token(ctx)).setCode(code)
-        .build(), Authn.callContext(ctx)).map(c -> Reply.ok(json(c)));
+    return ordering
+        .call(
+            OrderingGrpcClient.ApplyDiscount,
+            ApplyDiscountRequest.newBuilder().setCartToken(token(ctx)).setCode(code).build(),
+            Authn.callContext(ctx))
+        .map(c -> Reply.ok(json(c)));
   }
 
   Future<Reply> merge(RoutingContext ctx) {
@@ -108,16 +144,29 @@ public final class CartRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     String cartToken = f.required("cartToken", 200);
     f.throwIfInvalid();
-    return ordering.call(OrderingGrpcClient.MergeCart, MergeCartRequest.newBuilder().setCartToken(cartToken).build(),
-        Authn.callContext(ctx)).map(c -> Reply.ok(json(c)));
+    return ordering
+        .call(
+            OrderingGrpcClient.MergeCart,
+            MergeCartRequest.newBuilder().setCartToken(cartToken).build(),
+            Authn.callContext(ctx))
+        .map(c -> Reply.ok(json(c)));
   }
 
   static JsonObject json(Cart c) {
     JsonArray items = new JsonArray();
-    c.getItemsList().forEach(i -> items.add(new JsonObject()
-        .put("id", i.getId()).put("productId", i.getProductId()).put("sku", i.getSku()).put("name", i.getName())
-        .put("unitPrice", i.getUnitPrice()).put("quantity", i.getQuantity()).put("lineTotal", i.getLineTotal())
-        .put("available", i.getAvailable())));
+    c.getItemsList()
+        .forEach(
+            i ->
+                items.add(
+                    new JsonObject()
+                        .put("id", i.getId())
+                        .put("productId", i.getProductId())
+                        .put("sku", i.getSku())
+                        .put("name", i.getName())
+                        .put("unitPrice", i.getUnitPrice())
+                        .put("quantity", i.getQuantity())
+                        .put("lineTotal", i.getLineTotal())
+                        .put("available", i.getAvailable())));
     return new JsonObject()
         .put("id", c.getId().isEmpty() ? null : c.getId())
         .put("items", items)

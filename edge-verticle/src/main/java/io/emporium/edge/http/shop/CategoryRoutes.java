@@ -2,8 +2,8 @@ package io.emporium.edge.http.shop;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.common.grpc.GrpcCalls;
-import io.emporium.edge.cache.CatalogCache;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.edge.cache.CatalogCache;
 import io.emporium.edge.http.Authn;
 import io.emporium.edge.http.Endpoint;
 import io.emporium.edge.http.Reply;
@@ -23,7 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /categories}: the tree, and one category with its subtree, for everyone; the catalog owns the data. */
+/**
+ * {@code /categories}: the tree, and one category with its subtree, for everyone; the catalog owns
+ * the data.
+ */
 public final class CategoryRoutes {
   private final GrpcCalls catalog;
   private final CatalogCache cache;
@@ -39,43 +42,62 @@ public final class CategoryRoutes {
   }
 
   Future<Reply> tree(RoutingContext ctx) {
-    return all(ctx).map(categories -> {
-      Map<String, List<Category>> children = childrenByParent(categories);
-      return Reply.ok(nodes(children.getOrDefault("", List.of()), children));
-    });
+    return all(ctx)
+        .map(
+            categories -> {
+              Map<String, List<Category>> children = childrenByParent(categories);
+              return Reply.ok(nodes(children.getOrDefault("", List.of()), children));
+            });
   }
 
   /** One category with its whole subtree. */
   Future<Reply> one(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return all(ctx).map(categories -> {
-      Category found = categories.stream().filter(c -> c.getId().equals(id)).findFirst()
-          .orElseThrow(() -> ApiProblem.notFound("No category " + id + "."));
-      return Reply.ok(node(found, childrenByParent(categories)));
-    });
+    return all(ctx)
+        .map(
+            categories -> {
+              Category found =
+                  categories.stream()
+                      .filter(c -> c.getId().equals(id))
+                      .findFirst()
+                      .orElseThrow(() -> ApiProblem.notFound("No category " + id + "."));
+              return Reply.ok(node(found, childrenByParent(categories)));
+            });
   }
 
   /** Every category, from the cache when it has them (kept there as the encoded CategoryList). */
   private Future<List<Category>> all(RoutingContext ctx) {
-    return cache.categories().compose(cached -> {
-      if (cached.hit()) {
-        try {
-          return Future.succeededFuture(CategoryList.parseFrom(Base64.getDecoder().decode(cached.body())).getCategoriesList());
-        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-          // an entry this version cannot read is a miss
-        }
-      }
-      return catalog.call(CatalogGrpcClient.ListCategories, ListCategoriesRequest.getDefaultInstance(), Authn.callContext(ctx))
-          .map(list -> {
-            cache.putCategories(cached, Base64.getEncoder().encodeToString(list.toByteArray()));
-            return list.getCategoriesList();
-          });
-    });
+    return cache
+        .categories()
+        .compose(
+            cached -> {
+              if (cached.hit()) {
+                try {
+                  return Future.succeededFuture(
+                      CategoryList.parseFrom(Base64.getDecoder().decode(cached.body()))
+                          .getCategoriesList());
+                } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+                  // an entry this version cannot read is a miss
+                }
+              }
+              return catalog
+                  .call(
+                      CatalogGrpcClient.ListCategories,
+                      ListCategoriesRequest.getDefaultInstance(),
+                      Authn.callContext(ctx))
+                  .map(
+                      list -> {
+                        cache.putCategories(
+                            cached, Base64.getEncoder().encodeToString(list.toByteArray()));
+                        return list.getCategoriesList();
+                      });
+            });
   }
 
   private static Map<String, List<Category>> childrenByParent(List<Category> categories) {
     Map<String, List<Category>> children = new HashMap<>();
-    categories.forEach(c -> children.computeIfAbsent(c.getParentId(), k -> new ArrayList<>()).add(c));
+    categories.forEach(
+        c -> children.computeIfAbsent(c.getParentId(), k -> new ArrayList<>()).add(c));
     return children;
   }
 
@@ -86,6 +108,7 @@ public final class CategoryRoutes {
   }
 
   private static JsonObject node(Category c, Map<String, List<Category>> children) {
-    return CategoryJson.of(c).put("children", nodes(children.getOrDefault(c.getId(), List.of()), children));
+    return CategoryJson.of(c)
+        .put("children", nodes(children.getOrDefault(c.getId(), List.of()), children));
   }
 }

@@ -24,9 +24,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /**
- * Paying for a cart: {@code POST /checkout} (with a saved {@code addressId}, resolved here where addresses
- * live, or an inline address), {@code POST /checkout/confirm}, and {@code POST /payments/intents} for custom
- * front ends. The ordering service runs the saga; the {@code Idempotency-Key} header is passed through to it.
+ * Paying for a cart: {@code POST /checkout} (with a saved {@code addressId}, resolved here where
+ * addresses live, or an inline address), {@code POST /checkout/confirm}, and {@code POST
+ * /payments/intents} for custom front ends. The ordering service runs the saga; the {@code
+ * Idempotency-Key} header is passed through to it.
  */
 public final class CheckoutRoutes {
   private static final int MAX_URL = 2000;
@@ -54,24 +55,50 @@ public final class CheckoutRoutes {
     String cancelUrl = f.required("cancelUrl", MAX_URL);
     JsonObject inline = body.getValue("address") instanceof JsonObject a ? a : null;
     f.check("address", body.getValue("address") == null || inline != null, "must be an object");
-    f.check("address", (addressId != null) != (inline != null) || f.hasError("address") || f.hasError("addressId"),
+    f.check(
+        "address",
+        (addressId != null) != (inline != null) || f.hasError("address") || f.hasError("addressId"),
         "give either addressId (a saved address) or address, not both");
     f.throwIfInvalid();
-    Future<JsonObject> where = addressId == null ? Future.succeededFuture(inlineAddress(inline)) : saved(customer, addressId);
-    return where.compose(address -> {
-      CheckoutRequest request = CheckoutRequest.newBuilder().setIdempotencyKey(key).setAddressId(addressId == null ? "" : addressId)
-          .setAddress(proto(address)).setSuccessUrl(successUrl).setCancelUrl(cancelUrl).build();
-      return ordering.call(OrderingGrpcClient.Checkout, request, Authn.callContext(ctx));
-    }).map(started -> Reply.created(new JsonObject().put("orderId", started.getOrderId()).put("sessionId", started.getSessionId())
-        .put("checkoutUrl", started.getCheckoutUrl()).put("total", started.getTotal()).put("currency", started.getCurrency())));
+    Future<JsonObject> where =
+        addressId == null
+            ? Future.succeededFuture(inlineAddress(inline))
+            : saved(customer, addressId);
+    return where
+        .compose(
+            address -> {
+              CheckoutRequest request =
+                  CheckoutRequest.newBuilder()
+                      .setIdempotencyKey(key)
+                      .setAddressId(addressId == null ? "" : addressId)
+                      .setAddress(proto(address))
+                      .setSuccessUrl(successUrl)
+                      .setCancelUrl(cancelUrl)
+                      .build();
+              return ordering.call(OrderingGrpcClient.Checkout, request, Authn.callContext(ctx));
+            })
+        .map(
+            started ->
+                Reply.created(
+                    new JsonObject()
+                        .put("orderId", started.getOrderId())
+                        .put("sessionId", started.getSessionId())
+                        .put("checkoutUrl", started.getCheckoutUrl())
+                        .put("total", started.getTotal())
+                        .put("currency", started.getCurrency())));
   }
 
-  /** An inline address, checked as a saved one is; its problems are named {@code address.<field>}. */
+  /**
+   * An inline address, checked as a saved one is; its problems are named {@code address.<field>}.
+   */
   private static JsonObject inlineAddress(JsonObject inline) {
     try {
       return AddressJson.read(inline, new JsonObject());
     } catch (ApiProblem p) {
-      throw ApiProblem.invalid(p.errors().stream().map(e -> new ApiProblem.FieldError("address." + e.field(), e.message())).toList());
+      throw ApiProblem.invalid(
+          p.errors().stream()
+              .map(e -> new ApiProblem.FieldError("address." + e.field(), e.message()))
+              .toList());
     }
   }
 
@@ -113,8 +140,12 @@ public final class CheckoutRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     String sessionId = f.required("sessionId", 255);
     f.throwIfInvalid();
-    return ordering.call(OrderingGrpcClient.ConfirmCheckout, ConfirmCheckoutRequest.newBuilder().setSessionId(sessionId).build(),
-        Authn.callContext(ctx)).map(order -> Reply.ok(OrderJson.of(order)));
+    return ordering
+        .call(
+            OrderingGrpcClient.ConfirmCheckout,
+            ConfirmCheckoutRequest.newBuilder().setSessionId(sessionId).build(),
+            Authn.callContext(ctx))
+        .map(order -> Reply.ok(OrderJson.of(order)));
   }
 
   Future<Reply> paymentIntent(RoutingContext ctx) {
@@ -123,9 +154,15 @@ public final class CheckoutRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     String orderId = f.required("orderId", 64);
     f.throwIfInvalid();
-    OrderPaymentIntentRequest request = OrderPaymentIntentRequest.newBuilder().setIdempotencyKey(key).setOrderId(orderId).build();
-    return ordering.call(OrderingGrpcClient.CreatePaymentIntent, request, Authn.callContext(ctx))
-        .map(intent -> Reply.created(new JsonObject().put("clientSecret", intent.getClientSecret())
-            .put("paymentIntentId", intent.getPaymentIntentId())));
+    OrderPaymentIntentRequest request =
+        OrderPaymentIntentRequest.newBuilder().setIdempotencyKey(key).setOrderId(orderId).build();
+    return ordering
+        .call(OrderingGrpcClient.CreatePaymentIntent, request, Authn.callContext(ctx))
+        .map(
+            intent ->
+                Reply.created(
+                    new JsonObject()
+                        .put("clientSecret", intent.getClientSecret())
+                        .put("paymentIntentId", intent.getPaymentIntentId())));
   }
 }

@@ -20,8 +20,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * {@code /orders/{id}/invoice}: a paid order's PDF for its customer or an admin. Ordering renders it; the people
- * on it (the sellers' display names, the buyer's email) are known here, so the order is read first to name them.
+ * {@code /orders/{id}/invoice}: a paid order's PDF for its customer or an admin. Ordering renders
+ * it; the people on it (the sellers' display names, the buyer's email) are known here, so the order
+ * is read first to name them.
  */
 public final class InvoiceRoutes {
   private final GrpcCalls ordering;
@@ -40,28 +41,53 @@ public final class InvoiceRoutes {
   void serve(RoutingContext ctx) {
     Authn.caller(ctx);
     CallContext caller = Authn.callContext(ctx);
-    ordering.call(OrderingGrpcClient.GetOrder, OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), caller)
+    ordering
+        .call(
+            OrderingGrpcClient.GetOrder,
+            OrderRef.newBuilder().setId(ctx.pathParam("id")).build(),
+            caller)
         .compose(this::request)
         .compose(request -> ordering.call(OrderingGrpcClient.GetInvoice, request, caller))
         .onFailure(ctx::fail)
-        .onSuccess(invoice -> ctx.response()
-            .putHeader("Content-Type", "application/pdf")
-            .putHeader("Content-Disposition", "attachment; filename=\"" + invoice.getFileName() + "\"")
-            .putHeader("Cache-Control", "private, no-store")
-            .end(Buffer.buffer(invoice.getPdf().toByteArray())));
+        .onSuccess(
+            invoice ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/pdf")
+                    .putHeader(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + invoice.getFileName() + "\"")
+                    .putHeader("Cache-Control", "private, no-store")
+                    .end(Buffer.buffer(invoice.getPdf().toByteArray())));
   }
 
-  /** What ordering needs besides the order: who sold its lines and where the buyer is written to. */
+  /**
+   * What ordering needs besides the order: who sold its lines and where the buyer is written to.
+   */
   private Future<InvoiceRequest> request(Order order) {
-    List<UUID> sellers = order.getItemsList().stream().map(OrderItem::getSellerId).map(Ids::parse)
-        .filter(Objects::nonNull).distinct().toList();
+    List<UUID> sellers =
+        order.getItemsList().stream()
+            .map(OrderItem::getSellerId)
+            .map(Ids::parse)
+            .filter(Objects::nonNull)
+            .distinct()
+            .toList();
     UUID customer = Ids.parse(order.getCustomerId());
-    Future<String> email = customer == null ? Future.succeededFuture("")
-        : users.byId(customer).map(found -> found.map(User::email).orElse(""));
-    return users.names(sellers).compose(names -> email.map(buyerEmail -> {
-      InvoiceRequest.Builder request = InvoiceRequest.newBuilder().setOrderId(order.getId()).setBuyerEmail(buyerEmail);
-      names.forEach((id, name) -> request.putSellerNames(id.toString(), name));
-      return request.build();
-    }));
+    Future<String> email =
+        customer == null
+            ? Future.succeededFuture("")
+            : users.byId(customer).map(found -> found.map(User::email).orElse(""));
+    return users
+        .names(sellers)
+        .compose(
+            names ->
+                email.map(
+                    buyerEmail -> {
+                      InvoiceRequest.Builder request =
+                          InvoiceRequest.newBuilder()
+                              .setOrderId(order.getId())
+                              .setBuyerEmail(buyerEmail);
+                      names.forEach((id, name) -> request.putSellerNames(id.toString(), name));
+                      return request.build();
+                    }));
   }
 }

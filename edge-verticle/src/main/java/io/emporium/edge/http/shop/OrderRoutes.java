@@ -15,8 +15,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
- * {@code /orders}: a customer's orders, one order for its customer, a seller of its items (their share), or an admin,
- * and cancelling one; the ordering service decides what each caller is shown and may do.
+ * {@code /orders}: a customer's orders, one order for its customer, a seller of its items (their
+ * share), or an admin, and cancelling one; the ordering service decides what each caller is shown
+ * and may do.
  */
 public final class OrderRoutes {
   private final GrpcCalls ordering;
@@ -27,16 +28,38 @@ public final class OrderRoutes {
 
   public void mount(Router api) {
     api.get("/orders").handler(Endpoint.of(this::list));
-    api.post("/orders/:id/cancel").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.CancelOrder,
-        OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), Authn.callContext(ctx)).map(o -> Reply.ok(OrderJson.of(o)))));
-    api.get("/orders/:id").handler(Endpoint.of(ctx -> ordering.call(OrderingGrpcClient.GetOrder,
-        OrderRef.newBuilder().setId(ctx.pathParam("id")).build(), Authn.callContext(ctx)).map(o -> Reply.ok(OrderJson.of(o)))));
+    api.post("/orders/:id/cancel")
+        .handler(
+            Endpoint.of(
+                ctx ->
+                    ordering
+                        .call(
+                            OrderingGrpcClient.CancelOrder,
+                            OrderRef.newBuilder().setId(ctx.pathParam("id")).build(),
+                            Authn.callContext(ctx))
+                        .map(o -> Reply.ok(OrderJson.of(o)))));
+    api.get("/orders/:id")
+        .handler(
+            Endpoint.of(
+                ctx ->
+                    ordering
+                        .call(
+                            OrderingGrpcClient.GetOrder,
+                            OrderRef.newBuilder().setId(ctx.pathParam("id")).build(),
+                            Authn.callContext(ctx))
+                        .map(o -> Reply.ok(OrderJson.of(o)))));
   }
 
   Future<Reply> list(RoutingContext ctx) {
     Authn.caller(ctx);
-    return Paging.page(ctx, Set.of("limit", "cursor"), (limit, cursor) -> ordering.call(OrderingGrpcClient.ListOrders,
-        ListOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor).build(), Authn.callContext(ctx)))
+    return Paging.page(
+            ctx,
+            Set.of("limit", "cursor"),
+            (limit, cursor) ->
+                ordering.call(
+                    OrderingGrpcClient.ListOrders,
+                    ListOrdersRequest.newBuilder().setLimit(limit).setCursor(cursor).build(),
+                    Authn.callContext(ctx)))
         .map(page -> Reply.ok(OrderJson.page(page)));
   }
 }

@@ -32,10 +32,13 @@ public final class RecommendationRoutes {
     Authn.requireRole(ctx, "customer");
     MultiMap params = Paging.params(ctx, Set.of("limit"));
     RecommendRequest request = RecommendRequest.newBuilder().setLimit(Paging.limit(params)).build();
-    return catalog.call(CatalogGrpcClient.Recommend, request, Authn.callContext(ctx)).map(page -> {
-      JsonArray items = new JsonArray();
-      page.getProductsList().forEach(p -> items.add(ProductJson.of(p)));
-      return Reply.ok(new JsonObject().put("items", items).putNull("nextCursor"));
-    });
+    return catalog
+        .call(CatalogGrpcClient.Recommend, request, Authn.callContext(ctx))
+        .map(
+            page -> {
+              JsonArray items = new JsonArray();
+              page.getProductsList().forEach(p -> items.add(ProductJson.of(p)));
+              return Reply.ok(new JsonObject().put("items", items).putNull("nextCursor"));
+            });
   }
 }

@@ -27,8 +27,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code /products/{id}/reviews}: anyone reads them; a customer writes one per product. The catalog keeps the reviews
- * and who wrote them; identity (here) names the reviewers, by {@link DisplayNames#customer}.
+ * {@code /products/{id}/reviews}: anyone reads them; a customer writes one per product. The catalog
+ * keeps the reviews and who wrote them; identity (here) names the reviewers, by {@link
+ * DisplayNames#customer}.
  */
 public final class ReviewRoutes {
   private final GrpcCalls catalog;
@@ -48,12 +49,23 @@ public final class ReviewRoutes {
 
   Future<Reply> list(RoutingContext ctx) {
     MultiMap params = Paging.params(ctx, Set.of("limit", "cursor"));
-    ListReviewsRequest request = ListReviewsRequest.newBuilder().setProductId(ctx.pathParam("id"))
-        .setLimit(Paging.limit(params)).setCursor(params.get("cursor") == null ? "" : params.get("cursor")).build();
-    return catalog.call(CatalogGrpcClient.ListReviews, request, Authn.callContext(ctx)).compose(page -> {
-      List<UUID> reviewers = page.getReviewsList().stream().map(r -> UUID.fromString(r.getUserId())).distinct().toList();
-      return users.names(reviewers).map(names -> page(page, names));
-    });
+    ListReviewsRequest request =
+        ListReviewsRequest.newBuilder()
+            .setProductId(ctx.pathParam("id"))
+            .setLimit(Paging.limit(params))
+            .setCursor(params.get("cursor") == null ? "" : params.get("cursor"))
+            .build();
+    return catalog
+        .call(CatalogGrpcClient.ListReviews, request, Authn.callContext(ctx))
+        .compose(
+            page -> {
+              List<UUID> reviewers =
+                  page.getReviewsList().stream()
+                      .map(r -> UUID.fromString(r.getUserId()))
+                      .distinct()
+                      .toList();
+              return users.names(reviewers).map(names -> page(page, names));
+            });
   }
 
   Future<Reply> add(RoutingContext ctx) {
@@ -66,19 +78,35 @@ public final class ReviewRoutes {
     f.forbid("verifiedPurchase", "is decided by the catalog from the reviewer's orders");
     f.forbid("userId", "is the caller");
     f.throwIfInvalid();
-    ReviewDraft draft = ReviewDraft.newBuilder().setProductId(ctx.pathParam("id")).setRating(rating)
-        .setTitle(title == null ? "" : title).setBody(body).build();
+    ReviewDraft draft =
+        ReviewDraft.newBuilder()
+            .setProductId(ctx.pathParam("id"))
+            .setRating(rating)
+            .setTitle(title == null ? "" : title)
+            .setBody(body)
+            .build();
     String reviewer = DisplayNames.customer(Authn.caller(ctx).user().fullName());
-    return catalog.call(CatalogGrpcClient.AddReview, draft, Authn.callContext(ctx))
+    return catalog
+        .call(CatalogGrpcClient.AddReview, draft, Authn.callContext(ctx))
         .compose(r -> cache.productChanged(r.getProductId()).map(Reply.created(json(r, reviewer))));
   }
 
   private static Reply page(ReviewPage page, Map<UUID, String> names) {
     JsonArray items = new JsonArray();
-    page.getReviewsList().forEach(r -> items.add(json(r, DisplayNames.customer(names.get(UUID.fromString(r.getUserId()))))));
-    return Reply.ok(new JsonObject().put("items", items)
-        .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor())
-        .put("rating", new JsonObject().put("average", page.getRating().getAverage()).put("count", page.getRating().getCount())));
+    page.getReviewsList()
+        .forEach(
+            r ->
+                items.add(
+                    json(r, DisplayNames.customer(names.get(UUID.fromString(r.getUserId()))))));
+    return Reply.ok(
+        new JsonObject()
+            .put("items", items)
+            .put("nextCursor", page.getNextCursor().isEmpty() ? null : page.getNextCursor())
+            .put(
+                "rating",
+                new JsonObject()
+                    .put("average", page.getRating().getAverage())
+                    .put("count", page.getRating().getCount())));
   }
 
   /** A review as the public sees it: the reviewer by display name, never by id. */

@@ -38,24 +38,58 @@ public final class StorefrontRoutes {
   }
 
   Future<Reply> storefront(RoutingContext ctx) {
-    return seller(ctx).compose(seller -> catalog.call(CatalogGrpcClient.GetStorefront,
-        GetStorefrontRequest.newBuilder().setSellerId(seller.id().toString()).build(), Authn.callContext(ctx))
-        .map(front -> {
-          JsonArray products = new JsonArray();
-          front.getProductsList().forEach(p -> products.add(new JsonObject().put("id", p.getId()).put("name", p.getName())
-              .put("price", p.getPrice()).put("currency", p.getCurrency())));
-          return Reply.ok(new JsonObject().put("id", seller.id().toString()).put("displayName", seller.fullName())
-              .put("followers", front.getFollowers()).put("products", products));
-        }));
+    return seller(ctx)
+        .compose(
+            seller ->
+                catalog
+                    .call(
+                        CatalogGrpcClient.GetStorefront,
+                        GetStorefrontRequest.newBuilder()
+                            .setSellerId(seller.id().toString())
+                            .build(),
+                        Authn.callContext(ctx))
+                    .map(
+                        front -> {
+                          JsonArray products = new JsonArray();
+                          front
+                              .getProductsList()
+                              .forEach(
+                                  p ->
+                                      products.add(
+                                          new JsonObject()
+                                              .put("id", p.getId())
+                                              .put("name", p.getName())
+                                              .put("price", p.getPrice())
+                                              .put("currency", p.getCurrency())));
+                          return Reply.ok(
+                              new JsonObject()
+                                  .put("id", seller.id().toString())
+                                  .put("displayName", seller.fullName())
+                                  .put("followers", front.getFollowers())
+                                  .put("products", products));
+                        }));
   }
 
-  /** Idempotent both ways: answers whether the caller now follows the seller, and the follower count. */
+  /**
+   * Idempotent both ways: answers whether the caller now follows the seller, and the follower
+   * count.
+   */
   Future<Reply> follow(RoutingContext ctx, boolean on) {
     Authn.requireRole(ctx, "customer");
-    return seller(ctx).compose(seller -> catalog.call(on ? CatalogGrpcClient.Follow : CatalogGrpcClient.Unfollow,
-        FollowRequest.newBuilder().setSellerId(seller.id().toString()).build(), Authn.callContext(ctx)))
-        .map(state -> Reply.ok(new JsonObject().put("sellerId", state.getSellerId()).put("following", state.getFollowing())
-            .put("followers", state.getFollowers())));
+    return seller(ctx)
+        .compose(
+            seller ->
+                catalog.call(
+                    on ? CatalogGrpcClient.Follow : CatalogGrpcClient.Unfollow,
+                    FollowRequest.newBuilder().setSellerId(seller.id().toString()).build(),
+                    Authn.callContext(ctx)))
+        .map(
+            state ->
+                Reply.ok(
+                    new JsonObject()
+                        .put("sellerId", state.getSellerId())
+                        .put("following", state.getFollowing())
+                        .put("followers", state.getFollowers())));
   }
 
   /** The active seller account the path names, or 404 for anything else. */
@@ -65,7 +99,13 @@ public final class StorefrontRoutes {
     if (id == null) {
       return Future.failedFuture(missing);
     }
-    return users.byId(id).compose(found -> found.filter(u -> "seller".equals(u.role()) && u.active())
-        .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(missing)));
+    return users
+        .byId(id)
+        .compose(
+            found ->
+                found
+                    .filter(u -> "seller".equals(u.role()) && u.active())
+                    .map(Future::succeededFuture)
+                    .orElseGet(() -> Future.failedFuture(missing)));
   }
 }

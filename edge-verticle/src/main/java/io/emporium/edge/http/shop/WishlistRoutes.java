@@ -32,7 +32,11 @@ public final class WishlistRoutes {
 
   Future<Reply> list(RoutingContext ctx) {
     Authn.caller(ctx);
-    return catalog.call(CatalogGrpcClient.ListWishlist, ListWishlistRequest.getDefaultInstance(), Authn.callContext(ctx))
+    return catalog
+        .call(
+            CatalogGrpcClient.ListWishlist,
+            ListWishlistRequest.getDefaultInstance(),
+            Authn.callContext(ctx))
         .map(w -> Reply.ok(json(w)));
   }
 
@@ -42,23 +46,36 @@ public final class WishlistRoutes {
     Fields f = new Fields(JsonBodies.object(ctx));
     String productId = f.required("productId", 64);
     f.throwIfInvalid();
-    return catalog.call(CatalogGrpcClient.AddToWishlist, WishlistChange.newBuilder().setProductId(productId).build(),
-        Authn.callContext(ctx)).map(w -> Reply.ok(json(w)));
+    return catalog
+        .call(
+            CatalogGrpcClient.AddToWishlist,
+            WishlistChange.newBuilder().setProductId(productId).build(),
+            Authn.callContext(ctx))
+        .map(w -> Reply.ok(json(w)));
   }
 
   Future<Reply> remove(RoutingContext ctx) {
     Authn.caller(ctx);
-    return catalog.call(CatalogGrpcClient.RemoveFromWishlist,
-        WishlistChange.newBuilder().setProductId(ctx.pathParam("productId")).build(), Authn.callContext(ctx))
+    return catalog
+        .call(
+            CatalogGrpcClient.RemoveFromWishlist,
+            WishlistChange.newBuilder().setProductId(ctx.pathParam("productId")).build(),
+            Authn.callContext(ctx))
         .map(w -> Reply.noContent());
   }
 
   private static JsonObject json(Wishlist w) {
     JsonArray items = new JsonArray();
-    w.getItemsList().forEach(i -> items.add(new JsonObject()
-        .put("productId", i.getProduct().getId()).put("name", i.getProduct().getName())
-        .put("price", i.getProduct().getPrice()).put("currency", i.getProduct().getCurrency())
-        .put("addedAt", i.getAddedAt())));
+    w.getItemsList()
+        .forEach(
+            i ->
+                items.add(
+                    new JsonObject()
+                        .put("productId", i.getProduct().getId())
+                        .put("name", i.getProduct().getName())
+                        .put("price", i.getProduct().getPrice())
+                        .put("currency", i.getProduct().getCurrency())
+                        .put("addedAt", i.getAddedAt())));
     return new JsonObject().put("items", items).putNull("nextCursor");
   }
 }

@@ -1,8 +1,9 @@
 package io.emporium.edge.identity.domain;
 
 /**
- * How a person is named to the public. A seller is a shop, shown by its full name (storefronts, invoices); a customer
- * who writes a review is shown by first name and the initial of the last ("Grace H."), never by id or email.
+ * How a person is named to the public. A seller is a shop, shown by its full name (storefronts,
+ * invoices); a customer who writes a review is shown by first name and the initial of the last
+ * ("Grace H."), never by id or email.
  */
 public final class DisplayNames {
   /** The name of a reviewer identity no longer knows. */

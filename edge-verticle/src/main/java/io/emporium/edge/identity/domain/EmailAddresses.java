@@ -3,12 +3,15 @@ package io.emporium.edge.identity.domain;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Email address rules: a practical subset of RFC 5321 that real mailboxes use; stored lower-case. */
+/**
+ * Email address rules: a practical subset of RFC 5321 that real mailboxes use; stored lower-case.
+ */
 public final class EmailAddresses {
   public static final int MAX_LENGTH = 254;
-  private static final Pattern SHAPE = Pattern.compile(
-      "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-          + "@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
+  private static final Pattern SHAPE =
+      Pattern.compile(
+          "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+              + "@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
 
   private EmailAddresses() {}
 

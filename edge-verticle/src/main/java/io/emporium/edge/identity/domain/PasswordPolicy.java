@@ -11,20 +11,79 @@ import java.util.Set;
  */
 public final class PasswordPolicy {
   public static final int MIN_LENGTH = 10;
+
   /** bcrypt reads at most 72 bytes; a longer password would be silently truncated. */
   public static final int MAX_BYTES = 72;
 
-  private static final Set<String> COMMON = Set.of(
-      "password", "passw0rd", "password1", "password12", "password123", "password1234", "p@ssw0rd", "p@ssword",
-      "qwerty", "qwertyuiop", "qwerty123", "qwerty1234", "1q2w3e4r", "1q2w3e4r5t", "1qaz2wsx", "zaq12wsx",
-      "123456789", "1234567890", "0987654321", "abc123", "abcdefghij", "iloveyou", "letmein", "welcome",
-      "welcome1", "welcome123", "admin", "admin123", "administrator", "changeme", "changeme123", "trustno1",
-      "football", "baseball", "dragon", "monkey", "sunshine", "princess", "starwars", "whatever", "superman",
-      "michael", "shadow", "master", "jennifer", "jordan23", "hunter2", "secret", "default", "computer",
-      "internet", "emporium", "emporium123", "letmein123", "passwordpassword", "qwertyqwerty", "asdfghjkl",
-      "asdfasdfasdf", "zxcvbnm", "zxcvbnm123", "11111111111", "aaaaaaaaaa", "123123123", "987654321");
+  private static final Set<String> COMMON =
+      Set.of(
+          "password",
+          "passw0rd",
+          "password1",
+          "password12",
+          "password123",
+          "password1234",
+          "p@ssw0rd",
+          "p@ssword",
+          "qwerty",
+          "qwertyuiop",
+          "qwerty123",
+          "qwerty1234",
+          "1q2w3e4r",
+          "1q2w3e4r5t",
+          "1qaz2wsx",
+          "zaq12wsx",
+          "123456789",
+          "1234567890",
+          "0987654321",
+          "abc123",
+          "abcdefghij",
+          "iloveyou",
+          "letmein",
+          "welcome",
+          "welcome1",
+          "welcome123",
+          "admin",
+          "admin123",
+          "administrator",
+          "changeme",
+          "changeme123",
+          "trustno1",
+          "football",
+          "baseball",
+          "dragon",
+          "monkey",
+          "sunshine",
+          "princess",
+          "starwars",
+          "whatever",
+          "superman",
+          "michael",
+          "shadow",
+          "master",
+          "jennifer",
+          "jordan23",
+          "hunter2",
+          "secret",
+          "default",
+          "computer",
+          "internet",
+          "emporium",
+          "emporium123",
+          "letmein123",
+          "passwordpassword",
+          "qwertyqwerty",
+          "asdfghjkl",
+          "asdfasdfasdf",
+          "zxcvbnm",
+          "zxcvbnm123",
+          "11111111111",
+          "aaaaaaaaaa",
+          "123123123",
+          "987654321");
   private static final String[] SEQUENCES = {
-      "0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm"};
+    "0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm"
+  };
 
   private PasswordPolicy() {}
 

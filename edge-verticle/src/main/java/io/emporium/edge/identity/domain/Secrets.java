@@ -6,7 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Random one-time secrets (refresh and reset tokens, codes) and the hashes we store instead of them. */
+/**
+ * Random one-time secrets (refresh and reset tokens, codes) and the hashes we store instead of
+ * them.
+ */
 public final class Secrets {
   private static final SecureRandom RANDOM = new SecureRandom();
 

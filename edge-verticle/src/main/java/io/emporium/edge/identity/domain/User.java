@@ -6,8 +6,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /** An account as the API shows it. */
-public record User(UUID id, String email, String fullName, String role, boolean emailVerified, boolean active,
-                   OffsetDateTime createdAt) {
+public record User(
+    UUID id,
+    String email,
+    String fullName,
+    String role,
+    boolean emailVerified,
+    boolean active,
+    OffsetDateTime createdAt) {
 
   public boolean isAdmin() {
     return "admin".equals(role);

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The {@code emporium.identity.v1.Identity} service: users, for the platform's other services only. */
+/**
+ * The {@code emporium.identity.v1.Identity} service: users, for the platform's other services only.
+ */
 public final class IdentityRpcs {
   private static final int MAX_USERS = 100;
   private final UserStore users;
@@ -30,7 +32,8 @@ public final class IdentityRpcs {
   Future<UserList> listUsers(CallContext caller, ListUsersRequest request) {
     caller.requireRole(CallContext.SERVICE_ROLE);
     if (request.getUserIdsCount() < 1 || request.getUserIdsCount() > MAX_USERS) {
-      return Future.failedFuture(ApiProblem.invalid("userIds", "must hold 1 to " + MAX_USERS + " user ids"));
+      return Future.failedFuture(
+          ApiProblem.invalid("userIds", "must hold 1 to " + MAX_USERS + " user ids"));
     }
     List<UUID> ids = new ArrayList<>();
     for (String raw : request.getUserIdsList()) {
@@ -40,13 +43,21 @@ public final class IdentityRpcs {
       }
       ids.add(id);
     }
-    return users.byIds(ids).map(found -> {
-      UserList.Builder list = UserList.newBuilder();
-      for (User u : found) {
-        list.addUsers(io.emporium.proto.identity.v1.User.newBuilder().setId(u.id().toString()).setEmail(u.email())
-            .setFullName(u.fullName()).setRole(u.role()).setActive(u.active()));
-      }
-      return list.build();
-    });
+    return users
+        .byIds(ids)
+        .map(
+            found -> {
+              UserList.Builder list = UserList.newBuilder();
+              for (User u : found) {
+                list.addUsers(
+                    io.emporium.proto.identity.v1.User.newBuilder()
+                        .setId(u.id().toString())
+                        .setEmail(u.email())
+                        .setFullName(u.fullName())
+                        .setRole(u.role())
+                        .setActive(u.active()));
+              }
+              return list.build();
+            });
   }
 }

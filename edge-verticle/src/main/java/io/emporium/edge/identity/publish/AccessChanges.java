@@ -6,9 +6,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * Announces, after the change committed, that a user's sessions ended or their role changed: published on the event
- * bus, so with {@code CLUSTER_ENABLED} every edge process hears it and checks that user's bridge registrations again.
- * A lost announcement leaves a registration alive only until its token expires.
+ * Announces, after the change committed, that a user's sessions ended or their role changed:
+ * published on the event bus, so with {@code CLUSTER_ENABLED} every edge process hears it and
+ * checks that user's bridge registrations again. A lost announcement leaves a registration alive
+ * only until its token expires.
  */
 public final class AccessChanges {
   public static final String ADDRESS = "emporium.identity.access-changed";

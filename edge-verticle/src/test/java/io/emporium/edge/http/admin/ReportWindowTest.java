@@ -11,7 +11,8 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ReportWindowTest {
-  private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-30T03:35:00Z"), ZoneOffset.UTC);
+  private static final Clock NOW =
+      Clock.fixed(Instant.parse("2026-11-30T03:35:00Z"), ZoneOffset.UTC);
 
   private static ReportWindow window(String... nameValues) {
     MultiMap params = MultiMap.caseInsensitiveMultiMap();
@@ -54,11 +55,15 @@ class ReportWindowTest {
   void unreadableReversedOrTooLongWindowsNameTheField() {
     assertThat(refusedField("from", "last week")).isEqualTo("from");
     assertThat(refusedField("to", "2026-02-30")).isEqualTo("to");
-    assertThat(refusedField("to", "2026-01-01T00:00:00")).as("an instant needs its offset").isEqualTo("to");
+    assertThat(refusedField("to", "2026-01-01T00:00:00"))
+        .as("an instant needs its offset")
+        .isEqualTo("to");
     assertThat(refusedField("from", "2026-01-02", "to", "2026-01-01T12:00:00Z")).isEqualTo("from");
     assertThat(refusedField("from", "2025-01-01", "to", "2026-01-02")).isEqualTo("to");
     assertThat(refusedField("from", "2026-01-01", "from", "2026-01-02")).isEqualTo("from");
-    assertThat(window("from", "2025-01-01", "to", "2026-01-01").to()).as("366 days is allowed").isNotNull();
+    assertThat(window("from", "2025-01-01", "to", "2026-01-01").to())
+        .as("366 days is allowed")
+        .isNotNull();
   }
 
   @Test

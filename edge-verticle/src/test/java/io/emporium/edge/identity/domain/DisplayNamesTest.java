@@ -10,7 +10,9 @@ class DisplayNamesTest {
   void aCustomerIsShownByFirstNameAndTheInitialOfTheLast() {
     assertThat(DisplayNames.customer("Grace Brewster Hopper")).isEqualTo("Grace H.");
     assertThat(DisplayNames.customer("  Ada   Lovelace ")).isEqualTo("Ada L.");
-    assertThat(DisplayNames.customer("Zoë 𝔈ckhart")).as("a whole character, not half a surrogate pair").isEqualTo("Zoë 𝔈.");
+    assertThat(DisplayNames.customer("Zoë 𝔈ckhart"))
+        .as("a whole character, not half a surrogate pair")
+        .isEqualTo("Zoë 𝔈.");
   }
 
   @Test

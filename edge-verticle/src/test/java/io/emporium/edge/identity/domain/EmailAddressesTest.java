@@ -14,8 +14,21 @@ class EmailAddressesTest {
 
   @Test
   void malformedAddressesAreInvalid() {
-    for (String bad : new String[] {"", "plain", "a@b", "@example.com", "a@", "a b@example.com", "a..b@example.com",
-        "a@example..com", "a@-example.com", "a@example.c", "x".repeat(65) + "@example.com", "a@" + "b".repeat(250) + ".com"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "plain",
+          "a@b",
+          "@example.com",
+          "a@",
+          "a b@example.com",
+          "a..b@example.com",
+          "a@example..com",
+          "a@-example.com",
+          "a@example.c",
+          "x".repeat(65) + "@example.com",
+          "a@" + "b".repeat(250) + ".com"
+        }) {
       assertThat(EmailAddresses.isValid(bad)).as(bad).isFalse();
     }
   }
