@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class Emporium implements AutoCloseable {
   /** Null when only the Stripe emulator runs here. */
   private final EmbeddedServices embedded;
 
-  /** Null when only the Stripe emulator runs here. */
+  /** Null when only the Stripe emulator or the backing services run here. */
   private final Platform platform;
 
   /** Null when the emulator does not run in this process. */
@@ -197,7 +198,7 @@ public final class Emporium implements AutoCloseable {
         settings.put("STRIPE_API_BASE", stripe.baseUrl());
       }
     }
-    if (options.services().isEmpty()) {
+    if (options.services().isEmpty() && !options.backingServices()) {
       return new Emporium(probed, null, null, stripe, ephemeralDir);
     }
     EmbeddedServices embedded;
@@ -206,6 +207,9 @@ public final class Emporium implements AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(stripe);
       throw e;
+    }
+    if (options.services().isEmpty()) {
+      return new Emporium(probed, embedded, null, stripe, ephemeralDir);
     }
     Emporium running = null;
     try {
@@ -298,11 +302,20 @@ public final class Emporium implements AutoCloseable {
   String describe(long startMillis) {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
     if (platform == null) {
-      return out.append("  stripe   emulator at ")
-          .append(stripeEmulatorUrl())
-          .append(" (test mode); webhooks to ")
-          .append(config.stripeWebhookUrl)
-          .toString();
+      if (embedded == null) {
+        return out.append("  stripe   emulator at ")
+            .append(stripeEmulatorUrl())
+            .append(" (test mode); webhooks to ")
+            .append(config.stripeWebhookUrl)
+            .toString();
+      }
+      describeBackingServices(out);
+      if (stripe != null) {
+        out.append("  stripe   emulator (test mode); webhooks to ")
+            .append(config.stripeWebhookUrl)
+            .append('\n');
+      }
+      return out.append("  data     ").append(config.dataDir).toString();
     }
     out.append("  REST     http://localhost:").append(config.appPort).append("/api/v1\n");
     out.append("  health   http://localhost:").append(config.appPort).append("/health/ready\n");
@@ -354,6 +367,23 @@ public final class Emporium implements AutoCloseable {
     }
     out.append("  data     ").append(config.dataDir);
     return out.toString();
+  }
+
+  /**
+   * The settings that point services in other processes at the embedded servers started here, one
+   * {@code KEY=VALUE} a line (the in-process mailbox stays here: their mail is only in this
+   * process's SMTP sink).
+   */
+  private void describeBackingServices(StringBuilder out) {
+    Map<String, String> settings = new TreeMap<>(embedded.settings());
+    settings.remove("DEV_MAILBOX");
+    if (stripe != null) {
+      settings.put("STRIPE_API_BASE", stripe.baseUrl());
+    }
+    out.append(
+        "  backing services only; services in other processes reach them with these settings:\n");
+    settings.forEach(
+        (name, value) -> out.append("  ").append(name).append('=').append(value).append('\n'));
   }
 
   @Override

@@ -9,33 +9,37 @@ import java.util.Set;
 
 /**
  * Command-line options of the launcher. {@code stripeEmulator}: run the Stripe emulator here even
- * when no payment service needs it ({@code --services=stripe-emulator}).
+ * when no payment service needs it ({@code --services=stripe-emulator}). {@code backingServices}:
+ * with no service, still start the embedded backing services the settings leave unconfigured
+ * ({@code --services=backing}), for services in other processes.
  */
 public record LaunchOptions(
     Set<Service> services,
     boolean ephemeral,
     Path configFile,
     int syntheticProducts,
-    boolean stripeEmulator) {
+    boolean stripeEmulator,
+    boolean backingServices) {
 
   static final String USAGE =
       """
-      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator] [--ephemeral]
+      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator,backing] [--ephemeral]
                                     [--config=FILE] [--synthetic-products=N]
              java -jar emporium.jar migrate [--services=...] [--config=FILE]
         migrate               apply the services' schema migrations to the database and exit (for MIGRATE_ON_START=false)
         --services            run only these services; the others are reached at their *_GRPC_ADDRESS (default: all);
-                              stripe-emulator alone runs just the Stripe emulator (on STRIPE_EMULATOR_PORT)
+                              stripe-emulator alone runs just the Stripe emulator (on STRIPE_EMULATOR_PORT); backing
+                              alone runs just the embedded PostgreSQL, Redis, Kafka and SMTP sink and prints their settings
         --ephemeral           keep embedded data in a temporary directory that is deleted on exit
         --config              a .env-style file of settings (KEY=VALUE); environment variables win over it
         --synthetic-products  after start, add N generated products to the catalog (for benchmarks)""";
 
   public LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile) {
-    this(services, ephemeral, configFile, 0, false);
+    this(services, ephemeral, configFile, 0, false, false);
   }
 
   public static LaunchOptions all() {
-    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0, false);
+    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0, false, false);
   }
 
   public static LaunchOptions parse(String... args) {
@@ -44,12 +48,15 @@ public record LaunchOptions(
     Path config = null;
     int synthetic = 0;
     boolean stripeEmulator = false;
+    boolean backing = false;
     for (String arg : args) {
       if (arg.startsWith("--services=")) {
         services = EnumSet.noneOf(Service.class);
         for (String name : arg.substring("--services=".length()).split(",")) {
           if (name.strip().equalsIgnoreCase("stripe-emulator")) {
             stripeEmulator = true;
+          } else if (name.strip().equalsIgnoreCase("backing")) {
+            backing = true;
           } else {
             services.add(service(name.strip()));
           }
@@ -64,7 +71,7 @@ public record LaunchOptions(
         throw new ConfigException("unknown argument '" + arg + "'\n" + USAGE);
       }
     }
-    return new LaunchOptions(services, ephemeral, config, synthetic, stripeEmulator);
+    return new LaunchOptions(services, ephemeral, config, synthetic, stripeEmulator, backing);
   }
 
   private static int syntheticProducts(String raw) {
@@ -91,11 +98,12 @@ public record LaunchOptions(
           throw new ConfigException(
               "--services: unknown service '"
                   + name
-                  + "' (edge, catalog, ordering, payment, realtime, stripe-emulator)");
+                  + "' (edge, catalog, ordering, payment, realtime, stripe-emulator, backing)");
     };
   }
 
   public LaunchOptions ephemeral(boolean on) {
-    return new LaunchOptions(services, on, configFile, syntheticProducts, stripeEmulator);
+    return new LaunchOptions(
+        services, on, configFile, syntheticProducts, stripeEmulator, backingServices);
   }
 }

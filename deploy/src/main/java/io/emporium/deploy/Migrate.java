@@ -34,6 +34,7 @@ final class Migrate {
     if (options.ephemeral()
         || options.syntheticProducts() > 0
         || options.stripeEmulator()
+        || options.backingServices()
         || options.services().isEmpty()) {
       throw new ConfigException(
           "migrate takes only --services (edge, catalog, ordering, payment, realtime) and --config, got "

@@ -4,8 +4,17 @@ import static io.emporium.deploy.Launchers.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(TestPlatform.class)
 class LauncherIT {
+  /** A setting as the launcher prints it for the backing services: {@code KEY=VALUE}, indented. */
+  private static final Pattern SETTING = Pattern.compile("^  ([A-Z_]+)=(.*)$");
 
   private static String runToExit(Map<String, String> env, Path dir) throws Exception {
     Path log = dir.resolve("launcher.log");
@@ -246,6 +260,93 @@ class LauncherIT {
     } finally {
       launcher.destroyForcibly();
       launcher.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theBackingServicesRunAloneAndPrintTheSettingsThatReachThem(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> env = ports();
+    env.put("JWT_SECRET", TestPlatform.JWT_SECRET);
+    env.put("STRIPE_WEBHOOK_SECRET", TestPlatform.WEBHOOK_SECRET);
+    env.put("STRIPE_EMULATOR_PORT", Integer.toString(TestPlatform.freePort()));
+    Path log = dir.resolve("backing.log");
+    Process launcher =
+        startAndAwaitReady(env, log, "--services=backing,stripe-emulator", "--ephemeral");
+    try {
+      Map<String, String> printed = new HashMap<>();
+      for (String line : Files.readAllLines(log)) {
+        Matcher setting = SETTING.matcher(line);
+        if (setting.matches()) {
+          printed.put(setting.group(1), setting.group(2));
+        }
+      }
+      assertThat(printed)
+          .containsOnlyKeys(
+              "DB_HOST",
+              "DB_PORT",
+              "DB_USER",
+              "DB_PASS",
+              "DB_NAME",
+              "REDIS_URL",
+              "KAFKA_BOOTSTRAP_SERVERS",
+              "SMTP_HOST",
+              "SMTP_PORT",
+              "STRIPE_API_BASE");
+      assertThat(printed.get("STRIPE_API_BASE"))
+          .isEqualTo("http://127.0.0.1:" + env.get("STRIPE_EMULATOR_PORT"));
+      assertThat(Files.readString(log))
+          .as("no service runs")
+          .doesNotContain("REST     http")
+          .doesNotContain("gRPC     ");
+
+      Vertx vertx = Vertx.vertx();
+      try {
+        Pool db =
+            PgBuilder.pool()
+                .connectingTo(
+                    new PgConnectOptions()
+                        .setHost(printed.get("DB_HOST"))
+                        .setPort(Integer.parseInt(printed.get("DB_PORT")))
+                        .setUser(printed.get("DB_USER"))
+                        .setPassword(printed.get("DB_PASS"))
+                        .setDatabase(printed.get("DB_NAME")))
+                .using(vertx)
+                .build();
+        assertThat(db.query("SELECT version()").execute().await().iterator().next().getString(0))
+            .startsWith("PostgreSQL 17");
+      } finally {
+        vertx.close().await();
+      }
+      URI redis = URI.create(printed.get("REDIS_URL"));
+      assertThat(lineAfterSending(redis.getHost(), redis.getPort(), "PING\r\n")).isEqualTo("+PONG");
+      assertThat(
+              lineAfterSending(
+                  printed.get("SMTP_HOST"), Integer.parseInt(printed.get("SMTP_PORT")), null))
+          .startsWith("220 ");
+      try (Admin kafka =
+          Admin.create(Map.of("bootstrap.servers", printed.get("KAFKA_BOOTSTRAP_SERVERS")))) {
+        assertThat(kafka.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+      }
+      terminate(launcher);
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  /**
+   * The first line a plain-text server answers on a new connection (after {@code request}, when
+   * given).
+   */
+  private static String lineAfterSending(String host, int port, String request) throws IOException {
+    try (Socket socket = new Socket(host, port)) {
+      socket.setSoTimeout(10_000);
+      if (request != null) {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      }
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 
