@@ -24,7 +24,7 @@ $$;
 ALTER TABLE products ADD COLUMN slug text COLLATE "C";
 
 -- Existing products: the oldest of a name keeps the plain slug, the next ones a number.
-CREATE TEMPORARY TABLE named_products ON COMMIT DROP AS
+CREATE TEMPORARY TABLE named_products AS
 SELECT id, created_at, base, row_number() OVER (PARTITION BY base ORDER BY created_at, id) AS nth
 FROM (SELECT id, created_at, product_slug_from_name(name) AS base FROM products) named;
 
@@ -51,6 +51,7 @@ BEGIN
 END $$;
 
 UPDATE products p SET slug = s.slug FROM product_slugs s WHERE s.product_id = p.id;
+DROP TABLE named_products;
 
 ALTER TABLE products ALTER COLUMN slug SET NOT NULL;
 ALTER TABLE products ADD CONSTRAINT products_slug UNIQUE (slug);
