@@ -104,6 +104,8 @@ class SlugsIT {
     Api.Response moved = api.getUnfollowed(BY_SLUG + old, null);
     assertThat(moved.status()).as(moved.toString()).isEqualTo(301);
     assertThat(moved.header("Location")).isEqualTo(BY_SLUG + "copper-kettle-" + t);
+    // never kept by a client: the product may take its old slug back
+    assertThat(moved.header("Cache-Control")).isEqualTo("no-store");
     assertThat(api.get("/api/v1/products/" + p.getString("id")).json().getString("slug"))
         .isEqualTo("copper-kettle-" + t);
 

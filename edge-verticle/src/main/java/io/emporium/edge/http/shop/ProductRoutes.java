@@ -198,10 +198,9 @@ public final class ProductRoutes {
         .compose(
             found -> {
               if (found.getRetired()) {
-                // a slug may come back to its product later: clients ask again rather than keep it
-                ctx.response()
-                    .putHeader("Location", BY_SLUG_PATH + found.getSlug())
-                    .putHeader("Cache-Control", "no-cache");
+                // not kept by clients (no-store, as every answer): a product may take an old slug
+                // back
+                ctx.response().putHeader("Location", BY_SLUG_PATH + found.getSlug());
                 return Future.succeededFuture(Reply.movedPermanently());
               }
               return product(ctx, found.getProductId());
