@@ -114,6 +114,17 @@ public final class Api {
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 
+  /** A GET whose redirect is answered as it is, not followed. */
+  public Response getUnfollowed(String path, String token) {
+    HttpRequest<Buffer> request =
+        client.request(HttpMethod.GET, path).followRedirects(false).timeout(30_000);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    HttpResponse<Buffer> response = request.send().await();
+    return new Response(response.statusCode(), response.headers(), response.body());
+  }
+
   /** A {@code multipart/form-data} POST with one file part, bytes as given. */
   public Response upload(
       String path, String token, String part, String fileName, String contentType, Buffer content) {

@@ -641,6 +641,9 @@ class ContractIT {
     String path = op.path();
     for (String name : op.pathParameters()) {
       String key = name;
+      if (name.equals("slug")) {
+        key = path.startsWith("/api/v1/categories") ? "categorySlug" : "productSlug";
+      }
       if (name.equals("id")) {
         key =
             path.startsWith("/api/v1/products") || path.startsWith("/api/v1/admin/products")
@@ -690,6 +693,7 @@ class ContractIT {
     Map<String, String> ids = new ConcurrentHashMap<>();
     ids.put("product", product.id());
     ids.put("productId", product.id());
+    ids.put("productSlug", api.get("/api/v1/products/" + product.id()).json().getString("slug"));
     ids.put("sku", product.sku());
     ids.put("seller", product.sellerId());
     ids.put("user", bystander.id());
@@ -715,6 +719,7 @@ class ContractIT {
             admin,
             new JsonObject().put("name", "Contract " + UUID.randomUUID()));
     ids.put("category", category.json().getString("id"));
+    ids.put("categorySlug", category.json().getString("slug"));
     Api.Response discount =
         api.post(
             "/api/v1/admin/discounts",

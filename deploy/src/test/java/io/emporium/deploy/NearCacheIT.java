@@ -320,7 +320,8 @@ class NearCacheIT {
         .await();
     Row times =
         TestPlatform.db()
-            .preparedQuery("SELECT created_at, updated_at FROM catalog.products WHERE id = $1")
+            .preparedQuery(
+                "SELECT slug, created_at, updated_at FROM catalog.products WHERE id = $1")
             .execute(Tuple.of(uuid))
             .await()
             .iterator()
@@ -338,6 +339,8 @@ class NearCacheIT {
             + id
             + "\",\"sellerId\":\""
             + seller.id()
+            + "\",\"slug\":\""
+            + times.getString("slug")
             + "\",\"name\":\"Oak \\\"stool\\\" é\","
             + "\"description\":\"Three legs\",\"categoryId\":null,\"price\":8000,\"currency\":\"eur\",\"status\":\"active\","
             + "\"lowStockThreshold\":2,\"reviewNote\":null,\"rating\":{\"average\":4.5,\"count\":2},"

@@ -434,8 +434,9 @@ public final class EdgeVerticle extends VerticleBase {
     new InventoryRoutes(catalog, catalogCache).mount(api);
     new SellerOrderRoutes(ordering).mount(api);
     // shop: what shoppers browse and buy
-    new ProductRoutes(catalog, catalogCache).mount(api);
+    // categories first: /categories/by-slug/{slug} comes ahead of /categories/{id}/products
     new CategoryRoutes(catalog, catalogCache).mount(api);
+    new ProductRoutes(catalog, catalogCache).mount(api);
     new ImageRoutes(catalog).mount(api);
     new StorefrontRoutes(users, catalog).mount(api);
     new ReviewRoutes(catalog, catalogCache, users).mount(api);

@@ -16,6 +16,11 @@ public final class CategoryRules {
 
   private CategoryRules() {}
 
+  /** Whether some category could have this slug. */
+  public static boolean isSlug(String slug) {
+    return slug.length() <= MAX_NAME && SLUG.matcher(slug).matches();
+  }
+
   public static List<FieldError> validate(String name, String slug) {
     List<FieldError> errors = new ArrayList<>();
     if (name == null || name.isBlank()) {
@@ -25,7 +30,7 @@ public final class CategoryRules {
     }
     if (slug == null || slug.isBlank()) {
       errors.add(new FieldError("slug", "is required"));
-    } else if (slug.length() > MAX_NAME || !SLUG.matcher(slug).matches()) {
+    } else if (!isSlug(slug)) {
       errors.add(
           new FieldError("slug", "must be lower-case letters and digits joined by single hyphens"));
     }

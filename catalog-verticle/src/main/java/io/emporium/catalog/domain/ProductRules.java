@@ -37,6 +37,9 @@ public final class ProductRules {
       errors.add(
           new FieldError("description", "must be at most " + MAX_DESCRIPTION + " characters"));
     }
+    if (!d.getSlug().isEmpty()) {
+      SlugRules.problem(d.getSlug()).ifPresent(m -> errors.add(new FieldError("slug", m)));
+    }
     price("price", d.getPrice(), errors);
     if (!CURRENCIES.contains(d.getCurrency())) {
       errors.add(

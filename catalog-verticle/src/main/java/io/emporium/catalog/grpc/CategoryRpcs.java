@@ -37,7 +37,20 @@ public final class CategoryRpcs {
     endpoints.unary(CatalogGrpcService.DeleteCategory, this::deleteCategory);
   }
 
+  /** By id, or by slug when no id is given; a malformed id or slug is no category's. */
   Future<Category> getCategory(CallContext caller, GetCategoryRequest request) {
+    if (request.getCategoryId().isEmpty() && !request.getSlug().isEmpty()) {
+      String slug = request.getSlug();
+      if (!CategoryRules.isSlug(slug)) {
+        return Future.failedFuture(ApiProblem.notFound("No category has this slug."));
+      }
+      return categories
+          .findBySlug(slug)
+          .map(
+              found ->
+                  found.orElseThrow(
+                      () -> ApiProblem.notFound("No category has the slug " + slug + ".")));
+    }
     UUID id = Ids.parse(request.getCategoryId());
     return (id == null ? Future.succeededFuture(Optional.<Category>empty()) : categories.find(id))
         .map(

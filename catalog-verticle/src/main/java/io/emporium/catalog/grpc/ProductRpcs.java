@@ -2,6 +2,7 @@ package io.emporium.catalog.grpc;
 
 import io.emporium.catalog.domain.ProductRules;
 import io.emporium.catalog.domain.SearchRules;
+import io.emporium.catalog.domain.SlugRules;
 import io.emporium.catalog.store.OfferStore;
 import io.emporium.catalog.store.ProductSearchStore;
 import io.emporium.catalog.store.ProductStore;
@@ -14,11 +15,13 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
 import io.emporium.proto.catalog.v1.DeleteProductRequest;
 import io.emporium.proto.catalog.v1.DeleteProductResult;
+import io.emporium.proto.catalog.v1.FindProductBySlugRequest;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.ListMyProductsRequest;
 import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductDraft;
 import io.emporium.proto.catalog.v1.ProductPage;
+import io.emporium.proto.catalog.v1.ProductSlug;
 import io.emporium.proto.catalog.v1.ProductUpdate;
 import io.emporium.proto.catalog.v1.ReviewProductRequest;
 import io.vertx.core.Future;
@@ -48,6 +51,7 @@ public final class ProductRpcs {
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(CatalogGrpcService.GetProduct, this::getProduct);
+    endpoints.unary(CatalogGrpcService.FindProductBySlug, this::findBySlug);
     endpoints.unary(
         CatalogGrpcService.SearchProducts,
         (caller, request) -> {
@@ -199,6 +203,7 @@ public final class ProductRpcs {
             .setCategoryId(current.getCategoryId())
             .setPrice(current.getPrice())
             .setCurrency(current.getCurrency())
+            .setSlug(current.getSlug())
             .setStatus(
                 current.getStatus().equals("pending_review") ? "active" : current.getStatus());
     if (current.hasLowStockThreshold()) {
@@ -219,6 +224,12 @@ public final class ProductRpcs {
           }
         }
         case "status" -> d.setStatus(v.getStatus());
+        case "slug" -> {
+          if (v.getSlug().isEmpty()) {
+            throw ApiProblem.invalid("slug", SlugRules.MALFORMED);
+          }
+          d.setSlug(v.getSlug());
+        }
         case "variants" -> {
           if (v.getVariantsCount() == 0) {
             throw ApiProblem.invalid("variants", "must list at least one variant");
@@ -242,12 +253,39 @@ public final class ProductRpcs {
         .map(
             found ->
                 found
-                    .filter(
-                        p ->
-                            p.getStatus().equals("active")
-                                || caller.isAdmin()
-                                || p.getSellerId().equals(caller.userId()))
+                    .filter(p -> visible(caller, p.getStatus(), p.getSellerId()))
                     .orElseThrow(() -> missing));
+  }
+
+  /**
+   * Whose slug this is, for a caller who may see the product; a malformed slug is no product's and
+   * is not looked up.
+   */
+  Future<ProductSlug> findBySlug(CallContext caller, FindProductBySlugRequest request) {
+    String slug = request.getSlug();
+    if (!SlugRules.isWellFormed(slug)) {
+      return Future.failedFuture(ApiProblem.notFound("No product has this slug."));
+    }
+    ApiProblem missing = ApiProblem.notFound("No product has the slug " + slug + ".");
+    return products
+        .bySlug(slug)
+        .map(
+            found ->
+                found
+                    .filter(o -> visible(caller, o.status(), o.sellerId().toString()))
+                    .map(
+                        o ->
+                            ProductSlug.newBuilder()
+                                .setProductId(o.productId().toString())
+                                .setSlug(o.slug())
+                                .setRetired(!o.slug().equals(slug))
+                                .build())
+                    .orElseThrow(() -> missing));
+  }
+
+  /** Active products show to everyone, the others to their seller and admins only. */
+  private static boolean visible(CallContext caller, String status, String sellerId) {
+    return status.equals("active") || caller.isAdmin() || sellerId.equals(caller.userId());
   }
 
   Future<Product> createProduct(CallContext caller, ProductDraft draft) {

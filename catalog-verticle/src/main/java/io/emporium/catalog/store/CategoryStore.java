@@ -29,6 +29,8 @@ public final class CategoryStore {
       "SELECT id, name, slug, parent_id FROM catalog.categories ORDER BY name, id";
   private static final String ONE =
       "SELECT id, name, slug, parent_id FROM catalog.categories WHERE id = $1";
+  private static final String BY_SLUG =
+      "SELECT id, name, slug, parent_id FROM catalog.categories WHERE slug = $1";
   private static final String LOCK_TREE =
       "SELECT pg_advisory_xact_lock(hashtext('catalog.categories'))";
   private static final String PARENTS = "SELECT id, parent_id FROM catalog.categories";
@@ -73,6 +75,16 @@ public final class CategoryStore {
   public Future<Optional<Category>> find(UUID id) {
     return pool.preparedQuery(ONE)
         .execute(Tuple.of(id))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(toCategory(rows.iterator().next())));
+  }
+
+  public Future<Optional<Category>> findBySlug(String slug) {
+    return pool.preparedQuery(BY_SLUG)
+        .execute(Tuple.of(slug))
         .map(
             rows ->
                 rows.size() == 0

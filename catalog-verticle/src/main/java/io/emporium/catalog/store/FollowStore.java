@@ -42,7 +42,7 @@ public final class FollowStore {
       "SELECT count(*) FROM catalog.follows WHERE seller_id = $1";
   private static final String STOREFRONT_PRODUCTS =
       """
-      SELECT id, name, price, currency FROM catalog.products
+      SELECT id, slug, name, price, currency FROM catalog.products
       WHERE seller_id = $1 AND status = 'active' AND deleted_at IS NULL
       ORDER BY created_at DESC, id DESC LIMIT 20""";
 
@@ -110,6 +110,7 @@ public final class FollowStore {
                                   front.addProducts(
                                       ProductSummary.newBuilder()
                                           .setId(r.getUUID("id").toString())
+                                          .setSlug(r.getString("slug"))
                                           .setName(r.getString("name"))
                                           .setPrice(r.getLong("price"))
                                           .setCurrency(r.getString("currency"))));

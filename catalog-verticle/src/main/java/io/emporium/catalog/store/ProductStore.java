@@ -1,5 +1,6 @@
 package io.emporium.catalog.store;
 
+import io.emporium.catalog.domain.SlugRules;
 import io.emporium.catalog.publish.CatalogEvents;
 import io.emporium.common.Cursor;
 import io.emporium.common.events.AuditTrail;
@@ -45,7 +46,7 @@ public final class ProductStore {
    */
   private static final String PRODUCTS =
       """
-      SELECT p.id, p.seller_id, p.name, p.description, p.category_id, p.price, p.currency, p.status, p.low_stock_threshold,
+      SELECT p.id, p.seller_id, p.slug, p.name, p.description, p.category_id, p.price, p.currency, p.status, p.low_stock_threshold,
              p.review_note, p.rating_average, p.rating_count, p.created_at, p.updated_at,
              (SELECT json_agg(json_build_object('sku', v.sku, 'attributes', v.attributes, 'price', v.price, 'stock', v.stock,
                                                 'available', v.stock - v.reserved) ORDER BY v.position, v.sku)
@@ -70,8 +71,9 @@ public final class ProductStore {
       ORDER BY created_at DESC, id DESC LIMIT $4""";
   private static final String INSERT_PRODUCT =
       """
-      INSERT INTO catalog.products (id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+      INSERT INTO catalog.products (id, seller_id, name, description, category_id, price, currency, status, low_stock_threshold,
+                                    slug)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
   private static final String INSERT_VARIANT =
       """
       INSERT INTO catalog.variants (sku, product_id, attributes, price, stock, position) VALUES ($1, $2, $3, $4, $5, $6)""";
@@ -82,8 +84,35 @@ public final class ProductStore {
   private static final String UPDATE =
       """
       UPDATE catalog.products SET name = $2, description = $3, category_id = $4, price = $5, currency = $6,
-             low_stock_threshold = $7, status = $8, updated_at = now()
+             low_stock_threshold = $7, status = $8, slug = $10, updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL AND status = $9""";
+
+  /**
+   * Gives the slug to the product unless another product has (or had) it; answers a row when the
+   * slug is the product's now.
+   */
+  private static final String CLAIM_SLUG =
+      """
+      INSERT INTO catalog.product_slugs (slug, product_id) VALUES ($1, $2)
+      ON CONFLICT (slug) DO UPDATE SET product_id = excluded.product_id
+      WHERE product_slugs.product_id = excluded.product_id
+      RETURNING slug""";
+
+  /** Every slug from a base up to its bound: the base itself and its numbered ones. */
+  private static final String SLUGS_FROM =
+      "SELECT slug FROM catalog.product_slugs WHERE slug >= $1 AND slug < $2";
+
+  private static final String BY_SLUG =
+      """
+      SELECT p.id, p.slug, p.status, p.seller_id
+      FROM catalog.product_slugs s JOIN catalog.products p ON p.id = s.product_id
+      WHERE s.slug = $1 AND p.deleted_at IS NULL""";
+
+  /** How often a made slug is tried again when another product took it meanwhile. */
+  private static final int SLUG_ATTEMPTS = 5;
+
+  private static final String SLUG_TAKEN = "is taken by another product";
+
   private static final String LOCK_PRODUCT =
       "SELECT id FROM catalog.products WHERE id = $1 FOR UPDATE";
   private static final String SOFT_DELETE =
@@ -136,20 +165,29 @@ public final class ProductStore {
                     .build());
     return pool.withTransaction(
             tx ->
-                tx.preparedQuery(INSERT_PRODUCT)
-                    .execute(
-                        Tuple.of(
-                                id,
-                                sellerId,
-                                d.getName().strip(),
-                                d.getDescription(),
-                                d.getCategoryId().isEmpty()
-                                    ? null
-                                    : UUID.fromString(d.getCategoryId()),
-                                d.getPrice())
-                            .addValue(d.getCurrency())
-                            .addValue(status)
-                            .addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null))
+                (d.getSlug().isEmpty()
+                        ? madeSlug(tx, id, SlugRules.fromName(d.getName()), SLUG_ATTEMPTS)
+                        : claimSlug(tx, id, d.getSlug()))
+                    .compose(
+                        slug ->
+                            tx.preparedQuery(INSERT_PRODUCT)
+                                .execute(
+                                    Tuple.of(
+                                            id,
+                                            sellerId,
+                                            d.getName().strip(),
+                                            d.getDescription(),
+                                            d.getCategoryId().isEmpty()
+                                                ? null
+                                                : UUID.fromString(d.getCategoryId()),
+                                            d.getPrice())
+                                        .addValue(d.getCurrency())
+                                        .addValue(status)
+                                        .addValue(
+                                            d.hasLowStockThreshold()
+                                                ? d.getLowStockThreshold()
+                                                : null)
+                                        .addValue(slug)))
                     .compose(
                         inserted -> {
                           List<Tuple> rows = new ArrayList<>();
@@ -212,7 +250,9 @@ public final class ProductStore {
                 d.getCurrency())
             .addValue(d.hasLowStockThreshold() ? d.getLowStockThreshold() : null)
             .addValue(status)
-            .addValue(readStatus);
+            .addValue(readStatus)
+            .addValue(d.getSlug());
+    boolean renamed = !d.getSlug().equals(current.getSlug());
     // an admin making a pending product active approves it, whichever route they took
     String action =
         readStatus.equals("pending_review") && status.equals("active")
@@ -231,9 +271,15 @@ public final class ProductStore {
                                     rows ->
                                         rows.rowCount() == 0
                                             ? Future.succeededFuture(rows)
-                                            : (withVariants
-                                                    ? replaceVariants(tx, id, d.getVariantsList())
-                                                    : Future.<Void>succeededFuture())
+                                            : (renamed
+                                                    ? claimSlug(tx, id, d.getSlug())
+                                                    : Future.succeededFuture(d.getSlug()))
+                                                .compose(
+                                                    slug ->
+                                                        withVariants
+                                                            ? replaceVariants(
+                                                                tx, id, d.getVariantsList())
+                                                            : Future.<Void>succeededFuture())
                                                 .compose(
                                                     v -> events.productChanged(tx, id, "updated"))
                                                 .compose(v -> load(tx, List.of(id)))
@@ -267,6 +313,67 @@ public final class ProductStore {
                               return now;
                             }));
   }
+
+  /**
+   * The slug a name makes, numbered when other products have (or had) it; made again when another
+   * product takes it meanwhile.
+   */
+  private static Future<String> madeSlug(SqlConnection tx, UUID id, String base, int attempts) {
+    return tx.preparedQuery(SLUGS_FROM)
+        .execute(Tuple.of(base, SlugRules.upperBound(base)))
+        .compose(
+            rows -> {
+              List<String> taken = new ArrayList<>();
+              rows.forEach(r -> taken.add(r.getString("slug")));
+              String slug = SlugRules.firstFree(base, taken);
+              return tx.preparedQuery(CLAIM_SLUG)
+                  .execute(Tuple.of(slug, id))
+                  .compose(
+                      claimed -> {
+                        if (claimed.rowCount() == 1) {
+                          return Future.succeededFuture(slug);
+                        }
+                        return attempts > 1
+                            ? madeSlug(tx, id, base, attempts - 1)
+                            : Future.failedFuture(
+                                ApiProblem.conflict(
+                                    "Other products took every slug tried for this name; try again."));
+                      });
+            });
+  }
+
+  /** The slug a seller chose, given to the product; 422 when another product has or had it. */
+  private static Future<String> claimSlug(SqlConnection tx, UUID id, String slug) {
+    return tx.preparedQuery(CLAIM_SLUG)
+        .execute(Tuple.of(slug, id))
+        .compose(
+            claimed ->
+                claimed.rowCount() == 1
+                    ? Future.succeededFuture(slug)
+                    : Future.failedFuture(ApiProblem.invalid("slug", SLUG_TAKEN)));
+  }
+
+  /** Whose slug this is among the products not deleted: its current one, or one it had before. */
+  public Future<Optional<SlugOwner>> bySlug(String slug) {
+    return pool.preparedQuery(BY_SLUG)
+        .execute(Tuple.of(slug))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new SlugOwner(
+                      r.getUUID("id"),
+                      r.getString("slug"),
+                      r.getString("status"),
+                      r.getUUID("seller_id")));
+            });
+  }
+
+  /** The product a slug leads to: its id, current slug, status and seller. */
+  public record SlugOwner(UUID productId, String slug, String status, UUID sellerId) {}
 
   /**
    * Makes the product's live variants the given set: keeps and reshapes known skus, adds new ones,
@@ -419,6 +526,7 @@ public final class ProductStore {
     JsonObject fields =
         new JsonObject()
             .put("name", p.getName())
+            .put("slug", p.getSlug())
             .put("price", p.getPrice())
             .put("currency", p.getCurrency())
             .put("status", p.getStatus())
@@ -508,6 +616,7 @@ public final class ProductStore {
         Product.newBuilder()
             .setId(row.getUUID("id").toString())
             .setSellerId(row.getUUID("seller_id").toString())
+            .setSlug(row.getString("slug"))
             .setName(row.getString("name"))
             .setDescription(row.getString("description"))
             .setCategoryId(
@@ -570,6 +679,10 @@ public final class ProductStore {
 
   private static Throwable translate(Throwable e) {
     if (e instanceof PgException pg) {
+      if ("23505".equals(pg.getSqlState()) && "products_slug".equals(pg.getConstraint())) {
+        // the slug a change asks for is another product's current one
+        return ApiProblem.invalid("slug", SLUG_TAKEN);
+      }
       if ("23505".equals(pg.getSqlState())) {
         return ApiProblem.conflict(
             "A variant sku is already used by another product: " + pg.getDetail());

@@ -15,7 +15,7 @@ public final class WishlistStore {
   public static final int MAX_ITEMS = 500;
   private static final String LIST =
       """
-      SELECT p.id, p.name, p.price, p.currency, w.added_at
+      SELECT p.id, p.slug, p.name, p.price, p.currency, w.added_at
       FROM catalog.wishlist_items w JOIN catalog.products p ON p.id = w.product_id
       WHERE w.user_id = $1 AND p.deleted_at IS NULL AND p.status = 'active'
       ORDER BY w.added_at DESC, p.id""";
@@ -48,6 +48,7 @@ public final class WishlistStore {
                               .setProduct(
                                   ProductSummary.newBuilder()
                                       .setId(r.getUUID("id").toString())
+                                      .setSlug(r.getString("slug"))
                                       .setName(r.getString("name"))
                                       .setPrice(r.getLong("price"))
                                       .setCurrency(r.getString("currency")))

@@ -27,6 +27,11 @@ public record Reply(int status, Object body) {
     return new Reply(202, null);
   }
 
+  /** A 301 without a body; the route sets its {@code Location}. */
+  public static Reply movedPermanently() {
+    return new Reply(301, null);
+  }
+
   public static Reply noContent() {
     return new Reply(204, null);
   }

@@ -34,6 +34,7 @@ public final class ProductJson {
     return new JsonObject()
         .put("id", p.getId())
         .put("sellerId", p.getSellerId())
+        .put("slug", p.getSlug())
         .put("name", p.getName())
         .put("description", p.getDescription())
         .put("categoryId", p.getCategoryId().isEmpty() ? null : p.getCategoryId())

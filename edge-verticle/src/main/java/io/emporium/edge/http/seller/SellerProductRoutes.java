@@ -33,6 +33,9 @@ public final class SellerProductRoutes {
   private static final long MAX_MONEY = 100_000_000_00L;
   private static final int MAX_COUNT = 1_000_000;
 
+  /** Longer than any slug the catalog takes (it says why a slug cannot be one). */
+  private static final int MAX_SLUG = 200;
+
   private final GrpcCalls catalog;
   private final CatalogCache cache;
 
@@ -54,9 +57,9 @@ public final class SellerProductRoutes {
   }
 
   /**
-   * PUT replaces every own field (absent optional ones are cleared); PATCH changes only those
-   * given. Either replaces the variants when the body has them, and leaves them alone when it has
-   * not.
+   * PUT replaces every own field (absent optional ones are cleared, but for the slug); PATCH
+   * changes only those given. Either replaces the variants when the body has them, and leaves them
+   * alone when it has not.
    */
   Future<Reply> update(RoutingContext ctx, boolean replace) {
     Authn.requireRole(ctx, "seller", "admin");
@@ -96,6 +99,11 @@ public final class SellerProductRoutes {
     if (body.containsKey("status")) {
       values.setStatus(orEmpty(f.required("status", 20)));
       change.addFields("status");
+    }
+    // a slug is never cleared: PUT without one keeps it
+    if (body.containsKey("slug")) {
+      values.setSlug(orEmpty(f.required("slug", MAX_SLUG)));
+      change.addFields("slug");
     }
     if (body.containsKey("variants")) {
       variants(body, f, values, false);
@@ -152,6 +160,7 @@ public final class SellerProductRoutes {
       draft.setLowStockThreshold(threshold);
     }
     draft.setStatus(orEmpty(f.optional("status", 20)));
+    draft.setSlug(orEmpty(f.optional("slug", MAX_SLUG)));
     variants(body, f, draft, true);
     images(body, f, draft);
     f.forbid("sellerId", "is the caller");

@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * {@code /categories}: the tree, and one category with its subtree, for everyone; the catalog owns
@@ -38,6 +39,7 @@ public final class CategoryRoutes {
 
   public void mount(Router api) {
     api.get("/categories").handler(Endpoint.of(this::tree));
+    api.get("/categories/by-slug/:slug").handler(Endpoint.of(this::bySlug));
     api.get("/categories/:id").handler(Endpoint.of(this::one));
   }
 
@@ -53,14 +55,24 @@ public final class CategoryRoutes {
   /** One category with its whole subtree. */
   Future<Reply> one(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    return subtree(ctx, c -> c.getId().equals(id), "No category " + id + ".");
+  }
+
+  /** One category with its whole subtree, by its slug; as {@link #one}, from the same list. */
+  Future<Reply> bySlug(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    return subtree(ctx, c -> c.getSlug().equals(slug), "No category has this slug.");
+  }
+
+  private Future<Reply> subtree(RoutingContext ctx, Predicate<Category> wanted, String missing) {
     return all(ctx)
         .map(
             categories -> {
               Category found =
                   categories.stream()
-                      .filter(c -> c.getId().equals(id))
+                      .filter(wanted)
                       .findFirst()
-                      .orElseThrow(() -> ApiProblem.notFound("No category " + id + "."));
+                      .orElseThrow(() -> ApiProblem.notFound(missing));
               return Reply.ok(node(found, childrenByParent(categories)));
             });
   }

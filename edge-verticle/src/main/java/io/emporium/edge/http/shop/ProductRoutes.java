@@ -11,6 +11,7 @@ import io.emporium.edge.http.Paging;
 import io.emporium.edge.http.Reply;
 import io.emporium.edge.http.json.ProductJson;
 import io.emporium.proto.catalog.v1.CatalogGrpcClient;
+import io.emporium.proto.catalog.v1.FindProductBySlugRequest;
 import io.emporium.proto.catalog.v1.GetCategoryRequest;
 import io.emporium.proto.catalog.v1.GetProductRequest;
 import io.emporium.proto.catalog.v1.Product;
@@ -41,6 +42,8 @@ public final class ProductRoutes {
    */
   static final String CACHE_HEADER = "X-Cache";
 
+  private static final String BY_SLUG_PATH = "/api/v1/products/by-slug/";
+
   private static final Set<String> SEARCH_PARAMS =
       Set.of(
           "q", "category", "seller", "minPrice", "maxPrice", "inStock", "sort", "limit", "cursor");
@@ -57,9 +60,14 @@ public final class ProductRoutes {
     this.cache = cache;
   }
 
+  /**
+   * Mounted after the categories' routes ({@code /categories/by-slug/products} is a category's
+   * slug) and before the reviews' ({@code /products/by-slug/reviews} is a product's).
+   */
   public void mount(Router api) {
     api.get("/products").handler(Endpoint.of(ctx -> search(ctx, null)));
     api.get("/categories/:id/products").handler(Endpoint.of(this::inCategory));
+    api.get("/products/by-slug/:slug").handler(Endpoint.of(this::bySlug));
     api.get("/products/:id").handler(Endpoint.of(this::get));
   }
 
@@ -177,11 +185,37 @@ public final class ProductRoutes {
   }
 
   /**
+   * A product by its slug, answered as by its id once the catalog says whose slug it is (never
+   * cached, so a renamed product's old slug cannot be served from a cache); an old slug is a 301 to
+   * the current one.
+   */
+  Future<Reply> bySlug(RoutingContext ctx) {
+    return catalog
+        .call(
+            CatalogGrpcClient.FindProductBySlug,
+            FindProductBySlugRequest.newBuilder().setSlug(ctx.pathParam("slug")).build(),
+            Authn.callContext(ctx))
+        .compose(
+            found -> {
+              if (found.getRetired()) {
+                // not kept by clients (no-store, as every answer): a product may take an old slug
+                // back
+                ctx.response().putHeader("Location", BY_SLUG_PATH + found.getSlug());
+                return Future.succeededFuture(Reply.movedPermanently());
+              }
+              return product(ctx, found.getProductId());
+            });
+  }
+
+  Future<Reply> get(RoutingContext ctx) {
+    return product(ctx, ctx.pathParam("id"));
+  }
+
+  /**
    * A public product page comes from the cache when it is there; pages only their owner or an admin
    * may see never go in.
    */
-  Future<Reply> get(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+  private Future<Reply> product(RoutingContext ctx, String id) {
     Future<CatalogCache.Entry> lookup =
         Ids.parse(id) == null
             ? Future.succeededFuture(CatalogCache.Entry.none())

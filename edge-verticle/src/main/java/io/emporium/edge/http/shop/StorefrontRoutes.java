@@ -58,6 +58,7 @@ public final class StorefrontRoutes {
                                       products.add(
                                           new JsonObject()
                                               .put("id", p.getId())
+                                              .put("slug", p.getSlug())
                                               .put("name", p.getName())
                                               .put("price", p.getPrice())
                                               .put("currency", p.getCurrency())));

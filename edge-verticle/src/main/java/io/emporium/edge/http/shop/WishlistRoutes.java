@@ -72,6 +72,7 @@ public final class WishlistRoutes {
                 items.add(
                     new JsonObject()
                         .put("productId", i.getProduct().getId())
+                        .put("slug", i.getProduct().getSlug())
                         .put("name", i.getProduct().getName())
                         .put("price", i.getProduct().getPrice())
                         .put("currency", i.getProduct().getCurrency())
