@@ -87,6 +87,7 @@ class GeneratedClientIT {
                             .country("US"))
                     .successUrl("https://shop.example/thanks?session={CHECKOUT_SESSION_ID}")
                     .cancelUrl(URI.create("https://shop.example/cart")),
+                null,
                 null);
     assertThat(started.getStatusCode()).isEqualTo(201);
     CheckoutSession session = started.getData();
@@ -97,7 +98,7 @@ class GeneratedClientIT {
         .as("free shipping from 5 000, no tax outside DE")
         .isEqualTo(6_000L);
 
-    Order order = new OrdersApi(shopper).getOrder(session.getOrderId(), null);
+    Order order = new OrdersApi(shopper).getOrder(session.getOrderId(), null, null);
     assertThat(order.getStatus()).isEqualTo(OrderStatus.PENDING_PAYMENT);
     assertThat(order.getDiscountCode()).as("a nullable field read back as null").isNull();
     assertThat(order.getItems())

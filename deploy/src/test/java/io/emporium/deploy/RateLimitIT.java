@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,7 @@ class RateLimitIT {
     env.put("RATE_LIMIT_AUTH_ANONYMOUS", "3/1m");
     env.put("RATE_LIMIT_AUTH_USER", "3/1m");
     env.put("RATE_LIMIT_WEBHOOK", "4/1m");
+    env.put("RATE_LIMIT_CHECKOUT_ANONYMOUS", "2/1m");
     return env;
   }
 
@@ -177,6 +179,26 @@ class RateLimitIT {
     Api.Response read = client.onFirst().get(READ);
     assertThat(read.status()).as(read.toString()).isEqualTo(200);
     assertLimited(read, 5, 4);
+  }
+
+  @Test
+  void guestCheckoutsAreCountedPerClientAddress() {
+    Client client = Client.fresh();
+    Map<String, String> guest =
+        Map.of("X-Cart-Token", "a-guest-cart", "Idempotency-Key", UUID.randomUUID().toString());
+    JsonObject body =
+        Checkouts.checkoutBody("GB").put("email", Accounts.uniqueEmail("guest-limited"));
+    for (int i = 1; i <= 2; i++) {
+      Api.Response r =
+          (i % 2 == 0 ? client.onSecond() : client.onFirst())
+              .send(HttpMethod.POST, "/api/v1/checkout", null, body, guest);
+      assertThat(r.status()).as(r.toString()).isNotEqualTo(429);
+      assertLimited(r, 2, 2 - i);
+    }
+    assertTooMany(client.onFirst().send(HttpMethod.POST, "/api/v1/checkout", null, body, guest), 2);
+    Api.Response elsewhere =
+        Client.fresh().onFirst().send(HttpMethod.POST, "/api/v1/checkout", null, body, guest);
+    assertThat(elsewhere.status()).as("another address").isNotEqualTo(429);
   }
 
   @Test

@@ -368,7 +368,8 @@ public final class EdgeVerticle extends VerticleBase {
                           "Content-Type",
                           "X-Request-Id",
                           "Idempotency-Key",
-                          "X-Cart-Token"))
+                          "X-Cart-Token",
+                          "X-Order-Token"))
                   .exposedHeaders(
                       Stream.concat(
                               Stream.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"),
@@ -381,7 +382,12 @@ public final class EdgeVerticle extends VerticleBase {
     }
     router.route().handler(new RequestText(docs.described())::check);
     // before the body handler: SockJS reads its own request bodies
-    bridge = new EventBusBridge(vertx, identity, peer(Service.REALTIME, "realtime"));
+    bridge =
+        new EventBusBridge(
+            vertx,
+            identity,
+            peer(Service.REALTIME, "realtime"),
+            peer(Service.ORDERING, "ordering"));
     router.route(EventBusBridge.PATH).subRouter(templateNames(bridge.router(), "/eventbus"));
     router
         .post(ProductImageRoutes.UPLOAD_PATH)

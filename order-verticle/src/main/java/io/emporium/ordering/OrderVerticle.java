@@ -8,6 +8,7 @@ import io.emporium.common.grpc.CallerSignature;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.grpc.GrpcServers;
+import io.emporium.ordering.consume.IdentityEventsConsumer;
 import io.emporium.ordering.consume.PaymentEventsConsumer;
 import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.grpc.CartRpcs;
@@ -49,6 +50,7 @@ public final class OrderVerticle extends ServiceVerticle {
   private GrpcCalls payment;
   private OutboxRelay relay;
   private EventConsumer paymentEvents;
+  private EventConsumer identityEvents;
   private DiscountStore discounts;
   private CartStore carts;
   private OrderStore orders;
@@ -100,6 +102,18 @@ public final class OrderVerticle extends ServiceVerticle {
             PaymentEventsConsumer.TOPIC,
             config.eventRetry,
             consumer.handler());
+    identityEvents =
+        new EventConsumer(
+            vertx,
+            pool,
+            "ordering",
+            parked,
+            meters,
+            "ordering-identity",
+            config.kafkaBootstrapServers,
+            IdentityEventsConsumer.TOPIC,
+            config.eventRetry,
+            new IdentityEventsConsumer(orders).handler());
     CheckoutSweeper sweep = new CheckoutSweeper(orders, payments, keys, payment, checkout);
     // each sweep also looks for order moves left by a process that stopped, or waiting out a
     // backoff
@@ -125,7 +139,7 @@ public final class OrderVerticle extends ServiceVerticle {
                                 e.toString())));
     // moves a stopped process left are resumed once their leases end; those not held run now
     moves.wake();
-    return paymentEvents.start();
+    return Future.all(paymentEvents.start(), identityEvents.start());
   }
 
   private GrpcCalls peer(EmporiumConfig.Service service, String name) {
@@ -175,6 +189,7 @@ public final class OrderVerticle extends ServiceVerticle {
     vertx.cancelTimer(recount);
     Future<Void> consumer = paymentEvents == null ? Future.succeededFuture() : paymentEvents.stop();
     return consumer
+        .eventually(() -> identityEvents == null ? Future.succeededFuture() : identityEvents.stop())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> grpc == null ? Future.succeededFuture() : grpc.close());
   }

@@ -45,6 +45,10 @@ public final class OrderEventsConsumer implements EventConsumer.EventHandler<Ord
     if (!event.hasOrderPaid()) {
       return Future.succeededFuture();
     }
+    if (event.getCustomerId().isEmpty()) {
+      // a guest's order: purchases are a customer's (reviews, recommendations), a guest has none
+      return Future.succeededFuture();
+    }
     UUID order = Ids.parse(event.getOrderId());
     UUID customer = Ids.parse(event.getCustomerId());
     if (order == null || customer == null) {

@@ -6,6 +6,8 @@ import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.edge.identity.IdentityService;
 import io.emporium.edge.identity.domain.Caller;
 import io.emporium.edge.identity.publish.AccessChanges;
+import io.emporium.proto.ordering.v1.OrderRef;
+import io.emporium.proto.ordering.v1.OrderingGrpcClient;
 import io.emporium.proto.realtime.v1.MissedPushesRequest;
 import io.emporium.proto.realtime.v1.Push;
 import io.emporium.proto.realtime.v1.RealtimeGrpcClient;
@@ -34,13 +36,14 @@ import java.util.regex.Pattern;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus} (API.md "Real time"). Browsers only listen, each
- * on its own addresses, registering with their access token; a {@code since} header first replays,
- * in order, what that address got after that sequence number. Every message carries its address's
- * {@code seq}; none reaches a socket twice, and none after the registering token expired (the
- * socket is closed then, for the client to come back with a new one). Access is live: when identity
- * announces a user's access changed ({@link AccessChanges}, heard by every clustered edge), that
- * user's registrations are checked again, and those no longer allowed get an error frame and
- * nothing more. State is per edge instance and touched only on its event loop.
+ * on its own addresses, registering with their access token (a guest, on their order's {@code
+ * order.{orderId}}, with its {@code X-Order-Token}, which ordering checks); a {@code since} header
+ * first replays, in order, what that address got after that sequence number. Every message carries
+ * its address's {@code seq}; none reaches a socket twice, and none after the registering token
+ * expired (the socket is closed then, for the client to come back with a new one). Access is live:
+ * when identity announces a user's access changed ({@link AccessChanges}, heard by every clustered
+ * edge), that user's registrations are checked again, and those no longer allowed get an error
+ * frame and nothing more. State is per edge instance and touched only on its event loop.
  */
 public final class EventBusBridge {
   public static final String PATH = "/eventbus/*";
@@ -49,6 +52,7 @@ public final class EventBusBridge {
   private static final Pattern OWN =
       Pattern.compile(
           "(user\\.(" + UUID_RE + ")\\.(orders|inventory))|(seller\\.(" + UUID_RE + ")\\.orders)");
+  private static final Pattern GUEST_ORDER = Pattern.compile("order\\.(" + UUID_RE + ")");
   private static final String ADMIN_ALERTS = "admin.alerts";
   private static final int CATCH_UP_PAGE = 500;
   private static final int CATCH_UP_PAGES = 20;
@@ -56,6 +60,7 @@ public final class EventBusBridge {
   private final Vertx vertx;
   private final IdentityService identity;
   private final GrpcCalls realtime;
+  private final GrpcCalls ordering;
   private final Map<SockJSSocket, Map<String, Feed>> feeds = new HashMap<>();
   // registrations whose token is being checked, and the announcements heard meanwhile: one of those
   // may have been
@@ -71,6 +76,7 @@ public final class EventBusBridge {
    */
   private static final class Feed {
     final String token;
+    // null for a guest's order token, which no access change of a user touches
     final UUID userId;
     final Instant tokenExpiresAt;
     // access was withdrawn: nothing more is delivered, and the address stays taken until
@@ -91,12 +97,24 @@ public final class EventBusBridge {
       this.anchored = since != null;
       this.catchingUp = since != null;
     }
+
+    /** A guest's registration: an order token does not expire. */
+    Feed(Long since, String orderToken) {
+      this.token = orderToken;
+      this.userId = null;
+      this.tokenExpiresAt = Instant.MAX;
+      this.lastSeq = since == null ? 0 : since;
+      this.anchored = since != null;
+      this.catchingUp = since != null;
+    }
   }
 
-  public EventBusBridge(Vertx vertx, IdentityService identity, GrpcCalls realtime) {
+  public EventBusBridge(
+      Vertx vertx, IdentityService identity, GrpcCalls realtime, GrpcCalls ordering) {
     this.vertx = vertx;
     this.identity = identity;
     this.realtime = realtime;
+    this.ordering = ordering;
   }
 
   /**
@@ -108,7 +126,9 @@ public final class EventBusBridge {
         new SockJSBridgeOptions()
             // nothing inbound is permitted: browsers only listen
             .addOutboundPermitted(
-                new PermittedOptions().setAddressRegex(OWN.pattern() + "|admin\\.alerts"))
+                new PermittedOptions()
+                    .setAddressRegex(
+                        OWN.pattern() + "|" + GUEST_ORDER.pattern() + "|admin\\.alerts"))
             .setMaxHandlersPerSocket(8);
     // the token travels in frames, never in a cookie: no JSESSIONID (sticky sessions are the load
     // balancer's job)
@@ -203,6 +223,11 @@ public final class EventBusBridge {
     String token = bearer(h.getValue("Authorization", h.getValue("authorization")));
     Object sinceValue = h.getValue("since");
     Long since = sinceValue == null ? null : sequence(sinceValue);
+    Object orderToken = h.getValue("X-Order-Token");
+    if (orderToken != null && (sinceValue == null || since != null)) {
+      registerGuest(event, address, orderToken, since);
+      return;
+    }
     if (token == null || (sinceValue != null && since == null)) {
       event.complete(false);
       return;
@@ -225,6 +250,33 @@ public final class EventBusBridge {
                 return;
               }
               of.put(address, new Feed(since, token, ar.result()));
+              event.complete(true);
+            });
+  }
+
+  /**
+   * A guest on their order's address: allowed when ordering reads the order with the token (one
+   * non-blocking call); refused for any other address or token.
+   */
+  private void registerGuest(BridgeEvent event, String address, Object orderToken, Long since) {
+    Matcher m = GUEST_ORDER.matcher(address);
+    if (!(orderToken instanceof String token) || token.isBlank() || !m.matches()) {
+      event.complete(false);
+      return;
+    }
+    ordering
+        .call(
+            OrderingGrpcClient.GetOrder,
+            OrderRef.newBuilder().setId(m.group(1)).setOrderToken(token.strip()).build(),
+            CallContext.anonymous(null))
+        .onComplete(
+            ar -> {
+              Map<String, Feed> of = feeds.get(event.socket());
+              if (ar.failed() || of == null || of.containsKey(address)) {
+                event.complete(false);
+                return;
+              }
+              of.put(address, new Feed(since, token));
               event.complete(true);
             });
   }
@@ -261,7 +313,7 @@ public final class EventBusBridge {
         (socket, of) ->
             of.forEach(
                 (address, feed) -> {
-                  if (!feed.revoked && feed.userId.equals(userId)) {
+                  if (!feed.revoked && userId.equals(feed.userId)) {
                     theirs.add(new Registration(socket, address, feed));
                   }
                 }));

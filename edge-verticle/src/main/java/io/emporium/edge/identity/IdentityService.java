@@ -13,6 +13,7 @@ import io.emporium.edge.identity.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -127,7 +128,11 @@ public final class IdentityService {
                                   }
                                   return users
                                       .markVerified(tx, pending.user().id())
-                                      .map(Optional::of);
+                                      .compose(
+                                          verified ->
+                                              events
+                                                  .emailVerified(tx, verified)
+                                                  .map(Optional.of(verified)));
                                 })))
         .map(
             verified ->
@@ -376,21 +381,8 @@ public final class IdentityService {
                                   if (userId.isEmpty()) {
                                     return Future.succeededFuture(Optional.<UUID>empty());
                                   }
-                                  return users
-                                      .setPassword(tx, userId.get(), hash)
-                                      .compose(
-                                          updated ->
-                                              updated
-                                                  ? users
-                                                      .retireOpenResets(tx, userId.get())
-                                                      .compose(
-                                                          v ->
-                                                              sessions.revokeAllOf(
-                                                                  tx,
-                                                                  userId.get(),
-                                                                  "password reset"))
-                                                      .map(userId)
-                                                  : Future.succeededFuture(Optional.<UUID>empty()));
+                                  return resetTo(tx, userId.get(), hash)
+                                      .map(updated -> updated ? userId : Optional.<UUID>empty());
                                 })))
         .compose(
             reset -> {
@@ -400,6 +392,35 @@ public final class IdentityService {
               accessChanges.announce(reset.get());
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * Sets the new password, retires the other reset tokens and ends every session; false when the
+   * account is deactivated. A reset proves the mailbox too: an unverified email becomes verified,
+   * and is announced as such.
+   */
+  private Future<Boolean> resetTo(SqlConnection tx, UUID userId, String hash) {
+    return users
+        .byId(tx, userId)
+        .compose(
+            before ->
+                users
+                    .setPassword(tx, userId, hash)
+                    .compose(
+                        updated -> {
+                          if (!updated) {
+                            return Future.succeededFuture(false);
+                          }
+                          return users
+                              .retireOpenResets(tx, userId)
+                              .compose(v -> sessions.revokeAllOf(tx, userId, "password reset"))
+                              .compose(
+                                  v ->
+                                      before.isPresent() && !before.get().emailVerified()
+                                          ? events.emailVerified(tx, before.get())
+                                          : Future.<Void>succeededFuture())
+                              .map(true);
+                        }));
   }
 
   /** The caller behind an access token: signature, claims, a live session and an active account. */

@@ -63,7 +63,12 @@ public final class OrderRpcs {
         (caller, r) -> confirm(caller, r).map(o -> shown(caller, o)));
     endpoints.unary(
         OrderingGrpcService.ListOrders, (caller, r) -> list(caller, r).map(p -> shown(caller, p)));
-    endpoints.unary(OrderingGrpcService.GetOrder, (caller, ref) -> visible(caller, ref.getId()));
+    endpoints.unary(
+        OrderingGrpcService.GetOrder,
+        (caller, ref) ->
+            ref.getOrderToken().isEmpty()
+                ? visible(caller, ref.getId())
+                : byToken(ref.getId(), ref.getOrderToken()));
     endpoints.unary(OrderingGrpcService.CreatePaymentIntent, this::createPaymentIntent);
     endpoints.unary(
         OrderingGrpcService.ListSellerOrders,
@@ -120,6 +125,21 @@ public final class OrderRpcs {
                 found
                     .flatMap(o -> OrderViews.forCaller(o, me.toString(), caller.role()))
                     .orElseThrow(() -> missing));
+  }
+
+  /**
+   * A guest order read with its order token, as its buyer sees it, whoever calls; 404 for a wrong
+   * token as for a missing order, so a token never tells whether an order exists.
+   */
+  private Future<Order> byToken(String rawId, String token) {
+    UUID id = Ids.parse(rawId);
+    ApiProblem missing = ApiProblem.notFound("No order " + rawId + ".");
+    if (id == null) {
+      return Future.failedFuture(missing);
+    }
+    return orders
+        .findByToken(id, token)
+        .map(found -> found.map(OrderViews::forBuyer).orElseThrow(() -> missing));
   }
 
   /** An order the caller has acted on, as they may see it. */

@@ -25,7 +25,8 @@ public final class OrderEvents {
   public static final String TOPIC = "ordering.events";
   private final Outbox outbox = new Outbox("ordering");
 
-  public Future<Void> placed(SqlConnection tx, Order order) {
+  /** A guest's order carries its order token ({@code null} for a customer's), for its mail. */
+  public Future<Void> placed(SqlConnection tx, Order order, String orderToken) {
     return append(
         tx,
         order,
@@ -35,7 +36,8 @@ public final class OrderEvents {
                 OrderPlaced.newBuilder()
                     .addAllLines(lines(order))
                     .setTotal(order.getTotal())
-                    .setCurrency(order.getCurrency())),
+                    .setCurrency(order.getCurrency())
+                    .setOrderToken(orderToken == null ? "" : orderToken)),
         "OrderPlaced");
   }
 
@@ -119,6 +121,7 @@ public final class OrderEvents {
             .setOccurredAt(Instant.now().toString())
             .setOrderId(order.getId())
             .setCustomerId(order.getCustomerId())
+            .setGuestEmail(order.getGuestEmail())
             .setStatus(order.getStatus())
             .setPreviousStatus(previousStatus)
             .build()

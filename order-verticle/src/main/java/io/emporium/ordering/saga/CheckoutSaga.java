@@ -9,8 +9,10 @@ import io.emporium.common.problem.ApiProblem.FieldError;
 import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.CartPricing;
 import io.emporium.ordering.domain.CartPricing.Line;
+import io.emporium.ordering.domain.CartTokens;
 import io.emporium.ordering.domain.CheckoutRules;
 import io.emporium.ordering.domain.DiscountRules;
+import io.emporium.ordering.domain.OrderTokens;
 import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.domain.ShippingAddresses;
 import io.emporium.ordering.store.CartStore;
@@ -41,6 +43,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -105,9 +108,40 @@ public final class CheckoutSaga {
     this.metrics = metrics;
   }
 
+  /**
+   * Who checks out: a customer (their cart), or a guest (the cart their token names, and their
+   * email). Idempotency keys are the customer's, or, for a guest, their cart's: a name-based UUID
+   * of the cart token's hash, which no user id (random UUIDs) can equal, so two guests never share
+   * a key.
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a carrier of one call's values, never compared
+  private record Buyer(UUID customer, String email, String cartToken, byte[] cartHash) {
+    static Buyer of(CallContext caller, CheckoutRequest request) {
+      if (caller.authenticated() || request.getCartToken().isEmpty()) {
+        return new Buyer(caller.requireRole("customer"), null, null, null);
+      }
+      return new Buyer(
+          null,
+          request.getEmail(),
+          request.getCartToken(),
+          CartTokens.hash(request.getCartToken()));
+    }
+
+    boolean guest() {
+      return customer == null;
+    }
+
+    UUID keyScope() {
+      return guest() ? UUID.nameUUIDFromBytes(cartHash) : customer;
+    }
+  }
+
   public Future<CheckoutStarted> start(CallContext caller, CheckoutRequest request) {
-    UUID customer = caller.requireRole("customer");
+    Buyer buyer = Buyer.of(caller, request);
     List<FieldError> errors = new ArrayList<>();
+    if (buyer.guest() && !guestEmail(buyer.email())) {
+      errors.add(new FieldError("email", "must be an email address"));
+    }
     if (request.getIdempotencyKey().isBlank()
         || request.getIdempotencyKey().length() > MAX_KEY_LENGTH) {
       errors.add(
@@ -123,7 +157,7 @@ public final class CheckoutSaga {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
     IdempotencyKeys.Key key =
-        new IdempotencyKeys.Key(customer, OPERATION, request.getIdempotencyKey());
+        new IdempotencyKeys.Key(buyer.keyScope(), OPERATION, request.getIdempotencyKey());
     // what the customer sent: a saved address by its id (editing it later does not make a retry
     // another request)
     CheckoutRequest.Builder sent = request.toBuilder().clearIdempotencyKey();
@@ -135,7 +169,7 @@ public final class CheckoutSaga {
         .compose(
             claim -> {
               if (claim instanceof Finished finished) {
-                return replay(finished);
+                return replay(finished).map(started -> unmasked(buyer, started));
               }
               UUID abandoned = ((IdempotencyKeys.Claimed) claim).abandonedOrder();
               // the first attempt died mid-way: its order gives back its stock and discount use
@@ -151,7 +185,7 @@ public final class CheckoutSaga {
                               true,
                               caller.requestId())
                           .mapEmpty();
-              return undone.compose(v -> run(caller, customer, key, request));
+              return undone.compose(v -> run(caller, buyer, key, request));
             });
   }
 
@@ -166,17 +200,43 @@ public final class CheckoutSaga {
     }
   }
 
+  /**
+   * The edge checks a guest's email by the identity rules and sends it normalised; here it is
+   * refused unless it is at least plausible and already lower case, as accounts store theirs.
+   */
+  private static boolean guestEmail(String email) {
+    int at = email.indexOf('@');
+    return email.length() <= 254
+        && at > 0
+        && at == email.lastIndexOf('@')
+        && email.indexOf('.', at) > at + 1
+        && email.equals(email.strip().toLowerCase(Locale.ROOT))
+        && email.chars().noneMatch(c -> c <= ' ' || c == 0x7f);
+  }
+
+  /** A kept guest answer holds its order token masked by the cart token; this request has it. */
+  private static CheckoutStarted unmasked(Buyer buyer, CheckoutStarted kept) {
+    if (!buyer.guest() || kept.getOrderToken().isEmpty()) {
+      return kept;
+    }
+    return kept.toBuilder()
+        .setOrderToken(OrderTokens.mask(kept.getOrderToken(), buyer.cartToken(), kept.getOrderId()))
+        .build();
+  }
+
   private Future<CheckoutStarted> run(
-      CallContext caller, UUID customer, IdempotencyKeys.Key key, CheckoutRequest request) {
+      CallContext caller, Buyer buyer, IdempotencyKeys.Key key, CheckoutRequest request) {
     long started = System.nanoTime();
-    return newOrder(caller, customer, request)
+    String orderToken = buyer.guest() ? OrderTokens.issue() : null;
+    return newOrder(caller, buyer, orderToken, request)
         .compose(orders::create)
         // nothing exists yet: the same request may be sent again under the same key
         .recover(e -> keys.release(key).transform(ar -> Future.failedFuture(e)))
         .compose(
             order ->
                 keys.attachOrder(key, UUID.fromString(order.getId()))
-                    .compose(v -> reserveAndOpenSession(caller, key, order, request)))
+                    .compose(
+                        v -> reserveAndOpenSession(caller, buyer, orderToken, key, order, request)))
         .onComplete(
             ar ->
                 metrics.checkoutEnded(
@@ -189,9 +249,10 @@ public final class CheckoutSaga {
   }
 
   /** The order as the catalog prices the cart now, with its discount, shipping and tax. */
-  private Future<NewOrder> newOrder(CallContext caller, UUID customer, CheckoutRequest request) {
-    return carts
-        .ofUser(customer)
+  private Future<NewOrder> newOrder(
+      CallContext caller, Buyer buyer, String orderToken, CheckoutRequest request) {
+    UUID customer = buyer.customer();
+    return (buyer.guest() ? carts.ofGuest(buyer.cartHash()) : carts.ofUser(customer))
         .compose(
             found -> {
               if (found.isEmpty() || found.get().lines().isEmpty()) {
@@ -237,6 +298,9 @@ public final class CheckoutSaga {
                                   return new NewOrder(
                                       UUID.randomUUID(),
                                       customer,
+                                      buyer.email(),
+                                      orderToken,
+                                      buyer.cartHash(),
                                       cart.currency(),
                                       totals,
                                       d == null ? null : UUID.fromString(d.getId()),
@@ -281,7 +345,12 @@ public final class CheckoutSaga {
   }
 
   private Future<CheckoutStarted> reserveAndOpenSession(
-      CallContext caller, IdempotencyKeys.Key key, Order order, CheckoutRequest request) {
+      CallContext caller,
+      Buyer buyer,
+      String orderToken,
+      IdempotencyKeys.Key key,
+      Order order,
+      CheckoutRequest request) {
     UUID orderId = UUID.fromString(order.getId());
     CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
     ReserveStockRequest.Builder hold =
@@ -331,7 +400,18 @@ public final class CheckoutSaga {
                                   .setTotal(order.getTotal())
                                   .setCurrency(order.getCurrency())
                                   .build();
-                          return keys.finish(key, started.toByteArray()).map(started);
+                          if (orderToken == null) {
+                            return keys.finish(key, started.toByteArray()).map(started);
+                          }
+                          // only the hash of the token is stored: the kept answer holds it masked
+                          CheckoutStarted kept =
+                              started.toBuilder()
+                                  .setOrderToken(
+                                      OrderTokens.mask(
+                                          orderToken, buyer.cartToken(), order.getId()))
+                                  .build();
+                          return keys.finish(key, kept.toByteArray())
+                              .map(started.toBuilder().setOrderToken(orderToken).build());
                         }))
         .recover(
             e ->

@@ -2,6 +2,7 @@ package io.emporium.ordering.store;
 
 import io.emporium.ordering.domain.CartPricing.Line;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -72,6 +73,10 @@ public final class CartStore {
       """
       DELETE FROM ordering.cart_items i USING ordering.carts c
       WHERE c.id = i.cart_id AND c.user_id = $1 AND i.sku = ANY($2)""";
+  private static final String CLEAR_BOUGHT_BY_GUEST =
+      """
+      DELETE FROM ordering.cart_items i USING ordering.carts c
+      WHERE c.id = i.cart_id AND c.guest_token = $1 AND i.sku = ANY($2)""";
   private final Pool pool;
 
   public CartStore(Pool pool) {
@@ -231,6 +236,14 @@ public final class CartStore {
   public Future<Void> clearBought(SqlConnection tx, UUID userId, List<String> skus) {
     return tx.preparedQuery(CLEAR_BOUGHT)
         .execute(Tuple.tuple().addValue(userId).addValue(skus.toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  /** As {@link #clearBought}, from the guest cart whose token hashes to {@code tokenHash}. */
+  public Future<Void> clearBoughtByGuest(SqlConnection tx, byte[] tokenHash, List<String> skus) {
+    return tx.preparedQuery(CLEAR_BOUGHT_BY_GUEST)
+        .execute(
+            Tuple.tuple().addValue(Buffer.buffer(tokenHash)).addValue(skus.toArray(String[]::new)))
         .mapEmpty();
   }
 }

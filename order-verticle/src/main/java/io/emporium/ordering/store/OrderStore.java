@@ -5,6 +5,7 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.ordering.domain.Actor;
 import io.emporium.ordering.domain.CheckoutRules.Totals;
 import io.emporium.ordering.domain.OrderStatus;
+import io.emporium.ordering.domain.OrderTokens;
 import io.emporium.ordering.domain.PaymentStatus;
 import io.emporium.ordering.publish.OrderEvents;
 import io.emporium.proto.ordering.v1.Address;
@@ -14,6 +15,7 @@ import io.emporium.proto.ordering.v1.OrderPage;
 import io.emporium.proto.ordering.v1.Shipment;
 import io.emporium.proto.ordering.v1.StatusChange;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -37,15 +39,18 @@ import java.util.UUID;
  * order's transaction. Every status change writes its event to the outbox in the same transaction.
  */
 public final class OrderStore {
+  /** The mover recorded when a guest places an order: no user, so no id to name. */
+  private static final String GUEST = "";
+
   private static final String COLUMNS =
       """
       id, customer_id, status, payment_status, currency, subtotal, discount, shipping, tax, total, discount_code, discount_id,
-      shipping_address, checkout_session_id, payment_intent_id, refunded, created_at""";
+      shipping_address, checkout_session_id, payment_intent_id, refunded, created_at, guest_email""";
   private static final String INSERT =
       """
       INSERT INTO ordering.orders (id, customer_id, status, currency, subtotal, discount, shipping, tax, total, discount_id, discount_code,
-        shipping_address, success_url, cancel_url, pay_by)
-      VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""";
+        shipping_address, success_url, cancel_url, pay_by, guest_email, order_token, guest_cart)
+      VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""";
   private static final String INSERT_ITEM =
       """
       INSERT INTO ordering.order_items (order_id, line, product_id, sku, name, seller_id, unit_price, quantity)
@@ -54,6 +59,12 @@ public final class OrderStore {
       """
       INSERT INTO ordering.order_status_history (order_id, status, reason, actor, actor_role) VALUES ($1, $2, $3, $4, $5)""";
   private static final String READ = "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1";
+  private static final String TOKEN = "SELECT order_token FROM ordering.orders WHERE id = $1";
+  private static final String GUEST_CART = "SELECT guest_cart FROM ordering.orders WHERE id = $1";
+  // an account that verified this email claims the guest orders placed with it
+  private static final String CLAIM_GUEST_ORDERS =
+      """
+      UPDATE ordering.orders SET customer_id = $1, updated_at = now() WHERE guest_email = $2 AND customer_id IS NULL""";
   private static final String LOCK =
       "SELECT " + COLUMNS + " FROM ordering.orders WHERE id = $1 FOR UPDATE";
   private static final String ITEMS =
@@ -120,10 +131,19 @@ public final class OrderStore {
   private static final String COUNT_BY_STATUS =
       "SELECT status, count(*) AS orders FROM ordering.orders GROUP BY status";
 
-  /** What checkout writes: the order with its priced lines, before any stock is reserved. */
+  /**
+   * What checkout writes: the order with its priced lines, before any stock is reserved. A guest's
+   * order has no customer but the guest's email, its order token (only its hash is stored; the
+   * token itself goes to the guest's mail through {@code OrderPlaced}) and the hash of the cart it
+   * came from.
+   */
+  @SuppressWarnings("ArrayRecordComponent") // written once, never compared or hashed
   public record NewOrder(
       UUID id,
       UUID customerId,
+      String guestEmail,
+      String orderToken,
+      byte[] guestCart,
       String currency,
       Totals totals,
       UUID discountId,
@@ -181,7 +201,11 @@ public final class OrderStore {
             .addValue(addressJson(o.address()))
             .addValue(o.successUrl())
             .addValue(o.cancelUrl())
-            .addValue(o.payBy());
+            .addValue(o.payBy())
+            .addValue(o.guestEmail())
+            .addValue(
+                o.orderToken() == null ? null : Buffer.buffer(OrderTokens.hash(o.orderToken())))
+            .addValue(o.guestCart() == null ? null : Buffer.buffer(o.guestCart()));
     List<Tuple> items = new ArrayList<>();
     for (int i = 0; i < o.items().size(); i++) {
       OrderItem item = o.items().get(i);
@@ -215,10 +239,12 @@ public final class OrderStore {
                                     o.id(),
                                     OrderStatus.PENDING_PAYMENT.wire(),
                                     null,
-                                    o.customerId().toString(),
+                                    o.customerId() == null ? GUEST : o.customerId().toString(),
                                     "customer")))
                 .compose(v -> read(tx, o.id()))
-                .compose(created -> events.placed(tx, created.orElseThrow()).map(created.get()))
+                .compose(
+                    created ->
+                        events.placed(tx, created.orElseThrow(), o.orderToken()).map(created.get()))
                 .onSuccess(created -> metrics.placed(tx)));
   }
 
@@ -234,6 +260,30 @@ public final class OrderStore {
 
   public Future<Optional<Order>> find(UUID id) {
     return read(pool, id);
+  }
+
+  /** The order when {@code token} is its order token; empty for any other token or none. */
+  public Future<Optional<Order>> findByToken(UUID id, String token) {
+    return pool.preparedQuery(TOKEN)
+        .execute(Tuple.of(id))
+        .compose(
+            rows -> {
+              Buffer stored =
+                  rows.size() == 0 ? null : rows.iterator().next().getBuffer("order_token");
+              return stored != null && OrderTokens.matches(token, stored.getBytes())
+                  ? read(pool, id)
+                  : Future.succeededFuture(Optional.empty());
+            });
+  }
+
+  /**
+   * Gives the guest orders placed with {@code email} to the account that verified it; how many it
+   * took.
+   */
+  public Future<Integer> claimGuestOrders(SqlConnection tx, UUID customerId, String email) {
+    return tx.preparedQuery(CLAIM_GUEST_ORDERS)
+        .execute(Tuple.of(customerId, email))
+        .map(rows -> rows.rowCount());
   }
 
   /** The order, locked for a status change until the transaction ends. */
@@ -266,7 +316,7 @@ public final class OrderStore {
             paymentIntentId,
             null,
             Actor.SYSTEM)
-        .compose(v -> carts.clearBought(tx, UUID.fromString(order.getCustomerId()), skus))
+        .compose(v -> clearBought(tx, order, skus))
         .compose(v -> read(tx, id))
         .compose(
             paid ->
@@ -277,6 +327,20 @@ public final class OrderStore {
                             events.statusChanged(
                                 tx, paid.get(), order.getStatus(), Actor.SYSTEM.id()))
                     .map(paid.get()));
+  }
+
+  /** The bought lines leave the cart they came from: the customer's, or the guest's. */
+  private Future<Void> clearBought(SqlConnection tx, Order order, List<String> skus) {
+    UUID id = UUID.fromString(order.getId());
+    return tx.preparedQuery(GUEST_CART)
+        .execute(Tuple.of(id))
+        .compose(
+            rows -> {
+              Buffer guestCart = rows.iterator().next().getBuffer("guest_cart");
+              return guestCart != null
+                  ? carts.clearBoughtByGuest(tx, guestCart.getBytes(), skus)
+                  : carts.clearBought(tx, UUID.fromString(order.getCustomerId()), skus);
+            });
   }
 
   /** Moves a locked order to cancelled and gives back the discount use it held. */
@@ -609,7 +673,8 @@ public final class OrderStore {
   private static Order.Builder order(Row r) {
     return Order.newBuilder()
         .setId(r.getUUID("id").toString())
-        .setCustomerId(r.getUUID("customer_id").toString())
+        .setCustomerId(r.getUUID("customer_id") == null ? "" : r.getUUID("customer_id").toString())
+        .setGuestEmail(r.getString("guest_email") == null ? "" : r.getString("guest_email"))
         .setStatus(r.getString("status"))
         .setPaymentStatus(r.getString("payment_status"))
         .setCurrency(r.getString("currency"))

@@ -33,31 +33,49 @@ public final class Pushes {
     return "user." + userId + ".inventory";
   }
 
+  /** A guest order's own address, for whoever holds its order token. */
+  public static String guestOrder(String orderId) {
+    return "order." + orderId;
+  }
+
   public static String sellerOrders(String sellerId) {
     return "seller." + sellerId + ".orders";
   }
 
-  /** A status move tells the buyer; a payment tells each seller whose lines were bought. */
+  /**
+   * A status move tells the buyer: the customer on their address, and a guest's order on its own
+   * (still, once an account claimed it, for the holder of its token); a payment tells each seller
+   * whose lines were bought.
+   */
   public static List<Push> ofOrderEvent(OrderEvent e) {
     return switch (e.getKindCase()) {
-      case STATUS_CHANGED ->
-          List.of(
-              new Push(
-                  userOrders(e.getCustomerId()),
-                  object(
-                      "type",
-                      "orderStatusUpdate",
-                      "orderId",
-                      e.getOrderId(),
-                      "status",
-                      e.getStatus(),
-                      "previousStatus",
-                      e.getPreviousStatus(),
-                      "at",
-                      e.getOccurredAt())));
+      case STATUS_CHANGED -> {
+        List<Push> out = new ArrayList<>();
+        if (!e.getCustomerId().isEmpty()) {
+          out.add(new Push(userOrders(e.getCustomerId()), statusUpdate(e)));
+        }
+        if (!e.getGuestEmail().isEmpty()) {
+          out.add(new Push(guestOrder(e.getOrderId()), statusUpdate(e)));
+        }
+        yield out;
+      }
       case ORDER_PAID -> newOrders(e);
       default -> List.of();
     };
+  }
+
+  private static Map<String, Object> statusUpdate(OrderEvent e) {
+    return object(
+        "type",
+        "orderStatusUpdate",
+        "orderId",
+        e.getOrderId(),
+        "status",
+        e.getStatus(),
+        "previousStatus",
+        e.getPreviousStatus(),
+        "at",
+        e.getOccurredAt());
   }
 
   private static List<Push> newOrders(OrderEvent e) {

@@ -3,14 +3,15 @@ package io.emporium.realtime.mail;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
+import io.emporium.proto.events.v1.OrderPlaced;
 import io.emporium.proto.events.v1.OrderRefunded;
 import io.emporium.proto.events.v1.OrderShipped;
 import io.emporium.realtime.domain.Recipient;
 import java.util.List;
 
 /**
- * The customer's order emails: confirmation, payment receipt, shipment and refund. Pure text
- * building, no I/O.
+ * The customer's order emails: confirmation, payment receipt, shipment and refund, and a guest's
+ * link to their order. Pure text building, no I/O.
  */
 public final class OrderMails {
   private final String storefrontUrl;
@@ -56,6 +57,52 @@ public final class OrderMails {
                 Html.escape(e.getOrderId()),
                 htmlLines(paid.getLinesList(), paid.getCurrency()),
                 Money.format(paid.getTotal(), paid.getCurrency()),
+                Html.escape(link));
+    return new Mail(to.email(), subject, text, html);
+  }
+
+  /**
+   * A guest's order was placed: the link that reads it with its order token, the only way back to
+   * it without an account. Sent when it is placed, since only that event carries the token.
+   */
+  public Mail guestLink(OrderEvent e, Recipient to) {
+    OrderPlaced placed = e.getOrderPlaced();
+    String link = orderLink(e) + "?orderToken=" + placed.getOrderToken();
+    String subject = "Your Emporium order " + shortId(e) + ": your link to it";
+    String text =
+        """
+        Hello %s,
+
+        Thank you for your order %s. We confirm it once it is paid.
+
+        %s
+        Total: %s
+
+        Follow your order and find its invoice at %s
+        Keep this link: it is the way back to your order without an account. Register with this
+        email address and verify it, and the order is in your account too.
+        """
+            .formatted(
+                to.fullName(),
+                e.getOrderId(),
+                textLines(placed.getLinesList(), placed.getCurrency()),
+                Money.format(placed.getTotal(), placed.getCurrency()),
+                link);
+    String html =
+        """
+        <p>Hello %s,</p>
+        <p>Thank you for your order <strong>%s</strong>. We confirm it once it is paid.</p>
+        %s
+        <p>Total: <strong>%s</strong></p>
+        <p><a href="%s">Follow your order and find its invoice</a></p>
+        <p>Keep this link: it is the way back to your order without an account. Register with this
+        email address and verify it, and the order is in your account too.</p>
+        """
+            .formatted(
+                Html.escape(to.fullName()),
+                Html.escape(e.getOrderId()),
+                htmlLines(placed.getLinesList(), placed.getCurrency()),
+                Money.format(placed.getTotal(), placed.getCurrency()),
                 Html.escape(link));
     return new Mail(to.email(), subject, text, html);
   }

@@ -42,6 +42,24 @@ class PushesTest {
   }
 
   @Test
+  void aGuestOrdersMoveGoesToItsOwnAddressAndToTheAccountOnceOneClaimedIt() {
+    OrderEvent.Builder moved =
+        OrderEvent.newBuilder()
+            .setOrderId("o3")
+            .setGuestEmail("guest@example.com")
+            .setStatus("paid")
+            .setPreviousStatus("pending_payment")
+            .setOccurredAt(AT)
+            .setStatusChanged(OrderStatusChanged.newBuilder().setActor("system"));
+    List<Pushes.Push> guest = Pushes.ofOrderEvent(moved.build());
+    assertThat(guest).extracting(Pushes.Push::address).containsExactly("order.o3");
+    assertThat(json(guest.get(0)).getString("type")).isEqualTo("orderStatusUpdate");
+    assertThat(Pushes.ofOrderEvent(moved.setCustomerId("u1").build()))
+        .extracting(Pushes.Push::address)
+        .containsExactly("user.u1.orders", "order.o3");
+  }
+
+  @Test
   void aPaidOrderTellsEachSellerOfTheirLinesOnly() {
     OrderEvent paid =
         OrderEvent.newBuilder()

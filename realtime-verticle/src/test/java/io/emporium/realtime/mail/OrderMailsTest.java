@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.emporium.proto.events.v1.OrderEvent;
 import io.emporium.proto.events.v1.OrderLine;
 import io.emporium.proto.events.v1.OrderPaid;
+import io.emporium.proto.events.v1.OrderPlaced;
 import io.emporium.proto.events.v1.OrderRefunded;
 import io.emporium.proto.events.v1.OrderShipped;
 import io.emporium.realtime.domain.Recipient;
@@ -45,6 +46,32 @@ class OrderMailsTest {
                 .addLines(line("Walnut bowl", "WB-1", 2, 2_500))
                 .addLines(line("Tea & <cups>", "TC-9", 1, 1_229_550)))
         .build();
+  }
+
+  @Test
+  void aGuestIsMailedTheLinkThatReadsTheirOrderWithItsToken() {
+    OrderEvent placed =
+        OrderEvent.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setOccurredAt("2026-11-22T10:00:00Z")
+            .setOrderId(ORDER)
+            .setGuestEmail("guest@example.com")
+            .setStatus("pending_payment")
+            .setOrderPlaced(
+                OrderPlaced.newBuilder()
+                    .setCurrency("usd")
+                    .setTotal(5_000)
+                    .setOrderToken("tok_-123")
+                    .addLines(line("Walnut bowl", "WB-1", 2, 2_500)))
+            .build();
+    Mail mail =
+        mails.guestLink(
+            placed, new Recipient(null, "guest@example.com", "there", "customer", true));
+    assertThat(mail.to()).isEqualTo("guest@example.com");
+    assertThat(mail.subject()).contains("1a2b3c4d");
+    String link = "https://shop.example/orders/" + ORDER + "?orderToken=tok_-123";
+    assertThat(mail.text()).contains(link).contains("Total: 50.00 USD");
+    assertThat(mail.html()).contains(link);
   }
 
   @Test

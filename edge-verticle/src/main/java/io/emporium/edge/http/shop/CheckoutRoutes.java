@@ -11,6 +11,7 @@ import io.emporium.edge.http.JsonBodies;
 import io.emporium.edge.http.Reply;
 import io.emporium.edge.http.json.AddressJson;
 import io.emporium.edge.http.json.OrderJson;
+import io.emporium.edge.identity.domain.EmailAddresses;
 import io.emporium.edge.identity.store.AddressStore;
 import io.emporium.proto.ordering.v1.Address;
 import io.emporium.proto.ordering.v1.CheckoutRequest;
@@ -25,9 +26,10 @@ import java.util.UUID;
 
 /**
  * Paying for a cart: {@code POST /checkout} (with a saved {@code addressId}, resolved here where
- * addresses live, or an inline address), {@code POST /checkout/confirm}, and {@code POST
- * /payments/intents} for custom front ends. The ordering service runs the saga; the {@code
- * Idempotency-Key} header is passed through to it.
+ * addresses live, or an inline address; a guest without an account gives their {@code
+ * X-Cart-Token}, an inline address and an {@code email}, and gets an {@code orderToken}), {@code
+ * POST /checkout/confirm}, and {@code POST /payments/intents} for custom front ends. The ordering
+ * service runs the saga; the {@code Idempotency-Key} header is passed through to it.
  */
 public final class CheckoutRoutes {
   private static final int MAX_URL = 2000;
@@ -46,11 +48,20 @@ public final class CheckoutRoutes {
   }
 
   Future<Reply> checkout(RoutingContext ctx) {
-    UUID customer = Authn.requireRole(ctx, "customer").userId();
+    String cartToken = ctx.request().getHeader(CartRoutes.CART_TOKEN);
+    // without an account, the guest's cart token makes a guest checkout; with neither, sign in
+    boolean guest =
+        !Authn.callContext(ctx).authenticated() && cartToken != null && !cartToken.isBlank();
+    UUID customer = guest ? null : Authn.requireRole(ctx, "customer").userId();
     String key = IdempotencyKey.of(ctx);
     JsonObject body = JsonBodies.object(ctx);
     Fields f = new Fields(body);
+    String email = guest ? guestEmail(f) : null;
     String addressId = f.optional("addressId", 64);
+    f.check(
+        "addressId",
+        !guest || addressId == null,
+        "saved addresses are for signed-in customers; give the address");
     String successUrl = f.required("successUrl", MAX_URL);
     String cancelUrl = f.required("cancelUrl", MAX_URL);
     JsonObject inline = body.getValue("address") instanceof JsonObject a ? a : null;
@@ -74,18 +85,38 @@ public final class CheckoutRoutes {
                       .setAddress(proto(address))
                       .setSuccessUrl(successUrl)
                       .setCancelUrl(cancelUrl)
+                      .setCartToken(guest ? cartToken.strip() : "")
+                      .setEmail(guest ? email : "")
                       .build();
               return ordering.call(OrderingGrpcClient.Checkout, request, Authn.callContext(ctx));
             })
         .map(
-            started ->
-                Reply.created(
-                    new JsonObject()
-                        .put("orderId", started.getOrderId())
-                        .put("sessionId", started.getSessionId())
-                        .put("checkoutUrl", started.getCheckoutUrl())
-                        .put("total", started.getTotal())
-                        .put("currency", started.getCurrency())));
+            started -> {
+              JsonObject answer =
+                  new JsonObject()
+                      .put("orderId", started.getOrderId())
+                      .put("sessionId", started.getSessionId())
+                      .put("checkoutUrl", started.getCheckoutUrl())
+                      .put("total", started.getTotal())
+                      .put("currency", started.getCurrency());
+              if (!started.getOrderToken().isEmpty()) {
+                answer.put("orderToken", started.getOrderToken());
+              }
+              return Reply.created(answer);
+            });
+  }
+
+  /** A guest's email, by the rules accounts' emails follow, normalised as accounts store it. */
+  private static String guestEmail(Fields f) {
+    String raw = f.required("email", EmailAddresses.MAX_LENGTH);
+    if (raw == null) {
+      return null;
+    }
+    if (!EmailAddresses.isValid(raw)) {
+      f.error("email", "is not a valid email address");
+      return null;
+    }
+    return EmailAddresses.normalize(raw);
   }
 
   /**

@@ -20,9 +20,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * {@code /orders/{id}/invoice}: a paid order's PDF for its customer or an admin. Ordering renders
- * it; the people on it (the sellers' display names, the buyer's email) are known here, so the order
- * is read first to name them.
+ * {@code /orders/{id}/invoice}: a paid order's PDF for its customer, a guest holding its {@code
+ * X-Order-Token}, or an admin. Ordering renders it; the people on it (the sellers' display names,
+ * the buyer's email) are known here, so the order is read first to name them.
  */
 public final class InvoiceRoutes {
   private final GrpcCalls ordering;
@@ -39,14 +39,14 @@ public final class InvoiceRoutes {
 
   /** The bytes go out as the PDF they are, as images do; failures become problem documents. */
   void serve(RoutingContext ctx) {
-    Authn.caller(ctx);
+    OrderRef ref = OrderRoutes.ref(ctx);
+    if (ref.getOrderToken().isEmpty()) {
+      Authn.caller(ctx);
+    }
     CallContext caller = Authn.callContext(ctx);
     ordering
-        .call(
-            OrderingGrpcClient.GetOrder,
-            OrderRef.newBuilder().setId(ctx.pathParam("id")).build(),
-            caller)
-        .compose(this::request)
+        .call(OrderingGrpcClient.GetOrder, ref, caller)
+        .compose(order -> request(order, ref.getOrderToken()))
         .compose(request -> ordering.call(OrderingGrpcClient.GetInvoice, request, caller))
         .onFailure(ctx::fail)
         .onSuccess(
@@ -63,7 +63,7 @@ public final class InvoiceRoutes {
   /**
    * What ordering needs besides the order: who sold its lines and where the buyer is written to.
    */
-  private Future<InvoiceRequest> request(Order order) {
+  private Future<InvoiceRequest> request(Order order, String orderToken) {
     List<UUID> sellers =
         order.getItemsList().stream()
             .map(OrderItem::getSellerId)
@@ -72,9 +72,10 @@ public final class InvoiceRoutes {
             .distinct()
             .toList();
     UUID customer = Ids.parse(order.getCustomerId());
+    // a guest order not yet claimed by an account is written to the guest's email
     Future<String> email =
         customer == null
-            ? Future.succeededFuture("")
+            ? Future.succeededFuture(order.getGuestEmail())
             : users.byId(customer).map(found -> found.map(User::email).orElse(""));
     return users
         .names(sellers)
@@ -85,6 +86,7 @@ public final class InvoiceRoutes {
                       InvoiceRequest.Builder request =
                           InvoiceRequest.newBuilder()
                               .setOrderId(order.getId())
+                              .setOrderToken(orderToken)
                               .setBuyerEmail(buyerEmail);
                       names.forEach((id, name) -> request.putSellerNames(id.toString(), name));
                       return request.build();

@@ -3,6 +3,7 @@ package io.emporium.edge.identity.publish;
 import io.emporium.common.events.Outbox;
 import io.emporium.edge.identity.domain.User;
 import io.emporium.proto.events.v1.EmailVerificationRequested;
+import io.emporium.proto.events.v1.EmailVerified;
 import io.emporium.proto.events.v1.IdentityEvent;
 import io.emporium.proto.events.v1.PasswordResetRequested;
 import io.emporium.proto.events.v1.UserDeactivated;
@@ -45,6 +46,15 @@ public final class IdentityEvents {
                     .setCode(code)
                     .setExpiresAt(User.rfc3339(expiresAt))),
         "EmailVerificationRequested");
+  }
+
+  public Future<Void> emailVerified(SqlConnection tx, User user) {
+    return append(
+        tx,
+        user.id(),
+        IdentityEvent.newBuilder()
+            .setEmailVerified(EmailVerified.newBuilder().setEmail(user.email())),
+        "EmailVerified");
   }
 
   public Future<Void> passwordResetRequested(
