@@ -152,19 +152,34 @@ class CachingIT {
                 .replaceAll("[0-9]", "y");
     product(api, token, "Woven " + word + " basket", sku());
     String path = "/api/v1/products?sort=price&q=Woven+" + word;
-    // the product's own "created" event retires cached listings when it arrives, which may be just
-    // after the first read
-    Api.Response first =
-        api.await(
-            Duration.ofSeconds(10),
-            () -> {
-              api.get(path);
-              return api.get(path);
-            },
-            r -> "hit".equals(r.header("X-Cache")));
-    assertThat(first.header("X-Cache")).isEqualTo("hit");
-    Api.Response respaced =
-        api.get("/api/v1/products?q=%20%20woven%20%20" + word.toUpperCase() + "%20&sort=price");
+    // any catalog change anywhere retires every cached listing (its event may come just after a
+    // read), so the pair of reads is tried again when one fell in between; each try spaces the
+    // query
+    // in a way not read before, so only the canonical entry can answer it
+    Api.Response first = null;
+    Api.Response respaced = null;
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      first =
+          api.await(
+              Duration.ofSeconds(10),
+              () -> {
+                api.get(path);
+                return api.get(path);
+              },
+              r -> "hit".equals(r.header("X-Cache")));
+      assertThat(first.header("X-Cache")).isEqualTo("hit");
+      respaced =
+          api.get(
+              "/api/v1/products?q="
+                  + "%20".repeat(attempt)
+                  + "woven"
+                  + "%20".repeat(attempt + 1)
+                  + word.toUpperCase()
+                  + "%20&sort=price");
+      if ("hit".equals(respaced.header("X-Cache"))) {
+        break;
+      }
+    }
     assertThat(respaced.header("X-Cache")).as(respaced.toString()).isEqualTo("hit");
     assertThat(respaced.body().toString()).isEqualTo(first.body().toString());
     assertThat(respaced.json().getJsonArray("items")).hasSize(1);
