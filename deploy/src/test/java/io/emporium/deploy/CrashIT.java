@@ -498,39 +498,8 @@ class CrashIT {
         .next();
   }
 
-  /**
-   * Initial = available + sold + held, with nothing held once settled; the catalog sold what the
-   * paid orders bought.
-   */
   private void stockIsConserved(Map<String, Integer> initial) {
-    for (Map.Entry<String, Integer> sku : initial.entrySet()) {
-      Row s =
-          query(
-                  """
-          SELECT v.stock - v.reserved AS available, v.reserved AS held,
-                 (SELECT coalesce(sum(i.quantity), 0) FROM ordering.order_items i JOIN ordering.orders o ON o.id = i.order_id
-                  WHERE i.sku = v.sku AND o.status = 'paid') AS sold,
-                 (SELECT coalesce(sum(ri.quantity), 0) FROM catalog.reservation_items ri JOIN catalog.reservations r USING (order_id)
-                  WHERE ri.sku = v.sku AND r.status = 'committed') AS committed
-          FROM catalog.variants v WHERE v.sku = $1""",
-                  sku.getKey())
-              .iterator()
-              .next();
-      long available = s.getLong("available");
-      long sold = s.getLong("sold");
-      long held = s.getLong("held");
-      invariants
-          .assertThat(available + sold + held)
-          .as(
-              "%s: initial %d = available %d + sold %d + held %d",
-              sku.getKey(), sku.getValue(), available, sold, held)
-          .isEqualTo(sku.getValue().longValue());
-      invariants.assertThat(held).as("%s: units still held after settling", sku.getKey()).isZero();
-      invariants
-          .assertThat(s.getLong("committed"))
-          .as("%s: units the catalog sold vs units in paid orders", sku.getKey())
-          .isEqualTo(sold);
-    }
+    initial.forEach((sku, stock) -> StockBalance.check(invariants, this::query, sku, stock));
   }
 
   private void noOrderIsLeftPending() {

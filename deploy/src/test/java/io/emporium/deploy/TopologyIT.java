@@ -714,37 +714,11 @@ class TopologyIT {
     }
   }
 
-  /**
-   * Initial = available + sold + held, nothing held; the catalog committed what the paid orders
-   * bought.
-   */
   private static void stockBalances(SoftAssertions invariants) {
-    Row s =
-        query(
-                """
-        SELECT v.stock - v.reserved AS available, v.reserved AS held,
-               (SELECT coalesce(sum(i.quantity), 0) FROM ordering.order_items i JOIN ordering.orders o ON o.id = i.order_id
-                WHERE i.sku = v.sku AND o.status = 'paid') AS sold,
-               (SELECT coalesce(sum(ri.quantity), 0) FROM catalog.reservation_items ri JOIN catalog.reservations r USING (order_id)
-                WHERE ri.sku = v.sku AND r.status = 'committed') AS committed
-        FROM catalog.variants v WHERE v.sku = $1""",
-                product.sku())
-            .iterator()
-            .next();
-    long available = s.getLong("available");
-    long sold = s.getLong("sold");
-    long held = s.getLong("held");
-    invariants
-        .assertThat(available + sold + held)
-        .as("initial %d = available %d + sold %d + held %d", STOCK, available, sold, held)
-        .isEqualTo(STOCK);
-    invariants.assertThat(held).as("units held once settled").isZero();
-    invariants
-        .assertThat(s.getLong("committed"))
-        .as("units the catalog committed vs units in paid orders")
-        .isEqualTo(sold);
+    StockBalance b = StockBalance.check(invariants, TopologyIT::query, product.sku(), STOCK);
     System.out.printf(
-        "TopologyIT: stock %d = available %d + sold %d + held %d%n", STOCK, available, sold, held);
+        "TopologyIT: stock %d = available %d + sold %d + held %d%n",
+        STOCK, b.available(), b.sold(), b.held());
   }
 
   /** No consumer gave up on a message, in any schema. */
