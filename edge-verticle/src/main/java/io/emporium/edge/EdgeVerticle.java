@@ -424,7 +424,8 @@ public final class EdgeVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     api.route().handler(new Authn(identity)::handle);
     if (config.rateLimits.enabled()) {
-      api.route().handler(new RateLimits(new FixedWindowCounter(redis), config.rateLimits)::handle);
+      api.route()
+          .handler(new RateLimits(vertx, new FixedWindowCounter(redis), config.rateLimits)::handle);
     }
     services.mount(api);
     GrpcCalls catalog = peer(Service.CATALOG, "catalog");
