@@ -356,6 +356,29 @@ class ConsumerLanesIT {
     }
   }
 
+  /**
+   * A pool with no free connection for its whole connection timeout is an outage (waited out,
+   * unbounded), not an attempt of the event that was waiting.
+   */
+  @Test
+  void noFreePooledConnectionIsAnOutageNotAFailedAttempt() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Database.pool(vertx, TestPlatform.config(), SCHEMA, 1);
+      SqlConnection held = pool.getConnection().await();
+      try {
+        Throwable failure =
+            pool.query("SELECT 1").execute().<Throwable>map(rows -> null).otherwise(e -> e).await();
+        assertThat(failure).as("the pool's only connection is held").isNotNull();
+        assertThat(EventConsumer.outage(failure)).as(failure.toString()).isTrue();
+      } finally {
+        held.close().await();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   private static io.micrometer.core.instrument.Gauge lagGauge(
       SimpleMeterRegistry meters, String topic, String group) {
     return meters.find("emporium.consumer.lag").tag("topic", topic).tag("group", group).gauge();

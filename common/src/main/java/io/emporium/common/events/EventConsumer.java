@@ -566,8 +566,15 @@ public final class EventConsumer {
         .onSuccess(v -> parked.recount());
   }
 
-  /** A server the handler needs could not be reached or said it is unavailable. */
+  /**
+   * A server the handler needs could not be reached or said it is unavailable, or no pooled
+   * connection came in time ({@link io.emporium.common.problem.ApiProblem#ifUnavailable}): waiting
+   * fixes it, and it is no fault of the message.
+   */
   public static boolean outage(Throwable error) {
+    if (io.emporium.common.problem.ApiProblem.ifUnavailable(error) != null) {
+      return true;
+    }
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof java.net.ConnectException
           || e instanceof java.net.NoRouteToHostException
