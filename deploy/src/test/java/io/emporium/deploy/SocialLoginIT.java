@@ -158,6 +158,10 @@ class SocialLoginIT {
         .isEqualTo(
             new JsonArray()
                 .add(new JsonObject().put("id", "dev").put("name", "Development login")));
+    String issuer = TestPlatform.config().oidcProviders.get(0).issuer();
+    assertThat(issuer).matches("http://127\\.0\\.0\\.1:\\d+/dev");
+    assertThat(TestPlatform.platform().describe(0))
+        .contains("  login    development OpenID provider at " + issuer);
   }
 
   @Test
