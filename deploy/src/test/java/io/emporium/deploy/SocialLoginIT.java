@@ -242,6 +242,28 @@ class SocialLoginIT {
   }
 
   @Test
+  void aSocialLoginWithTheVerifiedEmailClaimsItsGuestOrders(Api api) {
+    Checkouts.Product p = Checkouts.product(api, 1_300, 5);
+    String email = email("guest");
+    Api.Response ordered =
+        GuestCheckoutIT.guestCheckout(
+            api,
+            GuestCheckoutIT.guestCart(api, p, 1),
+            UUID.randomUUID().toString(),
+            GuestCheckoutIT.guestBody(email));
+    assertThat(ordered.status()).as(ordered.toString()).isEqualTo(201);
+
+    String token = signIn(api, email).getString("accessToken");
+    Api.Response listed =
+        api.await(
+            Duration.ofSeconds(30),
+            () -> api.get("/api/v1/orders", token),
+            r -> r.status() == 200 && !r.json().getJsonArray("items").isEmpty());
+    assertThat(listed.json().getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(ordered.json().getString("orderId"));
+  }
+
+  @Test
   void theProvidersSubjectFindsItsAccountAfterTheEmailChanged(Api api) {
     String subject = email("subject");
     String first = signIn(api, subject).getJsonObject("user").getString("id");
