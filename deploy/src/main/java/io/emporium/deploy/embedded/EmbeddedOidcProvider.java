@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import kotlin.jvm.functions.Function1;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -19,6 +20,7 @@ import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
 import no.nav.security.mock.oauth2.http.OAuth2HttpServer;
 import no.nav.security.mock.oauth2.http.Ssl;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 /**
@@ -103,10 +105,12 @@ public final class EmbeddedOidcProvider implements AutoCloseable {
   /**
    * The mock server's HTTP server, with its login form's post completed: a post of {@code username}
    * alone gets the claims of {@link #claimsOf}; one that brings its own {@code claims} is left as
-   * it is.
+   * it is. Its token endpoint takes each authorization code it issued once, as providers do (the
+   * mock alone answers a used or unknown code with tokens).
    */
   private static final class LoginForm implements OAuth2HttpServer {
     private final OAuth2HttpServer server;
+    private final Set<String> issuedCodes = ConcurrentHashMap.newKeySet();
 
     LoginForm(OAuth2HttpServer server) {
       this.server = server;
@@ -117,8 +121,38 @@ public final class EmbeddedOidcProvider implements AutoCloseable {
         InetAddress address,
         int port,
         Function1<? super OAuth2HttpRequest, OAuth2HttpResponse> handler) {
-      server.start(address, port, request -> handler.invoke(completed(request)));
+      server.start(address, port, request -> answer(handler, request));
       return this;
+    }
+
+    private OAuth2HttpResponse answer(
+        Function1<? super OAuth2HttpRequest, OAuth2HttpResponse> handler,
+        OAuth2HttpRequest request) {
+      String path = request.getOriginalUrl().encodedPath();
+      if ("POST".equals(request.getMethod()) && path.endsWith("/token")) {
+        Map<String, String> form = form(request.getBody());
+        if ("authorization_code".equals(form.get("grant_type"))
+            && !issuedCodes.remove(form.getOrDefault("code", ""))) {
+          return new OAuth2HttpResponse(
+              Headers.of("Content-Type", "application/json"),
+              400,
+              new JsonObject()
+                  .put("error", "invalid_grant")
+                  .put("error_description", "unknown or already used authorization code")
+                  .encode(),
+              null);
+        }
+      }
+      OAuth2HttpResponse response = handler.invoke(completed(request));
+      String location = response.getHeaders().get("Location");
+      if (path.endsWith("/authorize") && location != null) {
+        HttpUrl redirect = HttpUrl.parse(location);
+        String code = redirect == null ? null : redirect.queryParameter("code");
+        if (code != null) {
+          issuedCodes.add(code);
+        }
+      }
+      return response;
     }
 
     @Override
@@ -163,14 +197,12 @@ public final class EmbeddedOidcProvider implements AutoCloseable {
       return server.sslConfig();
     }
 
-    private static OAuth2HttpRequest completed(OAuth2HttpRequest request) {
-      if (!"POST".equals(request.getMethod())
-          || !request.getOriginalUrl().encodedPath().endsWith("/authorize")
-          || request.getBody() == null) {
-        return request;
-      }
+    private static Map<String, String> form(String body) {
       Map<String, String> form = new LinkedHashMap<>();
-      for (String pair : request.getBody().split("&")) {
+      if (body == null) {
+        return form;
+      }
+      for (String pair : body.split("&")) {
         int eq = pair.indexOf('=');
         if (eq > 0) {
           form.put(
@@ -178,6 +210,16 @@ public final class EmbeddedOidcProvider implements AutoCloseable {
               URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
       }
+      return form;
+    }
+
+    private static OAuth2HttpRequest completed(OAuth2HttpRequest request) {
+      if (!"POST".equals(request.getMethod())
+          || !request.getOriginalUrl().encodedPath().endsWith("/authorize")
+          || request.getBody() == null) {
+        return request;
+      }
+      Map<String, String> form = form(request.getBody());
       String username = form.get("username");
       if (username == null || username.isBlank() || !form.getOrDefault("claims", "").isBlank()) {
         return request;
