@@ -393,6 +393,40 @@ class SocialLoginIT {
   }
 
   @Test
+  void everyAnswerIsOneTheApiDocumentDescribes(Api api) {
+    DescribedAnswers doc = new DescribedAnswers(api.get("/api/v1/openapi.json").json());
+    String start = "/api/v1/auth/oauth/{provider}/start";
+    String back = "/api/v1/auth/oauth/{provider}/callback";
+    String exchange = "/api/v1/auth/oauth/exchange";
+    doc.check("get", "/api/v1/auth/oauth/providers", api.get("/api/v1/auth/oauth/providers"));
+    doc.check(
+        "get",
+        start,
+        api.getUnfollowed("/api/v1/auth/oauth/dev/start?redirectUri=" + encode(CLIENT), null));
+    doc.check(
+        "get",
+        start,
+        api.getUnfollowed(
+            "/api/v1/auth/oauth/dev/start?redirectUri=" + encode("https://evil.example/"), null));
+    doc.check(
+        "get",
+        start,
+        api.getUnfollowed("/api/v1/auth/oauth/nope/start?redirectUri=" + encode(CLIENT), null));
+    Started started = start(CLIENT);
+    String callbackUrl =
+        signInAtProvider(started.authorize().toString(), Map.of("username", email("described")));
+    Api.Response landed =
+        doc.check("get", back, api.getUnfollowed(callbackUrl.substring(edge().length()), null));
+    doc.check("get", back, api.getUnfollowed("/api/v1/auth/oauth/dev/callback?code=x", null));
+    doc.check("get", back, api.getUnfollowed(callbackUrl.substring(edge().length()), null));
+    String code = query(landed.header("Location")).get("loginCode");
+    doc.check("post", exchange, exchange(api, code));
+    doc.check("post", exchange, exchange(api, code));
+    doc.check("post", exchange, api.post(exchange, new JsonObject()));
+    assertThat(doc.mismatches()).as("answers the document does not describe").isEmpty();
+  }
+
+  @Test
   void badInputIsAProblemNeverAServerError(Api api) {
     Api.Response foreign =
         api.getUnfollowed(
