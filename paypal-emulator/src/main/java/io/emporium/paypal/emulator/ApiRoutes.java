@@ -366,7 +366,8 @@ final class ApiRoutes {
     }
     try {
       return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
+    } catch (DecodeException | ClassCastException | NullPointerException e) {
+      // not JSON, or JSON that is no object ("[]", "null")
       throw PayPalError.malformedJson();
     }
   }
