@@ -129,6 +129,16 @@ final class ApiRoutes {
                   }
                   return new JsonObject(event.payload());
                 }));
+    router
+        .post("/v1/notifications/webhooks-events/:id/resend")
+        .handler(
+            ctx -> {
+              if (!events.resend(id(ctx))) {
+                fail(ctx, PayPalError.notFound("event_id", id(ctx), "webhooks/v1"));
+                return;
+              }
+              respond(ctx, 202, new JsonObject(events.find(id(ctx)).payload()));
+            });
     router.route("/v1/*").handler(this::noSuchPath);
     router.route("/v2/*").handler(this::noSuchPath);
   }

@@ -81,7 +81,11 @@ class SigningKeyTest {
     SigningKey again = SigningKey.loadOrCreate(dir, NOW.plusSeconds(60));
     assertThat(again.certificatePem()).isEqualTo(first.certificatePem());
     assertThat(again.verify("x", first.sign("x"))).isTrue();
-    assertThat(Files.readString(dir.resolve(SigningKey.KEY_FILE)))
-        .startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Files.readString(dir.resolve(SigningKey.FILE)))
+        .startsWith("-----BEGIN PRIVATE KEY-----")
+        .contains("-----BEGIN CERTIFICATE-----");
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(dir.resolve(SigningKey.FILE));
+    }
   }
 }
