@@ -500,6 +500,22 @@ class PayPalEmulatorIT {
   }
 
   @Test
+  void anInvoicePaidOnceCannotBePaidByAnotherOrder() {
+    String first = created("2.50", "invoice");
+    approve(first, null);
+    assertThat(post("/v2/checkout/orders/" + first + "/capture", null, null).status())
+        .isEqualTo(201);
+    String second = created("2.50", "invoice");
+    approve(second, null);
+    Answer duplicate = post("/v2/checkout/orders/" + second + "/capture", null, null);
+    assertThat(duplicate.status()).isEqualTo(422);
+    assertThat(duplicate.json().getJsonArray("details").getJsonObject(0).getString("issue"))
+        .isEqualTo("DUPLICATE_INVOICE_ID");
+    assertThat(get("/v2/checkout/orders/" + second).json().getString("status"))
+        .isEqualTo("APPROVED");
+  }
+
+  @Test
   void aDeniedCaptureCompletesTheOrderDeclinedWithItsWebhook() throws Exception {
     String id = created("4.00", "denied");
     assertThat(approve(id, "denied@paypal.test").statusCode()).isEqualTo(303);
