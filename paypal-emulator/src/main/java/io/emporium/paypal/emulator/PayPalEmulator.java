@@ -1,5 +1,7 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.RetrySchedule;
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PayPalEmulator extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PayPalEmulator.class);
+  private static final String JOURNAL_FILE = "paypal-emulator.jsonl";
+  private static final String JOURNAL_NAME = "PayPal emulator";
 
   private static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -233,8 +237,8 @@ public final class PayPalEmulator extends VerticleBase {
           Future<StateJournal.Opened> opening =
               options.dataDir() == null
                   ? Future.succeededFuture(
-                      new StateJournal.Opened(StateJournal.inMemory(), List.of()))
-                  : StateJournal.open(vertx, options.dataDir(), cutoff);
+                      new StateJournal.Opened(StateJournal.inMemory(JOURNAL_NAME), List.of()))
+                  : StateJournal.open(vertx, options.dataDir(), JOURNAL_FILE, JOURNAL_NAME, cutoff);
           return opening.compose(opened -> listen(key, opened));
         });
   }

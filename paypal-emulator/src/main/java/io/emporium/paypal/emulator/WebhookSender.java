@@ -1,5 +1,7 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.RetrySchedule;
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

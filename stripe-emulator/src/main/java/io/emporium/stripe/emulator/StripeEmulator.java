@@ -1,5 +1,7 @@
 package io.emporium.stripe.emulator;
 
+import io.emporium.emulator.RetrySchedule;
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StripeEmulator extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StripeEmulator.class);
+  private static final String JOURNAL_FILE = "stripe-emulator.jsonl";
+  private static final String JOURNAL_NAME = "Stripe emulator";
 
   /**
    * The API key the platform's stripe-java uses against the emulator; any {@code sk_test_} key is
@@ -155,8 +159,9 @@ public final class StripeEmulator extends VerticleBase {
     long cutoff = clock.instant().minus(options.retention()).getEpochSecond();
     Future<StateJournal.Opened> opening =
         options.dataDir() == null
-            ? Future.succeededFuture(new StateJournal.Opened(StateJournal.inMemory(), List.of()))
-            : StateJournal.open(vertx, options.dataDir(), cutoff);
+            ? Future.succeededFuture(
+                new StateJournal.Opened(StateJournal.inMemory(JOURNAL_NAME), List.of()))
+            : StateJournal.open(vertx, options.dataDir(), JOURNAL_FILE, JOURNAL_NAME, cutoff);
     return opening.compose(
         opened -> {
           journal = opened.journal();

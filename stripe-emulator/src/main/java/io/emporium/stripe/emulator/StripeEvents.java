@@ -1,6 +1,7 @@
 package io.emporium.stripe.emulator;
 
 import com.stripe.Stripe;
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.LinkedHashMap;
