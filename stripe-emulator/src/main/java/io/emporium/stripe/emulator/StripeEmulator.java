@@ -2,7 +2,9 @@ package io.emporium.stripe.emulator;
 
 import io.emporium.emulator.RetrySchedule;
 import io.emporium.emulator.StateJournal;
+import io.emporium.emulator.WebhookSender;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
@@ -177,7 +179,17 @@ public final class StripeEmulator extends VerticleBase {
                   vertx,
                   webhookClient,
                   options.webhookUrl(),
-                  options.webhookSecret(),
+                  JOURNAL_NAME,
+                  payload ->
+                      MultiMap.caseInsensitiveMultiMap()
+                          .add("Content-Type", "application/json; charset=utf-8")
+                          .add(
+                              "Stripe-Signature",
+                              StripeSignature.header(
+                                  payload,
+                                  options.webhookSecret(),
+                                  clock.instant().getEpochSecond()))
+                          .add("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)"),
                   options.webhookRetries(),
                   clock,
                   journal);

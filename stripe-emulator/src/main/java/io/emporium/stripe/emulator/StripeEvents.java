@@ -2,6 +2,7 @@ package io.emporium.stripe.emulator;
 
 import com.stripe.Stripe;
 import io.emporium.emulator.StateJournal;
+import io.emporium.emulator.WebhookSender;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.LinkedHashMap;
