@@ -1,5 +1,6 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.HtmlPage;
 import io.emporium.emulator.StateJournal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -43,7 +44,7 @@ final class ApprovalPage {
           ctx,
           409,
           "Paid",
-          "<p>This order has already been paid: " + escape(amount(order)) + ".</p>");
+          "<p>This order has already been paid: " + HtmlPage.escape(amount(order)) + ".</p>");
     } else {
       page(ctx, 200, "Pay " + amount(order) + " with PayPal", form(order, null));
     }
@@ -93,7 +94,7 @@ final class ApprovalPage {
           200,
           "Approved",
           "<p>You approved the payment of "
-              + escape(amount(order))
+              + HtmlPage.escape(amount(order))
               + ". You can close this window.</p>");
       return;
     }
@@ -138,17 +139,21 @@ final class ApprovalPage {
 
   private static String form(Order order, String error) {
     StringBuilder html = new StringBuilder();
-    html.append("<p class=\"amount\">").append(escape(amount(order))).append("</p>");
+    html.append("<p class=\"amount\">").append(HtmlPage.escape(amount(order))).append("</p>");
     for (int i = 0; i < order.purchaseUnits.size(); i++) {
       String description = order.purchaseUnits.getJsonObject(i).getString("description");
       if (description != null) {
-        html.append("<p class=\"description\">").append(escape(description)).append("</p>");
+        html.append("<p class=\"description\">")
+            .append(HtmlPage.escape(description))
+            .append("</p>");
       }
     }
     if (error != null) {
-      html.append("<p class=\"error\" role=\"alert\">").append(escape(error)).append("</p>");
+      html.append("<p class=\"error\" role=\"alert\">")
+          .append(HtmlPage.escape(error))
+          .append("</p>");
     }
-    String action = "/checkoutnow/" + escape(order.id);
+    String action = "/checkoutnow/" + HtmlPage.escape(order.id);
     html.append("<form method=\"post\" action=\"")
         .append(action)
         .append("/approve\">")
@@ -156,7 +161,7 @@ final class ApprovalPage {
         .append(TestPayers.DEFAULT_EMAIL)
         .append("\" autocomplete=\"email\"></label>")
         .append("<button type=\"submit\">Pay ")
-        .append(escape(amount(order)))
+        .append(HtmlPage.escape(amount(order)))
         .append("</button></form>")
         .append("<form method=\"post\" action=\"")
         .append(action)
@@ -180,33 +185,12 @@ final class ApprovalPage {
   }
 
   private static void page(RoutingContext ctx, int status, String title, String body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-                + escape(title)
-                + " · PayPal emulator</title></head><body><h1>"
-                + escape(title)
-                + "</h1>"
-                + body
-                + "<footer>PayPal emulator (sandbox): no real account is charged.</footer></body></html>");
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    HtmlPage.send(
+        ctx.response(),
+        status,
+        title,
+        body,
+        "PayPal emulator",
+        "PayPal emulator (sandbox): no real account is charged.");
   }
 }

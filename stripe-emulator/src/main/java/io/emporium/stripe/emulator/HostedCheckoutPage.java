@@ -1,5 +1,6 @@
 package io.emporium.stripe.emulator;
 
+import io.emporium.emulator.HtmlPage;
 import io.emporium.emulator.StateJournal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -123,31 +124,33 @@ final class HostedCheckoutPage {
 
   private static String form(CheckoutSession session, String error) {
     StringBuilder html = new StringBuilder();
-    html.append("<p class=\"amount\">").append(escape(amount(session))).append("</p><ul>");
+    html.append("<p class=\"amount\">").append(HtmlPage.escape(amount(session))).append("</p><ul>");
     for (CheckoutSession.LineItem item : session.lineItems) {
       html.append("<li>")
           .append(item.quantity())
           .append(" × ")
-          .append(escape(item.name()))
+          .append(HtmlPage.escape(item.name()))
           .append("</li>");
     }
     html.append("</ul>");
     if (error != null) {
-      html.append("<p class=\"error\" role=\"alert\">").append(escape(error)).append("</p>");
+      html.append("<p class=\"error\" role=\"alert\">")
+          .append(HtmlPage.escape(error))
+          .append("</p>");
     }
     html.append("<form method=\"post\" action=\"/c/pay/")
-        .append(escape(session.id))
+        .append(HtmlPage.escape(session.id))
         .append("/pay\">")
         .append(
             "<label>Card number <input name=\"card\" inputmode=\"numeric\" autocomplete=\"cc-number\" required></label>")
         .append("<button type=\"submit\">Pay ")
-        .append(escape(amount(session)))
+        .append(HtmlPage.escape(amount(session)))
         .append("</button></form>")
         .append(
             "<p class=\"hint\">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined.</p>");
     if (session.cancelUrl != null) {
       html.append("<p><a href=\"")
-          .append(escape(session.cancelUrl))
+          .append(HtmlPage.escape(session.cancelUrl))
           .append("\">Cancel and go back</a></p>");
     }
     return html.toString();
@@ -163,33 +166,12 @@ final class HostedCheckoutPage {
   }
 
   private static void page(RoutingContext ctx, int status, String title, String body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-                + escape(title)
-                + " · Stripe emulator</title></head><body><h1>"
-                + escape(title)
-                + "</h1>"
-                + body
-                + "<footer>Stripe emulator (test mode): no real card is charged.</footer></body></html>");
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    HtmlPage.send(
+        ctx.response(),
+        status,
+        title,
+        body,
+        "Stripe emulator",
+        "Stripe emulator (test mode): no real card is charged.");
   }
 }

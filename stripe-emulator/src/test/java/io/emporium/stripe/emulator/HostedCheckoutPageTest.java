@@ -28,10 +28,4 @@ class HostedCheckoutPageTest {
     assertThat(HostedCheckoutPage.amount(session("usd", 1505))).isEqualTo("30.10 USD");
     assertThat(HostedCheckoutPage.amount(session("jpy", 1505))).isEqualTo("3010 JPY");
   }
-
-  @Test
-  void textIsEscapedForHtml() {
-    assertThat(HostedCheckoutPage.escape("<b>\"Tom's\" & co</b>"))
-        .isEqualTo("&lt;b&gt;&quot;Tom&#39;s&quot; &amp; co&lt;/b&gt;");
-  }
 }
