@@ -5,6 +5,7 @@ import io.emporium.common.config.ConfigSources;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.config.EmporiumConfig.Service;
 import io.emporium.common.problem.ErrorReports;
+import io.emporium.deploy.embedded.EmbeddedPayPal;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import io.emporium.deploy.embedded.EmbeddedStripe;
@@ -30,22 +31,25 @@ import sun.misc.Signal;
 
 /**
  * The launcher: reads the configuration, starts an embedded server for each backing service left
- * unconfigured (and the Stripe emulator when payments have no Stripe key), deploys the chosen
- * verticles and stops all of it in order on SIGTERM or SIGINT.
+ * unconfigured (and the Stripe and PayPal emulators when payments have no Stripe key or PayPal
+ * client), deploys the chosen verticles and stops all of it in order on SIGTERM or SIGINT.
  */
 public final class Emporium implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Emporium.class);
 
   private final EmporiumConfig config;
 
-  /** Null when only the Stripe emulator runs here. */
+  /** Null when only the emulators run here. */
   private final EmbeddedServices embedded;
 
-  /** Null when only the Stripe emulator or the backing services run here. */
+  /** Null when only the emulators or the backing services run here. */
   private final Platform platform;
 
   /** Null when the emulator does not run in this process. */
   private final EmbeddedStripe stripe;
+
+  /** Null when the PayPal emulator does not run in this process. */
+  private final EmbeddedPayPal paypal;
 
   private final Path ephemeralDir;
 
@@ -54,11 +58,13 @@ public final class Emporium implements AutoCloseable {
       EmbeddedServices embedded,
       Platform platform,
       EmbeddedStripe stripe,
+      EmbeddedPayPal paypal,
       Path ephemeralDir) {
     this.config = config;
     this.embedded = embedded;
     this.platform = platform;
     this.stripe = stripe;
+    this.paypal = paypal;
     this.ephemeralDir = ephemeralDir;
   }
 
@@ -198,18 +204,37 @@ public final class Emporium implements AutoCloseable {
         settings.put("STRIPE_API_BASE", stripe.baseUrl());
       }
     }
+    boolean noPaypal = blank(settings, "PAYPAL_CLIENT_ID") && blank(settings, "PAYPAL_API_BASE");
+    EmbeddedPayPal paypal = null;
+    if (options.paypalEmulator() || (options.services().contains(Service.PAYMENT) && noPaypal)) {
+      if (blank(settings, "PAYPAL_WEBHOOK_ID") && options.services().contains(Service.PAYMENT)) {
+        // the payment service in this process learns it from the settings, as it learns the API
+        // base
+        settings.put("PAYPAL_WEBHOOK_ID", Secrets.webhookId());
+      }
+      try {
+        paypal = EmbeddedPayPal.start(probed, settings.get("PAYPAL_WEBHOOK_ID"));
+      } catch (RuntimeException e) {
+        closeQuietly(stripe);
+        throw e;
+      }
+      if (noPaypal) {
+        settings.put("PAYPAL_API_BASE", paypal.baseUrl());
+      }
+    }
     if (options.services().isEmpty() && !options.backingServices()) {
-      return new Emporium(probed, null, null, stripe, ephemeralDir);
+      return new Emporium(probed, null, null, stripe, paypal, ephemeralDir);
     }
     EmbeddedServices embedded;
     try {
       embedded = EmbeddedServices.startMissing(settings, dataDir);
     } catch (RuntimeException e) {
       closeQuietly(stripe);
+      closeQuietly(paypal);
       throw e;
     }
     if (options.services().isEmpty()) {
-      return new Emporium(probed, embedded, null, stripe, ephemeralDir);
+      return new Emporium(probed, embedded, null, stripe, paypal, ephemeralDir);
     }
     Emporium running = null;
     try {
@@ -218,7 +243,7 @@ public final class Emporium implements AutoCloseable {
       Platform platform =
           Platform.start(config, options.services(), embedded.smtpSink())
               .await(120, TimeUnit.SECONDS);
-      running = new Emporium(config, embedded, platform, stripe, ephemeralDir);
+      running = new Emporium(config, embedded, platform, stripe, paypal, ephemeralDir);
       if (embeddedDatabase
           && !options.ephemeral()
           && options.services().containsAll(EnumSet.allOf(Service.class))) {
@@ -235,6 +260,7 @@ public final class Emporium implements AutoCloseable {
       }
       embedded.close();
       closeQuietly(stripe);
+      closeQuietly(paypal);
       deleteRecursively(ephemeralDir);
       if (e instanceof RuntimeException re && rootCause(re) instanceof ConfigException ce) {
         throw ce;
@@ -255,6 +281,17 @@ public final class Emporium implements AutoCloseable {
       stripe.close();
     } catch (Exception e) {
       LOG.warn("stopping the Stripe emulator: {}", e.toString());
+    }
+  }
+
+  private static void closeQuietly(EmbeddedPayPal paypal) {
+    if (paypal == null) {
+      return;
+    }
+    try {
+      paypal.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the PayPal emulator: {}", e.toString());
     }
   }
 
@@ -286,6 +323,11 @@ public final class Emporium implements AutoCloseable {
     return stripe == null ? null : stripe.baseUrl();
   }
 
+  /** The PayPal emulator's base URL when it runs in this process; else null. */
+  String paypalEmulatorUrl() {
+    return paypal == null ? null : paypal.baseUrl();
+  }
+
   /**
    * The port of /metrics apart from the edge when this process runs none; else -1 (the edge serves
    * it).
@@ -303,16 +345,31 @@ public final class Emporium implements AutoCloseable {
     StringBuilder out = new StringBuilder("Emporium ready in " + startMillis + " ms\n");
     if (platform == null) {
       if (embedded == null) {
-        return out.append("  stripe   emulator at ")
-            .append(stripeEmulatorUrl())
-            .append(" (test mode); webhooks to ")
-            .append(config.stripeWebhookUrl)
-            .toString();
+        if (stripe != null) {
+          out.append("  stripe   emulator at ")
+              .append(stripeEmulatorUrl())
+              .append(" (test mode); webhooks to ")
+              .append(config.stripeWebhookUrl)
+              .append('\n');
+        }
+        if (paypal != null) {
+          out.append("  paypal   emulator at ")
+              .append(paypalEmulatorUrl())
+              .append(" (sandbox); webhooks to ")
+              .append(config.paypalWebhookUrl)
+              .append('\n');
+        }
+        return out.toString().stripTrailing();
       }
       describeBackingServices(out);
       if (stripe != null) {
         out.append("  stripe   emulator (test mode); webhooks to ")
             .append(config.stripeWebhookUrl)
+            .append('\n');
+      }
+      if (paypal != null) {
+        out.append("  paypal   emulator (sandbox); webhooks to ")
+            .append(config.paypalWebhookUrl)
             .append('\n');
       }
       return out.append("  data     ").append(config.dataDir).toString();
@@ -337,6 +394,11 @@ public final class Emporium implements AutoCloseable {
       out.append("  stripe   emulator at ")
           .append(stripeEmulatorUrl())
           .append(" (STRIPE_SECRET_KEY unset; test cards only)\n");
+    }
+    if (paypalEmulatorUrl() != null) {
+      out.append("  paypal   emulator at ")
+          .append(paypalEmulatorUrl())
+          .append(" (PAYPAL_CLIENT_ID unset; sandbox payers only)\n");
     }
     if (config.devMailbox) {
       out.append("  mailbox  http://localhost:")
@@ -380,6 +442,9 @@ public final class Emporium implements AutoCloseable {
     if (stripe != null) {
       settings.put("STRIPE_API_BASE", stripe.baseUrl());
     }
+    if (paypal != null) {
+      settings.put("PAYPAL_API_BASE", paypal.baseUrl());
+    }
     out.append(
         "  backing services only; services in other processes reach them with these settings:\n");
     settings.forEach(
@@ -396,6 +461,7 @@ public final class Emporium implements AutoCloseable {
       LOG.warn("stopping the platform: {}", e.toString());
     }
     closeQuietly(stripe);
+    closeQuietly(paypal);
     if (embedded != null) {
       embedded.close();
     }

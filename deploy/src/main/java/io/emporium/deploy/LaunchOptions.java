@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Command-line options of the launcher. {@code stripeEmulator}: run the Stripe emulator here even
- * when no payment service needs it ({@code --services=stripe-emulator}). {@code backingServices}:
+ * when no payment service needs it ({@code --services=stripe-emulator}); {@code paypalEmulator}
+ * likewise for the PayPal emulator ({@code --services=paypal-emulator}). {@code backingServices}:
  * with no service, still start the embedded backing services the settings leave unconfigured
  * ({@code --services=backing}), for services in other processes.
  */
@@ -19,27 +20,29 @@ public record LaunchOptions(
     Path configFile,
     int syntheticProducts,
     boolean stripeEmulator,
+    boolean paypalEmulator,
     boolean backingServices) {
 
   static final String USAGE =
       """
-      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator,backing] [--ephemeral]
+      usage: java -jar emporium.jar [--services=edge,catalog,ordering,payment,realtime,stripe-emulator,paypal-emulator,backing] [--ephemeral]
                                     [--config=FILE] [--synthetic-products=N]
              java -jar emporium.jar migrate [--services=...] [--config=FILE]
         migrate               apply the services' schema migrations to the database and exit (for MIGRATE_ON_START=false)
         --services            run only these services; the others are reached at their *_GRPC_ADDRESS (default: all);
-                              stripe-emulator alone runs just the Stripe emulator (on STRIPE_EMULATOR_PORT); backing
+                              stripe-emulator alone runs just the Stripe emulator (on STRIPE_EMULATOR_PORT),
+                              paypal-emulator just the PayPal emulator (on PAYPAL_EMULATOR_PORT); backing
                               alone runs just the embedded PostgreSQL, Redis, Kafka and SMTP sink and prints their settings
         --ephemeral           keep embedded data in a temporary directory that is deleted on exit
         --config              a .env-style file of settings (KEY=VALUE); environment variables win over it
         --synthetic-products  after start, add N generated products to the catalog (for benchmarks)""";
 
   public LaunchOptions(Set<Service> services, boolean ephemeral, Path configFile) {
-    this(services, ephemeral, configFile, 0, false, false);
+    this(services, ephemeral, configFile, 0, false, false, false);
   }
 
   public static LaunchOptions all() {
-    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0, false, false);
+    return new LaunchOptions(EnumSet.allOf(Service.class), false, null, 0, false, false, false);
   }
 
   public static LaunchOptions parse(String... args) {
@@ -48,6 +51,7 @@ public record LaunchOptions(
     Path config = null;
     int synthetic = 0;
     boolean stripeEmulator = false;
+    boolean paypalEmulator = false;
     boolean backing = false;
     for (String arg : args) {
       if (arg.startsWith("--services=")) {
@@ -55,6 +59,8 @@ public record LaunchOptions(
         for (String name : arg.substring("--services=".length()).split(",")) {
           if (name.strip().equalsIgnoreCase("stripe-emulator")) {
             stripeEmulator = true;
+          } else if (name.strip().equalsIgnoreCase("paypal-emulator")) {
+            paypalEmulator = true;
           } else if (name.strip().equalsIgnoreCase("backing")) {
             backing = true;
           } else {
@@ -71,7 +77,8 @@ public record LaunchOptions(
         throw new ConfigException("unknown argument '" + arg + "'\n" + USAGE);
       }
     }
-    return new LaunchOptions(services, ephemeral, config, synthetic, stripeEmulator, backing);
+    return new LaunchOptions(
+        services, ephemeral, config, synthetic, stripeEmulator, paypalEmulator, backing);
   }
 
   private static int syntheticProducts(String raw) {
@@ -98,12 +105,18 @@ public record LaunchOptions(
           throw new ConfigException(
               "--services: unknown service '"
                   + name
-                  + "' (edge, catalog, ordering, payment, realtime, stripe-emulator, backing)");
+                  + "' (edge, catalog, ordering, payment, realtime, stripe-emulator, paypal-emulator, backing)");
     };
   }
 
   public LaunchOptions ephemeral(boolean on) {
     return new LaunchOptions(
-        services, on, configFile, syntheticProducts, stripeEmulator, backingServices);
+        services,
+        on,
+        configFile,
+        syntheticProducts,
+        stripeEmulator,
+        paypalEmulator,
+        backingServices);
   }
 }

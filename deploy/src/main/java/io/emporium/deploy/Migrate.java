@@ -34,6 +34,7 @@ final class Migrate {
     if (options.ephemeral()
         || options.syntheticProducts() > 0
         || options.stripeEmulator()
+        || options.paypalEmulator()
         || options.backingServices()
         || options.services().isEmpty()) {
       throw new ConfigException(

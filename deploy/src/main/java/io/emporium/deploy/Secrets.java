@@ -24,8 +24,8 @@ final class Secrets {
   private Secrets() {}
 
   /**
-   * Fills in missing {@code JWT_SECRET} and {@code STRIPE_WEBHOOK_SECRET}; returns the names it
-   * filled in.
+   * Fills in missing {@code JWT_SECRET}, {@code STRIPE_WEBHOOK_SECRET} and {@code
+   * PAYPAL_WEBHOOK_ID}; returns the names it filled in.
    */
   static List<String> fillDevelopmentSecrets(Map<String, String> settings, Path dataDir) {
     Path file = dataDir.resolve("dev-secrets.properties");
@@ -52,7 +52,9 @@ final class Secrets {
               "STRIPE_WEBHOOK_SECRET",
               () -> "whsec_" + HexFormat.of().formatHex(bytes(24)),
               filled);
-      if (jwt || webhook) {
+      boolean paypalWebhook =
+          fill(settings, stored, "PAYPAL_WEBHOOK_ID", () -> webhookId(), filled);
+      if (jwt || webhook || paypalWebhook) {
         Files.createDirectories(dataDir);
         if (!Files.exists(file)) {
           try {
@@ -93,6 +95,16 @@ final class Secrets {
     settings.put(name, value);
     filled.add(name);
     return generated;
+  }
+
+  /** An id shaped like a PayPal webhook's: 17 upper-case letters and digits. */
+  static String webhookId() {
+    String alphabet = "ABCDEFGHJKLMNPRSTUVWXY0123456789";
+    StringBuilder id = new StringBuilder(17);
+    for (int i = 0; i < 17; i++) {
+      id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return id.toString();
   }
 
   private static byte[] bytes(int n) {

@@ -151,6 +151,40 @@ public final class EmporiumConfig {
   /** Where the Stripe emulator delivers its webhooks. */
   public final String stripeWebhookUrl;
 
+  /** PayPal itself (live), the default {@link #paypalApiBase}. */
+  public static final String PAYPAL_API = "https://api-m.paypal.com";
+
+  /**
+   * Where PayPal's REST API is reached ({@code PAYPAL_API_BASE}); without {@code PAYPAL_CLIENT_ID}
+   * and left at PayPal, the launcher starts a PayPal emulator and sets it.
+   */
+  public final String paypalApiBase;
+
+  /** The REST app's client id; unset, payments go to a PayPal emulator (any credentials work). */
+  public final String paypalClientId;
+
+  /** The REST app's secret; required with {@link #paypalClientId}. */
+  public final String paypalClientSecret;
+
+  /**
+   * The id of the webhook PayPal signs its deliveries for ({@code PAYPAL_WEBHOOK_ID}); part of what
+   * each signature covers. Generated in embedded mode; the launcher makes one for an emulator it
+   * starts when it is still unset.
+   */
+  public final String paypalWebhookId;
+
+  /** Where the PayPal emulator delivers its webhooks. */
+  public final String paypalWebhookUrl;
+
+  /** Port of the PayPal emulator when the launcher runs it (0: any free port). */
+  public final int paypalEmulatorPort;
+
+  /**
+   * Where the PayPal emulator keeps its orders, captures, refunds, events, deliveries and signing
+   * key ({@code DATA_DIR/paypal-emulator}).
+   */
+  public final Path paypalEmulatorDataDir;
+
   public final int appPort;
 
   /**
@@ -362,6 +396,19 @@ public final class EmporiumConfig {
             "STRIPE_WEBHOOK_URL",
             "http",
             "http://127.0.0.1:" + appPort + "/api/v1/payments/webhook");
+    this.paypalApiBase = s.url("PAYPAL_API_BASE", "http", PAYPAL_API);
+    this.paypalClientId = s.optional("PAYPAL_CLIENT_ID", null);
+    this.paypalClientSecret = s.optional("PAYPAL_CLIENT_SECRET", null);
+    if (paypalClientId != null && paypalClientSecret == null) {
+      throw new ConfigException("PAYPAL_CLIENT_SECRET is required when PAYPAL_CLIENT_ID is set");
+    }
+    this.paypalWebhookId = s.optional("PAYPAL_WEBHOOK_ID", null);
+    this.paypalEmulatorPort = s.port("PAYPAL_EMULATOR_PORT", 0);
+    this.paypalWebhookUrl =
+        s.url(
+            "PAYPAL_WEBHOOK_URL",
+            "http",
+            "http://127.0.0.1:" + appPort + "/api/v1/payments/paypal/webhook");
     this.storefrontUrl = s.url("STOREFRONT_URL", "http", "http://localhost:3000");
     this.adminEmail = s.optional("ADMIN_EMAIL", null);
     this.adminPassword = s.optional("ADMIN_PASSWORD", null);
@@ -376,6 +423,9 @@ public final class EmporiumConfig {
     this.stripeEmulatorDataDir =
         Path.of(
             s.optional("STRIPE_EMULATOR_DATA_DIR", dataDir.resolve("stripe-emulator").toString()));
+    this.paypalEmulatorDataDir =
+        Path.of(
+            s.optional("PAYPAL_EMULATOR_DATA_DIR", dataDir.resolve("paypal-emulator").toString()));
     this.grpc =
         Map.of(
             Service.CATALOG, peer(s, "CATALOG", 9101),
@@ -486,6 +536,14 @@ public final class EmporiumConfig {
   /** True when payments go to a Stripe emulator (no {@code STRIPE_SECRET_KEY}). */
   public boolean stripeEmulated() {
     return stripeSecretKey == null;
+  }
+
+  /**
+   * True when payments go to a PayPal emulator (no {@code PAYPAL_CLIENT_ID}): at {@link
+   * #paypalApiBase}, which takes any non-empty client id and secret.
+   */
+  public boolean paypalEmulated() {
+    return paypalClientId == null;
   }
 
   private static GrpcPeer peer(Settings s, String name, int defaultPort) {
