@@ -143,11 +143,6 @@ public final class EmporiumConfig {
    */
   public final Path stripeEmulatorDataDir;
 
-  public final String paypalApiBase;
-  public final String paypalClientId;
-  public final String paypalClientSecret;
-  public final String paypalWebhookId;
-
   /** Where the Stripe emulator delivers its webhooks. */
   public final String stripeWebhookUrl;
 
@@ -386,10 +381,6 @@ public final class EmporiumConfig {
     this.stripeWebhookSecret = s.optional("STRIPE_WEBHOOK_SECRET", null);
     this.stripeApiBase = s.url("STRIPE_API_BASE", "http", STRIPE_API);
     this.appPort = s.port("APP_PORT", 8080);
-    this.paypalApiBase = s.url("PAYPAL_API_BASE", "http", "https://api-m.paypal.com");
-    this.paypalClientId = s.optional("PAYPAL_CLIENT_ID", null);
-    this.paypalClientSecret = s.optional("PAYPAL_CLIENT_SECRET", null);
-    this.paypalWebhookId = s.optional("PAYPAL_WEBHOOK_ID", null);
     this.stripeEmulatorPort = s.port("STRIPE_EMULATOR_PORT", 0);
     this.stripeWebhookUrl =
         s.url(
