@@ -204,7 +204,11 @@ public final class PayPalClient {
           List.of(),
           null);
     }
-    return e;
+    if (e instanceof ApiProblem) {
+      return e;
+    }
+    // no answer from PayPal (refused, reset or timed out): an outage, which callers wait out
+    return ApiProblem.unavailable("PayPal cannot be reached: " + e.getMessage(), 5);
   }
 
   public Future<Void> close() {
