@@ -1,9 +1,9 @@
 #!/bin/bash
 # Proves the container topology by running it (docs/deploy.md, "Proof by running it"): the Emporium image, built with
 # build.sh, runs as separate containers (two edges, two ordering replicas, one catalog, payment and realtime) beside
-# the backing services (PostgreSQL, Redis, Kafka, an SMTP sink, the Stripe emulator), which run on this host in one
-# launcher process (`--services=backing,stripe-emulator`). Run as root; podman, runc and debootstrap are installed if
-# missing.
+# the backing services (PostgreSQL, Redis, Kafka, an SMTP sink, the Stripe and PayPal emulators), which run on this
+# host in one launcher process (`--services=backing,stripe-emulator,paypal-emulator`). Run as root; podman, runc and
+# debootstrap are installed if missing.
 #
 #   deploy/container/prove.sh             the whole proof: TopologyIT, through Maven (what `./mvnw -B verify` runs too)
 #   deploy/container/prove.sh up DIR      build the image and start everything, write DIR/topology.env, then hold it
@@ -102,18 +102,22 @@ port() {
   done
 }
 port STRIPE_PORT
+port PAYPAL_PORT
 for c in EDGE_1 EDGE_2; do port "${c}_APP"; port "${c}_IDENTITY"; done
 for c in CATALOG ORDERING_1 ORDERING_2 PAYMENT REALTIME; do port "${c}_GRPC"; port "${c}_METRICS"; done
 for c in EDGE_1 EDGE_2 CATALOG ORDERING_1 ORDERING_2 PAYMENT REALTIME; do port "${c}_CLUSTER"; done
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 STRIPE_WEBHOOK_SECRET=whsec_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+PAYPAL_WEBHOOK_ID=$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F | cut -c1-17)
 
 # the backing services: embedded servers in one launcher on this host, its data deleted when it stops; Stripe's
 # webhooks go to the second edge, the one the proof keeps alive (a load balancer's job in production)
 began=$(date +%s)
 JWT_SECRET=$JWT_SECRET STRIPE_WEBHOOK_SECRET=$STRIPE_WEBHOOK_SECRET STRIPE_EMULATOR_PORT=$STRIPE_PORT \
   STRIPE_WEBHOOK_URL=http://127.0.0.1:$EDGE_2_APP/api/v1/payments/webhook \
-  setsid "$JAVA" -Xmx768m -jar deploy/target/emporium.jar --services=backing,stripe-emulator --ephemeral \
+  PAYPAL_WEBHOOK_ID=$PAYPAL_WEBHOOK_ID PAYPAL_EMULATOR_PORT=$PAYPAL_PORT \
+  PAYPAL_WEBHOOK_URL=http://127.0.0.1:$EDGE_2_APP/api/v1/payments/paypal/webhook \
+  setsid "$JAVA" -Xmx768m -jar deploy/target/emporium.jar --services=backing,stripe-emulator,paypal-emulator --ephemeral \
   </dev/null >"$STATE/backing.log" 2>&1 &
 backing_pid=$!
 echo "$backing_pid" >"$BACKING_PID"
@@ -135,6 +139,7 @@ done
   sed -n 's/^  \([A-Z_]*=.*\)$/\1/p' "$STATE/backing.log"
   echo "JWT_SECRET=$JWT_SECRET"
   echo "STRIPE_WEBHOOK_SECRET=$STRIPE_WEBHOOK_SECRET"
+  echo "PAYPAL_WEBHOOK_ID=$PAYPAL_WEBHOOK_ID"
   # the migrate container applied them
   echo "MIGRATE_ON_START=false"
   echo "CATALOG_GRPC_PORT=$CATALOG_GRPC"

@@ -49,6 +49,7 @@ final class Launchers {
                 k.startsWith("DB_")
                     || k.startsWith("SMTP_")
                     || k.startsWith("STRIPE_")
+                    || k.startsWith("PAYPAL_")
                     || k.equals("REDIS_URL")
                     || k.equals("KAFKA_BOOTSTRAP_SERVERS")
                     || k.equals("JWT_SECRET")

@@ -202,6 +202,44 @@ class EmporiumConfigTest {
   }
 
   @Test
+  void paypalDefaultsToTheEmulatorAndItsSettingsFollowTheAppPortAndDataDir() {
+    Map<String, String> s = minimal();
+    s.put("APP_PORT", "9090");
+    s.put("DATA_DIR", "/var/emporium");
+    EmporiumConfig c = EmporiumConfig.from(s);
+    assertThat(c.paypalEmulated()).isTrue();
+    assertThat(c.paypalApiBase).isEqualTo("https://api-m.paypal.com");
+    assertThat(c.paypalClientId).isNull();
+    assertThat(c.paypalClientSecret).isNull();
+    assertThat(c.paypalWebhookId).isNull();
+    assertThat(c.paypalWebhookUrl)
+        .isEqualTo("http://127.0.0.1:9090/api/v1/payments/paypal/webhook");
+    assertThat(c.paypalEmulatorPort).isZero();
+    assertThat(c.paypalEmulatorDataDir).isEqualTo(Path.of("/var/emporium/paypal-emulator"));
+  }
+
+  @Test
+  void paypalCredentialsTurnTheEmulatorOffAndNeedBothHalves() {
+    Map<String, String> s = with("PAYPAL_CLIENT_ID", "AbC123");
+    s.put("PAYPAL_CLIENT_SECRET", "EFG456");
+    s.put("PAYPAL_API_BASE", "https://api-m.sandbox.paypal.com");
+    s.put("PAYPAL_WEBHOOK_ID", "1JE4291016473214C");
+    EmporiumConfig c = EmporiumConfig.from(s);
+    assertThat(c.paypalEmulated()).isFalse();
+    assertThat(c.paypalApiBase).isEqualTo("https://api-m.sandbox.paypal.com");
+    assertThat(c.paypalClientId).isEqualTo("AbC123");
+    assertThat(c.paypalClientSecret).isEqualTo("EFG456");
+    assertThat(c.paypalWebhookId).isEqualTo("1JE4291016473214C");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("PAYPAL_CLIENT_ID", "AbC123")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("PAYPAL_CLIENT_SECRET is required when PAYPAL_CLIENT_ID is set");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("PAYPAL_API_BASE", "api-m.paypal.com")))
+        .hasMessageStartingWith("PAYPAL_API_BASE must be a http:// URL");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("PAYPAL_EMULATOR_PORT", "70000")))
+        .hasMessageStartingWith("PAYPAL_EMULATOR_PORT ");
+  }
+
+  @Test
   void aMissingOrShortJwtSecretIsFatal() {
     Map<String, String> none = minimal();
     none.remove("JWT_SECRET");

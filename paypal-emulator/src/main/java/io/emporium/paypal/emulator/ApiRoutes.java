@@ -129,6 +129,16 @@ final class ApiRoutes {
                   }
                   return new JsonObject(event.payload());
                 }));
+    router
+        .post("/v1/notifications/webhooks-events/:id/resend")
+        .handler(
+            ctx -> {
+              if (!events.resend(id(ctx))) {
+                fail(ctx, PayPalError.notFound("event_id", id(ctx), "webhooks/v1"));
+                return;
+              }
+              respond(ctx, 202, new JsonObject(events.find(id(ctx)).payload()));
+            });
     router.route("/v1/*").handler(this::noSuchPath);
     router.route("/v2/*").handler(this::noSuchPath);
   }
@@ -366,7 +376,8 @@ final class ApiRoutes {
     }
     try {
       return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
+    } catch (DecodeException | ClassCastException | NullPointerException e) {
+      // not JSON, or JSON that is no object ("[]", "null")
       throw PayPalError.malformedJson();
     }
   }

@@ -113,8 +113,8 @@ final class Capture {
       links.add(Order.link(self + "/refund", "refund", "POST"));
     }
     links.add(Order.link(baseUrl + "/v2/checkout/orders/" + orderId, "up", "GET"));
-    return json.put("create_time", createTime.toString())
-        .put("update_time", updateTime.toString())
+    return json.put("create_time", PayPalIds.time(createTime))
+        .put("update_time", PayPalIds.time(updateTime))
         .put("links", links);
   }
 

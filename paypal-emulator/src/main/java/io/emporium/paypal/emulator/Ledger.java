@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,6 +25,13 @@ final class Ledger {
   private final Map<String, Order> orders = new LinkedHashMap<>();
   private final Map<String, Capture> captures = new LinkedHashMap<>();
   private final Map<String, Refund> refunds = new LinkedHashMap<>();
+
+  /**
+   * Client and {@code invoice_id} to the capture that paid it: PayPal's default account setting
+   * refuses a second payment of one invoice.
+   */
+  private final Map<String, String> paidInvoices = new HashMap<>();
+
   private final int capacity;
   private final Clock clock;
   private final StateJournal journal;
@@ -268,6 +276,16 @@ final class Ledger {
           null,
           null);
     }
+    for (int i = 0; i < order.purchaseUnits.size(); i++) {
+      String invoiceId = order.purchaseUnits.getJsonObject(i).getString("invoice_id");
+      if (invoiceId != null && paid(clientId, invoiceId)) {
+        throw PayPalError.unprocessable(
+            "DUPLICATE_INVOICE_ID",
+            "Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.",
+            null,
+            null);
+      }
+    }
     Instant now = clock.instant();
     if (order.payer.outcome() == TestPayers.Outcome.INSTRUMENT_DECLINED) {
       // the payer has to choose another funding source: back to the approval page
@@ -300,6 +318,7 @@ final class Ledger {
               now,
               denied ? Capture.Status.DECLINED : Capture.Status.COMPLETED);
       put(captures, capture.id, capture);
+      notePaidInvoice(capture);
       order.captureIds.add(capture.id);
       journal.add(capture.toRecord());
       events.emit(
@@ -314,6 +333,17 @@ final class Ledger {
     order.updateTime = now;
     journal.add(order.toRecord());
     return order;
+  }
+
+  private boolean paid(String clientId, String invoiceId) {
+    Capture capture = captures.get(paidInvoices.get(clientId + "\n" + invoiceId));
+    return capture != null && capture.status != Capture.Status.DECLINED;
+  }
+
+  private void notePaidInvoice(Capture capture) {
+    if (capture.invoiceId != null && capture.status != Capture.Status.DECLINED) {
+      paidInvoices.put(capture.clientId + "\n" + capture.invoiceId, capture.id);
+    }
   }
 
   private static String display(Money amount) {
@@ -420,6 +450,7 @@ final class Ledger {
       case "capture" -> {
         Capture capture = Capture.fromRecord(record);
         captures.put(capture.id, capture);
+        notePaidInvoice(capture);
         return true;
       }
       case "refund" -> {
@@ -437,6 +468,7 @@ final class Ledger {
     orders.values().removeIf(o -> o.createTime.getEpochSecond() < cutoff);
     captures.values().removeIf(c -> c.createTime.getEpochSecond() < cutoff);
     refunds.values().removeIf(r -> r.createTime.getEpochSecond() < cutoff);
+    paidInvoices.values().removeIf(id -> !captures.containsKey(id));
   }
 
   private <V> void put(Map<String, V> map, String id, V value) {

@@ -101,9 +101,9 @@ final class Order {
     if (payer != null && !awaitingPayer()) {
       json.put("payer", payer.toPayerJson());
     }
-    json.put("create_time", createTime.toString());
+    json.put("create_time", PayPalIds.time(createTime));
     if (updateTime != null) {
-      json.put("update_time", updateTime.toString());
+      json.put("update_time", PayPalIds.time(updateTime));
     }
     return json.put("links", links(baseUrl));
   }

@@ -81,8 +81,8 @@ final class Refund {
     }
     return json.put("status", "COMPLETED")
         .put("payer", Capture.payee())
-        .put("create_time", createTime.toString())
-        .put("update_time", createTime.toString())
+        .put("create_time", PayPalIds.time(createTime))
+        .put("update_time", PayPalIds.time(createTime))
         .put("links", links(baseUrl));
   }
 

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -36,13 +38,13 @@ import java.util.Locale;
  * transmissionId|transmissionTime|webhookId|crc32}), and the self-signed X.509 certificate of its
  * public key that {@code PAYPAL-CERT-URL} serves. The JDK signs but cannot issue a certificate
  * without internal APIs, so the certificate's DER is written here; it is parsed back with the JDK's
- * {@link CertificateFactory} before use. Kept in the data directory, so a restarted emulator signs
- * with the same key.
+ * {@link CertificateFactory} before use. Kept in the data directory (key and certificate in one
+ * file, replaced atomically, so they always match), so a restarted emulator signs with the same
+ * key.
  */
 final class SigningKey {
   static final String ALGORITHM = "SHA256withRSA";
-  static final String KEY_FILE = "webhook-signing-key.pem";
-  static final String CERT_FILE = "webhook-signing-cert.pem";
+  static final String FILE = "webhook-signing.pem";
 
   private final PrivateKey privateKey;
   private final X509Certificate certificate;
@@ -81,52 +83,43 @@ final class SigningKey {
 
   /** The key and certificate kept in {@code dir}, made and written there the first time. */
   static SigningKey loadOrCreate(Path dir, Instant now) {
-    Path keyFile = dir.resolve(KEY_FILE);
-    Path certFile = dir.resolve(CERT_FILE);
+    Path file = dir.resolve(FILE);
     try {
       Files.createDirectories(dir);
-      if (Files.exists(keyFile) && Files.exists(certFile)) {
+      if (Files.exists(file)) {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
         PrivateKey key =
             KeyFactory.getInstance("RSA")
-                .generatePrivate(
-                    new PKCS8EncodedKeySpec(
-                        unpem(Files.readString(keyFile, StandardCharsets.UTF_8))));
-        X509Certificate cert =
-            parseCertificate(unpem(Files.readString(certFile, StandardCharsets.UTF_8)));
-        return new SigningKey(key, cert);
+                .generatePrivate(new PKCS8EncodedKeySpec(unpem(text, "PRIVATE KEY")));
+        return new SigningKey(key, parseCertificate(unpem(text, "CERTIFICATE")));
       }
       SigningKey made = generate(now);
-      writePrivate(keyFile, pem("PRIVATE KEY", made.privateKey.getEncoded()));
-      Path next = dir.resolve(CERT_FILE + ".next");
-      Files.writeString(next, made.pem, StandardCharsets.UTF_8);
-      Files.move(
-          next, certFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // a name of its own, so two emulators starting on one directory do not write one file
+      Path next = Files.createTempFile(dir, FILE, ".next", ownerOnly());
+      try {
+        Files.writeString(
+            next,
+            pem("PRIVATE KEY", made.privateKey.getEncoded()) + made.pem,
+            StandardCharsets.UTF_8);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(next);
+      }
       return made;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the webhook signing key in " + dir, e);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException(
-          "the webhook signing key in "
-              + dir
-              + " is unreadable; delete "
-              + KEY_FILE
-              + " and "
-              + CERT_FILE,
-          e);
+          "the webhook signing key in " + file + " is unreadable; delete it to make a new one", e);
     }
   }
 
-  private static void writePrivate(Path file, String text) throws IOException {
-    Path next = file.resolveSibling(file.getFileName() + ".next");
-    Files.deleteIfExists(next);
-    try {
-      Files.createFile(
-          next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(next);
-    }
-    Files.writeString(next, text, StandardCharsets.UTF_8);
-    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  private static FileAttribute<?>[] ownerOnly() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        }
+        : new FileAttribute<?>[0];
   }
 
   /** The certificate, PEM-encoded, as {@code PAYPAL-CERT-URL} serves it. */
@@ -288,11 +281,14 @@ final class SigningKey {
         + "-----\n";
   }
 
-  private static byte[] unpem(String text) {
-    String body =
-        text.replaceAll("-----BEGIN [A-Z ]+-----", "")
-            .replaceAll("-----END [A-Z ]+-----", "")
-            .replaceAll("\\s", "");
-    return Base64.getDecoder().decode(body);
+  private static byte[] unpem(String text, String type) {
+    String begin = "-----BEGIN " + type + "-----";
+    String end = "-----END " + type + "-----";
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException("no " + type + " in the file");
+    }
+    return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to).strip());
   }
 }

@@ -85,11 +85,16 @@ final class StateJournal {
       }
       List<JsonObject> kept =
           latest.values().stream().filter(r -> r.getLong("created", 0L) >= cutoff).toList();
-      Path next = dir.resolve(FILE + ".next");
-      StringBuilder text = new StringBuilder();
-      kept.forEach(r -> text.append(r.encode()).append('\n'));
-      Files.writeString(next, text, StandardCharsets.UTF_8);
-      Files.move(next, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // a name of its own, so two emulators starting on one directory do not write one file
+      Path next = Files.createTempFile(dir, FILE, ".next");
+      try {
+        StringBuilder text = new StringBuilder();
+        kept.forEach(r -> text.append(r.encode()).append('\n'));
+        Files.writeString(next, text, StandardCharsets.UTF_8);
+        Files.move(next, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(next);
+      }
       return kept;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

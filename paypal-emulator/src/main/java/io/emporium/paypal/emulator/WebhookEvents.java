@@ -90,6 +90,16 @@ final class WebhookEvents {
     return events.get(id);
   }
 
+  /** Delivers a kept event again ({@code POST .../resend}); false when it is not kept. */
+  boolean resend(String id) {
+    StoredEvent event = events.get(id);
+    if (event == null) {
+      return false;
+    }
+    sender.send(event.orderId(), event.id(), event.type(), event.payload());
+    return true;
+  }
+
   /** Puts back an event or a finished delivery; false when the record is neither. */
   boolean restore(JsonObject record) {
     switch (record.getString("kind")) {

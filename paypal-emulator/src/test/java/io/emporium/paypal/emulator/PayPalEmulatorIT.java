@@ -500,6 +500,22 @@ class PayPalEmulatorIT {
   }
 
   @Test
+  void anInvoicePaidOnceCannotBePaidByAnotherOrder() {
+    String first = created("2.50", "invoice");
+    approve(first, null);
+    assertThat(post("/v2/checkout/orders/" + first + "/capture", null, null).status())
+        .isEqualTo(201);
+    String second = created("2.50", "invoice");
+    approve(second, null);
+    Answer duplicate = post("/v2/checkout/orders/" + second + "/capture", null, null);
+    assertThat(duplicate.status()).isEqualTo(422);
+    assertThat(duplicate.json().getJsonArray("details").getJsonObject(0).getString("issue"))
+        .isEqualTo("DUPLICATE_INVOICE_ID");
+    assertThat(get("/v2/checkout/orders/" + second).json().getString("status"))
+        .isEqualTo("APPROVED");
+  }
+
+  @Test
   void aDeniedCaptureCompletesTheOrderDeclinedWithItsWebhook() throws Exception {
     String id = created("4.00", "denied");
     assertThat(approve(id, "denied@paypal.test").statusCode()).isEqualTo(303);
@@ -642,6 +658,66 @@ class PayPalEmulatorIT {
   }
 
   @Test
+  void theApprovalPageRefusesBadInputAndApprovesOnce() {
+    String id = created("8.00", "page");
+    assertThat(approve(id, "not-an-address").statusCode()).isEqualTo(400);
+    assertThat(get("/v2/checkout/orders/" + id).json().getString("status"))
+        .isEqualTo("PAYER_ACTION_REQUIRED");
+    String location = approve(id, null).headers().firstValue("Location").orElseThrow();
+    HttpResponse<String> again =
+        form(emulator.baseUrl() + "/checkoutnow/" + id + "/approve", "email=someone%40example.com");
+    assertThat(again.statusCode()).isEqualTo(303);
+    assertThat(again.headers().firstValue("Location")).contains(location);
+    awaitDelivery("CHECKOUT.ORDER.APPROVED", id, 200);
+    assertThat(post("/v2/checkout/orders/" + id + "/capture", null, null).status()).isEqualTo(201);
+    HttpResponse<String> paidPage =
+        send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/checkoutnow/" + id)).build());
+    assertThat(paidPage.statusCode()).isEqualTo(409);
+    assertThat(form(emulator.baseUrl() + "/checkoutnow/" + id + "/approve", "").statusCode())
+        .isEqualTo(409);
+    assertThat(
+            send(HttpRequest.newBuilder(
+                        URI.create(emulator.baseUrl() + "/checkoutnow/NOSUCHORDER000000"))
+                    .build())
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            DELIVERIES.stream()
+                .filter(
+                    d -> d.type().equals("CHECKOUT.ORDER.APPROVED") && d.resourceId().equals(id)))
+        .as("one approval, one event")
+        .hasSize(1);
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIs415AndAnEventCanBeSentAgain() {
+    HttpResponse<String> notJson =
+        send(
+            HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/v2/checkout/orders"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("intent=CAPTURE"))
+                .build());
+    assertThat(notJson.statusCode()).isEqualTo(415);
+    assertThat(post("/v2/checkout/orders", new JsonObject(), null).status()).isEqualTo(400);
+
+    String id = created("1.50", "resend");
+    approve(id, null);
+    String eventId = awaitDelivery("CHECKOUT.ORDER.APPROVED", id, 200).event().getString("id");
+    assertThat(get("/v1/notifications/webhooks-events/" + eventId).json().getString("event_type"))
+        .isEqualTo("CHECKOUT.ORDER.APPROVED");
+    Answer resent = post("/v1/notifications/webhooks-events/" + eventId + "/resend", null, null);
+    assertThat(resent.status()).isEqualTo(202);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (DELIVERIES.stream().filter(d -> d.event().getString("id").equals(eventId)).count() < 2
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(DELIVERIES.stream().filter(d -> d.event().getString("id").equals(eventId)))
+        .hasSize(2);
+  }
+
+  @Test
   void failedDeliveriesAreRetried() {
     String id = created("3.00", "retry");
     FAIL_NEXT.put(id, new AtomicInteger(2));
@@ -673,14 +749,21 @@ class PayPalEmulatorIT {
               "kept-1",
               null);
       String id = created.json().getString("id");
+      // the endpoint refuses every delivery until the emulator has been restarted
+      FAIL_NEXT.put(id, new AtomicInteger(1_000));
       form(first.baseUrl() + "/checkoutnow/" + id + "/approve", "");
+      awaitDelivery("CHECKOUT.ORDER.APPROVED", id, 503);
       String certUrl = first.certUrl();
       String pem = send(HttpRequest.newBuilder(URI.create(certUrl)).build()).body();
       own.close().await();
 
+      FAIL_NEXT.remove(id);
       own = Vertx.vertx();
       PayPalEmulator second = new PayPalEmulator(options(dir));
       own.deployVerticle(second).await();
+      assertThat(verifiesOffline(awaitDelivery("CHECKOUT.ORDER.APPROVED", id, 200), WEBHOOK_ID))
+          .as("the delivery unfinished at the restart, resumed")
+          .isTrue();
       Answer order = get(second.baseUrl(), bearer, "/v2/checkout/orders/" + id);
       assertThat(order.status()).isEqualTo(200);
       assertThat(order.json().getString("status")).isEqualTo("APPROVED");
