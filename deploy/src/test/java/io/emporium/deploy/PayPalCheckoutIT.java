@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -454,12 +453,15 @@ class PayPalCheckoutIT {
   /** The emulator's signing key and the URL of its certificate. */
   private record Signer(PrivateKey key, String certUrl) {
     static Signer ofEmulator() throws Exception {
-      Path dir = TestPlatform.config().paypalEmulatorDataDir;
-      byte[] keyDer = unpem(Files.readString(dir.resolve("webhook-signing-key.pem")));
-      byte[] certDer = unpem(Files.readString(dir.resolve("webhook-signing-cert.pem")));
-      // the emulator names its certificate by its SHA-256
+      // the emulator keeps its key and certificate in one PEM file in its data directory
+      String pem =
+          Files.readString(
+              TestPlatform.config().paypalEmulatorDataDir.resolve("webhook-signing.pem"));
+      byte[] keyDer = block(pem, "PRIVATE KEY");
+      byte[] certDer = block(pem, "CERTIFICATE");
       CertificateFactory.getInstance("X.509")
           .generateCertificate(new java.io.ByteArrayInputStream(certDer));
+      // it names its certificate by the certificate's SHA-256
       String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certDer));
       String certId =
           "CERT-" + hex.substring(0, 8) + "-" + hex.substring(8, 16) + "-" + hex.substring(16, 24);
@@ -468,9 +470,12 @@ class PayPalCheckoutIT {
           TestPlatform.platform().paypalEmulatorUrl() + "/v1/notifications/certs/" + certId);
     }
 
-    private static byte[] unpem(String pem) {
+    private static byte[] block(String pem, String type) {
+      String begin = "-----BEGIN " + type + "-----";
+      int start = pem.indexOf(begin);
+      int end = pem.indexOf("-----END " + type + "-----", start);
       return Base64.getMimeDecoder()
-          .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+          .decode(pem.substring(start + begin.length(), end).replaceAll("\\s", ""));
     }
 
     /** The PAYPAL-* headers for {@code body}, signed at {@code time} with this key. */
