@@ -270,9 +270,11 @@ class LauncherIT {
     env.put("JWT_SECRET", TestPlatform.JWT_SECRET);
     env.put("STRIPE_WEBHOOK_SECRET", TestPlatform.WEBHOOK_SECRET);
     env.put("STRIPE_EMULATOR_PORT", Integer.toString(TestPlatform.freePort()));
+    env.put("PAYPAL_EMULATOR_PORT", Integer.toString(TestPlatform.freePort()));
     Path log = dir.resolve("backing.log");
     Process launcher =
-        startAndAwaitReady(env, log, "--services=backing,stripe-emulator", "--ephemeral");
+        startAndAwaitReady(
+            env, log, "--services=backing,stripe-emulator,paypal-emulator", "--ephemeral");
     try {
       Map<String, String> printed = new HashMap<>();
       for (String line : Files.readAllLines(log)) {
@@ -292,9 +294,12 @@ class LauncherIT {
               "KAFKA_BOOTSTRAP_SERVERS",
               "SMTP_HOST",
               "SMTP_PORT",
-              "STRIPE_API_BASE");
+              "STRIPE_API_BASE",
+              "PAYPAL_API_BASE");
       assertThat(printed.get("STRIPE_API_BASE"))
           .isEqualTo("http://127.0.0.1:" + env.get("STRIPE_EMULATOR_PORT"));
+      assertThat(printed.get("PAYPAL_API_BASE"))
+          .isEqualTo("http://127.0.0.1:" + env.get("PAYPAL_EMULATOR_PORT"));
       assertThat(Files.readString(log))
           .as("no service runs")
           .doesNotContain("REST     http")
