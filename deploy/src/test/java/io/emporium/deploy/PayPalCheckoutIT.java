@@ -73,6 +73,13 @@ class PayPalCheckoutIT {
    * objects apart; the platform's client id is "emulator" when none is set).
    */
   private static JsonObject atPayPal(String path) throws Exception {
+    HttpResponse<String> r = toPayPal(HttpRequest.newBuilder().GET(), path);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  private static HttpResponse<String> toPayPal(HttpRequest.Builder request, String path)
+      throws Exception {
     String base = TestPlatform.platform().paypalEmulatorUrl();
     HttpResponse<String> token =
         BROWSER.send(
@@ -87,15 +94,13 @@ class PayPalCheckoutIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     String bearer = new JsonObject(token.body()).getString("access_token");
-    HttpResponse<String> r =
-        BROWSER.send(
-            HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + bearer)
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
+    return BROWSER.send(
+        request
+            .uri(URI.create(base + path))
+            .header("Authorization", "Bearer " + bearer)
+            .header("Content-Type", "application/json")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<String> ledger(String orderId) {
@@ -446,6 +451,55 @@ class PayPalCheckoutIT {
         .iterator()
         .next()
         .getLong(0);
+  }
+
+  @Test
+  void aCaptureThatSlipsThroughForACancelledOrderIsRefundedInFull(Api api) throws Exception {
+    Product p = product(api, 2_500, 3);
+    Accounts.Account buyer = buyer(api, p, 1);
+    JsonObject s = paypalCheckout(api, buyer).json();
+    String orderId = s.getString("orderId");
+    String paypalOrderId = s.getString("paypalOrderId");
+    Api.Response cancelled =
+        api.post("/api/v1/orders/" + orderId + "/cancel", buyer.accessToken(), new JsonObject());
+    assertThat(cancelled.json().getString("status")).isEqualTo("cancelled");
+    assertThat(
+            onApprovalPage(s.getString("approveUrl"), "approve", "buyer@paypal.test").statusCode())
+        .isEqualTo(303);
+    // a capture the platform did not make (one that began before the order was closed, say)
+    HttpResponse<String> captured =
+        toPayPal(
+            HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("{}")),
+            "/v2/checkout/orders/" + paypalOrderId + "/capture");
+    assertThat(captured.statusCode()).as(captured.body()).isEqualTo(201);
+    String captureId =
+        new JsonObject(captured.body())
+            .getJsonArray("purchase_units")
+            .getJsonObject(0)
+            .getJsonObject("payments")
+            .getJsonArray("captures")
+            .getJsonObject(0)
+            .getString("id");
+
+    api.await(
+        PATIENCE,
+        () -> api.get("/api/v1/orders/" + orderId, buyer.accessToken()),
+        r -> {
+          try {
+            return "REFUNDED"
+                .equals(atPayPal("/v2/payments/captures/" + captureId).getString("status"));
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertThat(atPayPal("/v2/payments/captures/" + captureId).getString("status"))
+        .as("the money went back")
+        .isEqualTo("REFUNDED");
+    JsonObject order = api.get("/api/v1/orders/" + orderId, buyer.accessToken()).json();
+    assertThat(order.getString("status")).isEqualTo("cancelled");
+    assertThat(statuses(order)).doesNotContain("paid");
+    assertThat(stock(p.sku()).getInteger("stock")).as("nothing sold").isEqualTo(3);
+    assertThat(ledger(orderId)).contains("succeeded:paypal", "refunded:paypal");
   }
 
   // ---- webhooks delivered by the test, signed with the emulator's key as PayPal signs
