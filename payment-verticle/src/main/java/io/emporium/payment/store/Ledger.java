@@ -102,6 +102,13 @@ public final class Ledger {
         .map(rows -> rows.size() == 0 ? "stripe" : firstString(rows));
   }
 
+  /** As above, in the caller's transaction. */
+  public Future<String> providerOf(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(PROVIDER_OF_ORDER)
+        .execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? "stripe" : firstString(rows));
+  }
+
   /** A checkout opened for an order: its order and provider. */
   public record Checkout(UUID orderId, String provider) {}
 
