@@ -164,7 +164,9 @@ final class ApprovalPage {
         .append(TestPayers.DECLINE_EMAIL)
         .append(" is declined at capture (INSTRUMENT_DECLINED); ")
         .append(TestPayers.DENIED_EMAIL)
-        .append(" gets a DECLINED capture (PAYMENT.CAPTURE.DENIED).</p>");
+        .append(" gets a DECLINED capture (PAYMENT.CAPTURE.DENIED); ")
+        .append(TestPayers.PENDING_EMAIL)
+        .append(" a PENDING one that completes a little later.</p>");
     return html.toString();
   }
 

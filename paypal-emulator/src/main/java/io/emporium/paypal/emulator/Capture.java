@@ -9,6 +9,7 @@ final class Capture {
   enum Status {
     COMPLETED,
     DECLINED,
+    PENDING,
     PARTIALLY_REFUNDED,
     REFUNDED
   }
@@ -74,19 +75,19 @@ final class Capture {
    * to, as {@code supplementary_data.related_ids.order_id}.
    */
   JsonObject toJson(String baseUrl, boolean standalone) {
-    JsonObject json =
-        new JsonObject()
-            .put("id", id)
-            .put("status", status.name())
-            .put("amount", amount.toJson())
-            .put("final_capture", true)
-            .put(
-                "seller_protection",
-                new JsonObject()
-                    .put("status", "ELIGIBLE")
-                    .put(
-                        "dispute_categories",
-                        new JsonArray().add("ITEM_NOT_RECEIVED").add("UNAUTHORIZED_TRANSACTION")));
+    JsonObject json = new JsonObject().put("id", id).put("status", status.name());
+    if (status == Status.PENDING) {
+      json.put("status_details", new JsonObject().put("reason", "PENDING_REVIEW"));
+    }
+    json.put("amount", amount.toJson())
+        .put("final_capture", true)
+        .put(
+            "seller_protection",
+            new JsonObject()
+                .put("status", "ELIGIBLE")
+                .put(
+                    "dispute_categories",
+                    new JsonArray().add("ITEM_NOT_RECEIVED").add("UNAUTHORIZED_TRANSACTION")));
     if (status != Status.DECLINED) {
       json.put(
           "seller_receivable_breakdown",

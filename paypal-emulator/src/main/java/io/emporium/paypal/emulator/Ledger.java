@@ -3,12 +3,14 @@ package io.emporium.paypal.emulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +33,9 @@ final class Ledger {
    * refuses a second payment of one invoice.
    */
   private final Map<String, String> paidInvoices = new HashMap<>();
+
+  /** Captures under review, completed by {@link #completeReviewedCaptures}. */
+  private final Set<String> pendingCaptures = new LinkedHashSet<>();
 
   private final int capacity;
   private final Clock clock;
@@ -302,6 +307,7 @@ final class Ledger {
           new JsonArray().add(Order.link(Order.approveUrl(baseUrl, id), "redirect", "GET")));
     }
     boolean denied = order.payer.outcome() == TestPayers.Outcome.CAPTURE_DENIED;
+    boolean pending = order.payer.outcome() == TestPayers.Outcome.CAPTURE_PENDING;
     for (int i = 0; i < order.purchaseUnits.size(); i++) {
       JsonObject unit = order.purchaseUnits.getJsonObject(i);
       Money amount = order.amounts.get(i);
@@ -316,16 +322,26 @@ final class Ledger {
               unit.getString("custom_id"),
               unit.getString("invoice_id"),
               now,
-              denied ? Capture.Status.DECLINED : Capture.Status.COMPLETED);
+              denied
+                  ? Capture.Status.DECLINED
+                  : pending ? Capture.Status.PENDING : Capture.Status.COMPLETED);
       put(captures, capture.id, capture);
       notePaidInvoice(capture);
+      if (pending) {
+        pendingCaptures.add(capture.id);
+      }
       order.captureIds.add(capture.id);
       journal.add(capture.toRecord());
       events.emit(
           baseUrl,
-          denied ? "PAYMENT.CAPTURE.DENIED" : "PAYMENT.CAPTURE.COMPLETED",
+          denied
+              ? "PAYMENT.CAPTURE.DENIED"
+              : pending ? "PAYMENT.CAPTURE.PENDING" : "PAYMENT.CAPTURE.COMPLETED",
           "capture",
-          (denied ? "Payment denied for " : "Payment completed for ") + display(amount),
+          (denied
+                  ? "Payment denied for "
+                  : pending ? "Payment pending for " : "Payment completed for ")
+              + display(amount),
           order.id,
           capture.toJson(baseUrl, true));
     }
@@ -333,6 +349,32 @@ final class Ledger {
     order.updateTime = now;
     journal.add(order.toRecord());
     return order;
+  }
+
+  /**
+   * Completes the captures under review for {@code review} or longer: COMPLETED, and
+   * PAYMENT.CAPTURE.COMPLETED sent.
+   */
+  void completeReviewedCaptures(Instant now, Duration review, String baseUrl) {
+    Iterator<String> it = pendingCaptures.iterator();
+    while (it.hasNext()) {
+      Capture capture = captures.get(it.next());
+      if (capture == null || capture.status != Capture.Status.PENDING) {
+        it.remove();
+      } else if (!capture.createTime.plus(review).isAfter(now)) {
+        it.remove();
+        capture.status = Capture.Status.COMPLETED;
+        capture.updateTime = now;
+        journal.add(capture.toRecord());
+        events.emit(
+            baseUrl,
+            "PAYMENT.CAPTURE.COMPLETED",
+            "capture",
+            "Payment completed for " + display(capture.amount),
+            capture.orderId,
+            capture.toJson(baseUrl, true));
+      }
+    }
   }
 
   private boolean paid(String clientId, String invoiceId) {
@@ -367,10 +409,10 @@ final class Ledger {
     String invoiceId = text(body, "invoice_id", "", 127);
     String customId = text(body, "custom_id", "", 127);
     String note = text(body, "note_to_payer", "", 255);
-    if (capture.status == Capture.Status.DECLINED) {
+    if (capture.status == Capture.Status.DECLINED || capture.status == Capture.Status.PENDING) {
       throw PayPalError.unprocessable(
           "CAPTURE_STATUS_NOT_VALID",
-          "A refund cannot be made for a capture that did not complete.",
+          "A refund cannot be made for a capture that has not completed.",
           null,
           null,
           "payments/v2",
@@ -451,6 +493,9 @@ final class Ledger {
         Capture capture = Capture.fromRecord(record);
         captures.put(capture.id, capture);
         notePaidInvoice(capture);
+        if (capture.status == Capture.Status.PENDING) {
+          pendingCaptures.add(capture.id);
+        }
         return true;
       }
       case "refund" -> {

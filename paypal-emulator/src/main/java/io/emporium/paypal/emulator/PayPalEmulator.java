@@ -44,7 +44,9 @@ public final class PayPalEmulator extends VerticleBase {
    * @param webhookUrl where events are POSTed
    * @param webhookId the id of the webhook, part of what each delivery's signature covers
    * @param webhookRetries when failed deliveries are tried again
-   * @param sweepInterval how often expired tokens and old objects are forgotten
+   * @param sweepInterval how often captures under review are completed and expired tokens and old
+   *     objects forgotten
+   * @param pendingReview how long a capture of a {@code pending} test payer stays PENDING
    * @param retention how long orders, captures, refunds, events and request ids are kept
    * @param capacity most objects of one kind kept at once; the oldest go first
    * @param clock the time objects are created by
@@ -60,6 +62,7 @@ public final class PayPalEmulator extends VerticleBase {
       String webhookId,
       RetrySchedule webhookRetries,
       Duration sweepInterval,
+      Duration pendingReview,
       Duration retention,
       int capacity,
       Clock clock,
@@ -79,7 +82,8 @@ public final class PayPalEmulator extends VerticleBase {
           webhookUrl,
           webhookId,
           RetrySchedule.DEFAULT,
-          Duration.ofMinutes(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(10),
           Duration.ofDays(3),
           200_000,
           Clock.systemUTC(),
@@ -96,6 +100,7 @@ public final class PayPalEmulator extends VerticleBase {
           webhookId,
           webhookRetries,
           sweepInterval,
+          pendingReview,
           retention,
           capacity,
           clock,
@@ -112,6 +117,41 @@ public final class PayPalEmulator extends VerticleBase {
           webhookId,
           retries,
           sweepInterval,
+          pendingReview,
+          retention,
+          capacity,
+          clock,
+          dataDir);
+    }
+
+    public Options withSweepInterval(Duration interval) {
+      return new Options(
+          host,
+          port,
+          clientId,
+          clientSecret,
+          webhookUrl,
+          webhookId,
+          webhookRetries,
+          interval,
+          pendingReview,
+          retention,
+          capacity,
+          clock,
+          dataDir);
+    }
+
+    public Options withPendingReview(Duration review) {
+      return new Options(
+          host,
+          port,
+          clientId,
+          clientSecret,
+          webhookUrl,
+          webhookId,
+          webhookRetries,
+          sweepInterval,
+          review,
           retention,
           capacity,
           clock,
@@ -128,6 +168,7 @@ public final class PayPalEmulator extends VerticleBase {
           webhookId,
           webhookRetries,
           sweepInterval,
+          pendingReview,
           retention,
           capacity,
           clock,
@@ -144,6 +185,7 @@ public final class PayPalEmulator extends VerticleBase {
           webhookId,
           webhookRetries,
           sweepInterval,
+          pendingReview,
           retention,
           capacity,
           clock,
@@ -265,6 +307,16 @@ public final class PayPalEmulator extends VerticleBase {
               vertx.setPeriodic(
                   options.sweepInterval().toMillis(),
                   t -> {
+                    journal.begin();
+                    ledger.completeReviewedCaptures(
+                        clock.instant(), options.pendingReview(), baseUrl);
+                    journal
+                        .commit()
+                        .onFailure(
+                            e ->
+                                LOG.warn(
+                                    "PayPal emulator: could not write reviewed captures: {}",
+                                    e.toString()));
                     long before = clock.instant().minus(options.retention()).getEpochSecond();
                     tokens.forgetExpired();
                     ledger.forgetCreatedBefore(before);

@@ -7,13 +7,15 @@ import java.util.Locale;
  * Who approves on the approval page, like Stripe's test cards: the payer's e-mail address decides
  * what capturing the order does. {@code decline@paypal.test} (or any address starting {@code
  * decline}) makes capture answer 422 {@code INSTRUMENT_DECLINED}; {@code denied@paypal.test} (or
- * starting {@code denied}) makes it complete the order with a capture {@code DECLINED}; anyone else
- * pays.
+ * starting {@code denied}) makes it complete the order with a capture {@code DECLINED}; {@code
+ * pending@paypal.test} (or starting {@code pending}) gets a capture {@code PENDING} (review) that
+ * completes a little later; anyone else pays.
  */
 final class TestPayers {
   static final String DEFAULT_EMAIL = "buyer@paypal.test";
   static final String DECLINE_EMAIL = "decline@paypal.test";
   static final String DENIED_EMAIL = "denied@paypal.test";
+  static final String PENDING_EMAIL = "pending@paypal.test";
 
   enum Outcome {
     /** The capture completes. */
@@ -21,7 +23,12 @@ final class TestPayers {
     /** The capture is refused: 422 INSTRUMENT_DECLINED, the payer must approve again. */
     INSTRUMENT_DECLINED,
     /** The capture is made but DECLINED: order COMPLETED, webhook PAYMENT.CAPTURE.DENIED. */
-    CAPTURE_DENIED
+    CAPTURE_DENIED,
+    /**
+     * The capture is PENDING (PENDING_REVIEW), webhook PAYMENT.CAPTURE.PENDING; it completes after
+     * the review delay, webhook PAYMENT.CAPTURE.COMPLETED.
+     */
+    CAPTURE_PENDING
   }
 
   private TestPayers() {}
@@ -33,6 +40,9 @@ final class TestPayers {
     }
     if (local.startsWith("denied") || local.startsWith("deny")) {
       return Outcome.CAPTURE_DENIED;
+    }
+    if (local.startsWith("pending")) {
+      return Outcome.CAPTURE_PENDING;
     }
     return Outcome.PAY;
   }

@@ -125,6 +125,8 @@ class PayPalEmulatorIT {
             WEBHOOK_ID)
         .withClient(CLIENT_ID, CLIENT_SECRET)
         .withWebhookRetries(new RetrySchedule(Duration.ofMillis(300), Duration.ofSeconds(1), 5))
+        .withSweepInterval(Duration.ofMillis(200))
+        .withPendingReview(Duration.ofSeconds(1))
         .withDataDir(dataDir);
   }
 
@@ -513,6 +515,42 @@ class PayPalEmulatorIT {
         .isEqualTo("DUPLICATE_INVOICE_ID");
     assertThat(get("/v2/checkout/orders/" + second).json().getString("status"))
         .isEqualTo("APPROVED");
+  }
+
+  @Test
+  void aPendingCaptureCompletesAfterItsReviewWithBothWebhooks() throws Exception {
+    String id = created("6.50", "pending");
+    assertThat(approve(id, "pending@paypal.test").statusCode()).isEqualTo(303);
+    Answer capture = post("/v2/checkout/orders/" + id + "/capture", null, null);
+    assertThat(capture.status()).isEqualTo(201);
+    assertThat(capture.json().getString("status")).isEqualTo("COMPLETED");
+    JsonObject captured =
+        capture
+            .json()
+            .getJsonArray("purchase_units")
+            .getJsonObject(0)
+            .getJsonObject("payments")
+            .getJsonArray("captures")
+            .getJsonObject(0);
+    String captureId = captured.getString("id");
+    assertThat(captured.getString("status")).isEqualTo("PENDING");
+    assertThat(captured.getJsonObject("status_details").getString("reason"))
+        .isEqualTo("PENDING_REVIEW");
+    Answer early = post("/v2/payments/captures/" + captureId + "/refund", new JsonObject(), null);
+    assertThat(early.status()).isEqualTo(422);
+    assertThat(early.json().getJsonArray("details").getJsonObject(0).getString("issue"))
+        .isEqualTo("CAPTURE_STATUS_NOT_VALID");
+
+    assertThat(
+            verifiesOffline(awaitDelivery("PAYMENT.CAPTURE.PENDING", captureId, 200), WEBHOOK_ID))
+        .isTrue();
+    Delivery completed = awaitDelivery("PAYMENT.CAPTURE.COMPLETED", captureId, 200);
+    assertThat(verifiesOffline(completed, WEBHOOK_ID)).isTrue();
+    assertThat(get("/v2/payments/captures/" + captureId).json().getString("status"))
+        .isEqualTo("COMPLETED");
+    assertThat(
+            post("/v2/payments/captures/" + captureId + "/refund", new JsonObject(), null).status())
+        .isEqualTo(201);
   }
 
   @Test
