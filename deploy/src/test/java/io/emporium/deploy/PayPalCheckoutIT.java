@@ -339,6 +339,31 @@ class PayPalCheckoutIT {
   }
 
   @Test
+  void aCaptureUnderReviewPaysTheOrderOnlyOnceItCompletes(Api api) throws Exception {
+    Product p = product(api, 1_100, 3);
+    Accounts.Account buyer = buyer(api, p, 1);
+    JsonObject s = paypalCheckout(api, buyer).json();
+    String orderId = s.getString("orderId");
+    assertThat(
+            onApprovalPage(s.getString("approveUrl"), "approve", "pending@paypal.test")
+                .statusCode())
+        .isEqualTo(303);
+    Api.Response confirmed =
+        api.post(
+            "/api/v1/checkout/confirm",
+            buyer.accessToken(),
+            new JsonObject().put("orderId", orderId));
+    assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
+    assertThat(confirmed.json().getString("status"))
+        .as("captured, but the money is PayPal's until the review ends")
+        .isEqualTo("pending_payment");
+    assertThat(ledger(orderId)).doesNotContain("succeeded:paypal");
+    JsonObject paid = orderOnceItIs(api, buyer.accessToken(), orderId, "paid");
+    assertThat(statuses(paid)).containsExactly("pending_payment", "paid");
+    assertThat(ledger(orderId)).containsExactly("session_created:paypal", "succeeded:paypal");
+  }
+
+  @Test
   void aGuestPaysWithPayPal(Api api) throws Exception {
     Product p = product(api, 990, 5);
     Api.Response added =
