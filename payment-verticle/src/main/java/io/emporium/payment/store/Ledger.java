@@ -38,6 +38,11 @@ public final class Ledger {
         $6, $7, $8, $9, COALESCE((SELECT p.provider FROM payment.ledger p WHERE p.order_id = $1 AND p.kind = 'session_created'), 'stripe'))
       ON CONFLICT DO NOTHING
       RETURNING stripe_session""";
+  // one order's facts are recorded one transaction at a time, so each sees what the one before
+  // recorded
+  private static final String LOCK_ORDER =
+      """
+      SELECT pg_advisory_xact_lock(hashtextextended('payment.ledger:' || $1::text, 0))""";
   private static final String PROVIDER_OF_ORDER =
       """
       SELECT provider FROM payment.ledger WHERE order_id = $1 AND kind = 'session_created'""";
@@ -74,8 +79,9 @@ public final class Ledger {
   private static final String MISMATCH =
       """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event,
-                                  reported, expected_amount, expected_currency, mismatched)
-      VALUES ($1, 'mismatch', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                  reported, expected_amount, expected_currency, mismatched, provider)
+      VALUES ($1, 'mismatch', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+        COALESCE((SELECT p.provider FROM payment.ledger p WHERE p.order_id = $1 AND p.kind = 'session_created'), 'stripe'))
       ON CONFLICT DO NOTHING""";
 
   private final Pool pool;
@@ -93,6 +99,15 @@ public final class Ledger {
     return pool.preparedQuery(SESSION_CREATED)
         .execute(Tuple.of(orderId, amount, currency, sessionId, provider))
         .mapEmpty();
+  }
+
+  /**
+   * Holds the order's facts for the caller's transaction: another transaction recording a fact of
+   * the same order waits until this one ends, then sees what it recorded (a refund's webhook and
+   * the refund's own answer, say, which would otherwise each find the other not yet there).
+   */
+  public Future<Void> lockOrder(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId.toString())).mapEmpty();
   }
 
   /** The provider of the order's checkout; {@code stripe} when it has none. */

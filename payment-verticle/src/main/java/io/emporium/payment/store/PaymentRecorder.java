@@ -57,6 +57,7 @@ public final class PaymentRecorder {
     for (PaymentFact fact : facts) {
       chain =
           chain
+              .compose(v -> ledger.lockOrder(tx, fact.orderId()))
               .compose(v -> ledger.known(tx, fact))
               .compose(
                   known ->
