@@ -7,6 +7,8 @@
 # client reports its own CPU in its summary. Then per paid order: CPU-milliseconds by part and PostgreSQL transactions.
 # Needs: a built deploy/target/emporium.jar (./mvnw -B -DskipTests package) and psql.
 # Usage: deploy/bench/checkout.sh [buyers, default 32] [measured seconds, default 60]
+#   BENCH_PAYPAL_PERCENT (default 0) puts that share of the buyers on PayPal (the emulator's approval page) instead of
+#   a card, reported apart as "paid after approve";
 #   BENCH_WARMUP (seconds, default 20: the JIT is still busy after 10) tunes the client; BENCH_JFR=<file> also records
 #   the measured window with Java Flight Recorder (its own cost then counts in the figures).
 set -euo pipefail
@@ -49,7 +51,7 @@ await_ready
 
 echo "checkout benchmark: $BUYERS buyers, ${DURATION}s measured after ${WARMUP}s warm-up, $(nproc) cores"
 echo "load before: $(uptime)"
-java -cp "$JAR:$BENCH_JAR" io.emporium.bench.CheckoutBench "http://127.0.0.1:$PORT" "$BUYERS" "$DURATION" "$WARMUP" > "$OUT" 2>&1 &
+java -cp "$JAR:$BENCH_JAR" io.emporium.bench.CheckoutBench "http://127.0.0.1:$PORT" "$BUYERS" "$DURATION" "$WARMUP" "${BENCH_PAYPAL_PERCENT:-0}" > "$OUT" 2>&1 &
 CLIENT=$!
 measure_window
 grep -v -e '^setup:' -e '^warm-up over' -e '^measured:' "$OUT" | grep -v '^{' || true

@@ -9,6 +9,7 @@ import io.emporium.deploy.embedded.EmbeddedPayPal;
 import io.emporium.deploy.embedded.EmbeddedServices;
 import io.emporium.deploy.embedded.EmbeddedSmtpSink;
 import io.emporium.deploy.embedded.EmbeddedStripe;
+import io.emporium.edge.identity.domain.RedirectAllowlist;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -238,6 +239,15 @@ public final class Emporium implements AutoCloseable {
     }
     Emporium running = null;
     try {
+      if (embeddedDatabase) {
+        // development: the social login's redirect may go to any local client
+        if (blank(settings, "OAUTH_REDIRECT_ALLOWLIST")) {
+          settings.put("OAUTH_REDIRECT_ALLOWLIST", String.join(",", RedirectAllowlist.LOOPBACK));
+        }
+        if (options.services().contains(Service.EDGE) && !anyOidcProvider(settings)) {
+          embedded.startOidcProvider();
+        }
+      }
       settings.putAll(embedded.settings());
       EmporiumConfig config = EmporiumConfig.from(settings);
       Platform platform =
@@ -267,6 +277,17 @@ public final class Emporium implements AutoCloseable {
       }
       throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
     }
+  }
+
+  /** True when some {@code OIDC_<ID>_ISSUER} is set. */
+  private static boolean anyOidcProvider(Map<String, String> settings) {
+    return settings.entrySet().stream()
+        .anyMatch(
+            e ->
+                e.getKey().startsWith("OIDC_")
+                    && e.getKey().endsWith("_ISSUER")
+                    && e.getValue() != null
+                    && !e.getValue().isBlank());
   }
 
   private static boolean blank(Map<String, String> settings, String name) {
@@ -394,6 +415,11 @@ public final class Emporium implements AutoCloseable {
       out.append("  stripe   emulator at ")
           .append(stripeEmulatorUrl())
           .append(" (STRIPE_SECRET_KEY unset; test cards only)\n");
+    }
+    if (embedded != null && embedded.oidcProvider() != null) {
+      out.append("  login    development OpenID provider at ")
+          .append(embedded.oidcProvider().issuer())
+          .append(" (provider dev; any username signs in)\n");
     }
     if (paypalEmulatorUrl() != null) {
       out.append("  paypal   emulator at ")

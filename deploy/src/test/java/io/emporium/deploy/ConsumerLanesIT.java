@@ -281,6 +281,109 @@ class ConsumerLanesIT {
     }
   }
 
+  /**
+   * A group that has committed nothing yet starts from the earliest event: its lag counts every
+   * event on the topic, not none; and the series goes once its consumer stops.
+   */
+  @Test
+  void aGroupThatCommittedNothingYetLagsByEveryEventAndItsSeriesGoesWhenItStops() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Database.migrate(vertx, TestPlatform.config(), SCHEMA).await();
+      Pool pool = Database.pool(vertx, TestPlatform.config(), SCHEMA, 8);
+      String topic = "lanes-test-fresh-" + UUID.randomUUID() + ".events";
+      int events = 7;
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        for (int seq = 0; seq < events; seq++) {
+          send(producer, topic, "key-" + seq, UUID.randomUUID().toString(), seq);
+        }
+      }
+      // every event waits for the gate before its transaction: nothing is applied or committed
+      Promise<Void> gate = Promise.promise();
+      EventConsumer.Handler handler =
+          new EventConsumer.Handler() {
+            @Override
+            public Future<Void> prepare(
+                UUID eventId, String eventType, String k, io.vertx.core.buffer.Buffer value) {
+              return gate.future();
+            }
+
+            @Override
+            public Future<Void> apply(
+                SqlConnection tx,
+                UUID eventId,
+                String eventType,
+                String k,
+                io.vertx.core.buffer.Buffer value) {
+              return Future.succeededFuture();
+            }
+          };
+      String group = "fresh-test-" + UUID.randomUUID();
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      EventConsumer consumer =
+          new EventConsumer(
+              vertx,
+              pool,
+              SCHEMA,
+              new ParkedMessages(pool, SCHEMA, "lanes-test", new SimpleMeterRegistry()),
+              meters,
+              group,
+              TestPlatform.config().kafkaBootstrapServers,
+              topic,
+              TestPlatform.config().eventRetry,
+              handler);
+      Context context = started(vertx, consumer);
+      try {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (lagGauge(meters, topic, group) == null
+            || lagGauge(meters, topic, group).value() != events) {
+          assertThat(System.nanoTime())
+              .as(
+                  "the lag of a group that committed nothing: %s",
+                  lagGauge(meters, topic, group) == null
+                      ? "no series"
+                      : lagGauge(meters, topic, group).value())
+              .isLessThan(deadline);
+          Thread.sleep(200);
+        }
+      } finally {
+        context.runOnContext(v -> gate.tryComplete());
+        stop(context, consumer);
+      }
+      assertThat(lagGauge(meters, topic, group)).as("the series of a stopped consumer").isNull();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * A pool with no free connection for its whole connection timeout is an outage (waited out,
+   * unbounded), not an attempt of the event that was waiting.
+   */
+  @Test
+  void noFreePooledConnectionIsAnOutageNotAFailedAttempt() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Database.pool(vertx, TestPlatform.config(), SCHEMA, 1);
+      SqlConnection held = pool.getConnection().await();
+      try {
+        Throwable failure =
+            pool.query("SELECT 1").execute().<Throwable>map(rows -> null).otherwise(e -> e).await();
+        assertThat(failure).as("the pool's only connection is held").isNotNull();
+        assertThat(EventConsumer.outage(failure)).as(failure.toString()).isTrue();
+      } finally {
+        held.close().await();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static io.micrometer.core.instrument.Gauge lagGauge(
+      SimpleMeterRegistry meters, String topic, String group) {
+    return meters.find("emporium.consumer.lag").tag("topic", topic).tag("group", group).gauge();
+  }
+
   /** Starts the consumer on a context of its own, which it is stopped on too. */
   private static Context started(Vertx vertx, EventConsumer consumer) {
     Context context = vertx.getOrCreateContext();

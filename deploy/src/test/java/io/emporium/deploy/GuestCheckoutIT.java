@@ -24,7 +24,7 @@ class GuestCheckoutIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   /** A guest's cart holding {@code quantity} of the product: its token. */
-  private static String guestCart(Api api, Product p, int quantity) {
+  static String guestCart(Api api, Product p, int quantity) {
     Api.Response added =
         api.send(
             HttpMethod.POST,
@@ -38,12 +38,11 @@ class GuestCheckoutIT {
     return token;
   }
 
-  private static JsonObject guestBody(String email) {
+  static JsonObject guestBody(String email) {
     return checkoutBody("DE").put("email", email);
   }
 
-  private static Api.Response guestCheckout(
-      Api api, String cartToken, String key, JsonObject body) {
+  static Api.Response guestCheckout(Api api, String cartToken, String key, JsonObject body) {
     Map<String, String> headers = new HashMap<>();
     headers.put("X-Cart-Token", cartToken);
     if (key != null) {

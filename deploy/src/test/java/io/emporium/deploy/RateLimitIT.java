@@ -3,8 +3,15 @@ package io.emporium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.config.EmporiumConfig.Service;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -251,5 +258,61 @@ class RateLimitIT {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("RateLimit-Policy")).isEqualTo("1000000;w=60");
     assertThat(r.header("RateLimit-Remaining")).isEqualTo("999999");
+  }
+
+  /**
+   * Far from its limit, a caller is counted on the edge's event loop and settled with Redis in
+   * batches: many reads cost far fewer Redis round trips than reads, and every one of them still
+   * reaches the shared count.
+   */
+  @Test
+  void readsFarFromTheLimitAreCountedInBatchesAndNoneIsLost() {
+    String address = TestPlatform.newClientAddress();
+    Api api = Api.connect(TestPlatform.config().appPort, address);
+    Vertx vertx = Vertx.vertx();
+    try {
+      readsAreCountedInBatches(
+          api,
+          address,
+          Redis.createClient(
+              vertx, new RedisOptions().setConnectionString(TestPlatform.config().redisUrl)));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static void readsAreCountedInBatches(Api api, String address, Redis redis) {
+    int reads = 300;
+    long scriptsBefore = scriptCalls(redis);
+    for (int i = 0; i < reads; i++) {
+      Api.Response r = api.get(READ);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(r.header("RateLimit-Limit")).isEqualTo("1000000");
+    }
+    long scripts = scriptCalls(redis) - scriptsBefore;
+    String key = "emporium:rate:read:60:address:" + address;
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long counted = 0;
+    while (System.nanoTime() < deadline && counted < reads) {
+      Response value = redis.send(Request.cmd(Command.GET).arg(key)).await();
+      counted = value == null ? 0 : value.toLong();
+    }
+    assertThat(counted).as("every read reaches the shared count").isEqualTo(reads);
+    assertThat(scripts).as("Redis round trips for %d reads", reads).isLessThan(reads / 3);
+    assertThat(api.get(READ).header("RateLimit-Remaining"))
+        .isEqualTo(Long.toString(1_000_000 - reads - 1));
+  }
+
+  /** Counting scripts Redis has run since it started (all callers). */
+  private static long scriptCalls(Redis redis) {
+    String stats = redis.send(Request.cmd(Command.INFO).arg("commandstats")).await().toString();
+    long calls = 0;
+    for (String line : stats.split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        String field = line.substring(line.indexOf("calls=") + 6);
+        calls += Long.parseLong(field.substring(0, field.indexOf(',')));
+      }
+    }
+    return calls;
   }
 }

@@ -27,6 +27,7 @@ import io.emporium.edge.http.RequestText;
 import io.emporium.edge.http.ServiceRoutes;
 import io.emporium.edge.http.account.AccountRoutes;
 import io.emporium.edge.http.account.AuthRoutes;
+import io.emporium.edge.http.account.SocialLoginRoutes;
 import io.emporium.edge.http.admin.AdminAuditRoutes;
 import io.emporium.edge.http.admin.AdminCategoryRoutes;
 import io.emporium.edge.http.admin.AdminOrderRoutes;
@@ -55,14 +56,18 @@ import io.emporium.edge.identity.AccessTokens;
 import io.emporium.edge.identity.AuthThrottle;
 import io.emporium.edge.identity.FixedWindowCounter;
 import io.emporium.edge.identity.IdentityService;
+import io.emporium.edge.identity.OidcProviders;
 import io.emporium.edge.identity.Passwords;
+import io.emporium.edge.identity.SocialLogin;
 import io.emporium.edge.identity.domain.EmailAddresses;
 import io.emporium.edge.identity.domain.PasswordPolicy;
+import io.emporium.edge.identity.domain.RedirectAllowlist;
 import io.emporium.edge.identity.grpc.IdentityRpcs;
 import io.emporium.edge.identity.publish.AccessChanges;
 import io.emporium.edge.identity.publish.IdentityEvents;
 import io.emporium.edge.identity.store.AddressStore;
 import io.emporium.edge.identity.store.SessionStore;
+import io.emporium.edge.identity.store.SocialLoginStore;
 import io.emporium.edge.identity.store.UserStore;
 import io.emporium.proto.catalog.v1.CatalogGrpcService;
 import io.emporium.proto.identity.v1.IdentityGrpcService;
@@ -224,18 +229,31 @@ public final class EdgeVerticle extends VerticleBase {
                       (tx, eventId, type, key, value) -> auditLog.append(tx, value));
 
               UserStore users = new UserStore(pool);
+              IdentityEvents identityEvents = new IdentityEvents();
               IdentityService identity =
                   new IdentityService(
                       pool,
                       users,
                       new SessionStore(),
-                      new IdentityEvents(),
+                      identityEvents,
                       new AccessChanges(vertx.eventBus()),
                       passwords,
                       new AccessTokens(vertx, config.jwtSecret, config.jwtExpiry),
                       new AuthThrottle(redis, config.loginLimits),
                       config.refreshTokenTtl);
-              routes = router(identity, users, auditLog);
+              SocialLogin social =
+                  new SocialLogin(
+                      pool,
+                      new OidcProviders(vertx, config.oidcProviders),
+                      new SocialLoginStore(pool),
+                      users,
+                      identityEvents,
+                      passwords,
+                      identity,
+                      new RedirectAllowlist(config.oauthRedirectAllowlist),
+                      config.oauthCallbackBase,
+                      config.storefrontUrl);
+              routes = router(identity, social, users, auditLog);
               Future<Boolean> admin =
                   config.adminEmail == null
                       ? Future.succeededFuture(false)
@@ -331,7 +349,8 @@ public final class EdgeVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private Router router(IdentityService identity, UserStore users, AuditLog auditLog) {
+  private Router router(
+      IdentityService identity, SocialLogin social, UserStore users, AuditLog auditLog) {
     Router router = Router.router(vertx);
     // HEAD is GET without the body (Vert.x leaves the body out of a HEAD response)
     router
@@ -424,7 +443,8 @@ public final class EdgeVerticle extends VerticleBase {
     Router api = Router.router(vertx);
     api.route().handler(new Authn(identity)::handle);
     if (config.rateLimits.enabled()) {
-      api.route().handler(new RateLimits(new FixedWindowCounter(redis), config.rateLimits)::handle);
+      api.route()
+          .handler(new RateLimits(vertx, new FixedWindowCounter(redis), config.rateLimits)::handle);
     }
     services.mount(api);
     GrpcCalls catalog = peer(Service.CATALOG, "catalog");
@@ -432,6 +452,7 @@ public final class EdgeVerticle extends VerticleBase {
     AddressStore addresses = new AddressStore(pool);
     // account: signing in, and the caller's own profile and addresses
     new AuthRoutes(identity).mount(api);
+    new SocialLoginRoutes(social).mount(api);
     new AccountRoutes(users, addresses, catalog).mount(api);
     // seller, ahead of the shop: /products/mine must come before /products/:id
     new SellerProductRoutes(catalog, catalogCache).mount(api);

@@ -291,6 +291,37 @@ public final class EmporiumConfig {
 
   public record ErrorTracking(String dsn, String environment, String release) {}
 
+  /**
+   * The OpenID Connect providers of social login, by id ({@code OIDC_<ID>_*}), in id order; empty:
+   * no social login.
+   */
+  public final List<OidcProvider> oidcProviders;
+
+  /**
+   * Where a social login may send the browser back to ({@code OAUTH_REDIRECT_ALLOWLIST}): each
+   * entry an origin with an optional path prefix, {@code *} as the port for any port.
+   */
+  public final List<String> oauthRedirectAllowlist;
+
+  /**
+   * The public base URL of the edge ({@code OAUTH_CALLBACK_BASE}) that providers send the browser
+   * back to: {@code <base>/api/v1/auth/oauth/<id>/callback}.
+   */
+  public final String oauthCallbackBase;
+
+  /**
+   * One OpenID Connect provider: its id (lower case, in the route), the name shown to users, the
+   * issuer whose {@code /.well-known/openid-configuration} describes it, and this platform's client
+   * there (a null secret: a public client, PKCE only).
+   */
+  public record OidcProvider(
+      String id, String name, String issuer, String clientId, String clientSecret) {
+    @Override
+    public String toString() {
+      return "OidcProvider[" + id + " at " + issuer + ", client " + clientId + "]";
+    }
+  }
+
   /** HTTPS of the edge on {@link #appPort}; null: plain HTTP. */
   public final Tls tls;
 
@@ -487,6 +518,14 @@ public final class EmporiumConfig {
             s.duration("EVENT_RETRY_BACKOFF", Duration.ofMillis(500)));
     this.tls = tls(s);
     this.grpcTls = grpcTls(s);
+    this.oidcProviders = oidcProviders(s);
+    this.oauthRedirectAllowlist = redirectAllowlist(s);
+    this.oauthCallbackBase =
+        stripSlash(
+            s.url(
+                "OAUTH_CALLBACK_BASE",
+                "http",
+                (tls == null ? "http" : "https") + "://localhost:" + appPort));
     String sentryDsn =
         s.optional("SENTRY_DSN", null) == null ? null : s.url("SENTRY_DSN", "http", null);
     if (sentryDsn != null && URI.create(sentryDsn).getUserInfo() == null) {
@@ -704,6 +743,92 @@ public final class EmporiumConfig {
     }
     return new GrpcTls(
         readable(s, names.get(0)), readable(s, names.get(1)), readable(s, names.get(2)));
+  }
+
+  private static final Pattern OIDC_SETTING =
+      Pattern.compile("OIDC_(.*)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME)");
+  private static final Pattern OIDC_ID = Pattern.compile("[A-Z0-9]{1,32}");
+
+  /**
+   * Every {@code OIDC_<ID>_ISSUER} with its {@code _CLIENT_ID}, optional {@code _CLIENT_SECRET} and
+   * {@code _NAME}; an issuer is https (http only on loopback, for development providers).
+   */
+  private static List<OidcProvider> oidcProviders(Settings s) {
+    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+    for (String name : s.names()) {
+      if (!name.startsWith("OIDC_") || s.optional(name, null) == null) {
+        continue;
+      }
+      java.util.regex.Matcher m = OIDC_SETTING.matcher(name);
+      if (!m.matches() || !OIDC_ID.matcher(m.group(1)).matches()) {
+        throw new ConfigException(
+            name
+                + " is not a provider setting: use OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET or"
+                + " _NAME with an ID of letters and digits");
+      }
+      ids.add(m.group(1));
+    }
+    List<OidcProvider> providers = new java.util.ArrayList<>();
+    for (String id : ids) {
+      String prefix = "OIDC_" + id + "_";
+      if (s.optional(prefix + "ISSUER", null) == null) {
+        throw new ConfigException(prefix + "ISSUER is required when other " + prefix + "* are set");
+      }
+      String issuer = s.url(prefix + "ISSUER", "http", null);
+      URI uri = URI.create(issuer);
+      boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
+      if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
+        throw new ConfigException(
+            prefix
+                + "ISSUER must be an https:// URL (http only on localhost), got '"
+                + issuer
+                + "'");
+      }
+      if (uri.getQuery() != null || uri.getFragment() != null) {
+        throw new ConfigException(prefix + "ISSUER has no query or fragment, got '" + issuer + "'");
+      }
+      String lower = id.toLowerCase(java.util.Locale.ROOT);
+      providers.add(
+          new OidcProvider(
+              lower,
+              s.optional(prefix + "NAME", id.charAt(0) + lower.substring(1)),
+              issuer,
+              s.required(prefix + "CLIENT_ID"),
+              s.optional(prefix + "CLIENT_SECRET", null)));
+    }
+    return List.copyOf(providers);
+  }
+
+  /** Each entry {@code scheme://host[:port|:*][/path]}, without query, fragment or user info. */
+  private static List<String> redirectAllowlist(Settings s) {
+    List<String> entries = new java.util.ArrayList<>();
+    for (String entry : s.list("OAUTH_REDIRECT_ALLOWLIST")) {
+      String probe = entry.replace(":*", "");
+      URI uri;
+      try {
+        uri = URI.create(probe);
+      } catch (IllegalArgumentException e) {
+        uri = null;
+      }
+      if (uri == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getRawUserInfo() != null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || entry.indexOf(":*") != entry.lastIndexOf(":*")) {
+        throw new ConfigException(
+            "OAUTH_REDIRECT_ALLOWLIST entries must be http(s)://host[:port or :*][/path], got '"
+                + entry
+                + "'");
+      }
+      entries.add(entry);
+    }
+    return entries.stream().sorted().toList();
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** A setting naming a file this process can read. */

@@ -55,6 +55,11 @@ final class Settings {
     return out;
   }
 
+  /** The names of every setting given. */
+  Set<String> names() {
+    return values.keySet();
+  }
+
   String optional(String name, String fallback) {
     String v = values.get(name);
     return v == null || v.isBlank() ? fallback : v.strip();

@@ -59,8 +59,8 @@ public final class EventConsumer {
   static final int LANES = 4;
 
   /**
-   * How often the lag is asked of the broker: two requests each time, for every consumer, also when
-   * idle.
+   * How often the lag is asked of the broker: two requests each time (more now and then), for every
+   * consumer, also when idle.
    */
   private static final long LAG_EVERY_MS = 10_000;
 
@@ -201,6 +201,7 @@ public final class EventConsumer {
   private final EmporiumConfig.EventRetry retry;
   private final ParkedMessages parked;
   private final ConsumerLag lag;
+  private boolean released;
   private KafkaConsumer<String, Buffer> consumer;
 
   /** Asks the broker for the group's lag; also the client that made the topic. */
@@ -565,8 +566,15 @@ public final class EventConsumer {
         .onSuccess(v -> parked.recount());
   }
 
-  /** A server the handler needs could not be reached or said it is unavailable. */
+  /**
+   * A server the handler needs could not be reached or said it is unavailable, or no pooled
+   * connection came in time ({@link io.emporium.common.problem.ApiProblem#ifUnavailable}): waiting
+   * fixes it, and it is no fault of the message.
+   */
   public static boolean outage(Throwable error) {
+    if (io.emporium.common.problem.ApiProblem.ifUnavailable(error) != null) {
+      return true;
+    }
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof java.net.ConnectException
           || e instanceof java.net.NoRouteToHostException
@@ -665,6 +673,10 @@ public final class EventConsumer {
   public Future<Void> stop() {
     running = false;
     vertx.cancelTimer(lagTimer);
+    if (!released) {
+      released = true;
+      lag.release();
+    }
     if (consumer == null) {
       return Future.succeededFuture(); // start() closes the clients it is still making
     }

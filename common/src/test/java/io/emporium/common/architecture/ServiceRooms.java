@@ -23,7 +23,16 @@ import org.junit.jupiter.api.DynamicTest;
 public final class ServiceRooms {
   /** The service modules; a service meets the others only through proto and common. */
   private static final List<String> SERVICES =
-      List.of("catalog", "edge", "ordering", "payment", "realtime", "stripe", "paypal", "deploy");
+      List.of(
+          "catalog",
+          "edge",
+          "ordering",
+          "payment",
+          "realtime",
+          "stripe",
+          "paypal",
+          "emulator",
+          "deploy");
 
   private static final List<String> ROOMS =
       List.of("grpc", "domain", "store", "publish", "consume");

@@ -386,4 +386,84 @@ class EmporiumConfigTest {
     assertThatThrownBy(() -> EmporiumConfig.from(with("CLUSTER_MEMBERS", "10.0.0.6:5701")))
         .hasMessage("CLUSTER_ENABLED=true is required when CLUSTER_MEMBERS is set");
   }
+
+  @Test
+  void oidcProvidersAreReadFromTheirPrefixedSettingsInIdOrder() {
+    Map<String, String> s = minimal();
+    s.put("OIDC_GOOGLE_ISSUER", "https://accounts.google.com");
+    s.put("OIDC_GOOGLE_CLIENT_ID", "g-client");
+    s.put("OIDC_GOOGLE_CLIENT_SECRET", "g-secret");
+    s.put("OIDC_AZURE2_ISSUER", "https://login.microsoftonline.com/tenant/v2.0");
+    s.put("OIDC_AZURE2_CLIENT_ID", "m-client");
+    s.put("OIDC_AZURE2_NAME", "Microsoft");
+    EmporiumConfig c = EmporiumConfig.from(s);
+    assertThat(c.oidcProviders)
+        .containsExactly(
+            new EmporiumConfig.OidcProvider(
+                "azure2",
+                "Microsoft",
+                "https://login.microsoftonline.com/tenant/v2.0",
+                "m-client",
+                null),
+            new EmporiumConfig.OidcProvider(
+                "google", "Google", "https://accounts.google.com", "g-client", "g-secret"));
+    assertThat(c.oidcProviders.get(1).toString()).doesNotContain("g-secret");
+    assertThat(EmporiumConfig.from(minimal()).oidcProviders).isEmpty();
+  }
+
+  @Test
+  void anOidcProviderNeedsAnHttpsIssuerAndAClientId() {
+    Map<String, String> noClient = with("OIDC_GOOGLE_ISSUER", "https://accounts.google.com");
+    assertThatThrownBy(() -> EmporiumConfig.from(noClient))
+        .hasMessage("OIDC_GOOGLE_CLIENT_ID is required");
+    Map<String, String> noIssuer = with("OIDC_GOOGLE_CLIENT_ID", "g");
+    assertThatThrownBy(() -> EmporiumConfig.from(noIssuer))
+        .hasMessageStartingWith("OIDC_GOOGLE_ISSUER is required");
+    Map<String, String> plain = with("OIDC_CORP_ISSUER", "http://id.example.com");
+    plain.put("OIDC_CORP_CLIENT_ID", "c");
+    assertThatThrownBy(() -> EmporiumConfig.from(plain))
+        .hasMessageStartingWith("OIDC_CORP_ISSUER must be an https:// URL");
+    Map<String, String> local = with("OIDC_DEV_ISSUER", "http://127.0.0.1:9999/dev");
+    local.put("OIDC_DEV_CLIENT_ID", "c");
+    assertThat(EmporiumConfig.from(local).oidcProviders.get(0).issuer())
+        .isEqualTo("http://127.0.0.1:9999/dev");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("OIDC_MY_CORP_ISSUER", "https://x.example")))
+        .hasMessageStartingWith("OIDC_MY_CORP_ISSUER is not a provider setting");
+    assertThatThrownBy(() -> EmporiumConfig.from(with("OIDC_GOOGLE_SCOPE", "openid")))
+        .hasMessageStartingWith("OIDC_GOOGLE_SCOPE is not a provider setting");
+  }
+
+  @Test
+  void theRedirectAllowlistTakesOriginsWithAnyPortOrAPathPrefix() {
+    EmporiumConfig c =
+        EmporiumConfig.from(
+            with(
+                "OAUTH_REDIRECT_ALLOWLIST",
+                "https://shop.example.com/auth, http://localhost:*,https://app.example.com:8443"));
+    assertThat(c.oauthRedirectAllowlist)
+        .containsExactly(
+            "http://localhost:*", "https://app.example.com:8443", "https://shop.example.com/auth");
+    assertThat(EmporiumConfig.from(minimal()).oauthRedirectAllowlist).isEmpty();
+    for (String bad :
+        List.of(
+            "shop.example.com",
+            "ftp://shop.example.com",
+            "https://user@shop.example.com",
+            "https://shop.example.com/?next=1",
+            "https://shop.example.com/#x")) {
+      assertThatThrownBy(() -> EmporiumConfig.from(with("OAUTH_REDIRECT_ALLOWLIST", bad)))
+          .as(bad)
+          .hasMessageStartingWith("OAUTH_REDIRECT_ALLOWLIST entries must be");
+    }
+  }
+
+  @Test
+  void theCallbackBaseDefaultsToTheEdgeOnLocalhost() {
+    assertThat(EmporiumConfig.from(with("APP_PORT", "9000")).oauthCallbackBase)
+        .isEqualTo("http://localhost:9000");
+    assertThat(
+            EmporiumConfig.from(with("OAUTH_CALLBACK_BASE", "https://api.shop.example/"))
+                .oauthCallbackBase)
+        .isEqualTo("https://api.shop.example");
+  }
 }

@@ -49,7 +49,12 @@ import java.util.regex.Pattern;
  * failures by step and status; a push that has not come {@link #SETTLE_TIMEOUT_MS} after the pay
  * page answered is a failure.
  *
- * <p>Usage: {@code CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10]}
+ * <p>With a PayPal share, that percentage of the buyers checks out with {@code paymentMethod}
+ * {@code paypal} instead and approves on the PayPal emulator's page ({@code approveUrl}/approve);
+ * the platform captures by itself. Their settlement is reported apart, as "paid after approve".
+ *
+ * <p>Usage: {@code CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10]
+ * [paypalPercent=0]}
  */
 public final class CheckoutBench {
   private static final String PASSWORD = "Bench-Checkout-Lantern-7";
@@ -76,7 +81,11 @@ public final class CheckoutBench {
           .put("successUrl", "https://shop.example/thanks")
           .put("cancelUrl", "https://shop.example/cart");
 
-  private record Buyer(WebClient client, String token, String userId) {}
+  private record Buyer(WebClient client, String token, String userId, boolean paypal) {
+    Buyer payingWith(boolean paypal) {
+      return new Buyer(client, token, userId, paypal);
+    }
+  }
 
   /**
    * An order from its checkout's answer until the push saying it is paid; both instants in
@@ -84,9 +93,14 @@ public final class CheckoutBench {
    */
   private static final class Settlement {
     final Promise<Void> settled = Promise.promise();
+    final boolean paypal;
     long payAnsweredAt;
     long pushedAt;
     long timer = -1;
+
+    Settlement(boolean paypal) {
+      this.paypal = paypal;
+    }
   }
 
   private final Vertx vertx;
@@ -94,17 +108,21 @@ public final class CheckoutBench {
   private final int buyers;
   private final long measureNanos;
   private final long warmUpNanos;
+  private final int paypalPercent;
 
   // Everything below is touched only on the one context run() starts on, so it needs no locking.
   private final Latencies addToCart = new Latencies();
   private final Latencies checkout = new Latencies();
   private final Latencies pay = new Latencies();
   private final Latencies paidAfterPay = new Latencies();
+  private final Latencies approve = new Latencies();
+  private final Latencies paidAfterApprove = new Latencies();
   private final Map<String, Integer> errors = new TreeMap<>();
   private final Map<String, Settlement> awaiting = new HashMap<>();
   private final List<WebSocket> sockets = new ArrayList<>();
   private WebSocketClient socketClient;
   private long completed;
+  private long completedPaypal;
   private long pushes;
   private long measureFrom;
   private long measureUntil;
@@ -113,8 +131,10 @@ public final class CheckoutBench {
   private int clients;
   private String productId;
 
-  public CheckoutBench(Vertx vertx, URI base, int buyers, long seconds, long warmUpSeconds) {
+  public CheckoutBench(
+      Vertx vertx, URI base, int buyers, long seconds, long warmUpSeconds, int paypalPercent) {
     this.vertx = vertx;
+    this.paypalPercent = paypalPercent;
     this.base = base;
     this.buyers = buyers;
     this.measureNanos = TimeUnit.SECONDS.toNanos(seconds);
@@ -122,9 +142,9 @@ public final class CheckoutBench {
   }
 
   public static void main(String[] args) {
-    if (args.length < 1 || args.length > 4) {
+    if (args.length < 1 || args.length > 5) {
       System.err.println(
-          "usage: CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10]");
+          "usage: CheckoutBench <baseUrl> [buyers=32] [seconds=60] [warmUpSeconds=10] [paypalPercent=0]");
       System.exit(2);
     }
     CheckoutBench bench =
@@ -133,7 +153,8 @@ public final class CheckoutBench {
             URI.create(args[0]),
             argument(args, 1, 32),
             argument(args, 2, 60),
-            argument(args, 3, 10));
+            argument(args, 3, 10),
+            argument(args, 4, 0));
     Promise<String> summary = Promise.promise();
     bench.vertx.getOrCreateContext().runOnContext(v -> bench.run().onComplete(summary));
     int exit = 0;
@@ -167,7 +188,8 @@ public final class CheckoutBench {
             v -> {
               List<Future<Buyer>> signUps = new ArrayList<>();
               for (int i = 0; i < buyers; i++) {
-                signUps.add(signUp(null).compose(this::listen));
+                boolean paypal = i * 100L < (long) paypalPercent * buyers;
+                signUps.add(signUp(null).map(b -> b.payingWith(paypal)).compose(this::listen));
               }
               return Future.all(signUps).map(all -> signUps.stream().map(Future::result).toList());
             })
@@ -267,7 +289,8 @@ public final class CheckoutBench {
                 new Buyer(
                     client,
                     r.bodyAsJsonObject().getString("accessToken"),
-                    r.bodyAsJsonObject().getJsonObject("user").getString("id")));
+                    r.bodyAsJsonObject().getJsonObject("user").getString("id"),
+                    false));
   }
 
   private Future<String> mailedCode(WebClient client, String email, long deadline) {
@@ -368,24 +391,39 @@ public final class CheckoutBench {
                             .bearerTokenAuthentication(buyer.token())
                             .putHeader("Idempotency-Key", UUID.randomUUID().toString())
                             .timeout(REQUEST_TIMEOUT_MS)
-                            .sendJsonObject(CHECKOUT)))
+                            .sendJsonObject(
+                                buyer.paypal()
+                                    ? CHECKOUT.copy().put("paymentMethod", "paypal")
+                                    : CHECKOUT)))
         .compose(
             started -> {
               JsonObject session = started.bodyAsJsonObject();
               String orderId = session.getString("orderId");
               // waiting from before the payment, so a push that overtakes the pay page's answer
               // still counts
-              Settlement s = new Settlement();
+              Settlement s = new Settlement(buyer.paypal());
               awaiting.put(orderId, s);
-              return timed(
-                      "pay",
-                      303,
-                      pay,
-                      () ->
-                          client
-                              .postAbs(session.getString("checkoutUrl") + "/pay")
-                              .timeout(REQUEST_TIMEOUT_MS)
-                              .sendForm(MultiMap.caseInsensitiveMultiMap().add("card", PAYS)))
+              Future<HttpResponse<Buffer>> paying =
+                  buyer.paypal()
+                      ? timed(
+                          "approve",
+                          303,
+                          approve,
+                          () ->
+                              client
+                                  .postAbs(session.getString("approveUrl") + "/approve")
+                                  .timeout(REQUEST_TIMEOUT_MS)
+                                  .sendForm(MultiMap.caseInsensitiveMultiMap()))
+                      : timed(
+                          "pay",
+                          303,
+                          pay,
+                          () ->
+                              client
+                                  .postAbs(session.getString("checkoutUrl") + "/pay")
+                                  .timeout(REQUEST_TIMEOUT_MS)
+                                  .sendForm(MultiMap.caseInsensitiveMultiMap().add("card", PAYS)));
+              return paying
                   .onFailure(e -> awaiting.remove(orderId))
                   .compose(
                       paid -> {
@@ -499,10 +537,13 @@ public final class CheckoutBench {
     long now = System.nanoTime();
     if (measuring(s.payAnsweredAt)) {
       // a push that overtook the pay page's answer counts as 0
-      paidAfterPay.add(Math.max(0, s.pushedAt - s.payAnsweredAt));
+      (s.paypal ? paidAfterApprove : paidAfterPay).add(Math.max(0, s.pushedAt - s.payAnsweredAt));
     }
     if (measuring(now)) {
       completed++;
+      if (s.paypal) {
+        completedPaypal++;
+      }
     }
     s.settled.complete();
   }
@@ -573,9 +614,23 @@ public final class CheckoutBench {
             buyers, seconds, TimeUnit.NANOSECONDS.toSeconds(warmUpNanos)));
     out.append(
         String.format("completed checkouts  %d paid = %.1f/s%n", completed, completed / seconds));
+    if (paypalPercent > 0) {
+      out.append(
+          String.format(
+              "  of which PayPal    %d = %.1f/s (%d%% of the buyers), card %d = %.1f/s%n",
+              completedPaypal,
+              completedPaypal / seconds,
+              paypalPercent,
+              completed - completedPaypal,
+              (completed - completedPaypal) / seconds));
+    }
     out.append(line("checkout", checkout));
     out.append(line("pay", pay));
     out.append(line("paid after pay", paidAfterPay));
+    if (paypalPercent > 0) {
+      out.append(line("approve", approve));
+      out.append(line("paid after approve", paidAfterApprove));
+    }
     out.append(line("add to cart", addToCart));
     out.append(
         String.format(

@@ -82,6 +82,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     // a restart re-registers node 1: a short session lets the controller drop the old incarnation
     // quickly
     p.put("broker.heartbeat.interval.ms", "500");
+    // the controller writes a no-op record to its log this often when nothing happens (500 ms by
+    // default), and the broker applies each: most of an idle broker's work
+    p.put("metadata.max.idle.interval.ms", "5000");
     p.put("broker.session.timeout.ms", "1500");
     // a restart after a crash reloads the dead process's consumers as members holding their
     // partitions until their

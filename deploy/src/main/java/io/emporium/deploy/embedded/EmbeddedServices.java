@@ -26,6 +26,7 @@ public final class EmbeddedServices implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<String, String> settings = new HashMap<>();
   private EmbeddedSmtpSink smtpSink;
+  private EmbeddedOidcProvider oidcProvider;
 
   public static boolean anyMissing(Map<String, String> settings) {
     return missing(settings, "DB_HOST")
@@ -147,6 +148,24 @@ public final class EmbeddedServices implements AutoCloseable {
             "DEV_MAILBOX",
             "true"));
     LOG.info("embedded SMTP sink on 127.0.0.1:{}; read it at GET /dev/mailbox?to=", sink.port());
+  }
+
+  /**
+   * Starts the development OpenID provider and points the settings at it as provider {@code dev};
+   * stopped with the other embedded servers.
+   */
+  public void startOidcProvider() {
+    EmbeddedOidcProvider provider = EmbeddedOidcProvider.start(0);
+    synchronized (this) {
+      oidcProvider = provider;
+    }
+    register(provider, provider.settings());
+    LOG.info("development OpenID provider at {}; any username signs in", provider.issuer());
+  }
+
+  /** The development OpenID provider, or null when it does not run here. */
+  public synchronized EmbeddedOidcProvider oidcProvider() {
+    return oidcProvider;
   }
 
   private synchronized void register(AutoCloseable server, Map<String, String> values) {

@@ -5,6 +5,7 @@ import io.emporium.common.config.EmporiumConfig.RateLimit;
 import io.emporium.common.problem.ApiProblem;
 import io.emporium.edge.identity.FixedWindowCounter;
 import io.emporium.edge.identity.domain.Caller;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Request rate limits of {@code /api/v1}, after {@link Authn}: each request falls in a route group
  * and counts against its caller's fixed window in Redis (the user id when signed in, the client
- * address otherwise), so the limits hold across edge processes. Every counted response carries the
- * IETF draft {@code RateLimit-*} headers; over the limit is 429 with {@code Retry-After}.
+ * address otherwise), so the limits hold across edge processes; far from its limit a caller is
+ * counted on the event loop first and settled with Redis in batches ({@link RateCounts}). Every
+ * counted response carries the IETF draft {@code RateLimit-*} headers; over the limit is 429 with
+ * {@code Retry-After}.
  */
 public final class RateLimits {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
@@ -44,12 +47,13 @@ public final class RateLimits {
     WEBHOOK
   }
 
-  private final FixedWindowCounter counter;
+  private final RateCounts counts;
   private final EmporiumConfig.RateLimits limits;
   private final AtomicLong lastLogged = new AtomicLong();
 
-  public RateLimits(FixedWindowCounter counter, EmporiumConfig.RateLimits limits) {
-    this.counter = counter;
+  /** One per event loop: the counts it keeps are its own. */
+  public RateLimits(Vertx vertx, FixedWindowCounter counter, EmporiumConfig.RateLimits limits) {
+    this.counts = new RateCounts(vertx, counter);
     this.limits = limits;
   }
 
@@ -66,8 +70,8 @@ public final class RateLimits {
             + limit.window().toSeconds()
             + ":"
             + who;
-    counter
-        .hit(key, limit.window())
+    counts
+        .hit(key, limit.window(), limit.requests())
         .timeout(REDIS_WAIT_MS, TimeUnit.MILLISECONDS)
         .onComplete(
             ar -> {

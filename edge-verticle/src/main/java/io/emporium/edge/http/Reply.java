@@ -32,6 +32,11 @@ public record Reply(int status, Object body) {
     return new Reply(301, null);
   }
 
+  /** A 302 without a body; the route sets its {@code Location}. */
+  public static Reply found() {
+    return new Reply(302, null);
+  }
+
   public static Reply noContent() {
     return new Reply(204, null);
   }

@@ -5,21 +5,26 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 
 /**
- * Fixed-window counters in Redis, shared by every edge process: one atomic script per hit counts it
- * and starts the window on the first, so each check is one round trip. The limiters ({@link
- * AuthThrottle}, the API's rate limits) decide what a count means.
+ * Fixed-window counters in Redis, shared by every edge process: one atomic script per hit (or per
+ * batch of hits) counts it and starts the window on the first, so each check is one round trip. The
+ * script is sent by its digest; Redis gets its text again only after a restart forgot it. The
+ * limiters ({@link AuthThrottle}, the API's rate limits) decide what a count means.
  */
 public final class FixedWindowCounter {
   /**
-   * INCR, with the window set on the first hit (or on a key that somehow lost it); answers {count,
-   * milliseconds left}.
+   * INCRBY, with the window set on the first hit (or on a key that somehow lost it); answers
+   * {count, milliseconds left}.
    */
   private static final String HIT =
       """
-      local n = redis.call('INCR', KEYS[1])
+      local n = redis.call('INCRBY', KEYS[1], ARGV[2])
       local ttl = redis.call('PTTL', KEYS[1])
       if ttl < 0 then
         redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -35,6 +40,8 @@ public final class FixedWindowCounter {
     }
   }
 
+  private static final String HIT_DIGEST = sha1Hex(HIT);
+
   private final Redis redis;
 
   public FixedWindowCounter(Redis redis) {
@@ -42,9 +49,34 @@ public final class FixedWindowCounter {
   }
 
   public Future<Window> hit(String key, Duration window) {
+    return hit(key, window, 1);
+  }
+
+  /** Counts {@code hits} at once (at least 1); the window answered holds them all. */
+  public Future<Window> hit(String key, Duration window, long hits) {
     return redis
-        .send(Request.cmd(Command.EVAL).arg(HIT).arg(1).arg(key).arg(window.toMillis()))
+        .send(script(Command.EVALSHA, HIT_DIGEST, key, window, hits))
+        .recover(
+            e ->
+                e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
+                    ? redis.send(script(Command.EVAL, HIT, key, window, hits))
+                    : Future.failedFuture(e))
         .map(FixedWindowCounter::window);
+  }
+
+  private static Request script(
+      Command command, String script, String key, Duration window, long hits) {
+    return Request.cmd(command).arg(script).arg(1).arg(key).arg(window.toMillis()).arg(hits);
+  }
+
+  private static String sha1Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-1", e);
+    }
   }
 
   private static Window window(Response r) {

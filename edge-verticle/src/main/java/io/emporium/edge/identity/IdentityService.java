@@ -206,7 +206,11 @@ public final class IdentityService {
                         }));
   }
 
-  private Future<TokenPair> openSession(User user, CallContext request) {
+  /**
+   * Opens a session for an account that has proven who it is (a password, or a social login's code)
+   * and issues its token pair; an admin's sign-in is audited.
+   */
+  Future<TokenPair> openSession(User user, CallContext request) {
     UUID sessionId = UUID.randomUUID();
     String refresh = Secrets.newToken();
     return pool.withTransaction(

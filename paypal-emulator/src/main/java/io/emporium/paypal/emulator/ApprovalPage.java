@@ -1,5 +1,6 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

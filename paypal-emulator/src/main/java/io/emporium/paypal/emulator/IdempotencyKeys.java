@@ -1,5 +1,6 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.json.JsonObject;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

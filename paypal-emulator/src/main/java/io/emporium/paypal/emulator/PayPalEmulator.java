@@ -1,6 +1,10 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.RetrySchedule;
+import io.emporium.emulator.StateJournal;
+import io.emporium.emulator.WebhookSender;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
@@ -9,11 +13,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PayPalEmulator extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PayPalEmulator.class);
+  private static final String JOURNAL_FILE = "paypal-emulator.jsonl";
+  private static final String JOURNAL_NAME = "PayPal emulator";
 
   private static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -233,8 +242,8 @@ public final class PayPalEmulator extends VerticleBase {
           Future<StateJournal.Opened> opening =
               options.dataDir() == null
                   ? Future.succeededFuture(
-                      new StateJournal.Opened(StateJournal.inMemory(), List.of()))
-                  : StateJournal.open(vertx, options.dataDir(), cutoff);
+                      new StateJournal.Opened(StateJournal.inMemory(JOURNAL_NAME), List.of()))
+                  : StateJournal.open(vertx, options.dataDir(), JOURNAL_FILE, JOURNAL_NAME, cutoff);
           return opening.compose(opened -> listen(key, opened));
         });
   }
@@ -297,9 +306,8 @@ public final class PayPalEmulator extends VerticleBase {
                       vertx,
                       webhookClient,
                       options.webhookUrl(),
-                      options.webhookId(),
-                      key,
-                      api::certUrl,
+                      JOURNAL_NAME,
+                      payload -> signedHeaders(payload, key, api.certUrl()),
                       options.webhookRetries(),
                       clock,
                       journal);
@@ -345,5 +353,28 @@ public final class PayPalEmulator extends VerticleBase {
     }
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing.eventually(() -> journal == null ? Future.succeededFuture() : journal.close());
+  }
+
+  /**
+   * A delivery's headers as PayPal sends them, with a new transmission for every attempt: its id,
+   * time, signature over {@code id|time|webhookId|crc32(body)}, the certificate's URL and the
+   * algorithm.
+   */
+  private MultiMap signedHeaders(String payload, SigningKey key, String certUrl) {
+    byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+    String transmissionId = UUID.randomUUID().toString();
+    String transmissionTime = options.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    return MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json")
+        .add("PAYPAL-TRANSMISSION-ID", transmissionId)
+        .add("PAYPAL-TRANSMISSION-TIME", transmissionTime)
+        .add(
+            "PAYPAL-TRANSMISSION-SIG",
+            key.sign(
+                SigningKey.signedString(
+                    transmissionId, transmissionTime, options.webhookId(), body)))
+        .add("PAYPAL-CERT-URL", certUrl)
+        .add("PAYPAL-AUTH-ALGO", SigningKey.ALGORITHM)
+        .add("User-Agent", "PayPal/AUHD-214.0-emulator");
   }
 }

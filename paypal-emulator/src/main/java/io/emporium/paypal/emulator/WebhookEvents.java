@@ -1,5 +1,7 @@
 package io.emporium.paypal.emulator;
 
+import io.emporium.emulator.StateJournal;
+import io.emporium.emulator.WebhookSender;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.emporium.stripe.emulator;
 
+import io.emporium.emulator.StateJournal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,6 +1,10 @@
 package io.emporium.stripe.emulator;
 
+import io.emporium.emulator.RetrySchedule;
+import io.emporium.emulator.StateJournal;
+import io.emporium.emulator.WebhookSender;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
@@ -28,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StripeEmulator extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StripeEmulator.class);
+  private static final String JOURNAL_FILE = "stripe-emulator.jsonl";
+  private static final String JOURNAL_NAME = "Stripe emulator";
 
   /**
    * The API key the platform's stripe-java uses against the emulator; any {@code sk_test_} key is
@@ -155,8 +161,9 @@ public final class StripeEmulator extends VerticleBase {
     long cutoff = clock.instant().minus(options.retention()).getEpochSecond();
     Future<StateJournal.Opened> opening =
         options.dataDir() == null
-            ? Future.succeededFuture(new StateJournal.Opened(StateJournal.inMemory(), List.of()))
-            : StateJournal.open(vertx, options.dataDir(), cutoff);
+            ? Future.succeededFuture(
+                new StateJournal.Opened(StateJournal.inMemory(JOURNAL_NAME), List.of()))
+            : StateJournal.open(vertx, options.dataDir(), JOURNAL_FILE, JOURNAL_NAME, cutoff);
     return opening.compose(
         opened -> {
           journal = opened.journal();
@@ -172,7 +179,17 @@ public final class StripeEmulator extends VerticleBase {
                   vertx,
                   webhookClient,
                   options.webhookUrl(),
-                  options.webhookSecret(),
+                  JOURNAL_NAME,
+                  payload ->
+                      MultiMap.caseInsensitiveMultiMap()
+                          .add("Content-Type", "application/json; charset=utf-8")
+                          .add(
+                              "Stripe-Signature",
+                              StripeSignature.header(
+                                  payload,
+                                  options.webhookSecret(),
+                                  clock.instant().getEpochSecond()))
+                          .add("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)"),
                   options.webhookRetries(),
                   clock,
                   journal);

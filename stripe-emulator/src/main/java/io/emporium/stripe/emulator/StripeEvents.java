@@ -1,6 +1,8 @@
 package io.emporium.stripe.emulator;
 
 import com.stripe.Stripe;
+import io.emporium.emulator.StateJournal;
+import io.emporium.emulator.WebhookSender;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.LinkedHashMap;

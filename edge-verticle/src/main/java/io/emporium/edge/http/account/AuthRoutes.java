@@ -115,7 +115,8 @@ public final class AuthRoutes {
     return identity.resetPassword(token, password, address(ctx)).map(Reply.noContent());
   }
 
-  private static JsonObject tokens(IdentityService.TokenPair pair) {
+  /** The body of every sign-in: the token pair and the account. */
+  static JsonObject tokens(IdentityService.TokenPair pair) {
     return new JsonObject()
         .put("accessToken", pair.accessToken())
         .put("refreshToken", pair.refreshToken())

@@ -104,6 +104,8 @@ public final class UserStore {
       UPDATE identity.users SET role = $2, active = $3, updated_at = now() WHERE id = $1 RETURNING"""
           + " "
           + COLUMNS;
+  private static final String LOCK_BY_EMAIL =
+      "SELECT " + COLUMNS + " FROM identity.users WHERE email = $1 FOR UPDATE";
   private static final String LOCK_USER =
       "SELECT " + COLUMNS + " FROM identity.users WHERE id = $1 FOR UPDATE";
   // every UTC day of [$1, $2), with the accounts created in the window on it
@@ -190,6 +192,12 @@ public final class UserStore {
 
   public Future<Optional<User>> lockById(SqlClient tx, UUID id) {
     return tx.preparedQuery(LOCK_USER).execute(Tuple.of(id)).map(rows -> first(rows.iterator()));
+  }
+
+  public Future<Optional<User>> lockByEmail(SqlClient tx, String email) {
+    return tx.preparedQuery(LOCK_BY_EMAIL)
+        .execute(Tuple.of(email))
+        .map(rows -> first(rows.iterator()));
   }
 
   /** The active user behind a live session, or empty when either is gone. */

@@ -1,44 +1,47 @@
-package io.emporium.paypal.emulator;
+package io.emporium.emulator;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the webhook endpoint as PayPal does: a POST of the event JSON with {@code
- * PAYPAL-TRANSMISSION-ID}, {@code -TIME}, {@code -SIG}, {@code PAYPAL-CERT-URL} and {@code
- * PAYPAL-AUTH-ALGO} (signed afresh, with a new transmission, for every attempt), retried with
- * backoff while the endpoint answers non-2xx or cannot be reached. Events of one order go one at a
- * time, in the order they happened; different orders go in parallel. Confined to the emulator's
+ * Delivers events to the webhook endpoint as a provider does: a POST of the event JSON with the
+ * headers its {@link Signer} gives (signed afresh for every attempt), retried on the {@link
+ * RetrySchedule} while the endpoint answers non-2xx or cannot be reached. Events with the same
+ * ordering key (one checkout or order and its payment) go one at a time, in the order they
+ * happened; different keys go in parallel. A finished delivery (delivered, or given up on) is
+ * journaled as a {@link #DELIVERED} record naming the {@code event}. Confined to the emulator's
  * event loop.
  */
-final class WebhookSender {
+public final class WebhookSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
   /** The journal kind of a finished delivery: delivered, or given up on. */
-  static final String DELIVERED = "delivered";
+  public static final String DELIVERED = "delivered";
+
+  /** The headers of one attempt to deliver {@code payload}, its signature among them. */
+  @FunctionalInterface
+  public interface Signer {
+    MultiMap headers(String payload);
+  }
 
   private record Delivery(String eventId, String type, String payload) {}
 
   private final Vertx vertx;
   private final WebClient client;
   private final String url;
-  private final String webhookId;
-  private final SigningKey key;
-  private final Supplier<String> certUrl;
+  private final String emulator;
+  private final Signer signer;
   private final RetrySchedule retries;
   private final Clock clock;
   private final StateJournal journal;
@@ -46,28 +49,27 @@ final class WebhookSender {
   private final Map<String, Integer> failures = new HashMap<>();
   private boolean stopped;
 
-  WebhookSender(
+  /** {@code emulator} names it in the log. */
+  public WebhookSender(
       Vertx vertx,
       WebClient client,
       String url,
-      String webhookId,
-      SigningKey key,
-      Supplier<String> certUrl,
+      String emulator,
+      Signer signer,
       RetrySchedule retries,
       Clock clock,
       StateJournal journal) {
     this.vertx = vertx;
     this.client = client;
     this.url = url;
-    this.webhookId = webhookId;
-    this.key = key;
-    this.certUrl = certUrl;
+    this.emulator = emulator;
+    this.signer = signer;
     this.retries = retries;
     this.clock = clock;
     this.journal = journal;
   }
 
-  void send(String orderingKey, String eventId, String type, String payload) {
+  public void send(String orderingKey, String eventId, String type, String payload) {
     ArrayDeque<Delivery> queue = queues.computeIfAbsent(orderingKey, k -> new ArrayDeque<>());
     queue.add(new Delivery(eventId, type, payload));
     if (queue.size() == 1) {
@@ -75,7 +77,7 @@ final class WebhookSender {
     }
   }
 
-  void stop() {
+  public void stop() {
     stopped = true;
   }
 
@@ -83,22 +85,11 @@ final class WebhookSender {
     if (stopped) {
       return;
     }
-    byte[] body = delivery.payload().getBytes(StandardCharsets.UTF_8);
-    String transmissionId = UUID.randomUUID().toString();
-    String transmissionTime = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    String signature =
-        key.sign(SigningKey.signedString(transmissionId, transmissionTime, webhookId, body));
     client
         .postAbs(url)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("PAYPAL-TRANSMISSION-ID", transmissionId)
-        .putHeader("PAYPAL-TRANSMISSION-TIME", transmissionTime)
-        .putHeader("PAYPAL-TRANSMISSION-SIG", signature)
-        .putHeader("PAYPAL-CERT-URL", certUrl.get())
-        .putHeader("PAYPAL-AUTH-ALGO", SigningKey.ALGORITHM)
-        .putHeader("User-Agent", "PayPal/AUHD-214.0-emulator")
+        .putHeaders(signer.headers(delivery.payload()))
         .timeout(ATTEMPT_TIMEOUT.toMillis())
-        .sendBuffer(Buffer.buffer(body))
+        .sendBuffer(Buffer.buffer(delivery.payload()))
         .onComplete(
             result -> {
               if (result.succeeded() && result.result().statusCode() / 100 == 2) {
@@ -119,7 +110,8 @@ final class WebhookSender {
     Duration delay = retries.delayAfter(failed);
     if (delay == null) {
       LOG.warn(
-          "PayPal emulator: gave up delivering {} {} to {} after {} attempts, last: {}",
+          "{}: gave up delivering {} {} to {} after {} attempts, last: {}",
+          emulator,
           delivery.type(),
           delivery.eventId(),
           url,
@@ -128,7 +120,8 @@ final class WebhookSender {
       next(orderingKey);
     } else {
       LOG.info(
-          "PayPal emulator: delivering {} {} to {} failed ({}); attempt {} in {} ms",
+          "{}: delivering {} {} to {} failed ({}); attempt {} in {} ms",
+          emulator,
           delivery.type(),
           delivery.eventId(),
           url,

@@ -1,11 +1,11 @@
-package io.emporium.stripe.emulator;
+package io.emporium.emulator;
 
 import java.time.Duration;
 
 /**
- * When a failed webhook delivery is tried again: the first retry after {@code firstDelay}, each
- * next one after twice the last, never more than {@code maxDelay} apart, {@code maxAttempts} in
- * all.
+ * When an emulator tries a failed webhook delivery again: the first retry after {@code firstDelay},
+ * each next one after twice the last, never more than {@code maxDelay} apart, {@code maxAttempts}
+ * in all. (The providers themselves keep trying for days; an emulator gives up sooner.)
  */
 public record RetrySchedule(Duration firstDelay, Duration maxDelay, int maxAttempts) {
   /** Half a second doubling to a minute, ten attempts: about three minutes before giving up. */

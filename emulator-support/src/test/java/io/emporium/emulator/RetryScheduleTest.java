@@ -1,4 +1,4 @@
-package io.emporium.stripe.emulator;
+package io.emporium.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
