@@ -5,7 +5,12 @@ import io.emporium.common.config.ConfigException;
 import io.emporium.common.config.EmporiumConfig;
 import io.emporium.common.events.OutboxRelay;
 import io.emporium.common.grpc.GrpcEndpoints;
+import io.emporium.payment.client.PayPalClient;
+import io.emporium.payment.client.PayPalProvider;
+import io.emporium.payment.client.PayPalWebhookVerifier;
+import io.emporium.payment.client.PaymentProviders;
 import io.emporium.payment.client.StripeGateway;
+import io.emporium.payment.client.StripeProvider;
 import io.emporium.payment.client.WebhookMetrics;
 import io.emporium.payment.consume.WebhookApplier;
 import io.emporium.payment.grpc.CheckoutSessionRpcs;
@@ -25,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The payment service: owns the {@code payment} schema and serves {@code emporium.payment.v1} over
  * gRPC. stripe-java talks to {@code STRIPE_API_BASE}: Stripe, or without {@code STRIPE_SECRET_KEY}
- * a Stripe emulator with a test key. It applies the webhook inbox and relays its outbox to {@code
- * payment.events}.
+ * a Stripe emulator with a test key; PayPal's REST API is at {@code PAYPAL_API_BASE} (PayPal, or
+ * its emulator). It applies the webhook inbox and relays its outbox to {@code payment.events}.
  */
 public final class PaymentVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentVerticle.class);
@@ -36,6 +41,12 @@ public final class PaymentVerticle extends ServiceVerticle {
 
   /** stripe-java for the RPCs that call Stripe. */
   private StripeGateway stripe;
+
+  /** PayPal's REST API, and its webhooks' verifier. */
+  private PayPalClient paypalClient;
+
+  private PayPalWebhookVerifier paypalWebhooks;
+  private PaymentProviders providers;
 
   private Ledger ledger;
   private PaymentRecorder recorder;
@@ -58,6 +69,16 @@ public final class PaymentVerticle extends ServiceVerticle {
         .onSuccess(
             gateway -> {
               stripe = gateway;
+              paypalClient =
+                  new PayPalClient(
+                      vertx,
+                      config.paypalApiBase,
+                      orEmulator(config.paypalClientId),
+                      orEmulator(config.paypalClientSecret));
+              PayPalProvider paypal = new PayPalProvider(paypalClient);
+              providers = new PaymentProviders(new StripeProvider(stripe), paypal);
+              paypalWebhooks =
+                  new PayPalWebhookVerifier(vertx, config.paypalApiBase, config.paypalWebhookId);
               ledger = new Ledger(pool);
               recorder = new PaymentRecorder(ledger, new PaymentEvents());
               inbox = new WebhookInbox(pool);
@@ -71,6 +92,7 @@ public final class PaymentVerticle extends ServiceVerticle {
                           recorder,
                           ledger,
                           stripe,
+                          paypal,
                           webhookMetrics,
                           parked,
                           config.eventRetry)
@@ -94,20 +116,29 @@ public final class PaymentVerticle extends ServiceVerticle {
     return Future.succeededFuture(StripeGateway.connect(vertx, config.stripeApiBase, EMULATOR_KEY));
   }
 
+  /** PayPal's emulator takes any client credentials; PayPal itself needs the configured ones. */
+  private static String orEmulator(String credential) {
+    return credential == null ? "emulator" : credential;
+  }
+
   @Override
   protected Future<?> stopBackground() {
     Future<?> applying = webhooks == null ? Future.succeededFuture() : webhooks.stop();
     return applying
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
-        .eventually(() -> stripe == null ? Future.succeededFuture() : stripe.close());
+        .eventually(() -> stripe == null ? Future.succeededFuture() : stripe.close())
+        .eventually(() -> paypalClient == null ? Future.succeededFuture() : paypalClient.close())
+        .eventually(
+            () -> paypalWebhooks == null ? Future.succeededFuture() : paypalWebhooks.close());
   }
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new PaymentRpcs(vertx, inbox, webhooks, config.stripeWebhookSecret, webhookMetrics)
+    new PaymentRpcs(
+            vertx, inbox, webhooks, config.stripeWebhookSecret, webhookMetrics, paypalWebhooks)
         .bind(endpoints);
-    new CheckoutSessionRpcs(stripe, pool, ledger, recorder).bind(endpoints);
+    new CheckoutSessionRpcs(providers, pool, ledger, recorder).bind(endpoints);
     new PaymentIntentRpcs(stripe, ledger).bind(endpoints);
-    new RefundRpcs(stripe, pool, ledger, recorder).bind(endpoints);
+    new RefundRpcs(providers, pool, ledger, recorder).bind(endpoints);
   }
 }

@@ -123,7 +123,7 @@ public final class RateLimits {
     }
     if (HttpMethod.POST.equals(method)) {
       return switch (path) {
-        case "/payments/webhook" -> Group.WEBHOOK;
+        case "/payments/webhook", "/payments/paypal/webhook" -> Group.WEBHOOK;
         case "/checkout", "/checkout/confirm", "/payments/intents" -> Group.CHECKOUT;
         default -> Group.WRITE;
       };

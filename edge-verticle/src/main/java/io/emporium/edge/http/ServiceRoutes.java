@@ -3,6 +3,7 @@ package io.emporium.edge.http;
 import com.google.protobuf.ByteString;
 import io.emporium.common.grpc.GrpcCalls;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.proto.payment.v1.PayPalWebhookDelivery;
 import io.emporium.proto.payment.v1.PaymentGrpcClient;
 import io.emporium.proto.payment.v1.WebhookDelivery;
 import io.emporium.proto.realtime.v1.ListDevMailRequest;
@@ -16,7 +17,7 @@ import java.util.Set;
 
 /**
  * The REST rows served by the other services, each one gRPC call through the generated client
- * method: the payment webhook and the development mailbox.
+ * method: the payment webhooks (Stripe's, PayPal's) and the development mailbox.
  */
 public final class ServiceRoutes {
   private final GrpcCalls payment;
@@ -29,6 +30,7 @@ public final class ServiceRoutes {
 
   public void mount(Router api) {
     api.post("/payments/webhook").handler(Endpoint.of(this::webhook));
+    api.post("/payments/paypal/webhook").handler(Endpoint.of(this::paypalWebhook));
   }
 
   /** {@code GET /dev/mailbox}: exists only when mail goes to the embedded sink. */
@@ -56,6 +58,38 @@ public final class ServiceRoutes {
                         .put("received", true)
                         .put("eventId", receipt.getEventId())
                         .put("duplicate", receipt.getDuplicate())));
+  }
+
+  /** PayPal's webhook: the raw body and its {@code PAYPAL-*} headers, verified by payment. */
+  Future<Reply> paypalWebhook(RoutingContext ctx) {
+    PayPalWebhookDelivery delivery =
+        PayPalWebhookDelivery.newBuilder()
+            .setPayload(
+                ByteString.copyFrom(
+                    ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
+            .setTransmissionId(header(ctx, "PAYPAL-TRANSMISSION-ID"))
+            .setTransmissionTime(header(ctx, "PAYPAL-TRANSMISSION-TIME"))
+            .setTransmissionSig(header(ctx, "PAYPAL-TRANSMISSION-SIG"))
+            .setCertUrl(header(ctx, "PAYPAL-CERT-URL"))
+            .setAuthAlgo(header(ctx, "PAYPAL-AUTH-ALGO"))
+            .build();
+    return payment
+        .call(PaymentGrpcClient.AcceptPayPalWebhook, delivery, Authn.callContext(ctx))
+        .map(
+            receipt ->
+                Reply.ok(
+                    new JsonObject()
+                        .put("received", true)
+                        .put("eventId", receipt.getEventId())
+                        .put("duplicate", receipt.getDuplicate())));
+  }
+
+  /**
+   * A header's value, at most 2 000 characters (a longer one cannot be PayPal's); "" when absent.
+   */
+  private static String header(RoutingContext ctx, String name) {
+    String value = ctx.request().getHeader(name);
+    return value == null ? "" : value.length() > 2000 ? value.substring(0, 2000) : value;
   }
 
   Future<Reply> devMailbox(RoutingContext ctx) {

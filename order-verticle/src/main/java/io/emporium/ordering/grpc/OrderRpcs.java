@@ -171,45 +171,62 @@ public final class OrderRpcs {
                     .orElseThrow(() -> ApiProblem.notFound("No order " + rawId + ".")));
   }
 
-  /** Asks Stripe about the order's session and applies what it says, as the late webhook would. */
+  /**
+   * Asks the provider about the order's checkout (by its Stripe session, or by the order) and
+   * applies what it says, as the late webhook would; a PayPal order the buyer approved is captured.
+   */
   Future<Order> confirm(CallContext caller, ConfirmCheckoutRequest request) {
     caller.requireRole("customer");
     String sessionId = request.getSessionId();
-    if (sessionId.isBlank()) {
-      return Future.failedFuture(ApiProblem.invalid("sessionId", "is required"));
+    String orderId = request.getOrderId();
+    if (sessionId.isBlank() == orderId.isBlank()) {
+      return Future.failedFuture(
+          ApiProblem.invalid(
+              sessionId.isBlank() ? "sessionId" : "orderId",
+              "give either sessionId (a Stripe session) or orderId"));
     }
     CallContext self = CallContext.service(caller.requestId(), Actor.SERVICE);
-    return orders
-        .bySession(sessionId)
-        .compose(found -> own(caller, found.orElse(null), "for session " + sessionId))
-        .compose(
-            order ->
-                payment
-                    .call(
-                        PaymentGrpcClient.SyncCheckoutSession,
-                        CheckoutSessionRef.newBuilder().setSessionId(sessionId).build(),
-                        self)
-                    .compose(
-                        outcome -> {
-                          UUID orderId = UUID.fromString(order.getId());
-                          return switch (outcome.getStatus()) {
-                            case "paid" ->
-                                payments.paid(
-                                    orderId,
-                                    outcome.getPaymentIntentId(),
-                                    outcome.getSessionId(),
-                                    caller.requestId());
-                            case "expired" ->
-                                payments.cancel(
-                                    orderId,
-                                    PaymentStatus.EXPIRED,
-                                    "expired",
-                                    false,
-                                    caller.requestId());
-                            default -> Future.succeededFuture();
-                          };
-                        })
-                    .compose(v -> own(caller, UUID.fromString(order.getId()), order.getId())));
+    Future<Order> found =
+        !sessionId.isBlank()
+            ? orders
+                .bySession(sessionId)
+                .compose(id -> own(caller, id.orElse(null), "for session " + sessionId))
+            : own(caller, Ids.parse(orderId), orderId);
+    return found.compose(
+        order -> {
+          if (order.getCheckoutSessionId().isEmpty()) {
+            // its checkout is still being opened, or never was: nothing to ask a provider yet
+            return own(caller, UUID.fromString(order.getId()), order.getId());
+          }
+          return payment
+              .call(
+                  PaymentGrpcClient.SyncCheckoutSession,
+                  CheckoutSessionRef.newBuilder()
+                      .setSessionId(order.getCheckoutSessionId())
+                      .build(),
+                  self)
+              .compose(
+                  outcome -> {
+                    UUID id = UUID.fromString(order.getId());
+                    return switch (outcome.getStatus()) {
+                      case "paid" ->
+                          payments.paid(
+                              id,
+                              outcome.getPaymentIntentId(),
+                              outcome.getSessionId(),
+                              caller.requestId());
+                      case "expired" ->
+                          payments.cancel(
+                              id, PaymentStatus.EXPIRED, "expired", false, caller.requestId());
+                      // a declined PayPal capture, as its PaymentFailed event would
+                      case "failed" ->
+                          payments.cancel(
+                              id, PaymentStatus.FAILED, "payment_failed", true, caller.requestId());
+                      default -> Future.succeededFuture();
+                    };
+                  })
+              .compose(v -> own(caller, UUID.fromString(order.getId()), order.getId()));
+        });
   }
 
   Future<OrderPage> list(CallContext caller, ListOrdersRequest request) {
@@ -269,6 +286,17 @@ public final class OrderRpcs {
                           }
                           // an order whose checkout has not finished (no session, so maybe no stock
                           // held) cannot be paid yet
+                          if (order.getPaymentProvider().equals("paypal")) {
+                            return keys.release(key)
+                                .compose(
+                                    v ->
+                                        Future.failedFuture(
+                                            ApiProblem.conflict(
+                                                "Order "
+                                                    + order.getId()
+                                                    + " is paid through PayPal; PaymentIntents are"
+                                                    + " for card payments.")));
+                          }
                           if (!order.getStatus().equals(OrderStatus.PENDING_PAYMENT.wire())
                               || order.getCheckoutSessionId().isEmpty()) {
                             return keys.release(key)

@@ -50,14 +50,18 @@ import java.util.stream.Collectors;
 
 /**
  * {@code POST /checkout}: cart → order ({@code pending_payment}, prices re-read from the catalog) →
- * stock reserved (all or nothing) → Stripe Checkout Session → 201. Each step is a short local
- * transaction or one idempotent call; none waits on a call inside a transaction. The order's own
- * row is the saga's state: waiting for payment without a session means the checkout is under way or
- * stopped. A failure after the order exists cancels it here (an {@link OrderMoves} cancel), and a
- * checkout stopped by a crash is cancelled by the {@link CheckoutSweeper}.
+ * stock reserved (all or nothing) → the payment provider's checkout (a Stripe Checkout Session for
+ * {@code card}, a PayPal order for {@code paypal}) → 201. Each step is a short local transaction or
+ * one idempotent call; none waits on a call inside a transaction. The order's own row is the saga's
+ * state: waiting for payment without a session means the checkout is under way or stopped. A
+ * failure after the order exists cancels it here (an {@link OrderMoves} cancel), and a checkout
+ * stopped by a crash is cancelled by the {@link CheckoutSweeper}.
  */
 public final class CheckoutSaga {
   static final String OPERATION = "checkout";
+
+  private static final String CARD = "card";
+  private static final String PAYPAL = "paypal";
 
   /**
    * Stripe's shortest session (30 minutes) and a minute to spare; a shorter time to pay is kept by
@@ -153,6 +157,9 @@ public final class CheckoutSaga {
     // it came back from
     url(errors, "successUrl", request.getSuccessUrl().replace(SESSION_ID_TEMPLATE, "cs_test"));
     url(errors, "cancelUrl", request.getCancelUrl());
+    if (provider(request) == null) {
+      errors.add(new FieldError("paymentMethod", "must be card or paypal"));
+    }
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
@@ -309,7 +316,8 @@ public final class CheckoutSaga {
                                       request.getSuccessUrl(),
                                       request.getCancelUrl(),
                                       payBy,
-                                      priced.items());
+                                      priced.items(),
+                                      provider(request));
                                 });
                       });
             });
@@ -394,6 +402,7 @@ public final class CheckoutSaga {
                           }
                           CheckoutStarted started =
                               CheckoutStarted.newBuilder()
+                                  .setPaymentMethod(method(request))
                                   .setOrderId(order.getId())
                                   .setSessionId(session.getSessionId())
                                   .setCheckoutUrl(session.getUrl())
@@ -474,6 +483,7 @@ public final class CheckoutSaga {
             .setTax(order.getTax())
             .setSuccessUrl(request.getSuccessUrl())
             .setCancelUrl(request.getCancelUrl())
+            .setProvider(provider(request))
             .setExpiresAt(
                 Instant.now()
                     .plus(
@@ -491,6 +501,20 @@ public final class CheckoutSaga {
                         .setUnitAmount(i.getUnitPrice())
                         .setQuantity(i.getQuantity())));
     return s.build();
+  }
+
+  /** How the buyer pays: {@code card} (also when not said) or {@code paypal}. */
+  private static String method(CheckoutRequest request) {
+    return request.getPaymentMethod().isEmpty() ? CARD : request.getPaymentMethod();
+  }
+
+  /** The provider of a payment method: Stripe for cards, PayPal; null for any other method. */
+  private static String provider(CheckoutRequest request) {
+    return switch (method(request)) {
+      case CARD -> "stripe";
+      case PAYPAL -> "paypal";
+      default -> null;
+    };
   }
 
   private static void url(List<FieldError> errors, String field, String value) {

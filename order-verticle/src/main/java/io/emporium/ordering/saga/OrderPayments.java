@@ -36,10 +36,13 @@ public final class OrderPayments {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPayments.class);
 
   /**
-   * Who acted when Stripe reports a refund the order had not counted: no user of ours that we know
-   * of.
+   * Who acted when the payment provider (stripe, paypal) reports a refund the order had not
+   * counted: no user of ours that we know of.
    */
-  private static final CallContext STRIPE = new CallContext(null, null, "stripe");
+  private static CallContext provider(Order order) {
+    return new CallContext(
+        null, null, order.getPaymentProvider().isEmpty() ? "stripe" : order.getPaymentProvider());
+  }
 
   private final AuditTrail audit = new AuditTrail("ordering");
   private final OrderStore orders;
@@ -392,7 +395,7 @@ public final class OrderPayments {
                                     // elsewhere, such as Stripe's dashboard
                                     : audit.record(
                                         tx,
-                                        STRIPE,
+                                        provider(found.get()),
                                         "order.refund_reconciled",
                                         "order",
                                         orderId.toString(),

@@ -45,12 +45,12 @@ public final class OrderStore {
   private static final String COLUMNS =
       """
       id, customer_id, status, payment_status, currency, subtotal, discount, shipping, tax, total, discount_code, discount_id,
-      shipping_address, checkout_session_id, payment_intent_id, refunded, created_at, guest_email""";
+      shipping_address, checkout_session_id, payment_intent_id, refunded, created_at, guest_email, payment_provider""";
   private static final String INSERT =
       """
       INSERT INTO ordering.orders (id, customer_id, status, currency, subtotal, discount, shipping, tax, total, discount_id, discount_code,
-        shipping_address, success_url, cancel_url, pay_by, guest_email, order_token, guest_cart)
-      VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""";
+        shipping_address, success_url, cancel_url, pay_by, guest_email, order_token, guest_cart, payment_provider)
+      VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)""";
   private static final String INSERT_ITEM =
       """
       INSERT INTO ordering.order_items (order_id, line, product_id, sku, name, seller_id, unit_price, quantity)
@@ -152,7 +152,8 @@ public final class OrderStore {
       String successUrl,
       String cancelUrl,
       OffsetDateTime payBy,
-      List<OrderItem> items) {}
+      List<OrderItem> items,
+      String paymentProvider) {}
 
   /** An order whose session is past its time. */
   public record Overdue(UUID orderId, String sessionId) {}
@@ -205,7 +206,8 @@ public final class OrderStore {
             .addValue(o.guestEmail())
             .addValue(
                 o.orderToken() == null ? null : Buffer.buffer(OrderTokens.hash(o.orderToken())))
-            .addValue(o.guestCart() == null ? null : Buffer.buffer(o.guestCart()));
+            .addValue(o.guestCart() == null ? null : Buffer.buffer(o.guestCart()))
+            .addValue(o.paymentProvider());
     List<Tuple> items = new ArrayList<>();
     for (int i = 0; i < o.items().size(); i++) {
       OrderItem item = o.items().get(i);
@@ -675,6 +677,7 @@ public final class OrderStore {
         .setId(r.getUUID("id").toString())
         .setCustomerId(r.getUUID("customer_id") == null ? "" : r.getUUID("customer_id").toString())
         .setGuestEmail(r.getString("guest_email") == null ? "" : r.getString("guest_email"))
+        .setPaymentProvider(r.getString("payment_provider"))
         .setStatus(r.getString("status"))
         .setPaymentStatus(r.getString("payment_status"))
         .setCurrency(r.getString("currency"))

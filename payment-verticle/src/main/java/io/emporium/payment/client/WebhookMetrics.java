@@ -5,10 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /**
- * Stripe webhook events by type and result. A delivery counts once as {@code bad_signature} or
- * {@code duplicate}, or, when new, once as {@code applied} (it recorded a payment fact) or {@code
- * ignored} (nothing new for the ledger) when applied, plus {@code failed} for each attempt to apply
- * it that failed and will be retried.
+ * Webhook events (Stripe's and PayPal's) by type and result. A delivery counts once as {@code
+ * bad_signature} or {@code duplicate}, or, when new, once as {@code applied} (it recorded a payment
+ * fact) or {@code ignored} (nothing new for the ledger) when applied, plus {@code failed} for each
+ * attempt to apply it that failed and will be retried.
  */
 public final class WebhookMetrics {
   public static final String APPLIED = "applied";
@@ -36,6 +36,14 @@ public final class WebhookMetrics {
           StripeFacts.INTENT_FAILED,
           StripeFacts.CHARGE_REFUNDED);
 
+  /** PayPal's types we handle: counted under their own names, but only once they occur. */
+  private static final List<String> PAYPAL_HANDLED =
+      List.of(
+          PayPalFacts.ORDER_APPROVED,
+          PayPalFacts.CAPTURE_COMPLETED,
+          PayPalFacts.CAPTURE_DENIED,
+          PayPalFacts.CAPTURE_REFUNDED);
+
   private final MeterRegistry registry;
 
   public WebhookMetrics(MeterRegistry registry) {
@@ -50,7 +58,10 @@ public final class WebhookMetrics {
 
   /** A delivery of {@code eventType} ended as {@code result}. */
   public void counted(String eventType, String result) {
-    counter(HANDLED.contains(eventType) ? eventType : OTHER, result).increment();
+    counter(
+            HANDLED.contains(eventType) || PAYPAL_HANDLED.contains(eventType) ? eventType : OTHER,
+            result)
+        .increment();
   }
 
   /**

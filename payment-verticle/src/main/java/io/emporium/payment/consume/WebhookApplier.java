@@ -8,6 +8,8 @@ import io.emporium.common.events.EventConsumer;
 import io.emporium.common.events.ParkedMessages;
 import io.emporium.common.events.PermanentFailure;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.client.PayPalFacts;
+import io.emporium.payment.client.PaymentProvider;
 import io.emporium.payment.client.StripeFacts;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeProblems;
@@ -33,13 +35,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the Stripe events in the webhook inbox: what an event needs from Stripe is read first,
- * with no transaction open; then it is applied in one transaction with its ledger entries, their
- * payment.events and its {@code processed_at}. Nudged when an event is recorded and swept every
- * second, so an event that failed to apply is retried, after a wait that doubles with each failure;
- * after {@code EVENT_RETRY_ATTEMPTS} failures of its own (at once for a {@link PermanentFailure})
- * it is parked in {@code payment.parked_messages} for admins, while an unreachable Stripe is waited
- * out. Several instances share the inbox (rows are locked, others skipped).
+ * Applies the providers' events in the webhook inbox (Stripe's, and PayPal's): what an event needs
+ * from Stripe is read first, with no transaction open; then it is applied in one transaction with
+ * its ledger entries, their payment.events and its {@code processed_at}. Nudged when an event is
+ * recorded and swept every second, so an event that failed to apply is retried, after a wait that
+ * doubles with each failure; after {@code EVENT_RETRY_ATTEMPTS} failures of its own (at once for a
+ * {@link PermanentFailure}) it is parked in {@code payment.parked_messages} for admins, while an
+ * unreachable Stripe is waited out. Several instances share the inbox (rows are locked, others
+ * skipped).
  */
 public final class WebhookApplier {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApplier.class);
@@ -53,12 +56,18 @@ public final class WebhookApplier {
 
   public static final String SOURCE = "stripe.webhooks";
 
+  /** Where parked PayPal events come from; their key is {@code paypal:<event id>}. */
+  public static final String PAYPAL_SOURCE = "paypal.webhooks";
+
+  private static final String PAYPAL_KEY = WebhookInbox.PAYPAL + ":";
+
   private final Vertx vertx;
   private final Pool pool;
   private final WebhookInbox inbox;
   private final PaymentRecorder recorder;
   private final Ledger ledger;
   private final StripeGateway stripe;
+  private final PaymentProvider paypal;
   private final WebhookMetrics metrics;
   private final ParkedMessages parked;
   private final EmporiumConfig.EventRetry retry;
@@ -74,6 +83,7 @@ public final class WebhookApplier {
       PaymentRecorder recorder,
       Ledger ledger,
       StripeGateway stripe,
+      PaymentProvider paypal,
       WebhookMetrics metrics,
       ParkedMessages parked,
       EmporiumConfig.EventRetry retry) {
@@ -83,13 +93,20 @@ public final class WebhookApplier {
     this.recorder = recorder;
     this.ledger = ledger;
     this.stripe = stripe;
+    this.paypal = paypal;
     this.metrics = metrics;
     this.parked = parked;
     this.retry = retry;
     // an admin's retry puts the event back in the inbox, in the transaction that removes it from
     // the parked ones
-    parked.handle(CONSUMER, (tx, eventId, type, key, value) -> inbox.requeue(tx, key));
+    parked.handle(
+        CONSUMER,
+        (tx, eventId, type, key, value) ->
+            key.startsWith(PAYPAL_KEY)
+                ? inbox.requeue(tx, WebhookInbox.PAYPAL, key.substring(PAYPAL_KEY.length()))
+                : inbox.requeue(tx, WebhookInbox.STRIPE, key));
     parked.watch(SOURCE);
+    parked.watch(PAYPAL_SOURCE);
   }
 
   public WebhookApplier start() {
@@ -135,12 +152,13 @@ public final class WebhookApplier {
                               // one that failed, or that another instance holds, is passed over
                               // until the next sweep
                               if (done.failed() || !done.result()) {
-                                passedOver.add(event.eventId());
+                                passedOver.add(event.key());
                               }
                               if (done.failed()) {
                                 metrics.counted(event.eventType(), WebhookMetrics.FAILED);
                                 LOG.warn(
-                                    "Stripe event {} ({}) could not be applied: {}",
+                                    "{} event {} ({}) could not be applied: {}",
+                                    event.provider(),
                                     event.eventId(),
                                     event.eventType(),
                                     done.cause().toString());
@@ -165,7 +183,7 @@ public final class WebhookApplier {
                 pool.withTransaction(
                     tx ->
                         inbox
-                            .claim(tx, event.eventId())
+                            .claim(tx, event)
                             .compose(
                                 mine ->
                                     !mine
@@ -175,7 +193,7 @@ public final class WebhookApplier {
                                             .compose(
                                                 recorded ->
                                                     inbox
-                                                        .markProcessed(tx, event.eventId())
+                                                        .markProcessed(tx, event)
                                                         // counted once the outcome is known: a
                                                         // commit that fails leaves the event to be
                                                         // applied again
@@ -209,7 +227,7 @@ public final class WebhookApplier {
     }
     String lastError = EventConsumer.errorText(error);
     return inbox
-        .failed(event.eventId(), lastError, retry.backoff().toMillis())
+        .failed(event, lastError, retry.backoff().toMillis())
         .compose(
             failure ->
                 failure == null
@@ -224,19 +242,20 @@ public final class WebhookApplier {
    */
   private Future<Void> park(InboxedEvent event, WebhookInbox.Failure failure, String lastError) {
     LOG.error(
-        "Stripe event {} ({}) parked after {} attempts: {}",
+        "{} event {} ({}) parked after {} attempts: {}",
+        event.provider(),
         event.eventId(),
         event.eventType(),
         failure.attempts(),
         lastError);
-    // parked messages are keyed by a UUID event id, which a Stripe event id is not: one is derived
-    // from it
-    UUID parkedId =
-        UUID.nameUUIDFromBytes(("stripe:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
+    // parked messages are keyed by a UUID event id, which a provider's event id is not: one is
+    // derived from it
+    UUID parkedId = UUID.nameUUIDFromBytes(event.key().getBytes(StandardCharsets.UTF_8));
+    boolean ofPayPal = WebhookInbox.PAYPAL.equals(event.provider());
     return pool.withTransaction(
             tx ->
                 inbox
-                    .park(tx, event.eventId())
+                    .park(tx, event)
                     .compose(
                         mine ->
                             !mine
@@ -244,10 +263,10 @@ public final class WebhookApplier {
                                 : parked.park(
                                     tx,
                                     CONSUMER,
-                                    SOURCE,
+                                    ofPayPal ? PAYPAL_SOURCE : SOURCE,
                                     parkedId,
                                     event.eventType(),
-                                    event.eventId(),
+                                    ofPayPal ? PAYPAL_KEY + event.eventId() : event.eventId(),
                                     Buffer.buffer(event.payload().encode()),
                                     failure.attempts(),
                                     lastError,
@@ -262,6 +281,9 @@ public final class WebhookApplier {
   private record Learned(List<PaymentFact> facts, String sessionIntent) {}
 
   private Future<Learned> learn(InboxedEvent event) {
+    if (WebhookInbox.PAYPAL.equals(event.provider())) {
+      return learnPayPal(event).map(facts -> new Learned(facts, null));
+    }
     return withRefunds(event)
         .compose(
             payload -> {
@@ -340,6 +362,66 @@ public final class WebhookApplier {
                   .put("refunds", new JsonObject().put("object", "list").put("data", refunds));
               return payload;
             });
+  }
+
+  /**
+   * What a PayPal event means: an approved order of ours is captured here (with no transaction
+   * open), unless its checkout was closed; a capture's and a refund's events are read as they are,
+   * their order and PayPal order taken from the ledger when the event does not name them.
+   */
+  private Future<List<PaymentFact>> learnPayPal(InboxedEvent event) {
+    JsonObject payload = event.payload();
+    String eventId = event.eventId();
+    return switch (event.eventType()) {
+      case PayPalFacts.ORDER_APPROVED -> approved(PayPalFacts.checkoutOf(payload), eventId);
+      case PayPalFacts.CAPTURE_COMPLETED, PayPalFacts.CAPTURE_DENIED -> {
+        String checkoutId = PayPalFacts.checkoutOfCapture(payload);
+        UUID orderId = PayPalFacts.orderOfCapture(payload);
+        Future<String> checkout =
+            checkoutId != null || orderId == null
+                ? Future.succeededFuture(checkoutId)
+                : ledger.sessionOf(orderId);
+        yield checkout.map(id -> PayPalFacts.ofCaptureEvent(payload, id));
+      }
+      case PayPalFacts.CAPTURE_REFUNDED -> {
+        UUID orderId = PayPalFacts.orderOfRefund(payload);
+        String captureId = PayPalFacts.captureOfRefund(PayPalFacts.resource(payload));
+        Future<UUID> order =
+            orderId != null || captureId == null
+                ? Future.succeededFuture(orderId)
+                : ledger.orderOfPayment(captureId);
+        yield order.map(id -> PayPalFacts.ofRefundEvent(payload, id));
+      }
+      default -> Future.succeededFuture(List.of());
+    };
+  }
+
+  /**
+   * Captures an approved PayPal order made for one of our orders, once (PayPal answers a repeat
+   * with the first capture); a closed checkout is never captured, and one PayPal no longer knows
+   * means nothing.
+   */
+  private Future<List<PaymentFact>> approved(String checkoutId, String eventId) {
+    return ledger
+        .checkout(checkoutId)
+        .compose(
+            ours ->
+                ours == null || !WebhookInbox.PAYPAL.equals(ours.provider())
+                    ? Future.succeededFuture(List.<PaymentFact>of())
+                    : ledger
+                        .closed(checkoutId)
+                        .compose(
+                            closed ->
+                                closed
+                                    ? Future.succeededFuture(List.<PaymentFact>of())
+                                    : paypal
+                                        .complete(checkoutId)
+                                        .map(state -> PayPalFacts.withEvent(state.facts(), eventId))
+                                        .recover(
+                                            e ->
+                                                e instanceof ApiProblem p && p.status() == 404
+                                                    ? Future.succeededFuture(List.of())
+                                                    : Future.failedFuture(e))));
   }
 
   public Future<Void> stop() {

@@ -1,23 +1,15 @@
 package io.emporium.payment.grpc;
 
-import com.stripe.StripeClient;
-import com.stripe.exception.InvalidRequestException;
-import com.stripe.exception.StripeException;
-import com.stripe.model.checkout.Session;
-import com.stripe.net.RequestOptions;
-import com.stripe.param.checkout.SessionCreateParams;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.payment.client.StripeFacts;
-import io.emporium.payment.client.StripeGateway;
-import io.emporium.payment.client.StripeJson;
-import io.emporium.payment.client.StripeProblems;
+import io.emporium.payment.client.PaymentProvider;
+import io.emporium.payment.client.PaymentProvider.CheckoutState;
+import io.emporium.payment.client.PaymentProviders;
 import io.emporium.payment.domain.CheckoutAmounts;
 import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.PaymentRecorder;
-import io.emporium.proto.payment.v1.CheckoutLine;
 import io.emporium.proto.payment.v1.CheckoutSession;
 import io.emporium.proto.payment.v1.CheckoutSessionRef;
 import io.emporium.proto.payment.v1.CheckoutSessionRequest;
@@ -25,25 +17,25 @@ import io.emporium.proto.payment.v1.OrderPaymentRef;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.emporium.proto.payment.v1.PaymentOutcome;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Stripe Checkout Sessions for orders, through stripe-java (on the gateway's worker threads); for
- * the ordering service only.
+ * The checkouts of orders at their provider (a Stripe Checkout Session, a PayPal order): opened,
+ * re-read (a PayPal order the buyer approved is captured here, never once it was closed) and
+ * closed; for the ordering service only.
  */
 public final class CheckoutSessionRpcs {
-  private final StripeGateway stripe;
+  private final PaymentProviders providers;
   private final Pool pool;
   private final Ledger ledger;
   private final PaymentRecorder recorder;
 
   public CheckoutSessionRpcs(
-      StripeGateway stripe, Pool pool, Ledger ledger, PaymentRecorder recorder) {
-    this.stripe = stripe;
+      PaymentProviders providers, Pool pool, Ledger ledger, PaymentRecorder recorder) {
+    this.providers = providers;
     this.pool = pool;
     this.ledger = ledger;
     this.recorder = recorder;
@@ -66,70 +58,59 @@ public final class CheckoutSessionRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    SessionCreateParams.Builder params =
-        SessionCreateParams.builder()
-            .setMode(SessionCreateParams.Mode.PAYMENT)
-            .setSuccessUrl(request.getSuccessUrl())
-            .setCancelUrl(request.getCancelUrl())
-            .setClientReferenceId(request.getOrderId())
-            .putMetadata("order_id", request.getOrderId())
-            .putMetadata("customer_id", request.getCustomerId())
-            .setPaymentIntentData(
-                SessionCreateParams.PaymentIntentData.builder()
-                    .putMetadata("order_id", request.getOrderId())
-                    .build());
-    if (request.getExpiresAt() > 0) {
-      params.setExpiresAt(request.getExpiresAt());
-    }
-    for (CheckoutLine line : CheckoutAmounts.linesForStripe(request)) {
-      params.addLineItem(
-          SessionCreateParams.LineItem.builder()
-              .setQuantity((long) line.getQuantity())
-              .setPriceData(
-                  SessionCreateParams.LineItem.PriceData.builder()
-                      .setCurrency(request.getCurrency())
-                      .setUnitAmount(line.getUnitAmount())
-                      .setProductData(
-                          SessionCreateParams.LineItem.PriceData.ProductData.builder()
-                              .setName(line.getName())
-                              .build())
-                      .build())
-              .build());
-    }
-    // the order id as Stripe's idempotency key: asking again for the same order never opens a
-    // second session
-    RequestOptions once =
-        RequestOptions.builder()
-            .setIdempotencyKey("checkout-session-" + request.getOrderId())
-            .build();
-    return stripe
-        .call(client -> client.v1().checkout().sessions().create(params.build(), once))
-        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
+    PaymentProvider provider = providers.of(request.getProvider());
+    return provider
+        .open(request)
         .compose(
-            session ->
+            opened ->
                 ledger
                     .sessionCreated(
-                        orderId, session.getAmountTotal(), session.getCurrency(), session.getId())
-                    .map(v -> json(session)));
+                        orderId, opened.amount(), opened.currency(), opened.id(), provider.name())
+                    .map(
+                        v ->
+                            CheckoutSession.newBuilder()
+                                .setSessionId(opened.id())
+                                .setUrl(opened.url() == null ? "" : opened.url())
+                                .setStatus(opened.status())
+                                .setAmountTotal(opened.amount())
+                                .setCurrency(opened.currency() == null ? "" : opened.currency())
+                                .setExpiresAt(
+                                    opened.expiresAt() == null
+                                        ? ""
+                                        : Instant.ofEpochSecond(opened.expiresAt()).toString())
+                                .build()));
   }
 
   /**
-   * Re-reads a session; paid or expired, it is recorded as its webhook would be (once, whichever
-   * comes first).
+   * Re-reads a checkout; paid or expired, it is recorded as its webhook would be (once, whichever
+   * comes first). A PayPal order the buyer approved is captured, unless it was closed.
    */
   Future<PaymentOutcome> sync(CallContext caller, CheckoutSessionRef ref) {
     caller.requireRole(CallContext.SERVICE_ROLE);
     if (ref.getSessionId().isBlank()) {
       return Future.failedFuture(ApiProblem.invalid("sessionId", "must be a Checkout Session id"));
     }
-    return stripe
-        .call(client -> client.v1().checkout().sessions().retrieve(ref.getSessionId()))
-        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
+    String sessionId = ref.getSessionId();
+    return ledger
+        .checkout(sessionId)
+        .compose(
+            known -> {
+              // a session the ledger does not name is asked of Stripe, as before PayPal
+              PaymentProvider provider =
+                  providers.of(known == null ? PaymentProvider.STRIPE : known.provider());
+              if (!PaymentProvider.PAYPAL.equals(provider.name())) {
+                return provider.complete(sessionId);
+              }
+              return ledger
+                  .closed(sessionId)
+                  .compose(
+                      closed -> closed ? provider.close(sessionId) : provider.complete(sessionId));
+            })
         .compose(this::recorded);
   }
 
   /**
-   * Expires the order's session while it is open, so it can no longer be paid; a paid or expired
+   * Closes the order's checkout while it is open, so it can no longer be paid; a paid or expired
    * one is only reported.
    */
   Future<PaymentOutcome> expire(CallContext caller, OrderPaymentRef ref) {
@@ -145,75 +126,39 @@ public final class CheckoutSessionRpcs {
                 sessionId == null
                     ? Future.succeededFuture(
                         PaymentOutcome.newBuilder().setOrderId(ref.getOrderId()).build())
-                    : stripe
-                        .call(client -> expireIfOpen(client, sessionId))
-                        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
+                    : ledger
+                        .providerOf(orderId)
+                        .compose(name -> providers.of(name).close(sessionId))
                         .compose(this::recorded));
   }
 
-  private static Session expireIfOpen(StripeClient client, String sessionId)
-      throws StripeException {
-    Session session = client.v1().checkout().sessions().retrieve(sessionId);
-    if (!"open".equals(session.getStatus())) {
-      return session;
-    }
-    try {
-      return client.v1().checkout().sessions().expire(sessionId);
-    } catch (InvalidRequestException notOpenAnyMore) {
-      // paid or expired in the meantime: report what it is now
-      Session now = client.v1().checkout().sessions().retrieve(sessionId);
-      if ("open".equals(now.getStatus())) {
-        throw notOpenAnyMore;
-      }
-      return now;
-    }
-  }
-
   /**
-   * A paid session whose payment does not match its order is reported as {@code mismatch}, never as
-   * paid.
+   * A paid checkout whose payment does not match its order is reported as {@code mismatch}, never
+   * as paid.
    */
-  private Future<PaymentOutcome> recorded(Session session) {
-    JsonObject json = StripeJson.of(session);
-    boolean paid =
-        "complete".equals(session.getStatus()) && "paid".equals(session.getPaymentStatus());
+  private Future<PaymentOutcome> recorded(CheckoutState state) {
+    boolean paid = CheckoutState.PAID.equals(state.status());
     return pool.withTransaction(
             tx ->
                 recorder
-                    .record(tx, StripeFacts.ofSession(json, null))
+                    .record(tx, state.facts())
                     .compose(
                         facts ->
-                            paid && session.getPaymentIntent() != null
-                                ? ledger.paymentMismatched(tx, session.getPaymentIntent())
+                            paid && state.paymentId() != null
+                                ? ledger.paymentMismatched(tx, state.paymentId())
                                 : Future.succeededFuture(false)))
-        .map(mismatched -> outcome(session, mismatched));
+        .map(mismatched -> outcome(state, mismatched));
   }
 
-  private static PaymentOutcome outcome(Session s, boolean mismatched) {
-    String status =
-        "complete".equals(s.getStatus()) && "paid".equals(s.getPaymentStatus())
-            ? (mismatched ? "mismatch" : "paid")
-            : "expired".equals(s.getStatus()) ? "expired" : "open";
-    UUID orderId = StripeFacts.orderOf(StripeJson.of(s));
+  private static PaymentOutcome outcome(CheckoutState s, boolean mismatched) {
+    String status = CheckoutState.PAID.equals(s.status()) && mismatched ? "mismatch" : s.status();
     return PaymentOutcome.newBuilder()
-        .setOrderId(orderId == null ? "" : orderId.toString())
-        .setSessionId(s.getId())
+        .setOrderId(s.orderId() == null ? "" : s.orderId().toString())
+        .setSessionId(s.checkoutId() == null ? "" : s.checkoutId())
         .setStatus(status)
-        .setPaymentIntentId(s.getPaymentIntent() == null ? "" : s.getPaymentIntent())
-        .setAmount(s.getAmountTotal() == null ? 0 : s.getAmountTotal())
-        .setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
-        .build();
-  }
-
-  private static CheckoutSession json(Session s) {
-    return CheckoutSession.newBuilder()
-        .setSessionId(s.getId())
-        .setUrl(s.getUrl() == null ? "" : s.getUrl())
-        .setStatus(s.getStatus() == null ? "" : s.getStatus())
-        .setAmountTotal(s.getAmountTotal() == null ? 0 : s.getAmountTotal())
-        .setCurrency(s.getCurrency() == null ? "" : s.getCurrency())
-        .setExpiresAt(
-            s.getExpiresAt() == null ? "" : Instant.ofEpochSecond(s.getExpiresAt()).toString())
+        .setPaymentIntentId(s.paymentId() == null ? "" : s.paymentId())
+        .setAmount(s.amount())
+        .setCurrency(s.currency() == null ? "" : s.currency())
         .build();
   }
 }

@@ -6,6 +6,7 @@ import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.client.PaymentProvider;
 import io.emporium.payment.client.StripeGateway;
 import io.emporium.payment.client.StripeProblems;
 import io.emporium.payment.store.Ledger;
@@ -63,8 +64,19 @@ public final class PaymentIntentRpcs {
         RequestOptions.builder()
             .setIdempotencyKey("payment-intent-" + request.getOrderId())
             .build();
-    return stripe
-        .call(client -> client.v1().paymentIntents().create(params.build(), once))
+    return ledger
+        .providerOf(orderId)
+        .compose(
+            provider ->
+                PaymentProvider.STRIPE.equals(provider)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        ApiProblem.conflict(
+                            "Order "
+                                + request.getOrderId()
+                                + " is paid through PayPal; PaymentIntents are for card payments.")))
+        .compose(
+            v -> stripe.call(client -> client.v1().paymentIntents().create(params.build(), once)))
         .recover(e -> Future.failedFuture(StripeProblems.of(e)))
         .compose(
             intent ->

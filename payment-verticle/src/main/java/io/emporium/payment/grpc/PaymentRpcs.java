@@ -5,10 +5,13 @@ import com.stripe.net.Webhook;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
+import io.emporium.payment.client.PayPalEventRules;
+import io.emporium.payment.client.PayPalWebhookVerifier;
 import io.emporium.payment.client.StripeEventRules;
 import io.emporium.payment.client.WebhookMetrics;
 import io.emporium.payment.consume.WebhookApplier;
 import io.emporium.payment.store.WebhookInbox;
+import io.emporium.proto.payment.v1.PayPalWebhookDelivery;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
 import io.emporium.proto.payment.v1.WebhookDelivery;
 import io.emporium.proto.payment.v1.WebhookReceipt;
@@ -20,8 +23,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Stripe's webhook deliveries: verified, recorded once in the inbox, then applied by the {@link
- * WebhookApplier}.
+ * The providers' webhook deliveries (Stripe's and PayPal's): verified, recorded once per provider
+ * in the inbox, then applied by the {@link WebhookApplier}.
  */
 public final class PaymentRpcs {
   private final Vertx vertx;
@@ -29,14 +32,17 @@ public final class PaymentRpcs {
   private final WebhookApplier applier;
   private final String webhookSecret;
   private final WebhookMetrics metrics;
+  private final PayPalWebhookVerifier paypal;
 
   public PaymentRpcs(
       Vertx vertx,
       WebhookInbox inbox,
       WebhookApplier applier,
       String webhookSecret,
-      WebhookMetrics metrics) {
+      WebhookMetrics metrics,
+      PayPalWebhookVerifier paypal) {
     this.vertx = vertx;
+    this.paypal = paypal;
     this.inbox = inbox;
     this.applier = applier;
     this.webhookSecret = webhookSecret;
@@ -45,6 +51,75 @@ public final class PaymentRpcs {
 
   public void bind(GrpcEndpoints endpoints) {
     endpoints.unary(PaymentGrpcService.AcceptWebhook, this::acceptWebhook);
+    endpoints.unary(PaymentGrpcService.AcceptPayPalWebhook, this::acceptPayPalWebhook);
+  }
+
+  Future<WebhookReceipt> acceptPayPalWebhook(CallContext caller, PayPalWebhookDelivery d) {
+    byte[] body = d.getPayload().toByteArray();
+    PayPalWebhookVerifier.Headers headers =
+        new PayPalWebhookVerifier.Headers(
+            d.getTransmissionId(),
+            d.getTransmissionTime(),
+            d.getTransmissionSig(),
+            d.getCertUrl(),
+            d.getAuthAlgo());
+    return paypal
+        .verify(body, headers, Instant.now())
+        .onFailure(
+            e -> {
+              if (e instanceof ApiProblem) {
+                metrics.badSignature();
+              }
+            })
+        .map(v -> usablePayPal(new String(body, StandardCharsets.UTF_8)))
+        .compose(event -> inboxed(WebhookInbox.PAYPAL, event, event.getString("event_type")));
+  }
+
+  /**
+   * The verified body as a PayPal event that can be recorded and applied; 400 naming what is wrong
+   * otherwise.
+   */
+  private static JsonObject usablePayPal(String payload) {
+    JsonObject event;
+    try {
+      event = new JsonObject(payload);
+    } catch (RuntimeException e) {
+      throw ApiProblem.badRequest("The webhook payload is not a PayPal event.");
+    }
+    List<ApiProblem.FieldError> errors = PayPalEventRules.problems(event);
+    if (!errors.isEmpty()) {
+      throw new ApiProblem(
+          400,
+          ApiProblem.titleFor(400),
+          "The webhook payload is not a usable PayPal event.",
+          errors,
+          null);
+    }
+    return event;
+  }
+
+  /** Records a verified event once per provider and nudges the applier. */
+  private Future<WebhookReceipt> inboxed(String provider, JsonObject event, String type) {
+    return inbox
+        .record(provider, event.getString("id"), type, event)
+        .onSuccess(
+            isNew -> {
+              // applied after the answer, so the provider is answered at once
+              if (isNew) {
+                applier.applyPending();
+              } else {
+                metrics.counted(type, WebhookMetrics.DUPLICATE);
+              }
+            })
+        // not even inboxed: the provider is answered with an error and delivers it again
+        .onFailure(e -> metrics.counted(type, WebhookMetrics.FAILED))
+        .map(
+            isNew ->
+                WebhookReceipt.newBuilder()
+                    .setEventId(event.getString("id"))
+                    .setEventType(type)
+                    .setDuplicate(!isNew)
+                    .build());
   }
 
   Future<WebhookReceipt> acceptWebhook(CallContext caller, WebhookDelivery delivery) {
@@ -58,28 +133,7 @@ public final class PaymentRpcs {
                 metrics.badSignature();
               }
             })
-        .compose(
-            event ->
-                inbox
-                    .record(event.getString("id"), event.getString("type"), event)
-                    .onSuccess(
-                        isNew -> {
-                          // applied after the answer, so Stripe is answered at once
-                          if (isNew) {
-                            applier.applyPending();
-                          } else {
-                            metrics.counted(event.getString("type"), WebhookMetrics.DUPLICATE);
-                          }
-                        })
-                    // not even inboxed: Stripe is answered with an error and delivers it again
-                    .onFailure(e -> metrics.counted(event.getString("type"), WebhookMetrics.FAILED))
-                    .map(
-                        isNew ->
-                            WebhookReceipt.newBuilder()
-                                .setEventId(event.getString("id"))
-                                .setEventType(event.getString("type"))
-                                .setDuplicate(!isNew)
-                                .build()));
+        .compose(event -> inboxed(WebhookInbox.STRIPE, event, event.getString("type")));
   }
 
   /**

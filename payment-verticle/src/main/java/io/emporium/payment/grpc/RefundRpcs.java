@@ -1,16 +1,11 @@
 package io.emporium.payment.grpc;
 
-import com.stripe.model.Refund;
-import com.stripe.net.RequestOptions;
-import com.stripe.param.RefundCreateParams;
 import io.emporium.common.Ids;
 import io.emporium.common.grpc.CallContext;
 import io.emporium.common.grpc.GrpcEndpoints;
 import io.emporium.common.problem.ApiProblem;
-import io.emporium.payment.client.StripeFacts;
-import io.emporium.payment.client.StripeGateway;
-import io.emporium.payment.client.StripeProblems;
-import io.emporium.payment.domain.PaymentFact;
+import io.emporium.payment.client.PaymentProviders;
+import io.emporium.payment.client.StripeProvider;
 import io.emporium.payment.store.Ledger;
 import io.emporium.payment.store.PaymentRecorder;
 import io.emporium.proto.payment.v1.PaymentGrpcService;
@@ -19,24 +14,24 @@ import io.emporium.proto.payment.v1.RefundRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Refunds of an order's payment through stripe-java, idempotent per the caller's key; for the
- * ordering service only.
+ * Refunds of an order's payment through its provider (Stripe, or PayPal's capture refund),
+ * idempotent per the caller's key; for the ordering service only.
  */
 public final class RefundRpcs {
   private static final int MAX_KEY_LENGTH = 200;
 
-  private final StripeGateway stripe;
+  private final PaymentProviders providers;
   private final Pool pool;
   private final Ledger ledger;
   private final PaymentRecorder recorder;
 
-  public RefundRpcs(StripeGateway stripe, Pool pool, Ledger ledger, PaymentRecorder recorder) {
-    this.stripe = stripe;
+  public RefundRpcs(
+      PaymentProviders providers, Pool pool, Ledger ledger, PaymentRecorder recorder) {
+    this.providers = providers;
     this.pool = pool;
     this.ledger = ledger;
     this.recorder = recorder;
@@ -65,8 +60,7 @@ public final class RefundRpcs {
           new ApiProblem.FieldError(
               "idempotencyKey", "must be given, at most " + MAX_KEY_LENGTH + " characters"));
     }
-    RefundCreateParams.Reason reason = reason(request.getReason());
-    if (!request.getReason().isBlank() && reason == null) {
+    if (!request.getReason().isBlank() && StripeProvider.reason(request.getReason()) == null) {
       errors.add(
           new ApiProblem.FieldError(
               "reason", "must be duplicate, fraudulent or requested_by_customer"));
@@ -74,66 +68,23 @@ public final class RefundRpcs {
     if (!errors.isEmpty()) {
       return Future.failedFuture(ApiProblem.invalid(errors));
     }
-    RefundCreateParams.Builder params =
-        RefundCreateParams.builder()
-            .setPaymentIntent(request.getPaymentIntentId())
-            .putMetadata("order_id", request.getOrderId())
-            .putMetadata(StripeFacts.REQUESTED_BY, StripeFacts.PLATFORM);
-    if (request.getAmount() > 0) {
-      params.setAmount(request.getAmount());
-    }
-    if (reason != null) {
-      params.setReason(reason);
-    }
-    // the caller's key as Stripe's: a retry gets the first refund back instead of a second one
-    RequestOptions once =
-        RequestOptions.builder().setIdempotencyKey("refund-" + request.getIdempotencyKey()).build();
     return ledger
         .paidWith(orderId, request.getPaymentIntentId())
         .compose(
-            paid ->
-                paid
-                    ? Future.succeededFuture()
+            currency ->
+                currency != null
+                    ? ledger.providerOf(orderId).map(name -> new Paid(name, currency))
                     : Future.failedFuture(
                         ApiProblem.notFound(
                             "This order has no payment "
                                 + request.getPaymentIntentId()
                                 + " to refund.")))
-        .compose(v -> stripe.call(client -> client.v1().refunds().create(params.build(), once)))
-        .recover(e -> Future.failedFuture(StripeProblems.of(e)))
+        .compose(paid -> providers.of(paid.provider()).refund(orderId, request, paid.currency()))
         .compose(
-            refund ->
-                pool.withTransaction(tx -> recorder.record(tx, List.of(fact(orderId, refund))))
-                    .map(recorded -> receipt(refund)));
+            refunded ->
+                pool.withTransaction(tx -> recorder.record(tx, List.of(refunded.fact())))
+                    .map(recorded -> refunded.receipt()));
   }
 
-  private static PaymentFact fact(UUID orderId, Refund r) {
-    return new PaymentFact(
-        PaymentFact.Kind.REFUNDED,
-        orderId,
-        r.getAmount(),
-        r.getCurrency(),
-        null,
-        r.getPaymentIntent(),
-        r.getId(),
-        null,
-        null,
-        true);
-  }
-
-  private static RefundReceipt receipt(Refund r) {
-    return RefundReceipt.newBuilder()
-        .setRefundId(r.getId())
-        .setAmount(r.getAmount())
-        .setCurrency(r.getCurrency())
-        .setStatus(r.getStatus() == null ? "" : r.getStatus())
-        .build();
-  }
-
-  private static RefundCreateParams.Reason reason(String value) {
-    return Arrays.stream(RefundCreateParams.Reason.values())
-        .filter(r -> r.getValue().equals(value))
-        .findFirst()
-        .orElse(null);
-  }
+  private record Paid(String provider, String currency) {}
 }

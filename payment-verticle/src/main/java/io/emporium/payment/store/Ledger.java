@@ -11,11 +11,14 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
-/** The payment ledger: entries are only ever added, with Stripe's ids and the amounts. */
+/**
+ * The payment ledger: entries are only ever added, with the provider's ids (Stripe's, or PayPal's
+ * in the same columns) and the amounts.
+ */
 public final class Ledger {
   private static final String SESSION_CREATED =
       """
-      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session) VALUES ($1, 'session_created', $2, $3, $4)
+      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, provider) VALUES ($1, 'session_created', $2, $3, $4, $5)
       ON CONFLICT (order_id) WHERE kind = 'session_created' DO NOTHING""";
   private static final String INTENT_CREATED =
       """
@@ -27,22 +30,40 @@ public final class Ledger {
   // name
   private static final String FACT =
       """
-      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event, failure_reason)
+      INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event, failure_reason, provider)
       VALUES ($1, $2, $3, $4, COALESCE($5, (
         SELECT s.stripe_session FROM payment.ledger s
         WHERE s.order_id = $1 AND s.kind = 'session_created' AND $2 IN ('succeeded', 'failed')
           AND NOT EXISTS (SELECT 1 FROM payment.ledger i WHERE i.kind = 'intent_created' AND i.stripe_intent = $6))),
-        $6, $7, $8, $9)
+        $6, $7, $8, $9, COALESCE((SELECT p.provider FROM payment.ledger p WHERE p.order_id = $1 AND p.kind = 'session_created'), 'stripe'))
       ON CONFLICT DO NOTHING
       RETURNING stripe_session""";
+  // one order's facts are recorded one transaction at a time, so each sees what the one before
+  // recorded
+  private static final String LOCK_ORDER =
+      """
+      SELECT pg_advisory_xact_lock(hashtextextended('payment.ledger:' || $1::text, 0))""";
+  private static final String PROVIDER_OF_ORDER =
+      """
+      SELECT provider FROM payment.ledger WHERE order_id = $1 AND kind = 'session_created'""";
+  private static final String SESSION_BY_ID =
+      """
+      SELECT order_id, provider FROM payment.ledger WHERE stripe_session = $1 AND kind = 'session_created'""";
+  private static final String SESSION_CLOSED =
+      """
+      SELECT 1 FROM payment.ledger WHERE stripe_session = $1 AND kind = 'expired'""";
+  private static final String ORDER_OF_PAYMENT =
+      """
+      SELECT order_id FROM payment.ledger WHERE stripe_intent = $1
+        AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment')) LIMIT 1""";
   private static final String SESSION_OF_ORDER =
       """
       SELECT stripe_session FROM payment.ledger WHERE order_id = $1 AND kind = 'session_created'""";
   // a payment recorded as a mismatch took money too: it is refunded like any other
   private static final String PAID_WITH =
       """
-      SELECT 1 FROM payment.ledger WHERE order_id = $1 AND stripe_intent = $2
-        AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment'))""";
+      SELECT currency FROM payment.ledger WHERE order_id = $1 AND stripe_intent = $2
+        AND (kind = 'succeeded' OR (kind = 'mismatch' AND reported = 'payment')) LIMIT 1""";
   private static final String ENTRIES_OF_ORDER =
       """
       SELECT kind, amount, currency, stripe_session, stripe_intent, reported FROM payment.ledger WHERE order_id = $1 ORDER BY id""";
@@ -58,8 +79,9 @@ public final class Ledger {
   private static final String MISMATCH =
       """
       INSERT INTO payment.ledger (order_id, kind, amount, currency, stripe_session, stripe_intent, stripe_refund, stripe_event,
-                                  reported, expected_amount, expected_currency, mismatched)
-      VALUES ($1, 'mismatch', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                  reported, expected_amount, expected_currency, mismatched, provider)
+      VALUES ($1, 'mismatch', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+        COALESCE((SELECT p.provider FROM payment.ledger p WHERE p.order_id = $1 AND p.kind = 'session_created'), 'stripe'))
       ON CONFLICT DO NOTHING""";
 
   private final Pool pool;
@@ -68,11 +90,69 @@ public final class Ledger {
     this.pool = pool;
   }
 
-  /** Records the session opened for an order; a repeat for the same order adds nothing. */
-  public Future<Void> sessionCreated(UUID orderId, long amount, String currency, String sessionId) {
+  /**
+   * Records the checkout opened for an order at {@code provider} (a Stripe session, a PayPal
+   * order); a repeat for the same order adds nothing.
+   */
+  public Future<Void> sessionCreated(
+      UUID orderId, long amount, String currency, String sessionId, String provider) {
     return pool.preparedQuery(SESSION_CREATED)
-        .execute(Tuple.of(orderId, amount, currency, sessionId))
+        .execute(Tuple.of(orderId, amount, currency, sessionId, provider))
         .mapEmpty();
+  }
+
+  /**
+   * Holds the order's facts for the caller's transaction: another transaction recording a fact of
+   * the same order waits until this one ends, then sees what it recorded (a refund's webhook and
+   * the refund's own answer, say, which would otherwise each find the other not yet there).
+   */
+  public Future<Void> lockOrder(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId.toString())).mapEmpty();
+  }
+
+  /** The provider of the order's checkout; {@code stripe} when it has none. */
+  public Future<String> providerOf(UUID orderId) {
+    return pool.preparedQuery(PROVIDER_OF_ORDER)
+        .execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? "stripe" : firstString(rows));
+  }
+
+  /** As above, in the caller's transaction. */
+  public Future<String> providerOf(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(PROVIDER_OF_ORDER)
+        .execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? "stripe" : firstString(rows));
+  }
+
+  /** A checkout opened for an order: its order and provider. */
+  public record Checkout(UUID orderId, String provider) {}
+
+  /** The checkout with this id, or null when none of ours has it. */
+  public Future<Checkout> checkout(String sessionId) {
+    return pool.preparedQuery(SESSION_BY_ID)
+        .execute(Tuple.of(sessionId))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row r = rows.iterator().next();
+              return new Checkout(r.getUUID("order_id"), r.getString("provider"));
+            });
+  }
+
+  /** Whether the checkout was closed (expired): a PayPal order is never captured after that. */
+  public Future<Boolean> closed(String sessionId) {
+    return pool.preparedQuery(SESSION_CLOSED)
+        .execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** The order a payment (a PaymentIntent, a PayPal capture) was recorded for, or null. */
+  public Future<UUID> orderOfPayment(String paymentId) {
+    return pool.preparedQuery(ORDER_OF_PAYMENT)
+        .execute(Tuple.of(paymentId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
   }
 
   /**
@@ -180,11 +260,14 @@ public final class Ledger {
     return pool.preparedQuery(SESSION_OF_ORDER).execute(Tuple.of(orderId)).map(Ledger::firstString);
   }
 
-  /** Whether the order was paid with this PaymentIntent. */
-  public Future<Boolean> paidWith(UUID orderId, String intentId) {
+  /**
+   * The currency the order was paid in with this payment (a PaymentIntent, a PayPal capture), or
+   * null when it was not paid with it.
+   */
+  public Future<String> paidWith(UUID orderId, String intentId) {
     return pool.preparedQuery(PAID_WITH)
         .execute(Tuple.of(orderId, intentId))
-        .map(rows -> rows.size() > 0);
+        .map(Ledger::firstString);
   }
 
   private static String firstString(RowSet<Row> rows) {

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class PaymentRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentRecorder.class);
 
-  /** Who acts when Stripe reports money the order does not expect. */
-  private static final CallContext STRIPE = new CallContext(null, null, "stripe");
+  /** Who acts when a provider reports money the order does not expect: the provider. */
+  private static CallContext provider(String name) {
+    return new CallContext(null, null, name);
+  }
 
   private final AuditTrail audit = new AuditTrail("payment");
   private final Ledger ledger;
@@ -55,6 +57,7 @@ public final class PaymentRecorder {
     for (PaymentFact fact : facts) {
       chain =
           chain
+              .compose(v -> ledger.lockOrder(tx, fact.orderId()))
               .compose(v -> ledger.known(tx, fact))
               .compose(
                   known ->
@@ -94,7 +97,8 @@ public final class PaymentRecorder {
               }
               PaymentFact f = m.reported();
               LOG.warn(
-                  "Stripe reported a {} for order {} that does not match it ({}): recorded as a mismatch",
+                  "{} reported a {} for order {} that does not match it ({}): recorded as a mismatch",
+                  f.stripeEventId() == null ? "The provider" : "A webhook",
                   m.reportedKind(),
                   f.orderId(),
                   String.join(", ", m.mismatched()));
@@ -112,11 +116,12 @@ public final class PaymentRecorder {
                       .put("stripeEventId", f.stripeEventId());
               return events
                   .announce(tx, m)
+                  .compose(v -> ledger.providerOf(tx, f.orderId()))
                   .compose(
-                      v ->
+                      provider ->
                           audit.record(
                               tx,
-                              STRIPE,
+                              provider(provider),
                               "payment.mismatch",
                               "order",
                               f.orderId().toString(),

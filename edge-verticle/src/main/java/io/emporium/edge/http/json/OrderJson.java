@@ -70,6 +70,9 @@ public final class OrderJson {
             new JsonObject()
                 .put("status", o.getPaymentStatus())
                 .put(
+                    "provider",
+                    o.getPaymentProvider().isEmpty() ? "stripe" : o.getPaymentProvider())
+                .put(
                     "checkoutSessionId",
                     o.getCheckoutSessionId().isEmpty() ? null : o.getCheckoutSessionId())
                 .put("refunded", o.getRefunded()))

@@ -22,17 +22,22 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Paying for a cart: {@code POST /checkout} (with a saved {@code addressId}, resolved here where
  * addresses live, or an inline address; a guest without an account gives their {@code
  * X-Cart-Token}, an inline address and an {@code email}, and gets an {@code orderToken}), {@code
- * POST /checkout/confirm}, and {@code POST /payments/intents} for custom front ends. The ordering
- * service runs the saga; the {@code Idempotency-Key} header is passed through to it.
+ * POST /checkout/confirm}, and {@code POST /payments/intents} for custom front ends. {@code
+ * paymentMethod} is {@code card} (Stripe, the default) or {@code paypal} (a PayPal order to
+ * approve). The ordering service runs the saga; the {@code Idempotency-Key} header is passed
+ * through to it.
  */
 public final class CheckoutRoutes {
   private static final int MAX_URL = 2000;
+  private static final String CARD = "card";
+  private static final String PAYPAL = "paypal";
   private final GrpcCalls ordering;
   private final AddressStore addresses;
 
@@ -64,6 +69,7 @@ public final class CheckoutRoutes {
         "saved addresses are for signed-in customers; give the address");
     String successUrl = f.required("successUrl", MAX_URL);
     String cancelUrl = f.required("cancelUrl", MAX_URL);
+    String method = f.oneOf("paymentMethod", Set.of(CARD, PAYPAL), CARD);
     JsonObject inline = body.getValue("address") instanceof JsonObject a ? a : null;
     f.check("address", body.getValue("address") == null || inline != null, "must be an object");
     f.check(
@@ -87,18 +93,25 @@ public final class CheckoutRoutes {
                       .setCancelUrl(cancelUrl)
                       .setCartToken(guest ? cartToken.strip() : "")
                       .setEmail(guest ? email : "")
+                      .setPaymentMethod(method)
                       .build();
               return ordering.call(OrderingGrpcClient.Checkout, request, Authn.callContext(ctx));
             })
         .map(
             started -> {
-              JsonObject answer =
-                  new JsonObject()
-                      .put("orderId", started.getOrderId())
-                      .put("sessionId", started.getSessionId())
-                      .put("checkoutUrl", started.getCheckoutUrl())
-                      .put("total", started.getTotal())
-                      .put("currency", started.getCurrency());
+              JsonObject answer = new JsonObject().put("orderId", started.getOrderId());
+              if (PAYPAL.equals(started.getPaymentMethod())) {
+                answer
+                    .put("paymentMethod", PAYPAL)
+                    .put("paypalOrderId", started.getSessionId())
+                    .put("approveUrl", started.getCheckoutUrl());
+              } else {
+                answer
+                    .put("paymentMethod", CARD)
+                    .put("sessionId", started.getSessionId())
+                    .put("checkoutUrl", started.getCheckoutUrl());
+              }
+              answer.put("total", started.getTotal()).put("currency", started.getCurrency());
               if (!started.getOrderToken().isEmpty()) {
                 answer.put("orderToken", started.getOrderToken());
               }
@@ -169,12 +182,24 @@ public final class CheckoutRoutes {
   Future<Reply> confirm(RoutingContext ctx) {
     Authn.requireRole(ctx, "customer");
     Fields f = new Fields(JsonBodies.object(ctx));
-    String sessionId = f.required("sessionId", 255);
+    // a Stripe session, or the order (how a PayPal buyer confirms): one of them
+    String sessionId = f.optional("sessionId", 255);
+    String orderId = f.optional("orderId", 64);
+    if (sessionId == null && orderId == null && f.valid()) {
+      f.error(f.has("orderId") ? "orderId" : "sessionId", "give sessionId or orderId");
+    }
+    f.check(
+        "orderId",
+        sessionId == null || orderId == null,
+        "give either sessionId or orderId, not both");
     f.throwIfInvalid();
     return ordering
         .call(
             OrderingGrpcClient.ConfirmCheckout,
-            ConfirmCheckoutRequest.newBuilder().setSessionId(sessionId).build(),
+            ConfirmCheckoutRequest.newBuilder()
+                .setSessionId(sessionId == null ? "" : sessionId)
+                .setOrderId(orderId == null ? "" : orderId)
+                .build(),
             Authn.callContext(ctx))
         .map(order -> Reply.ok(OrderJson.of(order)));
   }
