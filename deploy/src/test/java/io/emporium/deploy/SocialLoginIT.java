@@ -2,6 +2,7 @@ package io.emporium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.emporium.common.config.EmporiumConfig.Service;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -15,10 +16,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,6 +41,42 @@ class SocialLoginIT {
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
+
+  private static final Pattern HIDDEN_FIELD =
+      Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"");
+  private static final Pattern FORM_ACTION = Pattern.compile("<form action=\"([^\"]+)\"");
+
+  /**
+   * A second edge whose provider {@code devpost} is the same development provider in {@code
+   * form_post} response mode, as Sign in with Apple is.
+   */
+  private static Emporium formPostEdge;
+
+  @BeforeAll
+  static void startAnEdgeWithAFormPostProvider() {
+    Map<String, String> env = TestPlatform.extraEdge();
+    for (String key :
+        List.of("CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_PORT", "CLUSTER_MEMBERS")) {
+      env.remove(key);
+    }
+    // the platform's budget: the auth group's counts are shared through Redis with its edges
+    env.put("RATE_LIMIT_AUTH_ANONYMOUS", "1000000/1m");
+    env.put("RATE_LIMIT_AUTH_USER", "1000000/1m");
+    env.put("STOREFRONT_URL", TestPlatform.STOREFRONT_URL);
+    env.put("OAUTH_REDIRECT_ALLOWLIST", "http://localhost:*");
+    env.put("OIDC_DEVPOST_ISSUER", TestPlatform.config().oidcProviders.get(0).issuer());
+    env.put("OIDC_DEVPOST_CLIENT_ID", "emporium-dev");
+    env.put("OIDC_DEVPOST_CLIENT_SECRET", "emporium-dev-secret");
+    env.put("OIDC_DEVPOST_RESPONSE_MODE", "form_post");
+    formPostEdge = Emporium.launch(new LaunchOptions(EnumSet.of(Service.EDGE), true, null), env);
+  }
+
+  @AfterAll
+  static void stopIt() {
+    if (formPostEdge != null) {
+      formPostEdge.close();
+    }
+  }
 
   /** A started login: the provider's authorization URL and its query. */
   private record Started(URI authorize, Map<String, String> query) {}
@@ -94,8 +137,12 @@ class SocialLoginIT {
 
   /** {@code GET /start}: a 302 to the provider. */
   private static Started start(String redirectUri) {
+    return start(edge(), "dev", redirectUri);
+  }
+
+  private static Started start(String edge, String provider, String redirectUri) {
     HttpResponse<String> started =
-        get(edge() + "/api/v1/auth/oauth/dev/start?redirectUri=" + encode(redirectUri));
+        get(edge + "/api/v1/auth/oauth/" + provider + "/start?redirectUri=" + encode(redirectUri));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(302);
     String location = started.headers().firstValue("Location").orElseThrow();
     return new Started(URI.create(location), query(location));
@@ -392,6 +439,146 @@ class SocialLoginIT {
     assertThat(landing).isEqualTo(CLIENT + "?from=cart&error=access_denied");
   }
 
+  private static String formPostEdgeUrl() {
+    return "http://localhost:" + formPostEdge.config().appPort;
+  }
+
+  /** The provider's origin: where a browser says its form POST comes from. */
+  private static String providerOrigin() {
+    URI issuer = URI.create(TestPlatform.config().oidcProviders.get(0).issuer());
+    return issuer.getScheme() + "://" + issuer.getAuthority();
+  }
+
+  /** A form POST to a callback as a browser sends it from the provider's page. */
+  private static HttpResponse<String> postCallback(String url, String type, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Origin", providerOrigin())
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (type != null) {
+      request.header("Content-Type", type);
+    }
+    return send(request);
+  }
+
+  /**
+   * Signs in at the provider of a {@code form_post} login: it answers a page whose form posts the
+   * code and state back; answers that form's action and fields.
+   */
+  private static Map.Entry<String, Map<String, String>> signInForFormPost(
+      Started started, String username) {
+    HttpResponse<String> page =
+        send(
+            HttpRequest.newBuilder(started.authorize())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username)))));
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body()).contains("method=\"post\"").contains("document.callback.submit()");
+    Matcher action = FORM_ACTION.matcher(page.body());
+    assertThat(action.find()).as(page.body()).isTrue();
+    Map<String, String> fields = new LinkedHashMap<>();
+    Matcher field = HIDDEN_FIELD.matcher(page.body());
+    while (field.find()) {
+      fields.put(field.group(1), field.group(2));
+    }
+    return Map.entry(action.group(1), fields);
+  }
+
+  @Test
+  void aFormPostProviderSignsInThroughTheProvidersFormPostBack(Api api) {
+    String callbackUrl = formPostEdgeUrl() + "/api/v1/auth/oauth/devpost/callback";
+    Started started = start(formPostEdgeUrl(), "devpost", CLIENT);
+    assertThat(started.query().get("response_mode")).isEqualTo("form_post");
+    assertThat(started.query().get("redirect_uri")).isEqualTo(callbackUrl);
+    assertThat(start(CLIENT).query()).doesNotContainKey("response_mode");
+
+    String email = email("formpost");
+    Map.Entry<String, Map<String, String>> posted = signInForFormPost(started, email);
+    assertThat(posted.getKey()).isEqualTo(callbackUrl);
+    assertThat(posted.getValue().get("state")).isEqualTo(started.query().get("state"));
+    assertThat(posted.getValue().get("code")).isNotBlank();
+
+    // what Apple adds on a first login is never trusted for the account
+    Map<String, String> fields = new LinkedHashMap<>(posted.getValue());
+    fields.put("user", "{\"email\":\"someone-else@evil.example\",\"name\":{\"firstName\":\"X\"}}");
+    HttpResponse<String> back =
+        postCallback(posted.getKey(), "application/x-www-form-urlencoded", form(fields));
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    assertThat(back.headers().firstValue("Cache-Control")).hasValue("no-store");
+    Api.Response tokens =
+        exchange(api, loginCode(back.headers().firstValue("Location").orElseThrow()));
+    assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+    assertThat(tokens.json().getJsonObject("user").getString("email")).isEqualTo(email);
+
+    // the state is used once, however it comes back
+    back = postCallback(posted.getKey(), "application/x-www-form-urlencoded", form(fields));
+    assertThat(back.headers().firstValue("Location")).hasValue(CLIENT + "?error=invalid_state");
+  }
+
+  @Test
+  void aFormPostCallbackRefusesAForgedStateAWrongModeAndAWrongContentType(Api api) {
+    String callbackUrl = formPostEdgeUrl() + "/api/v1/auth/oauth/devpost/callback";
+    Started started = start(formPostEdgeUrl(), "devpost", CLIENT);
+    Map<String, String> fields = signInForFormPost(started, email("formforged")).getValue();
+    Map<String, String> forged = new LinkedHashMap<>(fields);
+    String state = fields.get("state");
+    forged.put("state", state.substring(0, 42) + (state.endsWith("A") ? "B" : "A"));
+    HttpResponse<String> refused =
+        postCallback(callbackUrl, "application/x-www-form-urlencoded", form(forged));
+    assertThat(refused.statusCode()).isEqualTo(302);
+    assertThat(refused.headers().firstValue("Location"))
+        .hasValue(TestPlatform.STOREFRONT_URL + "?error=invalid_state");
+
+    HttpResponse<String> json =
+        postCallback(
+            callbackUrl,
+            "application/json",
+            new JsonObject().put("state", state).put("code", fields.get("code")).encode());
+    assertThat(json.statusCode()).as(json.body()).isEqualTo(415);
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    HttpResponse<String> untyped = postCallback(callbackUrl, null, form(fields));
+    assertThat(untyped.statusCode()).as(untyped.body()).isEqualTo(415);
+    HttpResponse<String> empty = postCallback(callbackUrl, "application/x-www-form-urlencoded", "");
+    assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+    for (String bad :
+        List.of("state=%ZZ&code=1", "state=a%00b", "%%%", "state=" + "x".repeat(300), "code=1")) {
+      HttpResponse<String> answer =
+          postCallback(callbackUrl, "application/x-www-form-urlencoded", bad);
+      assertThat(answer.statusCode()).as(bad + ": " + answer.body()).isLessThan(500);
+      if (answer.statusCode() >= 400) {
+        assertThat(answer.headers().firstValue("Content-Type"))
+            .hasValue("application/problem+json");
+      }
+    }
+    assertThat(
+            postCallback(
+                    formPostEdgeUrl() + "/api/v1/auth/oauth/nope/callback",
+                    "application/x-www-form-urlencoded",
+                    form(fields))
+                .statusCode())
+        .isEqualTo(404);
+
+    // the provider never saw the code; a GET, not the provider's mode, is refused and uses the
+    // state
+    assertThat(callback(callbackUrl + "?" + form(fields)))
+        .isEqualTo(CLIENT + "?error=invalid_state");
+    HttpResponse<String> afterGet =
+        postCallback(callbackUrl, "application/x-www-form-urlencoded", form(fields));
+    assertThat(afterGet.headers().firstValue("Location")).hasValue(CLIENT + "?error=invalid_state");
+
+    // and a query-mode provider takes no form POST
+    Started query = start(CLIENT);
+    String queryCallback =
+        signInAtProvider(query.authorize().toString(), Map.of("username", email("querypost")));
+    HttpResponse<String> posted =
+        postCallback(
+            edge() + "/api/v1/auth/oauth/dev/callback",
+            "application/x-www-form-urlencoded",
+            form(query(queryCallback)));
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(302);
+    assertThat(posted.headers().firstValue("Location")).hasValue(CLIENT + "?error=invalid_state");
+  }
+
   @Test
   void everyAnswerIsOneTheApiDocumentDescribes(Api api) {
     DescribedAnswers doc = new DescribedAnswers(api.get("/api/v1/openapi.json").json());
@@ -423,6 +610,37 @@ class SocialLoginIT {
     doc.check("post", exchange, exchange(api, code));
     doc.check("post", exchange, exchange(api, code));
     doc.check("post", exchange, api.post(exchange, new JsonObject()));
+    Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+    String posted = "/api/v1/auth/oauth/dev/callback";
+    doc.check(
+        "post",
+        back,
+        api.raw(
+            HttpMethod.POST,
+            posted,
+            null,
+            Buffer.buffer(form(Map.of("state", start(CLIENT).query().get("state"), "code", "x"))),
+            form));
+    doc.check("post", back, api.raw(HttpMethod.POST, posted, null, Buffer.buffer("code=x"), form));
+    doc.check("post", back, api.raw(HttpMethod.POST, posted, null, Buffer.buffer(), form));
+    doc.check(
+        "post",
+        back,
+        api.raw(
+            HttpMethod.POST,
+            posted,
+            null,
+            Buffer.buffer("{}"),
+            Map.of("Content-Type", "application/json")));
+    doc.check(
+        "post",
+        back,
+        api.raw(
+            HttpMethod.POST,
+            "/api/v1/auth/oauth/nope/callback",
+            null,
+            Buffer.buffer("state=x"),
+            form));
     assertThat(doc.mismatches()).as("answers the document does not describe").isEmpty();
   }
 

@@ -369,35 +369,45 @@ public final class EdgeVerticle extends VerticleBase {
               });
     }
     if (!config.corsAllowedOrigins.isEmpty()) {
+      CorsHandler cors =
+          CorsHandler.create()
+              .addOrigins(config.corsAllowedOrigins.stream().toList())
+              .allowedMethods(
+                  Set.of(
+                      HttpMethod.GET,
+                      HttpMethod.POST,
+                      HttpMethod.PUT,
+                      HttpMethod.PATCH,
+                      HttpMethod.DELETE))
+              .allowedHeaders(
+                  Set.of(
+                      "Authorization",
+                      "Content-Type",
+                      "X-Request-Id",
+                      "Idempotency-Key",
+                      "X-Cart-Token",
+                      "X-Order-Token"))
+              .exposedHeaders(
+                  Stream.concat(
+                          Stream.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"),
+                          RateLimits.HEADERS.stream())
+                      .collect(Collectors.toSet()))
+              .maxAgeSeconds(600)
+              // sockjs-client reads /eventbus/info with credentials and gives up without this;
+              // the edge sets no cookies
+              .allowCredentials(true);
+      // a provider's form POST back to a social login's callback comes from the provider's page:
+      // a top-level navigation, not a script's request, so no origin of ours to check
       router
           .route()
           .handler(
-              CorsHandler.create()
-                  .addOrigins(config.corsAllowedOrigins.stream().toList())
-                  .allowedMethods(
-                      Set.of(
-                          HttpMethod.GET,
-                          HttpMethod.POST,
-                          HttpMethod.PUT,
-                          HttpMethod.PATCH,
-                          HttpMethod.DELETE))
-                  .allowedHeaders(
-                      Set.of(
-                          "Authorization",
-                          "Content-Type",
-                          "X-Request-Id",
-                          "Idempotency-Key",
-                          "X-Cart-Token",
-                          "X-Order-Token"))
-                  .exposedHeaders(
-                      Stream.concat(
-                              Stream.of("X-Request-Id", "X-Cart-Token", "Retry-After", "Location"),
-                              RateLimits.HEADERS.stream())
-                          .collect(Collectors.toSet()))
-                  .maxAgeSeconds(600)
-                  // sockjs-client reads /eventbus/info with credentials and gives up without this;
-                  // the edge sets no cookies
-                  .allowCredentials(true));
+              ctx -> {
+                if (SocialLoginRoutes.isPostedCallback(ctx)) {
+                  ctx.next();
+                } else {
+                  cors.handle(ctx);
+                }
+              });
     }
     router.route().handler(new RequestText(docs.described())::check);
     // before the body handler: SockJS reads its own request bodies

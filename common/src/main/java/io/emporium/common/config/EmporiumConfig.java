@@ -312,13 +312,39 @@ public final class EmporiumConfig {
   /**
    * One OpenID Connect provider: its id (lower case, in the route), the name shown to users, the
    * issuer whose {@code /.well-known/openid-configuration} describes it, and this platform's client
-   * there (a null secret: a public client, PKCE only).
+   * there (a null secret: a public client, PKCE only), and how the provider sends the browser back
+   * ({@code _RESPONSE_MODE}): {@link #QUERY} (a GET with a query string) or {@link #FORM_POST} (an
+   * HTML form POST, which Sign in with Apple requires; its default for Apple's issuer).
    */
   public record OidcProvider(
-      String id, String name, String issuer, String clientId, String clientSecret) {
+      String id,
+      String name,
+      String issuer,
+      String clientId,
+      String clientSecret,
+      String responseMode) {
+    public static final String QUERY = "query";
+    public static final String FORM_POST = "form_post";
+
+    /** Apple's issuer, whose providers default to {@link #FORM_POST}. */
+    public static final String APPLE_ISSUER = "https://appleid.apple.com";
+
+    /** Whether the provider sends the browser back with a form POST. */
+    public boolean formPost() {
+      return FORM_POST.equals(responseMode);
+    }
+
     @Override
     public String toString() {
-      return "OidcProvider[" + id + " at " + issuer + ", client " + clientId + "]";
+      return "OidcProvider["
+          + id
+          + " at "
+          + issuer
+          + ", client "
+          + clientId
+          + ", "
+          + responseMode
+          + "]";
     }
   }
 
@@ -746,12 +772,13 @@ public final class EmporiumConfig {
   }
 
   private static final Pattern OIDC_SETTING =
-      Pattern.compile("OIDC_(.*)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME)");
+      Pattern.compile("OIDC_(.*)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME|RESPONSE_MODE)");
   private static final Pattern OIDC_ID = Pattern.compile("[A-Z0-9]{1,32}");
 
   /**
-   * Every {@code OIDC_<ID>_ISSUER} with its {@code _CLIENT_ID}, optional {@code _CLIENT_SECRET} and
-   * {@code _NAME}; an issuer is https (http only on loopback, for development providers).
+   * Every {@code OIDC_<ID>_ISSUER} with its {@code _CLIENT_ID}, optional {@code _CLIENT_SECRET},
+   * {@code _NAME} and {@code _RESPONSE_MODE} ({@code query}, or {@code form_post}: the default for
+   * Apple's issuer); an issuer is https (http only on loopback, for development providers).
    */
   private static List<OidcProvider> oidcProviders(Settings s) {
     java.util.TreeSet<String> ids = new java.util.TreeSet<>();
@@ -763,8 +790,8 @@ public final class EmporiumConfig {
       if (!m.matches() || !OIDC_ID.matcher(m.group(1)).matches()) {
         throw new ConfigException(
             name
-                + " is not a provider setting: use OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET or"
-                + " _NAME with an ID of letters and digits");
+                + " is not a provider setting: use OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET,"
+                + " _NAME or _RESPONSE_MODE with an ID of letters and digits");
       }
       ids.add(m.group(1));
     }
@@ -787,6 +814,16 @@ public final class EmporiumConfig {
       if (uri.getQuery() != null || uri.getFragment() != null) {
         throw new ConfigException(prefix + "ISSUER has no query or fragment, got '" + issuer + "'");
       }
+      String mode =
+          s.optional(
+              prefix + "RESPONSE_MODE",
+              OidcProvider.APPLE_ISSUER.equals(issuer.replaceAll("/+$", ""))
+                  ? OidcProvider.FORM_POST
+                  : OidcProvider.QUERY);
+      if (!OidcProvider.QUERY.equals(mode) && !OidcProvider.FORM_POST.equals(mode)) {
+        throw new ConfigException(
+            prefix + "RESPONSE_MODE must be query or form_post, got '" + mode + "'");
+      }
       String lower = id.toLowerCase(java.util.Locale.ROOT);
       providers.add(
           new OidcProvider(
@@ -794,7 +831,8 @@ public final class EmporiumConfig {
               s.optional(prefix + "NAME", id.charAt(0) + lower.substring(1)),
               issuer,
               s.required(prefix + "CLIENT_ID"),
-              s.optional(prefix + "CLIENT_SECRET", null)));
+              s.optional(prefix + "CLIENT_SECRET", null),
+              mode));
     }
     return List.copyOf(providers);
   }

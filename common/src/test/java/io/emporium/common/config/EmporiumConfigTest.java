@@ -2,6 +2,7 @@ package io.emporium.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -404,11 +405,45 @@ class EmporiumConfigTest {
                 "Microsoft",
                 "https://login.microsoftonline.com/tenant/v2.0",
                 "m-client",
-                null),
+                null,
+                "query"),
             new EmporiumConfig.OidcProvider(
-                "google", "Google", "https://accounts.google.com", "g-client", "g-secret"));
+                "google",
+                "Google",
+                "https://accounts.google.com",
+                "g-client",
+                "g-secret",
+                "query"));
     assertThat(c.oidcProviders.get(1).toString()).doesNotContain("g-secret");
     assertThat(EmporiumConfig.from(minimal()).oidcProviders).isEmpty();
+  }
+
+  @Test
+  void theResponseModeIsQueryOrFormPostAndFormPostForApple() {
+    Map<String, String> s = minimal();
+    s.put("OIDC_APPLE_ISSUER", "https://appleid.apple.com");
+    s.put("OIDC_APPLE_CLIENT_ID", "com.example.web");
+    s.put("OIDC_APPLE_CLIENT_SECRET", "es256-jwt");
+    s.put("OIDC_GOOGLE_ISSUER", "https://accounts.google.com");
+    s.put("OIDC_GOOGLE_CLIENT_ID", "g-client");
+    s.put("OIDC_CORP_ISSUER", "https://id.example.com");
+    s.put("OIDC_CORP_CLIENT_ID", "c");
+    s.put("OIDC_CORP_RESPONSE_MODE", "form_post");
+    EmporiumConfig c = EmporiumConfig.from(s);
+    assertThat(c.oidcProviders)
+        .extracting(EmporiumConfig.OidcProvider::id, EmporiumConfig.OidcProvider::responseMode)
+        .containsExactly(
+            tuple("apple", "form_post"), tuple("corp", "form_post"), tuple("google", "query"));
+    assertThat(c.oidcProviders.get(0).formPost()).isTrue();
+    assertThat(c.oidcProviders.get(2).formPost()).isFalse();
+
+    s.put("OIDC_APPLE_RESPONSE_MODE", "query");
+    assertThat(EmporiumConfig.from(s).oidcProviders.get(0).responseMode()).isEqualTo("query");
+    for (String bad : List.of("fragment", "FORM_POST", "form-post")) {
+      s.put("OIDC_CORP_RESPONSE_MODE", bad);
+      assertThatThrownBy(() -> EmporiumConfig.from(s))
+          .hasMessage("OIDC_CORP_RESPONSE_MODE must be query or form_post, got '" + bad + "'");
+    }
   }
 
   @Test

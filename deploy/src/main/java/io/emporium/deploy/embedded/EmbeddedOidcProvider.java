@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import kotlin.jvm.functions.Function1;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -105,11 +107,13 @@ public final class EmbeddedOidcProvider implements AutoCloseable {
   /**
    * The mock server's HTTP server, with its login form's post completed: a post of {@code username}
    * alone gets the claims of {@link #claimsOf}; one that brings its own {@code claims} is left as
-   * it is. Its token endpoint takes each authorization code it issued once, as providers do (the
-   * mock alone answers a used or unknown code with tokens).
+   * it is. Its token endpoint takes each authorization code it issued (in a redirect, or in the
+   * page a {@code response_mode=form_post} login answers) once, as providers do (the mock alone
+   * answers a used or unknown code with tokens).
    */
   private static final class LoginForm implements OAuth2HttpServer {
     private final OAuth2HttpServer server;
+    private static final Pattern POSTED_CODE = Pattern.compile("name=\"code\" value=\"([^\"]*)\"");
     private final Set<String> issuedCodes = ConcurrentHashMap.newKeySet();
 
     LoginForm(OAuth2HttpServer server) {
@@ -150,6 +154,12 @@ public final class EmbeddedOidcProvider implements AutoCloseable {
         String code = redirect == null ? null : redirect.queryParameter("code");
         if (code != null) {
           issuedCodes.add(code);
+        }
+      } else if (path.endsWith("/authorize") && response.getBody() != null) {
+        // response_mode=form_post: a page whose form posts the code back
+        Matcher code = POSTED_CODE.matcher(response.getBody());
+        if (code.find()) {
+          issuedCodes.add(code.group(1));
         }
       }
       return response;

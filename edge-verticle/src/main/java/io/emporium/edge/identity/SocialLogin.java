@@ -134,15 +134,23 @@ public final class SocialLogin {
                         new PendingLogin(
                             provider.id(), nonce, verifier, redirectUri, now().plus(PENDING_TTL)))
                     .map(
-                        v ->
-                            client.authorizeURL(
-                                new OAuth2AuthorizationURL()
-                                    .setRedirectUri(callbackUrl(provider))
-                                    .setScopes(SCOPES)
-                                    .setState(state)
-                                    .setCodeChallenge(Pkce.challenge(verifier))
-                                    .setCodeChallengeMethod(Pkce.METHOD)
-                                    .putAdditionalParameter("nonce", nonce))));
+                        v -> client.authorizeURL(authorization(provider, state, nonce, verifier))));
+  }
+
+  private OAuth2AuthorizationURL authorization(
+      OidcProvider provider, String state, String nonce, String verifier) {
+    OAuth2AuthorizationURL url =
+        new OAuth2AuthorizationURL()
+            .setRedirectUri(callbackUrl(provider))
+            .setScopes(SCOPES)
+            .setState(state)
+            .setCodeChallenge(Pkce.challenge(verifier))
+            .setCodeChallengeMethod(Pkce.METHOD)
+            .putAdditionalParameter("nonce", nonce);
+    if (provider.formPost()) {
+      url.putAdditionalParameter("response_mode", OidcProvider.FORM_POST);
+    }
+    return url;
   }
 
   /**
@@ -150,10 +158,12 @@ public final class SocialLogin {
    * unknown, used, expired or foreign one ends the login without calling the provider. Then the
    * code is redeemed (with the PKCE verifier), the ID token checked, the account found or made and
    * a one-time login code issued. Always a redirect: to the redirect URI with {@code loginCode} or
-   * {@code error}; to the fallback URL when the state names no redirect URI.
+   * {@code error}; to the fallback URL when the state names no redirect URI. {@code posted}: the
+   * provider sent the browser back with a form POST; a provider answers in its configured response
+   * mode only, so a callback in the other one is refused as a foreign state is.
    */
   public Future<Outcome> callback(
-      String providerId, String code, String state, String providerError) {
+      String providerId, String code, String state, String providerError, boolean posted) {
     OidcProvider provider = provider(providerId);
     if (state == null || state.isBlank() || state.length() > 200) {
       return Future.failedFuture(ApiProblem.invalid("state", "is required"));
@@ -166,7 +176,9 @@ public final class SocialLogin {
                 return failed(fallbackUrl, LoginFailure.INVALID_STATE);
               }
               PendingLogin pending = found.get().login();
-              if (!found.get().first() || !pending.provider().equals(provider.id())) {
+              if (!found.get().first()
+                  || !pending.provider().equals(provider.id())
+                  || posted != provider.formPost()) {
                 return failed(pending.redirectUri(), LoginFailure.INVALID_STATE);
               }
               if (pending.expiresAt().isBefore(now())) {
