@@ -269,6 +269,10 @@ class BusinessMetricsIT {
                         "payment_intent.succeeded",
                         "payment_intent.payment_failed",
                         "charge.refunded",
+                        "CHECKOUT.ORDER.APPROVED",
+                        "PAYMENT.CAPTURE.COMPLETED",
+                        "PAYMENT.CAPTURE.DENIED",
+                        "PAYMENT.CAPTURE.REFUNDED",
                         "other",
                         "unknown")
                     .contains(type));
