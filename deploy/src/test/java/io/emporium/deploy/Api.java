@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -28,14 +29,24 @@ public final class Api {
   }
 
   static Api connect(int port, String localAddress) {
+    return new Api(WebClient.create(VERTX, options(port, localAddress)), localAddress);
+  }
+
+  /**
+   * A client whose requests all go over one connection, so one edge event loop serves them all; a
+   * pooled client may open a second connection while the first is being handed back.
+   */
+  static Api oneConnection(int port, String localAddress) {
     return new Api(
-        WebClient.create(
-            VERTX,
-            new WebClientOptions()
-                .setDefaultHost("localhost")
-                .setDefaultPort(port)
-                .setLocalAddress(localAddress)),
+        WebClient.create(VERTX, options(port, localAddress), new PoolOptions().setHttp1MaxSize(1)),
         localAddress);
+  }
+
+  private static WebClientOptions options(int port, String localAddress) {
+    return new WebClientOptions()
+        .setDefaultHost("localhost")
+        .setDefaultPort(port)
+        .setLocalAddress(localAddress);
   }
 
   /** The address this client's requests come from, as the platform sees it. */
