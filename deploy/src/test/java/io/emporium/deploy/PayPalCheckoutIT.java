@@ -338,6 +338,10 @@ class PayPalCheckoutIT {
     }
   }
 
+  /**
+   * A capture under review is money on its way: the order can no longer be cancelled (nor expired
+   * by the sweeper), since PayPal completes the capture whatever the platform says.
+   */
   @Test
   void aCaptureUnderReviewPaysTheOrderOnlyOnceItCompletes(Api api) throws Exception {
     Product p = product(api, 1_100, 3);
@@ -358,9 +362,16 @@ class PayPalCheckoutIT {
         .as("captured, but the money is PayPal's until the review ends")
         .isEqualTo("pending_payment");
     assertThat(ledger(orderId)).doesNotContain("succeeded:paypal");
+    Api.Response cancel =
+        api.post("/api/v1/orders/" + orderId + "/cancel", buyer.accessToken(), new JsonObject());
+    assertThat(cancel.status()).as(cancel.toString()).isEqualTo(409);
+    assertThat(cancel.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(api.get("/api/v1/orders/" + orderId, buyer.accessToken()).json().getString("status"))
+        .isEqualTo("pending_payment");
     JsonObject paid = orderOnceItIs(api, buyer.accessToken(), orderId, "paid");
     assertThat(statuses(paid)).containsExactly("pending_payment", "paid");
     assertThat(ledger(orderId)).containsExactly("session_created:paypal", "succeeded:paypal");
+    assertThat(stock(p.sku()).getInteger("stock")).isEqualTo(2);
   }
 
   @Test

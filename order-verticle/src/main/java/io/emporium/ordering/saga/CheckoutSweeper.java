@@ -134,6 +134,9 @@ public final class CheckoutSweeper {
                       payments
                           .cancel(due.orderId(), PaymentStatus.EXPIRED, "expired", false, requestId)
                           .mapEmpty();
+                  // captured, and the provider holds the money for review: never expired, its
+                  // capture's event settles it
+                  case "pending" -> orders.postpone(due.orderId());
                   // past its time but still open at Stripe: close it, and its expiry settles the
                   // order
                   default ->

@@ -289,6 +289,15 @@ public final class OrderPayments {
                     if (outcome.getStatus().equals("paid")) {
                       return paid(step, outcome.getPaymentIntentId(), outcome.getSessionId());
                     }
+                    if (outcome.getStatus().equals("pending")) {
+                      // captured and held by the provider for review: its money is on its way and
+                      // cannot be stopped, so the order waits for how the review ends (asking
+                      // changed nothing, so the step ends as a refusal)
+                      return step.refuse(
+                          ApiProblem.conflict(
+                              "The order's payment is under review by the payment provider; it"
+                                  + " can be cancelled once the review ends."));
+                    }
                     return catalog
                         .call(CatalogGrpcClient.ReleaseReservation, ref(orderId), self)
                         .compose(

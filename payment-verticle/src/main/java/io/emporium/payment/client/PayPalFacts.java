@@ -30,8 +30,8 @@ public final class PayPalFacts {
   private PayPalFacts() {}
 
   /**
-   * A PayPal order as a checkout: paid by a completed capture, failed by a declined one, expired
-   * when voided, else open.
+   * A PayPal order as a checkout: paid by a completed capture, pending while a capture is under
+   * review, failed by a declined one, expired when voided, else open.
    */
   public static CheckoutState ofOrder(JsonObject order, String eventId) {
     String checkoutId = order.getString("id");
@@ -43,6 +43,7 @@ public final class PayPalFacts {
     JsonArray captures =
         unit.getJsonObject("payments", new JsonObject()).getJsonArray("captures", new JsonArray());
     JsonObject declined = null;
+    boolean underReview = false;
     for (int i = 0; i < captures.size(); i++) {
       JsonObject capture = captures.getJsonObject(i);
       String status = capture.getString("status", "");
@@ -63,6 +64,17 @@ public final class PayPalFacts {
       if (status.equals("DECLINED") || status.equals("FAILED")) {
         declined = capture;
       }
+      underReview |= status.equals("PENDING");
+    }
+    if (underReview) {
+      return new CheckoutState(
+          orderId,
+          checkoutId,
+          CheckoutState.PENDING,
+          null,
+          asked == null ? 0 : asked,
+          currency,
+          List.of());
     }
     if (declined != null) {
       PaymentFact failed =

@@ -133,8 +133,10 @@ public final class PayPalProvider implements PaymentProvider {
     return read(checkoutId)
         .map(
             now ->
+                // a capture under review cannot be taken back: its money is on its way
                 now.status().equals(CheckoutState.PAID)
                         || now.status().equals(CheckoutState.EXPIRED)
+                        || now.status().equals(CheckoutState.PENDING)
                     ? now
                     : PayPalFacts.expired(
                         now.orderId(), checkoutId, now.amount(), now.currency(), null));

@@ -35,9 +35,9 @@ public interface PaymentProvider {
   Future<CheckoutState> complete(String checkoutId);
 
   /**
-   * Closes the checkout so it can no longer be paid, or reports it paid when it already was; a
-   * PayPal order cannot be voided, so it is reported expired, and the caller never completes it
-   * afterwards.
+   * Closes the checkout so it can no longer be paid, or reports it paid when it already was, or
+   * pending when a capture of it is under review (that cannot be taken back); a PayPal order cannot
+   * be voided, so it is reported expired, and the caller never completes it afterwards.
    */
   Future<CheckoutState> close(String checkoutId);
 
@@ -52,8 +52,9 @@ public interface PaymentProvider {
       String id, String url, String status, long amount, String currency, Long expiresAt) {}
 
   /**
-   * A checkout now: {@code open}, {@code paid}, {@code expired} or {@code failed} (a declined
-   * capture), the payment and its money when paid, and the facts it means for the ledger.
+   * A checkout now: {@code open}, {@code paid}, {@code pending} (a capture under review), {@code
+   * expired} or {@code failed} (a declined capture), the payment and its money when paid, and the
+   * facts it means for the ledger.
    */
   record CheckoutState(
       UUID orderId,
@@ -67,6 +68,13 @@ public interface PaymentProvider {
     public static final String PAID = "paid";
     public static final String EXPIRED = "expired";
     public static final String FAILED = "failed";
+
+    /**
+     * Captured, but the provider holds the money for review (a PayPal capture {@code PENDING}): the
+     * money is on its way, so the checkout can no longer be closed; the capture's own event tells
+     * how it ends.
+     */
+    public static final String PENDING = "pending";
   }
 
   /** A refund made: its fact (marked as requested by the platform) and the caller's receipt. */

@@ -67,6 +67,22 @@ class PayPalFactsTest {
   }
 
   @Test
+  void aCaptureUnderReviewIsPendingNotOpen() {
+    JsonArray captures =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("id", "CAP-3")
+                    .put("status", "PENDING")
+                    .put("status_details", new JsonObject().put("reason", "PENDING_REVIEW"))
+                    .put("amount", money("64.00")));
+    CheckoutState state = PayPalFacts.ofOrder(order("COMPLETED", captures), null);
+    assertThat(state.status()).isEqualTo(CheckoutState.PENDING);
+    assertThat(state.orderId()).isEqualTo(ORDER);
+    assertThat(state.facts()).as("nothing is paid until the capture completes").isEmpty();
+  }
+
+  @Test
   void aDeclinedCaptureFailsTheCheckout() {
     JsonArray captures =
         new JsonArray()
