@@ -134,6 +134,10 @@ public final class RealtimeBench {
   private final Map<Phase, Integer> sent = new EnumMap<>(Phase.class);
   private final Map<Phase, Integer> received = new EnumMap<>(Phase.class);
   private final Latencies measuredDelays = new Latencies();
+
+  /** The longest delay received in each second of the measured window, by second. */
+  private final Map<Integer, Long> slowestBySecond = new TreeMap<>();
+
   private final Latencies warmUpDelays = new Latencies();
   private final Map<String, Integer> errors = new TreeMap<>();
   private long seqGaps;
@@ -584,6 +588,8 @@ public final class RealtimeBench {
     long delay = Duration.between(Instant.parse(body.getString("at")), now).toNanos();
     if (phase == Phase.MEASURED) {
       measuredDelays.add(delay);
+      slowestBySecond.merge(
+          (int) ((lastReceiveNanos - measureFrom) / 1_000_000_000L), delay, Math::max);
     } else if (phase == Phase.WARM_UP) {
       warmUpDelays.add(delay);
     }
@@ -723,6 +729,13 @@ public final class RealtimeBench {
             listened, connections));
     out.append(line("delay Kafka->socket", measuredDelays));
     out.append(line("  during warm-up", warmUpDelays));
+    // when the slow messages came: spikes that recur show a periodic cause
+    out.append("slowest seconds      ");
+    slowestBySecond.entrySet().stream()
+        .sorted(Map.Entry.<Integer, Long>comparingByValue().reversed())
+        .limit(6)
+        .forEach(e -> out.append(String.format("s%d %.0f ms  ", e.getKey(), e.getValue() / 1e6)));
+    out.append(String.format("%n"));
     out.append(
         String.format(
             "messages measured    sent %d (%.1f/s), received %d, lost %d%n",
