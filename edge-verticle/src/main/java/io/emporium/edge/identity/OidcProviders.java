@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,16 @@ import org.slf4j.LoggerFactory;
  * The configured OpenID Connect providers and a client for each, made by OpenID discovery of its
  * issuer the first time it is needed (a provider that is down does not stop the edge) and kept; a
  * failed discovery is tried again on the next login. The client verifies ID tokens against the
- * issuer's JWKS, fetched again when a token names a key it does not know.
+ * issuer's JWKS, which it fetches again when the issuer's answer says it may have changed
+ * (Cache-Control max-age) and, at most once a minute, when an ID token names a key it does not know
+ * (a key rotated in without notice): that login fails, the next one verifies.
  */
 public final class OidcProviders {
   private static final Logger LOG = LoggerFactory.getLogger(OidcProviders.class);
   private static final long DISCOVERY_WAIT_MS = 10_000;
+
+  /** An unknown signing key fetches the issuer's keys again at most this often. */
+  private static final long KEYS_REFETCH_MS = 60_000;
 
   private final Vertx vertx;
   private final Map<String, OidcProvider> providers = new LinkedHashMap<>();
@@ -73,7 +79,7 @@ public final class OidcProviders {
               if (ar.succeeded()) {
                 LOG.info(
                     "discovered the OpenID provider {} at {}", provider.id(), provider.issuer());
-                discovered.complete(ar.result());
+                discovered.complete(refetchingUnknownKeys(provider, ar.result()));
               } else {
                 LOG.warn(
                     "OpenID discovery of {} at {} failed: {}",
@@ -84,5 +90,26 @@ public final class OidcProviders {
               }
             });
     return discovered.future();
+  }
+
+  private static OAuth2Auth refetchingUnknownKeys(OidcProvider provider, OAuth2Auth client) {
+    // when an unknown key last sent the client to the issuer
+    AtomicLong fetchedAt = new AtomicLong(Long.MIN_VALUE / 2);
+    return client.missingKeyHandler(
+        kid -> {
+          long now = System.currentTimeMillis();
+          long last = fetchedAt.get();
+          if (now - last < KEYS_REFETCH_MS || !fetchedAt.compareAndSet(last, now)) {
+            return;
+          }
+          LOG.info(
+              "an ID token of {} names the key {}, which its JWKS did not hold: fetching it again",
+              provider.id(),
+              kid);
+          client
+              .jWKSet()
+              .onFailure(
+                  e -> LOG.warn("fetching the keys of {} failed: {}", provider.id(), e.toString()));
+        });
   }
 }
