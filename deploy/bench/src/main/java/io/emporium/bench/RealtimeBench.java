@@ -138,6 +138,9 @@ public final class RealtimeBench {
   /** The longest delay received in each second of the measured window, by second. */
   private final Map<Integer, Long> slowestBySecond = new TreeMap<>();
 
+  /** When the measured window began, by the machine's clock, to set its seconds beside logs. */
+  private Instant measureFromWallClock;
+
   private final Latencies warmUpDelays = new Latencies();
   private final Map<String, Integer> errors = new TreeMap<>();
   private long seqGaps;
@@ -638,6 +641,7 @@ public final class RealtimeBench {
     long start = System.nanoTime();
     measureFrom = start + warmUpNanos;
     measureUntil = measureFrom + measureNanos;
+    measureFromWallClock = Instant.now().plusNanos(warmUpNanos);
     vertx.setTimer(
         Math.max(1, TimeUnit.NANOSECONDS.toMillis(warmUpNanos)),
         t -> {
@@ -735,7 +739,7 @@ public final class RealtimeBench {
         .sorted(Map.Entry.<Integer, Long>comparingByValue().reversed())
         .limit(6)
         .forEach(e -> out.append(String.format("s%d %.0f ms  ", e.getKey(), e.getValue() / 1e6)));
-    out.append(String.format("%n"));
+    out.append(String.format("(second 0 = %s)%n", measureFromWallClock));
     out.append(
         String.format(
             "messages measured    sent %d (%.1f/s), received %d, lost %d%n",

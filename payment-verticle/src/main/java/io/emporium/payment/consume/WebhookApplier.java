@@ -25,12 +25,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,14 +100,7 @@ public final class WebhookApplier {
     this.metrics = metrics;
     this.parked = parked;
     this.retry = retry;
-    // an admin's retry puts the event back in the inbox, in the transaction that removes it from
-    // the parked ones
-    parked.handle(
-        CONSUMER,
-        (tx, eventId, type, key, value) ->
-            key.startsWith(PAYPAL_KEY)
-                ? inbox.requeue(tx, WebhookInbox.PAYPAL, key.substring(PAYPAL_KEY.length()))
-                : inbox.requeue(tx, WebhookInbox.STRIPE, key));
+    parked.handle(CONSUMER, new AdminRetry());
     parked.watch(SOURCE);
     parked.watch(PAYPAL_SOURCE);
   }
@@ -279,6 +275,59 @@ public final class WebhookApplier {
    * Session names.
    */
   private record Learned(List<PaymentFact> facts, String sessionIntent) {}
+
+  /**
+   * An admin's retry of a parked event: it is learned as the sweep would (no transaction open),
+   * then put back in the inbox and applied there, in the transaction that removes it from the
+   * parked ones. So the retry answers whether it was applied; one that fails again stays parked,
+   * counted, with its new error.
+   */
+  private final class AdminRetry implements EventConsumer.Handler {
+    /** What each retry learned before its transaction, by the parked message's key. */
+    private final Map<String, Learned> prepared = new ConcurrentHashMap<>();
+
+    @Override
+    public Future<Void> prepare(UUID eventId, String eventType, String key, Buffer value) {
+      return learn(parkedEvent(eventType, key, value))
+          .map(
+              learned -> {
+                prepared.put(key, learned);
+                return null;
+              });
+    }
+
+    @Override
+    public Future<Void> apply(
+        SqlConnection tx, UUID eventId, String eventType, String key, Buffer value) {
+      InboxedEvent event = parkedEvent(eventType, key, value);
+      Learned learned = prepared.remove(key);
+      if (learned == null) {
+        return Future.failedFuture(new IllegalStateException("retried without being learned"));
+      }
+      return inbox
+          .requeue(tx, event.provider(), event.eventId())
+          .compose(v -> inbox.claim(tx, event))
+          .compose(
+              inTheInbox ->
+                  // one that is no longer waiting was applied meanwhile: nothing is left to do
+                  !inTheInbox
+                      ? Future.succeededFuture()
+                      : recorder
+                          .record(tx, learned.facts(), learned.sessionIntent())
+                          .compose(recorded -> inbox.markProcessed(tx, event)));
+    }
+
+    /** The inbox's event a parked message keeps: its key names the provider and the event. */
+    private static InboxedEvent parkedEvent(String eventType, String key, Buffer value) {
+      return key.startsWith(PAYPAL_KEY)
+          ? new InboxedEvent(
+              WebhookInbox.PAYPAL,
+              key.substring(PAYPAL_KEY.length()),
+              eventType,
+              value.toJsonObject())
+          : new InboxedEvent(WebhookInbox.STRIPE, key, eventType, value.toJsonObject());
+    }
+  }
 
   private Future<Learned> learn(InboxedEvent event) {
     if (WebhookInbox.PAYPAL.equals(event.provider())) {
