@@ -6,10 +6,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -172,6 +174,61 @@ class ImagesIT {
     Path stored = TestPlatform.config().dataDir.resolve("images").resolve(sha256(WEBP) + ".webp");
     assertThat(stored).as("kept by the catalog under its sha256").exists();
     assertNoUploadsLeft();
+  }
+
+  /**
+   * A crash between an upload's claim and its image's row leaves the claim and the written copy;
+   * once the claim is an hour old, the next upload drops it and removes the copy nothing uses. A
+   * recent claim (an upload still running) keeps its copy.
+   */
+  @Test
+  void aCopyLeftByAnUploadThatNeverFinishedIsRemovedByALaterUpload(Api api) throws Exception {
+    Path images = TestPlatform.config().dataDir.resolve("images");
+    Files.createDirectories(images);
+    byte[] abandoned = ("abandoned " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    byte[] running = ("running " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    Path abandonedCopy = images.resolve(sha256(abandoned) + ".png");
+    Path runningCopy = images.resolve(sha256(running) + ".png");
+    Files.write(abandonedCopy, abandoned);
+    Files.write(runningCopy, running);
+    claim(sha256(abandoned), "2 hours");
+    claim(sha256(running), "1 minute");
+
+    Accounts.Account seller = Accounts.signedIn(api, "seller");
+    String id = product(api, seller.accessToken(), new JsonObject());
+    Api.Response added =
+        upload(api, seller.accessToken(), id, picture("png"), "p.png", "image/png");
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+
+    assertThat(abandonedCopy).as("the abandoned upload's copy").doesNotExist();
+    assertThat(claims(sha256(abandoned))).isZero();
+    assertThat(runningCopy).as("a running upload's copy").exists();
+    assertThat(claims(sha256(running))).isEqualTo(1);
+    TestPlatform.db()
+        .preparedQuery("DELETE FROM catalog.image_uploads WHERE sha256 = $1")
+        .execute(Tuple.of(sha256(running)))
+        .await();
+    Files.deleteIfExists(runningCopy);
+  }
+
+  /** A claim as an upload makes it, started {@code ago} (a PostgreSQL interval). */
+  private static void claim(String sha256, String ago) {
+    TestPlatform.db()
+        .preparedQuery(
+            "INSERT INTO catalog.image_uploads (id, sha256, storage_key, content_type, started_at)"
+                + " VALUES ($1, $2, $3, 'image/png', now() - $4::text::interval)")
+        .execute(Tuple.of(UUID.randomUUID(), sha256, sha256 + ".png", ago))
+        .await();
+  }
+
+  private static long claims(String sha256) {
+    return TestPlatform.db()
+        .preparedQuery("SELECT count(*) FROM catalog.image_uploads WHERE sha256 = $1")
+        .execute(Tuple.of(sha256))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   @Test

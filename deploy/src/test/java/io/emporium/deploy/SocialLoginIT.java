@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -209,6 +210,29 @@ class SocialLoginIT {
     assertThat(issuer).matches("http://127\\.0\\.0\\.1:\\d+/dev");
     assertThat(TestPlatform.platform().describe(0))
         .contains("  login    development OpenID provider at " + issuer);
+  }
+
+  /** A link checker's or a prefetch's HEAD begins no login: only a browser's GET does. */
+  @Test
+  void aHeadOfTheStartBeginsNoLogin(Api api) {
+    String back = CLIENT + "/" + UUID.randomUUID();
+    String start = "/api/v1/auth/oauth/dev/start?redirectUri=" + encode(back);
+    Api.Response head = api.raw(HttpMethod.HEAD, start, null, null, Map.of());
+    assertThat(head.status()).as(head.toString()).isEqualTo(405);
+    assertThat(head.header("Allow")).isEqualTo("GET");
+    assertThat(pendingLogins(back)).isZero();
+    assertThat(api.getUnfollowed(start, null).status()).isEqualTo(302);
+    assertThat(pendingLogins(back)).isEqualTo(1);
+  }
+
+  private static long pendingLogins(String redirectUri) {
+    return TestPlatform.db()
+        .preparedQuery("SELECT count(*) FROM identity.oauth_pending_logins WHERE redirect_uri = $1")
+        .execute(Tuple.of(redirectUri))
+        .await()
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   @Test

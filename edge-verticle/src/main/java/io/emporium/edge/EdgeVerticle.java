@@ -18,6 +18,7 @@ import io.emporium.edge.cache.CatalogChangeFeed;
 import io.emporium.edge.cache.NearCache;
 import io.emporium.edge.http.ApiDocsRoutes;
 import io.emporium.edge.http.Authn;
+import io.emporium.edge.http.Endpoint;
 import io.emporium.edge.http.EventBusBridge;
 import io.emporium.edge.http.HealthRoutes;
 import io.emporium.edge.http.Problems;
@@ -356,7 +357,11 @@ public final class EdgeVerticle extends VerticleBase {
     router
         .route()
         .method(HttpMethod.HEAD)
-        .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
+        .handler(
+            ctx -> {
+              ctx.put(Endpoint.HEAD, true);
+              ctx.reroute(HttpMethod.GET, ctx.request().uri());
+            });
     router.route().handler(RequestIds::handle);
     if (config.tls != null) {
       // browsers that once came over HTTPS never try plain HTTP for this host again for a year

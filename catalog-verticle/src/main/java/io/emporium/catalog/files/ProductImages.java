@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Product images with their bytes: rows in the {@link ImageStore}, uploaded bytes in {@link
  * ImageFiles} under {@code <sha256>.<extension>}, shared by equal uploads. Files, which may be in a
  * remote bucket, are written and removed outside any transaction. A file is in use while an image
- * row or an upload in progress (claimed before its write) names its hash.
+ * row or an upload in progress (claimed before its write) names its hash. An upload that stopped
+ * between its claim and its row (the process crashed) leaves a claim, which counts for an hour;
+ * each new upload first drops such claims and removes their files when nothing else uses them.
  */
 public final class ProductImages {
   private static final Logger LOG = LoggerFactory.getLogger(ProductImages.class);
@@ -36,8 +38,8 @@ public final class ProductImages {
    * claim in one transaction.
    */
   public Future<Image> addUpload(UUID productId, ImageStore.Upload upload) {
-    return store
-        .claim(productId, upload.sha256())
+    return removeAbandoned()
+        .compose(v -> store.claim(productId, upload))
         .compose(
             claim ->
                 files
@@ -58,6 +60,34 @@ public final class ProductImages {
                                             upload.sha256(),
                                             upload.format().contentType))
                                 .transform(cleaned -> Future.failedFuture(e))));
+  }
+
+  /**
+   * Drops the claims uploads abandoned and removes their files where nothing uses them; a failure
+   * is logged, and left to the next upload.
+   */
+  private Future<Void> removeAbandoned() {
+    return store
+        .dropAbandonedClaims()
+        .compose(
+            abandoned -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (ImageStore.Stored file : abandoned) {
+                LOG.warn(
+                    "an upload of {} stopped before its image was added: removing the file if"
+                        + " nothing uses it",
+                    file.storageKey());
+                chain =
+                    chain.compose(
+                        v -> removeUnused(file.storageKey(), file.sha256(), file.contentType()));
+              }
+              return chain;
+            })
+        .recover(
+            e -> {
+              LOG.warn("abandoned uploads are left for the next upload: {}", e.toString());
+              return Future.succeededFuture();
+            });
   }
 
   /**

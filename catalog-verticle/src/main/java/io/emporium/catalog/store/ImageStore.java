@@ -10,6 +10,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,7 +29,17 @@ public final class ImageStore {
       """
       SELECT count(*) AS images, coalesce(max(position) + 1, 0) AS next FROM catalog.product_images WHERE product_id = $1""";
   private static final String CLAIM =
-      "INSERT INTO catalog.image_uploads (id, sha256) VALUES ($1, $2)";
+      """
+      INSERT INTO catalog.image_uploads (id, sha256, storage_key, content_type) VALUES ($1, $2, $3, $4)""";
+  // a claim older than this was left by an upload that stopped (a crash between the claim and the
+  // image's row): no upload takes this long
+  private static final String ABANDONED_AFTER = "interval '1 hour'";
+  private static final String ABANDONED =
+      """
+      DELETE FROM catalog.image_uploads WHERE id IN (
+        SELECT id FROM catalog.image_uploads WHERE started_at < now() - %s ORDER BY started_at LIMIT 100)
+      RETURNING storage_key, sha256, content_type"""
+          .formatted(ABANDONED_AFTER);
   private static final String RELEASE = "DELETE FROM catalog.image_uploads WHERE id = $1";
   private static final String INSERT =
       """
@@ -39,7 +51,9 @@ public final class ImageStore {
       DELETE FROM catalog.product_images WHERE id = $1 AND product_id = $2 RETURNING storage_key, sha256, content_type""";
   private static final String IN_USE =
       """
-      SELECT 1 FROM catalog.product_images WHERE sha256 = $1 UNION ALL SELECT 1 FROM catalog.image_uploads WHERE sha256 = $1 LIMIT 1""";
+      SELECT 1 FROM catalog.product_images WHERE sha256 = $1
+      UNION ALL SELECT 1 FROM catalog.image_uploads WHERE sha256 = $1 AND started_at >= now() - %s LIMIT 1"""
+          .formatted(ABANDONED_AFTER);
   private static final String FIND =
       """
       SELECT storage_key, content_type, sha256 FROM catalog.product_images WHERE id = $1 AND storage_key IS NOT NULL""";
@@ -72,13 +86,46 @@ public final class ImageStore {
    * Claims an upload's hash for a new image of the product: 404 when the product is gone, 409 when
    * it is full.
    */
-  public Future<UUID> claim(UUID productId, String sha256) {
+  public Future<UUID> claim(UUID productId, Upload upload) {
     UUID claim = UUID.randomUUID();
     return pool.withTransaction(
             tx ->
                 nextPosition(tx, productId)
-                    .compose(position -> tx.preparedQuery(CLAIM).execute(Tuple.of(claim, sha256))))
+                    .compose(
+                        position ->
+                            tx.preparedQuery(CLAIM)
+                                .execute(
+                                    Tuple.of(
+                                        claim,
+                                        upload.sha256(),
+                                        upload.storageKey(),
+                                        upload.format().contentType))))
         .map(claimed -> claim);
+  }
+
+  /**
+   * Drops (up to a hundred of) the claims their uploads abandoned, and answers the files they
+   * named: each may be left without an image. Claims from before claims named their file answer
+   * none.
+   */
+  public Future<List<Stored>> dropAbandonedClaims() {
+    return pool.preparedQuery(ABANDONED)
+        .execute()
+        .map(
+            rows -> {
+              List<Stored> files = new ArrayList<>();
+              rows.forEach(
+                  r -> {
+                    if (r.getString("storage_key") != null) {
+                      files.add(
+                          new Stored(
+                              r.getString("storage_key"),
+                              r.getString("content_type"),
+                              r.getString("sha256")));
+                    }
+                  });
+              return files;
+            });
   }
 
   /**

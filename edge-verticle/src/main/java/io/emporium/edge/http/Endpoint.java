@@ -7,7 +7,18 @@ import io.vertx.ext.web.RoutingContext;
 /** A REST endpoint: a request in, a future reply out; failures become problem documents. */
 @FunctionalInterface
 public interface Endpoint {
+  /**
+   * Set on a HEAD request the router answers as its GET, so an endpoint whose GET begins something
+   * can refuse a HEAD (a link checker's, a prefetch) instead.
+   */
+  String HEAD = "emporium.head";
+
   Future<Reply> handle(RoutingContext ctx);
+
+  /** Whether the request is a HEAD answered as its GET. */
+  static boolean isHead(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(HEAD));
+  }
 
   /** Adapts an endpoint to a route handler. */
   static Handler<RoutingContext> of(Endpoint endpoint) {

@@ -63,6 +63,12 @@ public final class SocialLoginRoutes {
   }
 
   Future<Reply> start(RoutingContext ctx) {
+    if (Endpoint.isHead(ctx)) {
+      // only a browser's GET begins a login: a HEAD would leave a pending one nobody finishes
+      ctx.response().putHeader("Allow", "GET");
+      return Future.failedFuture(
+          ApiProblem.of(405, "A login begins with GET; a HEAD begins none."));
+    }
     return social
         .start(ctx.pathParam("provider"), ctx.request().getParam("redirectUri"))
         .map(location -> redirect(ctx, location));
