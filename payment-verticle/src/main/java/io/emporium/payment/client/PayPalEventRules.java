@@ -1,11 +1,10 @@
 package io.emporium.payment.client;
 
 import io.emporium.common.problem.ApiProblem.FieldError;
+import io.emporium.common.problem.StorableText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -22,9 +21,9 @@ public final class PayPalEventRules {
 
   /** What is wrong with the event; empty when it can be recorded. */
   public static List<FieldError> problems(JsonObject event) {
-    List<FieldError> errors = new ArrayList<>();
-    if (hasNul(event)) {
-      errors.add(new FieldError("", "must not contain NUL characters"));
+    // text PostgreSQL cannot hold (jsonb refuses NUL): the platform's one rule for stored text
+    List<FieldError> errors = StorableText.inJson(event);
+    if (!errors.isEmpty()) {
       return errors;
     }
     identifier(event, "id", "id", errors);
@@ -107,27 +106,5 @@ public final class PayPalEventRules {
               "resource.amount",
               "must be PayPal money: an upper-case currency_code and a decimal value"));
     }
-  }
-
-  /** PostgreSQL's jsonb cannot hold a NUL character. */
-  private static boolean hasNul(Object value) {
-    if (value instanceof String s) {
-      return s.indexOf('\0') >= 0;
-    }
-    if (value instanceof JsonObject o) {
-      for (Map.Entry<String, Object> e : o) {
-        if (e.getKey().indexOf('\0') >= 0 || hasNul(e.getValue())) {
-          return true;
-        }
-      }
-    }
-    if (value instanceof JsonArray a) {
-      for (Object item : a) {
-        if (hasNul(item)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -80,7 +80,8 @@ class PayPalEventRulesTest {
   }
 
   @Test
-  void aNulCharacterAnywhereIsRefused() {
-    assertThat(fields(event("X", new JsonObject().put("id", "a\0b")))).containsExactly("");
+  void aNulCharacterAnywhereIsRefusedAndNamed() {
+    assertThat(fields(event("X", new JsonObject().put("id", "a\0b"))))
+        .containsExactly("resource.id");
   }
 }

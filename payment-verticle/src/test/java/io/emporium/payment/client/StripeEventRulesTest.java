@@ -114,8 +114,8 @@ class StripeEventRulesTest {
   }
 
   @Test
-  void aNulCharacterAnywhereIsRefused() {
+  void aNulCharacterAnywhereIsRefusedAndNamed() {
     assertThat(fields(event("checkout.session.completed", session().put("status", "comp\0lete"))))
-        .containsExactly("");
+        .containsExactly("data.object.status");
   }
 }
