@@ -173,44 +173,42 @@ public final class WebhookApplier {
    * or is applying it.
    */
   private Future<Boolean> apply(InboxedEvent event) {
-    return learn(event)
+    return learn(event).compose(learned -> pool.withTransaction(tx -> applyIn(tx, event, learned)));
+  }
+
+  /**
+   * Records what was learned of the event and marks it processed, in the caller's transaction;
+   * false when another instance applied it or is applying it.
+   */
+  private Future<Boolean> applyIn(SqlConnection tx, InboxedEvent event, Learned learned) {
+    return inbox
+        .claim(tx, event)
         .compose(
-            learned ->
-                pool.withTransaction(
-                    tx ->
-                        inbox
-                            .claim(tx, event)
-                            .compose(
-                                mine ->
-                                    !mine
-                                        ? Future.succeededFuture(false)
-                                        : recorder
-                                            .record(tx, learned.facts(), learned.sessionIntent())
-                                            .compose(
-                                                recorded ->
-                                                    inbox
-                                                        .markProcessed(tx, event)
-                                                        // counted once the outcome is known: a
-                                                        // commit that fails leaves the event to be
-                                                        // applied again
-                                                        .onSuccess(
-                                                            v ->
-                                                                tx.transaction()
-                                                                    .completion()
-                                                                    .onComplete(
-                                                                        committed ->
-                                                                            metrics.counted(
-                                                                                event.eventType(),
-                                                                                committed.failed()
-                                                                                    ? WebhookMetrics
-                                                                                        .FAILED
-                                                                                    : recorded
-                                                                                            .isEmpty()
-                                                                                        ? WebhookMetrics
-                                                                                            .IGNORED
-                                                                                        : WebhookMetrics
-                                                                                            .APPLIED)))
-                                                        .map(true)))));
+            mine ->
+                !mine
+                    ? Future.succeededFuture(false)
+                    : recorder
+                        .record(tx, learned.facts(), learned.sessionIntent())
+                        .compose(
+                            recorded ->
+                                inbox
+                                    .markProcessed(tx, event)
+                                    // counted once the outcome is known: a commit that fails
+                                    // leaves the event to be applied again
+                                    .onSuccess(
+                                        v ->
+                                            tx.transaction()
+                                                .completion()
+                                                .onComplete(
+                                                    committed ->
+                                                        metrics.counted(
+                                                            event.eventType(),
+                                                            committed.failed()
+                                                                ? WebhookMetrics.FAILED
+                                                                : recorded.isEmpty()
+                                                                    ? WebhookMetrics.IGNORED
+                                                                    : WebhookMetrics.APPLIED)))
+                                    .map(true)));
   }
 
   /**
@@ -304,17 +302,11 @@ public final class WebhookApplier {
       if (learned == null) {
         return Future.failedFuture(new IllegalStateException("retried without being learned"));
       }
+      // one no longer waiting in the inbox was applied meanwhile: nothing is left to do
       return inbox
           .requeue(tx, event.provider(), event.eventId())
-          .compose(v -> inbox.claim(tx, event))
-          .compose(
-              inTheInbox ->
-                  // one that is no longer waiting was applied meanwhile: nothing is left to do
-                  !inTheInbox
-                      ? Future.succeededFuture()
-                      : recorder
-                          .record(tx, learned.facts(), learned.sessionIntent())
-                          .compose(recorded -> inbox.markProcessed(tx, event)));
+          .compose(v -> applyIn(tx, event, learned))
+          .mapEmpty();
     }
 
     /** The inbox's event a parked message keeps: its key names the provider and the event. */
