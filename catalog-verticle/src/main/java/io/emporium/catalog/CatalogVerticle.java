@@ -52,6 +52,7 @@ public final class CatalogVerticle extends ServiceVerticle {
   private ReservationStore reservations;
   private final CatalogEvents events = new CatalogEvents();
   private ProductStore products;
+  private ProductSearchStore search;
   private PurchaseStore purchases;
   private ProductImages images;
   private long sweeper = -1;
@@ -64,11 +65,7 @@ public final class CatalogVerticle extends ServiceVerticle {
 
   @Override
   protected void bind(GrpcEndpoints endpoints) {
-    new ProductRpcs(
-            products,
-            new ProductSearchStore(pool, products),
-            new SettingsStore(pool),
-            new OfferStore(pool))
+    new ProductRpcs(products, search, new SettingsStore(pool), new OfferStore(pool))
         .bind(endpoints);
     new ReviewRpcs(products, new ReviewStore(pool, events), purchases).bind(endpoints);
     new CategoryRpcs(new CategoryStore(pool, events)).bind(endpoints);
@@ -92,6 +89,7 @@ public final class CatalogVerticle extends ServiceVerticle {
     ReservationMetrics metrics = new ReservationMetrics(meters);
     reservations = new ReservationStore(pool, events, metrics);
     products = new ProductStore(pool, events);
+    search = new ProductSearchStore(vertx, pool, config, products).start();
     purchases = new PurchaseStore(pool, products);
     orderEvents =
         new EventConsumer(
@@ -138,6 +136,8 @@ public final class CatalogVerticle extends ServiceVerticle {
     vertx.cancelTimer(sweeper);
     vertx.cancelTimer(recount);
     Future<?> consumer = orderEvents == null ? Future.succeededFuture() : orderEvents.stop();
-    return consumer.eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
+    return consumer
+        .eventually(() -> search == null ? Future.succeededFuture() : search.stop())
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop());
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -153,6 +155,61 @@ class SearchIT {
                 .put("status", "draft"));
     assertThat(draft.status()).isEqualTo(201);
     assertThat(names(api.get("/api/v1/products?q=" + w))).containsExactly("Live " + w);
+  }
+
+  /**
+   * Searches run in the catalog's memory; each waits until every change committed before it is in,
+   * whoever wrote it. These writes go straight to the database, past the catalog service, and each
+   * search is one the edge never cached.
+   */
+  @Test
+  void aSearchSeesEveryChangeCommittedBeforeItWhoeverMadeIt(Api api) {
+    String w = word();
+    String name = "Written in SQL " + w;
+    UUID id = UUID.randomUUID();
+    Pool db = TestPlatform.db();
+    db.preparedQuery(
+            "INSERT INTO catalog.products (id, seller_id, name, price, currency, status) "
+                + "VALUES ($1, $2, $3, 1500, 'usd', 'active')")
+        .execute(Tuple.of(id, UUID.randomUUID(), name))
+        .await();
+    assertThat(names(api.get("/api/v1/products?q=" + w))).containsExactly(name);
+    assertThat(names(api.get("/api/v1/products?inStock=true&q=" + w))).isEmpty();
+
+    db.preparedQuery("INSERT INTO catalog.variants (sku, product_id, stock) VALUES ($1, $2, 2)")
+        .execute(Tuple.of("sql-" + w, id))
+        .await();
+    db.preparedQuery("UPDATE catalog.products SET price = 99 WHERE id = $1")
+        .execute(Tuple.of(id))
+        .await();
+    assertThat(names(api.get("/api/v1/products?inStock=true&maxPrice=100&q=" + w)))
+        .containsExactly(name);
+
+    db.preparedQuery("UPDATE catalog.variants SET reserved = 2 WHERE sku = $1")
+        .execute(Tuple.of("sql-" + w))
+        .await();
+    assertThat(names(api.get("/api/v1/products?inStock=true&sort=price&q=" + w))).isEmpty();
+
+    db.preparedQuery("UPDATE catalog.products SET status = 'archived' WHERE id = $1")
+        .execute(Tuple.of(id))
+        .await();
+    assertThat(names(api.get("/api/v1/products?sort=-price&q=" + w))).isEmpty();
+  }
+
+  /** A change of many products at once has the catalog read every product again; a search waits. */
+  @Test
+  void aSearchRightAfterABulkChangeSeesAllOfIt(Api api) {
+    String w = word();
+    TestPlatform.db()
+        .preparedQuery(
+            "INSERT INTO catalog.products (id, seller_id, name, price, currency, status) "
+                + "SELECT gen_random_uuid(), $1, 'Bulk ' || $2 || ' ' || n, 100 + n, 'usd', 'active' "
+                + "FROM generate_series(1, 300) n")
+        .execute(Tuple.of(UUID.randomUUID(), w))
+        .await();
+    Api.Response r = api.get("/api/v1/products?limit=1&q=" + w);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().getLong("total")).isEqualTo(300);
   }
 
   @Test

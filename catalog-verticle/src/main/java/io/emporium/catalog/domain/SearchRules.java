@@ -110,7 +110,7 @@ public final class SearchRules {
     }
     if (!s.getCursor().isEmpty()) {
       Optional<Cursor> cursor = Cursor.decode(s.getCursor());
-      if (cursor.isEmpty()) {
+      if (cursor.isEmpty() || SearchIndex.After.of(cursor.get()) == null) {
         errors.add(new FieldError("cursor", "is not a cursor this API issued"));
       } else if (sort.isPresent() && cursor.get().sort() != sort.get()) {
         errors.add(
@@ -132,21 +132,5 @@ public final class SearchRules {
       }
     }
     return words;
-  }
-
-  /**
-   * A {@code to_tsquery} text that wants every word, each either as typed or as its nearest known
-   * word. Words are letters and digits only, so the text cannot carry tsquery operators of its own.
-   */
-  public static String tsquery(List<String> words, List<String> nearest) {
-    List<String> terms = new ArrayList<>();
-    for (int i = 0; i < words.size(); i++) {
-      String near = nearest.get(i);
-      terms.add(
-          near == null || near.equals(words.get(i))
-              ? words.get(i)
-              : "(" + words.get(i) + " | " + near + ")");
-    }
-    return String.join(" & ", terms);
   }
 }

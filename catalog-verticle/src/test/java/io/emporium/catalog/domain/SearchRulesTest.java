@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emporium.common.problem.ApiProblem.FieldError;
 import io.emporium.proto.catalog.v1.ProductSearch;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -19,9 +18,6 @@ class SearchRulesTest {
   void queryWordsAreLettersAndDigitsOnlySoNoTsqueryOperatorGetsThrough() {
     assertThat(SearchRules.words("Red 'shirt' & !(size:*) <-> 42"))
         .containsExactly("red", "shirt", "size", "42");
-    assertThat(SearchRules.tsquery(List.of("shrit", "red"), Arrays.asList("shirt", null)))
-        .isEqualTo("(shrit | shirt) & red");
-    assertThat(SearchRules.tsquery(List.of("shirt"), List.of("shirt"))).isEqualTo("shirt");
   }
 
   @Test
@@ -57,6 +53,12 @@ class SearchRulesTest {
         .isEmpty();
     assertThat(fields(ProductSearch.newBuilder().setLimit(5).setMinPrice(9).setMaxPrice(3).build()))
         .containsExactly("maxPrice");
+    String forged =
+        new SearchRules.Cursor(SearchRules.Sort.PRICE, "cheap", UUID.randomUUID()).encode();
+    assertThat(
+            fields(
+                ProductSearch.newBuilder().setSort("price").setLimit(5).setCursor(forged).build()))
+        .containsExactly("cursor");
   }
 
   @Test
