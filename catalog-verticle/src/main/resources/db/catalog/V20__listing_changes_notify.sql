@@ -1,7 +1,8 @@
--- The catalog's in-memory search index LISTENs on catalog_listings. PostgreSQL delivers a NOTIFY when its transaction
--- commits, and to a listener in commit order, so a search that NOTIFYs a token of its own and waits for it has seen
--- every change committed before it began. Payloads: 'p:<ids>' products to read again ('p:*' every product),
--- 'c' the category tree changed, 't' new search terms (for typo tolerance), 's:<token>' a search's barrier.
+-- The catalog's in-memory search index and its copies of listed products LISTEN on catalog_listings. PostgreSQL
+-- delivers a NOTIFY when its transaction commits, and to a listener in commit order, so a search that NOTIFYs a
+-- token of its own and waits for it has seen every change committed before it began. Payloads: 'p:<ids>' products
+-- (their rows, variants or images changed) to read again ('p:*' every product), 'c' the category tree changed,
+-- 't' new search terms (for typo tolerance), 's:<token>' a search's barrier.
 CREATE FUNCTION notify_listing_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   n bigint;
@@ -55,6 +56,13 @@ CREATE TRIGGER variants_listing_deleted AFTER DELETE ON variants
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_listing_change();
 CREATE TRIGGER variants_listing_truncated AFTER TRUNCATE ON variants
   FOR EACH STATEMENT EXECUTE FUNCTION notify_listing_reload('p:*');
+
+CREATE TRIGGER product_images_listing_inserted AFTER INSERT ON product_images
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_listing_change();
+CREATE TRIGGER product_images_listing_updated AFTER UPDATE ON product_images
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_listing_change();
+CREATE TRIGGER product_images_listing_deleted AFTER DELETE ON product_images
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_listing_change();
 
 CREATE TRIGGER categories_listing_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
   FOR EACH STATEMENT EXECUTE FUNCTION notify_listing_reload('c');

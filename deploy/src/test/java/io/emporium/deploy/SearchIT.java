@@ -182,13 +182,43 @@ class SearchIT {
     db.preparedQuery("UPDATE catalog.products SET price = 99 WHERE id = $1")
         .execute(Tuple.of(id))
         .await();
-    assertThat(names(api.get("/api/v1/products?inStock=true&maxPrice=100&q=" + w)))
-        .containsExactly(name);
+    Api.Response cheap = api.get("/api/v1/products?inStock=true&maxPrice=100&q=" + w);
+    assertThat(names(cheap)).containsExactly(name);
+    JsonObject shown = cheap.json().getJsonArray("items").getJsonObject(0);
+    assertThat(shown.getLong("price")).isEqualTo(99);
+    assertThat(shown.getJsonArray("variants").getJsonObject(0).getInteger("available"))
+        .isEqualTo(2);
 
     db.preparedQuery("UPDATE catalog.variants SET reserved = 2 WHERE sku = $1")
         .execute(Tuple.of("sql-" + w))
         .await();
     assertThat(names(api.get("/api/v1/products?inStock=true&sort=price&q=" + w))).isEmpty();
+    Api.Response held = api.get("/api/v1/products?sort=newest&q=" + w);
+    assertThat(
+            held.json()
+                .getJsonArray("items")
+                .getJsonObject(0)
+                .getJsonArray("variants")
+                .getJsonObject(0)
+                .getInteger("available"))
+        .as("the page shows the product as it is now, not as a page showed it before")
+        .isZero();
+
+    db.preparedQuery(
+            "INSERT INTO catalog.product_images (id, product_id, position, url) VALUES ($1, $2, 0, $3)")
+        .execute(Tuple.of(UUID.randomUUID(), id, "https://images.example/" + w + ".jpg"))
+        .await();
+    Api.Response pictured = api.get("/api/v1/products?sort=rating&q=" + w);
+    assertThat(names(pictured)).containsExactly(name);
+    assertThat(
+            pictured
+                .json()
+                .getJsonArray("items")
+                .getJsonObject(0)
+                .getJsonArray("images")
+                .getJsonObject(0)
+                .getString("url"))
+        .isEqualTo("https://images.example/" + w + ".jpg");
 
     db.preparedQuery("UPDATE catalog.products SET status = 'archived' WHERE id = $1")
         .execute(Tuple.of(id))

@@ -1,5 +1,6 @@
 package io.emporium.catalog.store;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.emporium.catalog.domain.SearchIndex;
 import io.emporium.catalog.domain.SearchIndex.After;
 import io.emporium.catalog.domain.SearchIndex.Hit;
@@ -13,6 +14,7 @@ import io.emporium.common.problem.ApiProblem;
 import io.emporium.proto.catalog.v1.CategoryCount;
 import io.emporium.proto.catalog.v1.Facets;
 import io.emporium.proto.catalog.v1.PriceRange;
+import io.emporium.proto.catalog.v1.Product;
 import io.emporium.proto.catalog.v1.ProductPage;
 import io.emporium.proto.catalog.v1.ProductSearch;
 import io.vertx.core.Context;
@@ -58,6 +60,9 @@ public final class ProductSearchStore {
 
   /** Products read at a time when the whole index is read again. */
   private static final int LOAD_CHUNK = 2_000;
+
+  /** Listed products kept for pages (about a kilobyte each). */
+  private static final int PRODUCTS_KEPT = 50_000;
 
   /** Words whose stems and nearest known word are remembered. */
   private static final int WORDS_REMEMBERED = 10_000;
@@ -106,6 +111,21 @@ public final class ProductSearchStore {
           return size() > WORDS_REMEMBERED;
         }
       };
+
+  /**
+   * Listed products as a page shows them, encoded (one array each, cheap for the collector to
+   * keep), until a change of them is heard; the most recently shown kept longest.
+   */
+  private final Map<UUID, byte[]> shown =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, byte[]> eldest) {
+          return size() > PRODUCTS_KEPT;
+        }
+      };
+
+  /** Moved on by every change heard: a page read begun before it may not keep what it read. */
+  private long changesHeard;
 
   // changes heard and not yet applied, and the barriers heard after them
   private boolean reloadAll;
@@ -182,20 +202,58 @@ public final class ProductSearchStore {
                           after,
                           s.getLimit()));
               boolean more = r.page().size() > s.getLimit();
-              List<Hit> shown = more ? r.page().subList(0, s.getLimit()) : r.page();
-              return products
-                  .findAll(shown.stream().map(Hit::id).toList())
+              List<Hit> onPage = more ? r.page().subList(0, s.getLimit()) : r.page();
+              return page(onPage.stream().map(Hit::id).toList())
                   .map(
                       found -> {
                         ProductPage.Builder out = ProductPage.newBuilder().addAllProducts(found);
                         if (more) {
-                          out.setNextCursor(cursorAfter(sort, shown.get(shown.size() - 1)));
+                          out.setNextCursor(cursorAfter(sort, onPage.get(onPage.size() - 1)));
                         }
                         if (r.counts() != null) {
                           out.setFacets(facets(r.counts()));
                         }
                         return out.build();
                       });
+            });
+  }
+
+  /**
+   * The page's products in order: those kept, the rest read from PostgreSQL and kept unless a
+   * change was heard while they were read (the read may predate it).
+   */
+  private Future<List<Product>> page(List<UUID> ids) {
+    Map<UUID, Product> found = new HashMap<>();
+    List<UUID> missing = new ArrayList<>();
+    for (UUID id : ids) {
+      byte[] kept = shown.get(id);
+      if (kept == null) {
+        missing.add(id);
+        continue;
+      }
+      try {
+        found.put(id, Product.parseFrom(kept));
+      } catch (InvalidProtocolBufferException e) {
+        shown.remove(id);
+        missing.add(id);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture(ids.stream().map(found::get).toList());
+    }
+    long heardBefore = changesHeard;
+    return products
+        .findAll(missing)
+        .map(
+            read -> {
+              for (Product p : read) {
+                UUID id = UUID.fromString(p.getId());
+                found.put(id, p);
+                if (changesHeard == heardBefore) {
+                  shown.put(id, p.toByteArray());
+                }
+              }
+              return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
             });
   }
 
@@ -257,10 +315,14 @@ public final class ProductSearchStore {
       }
     } else if (payload.equals("p:*")) {
       reloadAll = true;
+      shown.clear();
+      changesHeard++;
     } else if (payload.startsWith("p:")) {
       for (String id : payload.substring(2).split(",")) {
         changed.add(UUID.fromString(id));
+        shown.remove(UUID.fromString(id));
       }
+      changesHeard++;
     } else if (payload.equals("c")) {
       reloadCategories = true;
     } else if (payload.equals("t")) {
