@@ -226,6 +226,43 @@ class SearchIT {
     assertThat(names(api.get("/api/v1/products?sort=-price&q=" + w))).isEmpty();
   }
 
+  /**
+   * A change made while the catalog's listener was cut off is never announced: on reconnecting the
+   * catalog reads everything again and forgets the pages it kept.
+   */
+  @Test
+  void aChangeMadeWhileTheListenerWasCutOffIsSeenOnceItIsBack(Api api) {
+    String w = word();
+    String token = Accounts.signedIn(api, "seller").accessToken();
+    String id = product(api, token, "Cut off " + w, "", 700, 1).getString("id");
+    Api.Response before = api.get("/api/v1/products?sort=price&q=" + w);
+    assertThat(before.json().getJsonArray("items").getJsonObject(0).getLong("price"))
+        .isEqualTo(700);
+
+    Pool db = TestPlatform.db();
+    db.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                + "WHERE application_name = 'emporium-catalog-search'")
+        .execute()
+        .await();
+    db.preparedQuery("UPDATE catalog.products SET price = 650 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id)))
+        .await();
+
+    Api.Response after = null;
+    for (int attempt = 0; attempt < 60; attempt++) {
+      // a new listing each time: the edge keeps answers, and a search may wait out the reconnect
+      // (503)
+      after = api.get("/api/v1/products?sort=-price&limit=" + (attempt + 2) + "&q=" + w);
+      if (after.status() == 200) {
+        break;
+      }
+      assertThat(after.status()).as(after.toString()).isEqualTo(503);
+    }
+    assertThat(after.status()).as(after.toString()).isEqualTo(200);
+    assertThat(after.json().getJsonArray("items").getJsonObject(0).getLong("price")).isEqualTo(650);
+  }
+
   /** A change of many products at once has the catalog read every product again; a search waits. */
   @Test
   void aSearchRightAfterABulkChangeSeesAllOfIt(Api api) {

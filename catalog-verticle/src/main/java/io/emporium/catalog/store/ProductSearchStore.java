@@ -21,7 +21,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -54,7 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class ProductSearchStore {
   private static final Logger LOG = LoggerFactory.getLogger(ProductSearchStore.class);
   private static final String CHANNEL = "catalog_listings";
-  private static final long BARRIER_TIMEOUT_MILLIS = 5_000;
   private static final long RECONNECT_MILLIS = 1_000;
   private static final long RETRY_MILLIS = 1_000;
 
@@ -96,6 +94,13 @@ public final class ProductSearchStore {
       LEFT JOIN LATERAL (SELECT term FROM catalog.search_terms ORDER BY term <-> w.word LIMIT 1) t ON true""";
 
   private final Vertx vertx;
+
+  /**
+   * How long a search waits at its barrier before answering 503: half the callers' gRPC deadline,
+   * so the caller hears the 503 and not its own timeout.
+   */
+  private final long barrierTimeoutMillis;
+
   private final Pool pool;
   private final ProductStore products;
   private final PgSubscriber subscriber;
@@ -143,14 +148,11 @@ public final class ProductSearchStore {
 
   public ProductSearchStore(Vertx vertx, Pool pool, EmporiumConfig config, ProductStore products) {
     this.vertx = vertx;
+    this.barrierTimeoutMillis = config.grpcDeadline.toMillis() / 2;
     this.pool = pool;
     this.products = products;
-    PgConnectOptions listening = Database.connectOptions(config, "catalog");
-    Map<String, String> properties = new HashMap<>(listening.getProperties());
-    properties.put("application_name", "emporium-catalog-search");
     this.subscriber =
-        PgSubscriber.subscriber(vertx, listening.setProperties(properties))
-            .reconnectPolicy(attempt -> RECONNECT_MILLIS);
+        Database.subscriber(vertx, config, "catalog", "emporium-catalog-search", RECONNECT_MILLIS);
     this.context = vertx.getOrCreateContext();
   }
 
@@ -164,9 +166,13 @@ public final class ProductSearchStore {
             v ->
                 context.runOnContext(
                     x -> {
-                      // what changed while nobody listened is unknown: read everything again
+                      // what changed while nobody listened is unknown: read everything again,
+                      // and forget the page copies and words that a missed change may have staled
                       reloadAll = true;
                       reloadCategories = true;
+                      shown.clear();
+                      words.clear();
+                      changesHeard++;
                       apply();
                     }))
         .handler(payload -> context.runOnContext(x -> heard(payload)));
@@ -282,7 +288,7 @@ public final class ProductSearchStore {
     barriersSent.put(token, barrier);
     long timer =
         vertx.setTimer(
-            BARRIER_TIMEOUT_MILLIS,
+            barrierTimeoutMillis,
             t ->
                 barrier.tryFail(
                     ApiProblem.unavailable(
@@ -318,9 +324,10 @@ public final class ProductSearchStore {
       shown.clear();
       changesHeard++;
     } else if (payload.startsWith("p:")) {
-      for (String id : payload.substring(2).split(",")) {
-        changed.add(UUID.fromString(id));
-        shown.remove(UUID.fromString(id));
+      for (String text : payload.substring(2).split(",")) {
+        UUID id = UUID.fromString(text);
+        changed.add(id);
+        shown.remove(id);
       }
       changesHeard++;
     } else if (payload.equals("c")) {

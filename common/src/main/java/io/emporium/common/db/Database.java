@@ -5,8 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
@@ -53,6 +55,20 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setPipeliningLimit(16)
         .setProperties(Map.of("search_path", schema + ", public"));
+  }
+
+  /**
+   * A LISTEN connection to the service's schema, named {@code application} in {@code
+   * pg_stat_activity}, that reconnects {@code reconnectMillis} after it is lost (its channels'
+   * subscribe handlers run again then).
+   */
+  public static PgSubscriber subscriber(
+      Vertx vertx, EmporiumConfig config, String schema, String application, long reconnectMillis) {
+    PgConnectOptions listening = connectOptions(config, schema);
+    Map<String, String> properties = new HashMap<>(listening.getProperties());
+    properties.put("application_name", application);
+    return PgSubscriber.subscriber(vertx, listening.setProperties(properties))
+        .reconnectPolicy(attempt -> reconnectMillis);
   }
 
   /**

@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -16,7 +15,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -80,12 +78,9 @@ public final class OutboxRelay {
         ORDER BY id LIMIT %d"""
             .formatted(schema, BATCH);
     this.deletePublished = "DELETE FROM %s.outbox WHERE id = ANY($1)".formatted(schema);
-    PgConnectOptions listening = Database.connectOptions(config, schema);
-    Map<String, String> properties = new HashMap<>(listening.getProperties());
-    properties.put("application_name", "emporium-outbox-relay-" + schema);
     this.subscriber =
-        PgSubscriber.subscriber(vertx, listening.setProperties(properties))
-            .reconnectPolicy(attempt -> RECONNECT_MILLIS);
+        Database.subscriber(
+            vertx, config, schema, "emporium-outbox-relay-" + schema, RECONNECT_MILLIS);
     this.context = vertx.getOrCreateContext();
   }
 
